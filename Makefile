@@ -1,0 +1,129 @@
+# vexit: build the hypervisor, the guest tests and the host harness; boot them in Bochs.
+# `make help` lists the targets.
+
+BUILD ?= build
+BOCHSRC ?= bochsrc/ci.bochsrc
+# Kernel command line: e.g. make run KERNEL_ARGS="budget=5000000 tests=hello,vmcall"
+KERNEL_ARGS ?=
+TIMEOUT ?= 600
+
+# --- tools: install what is missing (ci/install-deps.sh), then carry on ---------------------
+REQUIRED_COMMANDS := bochs grub-mkrescue xorriso mformat gcc ld pkg-config
+REQUIRED_FILES := /usr/share/bochs/BIOS-bochs-latest /usr/share/bochs/VGABIOS-lgpl-latest \
+	/usr/lib/grub/i386-pc/multiboot2.mod
+MISSING := $(foreach c,$(REQUIRED_COMMANDS),$(if $(shell command -v $(c) 2>/dev/null),,$(c))) \
+	$(foreach f,$(REQUIRED_FILES),$(if $(wildcard $(f)),,$(f))) \
+	$(if $(shell pkg-config --exists check 2>/dev/null && echo ok),,check)
+ifneq ($(strip $(MISSING)),)
+ifeq ($(filter clean help,$(MAKECMDGOALS)),)
+$(info make: missing $(strip $(MISSING)); running ci/install-deps.sh)
+DEPS_RC := $(shell ci/install-deps.sh >&2; echo $$?)
+ifneq ($(DEPS_RC),0)
+$(error ci/install-deps.sh failed (exit $(DEPS_RC)); see the lines above)
+endif
+endif
+endif
+
+# --- the freestanding hypervisor ------------------------------------------------------------
+KCC := gcc
+KCFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-stack-protector -fno-pic \
+	-fno-asynchronous-unwind-tables -mno-red-zone -mno-sse -mno-mmx -mno-80387 -mcmodel=small \
+	-fno-builtin -MMD -MP
+HV_DIRS := hypervisor/include hypervisor/kernel hypervisor/vmx hypervisor/vm
+HV_INCLUDES := $(addprefix -I,$(HV_DIRS))
+HV_SRCS := $(wildcard hypervisor/*.c $(addsuffix /*.c,$(HV_DIRS)) hypervisor/boot/*.S \
+	$(addsuffix /*.S,$(HV_DIRS)))
+HV_OBJS := $(patsubst %,$(BUILD)/%.o,$(HV_SRCS))
+HV_ELF := $(BUILD)/vexit.elf
+
+$(BUILD)/hypervisor/%.c.o: hypervisor/%.c
+	@mkdir -p $(@D)
+	$(KCC) $(KCFLAGS) $(HV_INCLUDES) -c $< -o $@
+$(BUILD)/hypervisor/%.S.o: hypervisor/%.S
+	@mkdir -p $(@D)
+	$(KCC) $(KCFLAGS) $(HV_INCLUDES) -c $< -o $@
+$(HV_ELF): $(HV_OBJS) hypervisor/boot/linker.ld
+	ld -n -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T hypervisor/boot/linker.ld -o $@ $(HV_OBJS)
+
+# --- guest test images ----------------------------------------------------------------------
+GUESTS := $(sort $(basename $(notdir $(wildcard guest-tests/*.c))))
+GUEST_INCLUDES := -Iguest-tests/lib -Ihypervisor/include -Ihypervisor/kernel
+GUEST_LIB_OBJS := $(BUILD)/guest-tests/lib/entry.S.o $(BUILD)/guest-tests/lib/report.c.o \
+	$(BUILD)/guest-tests/lib/fmt.c.o $(BUILD)/guest-tests/lib/kstring.c.o
+GUEST_ELFS := $(patsubst %,$(BUILD)/guests/%.elf,$(GUESTS))
+
+$(BUILD)/guest-tests/%.c.o: guest-tests/%.c
+	@mkdir -p $(@D)
+	$(KCC) $(KCFLAGS) $(GUEST_INCLUDES) -c $< -o $@
+$(BUILD)/guest-tests/%.S.o: guest-tests/%.S
+	@mkdir -p $(@D)
+	$(KCC) $(KCFLAGS) $(GUEST_INCLUDES) -c $< -o $@
+# The guest runtime reuses the hypervisor's freestanding formatter and string functions.
+$(BUILD)/guest-tests/lib/%.c.o: hypervisor/kernel/%.c
+	@mkdir -p $(@D)
+	$(KCC) $(KCFLAGS) $(GUEST_INCLUDES) -c $< -o $@
+$(BUILD)/guests/%.elf: $(BUILD)/guest-tests/%.c.o $(GUEST_LIB_OBJS) guest-tests/lib/guest.ld
+	@mkdir -p $(@D)
+	ld -n -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T guest-tests/lib/guest.ld -o $@ $< $(GUEST_LIB_OBJS)
+
+# --- the boot image -------------------------------------------------------------------------
+ISO := $(BUILD)/vexit.iso
+ISO_DIR := $(BUILD)/iso
+
+$(BUILD)/grub.cfg: $(GUEST_ELFS) Makefile FORCE
+	@mkdir -p $(@D)
+	@{ echo 'set timeout=0'; echo 'set default=0'; echo 'menuentry "vexit" {'; \
+	  echo '  multiboot2 /boot/vexit.elf $(KERNEL_ARGS)'; \
+	  for g in $(GUESTS); do echo "  module2 /guests/$$g.elf $$g"; done; \
+	  echo '  boot'; echo '}'; } > $@.tmp
+	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
+$(ISO): $(HV_ELF) $(GUEST_ELFS) $(BUILD)/grub.cfg
+	rm -rf $(ISO_DIR)
+	mkdir -p $(ISO_DIR)/boot/grub $(ISO_DIR)/guests
+	cp $(HV_ELF) $(ISO_DIR)/boot/vexit.elf
+	cp $(GUEST_ELFS) $(ISO_DIR)/guests/
+	cp $(BUILD)/grub.cfg $(ISO_DIR)/boot/grub/grub.cfg
+	grub-mkrescue -o $@ $(ISO_DIR) 2> $(BUILD)/grub-mkrescue.log || { cat $(BUILD)/grub-mkrescue.log; exit 1; }
+
+# --- host harness and Check tests -----------------------------------------------------------
+HOST_CC := gcc
+HOST_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -DVEXIT_HOST $(HV_INCLUDES)
+CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
+# Pure hypervisor sources the host build tests (hardware access stays out of these).
+HV_HOST_SRCS := $(addprefix hypervisor/kernel/,fmt.c cmdline.c multiboot2.c page_alloc.c) \
+	$(addprefix hypervisor/vmx/,exit_reason.c vmx_caps.c io_qualification.c) \
+	$(addprefix hypervisor/vm/,io_bus.c guest_mem.c guest_image.c guest_layout.c hypercall.c vm_stop.c \
+	dev_test.c dev_debug_port.c dev_exit_port.c) \
+	harness/tests/hv_host_fakes.c
+
+-include harness/harness.mk
+
+# --- targets --------------------------------------------------------------------------------
+.PHONY: all iso run check clean help FORCE
+FORCE:
+.SECONDARY:
+
+all: $(ISO) $(HARNESS_BIN) $(CHECK_UNIT_BINS) $(CHECK_GUESTS_BIN) ## build everything
+
+iso: $(ISO) ## build the bootable image (hypervisor + every guest test)
+
+run: $(ISO) $(HARNESS_BIN) ## boot the suite in Bochs and judge every guest test
+	$(HARNESS_BIN) --iso $(ISO) --guests $(BUILD)/guests --bochsrc $(BOCHSRC) --timeout $(TIMEOUT) \
+		--keep-logs $(BUILD)/logs
+
+check: all ## Check unit tests, then every guest test against one Bochs run
+	@status=0; for t in $(CHECK_UNIT_BINS); do echo "== $$t"; $$t || status=1; done; \
+	echo "== $(CHECK_GUESTS_BIN) (boots Bochs)"; \
+	VEXIT_ISO=$(ISO) VEXIT_GUESTS_DIR=$(BUILD)/guests VEXIT_BOCHSRC=$(BOCHSRC) VEXIT_TIMEOUT=$(TIMEOUT) \
+		$(CHECK_GUESTS_BIN) || status=1; \
+	if [ $$status -ne 0 ]; then echo "make check: FAILED (see above)"; fi; exit $$status
+
+clean: ## remove the build directory
+	rm -rf $(BUILD)
+
+help: ## this list
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
+	@echo "variables: KERNEL_ARGS='tests=a,b budget=N'  TIMEOUT=seconds  BOCHSRC=file"
+
+-include $(HV_OBJS:.o=.d) $(GUEST_LIB_OBJS:.o=.d) $(patsubst %,$(BUILD)/guest-tests/%.c.d,$(GUESTS))

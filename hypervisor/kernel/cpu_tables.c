@@ -1,0 +1,94 @@
+#include "cpu_tables.h"
+
+#include <stdint.h>
+
+#include "kstring.h"
+#include "x86.h"
+
+struct tss64 {
+	uint32_t reserved0;
+	uint64_t rsp[3];
+	uint64_t reserved1;
+	uint64_t ist[7];
+	uint64_t reserved2;
+	uint16_t reserved3;
+	uint16_t iomap_base;
+} __attribute__((packed));
+
+struct idt_gate {
+	uint16_t offset_lo;
+	uint16_t selector;
+	uint8_t ist;
+	uint8_t type_attr;
+	uint16_t offset_mid;
+	uint32_t offset_hi;
+	uint32_t reserved;
+} __attribute__((packed));
+
+#define IDT_VECTORS 32
+#define GATE_INTERRUPT_PRESENT 0x8e
+#define TSS_TYPE_AVAILABLE 0x89
+
+static uint64_t gdt[5];
+static struct tss64 tss;
+static struct idt_gate idt[IDT_VECTORS];
+static uint8_t fault_stack[16384] __attribute__((aligned(16)));
+
+extern const uint64_t isr_stub_table[IDT_VECTORS]; /* isr.S */
+
+static void set_tss_descriptor(void)
+{
+	uint64_t base = (uint64_t)&tss;
+	uint64_t limit = sizeof(tss) - 1;
+	gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) | ((uint64_t)TSS_TYPE_AVAILABLE << 40) |
+		 (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
+	gdt[4] = base >> 32;
+}
+
+void cpu_tables_init(void)
+{
+	gdt[0] = 0;
+	gdt[1] = 0x00af9a000000ffffull; /* 64-bit code, DPL 0 */
+	gdt[2] = 0x00cf92000000ffffull; /* data */
+	memset(&tss, 0, sizeof(tss));
+	/* Faults run on their own stack (IST1), so a blown stack still gets reported. */
+	tss.ist[0] = (uint64_t)(fault_stack + sizeof(fault_stack));
+	tss.iomap_base = sizeof(tss);
+	set_tss_descriptor();
+
+	struct desc_ptr gdtr = { sizeof(gdt) - 1, (uint64_t)gdt };
+	__asm__ volatile("lgdt %0\n\t"
+			 "pushq %1\n\t"
+			 "leaq 1f(%%rip), %%rax\n\t"
+			 "pushq %%rax\n\t"
+			 "lretq\n"
+			 "1:\n\t"
+			 "mov %2, %%ax\n\t"
+			 "mov %%ax, %%ds\n\t"
+			 "mov %%ax, %%es\n\t"
+			 "mov %%ax, %%ss\n\t"
+			 "mov %3, %%ax\n\t"
+			 "ltr %%ax"
+			 :
+			 : "m"(gdtr), "i"(SEL_CODE64), "i"(SEL_DATA), "i"(SEL_TSS)
+			 : "rax", "memory");
+
+	for (int v = 0; v < IDT_VECTORS; v++) {
+		uint64_t h = isr_stub_table[v];
+		idt[v] = (struct idt_gate){
+			.offset_lo = h & 0xffff,
+			.selector = SEL_CODE64,
+			.ist = 1,
+			.type_attr = GATE_INTERRUPT_PRESENT,
+			.offset_mid = (h >> 16) & 0xffff,
+			.offset_hi = h >> 32,
+		};
+	}
+	struct desc_ptr idtr = { sizeof(idt) - 1, (uint64_t)idt };
+	__asm__ volatile("lidt %0" : : "m"(idtr));
+}
+
+uint64_t cpu_tables_tss_base(void)
+{
+	return (uint64_t)&tss;
+}

@@ -1,0 +1,92 @@
+#include "multiboot2.h"
+
+#include "kstring.h"
+
+/* Tag types of the multiboot2 specification, section 3.6. */
+#define MB2_TAG_END 0
+#define MB2_TAG_CMDLINE 1
+#define MB2_TAG_MODULE 3
+#define MB2_TAG_MMAP 6
+#define MB2_MMAP_AVAILABLE 1
+#define MB2_MAX_TOTAL_SIZE (1u << 20)
+
+struct tag {
+	uint32_t type;
+	uint32_t size;
+};
+
+struct mmap_entry {
+	uint64_t base;
+	uint64_t len;
+	uint32_t type;
+	uint32_t reserved;
+};
+
+static const char *parse_mmap(const uint8_t *t, uint32_t size, struct boot_info *out)
+{
+	if (size < 16)
+		return "memory map tag too short";
+	uint32_t entry_size = *(const uint32_t *)(t + 8);
+	if (entry_size < sizeof(struct mmap_entry))
+		return "memory map entry size too small";
+	for (uint32_t off = 16; off + entry_size <= size; off += entry_size) {
+		const struct mmap_entry *e = (const void *)(t + off);
+		if (e->type != MB2_MMAP_AVAILABLE || e->len == 0)
+			continue;
+		if (out->n_available == MB2_MAX_REGIONS)
+			return "too many memory regions";
+		out->available[out->n_available++] = (struct mb2_region){ e->base, e->len };
+	}
+	return NULL;
+}
+
+const char *mb2_parse(const void *mbi, struct boot_info *out)
+{
+	const uint8_t *p = mbi;
+	uint32_t total = *(const uint32_t *)p;
+
+	memset(out, 0, sizeof(*out));
+	out->cmdline = "";
+	if (total < 16 || total > MB2_MAX_TOTAL_SIZE)
+		return "boot information has an implausible total size";
+	out->mbi_start = (uint64_t)(uintptr_t)mbi;
+	out->mbi_end = out->mbi_start + total;
+
+	/* Tags start at offset 8 and are 8-byte aligned. */
+	for (uint32_t off = 8; off + sizeof(struct tag) <= total;) {
+		const struct tag *t = (const void *)(p + off);
+		if (t->type == MB2_TAG_END)
+			return NULL;
+		if (t->size < sizeof(struct tag) || t->size > total - off)
+			return "a tag runs past the end of the boot information";
+		const uint8_t *body = p + off;
+		switch (t->type) {
+		case MB2_TAG_CMDLINE:
+			out->cmdline = (const char *)(body + 8);
+			break;
+		case MB2_TAG_MODULE: {
+			if (t->size < 17)
+				return "module tag too short";
+			if (out->n_modules == MB2_MAX_MODULES)
+				return "too many modules";
+			struct mb2_module *m = &out->modules[out->n_modules++];
+			m->start = *(const uint32_t *)(body + 8);
+			m->end = *(const uint32_t *)(body + 12);
+			m->cmdline = (const char *)(body + 16);
+			if (m->end < m->start)
+				return "a module ends before it starts";
+			break;
+		}
+		case MB2_TAG_MMAP: {
+			const char *err = parse_mmap(body, t->size, out);
+			if (err)
+				return err;
+			break;
+		}
+		default:
+			break;
+		}
+		off += (t->size + 7) & ~7u;
+	}
+	return "boot information has no end tag";
+}

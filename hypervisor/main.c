@@ -1,0 +1,102 @@
+/*
+ * vexit: boot, turn VMX on, run every selected guest module in a VM of its
+ * own, print the summary, end the run. Command line (GRUB's multiboot2 line):
+ *   tests=a,b,c   run only these guests (default: all modules)
+ *   budget=N      stop a guest after N ticks from its first entry (default below)
+ */
+#include <stdint.h>
+
+#include "cmdline.h"
+#include "console.h"
+#include "cpu_tables.h"
+#include "multiboot2.h"
+#include "page_alloc.h"
+#include "panic.h"
+#include "power.h"
+#include "vm_run.h"
+#include "vmx_caps.h"
+#include "vmx_on.h"
+#include "x86.h"
+
+#define DEFAULT_BUDGET 20000000ull
+#define VEXIT_PROTOCOL_VERSION 1
+
+extern char kernel_start[], kernel_end[]; /* linker.ld */
+
+static struct boot_info boot;
+static struct vmx_caps caps;
+
+static void mask_legacy_pic(void)
+{
+	/* Nothing here takes interrupts; keep the 8259s quiet so none is pending for a guest. */
+	outb(0x21, 0xff);
+	outb(0xa1, 0xff);
+}
+
+static void memory_init(const struct boot_info *b)
+{
+	page_alloc_reset();
+	for (size_t i = 0; i < b->n_available; i++)
+		page_alloc_add_free(b->available[i].base, b->available[i].len);
+	/* The first MiB (BIOS data, EBDA, ROMs), ourselves, GRUB's boot information and the modules. */
+	page_alloc_reserve(0, 1ull << 20);
+	page_alloc_reserve((uint64_t)(uintptr_t)kernel_start, (uint64_t)(kernel_end - kernel_start));
+	page_alloc_reserve(b->mbi_start, b->mbi_end - b->mbi_start);
+	for (size_t i = 0; i < b->n_modules; i++)
+		page_alloc_reserve(b->modules[i].start, b->modules[i].end - b->modules[i].start);
+	if (page_alloc_free_count() == 0)
+		panic("no usable memory in the multiboot2 memory map");
+}
+
+static uint64_t budget_option(const char *cmdline)
+{
+	char buf[24];
+	uint64_t v = DEFAULT_BUDGET;
+	if (cmdline_get(cmdline, "budget", buf, sizeof(buf)) && !cmdline_parse_u64(buf, &v))
+		panic("budget=%s is not a decimal number of ticks", buf);
+	return v;
+}
+
+void kmain(uint32_t magic, uint64_t mbi);
+
+void kmain(uint32_t magic, uint64_t mbi)
+{
+	console_init();
+	cpu_tables_init();
+	mask_legacy_pic();
+	kprintf("VEXIT protocol %d\n", VEXIT_PROTOCOL_VERSION);
+	if (magic != MB2_BOOTLOADER_MAGIC)
+		panic("not booted by a multiboot2 loader (magic 0x%x)", magic);
+	const char *err = mb2_parse((const void *)(uintptr_t)mbi, &boot);
+	if (err)
+		panic("multiboot2 boot information: %s", err);
+	memory_init(&boot);
+
+	if ((err = vmx_on(&caps)))
+		panic("%s", err);
+	kprintf("VEXIT cpu vmx-revision=0x%x ept=%s ug=%s preemption-timer=%s\n", vmx_revision_id(&caps),
+		vmx_has_ept(&caps) ? "yes" : "no", vmx_has_unrestricted_guest(&caps) ? "yes" : "no",
+		vmx_has_preemption_timer(&caps) ? "yes" : "no");
+
+	char tests[256];
+	int selected = cmdline_get(boot.cmdline, "tests", tests, sizeof(tests));
+	struct vm_config cfg = { .caps = &caps, .budget = budget_option(boot.cmdline) };
+	size_t free_before = page_alloc_free_count();
+	unsigned guests = 0;
+	for (size_t i = 0; i < boot.n_modules; i++) {
+		const struct mb2_module *m = &boot.modules[i];
+		if (selected && !cmdline_list_has(tests, m->cmdline))
+			continue;
+		vm_run_module(&cfg, m->cmdline, (const uint8_t *)(uintptr_t)m->start, m->end - m->start);
+		guests++;
+	}
+	size_t free_after = page_alloc_free_count();
+	kprintf("VEXIT summary guests=%u pages-leaked=%ld\n", guests, (long)(free_before - free_after));
+	kprintf("VEXIT end\n");
+	power_off();
+}
+
+void page_alloc_misuse(const char *what, uint64_t addr)
+{
+	panic("page allocator: %s of 0x%lx", what, addr);
+}

@@ -1,0 +1,32 @@
+/*
+ * The virtual devices every VM gets (ports documented in docs/devices.md):
+ *  - debug port 0xE9: bytes written form lines, forwarded as protocol lines;
+ *    reads return 0xE9, as on Bochs, so a guest can detect it;
+ *  - exit port 0xF4: a write ends the VM with the written value as its status;
+ *  - test device 0x5000-0x500F: registers the io tests read back.
+ */
+#ifndef VEXIT_DEVICES_H
+#define VEXIT_DEVICES_H
+
+#include "io_bus.h"
+#include "vexit_abi.h"
+
+#define DEBUG_PORT VEXIT_DEBUG_PORT
+#define EXIT_PORT VEXIT_EXIT_PORT
+#define TEST_DEVICE_PORT VEXIT_TEST_DEVICE
+#define TEST_DEVICE_PORTS 16
+/* Offsets inside the test device. */
+#define TEST_DEVICE_LATCH 0x0    /* 4 bytes, read/write */
+#define TEST_DEVICE_INVERTED 0x4 /* 4 bytes, read-only: the latch, bitwise inverted */
+#define TEST_DEVICE_ID 0x8       /* 4 bytes, read-only: "VXT1" */
+#define TEST_DEVICE_ACCESSES 0xc /* 4 bytes, read-only: accesses to the device so far, this one excluded */
+#define TEST_DEVICE_ID_VALUE VEXIT_TEST_ID_VALUE
+
+extern const struct io_device debug_port_device;
+extern const struct io_device exit_port_device;
+extern const struct io_device test_device;
+
+/* Forward whatever the guest left without a final newline. */
+void debug_port_flush(struct vm *vm);
+
+#endif

@@ -1,0 +1,19 @@
+/* The exit dispatch table, indexed by basic exit reason (the KVM shape). */
+#include "exit_handlers.h"
+
+static const exit_handler_fn exit_handlers[EXIT_REASON_MAX] = {
+	[EXIT_REASON_TRIPLE_FAULT] = handle_triple_fault,
+	[EXIT_REASON_HLT] = handle_hlt,
+	[EXIT_REASON_VMCALL] = handle_vmcall,
+	[EXIT_REASON_IO_INSTRUCTION] = handle_io,
+	[EXIT_REASON_EPT_VIOLATION] = handle_ept_violation,
+	[EXIT_REASON_PREEMPTION_TIMER] = handle_preemption_timer,
+};
+
+enum exit_action exit_dispatch(struct vcpu *v)
+{
+	uint32_t basic = EXIT_REASON_BASIC(v->exit_reason);
+	if (basic < EXIT_REASON_MAX && exit_handlers[basic])
+		return exit_handlers[basic](v);
+	return EXIT_TO_CALLER;
+}

@@ -1,0 +1,14 @@
+/* The built-in exit handlers, one family per file; exit_dispatch.c puts them in the table. */
+#ifndef VEXIT_EXIT_HANDLERS_H
+#define VEXIT_EXIT_HANDLERS_H
+
+#include "vcpu.h"
+
+enum exit_action handle_triple_fault(struct vcpu *v);    /* exit_stop.c */
+enum exit_action handle_hlt(struct vcpu *v);             /* exit_stop.c */
+enum exit_action handle_ept_violation(struct vcpu *v);   /* exit_stop.c */
+enum exit_action handle_preemption_timer(struct vcpu *v); /* exit_stop.c */
+enum exit_action handle_io(struct vcpu *v);              /* exit_io.c */
+enum exit_action handle_vmcall(struct vcpu *v);          /* exit_vmcall.c */
+
+#endif

@@ -1,0 +1,92 @@
+/* I/O-instruction exits: IN/OUT and INS/OUTS (with REP) routed to the VM's port devices. */
+#include "exit_handlers.h"
+#include "guest_mem.h"
+#include "io_qualification.h"
+#include "vm.h"
+#include "vmcs.h"
+
+#define RFLAGS_DF (1ull << 10)
+/* Emulate at most this many REP iterations per exit; the guest re-executes the rest (SDM: REP is restartable). */
+#define IO_REP_CHUNK 4096
+
+static uint32_t size_mask(unsigned size)
+{
+	return size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
+}
+
+static void handle_io_simple(struct vcpu *v, const struct io_access *a)
+{
+	uint64_t *rax = &v->gpr[GPR_RAX];
+	if (a->in) {
+		uint32_t val = io_bus_read(v->vm, &v->vm->bus, a->port, a->size);
+		/* A 32-bit IN zero-extends into RAX; 8- and 16-bit ones keep the upper bits. */
+		if (a->size == 4)
+			*rax = val;
+		else
+			*rax = (*rax & ~(uint64_t)size_mask(a->size)) | val;
+	} else {
+		io_bus_write(v->vm, &v->vm->bus, a->port, a->size, (uint32_t)*rax & size_mask(a->size));
+	}
+}
+
+/* Returns true when the instruction is complete, false when REP iterations remain. */
+static bool handle_io_string(struct vcpu *v, const struct io_access *a)
+{
+	struct vm *vm = v->vm;
+	uint32_t info = (uint32_t)vmcs_read(VMCS_EXIT_INSTRUCTION_INFO);
+	unsigned asize = io_string_address_size(info);
+	uint64_t amask = asize == 8 ? ~0ull : (1ull << (8 * asize)) - 1;
+	/* INS writes through ES:RDI; OUTS reads through seg:RSI (SDM Vol. 2, INS/OUTS). */
+	unsigned seg = a->in ? 0 : io_string_segment(info);
+	uint64_t seg_base = vmcs_read(VMCS_GUEST_ES_BASE + 2 * seg);
+	uint64_t cr3 = vmcs_read(VMCS_GUEST_CR3);
+	bool down = vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_DF;
+	uint64_t *index = &v->gpr[a->in ? GPR_RDI : GPR_RSI];
+	uint64_t *count = &v->gpr[GPR_RCX];
+
+	for (unsigned n = 0; n < IO_REP_CHUNK; n++) {
+		if (a->rep && (*count & amask) == 0)
+			return true;
+		uint64_t la = seg_base + (*index & amask), gpa;
+		uint32_t val = 0;
+		if (!guest_linear_to_phys(vm, cr3, la, &gpa)) {
+			vm_stop(vm, VM_STOP_UNHANDLED_EXIT, "reason=IO_INSTRUCTION qual=0x%lx rip=0x%lx why=unmapped-la-0x%lx",
+				v->exit_qualification, v->rip, la);
+			return true;
+		}
+		if (a->in) {
+			val = io_bus_read(vm, &vm->bus, a->port, a->size);
+			guest_mem_write(vm, gpa, &val, a->size);
+		} else {
+			guest_mem_read(vm, gpa, &val, a->size);
+			io_bus_write(vm, &vm->bus, a->port, a->size, val);
+		}
+		*index = (*index & ~amask) | ((down ? *index - a->size : *index + a->size) & amask);
+		if (!a->rep)
+			return true;
+		*count = (*count & ~amask) | ((*count - 1) & amask);
+		if (vm->stop != VM_RUNNING)
+			return true;
+	}
+	return (*count & amask) == 0;
+}
+
+enum exit_action handle_io(struct vcpu *v)
+{
+	struct io_access a;
+	if (!io_qualification_decode(v->exit_qualification, &a)) {
+		vm_stop(v->vm, VM_STOP_UNHANDLED_EXIT, "reason=IO_INSTRUCTION qual=0x%lx rip=0x%lx why=bad-qualification",
+			v->exit_qualification, v->rip);
+		return EXIT_STOP;
+	}
+	bool complete = true;
+	if (a.string)
+		complete = handle_io_string(v, &a);
+	else
+		handle_io_simple(v, &a);
+	if (v->vm->stop != VM_RUNNING)
+		return EXIT_STOP;
+	if (complete)
+		vcpu_skip_instruction(v);
+	return EXIT_RESUME;
+}

@@ -1,0 +1,71 @@
+#include "vcpu.h"
+
+#include "vm.h"
+#include "vmcs.h"
+#include "vmx_asm.h"
+#include "x86.h"
+
+void vcpu_skip_instruction(struct vcpu *v)
+{
+	v->rip += v->instruction_length;
+	vmcs_write(VMCS_GUEST_RIP, v->rip);
+}
+
+/* Arm the VMX-preemption timer with what is left of the budget; false when nothing is left. */
+static bool arm_budget(struct vcpu *v)
+{
+	if (!v->budget_timer)
+		return true;
+	uint64_t used = v->launched ? rdtsc() - v->first_entry_tick : 0;
+	if (used >= v->budget)
+		return false;
+	uint64_t left = (v->budget - used) >> v->timer_rate;
+	vmcs_write(VMCS_PREEMPTION_TIMER_VALUE, left > 0xffffffffull ? 0xffffffffull : left);
+	return true;
+}
+
+static void read_exit(struct vcpu *v)
+{
+	v->exit_reason = (uint32_t)vmcs_read(VMCS_EXIT_REASON);
+	v->exit_qualification = vmcs_read(VMCS_EXIT_QUALIFICATION);
+	v->rip = vmcs_read(VMCS_GUEST_RIP);
+	v->instruction_length = (uint32_t)vmcs_read(VMCS_EXIT_INSTRUCTION_LENGTH);
+}
+
+enum exit_action vcpu_run(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	for (;;) {
+		if (!arm_budget(v)) {
+			vm_stop(vm, VM_STOP_BUDGET, "budget=%lu", v->budget);
+			return EXIT_STOP;
+		}
+		if (!v->launched)
+			v->first_entry_tick = rdtsc();
+		int r = vmx_enter(v, v->launched);
+		v->last_exit_tick = rdtsc();
+		if (r != VMX_OK) {
+			/* SDM 31.4: after VMfailValid the reason is in the VM-instruction error field. */
+			uint64_t error = r == VMX_FAIL_VALID ? vmcs_read(VMCS_VM_INSTRUCTION_ERROR) : 0;
+			vm_stop(vm, VM_STOP_ENTRY_FAILED, "error=%lu instruction=%s", error,
+				v->launched ? "VMRESUME" : "VMLAUNCH");
+			return EXIT_STOP;
+		}
+		read_exit(v);
+		uint32_t basic = EXIT_REASON_BASIC(v->exit_reason);
+		v->exits++;
+		if (basic < EXIT_REASON_MAX)
+			v->exit_counts[basic]++;
+		if (v->exit_reason & EXIT_REASON_ENTRY_FAILURE) {
+			/* SDM 27.8: the guest never ran; the VMCS is not launched. */
+			const char *name = exit_reason_name(basic);
+			vm_stop(vm, VM_STOP_ENTRY_FAILED, "reason=%s qual=0x%lx", name ? name : "UNKNOWN",
+				v->exit_qualification);
+			return EXIT_STOP;
+		}
+		v->launched = true;
+		enum exit_action a = exit_dispatch(v);
+		if (a != EXIT_RESUME)
+			return a;
+	}
+}
