@@ -3,8 +3,13 @@
 
 BUILD ?= build
 BOCHSRC ?= bochsrc/ci.bochsrc
-# Kernel command line: e.g. make run KERNEL_ARGS="budget=5000000 tests=hello,vmcall"
+# Guest selection: make run TESTS=hello,vmcall boots and judges only those guests.
+TESTS ?=
+# Kernel command line: e.g. make run KERNEL_ARGS="budget=5000000"
 KERNEL_ARGS ?=
+ifneq ($(strip $(TESTS)),)
+override KERNEL_ARGS += tests=$(TESTS)
+endif
 TIMEOUT ?= 600
 
 # --- tools: install what is missing (ci/install-deps.sh), then carry on ---------------------
@@ -94,10 +99,9 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 HV_HOST_SRCS := $(addprefix hypervisor/kernel/,fmt.c cmdline.c multiboot2.c page_alloc.c) \
 	$(addprefix hypervisor/vmx/,exit_reason.c vmx_caps.c io_qualification.c) \
 	$(addprefix hypervisor/vm/,io_bus.c guest_mem.c guest_image.c guest_layout.c hypercall.c vm_stop.c \
-	dev_test.c dev_debug_port.c dev_exit_port.c) \
-	harness/tests/hv_host_fakes.c
+	dev_test.c dev_debug_port.c dev_exit_port.c)
 
--include harness/harness.mk
+include harness/harness.mk
 
 # --- targets --------------------------------------------------------------------------------
 .PHONY: all iso run check clean help FORCE
@@ -110,12 +114,13 @@ iso: $(ISO) ## build the bootable image (hypervisor + every guest test)
 
 run: $(ISO) $(HARNESS_BIN) ## boot the suite in Bochs and judge every guest test
 	$(HARNESS_BIN) --iso $(ISO) --guests $(BUILD)/guests --bochsrc $(BOCHSRC) --timeout $(TIMEOUT) \
-		--keep-logs $(BUILD)/logs
+		--keep-logs $(BUILD)/logs $(if $(strip $(TESTS)),--tests $(TESTS))
 
 check: all ## Check unit tests, then every guest test against one Bochs run
 	@status=0; for t in $(CHECK_UNIT_BINS); do echo "== $$t"; $$t || status=1; done; \
 	echo "== $(CHECK_GUESTS_BIN) (boots Bochs)"; \
 	VEXIT_ISO=$(ISO) VEXIT_GUESTS_DIR=$(BUILD)/guests VEXIT_BOCHSRC=$(BOCHSRC) VEXIT_TIMEOUT=$(TIMEOUT) \
+		VEXIT_TESTS=$(TESTS) VEXIT_KEEP_LOGS=$(BUILD)/logs \
 		$(CHECK_GUESTS_BIN) || status=1; \
 	if [ $$status -ne 0 ]; then echo "make check: FAILED (see above)"; fi; exit $$status
 
@@ -124,6 +129,6 @@ clean: ## remove the build directory
 
 help: ## this list
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
-	@echo "variables: KERNEL_ARGS='tests=a,b budget=N'  TIMEOUT=seconds  BOCHSRC=file"
+	@echo "variables: TESTS=a,b  KERNEL_ARGS='budget=N'  TIMEOUT=seconds  BOCHSRC=file"
 
 -include $(HV_OBJS:.o=.d) $(GUEST_LIB_OBJS:.o=.d) $(patsubst %,$(BUILD)/guest-tests/%.c.d,$(GUESTS))

@@ -1,0 +1,36 @@
+# Host-side build: the harness library and CLI, and the Check test programs.
+# Included by the top-level Makefile, which defines BUILD, HOST_CC, HOST_CFLAGS,
+# CHECK_CFLAGS, CHECK_LIBS and HV_HOST_SRCS (the pure hypervisor sources the host build tests).
+
+HOST_OBJ_DIR := $(BUILD)/host
+HARNESS_LIB_SRCS := $(wildcard harness/lib/*.c)
+HARNESS_LIB_OBJS := $(patsubst %,$(HOST_OBJ_DIR)/%.o,$(HARNESS_LIB_SRCS))
+HV_HOST_OBJS := $(patsubst %,$(HOST_OBJ_DIR)/%.o,$(HV_HOST_SRCS))
+# Test support code (host stand-ins for kernel services, test-data builders) linked into every Check program.
+CHECK_SUPPORT_SRCS := $(filter-out harness/tests/check_%.c,$(wildcard harness/tests/*.c))
+CHECK_SUPPORT_OBJS := $(patsubst %,$(HOST_OBJ_DIR)/%.o,$(CHECK_SUPPORT_SRCS))
+
+$(HOST_OBJ_DIR)/%.c.o: %.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -Iharness/lib $(CHECK_CFLAGS) -MMD -MP -c $< -o $@
+
+# The runner CLI: boots Bochs on the ISO and judges every guest test.
+HARNESS_BIN := $(BUILD)/harness/vexit-run
+$(HARNESS_BIN): $(HOST_OBJ_DIR)/harness/vexit-run.c.o $(HARNESS_LIB_OBJS)
+	@mkdir -p $(@D)
+	$(HOST_CC) -o $@ $^
+
+# One Check program per harness/tests/check_*.c. check_guests boots Bochs; the others are
+# pure unit tests of the harness library and of the hypervisor sources built for the host.
+CHECK_UNIT_SRCS := $(filter-out harness/tests/check_guests.c,$(wildcard harness/tests/check_*.c))
+CHECK_UNIT_BINS := $(patsubst harness/tests/%.c,$(BUILD)/tests/%,$(CHECK_UNIT_SRCS))
+CHECK_GUESTS_BIN := $(BUILD)/tests/check_guests
+
+$(BUILD)/tests/check_%: $(HOST_OBJ_DIR)/harness/tests/check_%.c.o $(HV_HOST_OBJS) $(CHECK_SUPPORT_OBJS) \
+		$(HARNESS_LIB_OBJS)
+	@mkdir -p $(@D)
+	$(HOST_CC) -o $@ $^ $(CHECK_LIBS)
+
+-include $(patsubst %.o,%.d,$(HARNESS_LIB_OBJS) $(HV_HOST_OBJS) $(CHECK_SUPPORT_OBJS) \
+	$(HOST_OBJ_DIR)/harness/vexit-run.c.o \
+	$(patsubst harness/tests/%.c,$(HOST_OBJ_DIR)/harness/tests/%.c.o,$(wildcard harness/tests/check_*.c)))

@@ -1,0 +1,51 @@
+/*
+ * Run Bochs once, headless, on a vexit ISO, with a hard timeout, and capture
+ * what the hypervisor wrote to COM1. Bochs may ignore SIGTERM, so it runs in a
+ * process group of its own that is SIGKILLed at the timeout (and if the harness
+ * itself is interrupted): no Bochs outlives a run.
+ */
+#ifndef VEXIT_HARNESS_BOCHS_RUN_H
+#define VEXIT_HARNESS_BOCHS_RUN_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct bochs_run_opts {
+	const char *bochs;      /* program; NULL means $VEXIT_BOCHS, else "bochs" from PATH */
+	const char *iso;        /* the boot image, exported to the bochsrc as $VEXIT_ISO */
+	const char *bochsrc;
+	unsigned timeout_s;     /* hard limit for the whole run */
+	unsigned grace_s;       /* after 'VEXIT end' or 'VEXIT panic', how long Bochs may take to exit */
+	const char *work_dir;   /* keep serial.txt, bochs.log, bochs.out here; NULL: a temporary directory */
+	int stream_fd;          /* >= 0: copy the capture there as it grows (live output) */
+};
+
+enum bochs_run_end {
+	BOCHS_RUN_EXITED,       /* Bochs exited by itself (its exit code proves nothing) */
+	BOCHS_RUN_SIGNALED,     /* Bochs died of a signal */
+	BOCHS_RUN_TIMED_OUT,    /* killed at the timeout */
+	BOCHS_RUN_LINGERED,     /* the run ended but Bochs did not exit within grace_s: killed */
+	BOCHS_RUN_NOT_STARTED,  /* bad options, missing files, or exec failed: see error */
+};
+
+struct bochs_run_result {
+	enum bochs_run_end end;
+	int code;               /* exit code (EXITED) or signal number (SIGNALED) */
+	double seconds;         /* wall time, for the human reading; never in the protocol */
+	char *serial;           /* the COM1 capture, NUL-terminated */
+	size_t serial_len;
+	char *bochs_tail;       /* the last lines Bochs printed itself (stdout+stderr) */
+	char dir[PATH_MAX];     /* where the run's files are */
+	bool own_dir;           /* dir is temporary: bochs_run_result_free removes it */
+	char error[2 * PATH_MAX + 256]; /* NOT_STARTED: why */
+};
+
+/* Returns 0 when Bochs ran (whatever its end), -1 when it could not be started. */
+int bochs_run(const struct bochs_run_opts *o, struct bochs_run_result *r);
+/* One line saying how the run ended, e.g. "timed out after 600 s (Bochs killed)". */
+void bochs_run_describe(const struct bochs_run_result *r, const struct bochs_run_opts *o, char *buf,
+			size_t len);
+void bochs_run_result_free(struct bochs_run_result *r);
+
+#endif

@@ -1,0 +1,37 @@
+/*
+ * Guest-test expectations (docs/protocol.md, "Guest expectations"): the
+ * NUL-separated strings of a guest image's .vexit.expect ELF section, read from
+ * the image file on the host so that the hypervisor cannot vouch for itself.
+ */
+#ifndef VEXIT_HARNESS_EXPECT_H
+#define VEXIT_HARNESS_EXPECT_H
+
+#include <stddef.h>
+
+enum expect_kind { EXPECT_STOP, EXPECT_STATUS, EXPECT_EXIT, EXPECT_FIELD, EXPECT_ASSERTS };
+
+struct expectation {
+	enum expect_kind kind;
+	char *text;               /* the expectation as written, for messages */
+	char *key;                /* STOP: token; EXIT: reason; FIELD: key; else NULL */
+	char *value;              /* FIELD: value; else NULL */
+	unsigned long long n;     /* STATUS, EXIT, ASSERTS */
+};
+
+struct expect_set {
+	struct expectation *v;
+	size_t n;
+};
+
+/* Parse one expectation; 0 on success, else -1 with a reason in err. */
+int expect_parse(const char *text, struct expectation *e, char *err, size_t errlen);
+/* Parse the contents of a .vexit.expect section (empty strings are padding, skipped). */
+int expect_parse_section(const char *data, size_t len, struct expect_set *out, char *err, size_t errlen);
+/* Read the section from an ELF64 guest image file. */
+int expect_read_image(const char *path, struct expect_set *out, char *err, size_t errlen);
+/* The same, from an image already in memory. */
+int expect_read_elf(const unsigned char *img, size_t len, struct expect_set *out, char *err, size_t errlen);
+void expect_set_free(struct expect_set *s);
+void expectation_free(struct expectation *e);
+
+#endif

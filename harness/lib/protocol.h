@@ -1,0 +1,55 @@
+/*
+ * Parser of the vexit output protocol (docs/protocol.md): turns the text a run
+ * wrote to COM1 into a run_report. Lines that do not start with "VEXIT " are
+ * noise (BIOS, GRUB, panic dumps) and are ignored; malformed or out-of-order
+ * protocol lines are recorded in run_report.errors, never silently dropped.
+ */
+#ifndef VEXIT_HARNESS_PROTOCOL_H
+#define VEXIT_HARNESS_PROTOCOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "strlist.h"
+
+#define PROTOCOL_VERSION 1
+
+struct exit_count {
+	char *reason;
+	unsigned long long n;
+};
+
+struct guest_report {
+	char *name;
+	bool ended;             /* its guest-end line was seen */
+	char *stop;             /* stop token of guest-end, NULL before it */
+	struct strlist fields;  /* "key=value" fields of guest-end, in order */
+	struct strlist lines;   /* the guest's own lines (text after "VEXIT guest <name> ") */
+	unsigned passes, fails, skips;
+	struct exit_count *exits;
+	size_t n_exits;
+};
+
+struct run_report {
+	int version;            /* from "VEXIT protocol N"; 0 when that line is missing */
+	char *cpu;              /* the key=value text of the cpu line, or NULL */
+	struct guest_report *guests;
+	size_t n_guests;
+	bool summary_seen;
+	unsigned long long summary_guests, pages_leaked;
+	char *panic;            /* text of the first panic line, or NULL */
+	bool end_seen;
+	struct strlist errors;  /* protocol violations, each naming its line number */
+};
+
+/* Parse len bytes of captured output. Never fails: problems land in out->errors. */
+void protocol_parse(const char *text, size_t len, struct run_report *out);
+void run_report_free(struct run_report *r);
+
+const struct guest_report *run_report_guest(const struct run_report *r, const char *name);
+/* The value of field `key` on the guest-end line, or NULL. */
+const char *guest_report_field(const struct guest_report *g, const char *key);
+/* Exits of `reason` the VM took (0 when no exit-count line names it). */
+unsigned long long guest_report_exits(const struct guest_report *g, const char *reason);
+
+#endif

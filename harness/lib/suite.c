@@ -1,0 +1,128 @@
+#include "suite.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool has_elf_suffix(const char *s)
+{
+	size_t n = strlen(s);
+	return n > 4 && strcmp(s + n - 4, ".elf") == 0;
+}
+
+int suite_load(struct suite *s, const char *guests_dir, const char *select, char *err, size_t errlen)
+{
+	*s = (struct suite){ 0 };
+	DIR *d = opendir(guests_dir);
+	if (!d) {
+		snprintf(err, errlen, "cannot open the guest image directory %s (run `make` first?)", guests_dir);
+		return -1;
+	}
+	struct strlist found = { 0 };
+	for (struct dirent *e; (e = readdir(d));)
+		if (has_elf_suffix(e->d_name))
+			strlist_addf(&found, "%.*s", (int)(strlen(e->d_name) - 4), e->d_name);
+	closedir(d);
+	if (found.n)
+		qsort(found.v, found.n, sizeof(*found.v), by_name);
+
+	if (select && *select) {
+		char *list = xstrndup(select, strlen(select));
+		for (char *save = NULL, *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+			if (strlist_find(&found, t) < 0) {
+				snprintf(err, errlen, "no guest image named '%s' in %s", t, guests_dir);
+				free(list);
+				strlist_free(&found);
+				suite_free(s);
+				return -1;
+			}
+			if (strlist_find(&s->names, t) < 0)
+				strlist_addf(&s->names, "%s", t);
+		}
+		free(list);
+		/* Run order is the module order of the ISO, which is sorted: keep the suite sorted too. */
+		if (s->names.n)
+			qsort(s->names.v, s->names.n, sizeof(*s->names.v), by_name);
+	} else {
+		for (size_t i = 0; i < found.n; i++)
+			strlist_addf(&s->names, "%s", found.v[i]);
+	}
+	strlist_free(&found);
+	if (s->names.n == 0) {
+		snprintf(err, errlen, "no guest images (*.elf) in %s", guests_dir);
+		suite_free(s);
+		return -1;
+	}
+
+	s->n = s->names.n;
+	s->guests = xrealloc(NULL, s->n * sizeof(*s->guests));
+	for (size_t i = 0; i < s->n; i++) {
+		struct suite_guest *g = &s->guests[i];
+		*g = (struct suite_guest){ .name = s->names.v[i] };
+		size_t plen = strlen(guests_dir) + strlen(g->name) + 6;
+		g->image = xrealloc(NULL, plen);
+		snprintf(g->image, plen, "%s/%s.elf", guests_dir, g->name);
+		char why[512];
+		if (expect_read_image(g->image, &g->expect, why, sizeof(why))) {
+			size_t n = strlen(why) + strlen(g->image) + 32;
+			g->expect_error = xrealloc(NULL, n);
+			snprintf(g->expect_error, n, "%s: %s", g->image, why);
+		}
+	}
+	return 0;
+}
+
+void suite_judge(struct suite *s, const char *capture, size_t len, const char *run_problem)
+{
+	run_report_free(&s->run);
+	strlist_free(&s->problems);
+	s->passed = s->failed = s->skipped = 0;
+	protocol_parse(capture, len, &s->run);
+	if (run_problem)
+		strlist_addf(&s->problems, "%s", run_problem);
+	verdict_run(&s->run, &s->names, &s->problems);
+	for (size_t i = 0; i < s->n; i++) {
+		struct suite_guest *g = &s->guests[i];
+		strlist_free(&g->why);
+		g->report = run_report_guest(&s->run, g->name);
+		if (g->expect_error) {
+			strlist_addf(&g->why, "%s: bad expectations in %s", g->name, g->expect_error);
+			g->verdict = VERDICT_FAIL;
+		} else {
+			g->verdict = verdict_guest(g->name, g->report, &g->expect, &g->why);
+		}
+		if (g->verdict == VERDICT_PASS)
+			s->passed++;
+		else if (g->verdict == VERDICT_FAIL)
+			s->failed++;
+		else
+			s->skipped++;
+	}
+}
+
+bool suite_ok(const struct suite *s)
+{
+	return s->failed == 0 && s->problems.n == 0 && s->n > 0;
+}
+
+void suite_free(struct suite *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		struct suite_guest *g = &s->guests[i];
+		free(g->image);
+		free(g->expect_error);
+		expect_set_free(&g->expect);
+		strlist_free(&g->why);
+	}
+	free(s->guests);
+	strlist_free(&s->names);
+	run_report_free(&s->run);
+	strlist_free(&s->problems);
+	*s = (struct suite){ 0 };
+}

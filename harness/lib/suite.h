@@ -1,0 +1,47 @@
+/*
+ * A guest suite: the guest images a run should boot, their expectations, and
+ * the verdicts once the run's capture is judged. Shared by the vexit-run CLI
+ * and the check_guests Check program, so both judge a run the same way.
+ */
+#ifndef VEXIT_HARNESS_SUITE_H
+#define VEXIT_HARNESS_SUITE_H
+
+#include <stdbool.h>
+
+#include "expect.h"
+#include "protocol.h"
+#include "strlist.h"
+#include "verdict.h"
+
+struct suite_guest {
+	char *name;                       /* module name: the image's file name without .elf */
+	char *image;                      /* path of the image */
+	struct expect_set expect;
+	char *expect_error;               /* the image's expectations could not be read */
+	enum verdict verdict;
+	struct strlist why;               /* reasons for a FAIL or SKIP, each naming the guest */
+	const struct guest_report *report;  /* into the suite's run_report; NULL if never began */
+};
+
+struct suite {
+	struct suite_guest *guests;
+	size_t n;
+	struct strlist names;
+	struct run_report run;
+	struct strlist problems;          /* run-level problems (see verdict_run) */
+	unsigned passed, failed, skipped;
+};
+
+/*
+ * Load every *.elf in guests_dir (sorted by name), or only those named in the
+ * comma-separated `select` (an unknown name is an error). 0 on success, else -1
+ * with a reason in err.
+ */
+int suite_load(struct suite *s, const char *guests_dir, const char *select, char *err, size_t errlen);
+/* Judge a capture; run_problem (may be NULL) is how the Bochs run went wrong, if it did. */
+void suite_judge(struct suite *s, const char *capture, size_t len, const char *run_problem);
+/* Every guest passed or was skipped, and the run itself had no problem. */
+bool suite_ok(const struct suite *s);
+void suite_free(struct suite *s);
+
+#endif

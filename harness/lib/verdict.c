@@ -1,0 +1,149 @@
+#include "verdict.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const char *verdict_name(enum verdict v)
+{
+	switch (v) {
+	case VERDICT_PASS:
+		return "PASS";
+	case VERDICT_FAIL:
+		return "FAIL";
+	case VERDICT_SKIP:
+		return "SKIP";
+	}
+	return "?";
+}
+
+static bool check_one(const char *name, const struct guest_report *g, const struct expectation *e,
+		      const char *note, struct strlist *why)
+{
+	const char *got_s = NULL;
+	switch (e->kind) {
+	case EXPECT_STOP:
+		if (strcmp(g->stop, e->key) == 0)
+			return true;
+		strlist_addf(why, "%s: expectation '%s'%s: got %s, want %s", name, e->text, note, g->stop, e->key);
+		return false;
+	case EXPECT_EXIT: {
+		unsigned long long got = guest_report_exits(g, e->key);
+		if (got == e->n)
+			return true;
+		strlist_addf(why, "%s: expectation '%s'%s: got %llu, want %llu", name, e->text, note, got, e->n);
+		return false;
+	}
+	case EXPECT_ASSERTS:
+		if (g->passes == e->n)
+			return true;
+		strlist_addf(why, "%s: expectation '%s'%s: got %u, want %llu", name, e->text, note, g->passes,
+			     e->n);
+		return false;
+	case EXPECT_STATUS: {
+		char want[24];
+		snprintf(want, sizeof(want), "%llu", e->n);
+		got_s = guest_report_field(g, "status");
+		if (got_s && strcmp(got_s, want) == 0)
+			return true;
+		strlist_addf(why, "%s: expectation '%s'%s: got %s, want %s", name, e->text, note,
+			     got_s ? got_s : "no status= field", want);
+		return false;
+	}
+	case EXPECT_FIELD:
+		got_s = guest_report_field(g, e->key);
+		if (got_s && strcmp(got_s, e->value) == 0)
+			return true;
+		if (got_s)
+			strlist_addf(why, "%s: expectation '%s'%s: got %s, want %s", name, e->text, note, got_s,
+				     e->value);
+		else
+			strlist_addf(why, "%s: expectation '%s'%s: got no %s= field, want %s", name, e->text,
+				     note, e->key, e->value);
+		return false;
+	}
+	return false;
+}
+
+enum verdict verdict_guest(const char *name, const struct guest_report *g, const struct expect_set *e,
+			   struct strlist *why)
+{
+	if (!g) {
+		strlist_addf(why, "%s: never ran (no guest-begin line in the output)", name);
+		return VERDICT_FAIL;
+	}
+	if (!g->ended) {
+		strlist_addf(why, "%s: no guest-end line: the run stopped while this guest was running", name);
+		return VERDICT_FAIL;
+	}
+	if (strcmp(g->stop, "skipped") == 0) {
+		const char *w = guest_report_field(g, "why");
+		strlist_addf(why, "%s: skipped by the hypervisor: %s", name, w ? w : "no reason given");
+		return VERDICT_SKIP;
+	}
+	enum verdict v = VERDICT_PASS;
+	for (size_t i = 0; i < g->lines.n; i++)
+		if (strncmp(g->lines.v[i], "FAIL", 4) == 0 && (g->lines.v[i][4] == ' ' || !g->lines.v[i][4])) {
+			strlist_addf(why, "%s: the guest reported %s", name, g->lines.v[i]);
+			v = VERDICT_FAIL;
+		}
+	if (v == VERDICT_PASS && g->skips) {
+		for (size_t i = 0; i < g->lines.n; i++)
+			if (strncmp(g->lines.v[i], "SKIP", 4) == 0)
+				strlist_addf(why, "%s: skipped by the guest: %s", name, g->lines.v[i]);
+		return VERDICT_SKIP;
+	}
+
+	bool have_stop = false, have_status = false;
+	for (size_t i = 0; i < e->n; i++) {
+		have_stop |= e->v[i].kind == EXPECT_STOP;
+		have_status |= e->v[i].kind == EXPECT_STATUS;
+		if (!check_one(name, g, &e->v[i], "", why))
+			v = VERDICT_FAIL;
+	}
+	/* Defaults of docs/protocol.md: stop done, and status 0 when the stop is done. */
+	bool wants_done = !have_stop;
+	for (size_t i = 0; i < e->n; i++)
+		if (e->v[i].kind == EXPECT_STOP && strcmp(e->v[i].key, "done") == 0)
+			wants_done = true;
+	if (!have_stop) {
+		struct expectation d = { .kind = EXPECT_STOP, .text = "stop done", .key = "done" };
+		if (!check_one(name, g, &d, " (default)", why))
+			v = VERDICT_FAIL;
+	}
+	if (wants_done && !have_status) {
+		struct expectation d = { .kind = EXPECT_STATUS, .text = "status 0", .n = 0 };
+		if (!check_one(name, g, &d, " (default)", why))
+			v = VERDICT_FAIL;
+	}
+	return v;
+}
+
+size_t verdict_run(const struct run_report *r, const struct strlist *expected, struct strlist *problems)
+{
+	size_t before = problems->n;
+	if (r->version == 0)
+		strlist_addf(problems, "no 'VEXIT protocol' line: the hypervisor never started talking");
+	else if (r->version != PROTOCOL_VERSION)
+		strlist_addf(problems, "protocol version %d, this harness reads version %d", r->version,
+			     PROTOCOL_VERSION);
+	if (r->panic)
+		strlist_addf(problems, "the hypervisor panicked: %s", r->panic);
+	if (r->version && !r->end_seen)
+		strlist_addf(problems, "truncated run: no 'VEXIT end' line");
+	if (r->summary_seen) {
+		if (r->pages_leaked)
+			strlist_addf(problems, "the hypervisor leaked %llu pages over the run", r->pages_leaked);
+		if (r->summary_guests != r->n_guests)
+			strlist_addf(problems, "the summary counts %llu guests, the output shows %zu",
+				     r->summary_guests, r->n_guests);
+	} else if (r->end_seen) {
+		strlist_addf(problems, "no summary line before 'VEXIT end'");
+	}
+	for (size_t i = 0; i < r->errors.n; i++)
+		strlist_addf(problems, "protocol error: %s", r->errors.v[i]);
+	for (size_t i = 0; i < r->n_guests; i++)
+		if (strlist_find(expected, r->guests[i].name) < 0)
+			strlist_addf(problems, "guest '%s' ran but is not among the selected guest images",
+				     r->guests[i].name);
+	return problems->n - before;
+}

@@ -1,0 +1,30 @@
+/*
+ * Verdicts: a guest test passes when its run shows guest-begin and guest-end,
+ * no FAIL line, and every expectation of its image holds (docs/protocol.md).
+ * Every message names the guest; an expectation that fails names itself and
+ * the value seen beside the value wanted.
+ */
+#ifndef VEXIT_HARNESS_VERDICT_H
+#define VEXIT_HARNESS_VERDICT_H
+
+#include "expect.h"
+#include "protocol.h"
+#include "strlist.h"
+
+enum verdict { VERDICT_PASS, VERDICT_FAIL, VERDICT_SKIP };
+
+const char *verdict_name(enum verdict v);
+
+/* Judge guest `name` (g is NULL when the run never began it). Reasons are appended to why. */
+enum verdict verdict_guest(const char *name, const struct guest_report *g, const struct expect_set *e,
+			   struct strlist *why);
+
+/*
+ * Problems of the run as a whole: no or wrong protocol version, a panic, a
+ * truncated capture (no 'VEXIT end'), leaked pages, a summary that disagrees with
+ * the guests seen, protocol errors, guests nobody asked for. `expected` lists the
+ * guests the run should have run. Returns how many problems it appended.
+ */
+size_t verdict_run(const struct run_report *r, const struct strlist *expected, struct strlist *problems);
+
+#endif

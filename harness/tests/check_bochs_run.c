@@ -1,0 +1,280 @@
+/*
+ * Check tests of running Bochs (harness/lib/bochs_run.c), with stand-in Bochs
+ * scripts in harness/tests/fake-bochs/ that hang, crash, print garbage, stop
+ * half way or never exit: each must give its named end within timeout + 5 s,
+ * and no process of the run may survive it.
+ */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bochs_run.h"
+#include "protocol.h"
+#include "verdict.h"
+#include "run_suite.h"
+
+static char fake[PATH_MAX];
+static char work[64];
+static struct bochs_run_result r;
+
+static const char *fake_bochs(const char *name)
+{
+	const char *dir = getenv("VEXIT_FAKE_BOCHS_DIR");
+	snprintf(fake, sizeof(fake), "%s/%s", dir && *dir ? dir : "harness/tests/fake-bochs", name);
+	return fake;
+}
+
+static struct bochs_run_opts opts(const char *name, unsigned timeout_s)
+{
+	strcpy(work, "/tmp/check_bochs_run.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(work));
+	const char *prog = fake_bochs(name);
+	/* The stand-ins ignore the image and the configuration, but they must exist. */
+	return (struct bochs_run_opts){ .bochs = prog, .iso = prog, .bochsrc = prog, .timeout_s = timeout_s,
+					.grace_s = 1, .work_dir = work, .stream_fd = -1 };
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Dead: gone, or a zombie nobody has reaped yet (a container's PID 1 may not reap). */
+static bool process_dead(long pid)
+{
+	for (int tries = 0; tries < 100; tries++) {
+		if (kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+			return true;
+		char path[64], stat[256] = "";
+		snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+		FILE *f = fopen(path, "r");
+		if (f) {
+			size_t n = fread(stat, 1, sizeof(stat) - 1, f);
+			stat[n] = '\0';
+			fclose(f);
+			char *paren = strrchr(stat, ')');
+			if (paren && paren[1] == ' ' && (paren[2] == 'Z' || paren[2] == 'X'))
+				return true;
+		}
+		nanosleep(&(struct timespec){ 0, 10000000L }, NULL);
+	}
+	return false;
+}
+
+static void assert_pids_dead(void)
+{
+	char path[128];
+	snprintf(path, sizeof(path), "%s/pids", work);
+	FILE *f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "the stand-in did not record its pids in %s", path);
+	long pid;
+	int n = 0;
+	while (fscanf(f, "%ld", &pid) == 1) {
+		ck_assert_msg(process_dead(pid), "process %ld of the run survived it", pid);
+		n++;
+	}
+	fclose(f);
+	ck_assert_int_gt(n, 0);
+}
+
+static void teardown(void)
+{
+	bochs_run_result_free(&r);
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", work);
+	(void)!system(cmd);
+}
+
+START_TEST(test_good_run)
+{
+	struct bochs_run_opts o = opts("good", 30);
+	ck_assert_int_eq(bochs_run(&o, &r), 0);
+	ck_assert_int_eq(r.end, BOCHS_RUN_EXITED);
+	ck_assert_int_eq(r.code, 1);
+	ck_assert_ptr_nonnull(strstr(r.serial, "VEXIT end\n"));
+	ck_assert_uint_eq(r.serial_len, strlen(r.serial));
+	ck_assert_ptr_nonnull(strstr(r.bochs_tail, "args: -q -f "));
+	ck_assert_ptr_nonnull(strstr(r.bochs_tail, "shutdown requested"));
+	struct run_report rep;
+	protocol_parse(r.serial, r.serial_len, &rep);
+	ck_assert(rep.end_seen);
+	ck_assert_uint_eq(rep.n_guests, 1);
+	run_report_free(&rep);
+	char how[256];
+	bochs_run_describe(&r, &o, how, sizeof(how));
+	ck_assert_ptr_nonnull(strstr(how, "Bochs exited with code 1"));
+	assert_pids_dead();
+}
+END_TEST
+
+START_TEST(test_hang_is_killed_at_timeout)
+{
+	struct bochs_run_opts o = opts("hang", 1);
+	double t0 = now_s();
+	ck_assert_int_eq(bochs_run(&o, &r), 0);
+	double took = now_s() - t0;
+	ck_assert_int_eq(r.end, BOCHS_RUN_TIMED_OUT);
+	ck_assert_msg(took < 1 + 5, "took %.1f s for a 1 s timeout", took);
+	ck_assert_msg(took >= 0.9, "gave up after %.2f s, before the 1 s timeout", took);
+	ck_assert_ptr_nonnull(strstr(r.serial, "VEXIT guest-begin a"));
+	char how[256];
+	bochs_run_describe(&r, &o, how, sizeof(how));
+	ck_assert_ptr_nonnull(strstr(how, "timed out after 1 s"));
+	assert_pids_dead();
+}
+END_TEST
+
+START_TEST(test_crash_is_named)
+{
+	struct bochs_run_opts o = opts("crash", 30);
+	ck_assert_int_eq(bochs_run(&o, &r), 0);
+	ck_assert_int_eq(r.end, BOCHS_RUN_SIGNALED);
+	ck_assert_int_eq(r.code, SIGSEGV);
+	ck_assert_ptr_nonnull(strstr(r.bochs_tail, "about to crash"));
+	char how[256];
+	bochs_run_describe(&r, &o, how, sizeof(how));
+	ck_assert_ptr_nonnull(strstr(how, "signal 11"));
+}
+END_TEST
+
+START_TEST(test_garbage_has_no_protocol)
+{
+	struct bochs_run_opts o = opts("garbage", 30);
+	ck_assert_int_eq(bochs_run(&o, &r), 0);
+	ck_assert_int_eq(r.end, BOCHS_RUN_EXITED);
+	ck_assert_uint_ge(r.serial_len, 4096);
+	struct run_report rep;
+	struct strlist problems = { 0 }, none = { 0 };
+	protocol_parse(r.serial, r.serial_len, &rep);
+	ck_assert_uint_ge(verdict_run(&rep, &none, &problems), 1);
+	ck_assert_str_eq(problems.v[0], "no 'VEXIT protocol' line: the hypervisor never started talking");
+	run_report_free(&rep);
+	strlist_free(&problems);
+}
+END_TEST
+
+START_TEST(test_half_run_is_truncated)
+{
+	struct bochs_run_opts o = opts("half", 30);
+	ck_assert_int_eq(bochs_run(&o, &r), 0);
+	ck_assert_int_eq(r.end, BOCHS_RUN_EXITED);
+	ck_assert_int_eq(r.code, 0);
+	struct run_report rep;
+	struct strlist problems = { 0 }, names = { 0 };
+	strlist_addf(&names, "a");
+	protocol_parse(r.serial, r.serial_len, &rep);
+	verdict_run(&rep, &names, &problems);
+	ck_assert(strlist_find(&problems, "truncated run: no 'VEXIT end' line") >= 0);
+	ck_assert(!run_report_guest(&rep, "a")->ended);
+	run_report_free(&rep);
+	strlist_free(&problems);
+	strlist_free(&names);
+}
+END_TEST
+
+START_TEST(test_lingering_bochs_is_killed_after_grace)
+{
+	struct bochs_run_opts o = opts("linger", 60);
+	double t0 = now_s();
+	ck_assert_int_eq(bochs_run(&o, &r), 0);
+	double took = now_s() - t0;
+	ck_assert_int_eq(r.end, BOCHS_RUN_LINGERED);
+	ck_assert_msg(took < 1 + 5, "took %.1f s for a 1 s grace", took);
+	ck_assert_ptr_nonnull(strstr(r.serial, "VEXIT end\n"));
+	assert_pids_dead();
+}
+END_TEST
+
+START_TEST(test_missing_bochs_is_named)
+{
+	struct bochs_run_opts o = opts("good", 30);
+	o.bochs = "/nonexistent/bochs";
+	ck_assert_int_eq(bochs_run(&o, &r), -1);
+	ck_assert_int_eq(r.end, BOCHS_RUN_NOT_STARTED);
+	ck_assert_ptr_nonnull(strstr(r.error, "cannot run '/nonexistent/bochs'"));
+	ck_assert_ptr_nonnull(strstr(r.error, "No such file"));
+	ck_assert_str_eq(r.serial, "");
+}
+END_TEST
+
+START_TEST(test_missing_inputs_are_named)
+{
+	struct bochs_run_opts o = opts("good", 30);
+	o.iso = "/nonexistent/vexit.iso";
+	ck_assert_int_eq(bochs_run(&o, &r), -1);
+	ck_assert_ptr_nonnull(strstr(r.error, "boot image /nonexistent/vexit.iso"));
+	bochs_run_result_free(&r);
+	o = opts("good", 30);
+	o.bochsrc = "/nonexistent/ci.bochsrc";
+	ck_assert_int_eq(bochs_run(&o, &r), -1);
+	ck_assert_ptr_nonnull(strstr(r.error, "bochsrc /nonexistent/ci.bochsrc"));
+	bochs_run_result_free(&r);
+	o = opts("good", 0);
+	ck_assert_int_eq(bochs_run(&o, &r), -1);
+	ck_assert_ptr_nonnull(strstr(r.error, "timeout"));
+}
+END_TEST
+
+START_TEST(test_stream_copies_the_capture)
+{
+	struct bochs_run_opts o = opts("slow", 30);
+	char path[128];
+	snprintf(path, sizeof(path), "%s/streamed", work);
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	ck_assert_int_ge(fd, 0);
+	o.stream_fd = fd;
+	ck_assert_int_eq(bochs_run(&o, &r), 0);
+	close(fd);
+	FILE *f = fopen(path, "r");
+	char buf[1024];
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	ck_assert_str_eq(buf, r.serial);
+	ck_assert_ptr_nonnull(strstr(buf, "VEXIT end\n"));
+}
+END_TEST
+
+START_TEST(test_temporary_directory_is_removed)
+{
+	struct bochs_run_opts o = opts("good", 30);
+	o.work_dir = NULL;
+	ck_assert_int_eq(bochs_run(&o, &r), 0);
+	ck_assert(r.own_dir);
+	char dir[PATH_MAX];
+	strcpy(dir, r.dir);
+	struct stat st;
+	ck_assert_int_eq(stat(dir, &st), 0);
+	bochs_run_result_free(&r);
+	ck_assert_int_eq(stat(dir, &st), -1);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("bochs_run");
+	TCase *tc = tcase_create("stand-ins");
+	tcase_set_timeout(tc, 20);
+	tcase_add_checked_fixture(tc, NULL, teardown);
+	tcase_add_test(tc, test_good_run);
+	tcase_add_test(tc, test_hang_is_killed_at_timeout);
+	tcase_add_test(tc, test_crash_is_named);
+	tcase_add_test(tc, test_garbage_has_no_protocol);
+	tcase_add_test(tc, test_half_run_is_truncated);
+	tcase_add_test(tc, test_lingering_bochs_is_killed_after_grace);
+	tcase_add_test(tc, test_missing_bochs_is_named);
+	tcase_add_test(tc, test_missing_inputs_are_named);
+	tcase_add_test(tc, test_stream_copies_the_capture);
+	tcase_add_test(tc, test_temporary_directory_is_removed);
+	suite_add_tcase(s, tc);
+	return run_suite(s, CK_NORMAL);
+}

@@ -1,0 +1,97 @@
+/*
+ * The guest suite under Check: one Bochs run of the whole ISO (made once, in
+ * main, before the tests fork), then one Check test case per guest test, named
+ * after it, plus a "run" test case for the run as a whole (protocol version,
+ * no panic, complete output, no leaked pages).
+ *
+ * Environment (set by `make check`): VEXIT_ISO, VEXIT_GUESTS_DIR, VEXIT_BOCHSRC,
+ * VEXIT_TIMEOUT (seconds), VEXIT_TESTS (optional selection), VEXIT_KEEP_LOGS (optional).
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bochs_run.h"
+#include "suite.h"
+#include "run_suite.h"
+
+static struct suite suite;
+
+static char *joined(const struct strlist *l)
+{
+	size_t n = 1;
+	for (size_t i = 0; i < l->n; i++)
+		n += strlen(l->v[i]) + 3;
+	char *s = xrealloc(NULL, n);
+	s[0] = '\0';
+	for (size_t i = 0; i < l->n; i++) {
+		if (i)
+			strcat(s, " | ");
+		strcat(s, l->v[i]);
+	}
+	return s;
+}
+
+START_TEST(test_run_is_complete)
+{
+	ck_assert_msg(suite.problems.n == 0, "%s", joined(&suite.problems));
+}
+END_TEST
+
+START_TEST(test_guest)
+{
+	const struct suite_guest *g = &suite.guests[_i];
+	if (g->verdict == VERDICT_SKIP)
+		fprintf(stderr, "check_guests: %s skipped: %s\n", g->name, g->why.n ? g->why.v[0] : "");
+	ck_assert_msg(g->verdict != VERDICT_FAIL, "%s", joined(&g->why));
+}
+END_TEST
+
+static const char *env_or(const char *name, const char *fallback)
+{
+	const char *v = getenv(name);
+	return v && *v ? v : fallback;
+}
+
+int main(void)
+{
+	struct bochs_run_opts o = {
+		.iso = env_or("VEXIT_ISO", "build/vexit.iso"),
+		.bochsrc = env_or("VEXIT_BOCHSRC", "bochsrc/ci.bochsrc"),
+		.timeout_s = (unsigned)strtoul(env_or("VEXIT_TIMEOUT", "600"), NULL, 10),
+		.grace_s = 10,
+		.work_dir = getenv("VEXIT_KEEP_LOGS"),
+		.stream_fd = -1,
+	};
+	char err[1024];
+	if (suite_load(&suite, env_or("VEXIT_GUESTS_DIR", "build/guests"), getenv("VEXIT_TESTS"), err,
+		       sizeof(err))) {
+		fprintf(stderr, "check_guests: %s\n", err);
+		return 1;
+	}
+
+	struct bochs_run_result r;
+	char how[1024];
+	bochs_run(&o, &r);
+	bochs_run_describe(&r, &o, how, sizeof(how));
+	printf("check_guests: %s\n", how);
+	bool bad_end = r.end == BOCHS_RUN_TIMED_OUT || r.end == BOCHS_RUN_SIGNALED || r.end == BOCHS_RUN_NOT_STARTED;
+	suite_judge(&suite, r.serial, r.serial_len, bad_end ? how : NULL);
+	if (suite.problems.n && r.bochs_tail[0])
+		fprintf(stderr, "check_guests: the last lines Bochs printed:\n%s\n", r.bochs_tail);
+	bochs_run_result_free(&r);
+
+	Suite *s = suite_create("guests");
+	TCase *run = tcase_create("run");
+	tcase_add_test(run, test_run_is_complete);
+	suite_add_tcase(s, run);
+	for (size_t i = 0; i < suite.n; i++) {
+		TCase *tc = tcase_create(suite.guests[i].name);
+		tcase_add_loop_test(tc, test_guest, (int)i, (int)i + 1);
+		suite_add_tcase(s, tc);
+	}
+	int rc = run_suite(s, CK_VERBOSE);
+	suite_free(&suite);
+	return rc;
+}

@@ -1,0 +1,225 @@
+/* Check tests of the verdicts: guest expectations against a parsed run, and run-level problems. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "verdict.h"
+#include "run_suite.h"
+
+static struct run_report run;
+static struct expect_set expects;
+static struct strlist why;
+
+static void parse_run(const char *text)
+{
+	run_report_free(&run);
+	protocol_parse(text, strlen(text), &run);
+}
+
+static void expect(const char *section, size_t len)
+{
+	char err[256];
+	expect_set_free(&expects);
+	ck_assert_msg(expect_parse_section(section, len, &expects, err, sizeof(err)) == 0, "%s", err);
+}
+#define EXPECT_SECTION(lit) expect(lit, sizeof(lit))
+
+static enum verdict judge(const char *name)
+{
+	strlist_free(&why);
+	return verdict_guest(name, run_report_guest(&run, name), &expects, &why);
+}
+
+static bool why_has(const char *s)
+{
+	for (size_t i = 0; i < why.n; i++)
+		if (strcmp(why.v[i], s) == 0)
+			return true;
+	return false;
+}
+
+static void teardown(void)
+{
+	run_report_free(&run);
+	expect_set_free(&expects);
+	strlist_free(&why);
+}
+
+static const char vmcall_run[] = "VEXIT protocol 1\n"
+				 "VEXIT guest-begin vmcall\n"
+				 "VEXIT guest vmcall PASS one\n"
+				 "VEXIT guest vmcall PASS two\n"
+				 "VEXIT exit-count vmcall VMCALL 3\n"
+				 "VEXIT exit-count vmcall IO_INSTRUCTION 3\n"
+				 "VEXIT guest-end vmcall done exits=6 ticks=100 status=0\n"
+				 "VEXIT summary guests=1 pages-leaked=0\n"
+				 "VEXIT end\n";
+
+START_TEST(test_all_hold)
+{
+	parse_run(vmcall_run);
+	EXPECT_SECTION("stop done\0status 0\0asserts 2\0exit VMCALL 3\0exit IO_INSTRUCTION 3\0exit HLT 0");
+	ck_assert_int_eq(judge("vmcall"), VERDICT_PASS);
+	ck_assert_uint_eq(why.n, 0);
+}
+END_TEST
+
+START_TEST(test_wrong_exit_count_names_guest_expectation_and_values)
+{
+	parse_run(vmcall_run);
+	EXPECT_SECTION("exit VMCALL 4");
+	ck_assert_int_eq(judge("vmcall"), VERDICT_FAIL);
+	ck_assert_uint_eq(why.n, 1);
+	ck_assert_str_eq(why.v[0], "vmcall: expectation 'exit VMCALL 4': got 3, want 4");
+}
+END_TEST
+
+START_TEST(test_every_kind_can_fail)
+{
+	parse_run(vmcall_run);
+	EXPECT_SECTION("stop halted\0asserts 3\0exit CPUID 1\0field rip=0x10\0field exits=7");
+	ck_assert_int_eq(judge("vmcall"), VERDICT_FAIL);
+	ck_assert(why_has("vmcall: expectation 'stop halted': got done, want halted"));
+	ck_assert(why_has("vmcall: expectation 'asserts 3': got 2, want 3"));
+	ck_assert(why_has("vmcall: expectation 'exit CPUID 1': got 0, want 1"));
+	ck_assert(why_has("vmcall: expectation 'field rip=0x10': got no rip= field, want 0x10"));
+	ck_assert(why_has("vmcall: expectation 'field exits=7': got 6, want 7"));
+	ck_assert_uint_eq(why.n, 5);
+}
+END_TEST
+
+START_TEST(test_defaults_stop_done_status_zero)
+{
+	parse_run("VEXIT protocol 1\nVEXIT guest-begin g\nVEXIT guest-end g done exits=1 ticks=1 status=3\n");
+	EXPECT_SECTION("exit HLT 0");
+	ck_assert_int_eq(judge("g"), VERDICT_FAIL);
+	ck_assert(why_has("g: expectation 'status 0' (default): got 3, want 0"));
+
+	parse_run("VEXIT protocol 1\nVEXIT guest-begin g\nVEXIT guest-end g budget exits=1 ticks=1 budget=9\n");
+	ck_assert_int_eq(judge("g"), VERDICT_FAIL);
+	ck_assert(why_has("g: expectation 'stop done' (default): got budget, want done"));
+
+	/* A declared non-done stop needs no status. */
+	EXPECT_SECTION("stop budget");
+	ck_assert_int_eq(judge("g"), VERDICT_PASS);
+
+	/* An explicit status replaces the default one. */
+	parse_run("VEXIT protocol 1\nVEXIT guest-begin g\nVEXIT guest-end g done exits=1 ticks=1 status=3\n");
+	EXPECT_SECTION("status 3");
+	ck_assert_int_eq(judge("g"), VERDICT_PASS);
+
+	parse_run("VEXIT protocol 1\nVEXIT guest-begin g\nVEXIT guest-end g done exits=1 ticks=1\n");
+	ck_assert_int_eq(judge("g"), VERDICT_FAIL);
+	ck_assert(why_has("g: expectation 'status 3': got no status= field, want 3"));
+}
+END_TEST
+
+START_TEST(test_fail_line_fails_even_when_expectations_hold)
+{
+	parse_run("VEXIT protocol 1\nVEXIT guest-begin g\nVEXIT guest g FAIL x: got 0x1 want 0x2\n"
+		  "VEXIT guest-end g done exits=1 ticks=1 status=0\n");
+	EXPECT_SECTION("stop done");
+	ck_assert_int_eq(judge("g"), VERDICT_FAIL);
+	ck_assert(why_has("g: the guest reported FAIL x: got 0x1 want 0x2"));
+}
+END_TEST
+
+START_TEST(test_missing_and_unfinished_guests)
+{
+	parse_run("VEXIT protocol 1\nVEXIT guest-begin g\nVEXIT guest g PASS x\n");
+	EXPECT_SECTION("stop done");
+	ck_assert_int_eq(judge("g"), VERDICT_FAIL);
+	ck_assert_str_eq(why.v[0], "g: no guest-end line: the run stopped while this guest was running");
+	ck_assert_int_eq(judge("other"), VERDICT_FAIL);
+	ck_assert_str_eq(why.v[0], "other: never ran (no guest-begin line in the output)");
+}
+END_TEST
+
+START_TEST(test_skips)
+{
+	parse_run("VEXIT protocol 1\nVEXIT guest-begin g\nVEXIT guest-end g skipped exits=0 ticks=0 why=no-ept\n"
+		  "VEXIT guest-begin h\nVEXIT guest h SKIP needs unrestricted guest\n"
+		  "VEXIT guest-end h done exits=2 ticks=9 status=0\n"
+		  "VEXIT guest-begin k\nVEXIT guest k SKIP a\nVEXIT guest k FAIL b\n"
+		  "VEXIT guest-end k done exits=2 ticks=9 status=0\n");
+	EXPECT_SECTION("exit VMCALL 99");
+	ck_assert_int_eq(judge("g"), VERDICT_SKIP);
+	ck_assert_str_eq(why.v[0], "g: skipped by the hypervisor: no-ept");
+	ck_assert_int_eq(judge("h"), VERDICT_SKIP);
+	ck_assert_str_eq(why.v[0], "h: skipped by the guest: SKIP needs unrestricted guest");
+	/* A FAIL beats a SKIP. */
+	ck_assert_int_eq(judge("k"), VERDICT_FAIL);
+}
+END_TEST
+
+static size_t run_problems(const char *text, const char *const *names, size_t n)
+{
+	struct strlist expected = { 0 };
+	for (size_t i = 0; i < n; i++)
+		strlist_addf(&expected, "%s", names[i]);
+	parse_run(text);
+	strlist_free(&why);
+	size_t k = verdict_run(&run, &expected, &why);
+	strlist_free(&expected);
+	return k;
+}
+
+START_TEST(test_run_problems)
+{
+	static const char *const one[] = { "vmcall" };
+	ck_assert_uint_eq(run_problems(vmcall_run, one, 1), 0);
+
+	ck_assert_uint_eq(run_problems("garbage\n", one, 1), 1);
+	ck_assert(why_has("no 'VEXIT protocol' line: the hypervisor never started talking"));
+
+	ck_assert_uint_eq(run_problems("VEXIT protocol 2\nVEXIT summary guests=0 pages-leaked=0\nVEXIT end\n",
+				       NULL, 0), 1);
+	ck_assert(why_has("protocol version 2, this harness reads version 1"));
+
+	run_problems("VEXIT protocol 1\nVEXIT panic page fault at 0x0\n", NULL, 0);
+	ck_assert(why_has("the hypervisor panicked: page fault at 0x0"));
+	ck_assert(why_has("truncated run: no 'VEXIT end' line"));
+
+	run_problems("VEXIT protocol 1\nVEXIT summary guests=1 pages-leaked=3\nVEXIT end\n", NULL, 0);
+	ck_assert(why_has("the hypervisor leaked 3 pages over the run"));
+	ck_assert(why_has("the summary counts 1 guests, the output shows 0"));
+
+	run_problems("VEXIT protocol 1\nVEXIT end\n", NULL, 0);
+	ck_assert(why_has("no summary line before 'VEXIT end'"));
+
+	ck_assert_uint_eq(run_problems(vmcall_run, NULL, 0), 1);
+	ck_assert(why_has("guest 'vmcall' ran but is not among the selected guest images"));
+
+	run_problems("VEXIT protocol 1\nVEXIT bogus\n", NULL, 0);
+	ck_assert(why_has("protocol error: line 2: unknown protocol line 'VEXIT bogus'"));
+}
+END_TEST
+
+START_TEST(test_verdict_names)
+{
+	ck_assert_str_eq(verdict_name(VERDICT_PASS), "PASS");
+	ck_assert_str_eq(verdict_name(VERDICT_FAIL), "FAIL");
+	ck_assert_str_eq(verdict_name(VERDICT_SKIP), "SKIP");
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("verdict");
+	TCase *tc = tcase_create("guest");
+	tcase_add_checked_fixture(tc, NULL, teardown);
+	tcase_add_test(tc, test_all_hold);
+	tcase_add_test(tc, test_wrong_exit_count_names_guest_expectation_and_values);
+	tcase_add_test(tc, test_every_kind_can_fail);
+	tcase_add_test(tc, test_defaults_stop_done_status_zero);
+	tcase_add_test(tc, test_fail_line_fails_even_when_expectations_hold);
+	tcase_add_test(tc, test_missing_and_unfinished_guests);
+	tcase_add_test(tc, test_skips);
+	tcase_add_test(tc, test_verdict_names);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("run");
+	tcase_add_checked_fixture(tc, NULL, teardown);
+	tcase_add_test(tc, test_run_problems);
+	suite_add_tcase(s, tc);
+	return run_suite(s, CK_NORMAL);
+}
