@@ -69,7 +69,10 @@ $(BUILD)/guest-tests/lib/%.c.o: hypervisor/kernel/%.c
 	$(KCC) $(KCFLAGS) $(GUEST_INCLUDES) -c $< -o $@
 $(BUILD)/guests/%.elf: $(BUILD)/guest-tests/%.c.o $(GUEST_LIB_OBJS) guest-tests/lib/guest.ld
 	@mkdir -p $(@D)
-	ld -n -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T guest-tests/lib/guest.ld -o $@ $< $(GUEST_LIB_OBJS)
+	ld -n -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments $(GUEST_LDFLAGS) \
+		-T guest-tests/lib/guest.ld -o $@ $< $(GUEST_LIB_OBJS)
+# bad_image is linked where no guest may be loaded: the hypervisor must refuse it and go on.
+$(BUILD)/guests/bad_image.elf: GUEST_LDFLAGS := --defsym=vexit_load_base=0x300000
 
 # --- the boot image -------------------------------------------------------------------------
 ISO := $(BUILD)/vexit.iso

@@ -1,5 +1,5 @@
 /*
- * The virtual devices every VM gets (ports documented in docs/devices.md):
+ * The virtual devices every VM gets (ports documented in docs/guest-abi.md):
  *  - debug port 0xE9: bytes written form lines, forwarded as protocol lines;
  *    reads return 0xE9, as on Bochs, so a guest can detect it;
  *  - exit port 0xF4: a write ends the VM with the written value as its status;
