@@ -77,8 +77,13 @@ int fmt_vsnprintf(char *buf, size_t n, const char *f, va_list ap)
 			int64_t v = lng ? va_arg(ap, int64_t) : va_arg(ap, int);
 			uint64_t mag = v < 0 ? -(uint64_t)v : (uint64_t)v;
 			size_t len = 0;
-			if (v < 0)
+			if (v < 0 && pad == '0') {
+				/* The sign goes before the zero padding, as in C: -0042, not 00-42. */
+				put(&o, '-');
+				width--;
+			} else if (v < 0) {
 				tmp[len++] = '-';
+			}
 			len += utoa(mag, 10, 0, tmp + len);
 			put_padded(&o, tmp, len, width, pad, left);
 			break;

@@ -22,6 +22,9 @@ void page_alloc_reset(void)
 
 void page_alloc_add_free(uint64_t base, uint64_t len)
 {
+	/* Nothing to add; and a base near 2^64 would wrap the round-up below to page 0. */
+	if (len == 0 || base >= PAGE_ALLOC_LIMIT)
+		return;
 	uint64_t end = base + len;
 	if (end < base || end > PAGE_ALLOC_LIMIT)
 		end = PAGE_ALLOC_LIMIT;

@@ -1,0 +1,370 @@
+/*
+ * Unit tests of hypervisor/vm/guest_mem.c (copies in and out of guest-physical
+ * memory, the linear-to-physical walk of IA-32e paging, SDM Vol. 3A 4.5) and
+ * hypervisor/vm/guest_layout.c (the identity map, GDT and TSS of a fresh guest).
+ *
+ * Guest memory is GUEST_PAGES host pages; here they come from one host buffer
+ * mapped in *reverse* order, so any code that assumed guest pages to be
+ * contiguous on the host would read the wrong bytes.
+ */
+#include <check.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "guest_layout.h"
+#include "guest_mem.h"
+#include "vm.h"
+#include "run_suite.h"
+
+static struct vm *vm;
+static uint8_t *host;      /* GUEST_MEM_SIZE bytes backing the guest */
+static uint64_t *pages;    /* vm->mem_pages */
+
+/* The host byte that backs guest-physical address gpa. */
+static uint8_t *hbyte(uint64_t gpa)
+{
+	return host + (GUEST_PAGES - 1 - gpa / PAGE_SIZE) * PAGE_SIZE + gpa % PAGE_SIZE;
+}
+
+static void setup(void)
+{
+	vm = calloc(1, sizeof(*vm));
+	host = aligned_alloc(PAGE_SIZE, GUEST_MEM_SIZE);
+	pages = calloc(GUEST_PAGES, sizeof(*pages));
+	ck_assert(vm && host && pages);
+	memset(host, 0, GUEST_MEM_SIZE);
+	for (uint64_t i = 0; i < GUEST_PAGES; i++)
+		pages[i] = (uint64_t)(uintptr_t)(host + (GUEST_PAGES - 1 - i) * PAGE_SIZE);
+	vm->mem_pages = pages;
+	strcpy(vm->name, "mem");
+}
+
+static void teardown(void)
+{
+	free(pages);
+	free(host);
+	free(vm);
+}
+
+/* --- copies ---------------------------------------------------------------------------- */
+
+START_TEST(test_write_read_round_trip)
+{
+	const char msg[] = "guest memory";
+	ck_assert(guest_mem_write(vm, 0x10000, msg, sizeof(msg)));
+	ck_assert_mem_eq(hbyte(0x10000), msg, sizeof(msg));
+	char back[sizeof(msg)];
+	memset(back, 0, sizeof(back));
+	ck_assert(guest_mem_read(vm, 0x10000, back, sizeof(back)));
+	ck_assert_str_eq(back, msg);
+}
+END_TEST
+
+START_TEST(test_copy_across_pages)
+{
+	uint8_t src[3 * PAGE_SIZE + 100], back[sizeof(src)];
+	for (size_t i = 0; i < sizeof(src); i++)
+		src[i] = (uint8_t)(i * 7 + 3);
+	uint64_t gpa = 5 * PAGE_SIZE - 50; /* starts 50 bytes before a boundary, spans 4 pages */
+	ck_assert(guest_mem_write(vm, gpa, src, sizeof(src)));
+	/* Every byte landed in the host page that backs it. */
+	for (size_t i = 0; i < sizeof(src); i++)
+		ck_assert_uint_eq(*hbyte(gpa + i), src[i]);
+	/* The bytes around it are untouched. */
+	ck_assert_uint_eq(*hbyte(gpa - 1), 0);
+	ck_assert_uint_eq(*hbyte(gpa + sizeof(src)), 0);
+	ck_assert(guest_mem_read(vm, gpa, back, sizeof(back)));
+	ck_assert_mem_eq(back, src, sizeof(src));
+}
+END_TEST
+
+START_TEST(test_bounds)
+{
+	uint8_t b[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+	/* The last byte, and the whole of memory, are fine. */
+	ck_assert(guest_mem_write(vm, GUEST_MEM_SIZE - 1, b, 1));
+	ck_assert_uint_eq(*hbyte(GUEST_MEM_SIZE - 1), 1);
+	ck_assert(guest_mem_write(vm, GUEST_MEM_SIZE - 16, b, 16));
+	ck_assert(guest_mem_read(vm, GUEST_MEM_SIZE - 16, b, 16));
+	ck_assert(guest_mem_read(vm, 0, host, 0)); /* zero bytes at 0 */
+	uint8_t *all = malloc(GUEST_MEM_SIZE);
+	ck_assert_ptr_nonnull(all);
+	ck_assert(guest_mem_read(vm, 0, all, GUEST_MEM_SIZE));
+	free(all);
+
+	/* One byte too far, anywhere, fails. */
+	ck_assert(!guest_mem_write(vm, GUEST_MEM_SIZE - 1, b, 2));
+	ck_assert(!guest_mem_read(vm, GUEST_MEM_SIZE - 15, b, 16));
+	ck_assert(!guest_mem_read(vm, GUEST_MEM_SIZE, b, 1));
+	ck_assert(!guest_mem_read(vm, GUEST_MEM_SIZE, b, 0));
+	ck_assert(!guest_mem_read(vm, 0, b, GUEST_MEM_SIZE + 1));
+	/* No wrap-around of gpa + n. */
+	ck_assert(!guest_mem_read(vm, UINT64_MAX, b, 2));
+	ck_assert(!guest_mem_read(vm, 0x1000, b, SIZE_MAX));
+	ck_assert(!guest_mem_write(vm, 1, b, SIZE_MAX));
+	ck_assert(!guest_mem_write(vm, UINT64_MAX - 7, b, 16));
+}
+END_TEST
+
+START_TEST(test_failed_write_writes_nothing)
+{
+	uint8_t b[32];
+	memset(b, 0xee, sizeof(b));
+	ck_assert(!guest_mem_write(vm, GUEST_MEM_SIZE - 16, b, sizeof(b)));
+	for (uint64_t g = GUEST_MEM_SIZE - 16; g < GUEST_MEM_SIZE; g++)
+		ck_assert_uint_eq(*hbyte(g), 0);
+}
+END_TEST
+
+START_TEST(test_fill)
+{
+	ck_assert(guest_mem_fill(vm, 0x2ff0, 0xcc, 200)); /* crosses a page, and several 64-byte blocks */
+	for (uint64_t g = 0x2ff0; g < 0x2ff0 + 200; g++)
+		ck_assert_uint_eq(*hbyte(g), 0xcc);
+	ck_assert_uint_eq(*hbyte(0x2fef), 0);
+	ck_assert_uint_eq(*hbyte(0x2ff0 + 200), 0);
+	ck_assert(guest_mem_fill(vm, 0x2ff0, 0x00, 0)); /* nothing */
+	ck_assert_uint_eq(*hbyte(0x2ff0), 0xcc);
+	ck_assert(guest_mem_fill(vm, GUEST_MEM_SIZE - 1, 0x11, 1));
+	ck_assert_uint_eq(*hbyte(GUEST_MEM_SIZE - 1), 0x11);
+	ck_assert(!guest_mem_fill(vm, GUEST_MEM_SIZE - 1, 0x11, 2));
+	ck_assert(!guest_mem_fill(vm, GUEST_MEM_SIZE, 0x11, 1));
+	ck_assert(!guest_mem_fill(vm, UINT64_MAX, 0x11, 1));
+	/* The whole of memory. */
+	ck_assert(guest_mem_fill(vm, 0, 0x5a, GUEST_MEM_SIZE));
+	ck_assert_uint_eq(*hbyte(0), 0x5a);
+	ck_assert_uint_eq(*hbyte(GUEST_MEM_SIZE / 2 + 3), 0x5a);
+	ck_assert_uint_eq(*hbyte(GUEST_MEM_SIZE - 1), 0x5a);
+}
+END_TEST
+
+/* --- the page walk --------------------------------------------------------------------- */
+
+#define P 0x1ull
+#define W 0x2ull
+#define PS 0x80ull
+#define NX (1ull << 63)
+
+static void pte(uint64_t table, unsigned index, uint64_t value)
+{
+	ck_assert(guest_mem_write(vm, table + 8 * index, &value, 8));
+}
+
+static uint64_t idx(uint64_t la, int level)
+{
+	return (la >> (12 + 9 * level)) & 511;
+}
+
+/* Tables at 0x1000 (PML4), 0x2000 (PDPT), 0x3000 (PD), 0x4000 (PT) mapping la -> frame (4 KiB). */
+static void map_4k(uint64_t la, uint64_t frame)
+{
+	pte(0x1000, (unsigned)idx(la, 3), 0x2000 | P | W);
+	pte(0x2000, (unsigned)idx(la, 2), 0x3000 | P | W);
+	pte(0x3000, (unsigned)idx(la, 1), 0x4000 | P | W);
+	pte(0x4000, (unsigned)idx(la, 0), frame | P | W);
+}
+
+static uint64_t walk_ok(uint64_t cr3, uint64_t la)
+{
+	uint64_t gpa = 0xdeadbeef;
+	ck_assert_msg(guest_linear_to_phys(vm, cr3, la, &gpa), "la 0x%llx did not translate", (unsigned long long)la);
+	return gpa;
+}
+
+static void walk_fails(uint64_t cr3, uint64_t la)
+{
+	uint64_t gpa = 0xdeadbeef;
+	ck_assert_msg(!guest_linear_to_phys(vm, cr3, la, &gpa), "la 0x%llx translated", (unsigned long long)la);
+	ck_assert_uint_eq(gpa, 0xdeadbeef);
+}
+
+START_TEST(test_walk_4k)
+{
+	uint64_t la = 0x00007f8012345000ull;
+	map_4k(la, 0x15000);
+	ck_assert_uint_eq(walk_ok(0x1000, la), 0x15000);
+	ck_assert_uint_eq(walk_ok(0x1000, la + 0x123), 0x15123);
+	ck_assert_uint_eq(walk_ok(0x1000, la + 0xfff), 0x15fff);
+	/* The next page is not mapped. */
+	walk_fails(0x1000, la + 0x1000);
+	walk_fails(0x1000, la - 1);
+}
+END_TEST
+
+START_TEST(test_walk_ignores_flag_bits)
+{
+	uint64_t la = 0x0000000040201000ull;
+	map_4k(la, 0x1f000);
+	/* cr3's low bits (PWT, PCD, PCID) are not part of the table address. */
+	ck_assert_uint_eq(walk_ok(0x1000 | 0x18, la + 8), 0x1f008);
+	ck_assert_uint_eq(walk_ok(0x1000 | 0xfff, la + 8), 0x1f008);
+	/* NX, the ignored bits 62:52, and flag bits 11:0 of the entry are not part of the frame. */
+	pte(0x4000, (unsigned)idx(la, 0), 0x1f000 | NX | (0x7ffull << 52) | 0xf67);
+	ck_assert_uint_eq(walk_ok(0x1000, la + 8), 0x1f008);
+	/* Bits 63:48 of the linear address are not used for indexing (4-level paging). */
+	ck_assert_uint_eq(walk_ok(0x1000, la | 0xffff000000000000ull), 0x1f000);
+}
+END_TEST
+
+START_TEST(test_walk_2m)
+{
+	uint64_t la = 0x0000000000600000ull + 0x12345; /* PD index 3 */
+	pte(0x1000, 0, 0x2000 | P | W);
+	pte(0x2000, 0, 0x3000 | P | W);
+	pte(0x3000, 3, 0x0000000000a00000ull | P | W | PS);
+	ck_assert_uint_eq(walk_ok(0x1000, la), 0xa12345);
+	ck_assert_uint_eq(walk_ok(0x1000, 0x7fffff), 0xbfffff);
+	/* The PAT bit (12) of a 2 MiB entry is not part of the frame. */
+	pte(0x3000, 3, 0x0000000000a00000ull | (1ull << 12) | P | W | PS);
+	ck_assert_uint_eq(walk_ok(0x1000, la), 0xa12345);
+}
+END_TEST
+
+START_TEST(test_walk_1g)
+{
+	pte(0x1000, 0, 0x2000 | P | W);
+	pte(0x2000, 2, 0x0000000140000000ull | P | W | PS); /* la 0x80000000.. -> 0x140000000.. */
+	ck_assert_uint_eq(walk_ok(0x1000, 0x80000000ull), 0x140000000ull);
+	ck_assert_uint_eq(walk_ok(0x1000, 0x80000000ull + 0x3fedcba9), 0x140000000ull + 0x3fedcba9);
+	pte(0x2000, 2, 0x0000000140000000ull | (1ull << 12) | (1ull << 21) | P | PS); /* PAT and a low stray bit */
+	ck_assert_uint_eq(walk_ok(0x1000, 0x80000123ull), 0x140000123ull);
+	walk_fails(0x1000, 0xc0000000ull); /* PDPT[3] not present */
+}
+END_TEST
+
+START_TEST(test_walk_not_present_each_level)
+{
+	uint64_t la = 0x0000008040201000ull; /* index 1 at every level */
+	map_4k(la, 0x20000);
+	ck_assert_uint_eq(walk_ok(0x1000, la), 0x20000);
+	for (int level = 0; level < 4; level++) {
+		uint64_t table = 0x4000 - 0x1000 * (uint64_t)level;
+		uint64_t saved;
+		ck_assert(guest_mem_read(vm, table + 8, &saved, 8));
+		pte(table, 1, saved & ~P); /* everything but the present bit */
+		walk_fails(0x1000, la);
+		pte(table, 1, saved);
+		ck_assert_uint_eq(walk_ok(0x1000, la), 0x20000);
+	}
+}
+END_TEST
+
+START_TEST(test_walk_tables_outside_memory)
+{
+	uint64_t la = 0x1000;
+	walk_fails(GUEST_MEM_SIZE, la);                 /* cr3 itself */
+	walk_fails(0x000ffffffffff000ull, la);
+	pte(0x1000, 0, 0x40000000ull | P | W);           /* PML4 entry points out of memory */
+	walk_fails(0x1000, la);
+	pte(0x1000, 0, 0x2000 | P | W);
+	pte(0x2000, 0, (GUEST_MEM_SIZE + 0x3000) | P | W); /* PDPT entry does */
+	walk_fails(0x1000, la);
+	/* A leaf may point anywhere: translation does not judge the frame. */
+	pte(0x2000, 0, 0x3000 | P | W);
+	pte(0x3000, 0, 0x4000 | P | W);
+	pte(0x4000, 1, 0x7654321000ull | P);
+	ck_assert_uint_eq(walk_ok(0x1000, la + 4), 0x7654321004ull);
+}
+END_TEST
+
+/* --- the layout of a fresh guest ------------------------------------------------------- */
+
+static uint64_t rd64(uint64_t gpa)
+{
+	uint64_t v;
+	ck_assert(guest_mem_read(vm, gpa, &v, 8));
+	return v;
+}
+
+START_TEST(test_layout_identity_map)
+{
+	guest_layout_build(vm);
+	static const uint64_t las[] = { 0, 0x1000, 0x10000, 0x10123, 0x5000, 0x123456, GUEST_MEM_SIZE - 8,
+					GUEST_MEM_SIZE - 1 };
+	for (size_t i = 0; i < sizeof(las) / sizeof(las[0]); i++)
+		ck_assert_uint_eq(walk_ok(GUEST_PML4, las[i]), las[i]);
+	/* Nothing beyond guest memory is mapped. */
+	walk_fails(GUEST_PML4, GUEST_MEM_SIZE);
+	walk_fails(GUEST_PML4, 0x40000000ull);
+	walk_fails(GUEST_PML4, 0x8000000000ull);
+	/* The tables are where the header says, and writable. */
+	ck_assert_uint_eq(rd64(GUEST_PML4), GUEST_PDPT | P | W);
+	ck_assert_uint_eq(rd64(GUEST_PDPT), GUEST_PD | P | W);
+	ck_assert_uint_eq(rd64(GUEST_PD), 0 | P | W | PS);
+}
+END_TEST
+
+START_TEST(test_layout_gdt_and_tss)
+{
+	guest_layout_build(vm);
+	ck_assert_uint_eq(rd64(GUEST_GDT), 0);
+	uint64_t code = rd64(GUEST_GDT + GUEST_SEL_CODE);
+	uint64_t data = rd64(GUEST_GDT + GUEST_SEL_DATA);
+	/* SDM Vol. 3A 3.4.5: code: present, DPL 0, S, execute/read accessed (0xb), L = 1, D = 0. */
+	ck_assert_uint_eq((code >> 40) & 0xff, 0x9b);
+	ck_assert_uint_eq((code >> 53) & 1, 1); /* L */
+	ck_assert_uint_eq((code >> 54) & 1, 0); /* D must be 0 with L */
+	ck_assert_uint_eq((data >> 40) & 0xff, 0x93); /* present, S, read/write accessed */
+	/* TSS descriptor (SDM 9.2.3): limit 0x67, base GUEST_TSS, busy 64-bit TSS (0xb), present; upper half 0. */
+	uint64_t tss = rd64(GUEST_GDT + GUEST_SEL_TSS);
+	uint64_t limit = (tss & 0xffff) | ((tss >> 32) & 0xf0000);
+	uint64_t base = ((tss >> 16) & 0xffffff) | (((tss >> 56) & 0xff) << 24);
+	ck_assert_uint_eq(limit, GUEST_TSS_LIMIT);
+	ck_assert_uint_eq(base, GUEST_TSS);
+	ck_assert_uint_eq((tss >> 40) & 0xf, 0xb);
+	ck_assert_uint_eq((tss >> 44) & 1, 0); /* system descriptor */
+	ck_assert_uint_eq((tss >> 47) & 1, 1); /* present */
+	ck_assert_uint_eq(rd64(GUEST_GDT + GUEST_SEL_TSS + 8), 0);
+	/* The GDT limit covers exactly the five 8-byte slots. */
+	ck_assert_uint_eq(GUEST_GDT_LIMIT + 1, GUEST_SEL_TSS + 16);
+	/* The image area starts above everything the layout uses. */
+	ck_assert_uint_ge(GUEST_IMAGE_BASE, GUEST_TSS + GUEST_TSS_LIMIT + 1);
+	ck_assert_uint_lt(GUEST_IMAGE_LIMIT, GUEST_STACK_TOP);
+}
+END_TEST
+
+START_TEST(test_layout_leaves_image_area_alone)
+{
+	memset(host, 0xab, GUEST_MEM_SIZE);
+	guest_layout_build(vm);
+	ck_assert_uint_eq(*hbyte(GUEST_IMAGE_BASE), 0xab);
+	ck_assert_uint_eq(*hbyte(GUEST_IMAGE_LIMIT - 1), 0xab);
+	ck_assert_uint_eq(*hbyte(GUEST_MEM_SIZE - 1), 0xab);
+	ck_assert_uint_eq(*hbyte(0), 0xab); /* page 0 is not part of the layout */
+}
+END_TEST
+
+static Suite *guest_mem_suite(void)
+{
+	Suite *s = suite_create("hv_guest_mem");
+	TCase *mem = tcase_create("copy");
+	tcase_add_checked_fixture(mem, setup, teardown);
+	tcase_add_test(mem, test_write_read_round_trip);
+	tcase_add_test(mem, test_copy_across_pages);
+	tcase_add_test(mem, test_bounds);
+	tcase_add_test(mem, test_failed_write_writes_nothing);
+	tcase_add_test(mem, test_fill);
+	suite_add_tcase(s, mem);
+	TCase *walk = tcase_create("linear_to_phys");
+	tcase_add_checked_fixture(walk, setup, teardown);
+	tcase_add_test(walk, test_walk_4k);
+	tcase_add_test(walk, test_walk_ignores_flag_bits);
+	tcase_add_test(walk, test_walk_2m);
+	tcase_add_test(walk, test_walk_1g);
+	tcase_add_test(walk, test_walk_not_present_each_level);
+	tcase_add_test(walk, test_walk_tables_outside_memory);
+	suite_add_tcase(s, walk);
+	TCase *layout = tcase_create("layout");
+	tcase_add_checked_fixture(layout, setup, teardown);
+	tcase_add_test(layout, test_layout_identity_map);
+	tcase_add_test(layout, test_layout_gdt_and_tss);
+	tcase_add_test(layout, test_layout_leaves_image_area_alone);
+	suite_add_tcase(s, layout);
+	return s;
+}
+
+int main(void)
+{
+	return run_suite(guest_mem_suite(), CK_NORMAL);
+}

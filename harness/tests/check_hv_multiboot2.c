@@ -1,0 +1,526 @@
+/*
+ * Unit tests of hypervisor/kernel/multiboot2.c: mb2_parse over boot information
+ * blocks built by hand in a host buffer, laid out as in the multiboot2
+ * specification, section 3.6 (8-byte header, 8-byte aligned tags, end tag).
+ */
+#include <check.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "multiboot2.h"
+#include "run_suite.h"
+
+#define TAG_END 0
+#define TAG_CMDLINE 1
+#define TAG_BOOTLOADER_NAME 2
+#define TAG_MODULE 3
+#define TAG_BASIC_MEMINFO 4
+#define TAG_MMAP 6
+
+#define MMAP_AVAILABLE 1
+#define MMAP_RESERVED 2
+#define MMAP_ACPI 3
+
+/* The builder: a boot information block grows in an 8-byte aligned buffer. */
+struct mbi {
+	_Alignas(8) uint8_t buf[16384];
+	uint32_t len;
+};
+
+static struct mbi *mbi_new(void)
+{
+	struct mbi *m = calloc(1, sizeof(*m));
+	ck_assert_ptr_nonnull(m);
+	m->len = 8; /* total_size, reserved */
+	return m;
+}
+
+static void put32(struct mbi *m, uint32_t off, uint32_t v) { memcpy(m->buf + off, &v, 4); }
+static void put64(struct mbi *m, uint32_t off, uint64_t v) { memcpy(m->buf + off, &v, 8); }
+
+/* Start a tag of this type and size (header included); returns the offset of its header. */
+static uint32_t tag_begin(struct mbi *m, uint32_t type, uint32_t size)
+{
+	uint32_t off = m->len;
+	ck_assert_uint_le(off + size + 8, sizeof(m->buf));
+	put32(m, off, type);
+	put32(m, off + 4, size);
+	m->len = off + ((size + 7) & ~7u);
+	return off;
+}
+
+static void tag_cmdline(struct mbi *m, const char *s)
+{
+	uint32_t off = tag_begin(m, TAG_CMDLINE, 8 + (uint32_t)strlen(s) + 1);
+	memcpy(m->buf + off + 8, s, strlen(s) + 1);
+}
+
+static void tag_module(struct mbi *m, uint32_t start, uint32_t end, const char *s)
+{
+	uint32_t off = tag_begin(m, TAG_MODULE, 16 + (uint32_t)strlen(s) + 1);
+	put32(m, off + 8, start);
+	put32(m, off + 12, end);
+	memcpy(m->buf + off + 16, s, strlen(s) + 1);
+}
+
+struct mm {
+	uint64_t base, len;
+	uint32_t type;
+};
+
+/* A memory map tag with entries of entry_size bytes (24 today; the spec allows larger). */
+static void tag_mmap(struct mbi *m, const struct mm *e, unsigned n, uint32_t entry_size)
+{
+	uint32_t off = tag_begin(m, TAG_MMAP, 16 + n * entry_size);
+	put32(m, off + 8, entry_size);
+	put32(m, off + 12, 0); /* entry_version */
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t eo = off + 16 + i * entry_size;
+		put64(m, eo, e[i].base);
+		put64(m, eo + 8, e[i].len);
+		put32(m, eo + 16, e[i].type);
+		put32(m, eo + 20, 0);
+	}
+}
+
+static void tag_end(struct mbi *m)
+{
+	tag_begin(m, TAG_END, 8);
+}
+
+/* Close the block: total_size covers everything written. */
+static const void *mbi_finish(struct mbi *m)
+{
+	put32(m, 0, m->len);
+	put32(m, 4, 0);
+	return m->buf;
+}
+
+static struct boot_info *info_new(void)
+{
+	struct boot_info *b = malloc(sizeof(*b));
+	ck_assert_ptr_nonnull(b);
+	memset(b, 0x5a, sizeof(*b)); /* garbage: mb2_parse must initialise everything */
+	return b;
+}
+
+START_TEST(test_minimal)
+{
+	struct mbi *m = mbi_new();
+	tag_end(m);
+	const void *p = mbi_finish(m);
+	struct boot_info *b = info_new();
+	ck_assert_ptr_null(mb2_parse(p, b));
+	ck_assert_str_eq(b->cmdline, "");
+	ck_assert_uint_eq(b->n_modules, 0);
+	ck_assert_uint_eq(b->n_available, 0);
+	ck_assert_uint_eq(b->mbi_start, (uint64_t)(uintptr_t)p);
+	ck_assert_uint_eq(b->mbi_end, (uint64_t)(uintptr_t)p + 16);
+	free(b);
+	free(m);
+}
+END_TEST
+
+START_TEST(test_cmdline)
+{
+	struct mbi *m = mbi_new();
+	tag_cmdline(m, "tests=hello,vmcall budget=5000");
+	tag_end(m);
+	const void *p = mbi_finish(m);
+	struct boot_info *b = info_new();
+	ck_assert_ptr_null(mb2_parse(p, b));
+	ck_assert_str_eq(b->cmdline, "tests=hello,vmcall budget=5000");
+	/* It points into the boot information, which stays where GRUB put it. */
+	ck_assert_ptr_eq(b->cmdline, (const char *)m->buf + 16);
+	ck_assert_uint_eq(b->mbi_end - b->mbi_start, m->len);
+	free(b);
+	free(m);
+}
+END_TEST
+
+START_TEST(test_empty_cmdline_tag)
+{
+	struct mbi *m = mbi_new();
+	tag_cmdline(m, "");
+	tag_end(m);
+	struct boot_info *b = info_new();
+	ck_assert_ptr_null(mb2_parse(mbi_finish(m), b));
+	ck_assert_str_eq(b->cmdline, "");
+	free(b);
+	free(m);
+}
+END_TEST
+
+START_TEST(test_modules)
+{
+	struct mbi *m = mbi_new();
+	tag_module(m, 0x200000, 0x201234, "hello");
+	tag_cmdline(m, "budget=1");
+	tag_module(m, 0x300000, 0x300000, "");         /* empty module, empty name */
+	tag_module(m, 0x400000, 0xfffff000u, "a-much-longer-module-name_0123456789");
+	tag_end(m);
+	struct boot_info *b = info_new();
+	ck_assert_ptr_null(mb2_parse(mbi_finish(m), b));
+	ck_assert_uint_eq(b->n_modules, 3);
+	ck_assert_uint_eq(b->modules[0].start, 0x200000);
+	ck_assert_uint_eq(b->modules[0].end, 0x201234);
+	ck_assert_str_eq(b->modules[0].cmdline, "hello");
+	ck_assert_uint_eq(b->modules[1].start, 0x300000);
+	ck_assert_uint_eq(b->modules[1].end, 0x300000);
+	ck_assert_str_eq(b->modules[1].cmdline, "");
+	ck_assert_uint_eq(b->modules[2].start, 0x400000);
+	ck_assert_uint_eq(b->modules[2].end, 0xfffff000u);
+	ck_assert_str_eq(b->modules[2].cmdline, "a-much-longer-module-name_0123456789");
+	ck_assert_str_eq(b->cmdline, "budget=1");
+	free(b);
+	free(m);
+}
+END_TEST
+
+START_TEST(test_mmap_available_only)
+{
+	static const struct mm e[] = {
+		{ 0x0, 0x9fc00, MMAP_AVAILABLE },
+		{ 0x9fc00, 0x400, MMAP_RESERVED },
+		{ 0xf0000, 0x10000, MMAP_RESERVED },
+		{ 0x100000, 0x7ee0000, MMAP_AVAILABLE },
+		{ 0x7fe0000, 0x20000, MMAP_ACPI },
+		{ 0x8000000, 0, MMAP_AVAILABLE },            /* empty: skipped */
+		{ 0x100000000ull, 0x40000000ull, MMAP_AVAILABLE }, /* above 4 GiB: kept, 64-bit */
+		{ 0xfffc0000, 0x40000, 5 },                 /* bad RAM */
+	};
+	struct mbi *m = mbi_new();
+	tag_mmap(m, e, sizeof(e) / sizeof(e[0]), 24);
+	tag_end(m);
+	struct boot_info *b = info_new();
+	ck_assert_ptr_null(mb2_parse(mbi_finish(m), b));
+	ck_assert_uint_eq(b->n_available, 3);
+	ck_assert_uint_eq(b->available[0].base, 0);
+	ck_assert_uint_eq(b->available[0].len, 0x9fc00);
+	ck_assert_uint_eq(b->available[1].base, 0x100000);
+	ck_assert_uint_eq(b->available[1].len, 0x7ee0000);
+	ck_assert_uint_eq(b->available[2].base, 0x100000000ull);
+	ck_assert_uint_eq(b->available[2].len, 0x40000000ull);
+	free(b);
+	free(m);
+}
+END_TEST
+
+START_TEST(test_mmap_larger_entries)
+{
+	/* A future loader may use bigger entries: the parser must step by entry_size. */
+	static const struct mm e[] = {
+		{ 0x1000, 0x2000, MMAP_AVAILABLE },
+		{ 0x10000, 0x1000, MMAP_RESERVED },
+		{ 0x200000, 0x300000, MMAP_AVAILABLE },
+	};
+	struct mbi *m = mbi_new();
+	tag_mmap(m, e, 3, 40);
+	tag_end(m);
+	struct boot_info *b = info_new();
+	ck_assert_ptr_null(mb2_parse(mbi_finish(m), b));
+	ck_assert_uint_eq(b->n_available, 2);
+	ck_assert_uint_eq(b->available[0].base, 0x1000);
+	ck_assert_uint_eq(b->available[1].base, 0x200000);
+	ck_assert_uint_eq(b->available[1].len, 0x300000);
+	free(b);
+	free(m);
+}
+END_TEST
+
+START_TEST(test_mmap_partial_trailing_entry_ignored)
+{
+	static const struct mm e[] = { { 0x100000, 0x100000, MMAP_AVAILABLE } };
+	struct mbi *m = mbi_new();
+	tag_mmap(m, e, 1, 24);
+	/* Grow the tag by 16 bytes holding half an "available" entry: it must not be read. */
+	uint32_t tag_off = 8;
+	put32(m, tag_off + 4, 16 + 24 + 16);
+	put64(m, tag_off + 40, 0x5000000);
+	put64(m, tag_off + 48, 0x1000);
+	m->len = tag_off + 16 + 24 + 16;
+	tag_end(m);
+	struct boot_info *b = info_new();
+	ck_assert_ptr_null(mb2_parse(mbi_finish(m), b));
+	ck_assert_uint_eq(b->n_available, 1);
+	ck_assert_uint_eq(b->available[0].base, 0x100000);
+	free(b);
+	free(m);
+}
+END_TEST
+
+START_TEST(test_mmap_entry_too_small)
+{
+	static const struct mm e[] = { { 0x100000, 0x100000, MMAP_AVAILABLE } };
+	struct mbi *m = mbi_new();
+	tag_mmap(m, e, 1, 24);
+	put32(m, 8 + 8, 16); /* entry_size smaller than an entry */
+	tag_end(m);
+	struct boot_info *b = info_new();
+	ck_assert_str_eq(mb2_parse(mbi_finish(m), b), "memory map entry size too small");
+	put32(m, 8 + 8, 0); /* zero would loop forever if accepted */
+	ck_assert_str_eq(mb2_parse(m->buf, b), "memory map entry size too small");
+	free(b);
+	free(m);
+}
+END_TEST
+
+START_TEST(test_mmap_tag_too_short)
+{
+	struct mbi *m = mbi_new();
+	tag_begin(m, TAG_MMAP, 12);
+	tag_end(m);
+	struct boot_info *b = info_new();
+	ck_assert_str_eq(mb2_parse(mbi_finish(m), b), "memory map tag too short");
+	free(b);
+	free(m);
+}
+END_TEST
+
+START_TEST(test_too_many_regions)
+{
+	struct mm e[MB2_MAX_REGIONS + 1];
+	for (unsigned i = 0; i < MB2_MAX_REGIONS + 1; i++)
+		e[i] = (struct mm){ 0x100000ull * (i + 1), 0x1000, MMAP_AVAILABLE };
+	struct boot_info *b = info_new();
+
+	struct mbi *m = mbi_new();
+	tag_mmap(m, e, MB2_MAX_REGIONS, 24); /* exactly the limit: fine */
+	tag_end(m);
+	ck_assert_ptr_null(mb2_parse(mbi_finish(m), b));
+	ck_assert_uint_eq(b->n_available, MB2_MAX_REGIONS);
+	ck_assert_uint_eq(b->available[MB2_MAX_REGIONS - 1].base, 0x100000ull * MB2_MAX_REGIONS);
+	free(m);
+
+	m = mbi_new();
+	tag_mmap(m, e, MB2_MAX_REGIONS + 1, 24);
+	tag_end(m);
+	ck_assert_str_eq(mb2_parse(mbi_finish(m), b), "too many memory regions");
+	free(m);
+	free(b);
+}
+END_TEST
+
+START_TEST(test_too_many_modules)
+{
+	struct boot_info *b = info_new();
+	struct mbi *m = mbi_new();
+	for (unsigned i = 0; i < MB2_MAX_MODULES; i++)
+		tag_module(m, 0x100000 + i * 0x1000, 0x100800 + i * 0x1000, "g");
+	tag_end(m);
+	ck_assert_ptr_null(mb2_parse(mbi_finish(m), b));
+	ck_assert_uint_eq(b->n_modules, MB2_MAX_MODULES);
+	ck_assert_uint_eq(b->modules[MB2_MAX_MODULES - 1].start, 0x100000 + (MB2_MAX_MODULES - 1) * 0x1000);
+	free(m);
+
+	m = mbi_new();
+	for (unsigned i = 0; i < MB2_MAX_MODULES + 1; i++)
+		tag_module(m, 0x100000, 0x100800, "g");
+	tag_end(m);
+	ck_assert_str_eq(mb2_parse(mbi_finish(m), b), "too many modules");
+	free(m);
+	free(b);
+}
+END_TEST
+
+START_TEST(test_module_malformed)
+{
+	struct boot_info *b = info_new();
+	struct mbi *m = mbi_new();
+	tag_module(m, 0x200000, 0x100000, "backwards");
+	tag_end(m);
+	ck_assert_str_eq(mb2_parse(mbi_finish(m), b), "a module ends before it starts");
+	free(m);
+
+	m = mbi_new();
+	tag_begin(m, TAG_MODULE, 16); /* no room for even an empty string */
+	tag_end(m);
+	ck_assert_str_eq(mb2_parse(mbi_finish(m), b), "module tag too short");
+	free(m);
+	free(b);
+}
+END_TEST
+
+START_TEST(test_unknown_tags_skipped)
+{
+	struct mbi *m = mbi_new();
+	uint32_t off = tag_begin(m, TAG_BASIC_MEMINFO, 16);
+	put32(m, off + 8, 639);
+	put32(m, off + 12, 130048);
+	off = tag_begin(m, TAG_BOOTLOADER_NAME, 8 + 13); /* odd size: the next tag is 8-aligned */
+	memcpy(m->buf + off + 8, "GRUB 2.06-13", 13);
+	tag_begin(m, 21, 12); /* load base address tag */
+	tag_module(m, 0x300000, 0x301000, "hlt");
+	tag_cmdline(m, "budget=9");
+	tag_end(m);
+	struct boot_info *b = info_new();
+	ck_assert_ptr_null(mb2_parse(mbi_finish(m), b));
+	ck_assert_uint_eq(b->n_modules, 1);
+	ck_assert_str_eq(b->modules[0].cmdline, "hlt");
+	ck_assert_str_eq(b->cmdline, "budget=9");
+	free(b);
+	free(m);
+}
+END_TEST
+
+START_TEST(test_tags_after_end_ignored)
+{
+	struct mbi *m = mbi_new();
+	tag_module(m, 0x300000, 0x301000, "first");
+	tag_end(m);
+	tag_module(m, 0x400000, 0x401000, "after-end");
+	tag_cmdline(m, "after-end");
+	struct boot_info *b = info_new();
+	ck_assert_ptr_null(mb2_parse(mbi_finish(m), b));
+	ck_assert_uint_eq(b->n_modules, 1);
+	ck_assert_str_eq(b->modules[0].cmdline, "first");
+	ck_assert_str_eq(b->cmdline, "");
+	free(b);
+	free(m);
+}
+END_TEST
+
+START_TEST(test_implausible_total_size)
+{
+	struct boot_info *b = info_new();
+	_Alignas(8) uint8_t small[16] = { 0 };
+	uint32_t total = 8; /* header only: not even room for an end tag */
+	memcpy(small, &total, 4);
+	ck_assert_str_eq(mb2_parse(small, b), "boot information has an implausible total size");
+	/* A failed parse still leaves a usable empty result. */
+	ck_assert_str_eq(b->cmdline, "");
+	ck_assert_uint_eq(b->n_modules, 0);
+	ck_assert_uint_eq(b->n_available, 0);
+
+	total = 0;
+	memcpy(small, &total, 4);
+	ck_assert_str_eq(mb2_parse(small, b), "boot information has an implausible total size");
+
+	/* Absurdly large: rejected before anything past the header is read. */
+	total = (1u << 20) + 8;
+	memcpy(small, &total, 4);
+	ck_assert_str_eq(mb2_parse(small, b), "boot information has an implausible total size");
+	total = 0xffffffffu;
+	memcpy(small, &total, 4);
+	ck_assert_str_eq(mb2_parse(small, b), "boot information has an implausible total size");
+	free(b);
+}
+END_TEST
+
+START_TEST(test_no_end_tag)
+{
+	struct mbi *m = mbi_new();
+	tag_cmdline(m, "budget=1");
+	tag_module(m, 0x300000, 0x301000, "hlt");
+	struct boot_info *b = info_new();
+	ck_assert_str_eq(mb2_parse(mbi_finish(m), b), "boot information has no end tag");
+	free(b);
+	free(m);
+}
+END_TEST
+
+START_TEST(test_total_cuts_a_tag)
+{
+	struct mbi *m = mbi_new();
+	tag_cmdline(m, "budget=1");
+	tag_module(m, 0x300000, 0x301000, "a-module-with-a-long-name");
+	tag_end(m);
+	mbi_finish(m);
+	/* Claim a total that ends in the middle of the module tag. */
+	put32(m, 0, 8 + 16 + 24);
+	struct boot_info *b = info_new();
+	ck_assert_str_eq(mb2_parse(m->buf, b), "a tag runs past the end of the boot information");
+	free(b);
+	free(m);
+}
+END_TEST
+
+START_TEST(test_bad_tag_sizes)
+{
+	struct boot_info *b = info_new();
+	/* A tag smaller than its own header would make the walk stand still. */
+	for (uint32_t size = 0; size < 8; size++) {
+		struct mbi *m = mbi_new();
+		uint32_t off = tag_begin(m, TAG_CMDLINE, 16);
+		put32(m, off + 4, size);
+		tag_end(m);
+		ck_assert_str_eq(mb2_parse(mbi_finish(m), b), "a tag runs past the end of the boot information");
+		free(m);
+	}
+	/* A tag bigger than the rest of the block. */
+	struct mbi *m = mbi_new();
+	uint32_t off = tag_begin(m, TAG_BASIC_MEMINFO, 16);
+	tag_end(m);
+	mbi_finish(m);
+	put32(m, off + 4, 0xfffffff0u);
+	ck_assert_str_eq(mb2_parse(m->buf, b), "a tag runs past the end of the boot information");
+	free(m);
+	free(b);
+}
+END_TEST
+
+START_TEST(test_everything_together)
+{
+	/* What GRUB hands over for `make run`: cmdline, modules, memory map, in GRUB's order. */
+	static const struct mm e[] = {
+		{ 0x0, 0x9f000, MMAP_AVAILABLE },
+		{ 0x9f000, 0x1000, MMAP_RESERVED },
+		{ 0xe8000, 0x18000, MMAP_RESERVED },
+		{ 0x100000, 0x1fef0000, MMAP_AVAILABLE },
+		{ 0x1fff0000, 0x10000, MMAP_ACPI },
+	};
+	struct mbi *m = mbi_new();
+	tag_cmdline(m, "tests=hlt");
+	tag_module(m, 0x2a4000, 0x2a5230, "budget");
+	tag_module(m, 0x2a6000, 0x2a7010, "hlt");
+	tag_begin(m, TAG_BASIC_MEMINFO, 16);
+	tag_mmap(m, e, 5, 24);
+	tag_end(m);
+	struct boot_info *b = info_new();
+	ck_assert_ptr_null(mb2_parse(mbi_finish(m), b));
+	ck_assert_str_eq(b->cmdline, "tests=hlt");
+	ck_assert_uint_eq(b->n_modules, 2);
+	ck_assert_str_eq(b->modules[1].cmdline, "hlt");
+	ck_assert_uint_eq(b->modules[1].end - b->modules[1].start, 0x1010);
+	ck_assert_uint_eq(b->n_available, 2);
+	ck_assert_uint_eq(b->available[1].len, 0x1fef0000);
+	ck_assert_uint_eq(b->mbi_end - b->mbi_start, m->len);
+	free(b);
+	free(m);
+}
+END_TEST
+
+static Suite *mb2_suite(void)
+{
+	Suite *s = suite_create("hv_multiboot2");
+	TCase *good = tcase_create("well-formed");
+	tcase_add_test(good, test_minimal);
+	tcase_add_test(good, test_cmdline);
+	tcase_add_test(good, test_empty_cmdline_tag);
+	tcase_add_test(good, test_modules);
+	tcase_add_test(good, test_mmap_available_only);
+	tcase_add_test(good, test_mmap_larger_entries);
+	tcase_add_test(good, test_mmap_partial_trailing_entry_ignored);
+	tcase_add_test(good, test_unknown_tags_skipped);
+	tcase_add_test(good, test_tags_after_end_ignored);
+	tcase_add_test(good, test_too_many_regions);
+	tcase_add_test(good, test_too_many_modules);
+	tcase_add_test(good, test_everything_together);
+	suite_add_tcase(s, good);
+	TCase *bad = tcase_create("malformed");
+	tcase_add_test(bad, test_mmap_entry_too_small);
+	tcase_add_test(bad, test_mmap_tag_too_short);
+	tcase_add_test(bad, test_module_malformed);
+	tcase_add_test(bad, test_implausible_total_size);
+	tcase_add_test(bad, test_no_end_tag);
+	tcase_add_test(bad, test_total_cuts_a_tag);
+	tcase_add_test(bad, test_bad_tag_sizes);
+	suite_add_tcase(s, bad);
+	return s;
+}
+
+int main(void)
+{
+	return run_suite(mb2_suite(), CK_NORMAL);
+}
