@@ -11,6 +11,8 @@ ifneq ($(strip $(TESTS)),)
 override KERNEL_ARGS += tests=$(TESTS)
 endif
 TIMEOUT ?= 600
+# make V=1 shows every command.
+Q := $(if $(V),,@)
 
 # --- tools: install what is missing (ci/install-deps.sh), then carry on ---------------------
 REQUIRED_COMMANDS := bochs grub-mkrescue xorriso mformat gcc ld pkg-config
@@ -43,33 +45,41 @@ HV_ELF := $(BUILD)/vexit.elf
 
 $(BUILD)/hypervisor/%.c.o: hypervisor/%.c
 	@mkdir -p $(@D)
-	$(KCC) $(KCFLAGS) $(HV_INCLUDES) -c $< -o $@
+	@echo "  CC      $@"
+	$(Q)$(KCC) $(KCFLAGS) $(HV_INCLUDES) -c $< -o $@
 $(BUILD)/hypervisor/%.S.o: hypervisor/%.S
 	@mkdir -p $(@D)
-	$(KCC) $(KCFLAGS) $(HV_INCLUDES) -c $< -o $@
+	@echo "  CC      $@"
+	$(Q)$(KCC) $(KCFLAGS) $(HV_INCLUDES) -c $< -o $@
 $(HV_ELF): $(HV_OBJS) hypervisor/boot/linker.ld
-	ld -n -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T hypervisor/boot/linker.ld -o $@ $(HV_OBJS)
+	@echo "  LD      $@"
+	$(Q)ld -n -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T hypervisor/boot/linker.ld -o $@ $(HV_OBJS)
 
 # --- guest test images ----------------------------------------------------------------------
 GUESTS := $(sort $(basename $(notdir $(wildcard guest-tests/*.c))))
 GUEST_INCLUDES := -Iguest-tests/lib -Ihypervisor/include -Ihypervisor/kernel
 GUEST_LIB_OBJS := $(BUILD)/guest-tests/lib/entry.S.o $(BUILD)/guest-tests/lib/report.c.o \
+	$(BUILD)/guest-tests/lib/fault.c.o $(BUILD)/guest-tests/lib/idt.S.o \
 	$(BUILD)/guest-tests/lib/fmt.c.o $(BUILD)/guest-tests/lib/kstring.c.o
 GUEST_ELFS := $(patsubst %,$(BUILD)/guests/%.elf,$(GUESTS))
 
 $(BUILD)/guest-tests/%.c.o: guest-tests/%.c
 	@mkdir -p $(@D)
-	$(KCC) $(KCFLAGS) $(GUEST_INCLUDES) -c $< -o $@
+	@echo "  CC      $@"
+	$(Q)$(KCC) $(KCFLAGS) $(GUEST_INCLUDES) -c $< -o $@
 $(BUILD)/guest-tests/%.S.o: guest-tests/%.S
 	@mkdir -p $(@D)
-	$(KCC) $(KCFLAGS) $(GUEST_INCLUDES) -c $< -o $@
+	@echo "  CC      $@"
+	$(Q)$(KCC) $(KCFLAGS) $(GUEST_INCLUDES) -c $< -o $@
 # The guest runtime reuses the hypervisor's freestanding formatter and string functions.
 $(BUILD)/guest-tests/lib/%.c.o: hypervisor/kernel/%.c
 	@mkdir -p $(@D)
-	$(KCC) $(KCFLAGS) $(GUEST_INCLUDES) -c $< -o $@
+	@echo "  CC      $@"
+	$(Q)$(KCC) $(KCFLAGS) $(GUEST_INCLUDES) -c $< -o $@
 $(BUILD)/guests/%.elf: $(BUILD)/guest-tests/%.c.o $(GUEST_LIB_OBJS) guest-tests/lib/guest.ld
 	@mkdir -p $(@D)
-	ld -n -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments $(GUEST_LDFLAGS) \
+	@echo "  LD      $@"
+	$(Q)ld -n -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments $(GUEST_LDFLAGS) \
 		-T guest-tests/lib/guest.ld -o $@ $< $(GUEST_LIB_OBJS)
 # bad_image is linked where no guest may be loaded: the hypervisor must refuse it and go on.
 $(BUILD)/guests/bad_image.elf: GUEST_LDFLAGS := --defsym=vexit_load_base=0x300000
@@ -86,12 +96,13 @@ $(BUILD)/grub.cfg: $(GUEST_ELFS) Makefile FORCE
 	  echo '  boot'; echo '}'; } > $@.tmp
 	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
 $(ISO): $(HV_ELF) $(GUEST_ELFS) $(BUILD)/grub.cfg
-	rm -rf $(ISO_DIR)
-	mkdir -p $(ISO_DIR)/boot/grub $(ISO_DIR)/guests
-	cp $(HV_ELF) $(ISO_DIR)/boot/vexit.elf
-	cp $(GUEST_ELFS) $(ISO_DIR)/guests/
-	cp $(BUILD)/grub.cfg $(ISO_DIR)/boot/grub/grub.cfg
-	grub-mkrescue -o $@ $(ISO_DIR) 2> $(BUILD)/grub-mkrescue.log || { cat $(BUILD)/grub-mkrescue.log; exit 1; }
+	$(Q)rm -rf $(ISO_DIR)
+	$(Q)mkdir -p $(ISO_DIR)/boot/grub $(ISO_DIR)/guests
+	$(Q)cp $(HV_ELF) $(ISO_DIR)/boot/vexit.elf
+	$(Q)cp $(GUEST_ELFS) $(ISO_DIR)/guests/
+	$(Q)cp $(BUILD)/grub.cfg $(ISO_DIR)/boot/grub/grub.cfg
+	@echo "  ISO     $@"
+	$(Q)grub-mkrescue -o $@ $(ISO_DIR) 2> $(BUILD)/grub-mkrescue.log || { cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
 # --- host harness and Check tests -----------------------------------------------------------
 HOST_CC := gcc
@@ -100,9 +111,10 @@ CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 # Pure hypervisor sources the host build tests (hardware access stays out of these).
 HV_HOST_SRCS := $(addprefix hypervisor/kernel/,fmt.c cmdline.c multiboot2.c page_alloc.c) \
-	$(addprefix hypervisor/vmx/,exit_reason.c vmx_caps.c io_qualification.c) \
+	$(addprefix hypervisor/vmx/,exit_reason.c vmx_caps.c io_qualification.c io_bitmap.c msr_bitmap.c \
+	cr_access.c xcr0.c cpuid_policy.c event_inject.c) \
 	$(addprefix hypervisor/vm/,io_bus.c guest_mem.c guest_image.c guest_layout.c hypercall.c vm_stop.c \
-	dev_test.c dev_debug_port.c dev_exit_port.c)
+	dev_test.c dev_debug_port.c dev_exit_port.c virtual_msr.c exit_trace.c)
 
 include harness/harness.mk
 

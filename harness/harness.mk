@@ -12,13 +12,15 @@ CHECK_SUPPORT_OBJS := $(patsubst %,$(HOST_OBJ_DIR)/%.o,$(CHECK_SUPPORT_SRCS))
 
 $(HOST_OBJ_DIR)/%.c.o: %.c
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) -Iharness/lib $(CHECK_CFLAGS) -MMD -MP -c $< -o $@
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Iharness/lib $(CHECK_CFLAGS) -MMD -MP -c $< -o $@
 
 # The runner CLI: boots Bochs on the ISO and judges every guest test.
 HARNESS_BIN := $(BUILD)/harness/vexit-run
 $(HARNESS_BIN): $(HOST_OBJ_DIR)/harness/vexit-run.c.o $(HARNESS_LIB_OBJS)
 	@mkdir -p $(@D)
-	$(HOST_CC) -o $@ $^
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOST_CC) -o $@ $^
 
 # One Check program per harness/tests/check_*.c. check_guests boots Bochs; the others are
 # pure unit tests of the harness library and of the hypervisor sources built for the host.
@@ -29,7 +31,8 @@ CHECK_GUESTS_BIN := $(BUILD)/tests/check_guests
 $(BUILD)/tests/check_%: $(HOST_OBJ_DIR)/harness/tests/check_%.c.o $(HV_HOST_OBJS) $(CHECK_SUPPORT_OBJS) \
 		$(HARNESS_LIB_OBJS)
 	@mkdir -p $(@D)
-	$(HOST_CC) -o $@ $^ $(CHECK_LIBS)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOST_CC) -o $@ $^ $(CHECK_LIBS)
 
 -include $(patsubst %.o,%.d,$(HARNESS_LIB_OBJS) $(HV_HOST_OBJS) $(CHECK_SUPPORT_OBJS) \
 	$(HOST_OBJ_DIR)/harness/vexit-run.c.o \

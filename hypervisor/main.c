@@ -8,6 +8,7 @@
 
 #include "cmdline.h"
 #include "console.h"
+#include "cr_access.h"
 #include "cpu_tables.h"
 #include "multiboot2.h"
 #include "page_alloc.h"
@@ -48,6 +49,29 @@ static void memory_init(const struct boot_info *b)
 		panic("no usable memory in the multiboot2 memory map");
 }
 
+/* What the guests' virtual CPU inherits from this one (CPUID, SDM Vol. 2). */
+static void host_cpu_facts(struct vm_config *cfg)
+{
+	uint32_t r[4];
+	cpuid(0x80000000u, 0, r);
+	uint32_t max_ext = r[0];
+	cfg->phys_addr_bits = 36; /* the architectural default when leaf 80000008H is absent */
+	if (max_ext >= 0x80000008u) {
+		cpuid(0x80000008u, 0, r);
+		cfg->phys_addr_bits = r[0] & 0xff;
+	}
+	if (max_ext >= 0x80000001u) {
+		cpuid(0x80000001u, 0, r);
+		cfg->nx = r[3] & (1u << 20);
+	}
+	/* XSETBV emulation loads the guest's XCR0, which needs CR4.OSXSAVE on the host. */
+	cpuid(1, 0, r);
+	if (r[2] & (1u << 26)) {
+		write_cr4(read_cr4() | CR4_OSXSAVE);
+		cfg->xsave = true;
+	}
+}
+
 static uint64_t budget_option(const char *cmdline)
 {
 	char buf[24];
@@ -81,6 +105,7 @@ void kmain(uint32_t magic, uint64_t mbi)
 	char tests[256];
 	int selected = cmdline_get(boot.cmdline, "tests", tests, sizeof(tests));
 	struct vm_config cfg = { .caps = &caps, .budget = budget_option(boot.cmdline) };
+	host_cpu_facts(&cfg);
 	size_t free_before = page_alloc_free_count();
 	unsigned guests = 0;
 	for (size_t i = 0; i < boot.n_modules; i++) {

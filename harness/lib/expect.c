@@ -74,6 +74,21 @@ int expect_parse(const char *text, struct expectation *e, char *err, size_t errl
 		}
 		e->kind = EXPECT_EXIT;
 		e->key = xstrndup(arg, strlen(arg));
+	} else if (strcmp(copy, "trace") == 0) {
+		/* trace <index> <REASON> <qualification> */
+		char idx[24], reason[64], qual[24], extra[2];
+		unsigned long long q;
+		char *end;
+		if (sscanf(arg, "%23s %63s %23s %1s", idx, reason, qual, extra) != 3 || parse_count(idx, &e->n) ||
+		    !is_token(reason) || (q = strtoull(qual, &end, 0), *end) || qual[0] == '-') {
+			fail(err, errlen, "'%s': want 'trace <index> <REASON> <qualification>'", text);
+			goto out;
+		}
+		e->kind = EXPECT_TRACE;
+		e->key = xstrndup(reason, strlen(reason));
+		char v[96];
+		snprintf(v, sizeof(v), "%s 0x%llx", reason, q);
+		e->value = xstrndup(v, strlen(v));
 	} else if (strcmp(copy, "field") == 0) {
 		char *eq = strchr(arg, '=');
 		if (!eq || eq == arg || strchr(arg, ' ') || strchr(eq + 1, '=')) {
@@ -84,7 +99,7 @@ int expect_parse(const char *text, struct expectation *e, char *err, size_t errl
 		e->key = xstrndup(arg, (size_t)(eq - arg));
 		e->value = xstrndup(eq + 1, strlen(eq + 1));
 	} else {
-		fail(err, errlen, "'%s': unknown expectation (want stop, status, exit, field or asserts)", text);
+		fail(err, errlen, "'%s': unknown expectation (want stop, status, exit, field, asserts or trace)", text);
 		goto out;
 	}
 	e->text = xstrndup(text, strlen(text));

@@ -153,6 +153,25 @@ static void parse_line(struct run_report *r, unsigned lineno, const char *line, 
 			}
 		g->exits = xrealloc(g->exits, (g->n_exits + 1) * sizeof(*g->exits));
 		g->exits[g->n_exits++] = (struct exit_count){ .reason = xstrndup(b, b_len), .n = n };
+	} else if (word_is(kind, kind_len, "exit-trace")) {
+		const char *idx, *reason, *qual;
+		size_t idx_len, reason_len, qual_len;
+		unsigned long long i, q;
+		if (!next_word(&w, &a, &a_len) || !next_word(&w, &idx, &idx_len) || !parse_ull(idx, idx_len, &i) ||
+		    !next_word(&w, &reason, &reason_len) || !next_word(&w, &qual, &qual_len) ||
+		    !parse_ull(qual, qual_len, &q)) {
+			strlist_addf(&r->errors, "line %u: malformed exit-trace line", lineno);
+			return;
+		}
+		struct guest_report *g = open_guest(r, lineno, "exit-trace", a, a_len);
+		if (!g)
+			return;
+		if (i != g->trace.n) {
+			strlist_addf(&r->errors, "line %u: exit-trace entry %llu of '%s' out of order (want %zu)",
+				     lineno, i, g->name, g->trace.n);
+			return;
+		}
+		strlist_addf(&g->trace, "%.*s 0x%llx", (int)reason_len, reason, q);
 	} else if (word_is(kind, kind_len, "guest-end")) {
 		if (!next_word(&w, &a, &a_len) || !next_word(&w, &b, &b_len)) {
 			strlist_addf(&r->errors, "line %u: guest-end without a name and a stop token", lineno);
@@ -228,6 +247,7 @@ void run_report_free(struct run_report *r)
 		free(g->stop);
 		strlist_free(&g->fields);
 		strlist_free(&g->lines);
+		strlist_free(&g->trace);
 		for (size_t j = 0; j < g->n_exits; j++)
 			free(g->exits[j].reason);
 		free(g->exits);

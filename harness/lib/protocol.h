@@ -28,6 +28,7 @@ struct guest_report {
 	unsigned passes, fails, skips;
 	struct exit_count *exits;
 	size_t n_exits;
+	struct strlist trace;   /* exit-trace entries in order: "<REASON> 0x<qualification>" */
 };
 
 struct run_report {

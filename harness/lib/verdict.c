@@ -49,6 +49,14 @@ static bool check_one(const char *name, const struct guest_report *g, const stru
 			     got_s ? got_s : "no status= field", want);
 		return false;
 	}
+	case EXPECT_TRACE: {
+		const char *got = e->n < g->trace.n ? g->trace.v[e->n] : NULL;
+		if (got && strcmp(got, e->value) == 0)
+			return true;
+		strlist_addf(why, "%s: expectation '%s'%s: got %s, want %s", name, e->text, note,
+			     got ? got : "no such trace entry", e->value);
+		return false;
+	}
 	case EXPECT_FIELD:
 		got_s = guest_report_field(g, e->key);
 		if (got_s && strcmp(got_s, e->value) == 0)

@@ -14,10 +14,42 @@
 #define VEXIT_HC_VERSION 0    /* () -> VEXIT_ABI_VERSION */
 #define VEXIT_HC_EXIT_COUNT 1 /* (basic exit reason) -> exits of that reason so far, this VMCALL included */
 #define VEXIT_HC_CHECKSUM 2   /* (a, b, c, d) -> a + 2b + 3c + 4d (mod 2^64): proves argument order */
+#define VEXIT_HC_EXIT 3       /* (status) -> does not return: the VM ends as done with that status */
+#define VEXIT_HC_REPORT 4     /* (guest-physical address, length <= 200) -> 0: the text is one guest line */
+#define VEXIT_HC_IO_BITMAP 5  /* (first port, count, intercept) -> 0; EPERM outside the passable ports */
+#define VEXIT_HC_MSR_BITMAP 6 /* (msr, VEXIT_MSR_READ|VEXIT_MSR_WRITE, intercept) -> 0; EPERM if not passable */
+#define VEXIT_HC_CR3_EXITING 7 /* (on) -> 0: MOV to/from CR3 exit (on) or not; EPERM if the CPU insists */
+#define VEXIT_HC_TRACE 8      /* (on) -> 0: record each exit's reason and qualification (see docs/protocol.md) */
+#define VEXIT_HC_IO_UNCLAIMED 9 /* () -> accesses to ports no device claims so far (reads + dropped writes) */
 
 #define VEXIT_ABI_VERSION 1
 /* Result of an unknown hypercall number: -ENOSYS as a 64-bit two's complement value. */
 #define VEXIT_HC_ENOSYS ((unsigned long long)-38)
+#define VEXIT_HC_EPERM ((unsigned long long)-1)
+#define VEXIT_HC_EINVAL ((unsigned long long)-22)
+#define VEXIT_MSR_READ 1
+#define VEXIT_MSR_WRITE 2
+
+/*
+ * Ports a guest may pass through to the hardware with VEXIT_HC_IO_BITMAP: the
+ * POST port 0x80 and three scratch windows that straddle the edges the tests
+ * need (bitmap A/B at 0x8000, the wrap at 0xFFFF/0x0000). Nothing else.
+ */
+#define VEXIT_IO_PASSABLE(p) ((p) == 0x80 || (p) == 0 || ((p) >= 0x7ff0 && (p) <= 0x800f) || (p) >= 0xfff0)
+
+/* Synthetic MSRs (RDMSR/WRMSR always exit for them). */
+#define VEXIT_MSR_ID 0x40000000u      /* read-only: VEXIT_MSR_ID_VALUE */
+#define VEXIT_MSR_SCRATCH 0x40000001u /* read/write: any 64-bit value */
+#define VEXIT_MSR_EXITS 0x40000002u   /* read-only: this VM's exits so far, this RDMSR included */
+#define VEXIT_MSR_ID_VALUE 0x7469786576ull /* "vexit" in memory order */
+
+/* CPUID leaf 0x40000000: EBX, ECX, EDX spell this; leaf 0x40000001: EAX = features, EBX = ABI version. */
+#define VEXIT_CPUID_SIGNATURE "vexit-vmm-v1"
+#define VEXIT_CPUID_FEATURE_HYPERCALLS (1u << 0)
+#define VEXIT_CPUID_FEATURE_SYNTHETIC_MSRS (1u << 1)
+#define VEXIT_CPUID_FEATURE_EXIT_TRACE (1u << 2)
+#define VEXIT_CPUID_FEATURES \
+	(VEXIT_CPUID_FEATURE_HYPERCALLS | VEXIT_CPUID_FEATURE_SYNTHETIC_MSRS | VEXIT_CPUID_FEATURE_EXIT_TRACE)
 
 /* Virtual devices (port I/O). */
 #define VEXIT_DEBUG_PORT 0xe9   /* write: text, one line per '\n'; read: 0xe9 */

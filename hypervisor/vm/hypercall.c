@@ -1,7 +1,74 @@
 #include "hypercall.h"
 
+#include "console.h"
+#include "guest_mem.h"
+#include "io_bitmap.h"
+#include "msr_bitmap.h"
 #include "vexit_abi.h"
 #include "vm.h"
+#include "vmcs_fields.h"
+#include "vmx_caps.h"
+
+#define REPORT_MAX 200
+
+static uint64_t report(struct vm *vm, uint64_t gpa, uint64_t len)
+{
+	char text[REPORT_MAX + 1];
+	if (len > REPORT_MAX || !guest_mem_read(vm, gpa, text, len))
+		return VEXIT_HC_EINVAL;
+	for (uint64_t i = 0; i < len; i++)
+		if ((unsigned char)text[i] < 0x20 || (unsigned char)text[i] >= 0x7f)
+			text[i] = '?';
+	text[len] = '\0';
+	kprintf("VEXIT guest %s %s\n", vm->name, text);
+	return 0;
+}
+
+static uint64_t io_bitmap(struct vm *vm, uint64_t first, uint64_t count, bool intercept)
+{
+	if (first > 0xffff || count == 0 || count > 0x10000 - first)
+		return VEXIT_HC_EINVAL;
+	if (!intercept)
+		for (uint64_t p = first; p < first + count; p++)
+			if (!VEXIT_IO_PASSABLE(p))
+				return VEXIT_HC_EPERM;
+	struct io_bitmaps bm = { (uint8_t *)(uintptr_t)vm->io_bitmap_a, (uint8_t *)(uintptr_t)vm->io_bitmap_b };
+	io_bitmap_set(&bm, (uint16_t)first, (uint32_t)count, intercept);
+	return 0;
+}
+
+static uint64_t msr_bitmap(struct vm *vm, uint64_t msr, uint64_t which, bool intercept)
+{
+	if (!which || (which & ~(uint64_t)(VEXIT_MSR_READ | VEXIT_MSR_WRITE)))
+		return VEXIT_HC_EINVAL;
+	/* Only MSRs the VMCS switches on entry and exit may reach the hardware. */
+	if (!intercept && msr != MSR_FS_BASE && msr != MSR_GS_BASE)
+		return VEXIT_HC_EPERM;
+	unsigned w = (which & VEXIT_MSR_READ ? MSR_BITMAP_READ : 0) | (which & VEXIT_MSR_WRITE ? MSR_BITMAP_WRITE : 0);
+	return msr_bitmap_set((uint8_t *)(uintptr_t)vm->msr_bitmap, (uint32_t)msr, w, intercept) ? 0 : VEXIT_HC_EPERM;
+}
+
+static uint64_t cr3_exiting(struct vm *vm, bool on)
+{
+	uint32_t bits = PROC_CR3_LOAD_EXITING | PROC_CR3_STORE_EXITING;
+	bool can = on ? vmx_control_allowed(PROC_CR3_LOAD_EXITING, vm->caps->procbased) &&
+				vmx_control_allowed(PROC_CR3_STORE_EXITING, vm->caps->procbased)
+		      : !((uint32_t)vm->caps->procbased & bits); /* allowed-0 settings: a 1 there forces the bit on */
+	if (!can)
+		return VEXIT_HC_EPERM;
+	vm->cr3_exiting = on;
+	vm->controls_dirty = true;
+	return 0;
+}
+
+static uint64_t trace(struct vm *vm, bool on)
+{
+	/* The VMCALL that stops the trace was traced itself: it is not part of what the guest measured. */
+	if (!on && vm->tracing && vm->n_trace && !vm->trace_dropped)
+		vm->n_trace--;
+	vm->tracing = on;
+	return 0;
+}
 
 uint64_t hypercall(struct vm *vm, uint64_t nr, const uint64_t args[4])
 {
@@ -12,6 +79,22 @@ uint64_t hypercall(struct vm *vm, uint64_t nr, const uint64_t args[4])
 		return args[0] < EXIT_REASON_MAX ? vm->vcpu.exit_counts[args[0]] : 0;
 	case VEXIT_HC_CHECKSUM:
 		return args[0] + 2 * args[1] + 3 * args[2] + 4 * args[3];
+	case VEXIT_HC_EXIT:
+		vm->exit_status = (uint32_t)args[0];
+		vm_stop(vm, VM_STOP_DONE, "status=%u", (uint32_t)args[0]);
+		return 0;
+	case VEXIT_HC_REPORT:
+		return report(vm, args[0], args[1]);
+	case VEXIT_HC_IO_BITMAP:
+		return io_bitmap(vm, args[0], args[1], args[2] != 0);
+	case VEXIT_HC_MSR_BITMAP:
+		return msr_bitmap(vm, args[0], args[1], args[2] != 0);
+	case VEXIT_HC_CR3_EXITING:
+		return cr3_exiting(vm, args[0] != 0);
+	case VEXIT_HC_TRACE:
+		return trace(vm, args[0] != 0);
+	case VEXIT_HC_IO_UNCLAIMED:
+		return vm->bus.unclaimed_reads + vm->bus.unclaimed_writes;
 	default:
 		return VEXIT_HC_ENOSYS;
 	}

@@ -8,12 +8,14 @@
 #include "io_bus.h"
 #include "page_alloc.h"
 #include "vcpu.h"
+#include "virtual_msr.h"
 
 #define GUEST_MEM_SIZE (2ull << 20)
 #define GUEST_PAGES (GUEST_MEM_SIZE / PAGE_SIZE)
 #define VM_NAME_MAX 48
 #define VM_STOP_FIELDS_MAX 160
 #define DEBUG_LINE_MAX 200
+#define VM_TRACE_MAX 32
 
 enum vm_stop {
 	VM_RUNNING,
@@ -43,10 +45,24 @@ struct vm {
 	uint8_t test_latch[4];
 	uint32_t test_accesses;
 	uint32_t exit_status;
+	/* Guest state the VMCS does not hold. */
+	struct virtual_msrs msrs;
+	uint8_t tpr;                 /* CR8 (bits 3:0): the task priority, kept here (no APIC page) */
+	uint64_t xcr0;               /* loaded into XCR0 by XSETBV emulation */
+	/* Per-VM choices a guest makes through hypercalls, applied by exit_vmcall.c. */
+	bool cr3_exiting;
+	bool controls_dirty;
+	/* The exit trace (VEXIT_HC_TRACE): reason and qualification of each exit while on. */
+	bool tracing;
+	unsigned n_trace, trace_dropped;
+	struct { uint16_t reason; uint64_t qualification; } trace[VM_TRACE_MAX];
 	enum vm_stop stop;
 	char stop_fields[VM_STOP_FIELDS_MAX]; /* "key=value ..." for the guest-end line */
 	struct vcpu vcpu;
 };
+
+/* Append the exit in vm->vcpu to the trace when tracing is on. */
+void vm_trace_exit(struct vm *vm);
 
 /* Record why the VM stopped; the first stop wins. */
 void vm_stop(struct vm *vm, enum vm_stop why, const char *fields_fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -12,6 +12,8 @@
 #include "vmcs_setup.h"
 #include "vmx_asm.h"
 #include "vmx_caps.h"
+#include "x86.h"
+#include "xcr0.h"
 
 _Static_assert(sizeof(struct vm) <= PAGE_SIZE, "struct vm lives in one page");
 _Static_assert(GUEST_PAGES * sizeof(uint64_t) <= PAGE_SIZE, "the guest page array lives in one page");
@@ -35,6 +37,11 @@ static struct vm *vm_create(const struct vm_config *cfg, const char *name)
 	for (uint64_t i = 0; i < GUEST_PAGES; i++)
 		vm->mem_pages[i] = zeroed_page();
 	vm->vcpu.vm = vm;
+	virtual_msrs_reset(&vm->msrs, cfg->nx, cfg->phys_addr_bits);
+	/* Each VM starts with the power-on XCR0 (x87 only), whatever the last one loaded. */
+	vm->xcr0 = XCR0_X87;
+	if (cfg->xsave)
+		xsetbv(0, vm->xcr0);
 	vm->vcpu.budget = cfg->budget;
 	vm->vcpu.budget_timer = cfg->budget && vmx_has_preemption_timer(cfg->caps);
 	vm->vcpu.timer_rate = vmx_preemption_timer_rate(cfg->caps);
@@ -95,9 +102,16 @@ static void report_end(const struct vm *vm)
 		else
 			kprintf("VEXIT exit-count %s REASON_%u %lu\n", vm->name, r, v->exit_counts[r]);
 	}
+	for (unsigned i = 0; i < vm->n_trace; i++) {
+		const char *name = exit_reason_name(vm->trace[i].reason);
+		kprintf("VEXIT exit-trace %s %u %s 0x%lx\n", vm->name, i, name ? name : "UNKNOWN",
+			vm->trace[i].qualification);
+	}
 	uint64_t ticks = v->launched || v->exits ? v->last_exit_tick - v->first_entry_tick : 0;
-	kprintf("VEXIT guest-end %s %s exits=%lu ticks=%lu %s\n", vm->name, vm_stop_name(vm->stop), v->exits, ticks,
-		vm->stop_fields);
+	kprintf("VEXIT guest-end %s %s exits=%lu ticks=%lu", vm->name, vm_stop_name(vm->stop), v->exits, ticks);
+	if (vm->n_trace || vm->trace_dropped)
+		kprintf(" traced=%u trace-dropped=%u", vm->n_trace, vm->trace_dropped);
+	kprintf(" %s\n", vm->stop_fields);
 }
 
 void vm_run_module(const struct vm_config *cfg, const char *name, const uint8_t *image, uint64_t size)

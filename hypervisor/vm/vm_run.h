@@ -2,6 +2,7 @@
 #ifndef VEXIT_VM_RUN_H
 #define VEXIT_VM_RUN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct vmx_caps;
@@ -9,6 +10,10 @@ struct vmx_caps;
 struct vm_config {
 	const struct vmx_caps *caps;
 	uint64_t budget; /* ticks from the first entry; 0: no budget */
+	/* Host CPU facts the guest's virtual MSRs and XCR0 follow. */
+	bool nx;                 /* EFER.NXE may be set */
+	bool xsave;              /* XSETBV works (the host has set CR4.OSXSAVE) */
+	unsigned phys_addr_bits;
 };
 
 /* Prints the guest's protocol lines from guest-begin to guest-end. */

@@ -29,12 +29,32 @@ static void handle_io_simple(struct vcpu *v, const struct io_access *a)
 	}
 }
 
+/*
+ * Write an index or count register at the instruction's address size: a 32-bit
+ * result zero-extends into the 64-bit register, a 16-bit one keeps the upper bits
+ * (the general-register rules of 64-bit mode, SDM Vol. 1 3.4.1.1).
+ */
+static void set_address_register(uint64_t *reg, uint64_t value, unsigned asize)
+{
+	if (asize == 8)
+		*reg = value;
+	else if (asize == 4)
+		*reg = (uint32_t)value;
+	else
+		*reg = (*reg & ~0xffffull) | (value & 0xffff);
+}
+
 /* Returns true when the instruction is complete, false when REP iterations remain. */
 static bool handle_io_string(struct vcpu *v, const struct io_access *a)
 {
 	struct vm *vm = v->vm;
 	uint32_t info = (uint32_t)vmcs_read(VMCS_EXIT_INSTRUCTION_INFO);
 	unsigned asize = io_string_address_size(info);
+	if (asize == 0) {
+		vm_stop(vm, VM_STOP_UNHANDLED_EXIT, "reason=IO_INSTRUCTION qual=0x%lx rip=0x%lx why=bad-address-size",
+			v->exit_qualification, v->rip);
+		return true;
+	}
 	uint64_t amask = asize == 8 ? ~0ull : (1ull << (8 * asize)) - 1;
 	/* INS writes through ES:RDI; OUTS reads through seg:RSI (SDM Vol. 2, INS/OUTS). */
 	unsigned seg = a->in ? 0 : io_string_segment(info);
@@ -61,10 +81,10 @@ static bool handle_io_string(struct vcpu *v, const struct io_access *a)
 			guest_mem_read(vm, gpa, &val, a->size);
 			io_bus_write(vm, &vm->bus, a->port, a->size, val);
 		}
-		*index = (*index & ~amask) | ((down ? *index - a->size : *index + a->size) & amask);
+		set_address_register(index, down ? *index - a->size : *index + a->size, asize);
 		if (!a->rep)
 			return true;
-		*count = (*count & ~amask) | ((*count - 1) & amask);
+		set_address_register(count, *count - 1, asize);
 		if (vm->stop != VM_RUNNING)
 			return true;
 	}

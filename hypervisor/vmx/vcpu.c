@@ -1,5 +1,6 @@
 #include "vcpu.h"
 
+#include "event_inject.h"
 #include "vm.h"
 #include "vmcs.h"
 #include "vmx_asm.h"
@@ -9,6 +10,14 @@ void vcpu_skip_instruction(struct vcpu *v)
 {
 	v->rip += v->instruction_length;
 	vmcs_write(VMCS_GUEST_RIP, v->rip);
+}
+
+void vcpu_inject_exception(struct vcpu *v, unsigned vector, uint32_t error_code)
+{
+	(void)v;
+	vmcs_write(VMCS_ENTRY_INTR_INFO, exception_intr_info(vector));
+	if (exception_has_error_code(vector))
+		vmcs_write(VMCS_ENTRY_EXCEPTION_ERROR_CODE, error_code);
 }
 
 /* Arm the VMX-preemption timer with what is left of the budget; false when nothing is left. */
@@ -52,6 +61,7 @@ enum exit_action vcpu_run(struct vcpu *v)
 			return EXIT_STOP;
 		}
 		read_exit(v);
+		vm_trace_exit(vm);
 		uint32_t basic = EXIT_REASON_BASIC(v->exit_reason);
 		v->exits++;
 		if (basic < EXIT_REASON_MAX)

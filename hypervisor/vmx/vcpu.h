@@ -45,6 +45,12 @@ typedef enum exit_action (*exit_handler_fn)(struct vcpu *v);
 enum exit_action vcpu_run(struct vcpu *v);
 /* Move the guest past the instruction that exited, by the exit instruction length (SDM 27.2.5). */
 void vcpu_skip_instruction(struct vcpu *v);
+/*
+ * Inject hardware exception `vector` (with error_code when it has one) at the
+ * next entry (SDM 27.6). A fault is delivered with RIP at the faulting
+ * instruction, so the caller must not skip it.
+ */
+void vcpu_inject_exception(struct vcpu *v, unsigned vector, uint32_t error_code);
 /* The built-in handler for the exit in v, from the dispatch table. */
 enum exit_action exit_dispatch(struct vcpu *v);
 

@@ -45,6 +45,8 @@
 #define VMCS_ENTRY_CONTROLS 0x4012
 #define VMCS_ENTRY_MSR_LOAD_COUNT 0x4014
 #define VMCS_ENTRY_INTR_INFO 0x4016
+#define VMCS_ENTRY_EXCEPTION_ERROR_CODE 0x4018
+#define VMCS_ENTRY_INSTRUCTION_LENGTH 0x401a
 #define VMCS_PROC_BASED_CONTROLS2 0x401e
 /* 32-bit read-only */
 #define VMCS_VM_INSTRUCTION_ERROR 0x4400
@@ -129,19 +131,30 @@
 #define PROC_RDPMC_EXITING (1u << 11)
 #define PROC_CR3_LOAD_EXITING (1u << 15)
 #define PROC_CR3_STORE_EXITING (1u << 16)
+#define PROC_CR8_LOAD_EXITING (1u << 19)
+#define PROC_CR8_STORE_EXITING (1u << 20)
+#define PROC_USE_TPR_SHADOW (1u << 21)
 #define PROC_UNCOND_IO_EXITING (1u << 24)
 #define PROC_USE_IO_BITMAPS (1u << 25)
 #define PROC_USE_MSR_BITMAPS (1u << 28)
 #define PROC_ACTIVATE_SECONDARY (1u << 31)
 /* Secondary processor-based controls (SDM 25.6.2) */
 #define PROC2_ENABLE_EPT (1u << 1)
+#define PROC2_WBINVD_EXITING (1u << 6)
 #define PROC2_UNRESTRICTED_GUEST (1u << 7)
 /* VM-exit controls (SDM 25.7.1) */
 #define EXIT_HOST_ADDR_SPACE_SIZE (1u << 9)
+#define EXIT_SAVE_IA32_PAT (1u << 18)
+#define EXIT_LOAD_IA32_PAT (1u << 19)
 #define EXIT_SAVE_IA32_EFER (1u << 20)
 #define EXIT_LOAD_IA32_EFER (1u << 21)
 /* VM-entry controls (SDM 25.8.1) */
 #define ENTRY_IA32E_MODE_GUEST (1u << 9)
+#define ENTRY_LOAD_IA32_PAT (1u << 14)
 #define ENTRY_LOAD_IA32_EFER (1u << 15)
+/* VM-entry interruption-information field (SDM 25.8.3) */
+#define INTR_INFO_VALID (1u << 31)
+#define INTR_INFO_DELIVER_ERROR_CODE (1u << 11)
+#define INTR_TYPE_HARDWARE_EXCEPTION (3u << 8)
 
 #endif

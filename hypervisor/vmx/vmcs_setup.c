@@ -1,6 +1,7 @@
 #include "vmcs_setup.h"
 
 #include "cpu_tables.h"
+#include "cr_access.h"
 #include "guest_layout.h"
 #include "vcpu.h"
 #include "vm.h"
@@ -8,16 +9,6 @@
 #include "vmx_caps.h"
 #include "x86.h"
 
-#define CR0_PE (1ull << 0)
-#define CR0_MP (1ull << 1)
-#define CR0_ET (1ull << 4)
-#define CR0_NE (1ull << 5)
-#define CR0_WP (1ull << 16)
-#define CR0_PG (1ull << 31)
-#define CR4_PAE (1ull << 5)
-#define CR4_VMXE (1ull << 13)
-#define EFER_LME (1ull << 8)
-#define EFER_LMA (1ull << 10)
 #define RFLAGS_RESERVED_1 (1ull << 1)
 #define DR7_RESERVED_1 0x400ull
 
@@ -26,6 +17,13 @@
 #define AR_DATA 0xc093u   /* type 3 (read/write, accessed), S, P, D/B, G */
 #define AR_TSS_BUSY 0x8bu /* type 11 (64-bit busy TSS), P */
 #define AR_UNUSABLE (1u << 16)
+
+uint32_t vmcs_proc_controls_for(const struct vm *vm, uint32_t proc)
+{
+	uint32_t cr3 = PROC_CR3_LOAD_EXITING | PROC_CR3_STORE_EXITING;
+	proc = vm->cr3_exiting ? proc | cr3 : proc & ~cr3;
+	return vmx_adjust_controls(proc, vm->caps->procbased);
+}
 
 static const char *setup_controls(struct vm *vm, uint64_t eptp)
 {
@@ -36,11 +34,15 @@ static const char *setup_controls(struct vm *vm, uint64_t eptp)
 		pin |= PIN_PREEMPTION_TIMER;
 	pin = vmx_adjust_controls(pin, c->pinbased);
 
-	/* Everything the skeleton emulates traps; CR3 accesses need not (TRUE controls may clear them). */
-	proc = PROC_HLT_EXITING | PROC_RDPMC_EXITING | PROC_USE_IO_BITMAPS | PROC_USE_MSR_BITMAPS |
-	       PROC_ACTIVATE_SECONDARY;
-	proc = vmx_adjust_controls(proc, c->procbased);
-	proc2 = vmx_adjust_controls(PROC2_ENABLE_EPT, c->procbased2);
+	/*
+	 * HLT, RDPMC, CR8 and port/MSR accesses (through the bitmaps) trap; CR3
+	 * accesses only when the guest asks (VEXIT_HC_CR3_EXITING), as far as the
+	 * TRUE controls let them be clear. No TPR shadow: CR8 is emulated.
+	 */
+	proc = PROC_HLT_EXITING | PROC_RDPMC_EXITING | PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING |
+	       PROC_USE_IO_BITMAPS | PROC_USE_MSR_BITMAPS | PROC_ACTIVATE_SECONDARY;
+	proc = vmcs_proc_controls_for(vm, proc);
+	proc2 = vmx_adjust_controls(PROC2_ENABLE_EPT | PROC2_WBINVD_EXITING, c->procbased2);
 	exit = vmx_adjust_controls(EXIT_HOST_ADDR_SPACE_SIZE | EXIT_SAVE_IA32_EFER | EXIT_LOAD_IA32_EFER, c->exit);
 	entry = vmx_adjust_controls(ENTRY_IA32E_MODE_GUEST | ENTRY_LOAD_IA32_EFER, c->entry);
 
@@ -48,6 +50,8 @@ static const char *setup_controls(struct vm *vm, uint64_t eptp)
 		return "no-io-bitmaps";
 	if (!(proc & PROC_USE_MSR_BITMAPS))
 		return "no-msr-bitmaps";
+	if (!(proc & PROC_CR8_LOAD_EXITING) || !(proc & PROC_CR8_STORE_EXITING))
+		return "no-cr8-exiting";
 	if (!(proc & PROC_ACTIVATE_SECONDARY) || !(proc2 & PROC2_ENABLE_EPT))
 		return "no-ept";
 	if (!(exit & EXIT_HOST_ADDR_SPACE_SIZE) || !(entry & ENTRY_IA32E_MODE_GUEST))
@@ -125,10 +129,10 @@ static void setup_guest_state(struct vm *vm, uint64_t entry_rip)
 	vmcs_write(VMCS_CR4_GUEST_HOST_MASK, ~0ull);
 	vmcs_write(VMCS_CR0_READ_SHADOW, cr0);
 	vmcs_write(VMCS_CR4_READ_SHADOW, cr4);
-	vmcs_write(VMCS_GUEST_CR0, (cr0 | c->cr0_fixed0) & c->cr0_fixed1);
-	vmcs_write(VMCS_GUEST_CR4, (cr4 | c->cr4_fixed0 | CR4_VMXE) & c->cr4_fixed1);
+	vmcs_write(VMCS_GUEST_CR0, cr0_real(cr0, c->cr0_fixed0, c->cr0_fixed1));
+	vmcs_write(VMCS_GUEST_CR4, cr4_real(cr4, c->cr4_fixed0, c->cr4_fixed1));
 	vmcs_write(VMCS_GUEST_CR3, GUEST_PML4);
-	vmcs_write(VMCS_GUEST_IA32_EFER, EFER_LME | EFER_LMA);
+	vmcs_write(VMCS_GUEST_IA32_EFER, vm->msrs.efer);
 
 	setup_segment(VMCS_GUEST_CS_SELECTOR, GUEST_SEL_CODE, AR_CODE64);
 	setup_segment(VMCS_GUEST_SS_SELECTOR, GUEST_SEL_DATA, AR_DATA);

@@ -1,0 +1,38 @@
+/*
+ * cpuid_basic: CPUID exits unconditionally and the guest sees the host's CPU
+ * with VMX hidden, the hypervisor-present bit set, and OSXSAVE following its
+ * own CR4, and the same answer every time.
+ */
+#include "cpu.h"
+
+EXPECT("stop done");
+EXPECT("asserts 6");
+EXPECT("exit CPUID 6");
+EXPECT("exit CR_ACCESS 2");
+
+#define ECX_VMX (1u << 5)
+#define ECX_OSXSAVE (1u << 27)
+#define ECX_HYPERVISOR (1u << 31)
+#define CR4_OSXSAVE (1ull << 18)
+
+int main(void)
+{
+	uint32_t r[4], again[4], vendor[4];
+	cpuid(0, 0, vendor);
+	report(vendor[0] >= 1, "leaf 0 reports at least leaf 1");
+	cpuid(1, 0, r);
+	report_eq(r[2] & ECX_VMX, 0, "CPUID.1:ECX.VMX is hidden");
+	report_eq(r[2] & ECX_HYPERVISOR, ECX_HYPERVISOR, "CPUID.1:ECX bit 31 says a hypervisor is present");
+	cpuid(1, 0, again);
+	report(r[0] == again[0] && r[1] == again[1] && r[2] == again[2] && r[3] == again[3],
+	       "CPUID.1 answers the same twice");
+	uint64_t cr4 = read_cr4();
+	write_cr4(cr4 | CR4_OSXSAVE);
+	cpuid(1, 0, again);
+	write_cr4(cr4);
+	cpuid(1, 0, r);
+	report_eq(again[2] & ECX_OSXSAVE, ECX_OSXSAVE, "OSXSAVE shows once the guest sets CR4.OSXSAVE");
+	report_eq(r[2] & ECX_OSXSAVE, 0, "and goes when it clears it");
+	cpuid(0x80000000u, 0, r);
+	return r[0] >= 0x80000001u ? 0 : 1;
+}

@@ -1,0 +1,64 @@
+/* Guest-side access to the CPU state a test pokes at: control registers, MSRs, CPUID, XCR0. */
+#ifndef VEXIT_GUEST_CPU_H
+#define VEXIT_GUEST_CPU_H
+
+#include <stdint.h>
+
+#include "vexit_guest.h"
+
+#define DEFINE_READ_CR(n)                                                     \
+	static inline uint64_t read_cr##n(void)                               \
+	{                                                                     \
+		uint64_t v;                                                   \
+		__asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));              \
+		return v;                                                     \
+	}
+DEFINE_READ_CR(0)
+DEFINE_READ_CR(3)
+DEFINE_READ_CR(4)
+DEFINE_READ_CR(8)
+#undef DEFINE_READ_CR
+
+static inline void write_cr0(uint64_t v) { __asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory"); }
+static inline void write_cr3(uint64_t v) { __asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory"); }
+static inline void write_cr4(uint64_t v) { __asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory"); }
+static inline void write_cr8(uint64_t v) { __asm__ volatile("mov %0, %%cr8" : : "r"(v) : "memory"); }
+
+static inline uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
+}
+
+static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
+}
+
+static inline uint64_t xgetbv(uint32_t index)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(index));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+/* Exits of one basic reason this VM has taken so far (the VMCALL asking included). */
+static inline uint64_t exits_of(uint64_t reason)
+{
+	return vmcall4(VEXIT_HC_EXIT_COUNT, reason, 0, 0, 0);
+}
+
+#define REASON_CPUID 10
+#define REASON_CR_ACCESS 28
+#define REASON_IO 30
+#define REASON_RDMSR 31
+#define REASON_WRMSR 32
+#define REASON_VMCALL 18
+
+#endif

@@ -1,0 +1,114 @@
+#include "virtual_msr.h"
+
+#include "vexit_abi.h"
+
+static bool canonical(uint64_t v)
+{
+	/* 48-bit linear addresses: bits 63:47 all equal. */
+	uint64_t top = v >> 47;
+	return top == 0 || top == 0x1ffff;
+}
+
+/* Each PAT entry must name a memory type: UC 0, WC 1, WT 4, WP 5, WB 6, UC- 7 (SDM Vol. 3A 12.12.2). */
+static bool pat_valid(uint64_t v)
+{
+	for (int i = 0; i < 8; i++) {
+		unsigned t = (v >> (8 * i)) & 0xff;
+		if (t != 0 && t != 1 && t != 4 && t != 5 && t != 6 && t != 7)
+			return false;
+	}
+	return true;
+}
+
+void virtual_msrs_reset(struct virtual_msrs *m, bool nx, unsigned phys_addr_bits)
+{
+	*m = (struct virtual_msrs){
+		.efer = EFER_LME | EFER_LMA,
+		.pat = PAT_POWER_ON,
+		.apic_base = APIC_BASE_DEFAULT,
+		.paging = true,
+		.nx = nx,
+		.phys_addr_bits = phys_addr_bits,
+	};
+}
+
+bool virtual_msr_read(const struct virtual_msrs *m, uint32_t msr, uint64_t *value)
+{
+	switch (msr) {
+	case MSR_IA32_APIC_BASE: *value = m->apic_base; return true;
+	case MSR_IA32_SYSENTER_CS: *value = m->sysenter_cs; return true;
+	case MSR_IA32_SYSENTER_ESP: *value = m->sysenter_esp; return true;
+	case MSR_IA32_SYSENTER_EIP: *value = m->sysenter_eip; return true;
+	case MSR_IA32_PAT: *value = m->pat; return true;
+	case MSR_EFER: *value = m->efer; return true;
+	case MSR_FS_BASE: *value = m->fs_base; return true;
+	case MSR_GS_BASE: *value = m->gs_base; return true;
+	case MSR_TSC_AUX: *value = m->tsc_aux; return true;
+	case VEXIT_MSR_ID: *value = VEXIT_MSR_ID_VALUE; return true;
+	case VEXIT_MSR_SCRATCH: *value = m->hv_scratch; return true;
+	case VEXIT_MSR_EXITS: *value = m->exits; return true;
+	default: return false;
+	}
+}
+
+static bool write_efer(struct virtual_msrs *m, uint64_t v)
+{
+	uint64_t allowed = EFER_SCE | EFER_LME | EFER_LMA | (m->nx ? EFER_NXE : 0);
+	if (v & ~allowed)
+		return false;
+	/* SDM Vol. 3A 10.8.5: LME cannot change while paging is on. LMA is the processor's: writes are ignored. */
+	if (m->paging && ((v ^ m->efer) & EFER_LME))
+		return false;
+	m->efer = (v & ~EFER_LMA) | (m->efer & EFER_LMA);
+	return true;
+}
+
+static bool write_apic_base(struct virtual_msrs *m, uint64_t v)
+{
+	/* Bits 7:0, 9 and 10 (x2APIC, not offered) and those above the physical width are reserved. */
+	uint64_t base_mask = (m->phys_addr_bits >= 64 ? ~0ull : (1ull << m->phys_addr_bits) - 1) & ~0xfffull;
+	if (v & ~(base_mask | APIC_BASE_ENABLE | APIC_BASE_BSP))
+		return false;
+	/* BSP is read-only. */
+	m->apic_base = (v & ~APIC_BASE_BSP) | (m->apic_base & APIC_BASE_BSP);
+	return true;
+}
+
+bool virtual_msr_write(struct virtual_msrs *m, uint32_t msr, uint64_t v)
+{
+	switch (msr) {
+	case MSR_IA32_APIC_BASE:
+		return write_apic_base(m, v);
+	case MSR_IA32_SYSENTER_CS:
+		m->sysenter_cs = v & 0xffffffffull;
+		return true;
+	case MSR_IA32_SYSENTER_ESP:
+	case MSR_IA32_SYSENTER_EIP:
+	case MSR_FS_BASE:
+	case MSR_GS_BASE:
+		if (!canonical(v))
+			return false;
+		*(msr == MSR_IA32_SYSENTER_ESP ? &m->sysenter_esp :
+		  msr == MSR_IA32_SYSENTER_EIP ? &m->sysenter_eip :
+		  msr == MSR_FS_BASE	       ? &m->fs_base :
+						 &m->gs_base) = v;
+		return true;
+	case MSR_IA32_PAT:
+		if (!pat_valid(v))
+			return false;
+		m->pat = v;
+		return true;
+	case MSR_EFER:
+		return write_efer(m, v);
+	case MSR_TSC_AUX:
+		if (v >> 32)
+			return false;
+		m->tsc_aux = v;
+		return true;
+	case VEXIT_MSR_SCRATCH:
+		m->hv_scratch = v;
+		return true;
+	default:
+		return false; /* unknown, or read-only (VEXIT_MSR_ID, VEXIT_MSR_EXITS) */
+	}
+}

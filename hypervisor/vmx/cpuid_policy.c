@@ -1,0 +1,48 @@
+#include "cpuid_policy.h"
+
+#include "cr_access.h"
+#include "vexit_abi.h"
+
+static uint32_t sig_word(const char *s)
+{
+	return (uint32_t)(uint8_t)s[0] | (uint32_t)(uint8_t)s[1] << 8 | (uint32_t)(uint8_t)s[2] << 16 |
+	       (uint32_t)(uint8_t)s[3] << 24;
+}
+
+void cpuid_guest_view(uint32_t leaf, uint32_t subleaf, uint64_t guest_cr4, uint32_t r[4])
+{
+	(void)subleaf;
+	if (leaf >= CPUID_HV_BASE && leaf <= CPUID_HV_LAST) {
+		r[0] = r[1] = r[2] = r[3] = 0;
+		if (leaf == CPUID_HV_BASE) {
+			/* The signature reads "vexit-vmm-v1" in EBX, ECX, EDX. */
+			r[0] = CPUID_HV_FEATURES;
+			r[1] = sig_word(VEXIT_CPUID_SIGNATURE);
+			r[2] = sig_word(VEXIT_CPUID_SIGNATURE + 4);
+			r[3] = sig_word(VEXIT_CPUID_SIGNATURE + 8);
+		} else if (leaf == CPUID_HV_FEATURES) {
+			r[0] = VEXIT_CPUID_FEATURES;
+			r[1] = VEXIT_ABI_VERSION;
+		}
+		return;
+	}
+	switch (leaf) {
+	case 1:
+		/* No nested VMX, SMX, MONITOR/MWAIT, PCIDs, x2APIC or TSC deadline here. */
+		r[2] &= ~(CPUID1_ECX_VMX | CPUID1_ECX_SMX | CPUID1_ECX_MONITOR | CPUID1_ECX_PCID |
+			  CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE | CPUID1_ECX_OSXSAVE);
+		/* OSXSAVE mirrors the guest's CR4, not the host's (SDM Vol. 2 CPUID). */
+		if (guest_cr4 & CR4_OSXSAVE)
+			r[2] |= CPUID1_ECX_OSXSAVE;
+		r[2] |= CPUID1_ECX_HYPERVISOR;
+		break;
+	case 7:
+		if (subleaf == 0) {
+			r[1] &= ~CPUID7_EBX_INVPCID;
+			r[2] &= ~(CPUID7_ECX_PKU | CPUID7_ECX_OSPKE | CPUID7_ECX_LA57);
+		}
+		break;
+	default:
+		break;
+	}
+}

@@ -1,0 +1,21 @@
+#include "event_inject.h"
+
+#include "vmcs_fields.h"
+
+bool exception_has_error_code(unsigned vector)
+{
+	switch (vector) {
+	case 8: case 10: case 11: case 12: case 13: case 14: case 17: case 21:
+		return true;
+	default:
+		return false;
+	}
+}
+
+uint32_t exception_intr_info(unsigned vector)
+{
+	uint32_t info = INTR_INFO_VALID | INTR_TYPE_HARDWARE_EXCEPTION | (vector & 0xff);
+	if (exception_has_error_code(vector))
+		info |= INTR_INFO_DELIVER_ERROR_CODE;
+	return info;
+}
