@@ -102,7 +102,7 @@ START_TEST(test_good_run)
 	ck_assert_int_eq(r.code, 1);
 	ck_assert_ptr_nonnull(strstr(r.serial, "VEXIT end\n"));
 	ck_assert_uint_eq(r.serial_len, strlen(r.serial));
-	ck_assert_ptr_nonnull(strstr(r.bochs_tail, "args: -q -f "));
+	ck_assert_ptr_nonnull(strstr(r.bochs_tail, "args: -q -unlock -f "));
 	ck_assert_ptr_nonnull(strstr(r.bochs_tail, "shutdown requested"));
 	struct run_report rep;
 	protocol_parse(r.serial, r.serial_len, &rep);

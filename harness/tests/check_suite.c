@@ -72,7 +72,7 @@ START_TEST(test_select)
 	ck_assert_str_eq(s.guests[1].name, "zeta");
 	suite_free(&s);
 	ck_assert_int_eq(suite_load(&s, dir, "alpha,nope", err, sizeof(err)), -1);
-	ck_assert_ptr_nonnull(strstr(err, "no guest image named 'nope'"));
+	ck_assert_ptr_nonnull(strstr(err, "matches 'nope'"));
 	ck_assert_int_eq(suite_load(&s, "/nonexistent/guests", NULL, err, sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "/nonexistent/guests"));
 	ck_assert_int_eq(suite_load(&s, dir, ",", err, sizeof(err)), -1);
