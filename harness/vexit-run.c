@@ -101,7 +101,7 @@ static void print_progress(const struct cli *c, const struct job *j, const struc
 		const char *ticks = guest_report_field(g->report, "ticks");
 		printf(" stop=%s exits=%s ticks=%s", g->report->stop, exits ? exits : "?", ticks ? ticks : "?");
 	}
-	if (g->verdict == VERDICT_SKIP && g->why.n)
+	if (g->verdict != VERDICT_PASS && g->why.n)
 		printf(" (%s)", g->why.v[0]);
 	printf("\n");
 }
