@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "elf_image.h"
+#include "test_files.h"
 #include "file_read.h"
 #include "run_suite.h"
 
@@ -27,12 +28,7 @@ static double took;
 
 static void write_file(const char *name, const void *data, size_t len)
 {
-	char path[128];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	FILE *f = fopen(path, "wb");
-	ck_assert_ptr_nonnull(f);
-	ck_assert_uint_eq(fwrite(data, 1, len, f), len);
-	fclose(f);
+	test_write_file(dir, name, data, len);
 }
 
 static void setup(void)
@@ -194,49 +190,26 @@ START_TEST(test_no_colour_when_not_a_terminal)
 END_TEST
 
 /* Each fault: its named failure in the summary, exit status 1, and well within timeout + 5 s. */
-static void assert_named_failure(const char *fake, const char *bochsrc, const char *name)
+static const struct {
+	const char *fake, *bochsrc, *name;
+} faults[] = {
+	{ "hang", "ok.bochsrc", "timed out after 2 s: Bochs killed" },
+	{ "crash", "ok.bochsrc", "Bochs died of signal 11" },
+	{ "garbage", "ok.bochsrc", "no 'VEXIT protocol' line" },
+	{ "half", "ok.bochsrc", "truncated run: no 'VEXIT end' line" },
+	{ "no-such-bochs", "ok.bochsrc", "Bochs not started: cannot run" },
+	{ "good", "norom.bochsrc", "ROM image missing: /nonexistent/BIOS-bochs-latest" },
+};
+
+START_TEST(test_fault_is_named_in_time)
 {
-	run_cli(fake, bochsrc, "--jobs 2 --timeout 2");
+	const char *fake = faults[_i].fake, *name = faults[_i].name;
+	run_cli(fake, faults[_i].bochsrc, "--jobs 2 --timeout 2");
 	ck_assert_msg(status == 1, "%s: exit %d:\n%s", fake, status, out);
 	ck_assert_msg(strstr(out, name) != NULL, "%s: no '%s' in:\n%s", fake, name, out);
 	ck_assert_msg(took < 2 + 5, "%s: took %.1f s for a 2 s timeout", fake, took);
 	ck_assert_ptr_nonnull(strstr(out, "RUN PROBLEM"));
 	ck_assert_str_eq(last_line(), "guests: 0 passed, 4 failed, 0 skipped");
-}
-
-START_TEST(test_hang)
-{
-	assert_named_failure("hang", "ok.bochsrc", "timed out after 2 s: Bochs killed");
-}
-END_TEST
-
-START_TEST(test_crash)
-{
-	assert_named_failure("crash", "ok.bochsrc", "Bochs died of signal 11");
-}
-END_TEST
-
-START_TEST(test_garbage)
-{
-	assert_named_failure("garbage", "ok.bochsrc", "no 'VEXIT protocol' line");
-}
-END_TEST
-
-START_TEST(test_half)
-{
-	assert_named_failure("half", "ok.bochsrc", "truncated run: no 'VEXIT end' line");
-}
-END_TEST
-
-START_TEST(test_missing_bochs)
-{
-	assert_named_failure("no-such-bochs", "ok.bochsrc", "Bochs not started: cannot run");
-}
-END_TEST
-
-START_TEST(test_missing_rom)
-{
-	assert_named_failure("good", "norom.bochsrc", "ROM image missing: /nonexistent/BIOS-bochs-latest");
 }
 END_TEST
 
@@ -252,12 +225,7 @@ int main(void)
 	tcase_add_test(tc, test_repeat_catches_nondeterminism);
 	tcase_add_test(tc, test_list_and_patterns);
 	tcase_add_test(tc, test_no_colour_when_not_a_terminal);
-	tcase_add_test(tc, test_hang);
-	tcase_add_test(tc, test_crash);
-	tcase_add_test(tc, test_garbage);
-	tcase_add_test(tc, test_half);
-	tcase_add_test(tc, test_missing_bochs);
-	tcase_add_test(tc, test_missing_rom);
+	tcase_add_loop_test(tc, test_fault_is_named_in_time, 0, (int)(sizeof(faults) / sizeof(faults[0])));
 	suite_add_tcase(s, tc);
 	return run_suite(s, CK_NORMAL);
 }

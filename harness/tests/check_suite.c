@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "elf_image.h"
+#include "test_files.h"
 #include "suite.h"
 #include "run_suite.h"
 
@@ -15,12 +16,7 @@ static char err[1024];
 
 static void write_file(const char *name, const void *data, size_t len)
 {
-	char path[128];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	FILE *f = fopen(path, "wb");
-	ck_assert_ptr_nonnull(f);
-	ck_assert_uint_eq(fwrite(data, 1, len, f), len);
-	fclose(f);
+	test_write_file(dir, name, data, len);
 }
 
 static void write_guest(const char *name, const char *section, size_t len)
