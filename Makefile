@@ -17,7 +17,7 @@ CPU ?=
 RUN_ARGS ?=
 
 # --- tools: install what is missing (ci/install-deps.sh), then carry on ---------------------
-REQUIRED_COMMANDS := bochs grub-mkrescue xorriso mformat gcc ld pkg-config
+REQUIRED_COMMANDS := bochs grub-mkrescue xorriso mformat gcc ld pkg-config xmllint
 REQUIRED_FILES := /usr/share/bochs/BIOS-bochs-latest /usr/share/bochs/VGABIOS-lgpl-latest \
 	/usr/lib/grub/i386-pc/multiboot2.mod
 MISSING := $(foreach c,$(REQUIRED_COMMANDS),$(if $(shell command -v $(c) 2>/dev/null),,$(c))) \

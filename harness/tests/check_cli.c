@@ -149,13 +149,11 @@ START_TEST(test_tap_and_junit)
 	ck_assert_ptr_nonnull(strstr(tap, "TAP version 13\n1..8\n"));
 	ck_assert_ptr_nonnull(strstr(tap, "ok 1 - alpha [a_model] # SKIP alpha: skipped by the hypervisor: no-ept\n"));
 	free(tap);
-	/* A real XML parser must accept the file and find one testcase per guest per model. */
+	/* A real XML parser (xmllint) must accept the file and find one testcase per guest per model. */
 	char cmd[512];
 	snprintf(cmd, sizeof(cmd),
-		 "python3 -c 'import sys, xml.dom.minidom as m; d = m.parse(sys.argv[1]); "
-		 "c = d.getElementsByTagName(\"testcase\"); s = d.getElementsByTagName(\"skipped\"); "
-		 "sys.exit(0 if len(c) == 8 and len(s) == 8 else 1)' %s/r.xml",
-		 dir);
+		 "test \"$(xmllint --xpath 'count(//testcase)' %s/r.xml)\" = 8 && "
+		 "test \"$(xmllint --xpath 'count(//testcase/skipped)' %s/r.xml)\" = 8", dir, dir);
 	ck_assert_int_eq(system(cmd), 0);
 }
 END_TEST

@@ -161,6 +161,19 @@ START_TEST(test_tap)
 }
 END_TEST
 
+/* The first line a shell command prints (xmllint from libxml2-utils, installed by ci/install-deps.sh). */
+static const char *command_output(const char *cmd)
+{
+	static char buf[256];
+	FILE *p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(p);
+	if (!fgets(buf, sizeof(buf), p))
+		buf[0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	pclose(p);
+	return buf;
+}
+
 START_TEST(test_junit)
 {
 	char *x = write_cases(report_junit, "the hypervisor panicked: <oops>");
@@ -180,11 +193,8 @@ START_TEST(test_junit)
 	ck_assert_int_eq(write(fd, x, strlen(x)), (ssize_t)strlen(x));
 	close(fd);
 	char cmd[512];
-	snprintf(cmd, sizeof(cmd),
-		 "python3 -c 'import sys, xml.dom.minidom as m; "
-		 "sys.exit(len(m.parse(sys.argv[1]).getElementsByTagName(\"testcase\")) != 3)' %s",
-		 path);
-	ck_assert_int_eq(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "xmllint --xpath 'count(//testcase)' %s 2>&1", path);
+	ck_assert_str_eq(command_output(cmd), "3");
 	unlink(path);
 	free(x);
 }
