@@ -429,9 +429,14 @@ int bochs_run(const struct bochs_run_opts *o, struct bochs_run_result *r)
 
 void bochs_run_describe(const struct bochs_run_result *r, const struct bochs_run_opts *o, char *buf, size_t len)
 {
+	char retried[96] = "";
+	if (r->retries)
+		snprintf(retried, sizeof(retried), " (restarted %u time%s after an RFB port clash)", r->retries,
+			 r->retries == 1 ? "" : "s");
+
 	switch (r->end) {
 	case BOCHS_RUN_EXITED:
-		snprintf(buf, len, "Bochs exited with code %d after %.1f s", r->code, r->seconds);
+		snprintf(buf, len, "Bochs exited with code %d after %.1f s%s", r->code, r->seconds, retried);
 		break;
 	case BOCHS_RUN_SIGNALED:
 		snprintf(buf, len, "Bochs died of signal %d (%s) after %.1f s", r->code, strsignal(r->code),
