@@ -63,6 +63,7 @@ static void install_handlers(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGPIPE, &sa, NULL); /* e.g. `vexit-run --stream | head` */
 }
 
 static double now_s(void)
@@ -243,6 +244,7 @@ static void child_exec(const char *bochs, const char *rc, const char *cmds, cons
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
 	/* -unlock: a Bochs killed at a timeout leaves its image lock files behind; clear them. */
 	execlp(bochs, bochs, "-q", "-unlock", "-f", rc, "-rc", cmds, (char *)NULL);
 	e = errno;

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -211,6 +213,38 @@ START_TEST(test_fault_is_named_in_time)
 }
 END_TEST
 
+START_TEST(test_interrupted_harness_leaves_no_bochs)
+{
+	const char *cli = getenv("VEXIT_RUN");
+	const char *fakes = getenv("VEXIT_FAKE_BOCHS_DIR");
+	char iso[96], guests[96], rc[96], fake[256], logs[96];
+	snprintf(iso, sizeof(iso), "%s/fake.iso", dir);
+	snprintf(guests, sizeof(guests), "%s/guests", dir);
+	snprintf(rc, sizeof(rc), "%s/ok.bochsrc", dir);
+	snprintf(fake, sizeof(fake), "%s/hang", fakes && *fakes ? fakes : "harness/tests/fake-bochs");
+	snprintf(logs, sizeof(logs), "%s/logs", dir);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_WRONLY);
+		dup2(devnull, 1);
+		execl(cli && *cli ? cli : "build/harness/vexit-run", "vexit-run", "--iso", iso, "--guests", guests,
+		      "--bochsrc", rc, "--bochs", fake, "--logs", logs, "--jobs", "2", "--timeout", "60", (char *)NULL);
+		_exit(127);
+	}
+	nanosleep(&(struct timespec){ 1, 0 }, NULL);
+	ck_assert_int_eq(kill(pid, SIGTERM), 0);
+	int st;
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
+	char shard[128];
+	for (int i = 1; i <= 2; i++) {
+		snprintf(shard, sizeof(shard), "%s/corei7_skylake_x.s%d", logs, i);
+		test_assert_pids_dead(shard);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("cli");
@@ -223,6 +257,7 @@ int main(void)
 	tcase_add_test(tc, test_repeat_catches_nondeterminism);
 	tcase_add_test(tc, test_list_and_patterns);
 	tcase_add_test(tc, test_no_colour_when_not_a_terminal);
+	tcase_add_test(tc, test_interrupted_harness_leaves_no_bochs);
 	tcase_add_loop_test(tc, test_fault_is_named_in_time, 0, (int)(sizeof(faults) / sizeof(faults[0])));
 	suite_add_tcase(s, tc);
 	return run_suite(s, CK_NORMAL);
