@@ -139,7 +139,7 @@ clean: ## remove the build directory
 	rm -rf $(BUILD)
 
 help: ## this list
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
+	@grep -hE '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
 	@echo "variables: TESTS=a,b*  JOBS=n  CPU=model,..|all  RUN_ARGS='..'  KERNEL_ARGS='budget=N'  TIMEOUT=seconds  BOCHSRC=file"
 
 -include $(HV_OBJS:.o=.d) $(GUEST_LIB_OBJS:.o=.d) $(patsubst %,$(BUILD)/guest-tests/%.c.d,$(GUESTS))
