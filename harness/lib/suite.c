@@ -89,6 +89,8 @@ void suite_judge(struct suite *s, const char *capture, size_t len, const char *r
 		if (g->expect_error) {
 			strlist_addf(&g->why, "%s: bad expectations in %s", g->name, g->expect_error);
 			g->verdict = VERDICT_FAIL;
+		} else if (verdict_needs_missing(g->name, s->run.cpu, &g->expect, &g->why)) {
+			g->verdict = VERDICT_SKIP;
 		} else {
 			g->verdict = verdict_guest(g->name, g->report, &g->expect, &g->why);
 		}
