@@ -34,6 +34,9 @@ $(BUILD)/tests/check_%: $(HOST_OBJ_DIR)/harness/tests/check_%.c.o $(HV_HOST_OBJS
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOST_CC) -o $@ $^ $(CHECK_LIBS)
 
+# check_cli runs the CLI itself (order-only: built first, not linked in).
+$(BUILD)/tests/check_cli: | $(HARNESS_BIN)
+
 -include $(patsubst %.o,%.d,$(HARNESS_LIB_OBJS) $(HV_HOST_OBJS) $(CHECK_SUPPORT_OBJS) \
 	$(HOST_OBJ_DIR)/harness/vexit-run.c.o \
 	$(patsubst harness/tests/%.c,$(HOST_OBJ_DIR)/harness/tests/%.c.o,$(wildcard harness/tests/check_*.c)))

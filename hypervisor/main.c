@@ -10,6 +10,7 @@
 #include "console.h"
 #include "cr_access.h"
 #include "cpu_tables.h"
+#include "kstring.h"
 #include "multiboot2.h"
 #include "page_alloc.h"
 #include "panic.h"
@@ -20,6 +21,8 @@
 #include "x86.h"
 
 #define DEFAULT_BUDGET 20000000ull
+/* The longest tests= list (the harness's SELECT_MAX_LIST must not exceed it). */
+#define TESTS_OPTION_MAX 2047
 #define VEXIT_PROTOCOL_VERSION 1
 
 extern char kernel_start[], kernel_end[]; /* linker.ld */
@@ -102,8 +105,10 @@ void kmain(uint32_t magic, uint64_t mbi)
 		vmx_has_ept(&caps) ? "yes" : "no", vmx_has_unrestricted_guest(&caps) ? "yes" : "no",
 		vmx_has_preemption_timer(&caps) ? "yes" : "no");
 
-	char tests[256];
+	static char tests[TESTS_OPTION_MAX + 2]; /* one byte more, to tell a list that was cut short */
 	int selected = cmdline_get(boot.cmdline, "tests", tests, sizeof(tests));
+	if (selected && strlen(tests) > TESTS_OPTION_MAX)
+		panic("tests= is longer than %d bytes: guests would be dropped silently", TESTS_OPTION_MAX);
 	struct vm_config cfg = { .caps = &caps, .budget = budget_option(boot.cmdline) };
 	host_cpu_facts(&cfg);
 	size_t free_before = page_alloc_free_count();

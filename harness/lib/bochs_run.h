@@ -19,7 +19,12 @@ struct bochs_run_opts {
 	unsigned grace_s;       /* after 'VEXIT end' or 'VEXIT panic', how long Bochs may take to exit */
 	const char *work_dir;   /* keep serial.txt, bochs.log, bochs.out here; NULL: a temporary directory */
 	int stream_fd;          /* >= 0: copy the capture there as it grows (live output) */
+	const char *stream_prefix; /* with stream_fd: streamed a whole line at a time, each after this */
+	const char *cpu;        /* Bochs CPU model, exported as $VEXIT_CPU; NULL: corei7_skylake_x */
+	const char *select;     /* tests= list for the kernel (select.h), via $VEXIT_SELECT; NULL: all */
 };
+
+#define BOCHS_RUN_DEFAULT_CPU "corei7_skylake_x"
 
 enum bochs_run_end {
 	BOCHS_RUN_EXITED,       /* Bochs exited by itself (its exit code proves nothing) */
@@ -39,10 +44,25 @@ struct bochs_run_result {
 	char dir[PATH_MAX];     /* where the run's files are */
 	bool own_dir;           /* dir is temporary: bochs_run_result_free removes it */
 	char error[2 * PATH_MAX + 256]; /* NOT_STARTED: why */
+	/* Private state of a run in progress (bochs_run_start .. bochs_run_poll). */
+	int pid;
+	unsigned retries;       /* restarts after an RFB port clash with another Bochs */
+	double start, finished_at;
+	long long streamed, scanned;
+	char serial_path[PATH_MAX + 16], out_path[PATH_MAX + 16];
 };
 
 /* Returns 0 when Bochs ran (whatever its end), -1 when it could not be started. */
 int bochs_run(const struct bochs_run_opts *o, struct bochs_run_result *r);
+/*
+ * The same in two steps, to run several Bochs at once: start (0, or -1 with
+ * r->end == BOCHS_RUN_NOT_STARTED), then poll until it returns true (the run
+ * is over and r is complete). Poll every few tens of milliseconds.
+ */
+int bochs_run_start(const struct bochs_run_opts *o, struct bochs_run_result *r);
+bool bochs_run_poll(const struct bochs_run_opts *o, struct bochs_run_result *r);
+/* Kill every Bochs this process started and that still runs (for fatal errors). */
+void bochs_run_kill_all(void);
 /* One line saying how the run ended, e.g. "timed out after 600 s (Bochs killed)". */
 void bochs_run_describe(const struct bochs_run_result *r, const struct bochs_run_opts *o, char *buf,
 			size_t len);

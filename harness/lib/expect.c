@@ -48,12 +48,13 @@ int expect_parse(const char *text, struct expectation *e, char *err, size_t errl
 	if (sp)
 		*sp = '\0';
 	int rc = -1;
-	if (strcmp(copy, "stop") == 0) {
+	if (strcmp(copy, "stop") == 0 || strcmp(copy, "needs") == 0) {
 		if (!is_token(arg)) {
-			fail(err, errlen, "'%s': want 'stop <token>'", text);
+			fail(err, errlen, copy[0] == 's' ? "'%s': want 'stop <token>'" : "'%s': want 'needs <feature>'",
+			     text);
 			goto out;
 		}
-		e->kind = EXPECT_STOP;
+		e->kind = copy[0] == 's' ? EXPECT_STOP : EXPECT_NEEDS;
 		e->key = xstrndup(arg, strlen(arg));
 	} else if (strcmp(copy, "status") == 0 || strcmp(copy, "asserts") == 0) {
 		e->kind = copy[0] == 's' ? EXPECT_STATUS : EXPECT_ASSERTS;
@@ -99,7 +100,7 @@ int expect_parse(const char *text, struct expectation *e, char *err, size_t errl
 		e->key = xstrndup(arg, (size_t)(eq - arg));
 		e->value = xstrndup(eq + 1, strlen(eq + 1));
 	} else {
-		fail(err, errlen, "'%s': unknown expectation (want stop, status, exit, field, asserts or trace)", text);
+		fail(err, errlen, "'%s': unknown expectation (want stop, status, exit, field, asserts, trace or needs)", text);
 		goto out;
 	}
 	e->text = xstrndup(text, strlen(text));

@@ -56,3 +56,18 @@ long strlist_find(const struct strlist *l, const char *s)
 			return (long)i;
 	return -1;
 }
+
+char *strlist_join(const struct strlist *l, const char *sep)
+{
+	size_t len = 1;
+	for (size_t i = 0; i < l->n; i++)
+		len += strlen(l->v[i]) + strlen(sep);
+	char *s = xrealloc(NULL, len);
+	s[0] = '\0';
+	for (size_t i = 0; i < l->n; i++) {
+		if (i)
+			strcat(s, sep);
+		strcat(s, l->v[i]);
+	}
+	return s;
+}

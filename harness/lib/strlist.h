@@ -15,6 +15,9 @@ void strlist_free(struct strlist *l);
 /* Index of the first element equal to s, or -1. */
 long strlist_find(const struct strlist *l, const char *s);
 
+/* The elements joined by sep, in a new string the caller frees. */
+char *strlist_join(const struct strlist *l, const char *sep);
+
 /* malloc/realloc/strdup that abort with a message instead of returning NULL. */
 void *xrealloc(void *p, size_t size);
 char *xstrndup(const char *s, size_t n);

@@ -1,5 +1,7 @@
 #include "suite.h"
 
+#include "select.h"
+
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,26 +35,19 @@ int suite_load(struct suite *s, const char *guests_dir, const char *select, char
 		qsort(found.v, found.n, sizeof(*found.v), by_name);
 
 	if (select && *select) {
-		char *list = xstrndup(select, strlen(select));
-		for (char *save = NULL, *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-			if (strlist_find(&found, t) < 0) {
-				snprintf(err, errlen, "no guest image named '%s' in %s", t, guests_dir);
-				free(list);
-				strlist_free(&found);
-				suite_free(s);
-				return -1;
-			}
-			if (strlist_find(&s->names, t) < 0)
-				strlist_addf(&s->names, "%s", t);
+		struct strlist unmatched = { 0 };
+		if (select_unmatched(select, &found, &unmatched)) {
+			snprintf(err, errlen, "no guest image in %s matches '%s'", guests_dir, unmatched.v[0]);
+			strlist_free(&unmatched);
+			strlist_free(&found);
+			suite_free(s);
+			return -1;
 		}
-		free(list);
-		/* Run order is the module order of the ISO, which is sorted: keep the suite sorted too. */
-		if (s->names.n)
-			qsort(s->names.v, s->names.n, sizeof(*s->names.v), by_name);
-	} else {
-		for (size_t i = 0; i < found.n; i++)
-			strlist_addf(&s->names, "%s", found.v[i]);
 	}
+	/* Run order is the module order of the ISO, which is sorted: keep the suite sorted too. */
+	for (size_t i = 0; i < found.n; i++)
+		if (select_match(select, found.v[i]))
+			strlist_addf(&s->names, "%s", found.v[i]);
 	strlist_free(&found);
 	if (s->names.n == 0) {
 		snprintf(err, errlen, "no guest images (*.elf) in %s", guests_dir);
@@ -94,6 +89,8 @@ void suite_judge(struct suite *s, const char *capture, size_t len, const char *r
 		if (g->expect_error) {
 			strlist_addf(&g->why, "%s: bad expectations in %s", g->name, g->expect_error);
 			g->verdict = VERDICT_FAIL;
+		} else if (verdict_needs_missing(g->name, s->run.cpu, &g->expect, &g->why)) {
+			g->verdict = VERDICT_SKIP;
 		} else {
 			g->verdict = verdict_guest(g->name, g->report, &g->expect, &g->why);
 		}

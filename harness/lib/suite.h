@@ -33,8 +33,9 @@ struct suite {
 };
 
 /*
- * Load every *.elf in guests_dir (sorted by name), or only those named in the
- * comma-separated `select` (an unknown name is an error). 0 on success, else -1
+ * Load every *.elf in guests_dir (sorted by name), or only those matching the
+ * comma-separated name patterns of `select` (select.h; a pattern matching no
+ * image is an error). 0 on success, else -1
  * with a reason in err.
  */
 int suite_load(struct suite *s, const char *guests_dir, const char *select, char *err, size_t errlen);

@@ -57,6 +57,8 @@ static bool check_one(const char *name, const struct guest_report *g, const stru
 			     got ? got : "no such trace entry", e->value);
 		return false;
 	}
+	case EXPECT_NEEDS:
+		return true; /* judged before the run's lines: verdict_needs_missing */
 	case EXPECT_FIELD:
 		got_s = guest_report_field(g, e->key);
 		if (got_s && strcmp(got_s, e->value) == 0)
@@ -124,6 +126,25 @@ enum verdict verdict_guest(const char *name, const struct guest_report *g, const
 			v = VERDICT_FAIL;
 	}
 	return v;
+}
+
+bool verdict_needs_missing(const char *name, const char *cpu_line, const struct expect_set *e,
+			   struct strlist *why)
+{
+	for (size_t i = 0; cpu_line && i < e->n; i++) {
+		if (e->v[i].kind != EXPECT_NEEDS)
+			continue;
+		char want[128];
+		snprintf(want, sizeof(want), "%s=no", e->v[i].key);
+		size_t n = strlen(want);
+		for (const char *p = strstr(cpu_line, want); p; p = strstr(p + 1, want))
+			if ((p == cpu_line || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0')) {
+				strlist_addf(why, "%s: needs %s, which this CPU lacks (VEXIT cpu %s)", name,
+					     e->v[i].key, cpu_line);
+				return true;
+			}
+	}
+	return false;
 }
 
 size_t verdict_run(const struct run_report *r, const struct strlist *expected, struct strlist *problems)

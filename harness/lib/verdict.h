@@ -7,6 +7,8 @@
 #ifndef VEXIT_HARNESS_VERDICT_H
 #define VEXIT_HARNESS_VERDICT_H
 
+#include <stdbool.h>
+
 #include "expect.h"
 #include "protocol.h"
 #include "strlist.h"
@@ -17,6 +19,13 @@ const char *verdict_name(enum verdict v);
 
 /* Judge guest `name` (g is NULL when the run never began it). Reasons are appended to why. */
 enum verdict verdict_guest(const char *name, const struct guest_report *g, const struct expect_set *e,
+			   struct strlist *why);
+
+/*
+ * A guest that declares `needs <feature>` is skipped when the run's cpu line
+ * (`VEXIT cpu ... <feature>=no`) says the CPU lacks it: true, with the reason in why.
+ */
+bool verdict_needs_missing(const char *name, const char *cpu_line, const struct expect_set *e,
 			   struct strlist *why);
 
 /*

@@ -19,6 +19,7 @@
 #include "protocol.h"
 #include "verdict.h"
 #include "run_suite.h"
+#include "test_files.h"
 
 static char fake[PATH_MAX];
 static char work[64];
@@ -48,42 +49,9 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Dead: gone, or a zombie nobody has reaped yet (a container's PID 1 may not reap). */
-static bool process_dead(long pid)
-{
-	for (int tries = 0; tries < 100; tries++) {
-		if (kill((pid_t)pid, 0) < 0 && errno == ESRCH)
-			return true;
-		char path[64], stat[256] = "";
-		snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-		FILE *f = fopen(path, "r");
-		if (f) {
-			size_t n = fread(stat, 1, sizeof(stat) - 1, f);
-			stat[n] = '\0';
-			fclose(f);
-			char *paren = strrchr(stat, ')');
-			if (paren && paren[1] == ' ' && (paren[2] == 'Z' || paren[2] == 'X'))
-				return true;
-		}
-		nanosleep(&(struct timespec){ 0, 10000000L }, NULL);
-	}
-	return false;
-}
-
 static void assert_pids_dead(void)
 {
-	char path[128];
-	snprintf(path, sizeof(path), "%s/pids", work);
-	FILE *f = fopen(path, "r");
-	ck_assert_msg(f != NULL, "the stand-in did not record its pids in %s", path);
-	long pid;
-	int n = 0;
-	while (fscanf(f, "%ld", &pid) == 1) {
-		ck_assert_msg(process_dead(pid), "process %ld of the run survived it", pid);
-		n++;
-	}
-	fclose(f);
-	ck_assert_int_gt(n, 0);
+	test_assert_pids_dead(work);
 }
 
 static void teardown(void)
@@ -102,7 +70,7 @@ START_TEST(test_good_run)
 	ck_assert_int_eq(r.code, 1);
 	ck_assert_ptr_nonnull(strstr(r.serial, "VEXIT end\n"));
 	ck_assert_uint_eq(r.serial_len, strlen(r.serial));
-	ck_assert_ptr_nonnull(strstr(r.bochs_tail, "args: -q -f "));
+	ck_assert_ptr_nonnull(strstr(r.bochs_tail, "args: -q -unlock -f "));
 	ck_assert_ptr_nonnull(strstr(r.bochs_tail, "shutdown requested"));
 	struct run_report rep;
 	protocol_parse(r.serial, r.serial_len, &rep);

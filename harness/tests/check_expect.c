@@ -45,6 +45,13 @@ START_TEST(test_parse_each_kind)
 	ck_assert_int_eq(e.kind, EXPECT_ASSERTS);
 	ck_assert_uint_eq(e.n, 0);
 	expectation_free(&e);
+
+	ck_assert_int_eq(expect_parse("needs preemption-timer", &e, err, sizeof(err)), 0);
+	ck_assert_int_eq(e.kind, EXPECT_NEEDS);
+	ck_assert_str_eq(e.key, "preemption-timer");
+	expectation_free(&e);
+	ck_assert_int_eq(expect_parse("needs", &e, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "want 'needs <feature>'"));
 }
 END_TEST
 

@@ -5,7 +5,8 @@
  * no panic, complete output, no leaked pages).
  *
  * Environment (set by `make check`): VEXIT_ISO, VEXIT_GUESTS_DIR, VEXIT_BOCHSRC,
- * VEXIT_TIMEOUT (seconds), VEXIT_TESTS (optional selection), VEXIT_KEEP_LOGS (optional).
+ * VEXIT_TIMEOUT (seconds), VEXIT_TESTS (optional name patterns), VEXIT_KEEP_LOGS (optional),
+ * VEXIT_CPU (optional Bochs CPU model).
  */
 #include <check.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "bochs_run.h"
+#include "select.h"
 #include "suite.h"
 #include "run_suite.h"
 
@@ -20,17 +22,7 @@ static struct suite suite;
 
 static char *joined(const struct strlist *l)
 {
-	size_t n = 1;
-	for (size_t i = 0; i < l->n; i++)
-		n += strlen(l->v[i]) + 3;
-	char *s = xrealloc(NULL, n);
-	s[0] = '\0';
-	for (size_t i = 0; i < l->n; i++) {
-		if (i)
-			strcat(s, " | ");
-		strcat(s, l->v[i]);
-	}
-	return s;
+	return strlist_join(l, " | ");
 }
 
 START_TEST(test_run_is_complete)
@@ -63,6 +55,7 @@ int main(void)
 		.grace_s = 10,
 		.work_dir = getenv("VEXIT_KEEP_LOGS"),
 		.stream_fd = -1,
+		.cpu = getenv("VEXIT_CPU") && *getenv("VEXIT_CPU") ? getenv("VEXIT_CPU") : NULL,
 	};
 	char err[1024];
 	if (suite_load(&suite, env_or("VEXIT_GUESTS_DIR", "build/guests"), getenv("VEXIT_TESTS"), err,
@@ -71,9 +64,20 @@ int main(void)
 		return 1;
 	}
 
+	/* The kernel boots only the selected guests: the harness tells GRUB at boot (select.h). */
+	char *selected = NULL;
+	if (getenv("VEXIT_TESTS") && *getenv("VEXIT_TESTS")) {
+		selected = select_join(&suite.names);
+		if (!selected) {
+			fprintf(stderr, "check_guests: VEXIT_TESTS selects more guests than tests= can hold\n");
+			return 1;
+		}
+		o.select = selected;
+	}
 	struct bochs_run_result r;
 	char how[1024];
 	bochs_run(&o, &r);
+	free(selected);
 	bochs_run_describe(&r, &o, how, sizeof(how));
 	printf("check_guests: %s\n", how);
 	bool bad_end = r.end == BOCHS_RUN_TIMED_OUT || r.end == BOCHS_RUN_SIGNALED || r.end == BOCHS_RUN_NOT_STARTED;

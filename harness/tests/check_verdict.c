@@ -203,6 +203,29 @@ START_TEST(test_verdict_names)
 }
 END_TEST
 
+START_TEST(test_needs_a_missing_feature_skips)
+{
+	EXPECT_SECTION("needs preemption-timer\0stop budget");
+	const char *lacks = "vmx-revision=0x2b ept=yes ug=no preemption-timer=no";
+	const char *has = "vmx-revision=0x2b ept=yes ug=no preemption-timer=yes";
+	ck_assert(verdict_needs_missing("budget", lacks, &expects, &why));
+	ck_assert(why_has("budget: needs preemption-timer, which this CPU lacks "
+			  "(VEXIT cpu vmx-revision=0x2b ept=yes ug=no preemption-timer=no)"));
+	strlist_free(&why);
+	ck_assert(!verdict_needs_missing("budget", has, &expects, &why));
+	ck_assert(!verdict_needs_missing("budget", NULL, &expects, &why));
+	/* Only the whole key counts: "ug=no" is not "xug=no". */
+	EXPECT_SECTION("needs g");
+	ck_assert(!verdict_needs_missing("budget", "ug=no", &expects, &why));
+	EXPECT_SECTION("needs ug");
+	ck_assert(verdict_needs_missing("budget", lacks, &expects, &why));
+	/* A needs line is no expectation on the run's lines: a passing run still passes. */
+	parse_run(vmcall_run);
+	EXPECT_SECTION("needs ept\0exit VMCALL 3");
+	ck_assert_int_eq(judge("vmcall"), VERDICT_PASS);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("verdict");
@@ -215,6 +238,7 @@ int main(void)
 	tcase_add_test(tc, test_fail_line_fails_even_when_expectations_hold);
 	tcase_add_test(tc, test_missing_and_unfinished_guests);
 	tcase_add_test(tc, test_skips);
+	tcase_add_test(tc, test_needs_a_missing_feature_skips);
 	tcase_add_test(tc, test_verdict_names);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("run");

@@ -1,0 +1,38 @@
+/*
+ * Machine-readable results: TAP version 13 and JUnit XML, one test case per
+ * guest per CPU model; and the determinism check that compares the captures
+ * of two runs of one build byte for byte.
+ */
+#ifndef VEXIT_HARNESS_REPORT_H
+#define VEXIT_HARNESS_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "strlist.h"
+#include "verdict.h"
+
+struct report_case {
+	const char *model;            /* the Bochs CPU model: the JUnit testsuite */
+	const char *name;             /* the guest */
+	enum verdict verdict;
+	const struct strlist *why;    /* reasons of a FAIL or SKIP (may be NULL) */
+	const struct strlist *lines;  /* the guest's own lines (may be NULL) */
+	double seconds;               /* wall time of the Bochs run that ran it (JUnit time=) */
+};
+
+/* Write s with &, <, >, " and ' escaped, and control bytes XML 1.0 forbids replaced by '?'. */
+void report_xml_escape(FILE *f, const char *s);
+/* TAP 13: version line, plan, one ok / not ok line per case ("# SKIP why" for skips), YAML for failures. */
+void report_tap(FILE *f, const struct report_case *c, size_t n, const struct strlist *problems);
+/* JUnit XML: <testsuites>, one <testsuite> per model (in first-seen order), one <testcase> per case. */
+void report_junit(FILE *f, const struct report_case *c, size_t n, const struct strlist *problems);
+
+/*
+ * Compare two captures of the same run. true when byte-identical; else false,
+ * with the first differing line (1-based) and both versions of it in why.
+ */
+bool report_same_output(const char *a, size_t alen, const char *b, size_t blen, char *why, size_t whylen);
+
+#endif

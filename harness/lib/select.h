@@ -1,0 +1,46 @@
+/*
+ * Choosing guests: name patterns (the CLI's --tests), splitting a selection
+ * into shards for parallel Bochs runs, and the selection image that tells one
+ * Bochs run which guests to boot.
+ *
+ * Why an image: the kernel picks its guests from its command line (tests=...),
+ * which GRUB reads from the ISO's grub.cfg. Rebuilding an ISO per shard costs
+ * about 0.4 s; instead grub.cfg sources the first sector of the floppy drive
+ * (`source (fd0)0+8`: 4 KiB), and each run gets a floppy image holding one line,
+ * `set vexit_select="tests=a,b"`. Without a floppy (plain Bochs), every guest runs.
+ */
+#ifndef VEXIT_HARNESS_SELECT_H
+#define VEXIT_HARNESS_SELECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "strlist.h"
+
+/* The longest tests= value the kernel accepts (TESTS_OPTION_MAX in hypervisor/main.c). */
+#define SELECT_MAX_LIST 2047
+/* A 1.44 MB floppy: the size Bochs wants for `floppya: 1_44=`. */
+#define SELECT_IMAGE_BYTES 1474560
+
+/*
+ * Does `name` match one of the comma-separated shell patterns (`*`, `?`, `[..]`)?
+ * A pattern without wildcards matches only that exact name. NULL or "" matches all.
+ */
+bool select_match(const char *patterns, const char *name);
+/* The patterns of the list that match none of the names, appended to `unmatched`. */
+size_t select_unmatched(const char *patterns, const struct strlist *names, struct strlist *unmatched);
+
+/*
+ * Deal n items over `shards` shards: item i goes to shard i % shards, so each
+ * shard gets every shards-th guest of the sorted suite and the shard sizes
+ * differ by at most one. Writes the shard of each item into out[0..n).
+ */
+void select_shard(size_t n, unsigned shards, unsigned *out);
+
+/* "a,b,c": the names joined by commas, or NULL when longer than SELECT_MAX_LIST. Caller frees. */
+char *select_join(const struct strlist *names);
+
+/* Write the selection image for `list` (a select_join result; "": every guest) to path. 0, or -1 with errno set. */
+int select_image_write(const char *path, const char *list);
+
+#endif

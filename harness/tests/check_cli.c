@@ -1,0 +1,264 @@
+/*
+ * Check tests of the vexit-run CLI as a whole process, with stand-in Bochs
+ * scripts (harness/tests/fake-bochs/): shards boot disjoint subsets, results
+ * land in TAP and valid JUnit XML, the repeat check catches a nondeterministic
+ * run, and each fault (hang, crash, garbage, half a run, no Bochs, no ROM)
+ * gives its named failure within timeout + 5 s.
+ *
+ * Environment: VEXIT_RUN (the CLI, default build/harness/vexit-run).
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "elf_image.h"
+#include "test_files.h"
+#include "file_read.h"
+#include "run_suite.h"
+
+static char dir[64];
+static char out[65536];
+static int status;
+static double took;
+
+static void write_file(const char *name, const void *data, size_t len)
+{
+	test_write_file(dir, name, data, len);
+}
+
+static void setup(void)
+{
+	strcpy(dir, "/tmp/check_cli.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char sub[96];
+	snprintf(sub, sizeof(sub), "%s/guests", dir);
+	ck_assert_int_eq(mkdir(sub, 0755), 0);
+	static const char done[] = "stop done";
+	const char *names[] = { "guests/alpha.elf", "guests/beta.elf", "guests/gamma.elf", "guests/io_one.elf" };
+	for (size_t i = 0; i < 4; i++) {
+		struct elf_image im;
+		elf_image_build(&im, ".vexit.expect", done, sizeof(done));
+		write_file(names[i], im.bytes, im.len);
+	}
+	write_file("fake.iso", "iso", 3);
+	static const char rc[] = "romimage: file=$BXSHARE/BIOS-bochs-latest\n";
+	write_file("ok.bochsrc", rc, sizeof(rc) - 1);
+	static const char norom[] = "romimage: file=/nonexistent/BIOS-bochs-latest, address=0xfffe0000\n";
+	write_file("norom.bochsrc", norom, sizeof(norom) - 1);
+	unsetenv("FAKE_STOP");
+	unsetenv("FAKE_NOISE");
+}
+
+static void teardown(void)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	(void)!system(cmd);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Run vexit-run with the stand-in `fake` and extra options; output in out, exit code in status. */
+static void run_cli(const char *fake, const char *bochsrc, const char *args)
+{
+	const char *cli = getenv("VEXIT_RUN");
+	const char *fakes = getenv("VEXIT_FAKE_BOCHS_DIR");
+	char cmd[2048];
+	snprintf(cmd, sizeof(cmd),
+		 "%s --iso %s/fake.iso --guests %s/guests --bochsrc %s/%s --bochs %s/%s --logs %s/logs %s 2>&1",
+		 cli && *cli ? cli : "build/harness/vexit-run", dir, dir, dir, bochsrc,
+		 fakes && *fakes ? fakes : "harness/tests/fake-bochs", fake, dir, args);
+	double t0 = now_s();
+	FILE *p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(p);
+	size_t n = fread(out, 1, sizeof(out) - 1, p);
+	out[n] = '\0';
+	int st = pclose(p);
+	took = now_s() - t0;
+	status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static const char *last_line(void)
+{
+	size_t n = strlen(out);
+	while (n && out[n - 1] == '\n')
+		out[--n] = '\0';
+	char *nl = strrchr(out, '\n');
+	return nl ? nl + 1 : out;
+}
+
+static char *read_in_dir(const char *name)
+{
+	char path[128];
+	size_t len;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	char *s = file_read(path, 1u << 20, &len);
+	ck_assert_msg(s != NULL, "%s was not written", path);
+	return s;
+}
+
+START_TEST(test_shards_and_reports)
+{
+	run_cli("select", "ok.bochsrc", "--jobs 2 --cpu corei7_haswell_4770,core2_penryn_t9600 --repeat 2");
+	ck_assert_msg(status == 0, "exit %d:\n%s", status, out);
+	ck_assert_str_eq(last_line(), "guests: 8 passed, 0 failed, 0 skipped");
+	ck_assert_ptr_nonnull(strstr(out, "2 shard(s)"));
+	/* Logs of clean runs are not kept. */
+	char path[128];
+	snprintf(path, sizeof(path), "%s/logs/corei7_haswell_4770.s1", dir);
+	ck_assert_int_ne(access(path, F_OK), 0);
+}
+END_TEST
+
+START_TEST(test_kept_logs_show_the_shards)
+{
+	char args[256];
+	snprintf(args, sizeof(args), "--jobs 2 --cpu core2_penryn_t9600 --keep-logs %s/kept", dir);
+	run_cli("select", "ok.bochsrc", args);
+	ck_assert_msg(status == 0, "exit %d:\n%s", status, out);
+	char *a = read_in_dir("kept/core2_penryn_t9600.s1/fake-args");
+	char *b = read_in_dir("kept/core2_penryn_t9600.s2/fake-args");
+	/* Round robin over the sorted suite; each Bochs got the model and only its own shard. */
+	ck_assert_str_eq(a, "core2_penryn_t9600 alpha,gamma\n");
+	ck_assert_str_eq(b, "core2_penryn_t9600 beta,io_one\n");
+	free(a);
+	free(b);
+}
+END_TEST
+
+START_TEST(test_tap_and_junit)
+{
+	char args[512];
+	snprintf(args, sizeof(args), "--jobs 3 --cpu a_model,b_model --tap %s/r.tap --junit %s/r.xml", dir, dir);
+	setenv("FAKE_STOP", "skipped why=no-ept", 1);
+	run_cli("select", "ok.bochsrc", args);
+	ck_assert_msg(status == 0, "exit %d:\n%s", status, out);
+	ck_assert_str_eq(last_line(), "guests: 0 passed, 0 failed, 8 skipped");
+	ck_assert_ptr_nonnull(strstr(out, "SKIP alpha [a_model]: alpha: skipped by the hypervisor: no-ept"));
+	char *tap = read_in_dir("r.tap");
+	ck_assert_ptr_nonnull(strstr(tap, "TAP version 13\n1..8\n"));
+	ck_assert_ptr_nonnull(strstr(tap, "ok 1 - alpha [a_model] # SKIP alpha: skipped by the hypervisor: no-ept\n"));
+	free(tap);
+	/* A real XML parser (xmllint) must accept the file and find one testcase per guest per model. */
+	char cmd[512];
+	snprintf(cmd, sizeof(cmd),
+		 "test \"$(xmllint --xpath 'count(//testcase)' %s/r.xml)\" = 8 && "
+		 "test \"$(xmllint --xpath 'count(//testcase/skipped)' %s/r.xml)\" = 8", dir, dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+START_TEST(test_repeat_catches_nondeterminism)
+{
+	setenv("FAKE_NOISE", "1", 1);
+	run_cli("select", "ok.bochsrc", "--jobs 1 --repeat 2");
+	ck_assert_int_eq(status, 1);
+	ck_assert_ptr_nonnull(strstr(out, "not deterministic: output differs at line 2: first run 'noise "));
+}
+END_TEST
+
+START_TEST(test_list_and_patterns)
+{
+	run_cli("select", "ok.bochsrc", "--list --tests 'io_*,alpha'");
+	ck_assert_int_eq(status, 0);
+	ck_assert_str_eq(out, "alpha\nio_one\n");
+	run_cli("select", "ok.bochsrc", "--tests 'nothing*'");
+	ck_assert_int_eq(status, 2);
+	ck_assert_ptr_nonnull(strstr(out, "matches 'nothing*'"));
+}
+END_TEST
+
+START_TEST(test_no_colour_when_not_a_terminal)
+{
+	run_cli("select", "ok.bochsrc", "--jobs 2");
+	ck_assert_int_eq(status, 0);
+	ck_assert_ptr_null(strchr(out, '\033'));
+	ck_assert_ptr_nonnull(strstr(out, "PASS alpha "));
+}
+END_TEST
+
+/* Each fault: its named failure in the summary, exit status 1, and well within timeout + 5 s. */
+static const struct {
+	const char *fake, *bochsrc, *name;
+} faults[] = {
+	{ "hang", "ok.bochsrc", "timed out after 2 s: Bochs killed" },
+	{ "crash", "ok.bochsrc", "Bochs died of signal 11" },
+	{ "garbage", "ok.bochsrc", "no 'VEXIT protocol' line" },
+	{ "half", "ok.bochsrc", "truncated run: no 'VEXIT end' line" },
+	{ "no-such-bochs", "ok.bochsrc", "Bochs not started: cannot run" },
+	{ "good", "norom.bochsrc", "ROM image missing: /nonexistent/BIOS-bochs-latest" },
+};
+
+START_TEST(test_fault_is_named_in_time)
+{
+	const char *fake = faults[_i].fake, *name = faults[_i].name;
+	run_cli(fake, faults[_i].bochsrc, "--jobs 2 --timeout 2");
+	ck_assert_msg(status == 1, "%s: exit %d:\n%s", fake, status, out);
+	ck_assert_msg(strstr(out, name) != NULL, "%s: no '%s' in:\n%s", fake, name, out);
+	ck_assert_msg(took < 2 + 5, "%s: took %.1f s for a 2 s timeout", fake, took);
+	ck_assert_ptr_nonnull(strstr(out, "RUN PROBLEM"));
+	ck_assert_str_eq(last_line(), "guests: 0 passed, 4 failed, 0 skipped");
+}
+END_TEST
+
+START_TEST(test_interrupted_harness_leaves_no_bochs)
+{
+	const char *cli = getenv("VEXIT_RUN");
+	const char *fakes = getenv("VEXIT_FAKE_BOCHS_DIR");
+	char iso[96], guests[96], rc[96], fake[256], logs[96];
+	snprintf(iso, sizeof(iso), "%s/fake.iso", dir);
+	snprintf(guests, sizeof(guests), "%s/guests", dir);
+	snprintf(rc, sizeof(rc), "%s/ok.bochsrc", dir);
+	snprintf(fake, sizeof(fake), "%s/hang", fakes && *fakes ? fakes : "harness/tests/fake-bochs");
+	snprintf(logs, sizeof(logs), "%s/logs", dir);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_WRONLY);
+		dup2(devnull, 1);
+		execl(cli && *cli ? cli : "build/harness/vexit-run", "vexit-run", "--iso", iso, "--guests", guests,
+		      "--bochsrc", rc, "--bochs", fake, "--logs", logs, "--jobs", "2", "--timeout", "60", (char *)NULL);
+		_exit(127);
+	}
+	nanosleep(&(struct timespec){ 1, 0 }, NULL);
+	ck_assert_int_eq(kill(pid, SIGTERM), 0);
+	int st;
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
+	char shard[128];
+	for (int i = 1; i <= 2; i++) {
+		snprintf(shard, sizeof(shard), "%s/corei7_skylake_x.s%d", logs, i);
+		test_assert_pids_dead(shard);
+	}
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("cli");
+	TCase *tc = tcase_create("cli");
+	tcase_set_timeout(tc, 30);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_shards_and_reports);
+	tcase_add_test(tc, test_kept_logs_show_the_shards);
+	tcase_add_test(tc, test_tap_and_junit);
+	tcase_add_test(tc, test_repeat_catches_nondeterminism);
+	tcase_add_test(tc, test_list_and_patterns);
+	tcase_add_test(tc, test_no_colour_when_not_a_terminal);
+	tcase_add_test(tc, test_interrupted_harness_leaves_no_bochs);
+	tcase_add_loop_test(tc, test_fault_is_named_in_time, 0, (int)(sizeof(faults) / sizeof(faults[0])));
+	suite_add_tcase(s, tc);
+	return run_suite(s, CK_NORMAL);
+}

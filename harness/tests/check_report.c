@@ -1,0 +1,229 @@
+/*
+ * Check tests of the harness's pure logic for selection and reports: name
+ * patterns, shard assignment, the selection image, XML escaping, TAP and
+ * JUnit writers, and the determinism comparison.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "file_read.h"
+#include "report.h"
+#include "select.h"
+#include "run_suite.h"
+
+/* What a writer printed, via an in-memory stream. */
+static char *capture(void (*fn)(FILE *, const struct report_case *, size_t, const struct strlist *),
+		     const struct report_case *c, size_t n, const struct strlist *problems)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(f);
+	fn(f, c, n, problems);
+	fclose(f);
+	return buf;
+}
+
+static char *escaped(const char *s)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	report_xml_escape(f, s);
+	fclose(f);
+	return buf;
+}
+
+START_TEST(test_patterns)
+{
+	ck_assert(select_match(NULL, "hello"));
+	ck_assert(select_match("", "hello"));
+	ck_assert(select_match("hello", "hello"));
+	ck_assert(!select_match("hell", "hello"));
+	ck_assert(select_match("vmcall,io_*", "io_basic"));
+	ck_assert(!select_match("vmcall,io_*", "hello"));
+	ck_assert(select_match("h?t", "hlt"));
+	ck_assert(select_match("[ab]*", "bad_image"));
+	ck_assert(!select_match(",", "hello"));
+}
+END_TEST
+
+START_TEST(test_unmatched_patterns)
+{
+	struct strlist names = { 0 }, bad = { 0 };
+	strlist_addf(&names, "hello");
+	strlist_addf(&names, "io_basic");
+	ck_assert_uint_eq(select_unmatched("io_*,hello", &names, &bad), 0);
+	ck_assert_uint_eq(select_unmatched("io_*,nope,x*", &names, &bad), 2);
+	ck_assert_str_eq(bad.v[0], "nope");
+	ck_assert_str_eq(bad.v[1], "x*");
+	strlist_free(&names);
+	strlist_free(&bad);
+}
+END_TEST
+
+START_TEST(test_shards_deal_round_robin)
+{
+	unsigned out[9];
+	select_shard(9, 2, out);
+	unsigned count[2] = { 0 };
+	for (int i = 0; i < 9; i++) {
+		ck_assert_uint_eq(out[i], (unsigned)i % 2);
+		count[out[i]]++;
+	}
+	ck_assert_uint_eq(count[0], 5);
+	ck_assert_uint_eq(count[1], 4);
+	select_shard(3, 1, out);
+	ck_assert_uint_eq(out[0] + out[1] + out[2], 0);
+	select_shard(3, 4, out);
+	ck_assert_uint_eq(out[2], 2);
+}
+END_TEST
+
+START_TEST(test_join_respects_the_kernel_limit)
+{
+	struct strlist names = { 0 };
+	strlist_addf(&names, "a");
+	strlist_addf(&names, "bc");
+	char *s = select_join(&names);
+	ck_assert_str_eq(s, "a,bc");
+	free(s);
+	for (int i = 0; i < 300; i++) /* 300 * 10 bytes: past the 2047-byte limit */
+		strlist_addf(&names, "guest_%03d", i);
+	ck_assert_ptr_null(select_join(&names));
+	strlist_free(&names);
+}
+END_TEST
+
+START_TEST(test_selection_image)
+{
+	char path[] = "/tmp/check_report.XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_int_eq(select_image_write(path, "hello,vmcall"), 0);
+	size_t len;
+	char *img = file_read(path, SELECT_IMAGE_BYTES + 1, &len);
+	ck_assert_uint_eq(len, SELECT_IMAGE_BYTES);
+	ck_assert_str_eq(img, "set vexit_select=\"tests=hello,vmcall\"\n");
+	free(img);
+	ck_assert_int_eq(select_image_write(path, ""), 0);
+	img = file_read(path, SELECT_IMAGE_BYTES + 1, &len);
+	ck_assert_str_eq(img, "set vexit_select=\"\"\n");
+	free(img);
+	ck_assert_int_eq(select_image_write(path, "a\"; reboot; \""), -1);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(test_xml_escape)
+{
+	char *s = escaped("a<b>&\"c\" 'd'\x01\xff\tz");
+	ck_assert_str_eq(s, "a&lt;b&gt;&amp;&quot;c&quot; &apos;d&apos;??\tz");
+	free(s);
+}
+END_TEST
+
+/* Three cases (a pass, a failure with guest lines, a skip on another model) and one run problem, written by fn. */
+static char *write_cases(void (*fn)(FILE *, const struct report_case *, size_t, const struct strlist *),
+			 const char *problem)
+{
+	struct strlist why_fail = { 0 }, why_skip = { 0 }, lines = { 0 }, problems = { 0 };
+	strlist_addf(&why_fail, "io_basic: expectation 'exit IO_INSTRUCTION 23': got 22, want 23");
+	strlist_addf(&why_skip, "hello: skipped by the hypervisor: no-ept");
+	strlist_addf(&lines, "FAIL x < y: got 1 want 2");
+	strlist_addf(&problems, "%s", problem);
+	struct report_case c[3] = {
+		{ .model = "m1", .name = "vmcall", .verdict = VERDICT_PASS, .seconds = 0.5 },
+		{ .model = "m1", .name = "io_basic", .verdict = VERDICT_FAIL, .why = &why_fail, .lines = &lines },
+		{ .model = "m2", .name = "hello", .verdict = VERDICT_SKIP, .why = &why_skip },
+	};
+	char *text = capture(fn, c, 3, &problems);
+	strlist_free(&why_fail);
+	strlist_free(&why_skip);
+	strlist_free(&lines);
+	strlist_free(&problems);
+	return text;
+}
+
+START_TEST(test_tap)
+{
+	char *tap = write_cases(report_tap, "truncated run # really");
+	ck_assert_ptr_nonnull(strstr(tap, "TAP version 13\n1..3\nok 1 - vmcall [m1]\nnot ok 2 - io_basic [m1]\n"));
+	ck_assert_ptr_nonnull(strstr(tap, "    io_basic: expectation 'exit IO_INSTRUCTION 23': got 22, want 23\n"));
+	ck_assert_ptr_nonnull(strstr(tap, "  guest: |\n    FAIL x < y: got 1 want 2\n  ...\n"));
+	ck_assert_ptr_nonnull(strstr(tap, "ok 3 - hello [m2] # SKIP hello: skipped by the hypervisor: no-ept\n"));
+	ck_assert_ptr_nonnull(strstr(tap, "# run problem: truncated run   really\n"));
+	free(tap);
+}
+END_TEST
+
+/* The first line a shell command prints (xmllint from libxml2-utils, installed by ci/install-deps.sh). */
+static const char *command_output(const char *cmd)
+{
+	static char buf[256];
+	FILE *p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(p);
+	if (!fgets(buf, sizeof(buf), p))
+		buf[0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	pclose(p);
+	return buf;
+}
+
+START_TEST(test_junit)
+{
+	char *x = write_cases(report_junit, "the hypervisor panicked: <oops>");
+	ck_assert_ptr_nonnull(strstr(x, "<testsuites name=\"vexit\" tests=\"3\" failures=\"1\" skipped=\"1\">"));
+	ck_assert_ptr_nonnull(strstr(x, "<testsuite name=\"m1\" tests=\"2\" failures=\"1\" errors=\"0\" skipped=\"0\">"
+					"\n    <testcase classname=\"vexit.m1\" name=\"vmcall\" time=\"0.500\"/>"));
+	ck_assert_ptr_nonnull(strstr(x, "<failure message=\"io_basic: expectation &apos;exit IO_INSTRUCTION 23"));
+	ck_assert_ptr_nonnull(strstr(x, "| FAIL x &lt; y: got 1 want 2\n</failure>"));
+	ck_assert_ptr_nonnull(strstr(x, "<testsuite name=\"m2\" tests=\"1\" failures=\"0\" errors=\"0\" skipped=\"1\">"));
+	ck_assert_ptr_nonnull(strstr(x, "<skipped message=\"hello: skipped by the hypervisor: no-ept\"/>"));
+	ck_assert_ptr_nonnull(strstr(x, "<system-err>run problem: the hypervisor panicked: &lt;oops&gt;\n"));
+
+	/* And an XML parser agrees it is well-formed, with one testcase per case. */
+	char path[] = "/tmp/check_report_junit.XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, x, strlen(x)), (ssize_t)strlen(x));
+	close(fd);
+	char cmd[512];
+	snprintf(cmd, sizeof(cmd), "xmllint --xpath 'count(//testcase)' %s 2>&1", path);
+	ck_assert_str_eq(command_output(cmd), "3");
+	unlink(path);
+	free(x);
+}
+END_TEST
+
+START_TEST(test_same_output)
+{
+	char why[512];
+	ck_assert(report_same_output("a\nb\n", 4, "a\nb\n", 4, why, sizeof(why)));
+	ck_assert(!report_same_output("a\nticks=5\nc\n", 12, "a\nticks=6\nc\n", 12, why, sizeof(why)));
+	ck_assert_str_eq(why, "output differs at line 2: first run 'ticks=5', repeat 'ticks=6'");
+	ck_assert(!report_same_output("a\nb\n", 4, "a\n", 2, why, sizeof(why)));
+	ck_assert_str_eq(why, "output differs at line 2: first run 'b', repeat '' (end of output)");
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("report");
+	TCase *tc = tcase_create("report");
+	tcase_add_test(tc, test_patterns);
+	tcase_add_test(tc, test_unmatched_patterns);
+	tcase_add_test(tc, test_shards_deal_round_robin);
+	tcase_add_test(tc, test_join_respects_the_kernel_limit);
+	tcase_add_test(tc, test_selection_image);
+	tcase_add_test(tc, test_xml_escape);
+	tcase_add_test(tc, test_tap);
+	tcase_add_test(tc, test_junit);
+	tcase_add_test(tc, test_same_output);
+	suite_add_tcase(s, tc);
+	return run_suite(s, CK_NORMAL);
+}
