@@ -101,8 +101,9 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 # Pure hypervisor sources the host build tests (hardware access stays out of these).
 HV_HOST_SRCS := $(addprefix hypervisor/kernel/,fmt.c cmdline.c multiboot2.c page_alloc.c) \
 	$(addprefix hypervisor/vmx/,exit_reason.c vmx_caps.c io_qualification.c) \
+	$(addprefix hypervisor/vmx/,vmcs_snapshot.c entry_check.c entry_break.c vmcs_dump.c exit_history.c) \
 	$(addprefix hypervisor/vm/,io_bus.c guest_mem.c guest_image.c guest_layout.c hypercall.c vm_stop.c \
-	dev_test.c dev_debug_port.c dev_exit_port.c)
+	dev_test.c dev_debug_port.c dev_exit_port.c guest_section.c)
 
 include harness/harness.mk
 

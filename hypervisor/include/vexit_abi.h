@@ -14,10 +14,16 @@
 #define VEXIT_HC_VERSION 0    /* () -> VEXIT_ABI_VERSION */
 #define VEXIT_HC_EXIT_COUNT 1 /* (basic exit reason) -> exits of that reason so far, this VMCALL included */
 #define VEXIT_HC_CHECKSUM 2   /* (a, b, c, d) -> a + 2b + 3c + 4d (mod 2^64): proves argument order */
+/* (guest-physical address of a NUL-terminated breakage name) -> 0, or VEXIT_HC_EINVAL for an unknown
+ * name: break that piece of VMCS state before the next entry (a negative test; docs/guest-abi.md). */
+#define VEXIT_HC_BREAK_STATE 3
+#define VEXIT_HC_VMCS_DUMP 4  /* () -> 0: print the VMCS dump before the next entry */
 
 #define VEXIT_ABI_VERSION 1
 /* Result of an unknown hypercall number: -ENOSYS as a 64-bit two's complement value. */
 #define VEXIT_HC_ENOSYS ((unsigned long long)-38)
+#define VEXIT_HC_EINVAL ((unsigned long long)-22)
+#define VEXIT_BREAK_NAME_MAX 48 /* longest breakage name VEXIT_HC_BREAK_STATE reads, NUL included */
 
 /* Virtual devices (port I/O). */
 #define VEXIT_DEBUG_PORT 0xe9   /* write: text, one line per '\n'; read: 0xe9 */

@@ -9,6 +9,8 @@ struct vmx_caps;
 struct vm_config {
 	const struct vmx_caps *caps;
 	uint64_t budget; /* ticks from the first entry; 0: no budget */
+	/* Entry debugging (README "Debugging"): comma lists of guest names, or "all"; NULL: none. */
+	const char *precheck, *debug, *dump;
 };
 
 /* Prints the guest's protocol lines from guest-begin to guest-end. */
