@@ -8,12 +8,12 @@
 
 #include <stddef.h>
 
-enum expect_kind { EXPECT_STOP, EXPECT_STATUS, EXPECT_EXIT, EXPECT_FIELD, EXPECT_ASSERTS };
+enum expect_kind { EXPECT_STOP, EXPECT_STATUS, EXPECT_EXIT, EXPECT_FIELD, EXPECT_ASSERTS, EXPECT_ENTRY_RULE };
 
 struct expectation {
 	enum expect_kind kind;
 	char *text;               /* the expectation as written, for messages */
-	char *key;                /* STOP: token; EXIT: reason; FIELD: key; else NULL */
+	char *key;                /* STOP: token; EXIT: reason; FIELD: key; ENTRY_RULE: rule; else NULL */
 	char *value;              /* FIELD: value; else NULL */
 	unsigned long long n;     /* STATUS, EXIT, ASSERTS */
 };
