@@ -15,6 +15,7 @@
 #include "bochs_run.h"
 #include "file_read.h"
 #include "suite.h"
+#include "suite_oracle.h"
 
 #define DEFAULT_TIMEOUT_S 600
 #define DEFAULT_GRACE_S 10
@@ -52,6 +53,8 @@ static void print_guest(const struct suite_guest *g)
 		printf(")");
 	}
 	printf("\n");
+	for (size_t i = 0; i < g->notes.n; i++)
+		printf("    %s\n", g->notes.v[i]);
 	for (size_t i = 0; i < g->why.n; i++)
 		printf("    %s\n", g->why.v[i]);
 	if (g->verdict == VERDICT_FAIL && g->report)
@@ -131,6 +134,12 @@ int main(int argc, char **argv)
 		len = r.serial_len;
 	}
 	suite_judge(&s, text, len, problem);
+	/* Bochs's own reasons for failed entries: the run's bochs.log, or the one beside a capture. */
+	char log_dir[4096] = ".";
+	const char *slash = capture ? strrchr(capture, '/') : NULL;
+	if (slash)
+		snprintf(log_dir, sizeof(log_dir), "%.*s", (int)(slash - capture), capture);
+	suite_judge_bochs_dir(&s, capture ? log_dir : r.dir);
 
 	/* Failures last, right above the summary line, where a reader looks first. */
 	for (int pass = 0; pass < 2; pass++)
