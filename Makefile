@@ -11,6 +11,10 @@ ifneq ($(strip $(TESTS)),)
 override KERNEL_ARGS += tests=$(TESTS)
 endif
 TIMEOUT ?= 600
+# make debug TEST=name: that guest alone under the Bochs debugger (docs/debugging.md).
+TEST ?=
+DEBUG_BOCHSRC ?= bochsrc/debug.bochsrc
+DEBUG_CMDS ?=
 
 # --- tools: install what is missing (ci/install-deps.sh), then carry on ---------------------
 REQUIRED_COMMANDS := bochs grub-mkrescue xorriso mformat gcc ld pkg-config
@@ -108,7 +112,7 @@ HV_HOST_SRCS := $(addprefix hypervisor/kernel/,fmt.c cmdline.c multiboot2.c page
 include harness/harness.mk
 
 # --- targets --------------------------------------------------------------------------------
-.PHONY: all iso run check clean help FORCE
+.PHONY: all iso run check debug clean help FORCE
 FORCE:
 .SECONDARY:
 
@@ -128,11 +132,20 @@ check: all ## Check unit tests, then every guest test against one Bochs run
 		$(CHECK_GUESTS_BIN) || status=1; \
 	if [ $$status -ne 0 ]; then echo "make check: FAILED (see above)"; fi; exit $$status
 
+debug: ## boot TEST=name alone in the Bochs debugger; it stops before VMLAUNCH and after a failed entry
+	@test -n "$(TEST)" || { echo "make debug: name one guest, e.g. make debug TEST=neg_rflags_bit1"; exit 2; }
+	@test -f guest-tests/$(TEST).c || { echo "make debug: no guest-tests/$(TEST).c"; exit 2; }
+	$(MAKE) --no-print-directory iso TESTS=$(TEST) KERNEL_ARGS="$(KERNEL_ARGS) debug=$(TEST) precheck=$(TEST)"
+	@mkdir -p $(BUILD)/debug
+	@echo "make debug: serial in $(BUILD)/debug/serial.txt, Bochs log (VMX debug) in $(BUILD)/debug/bochs.log"
+	VEXIT_ISO=$(ISO) VEXIT_SERIAL=$(BUILD)/debug/serial.txt VEXIT_LOG=$(BUILD)/debug/bochs.log \
+		bochs -q -unlock -f $(DEBUG_BOCHSRC) $(if $(DEBUG_CMDS),-rc $(DEBUG_CMDS)) || test $$? -eq 1 # 1: the shutdown port
+
 clean: ## remove the build directory
 	rm -rf $(BUILD)
 
 help: ## this list
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
-	@echo "variables: TESTS=a,b  KERNEL_ARGS='budget=N'  TIMEOUT=seconds  BOCHSRC=file"
+	@echo "variables: TESTS=a,b  KERNEL_ARGS='budget=N'  TIMEOUT=seconds  BOCHSRC=file  TEST=name (debug)  DEBUG_CMDS=file"
 
 -include $(HV_OBJS:.o=.d) $(GUEST_LIB_OBJS:.o=.d) $(patsubst %,$(BUILD)/guest-tests/%.c.d,$(GUESTS))
