@@ -73,14 +73,17 @@ void entry_debug_before_entry(struct vcpu *v)
 		debug_stop(vm, "before-launch");
 }
 
-void entry_debug_after_failure(struct vcpu *v)
+void entry_debug_after_failure(struct vcpu *v, bool vmcs_current)
 {
 	struct vm *vm = v->vm;
 	struct vmcs_snapshot s;
-	vmcs_snapshot_read(&s);
-	print_verdict(vm, "after-failure", &s);
+	if (vmcs_current) {
+		vmcs_snapshot_read(&s);
+		print_verdict(vm, "after-failure", &s);
+	}
 	exit_history_print(vm->name, &v->history);
-	vmcs_dump_print(vm->name, &s);
+	if (vmcs_current)
+		vmcs_dump_print(vm->name, &s);
 	if (vm->dbg.stop)
 		debug_stop(vm, "after-failure");
 }

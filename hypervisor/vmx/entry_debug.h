@@ -25,8 +25,11 @@ struct vm;
 
 /* Before every entry: apply a requested breakage, dump, precheck, stop (kernel only). */
 void entry_debug_before_entry(struct vcpu *v);
-/* After VMfailValid/VMfailInvalid (error = VM-instruction error, 0 if none) or an entry-failure exit. */
-void entry_debug_after_failure(struct vcpu *v);
+/*
+ * After VMfailValid or an entry-failure exit (vmcs_current), or VMfailInvalid (no current VMCS, SDM 31.2:
+ * nothing to read, so only the exit history is printed).
+ */
+void entry_debug_after_failure(struct vcpu *v, bool vmcs_current);
 /* Options of the kernel command line for the VM of `guest` (each a comma list of names, or "all"). */
 void entry_debug_configure(struct entry_debug *d, const char *guest, const char *precheck, const char *debug,
 			   const char *dump);

@@ -51,7 +51,7 @@ enum exit_action vcpu_run(struct vcpu *v)
 			uint64_t error = r == VMX_FAIL_VALID ? vmcs_read(VMCS_VM_INSTRUCTION_ERROR) : 0;
 			vm_stop(vm, VM_STOP_ENTRY_FAILED, "error=%lu instruction=%s", error,
 				v->launched ? "VMRESUME" : "VMLAUNCH");
-			entry_debug_after_failure(v);
+			entry_debug_after_failure(v, r == VMX_FAIL_VALID);
 			return EXIT_STOP;
 		}
 		read_exit(v);
@@ -66,7 +66,7 @@ enum exit_action vcpu_run(struct vcpu *v)
 			const char *name = exit_reason_name(basic);
 			vm_stop(vm, VM_STOP_ENTRY_FAILED, "reason=%s qual=0x%lx", name ? name : "UNKNOWN",
 				v->exit_qualification);
-			entry_debug_after_failure(v);
+			entry_debug_after_failure(v, true);
 			return EXIT_STOP;
 		}
 		v->launched = true;
