@@ -17,6 +17,10 @@ JOBS ?=
 CPU ?=
 # Extra vexit-run options, e.g. RUN_ARGS='--junit build/junit.xml --repeat 2'
 RUN_ARGS ?=
+# make debug TEST=name: that guest alone under the Bochs debugger (docs/debugging.md).
+TEST ?=
+DEBUG_BOCHSRC ?= bochsrc/debug.bochsrc
+DEBUG_CMDS ?=
 
 # --- tools: install what is missing (ci/install-deps.sh), then carry on ---------------------
 REQUIRED_COMMANDS := bochs grub-mkrescue xorriso mformat gcc ld pkg-config xmllint
@@ -120,13 +124,14 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 HV_HOST_SRCS := $(addprefix hypervisor/kernel/,fmt.c cmdline.c multiboot2.c page_alloc.c) \
 	$(addprefix hypervisor/vmx/,exit_reason.c vmx_caps.c io_qualification.c io_bitmap.c msr_bitmap.c \
 	cr_access.c xcr0.c cpuid_policy.c event_inject.c) \
+	$(addprefix hypervisor/vmx/,vmcs_snapshot.c entry_check.c entry_break.c vmcs_dump.c exit_history.c) \
 	$(addprefix hypervisor/vm/,io_bus.c guest_mem.c guest_image.c guest_layout.c hypercall.c vm_stop.c \
-	dev_test.c dev_debug_port.c dev_exit_port.c virtual_msr.c exit_trace.c)
+	dev_test.c dev_debug_port.c dev_exit_port.c virtual_msr.c exit_trace.c guest_section.c)
 
 include harness/harness.mk
 
 # --- targets --------------------------------------------------------------------------------
-.PHONY: all iso run check clean help FORCE
+.PHONY: all iso run check debug clean help FORCE
 FORCE:
 .SECONDARY:
 
@@ -147,11 +152,21 @@ check: all ## Check unit tests, then every guest test against one Bochs run
 		$(CHECK_GUESTS_BIN) || status=1; \
 	if [ $$status -ne 0 ]; then echo "make check: FAILED (see above)"; fi; exit $$status
 
+debug: ## boot TEST=name alone in the Bochs debugger; it stops before VMLAUNCH and after a failed entry
+	@test -n "$(TEST)" || { echo "make debug: name one guest, e.g. make debug TEST=neg_rflags_bit1"; exit 2; }
+	@test -f guest-tests/$(TEST).c || { echo "make debug: no guest-tests/$(TEST).c"; exit 2; }
+	$(MAKE) --no-print-directory iso TESTS=$(TEST) KERNEL_ARGS="$(KERNEL_ARGS) debug=$(TEST) precheck=$(TEST)"
+	@mkdir -p $(BUILD)/debug
+	@echo "make debug: serial in $(BUILD)/debug/serial.txt, Bochs log (VMX debug) in $(BUILD)/debug/bochs.log"
+	VEXIT_ISO=$(ISO) VEXIT_SERIAL=$(BUILD)/debug/serial.txt VEXIT_LOG=$(BUILD)/debug/bochs.log \
+		bochs -q -unlock -f $(DEBUG_BOCHSRC) $(if $(DEBUG_CMDS),-rc $(DEBUG_CMDS)) || test $$? -eq 1 # 1: the shutdown port
+
 clean: ## remove the build directory
 	rm -rf $(BUILD)
 
 help: ## this list
 	@grep -hE '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
-	@echo "variables: TESTS=a,b*  JOBS=n  CPU=model,..|all  RUN_ARGS='..'  KERNEL_ARGS='budget=N'  TIMEOUT=seconds  BOCHSRC=file"
+	@echo "variables: TESTS=a,b*  JOBS=n  CPU=model,..|all  RUN_ARGS='..'  KERNEL_ARGS='budget=N'  TIMEOUT=seconds"
+	@echo "           BOCHSRC=file  TEST=name DEBUG_CMDS=file (make debug)"
 
 -include $(HV_OBJS:.o=.d) $(GUEST_LIB_OBJS:.o=.d) $(patsubst %,$(BUILD)/guest-tests/%.c.d,$(GUESTS))

@@ -20,6 +20,7 @@
 #include "report.h"
 #include "select.h"
 #include "suite.h"
+#include "suite_oracle.h"
 
 #define DEFAULT_TIMEOUT_S 600
 #define DEFAULT_GRACE_S 10
@@ -104,6 +105,9 @@ static void print_progress(const struct cli *c, const struct job *j, const struc
 	if (g->verdict != VERDICT_PASS && g->why.n)
 		printf(" (%s)", g->why.v[0]);
 	printf("\n");
+	/* Failed entries: our checker's rule beside Bochs's own reason (suite_oracle.h). */
+	for (size_t i = 0; i < g->notes.n; i++)
+		printf("    %s\n", g->notes.v[i]);
 }
 
 /* A failed guest in full: why, the hypervisor's diagnosis (its stop line), the guest's own lines. */
@@ -242,6 +246,8 @@ static bool judge(const struct cli *c, struct job *j)
 	const enum bochs_run_end e = j->r.end;
 	bool bad_end = e == BOCHS_RUN_TIMED_OUT || e == BOCHS_RUN_SIGNALED || e == BOCHS_RUN_NOT_STARTED;
 	suite_judge(&j->s, j->r.serial, j->r.serial_len, bad_end ? j->how : NULL);
+	/* Bochs's own reasons for failed entries, from the run's bochs.log (or the one beside a capture). */
+	suite_judge_bochs_dir(&j->s, j->r.dir[0] ? j->r.dir : ".");
 	bool ok = suite_ok(&j->s);
 	if (j->repeat == 0)
 		for (size_t i = 0; i < j->s.n; i++)
@@ -343,6 +349,9 @@ int main(int argc, char **argv)
 		free(jobs[0].r.serial);
 		jobs[0].r = (struct bochs_run_result){ .end = BOCHS_RUN_EXITED, .serial = text, .serial_len = len,
 						       .bochs_tail = xstrndup("", 0) };
+		const char *slash = strrchr(c.capture, '/');
+		snprintf(jobs[0].r.dir, sizeof(jobs[0].r.dir), "%.*s", slash ? (int)(slash - c.capture) : 1,
+			 slash ? c.capture : ".");
 		jobs[0].failed = !judge(&c, &jobs[0]);
 		jobs[0].done = jobs[0].started = true;
 		snprintf(jobs[0].how, sizeof(jobs[0].how), "judged the capture %s", c.capture);

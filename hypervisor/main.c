@@ -3,6 +3,9 @@
  * own, print the summary, end the run. Command line (GRUB's multiboot2 line):
  *   tests=a,b,c   run only these guests (default: all modules)
  *   budget=N      stop a guest after N ticks from its first entry (default below)
+ *   precheck=a,b  run the software entry checker before these guests' first VMLAUNCH ("all": every guest)
+ *   debug=a       Bochs magic breakpoints before a's VMLAUNCH and after any failed entry of a
+ *   dump=a,b      dump the VMCS before these guests' first VMLAUNCH
  */
 #include <stdint.h>
 
@@ -111,6 +114,10 @@ void kmain(uint32_t magic, uint64_t mbi)
 		panic("tests= is longer than %d bytes: guests would be dropped silently", TESTS_OPTION_MAX);
 	struct vm_config cfg = { .caps = &caps, .budget = budget_option(boot.cmdline) };
 	host_cpu_facts(&cfg);
+	char precheck[256], debug[256], dump[256];
+	cfg.precheck = cmdline_get(boot.cmdline, "precheck", precheck, sizeof(precheck)) ? precheck : NULL;
+	cfg.debug = cmdline_get(boot.cmdline, "debug", debug, sizeof(debug)) ? debug : NULL;
+	cfg.dump = cmdline_get(boot.cmdline, "dump", dump, sizeof(dump)) ? dump : NULL;
 	size_t free_before = page_alloc_free_count();
 	unsigned guests = 0;
 	for (size_t i = 0; i < boot.n_modules; i++) {

@@ -99,8 +99,16 @@ int expect_parse(const char *text, struct expectation *e, char *err, size_t errl
 		e->kind = EXPECT_FIELD;
 		e->key = xstrndup(arg, (size_t)(eq - arg));
 		e->value = xstrndup(eq + 1, strlen(eq + 1));
+	} else if (strcmp(copy, "entry-rule") == 0) {
+		if (!is_token(arg)) {
+			fail(err, errlen, "'%s': want 'entry-rule <rule>'", text);
+			goto out;
+		}
+		e->kind = EXPECT_ENTRY_RULE;
+		e->key = xstrndup(arg, strlen(arg));
 	} else {
-		fail(err, errlen, "'%s': unknown expectation (want stop, status, exit, field, asserts, trace or needs)", text);
+		fail(err, errlen, "'%s': unknown expectation (want stop, status, exit, field, asserts, trace, needs or entry-rule)",
+		     text);
 		goto out;
 	}
 	e->text = xstrndup(text, strlen(text));

@@ -8,12 +8,14 @@
 
 #include <stddef.h>
 
-enum expect_kind { EXPECT_STOP, EXPECT_STATUS, EXPECT_EXIT, EXPECT_FIELD, EXPECT_ASSERTS, EXPECT_TRACE, EXPECT_NEEDS };
+enum expect_kind {
+	EXPECT_STOP, EXPECT_STATUS, EXPECT_EXIT, EXPECT_FIELD, EXPECT_ASSERTS, EXPECT_TRACE, EXPECT_NEEDS, EXPECT_ENTRY_RULE
+};
 
 struct expectation {
 	enum expect_kind kind;
 	char *text;               /* the expectation as written, for messages */
-	char *key;                /* STOP: token; EXIT, TRACE: reason; FIELD: key; NEEDS: CPU feature; else NULL */
+	char *key;                /* STOP: token; EXIT, TRACE: reason; FIELD: key; NEEDS: CPU feature; ENTRY_RULE: rule */
 	char *value;              /* FIELD: value; TRACE: "<REASON> 0x<qualification>"; else NULL */
 	unsigned long long n;     /* STATUS, EXIT, ASSERTS; TRACE: the entry's index */
 };

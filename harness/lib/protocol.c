@@ -59,8 +59,8 @@ static struct guest_report *find_guest(struct run_report *r, const char *s, size
 }
 
 /* The guest a per-guest line names; it must have begun and not ended yet. */
-static struct guest_report *open_guest(struct run_report *r, unsigned lineno, const char *kind,
-				       const char *s, size_t len)
+struct guest_report *protocol_open_guest(struct run_report *r, unsigned lineno, const char *kind, const char *s,
+					 size_t len)
 {
 	struct guest_report *g = find_guest(r, s, len);
 	if (!g)
@@ -123,7 +123,7 @@ static void parse_line(struct run_report *r, unsigned lineno, const char *line, 
 			strlist_addf(&r->errors, "line %u: guest line without a name", lineno);
 			return;
 		}
-		struct guest_report *g = open_guest(r, lineno, "guest line", a, a_len);
+		struct guest_report *g = protocol_open_guest(r, lineno, "guest line", a, a_len);
 		if (!g)
 			return;
 		char *text = rest_of_line(&w);
@@ -142,7 +142,7 @@ static void parse_line(struct run_report *r, unsigned lineno, const char *line, 
 			strlist_addf(&r->errors, "line %u: exit-count without a number", lineno);
 			return;
 		}
-		struct guest_report *g = open_guest(r, lineno, "exit-count", a, a_len);
+		struct guest_report *g = protocol_open_guest(r, lineno, "exit-count", a, a_len);
 		if (!g)
 			return;
 		for (size_t i = 0; i < g->n_exits; i++)
@@ -163,7 +163,7 @@ static void parse_line(struct run_report *r, unsigned lineno, const char *line, 
 			strlist_addf(&r->errors, "line %u: malformed exit-trace line", lineno);
 			return;
 		}
-		struct guest_report *g = open_guest(r, lineno, "exit-trace", a, a_len);
+		struct guest_report *g = protocol_open_guest(r, lineno, "exit-trace", a, a_len);
 		if (!g)
 			return;
 		if (i != g->trace.n) {
@@ -177,7 +177,7 @@ static void parse_line(struct run_report *r, unsigned lineno, const char *line, 
 			strlist_addf(&r->errors, "line %u: guest-end without a name and a stop token", lineno);
 			return;
 		}
-		struct guest_report *g = open_guest(r, lineno, "guest-end", a, a_len);
+		struct guest_report *g = protocol_open_guest(r, lineno, "guest-end", a, a_len);
 		if (!g)
 			return;
 		g->ended = true;
@@ -209,6 +209,10 @@ static void parse_line(struct run_report *r, unsigned lineno, const char *line, 
 			r->panic = rest_of_line(&w);
 	} else if (word_is(kind, kind_len, "end")) {
 		r->end_seen = true;
+	} else if (protocol_entry_kind(kind, kind_len)) {
+		char *rest = rest_of_line(&w);
+		protocol_entry_line(r, lineno, kind, kind_len, rest);
+		free(rest);
 	} else {
 		strlist_addf(&r->errors, "line %u: unknown protocol line 'VEXIT %.*s'", lineno, (int)kind_len,
 			     kind);
@@ -251,6 +255,7 @@ void run_report_free(struct run_report *r)
 		for (size_t j = 0; j < g->n_exits; j++)
 			free(g->exits[j].reason);
 		free(g->exits);
+		entry_report_free(&g->entry);
 	}
 	free(r->guests);
 	free(r->cpu);

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "protocol_entry.h"
 #include "strlist.h"
 
 #define PROTOCOL_VERSION 1
@@ -29,6 +30,7 @@ struct guest_report {
 	struct exit_count *exits;
 	size_t n_exits;
 	struct strlist trace;   /* exit-trace entries in order: "<REASON> 0x<qualification>" */
+	struct entry_report entry; /* entry-failure explanations (protocol_entry.h) */
 };
 
 struct run_report {
@@ -42,6 +44,11 @@ struct run_report {
 	bool end_seen;
 	struct strlist errors;  /* protocol violations, each naming its line number */
 };
+
+struct guest_report;
+/* The guest a per-guest line names, if it has begun and not ended; else records an error and returns NULL. */
+struct guest_report *protocol_open_guest(struct run_report *r, unsigned lineno, const char *kind, const char *s,
+					 size_t len);
 
 /* Parse len bytes of captured output. Never fails: problems land in out->errors. */
 void protocol_parse(const char *text, size_t len, struct run_report *out);

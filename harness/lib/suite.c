@@ -85,6 +85,7 @@ void suite_judge(struct suite *s, const char *capture, size_t len, const char *r
 	for (size_t i = 0; i < s->n; i++) {
 		struct suite_guest *g = &s->guests[i];
 		strlist_free(&g->why);
+		strlist_free(&g->notes);
 		g->report = run_report_guest(&s->run, g->name);
 		if (g->expect_error) {
 			strlist_addf(&g->why, "%s: bad expectations in %s", g->name, g->expect_error);
@@ -116,6 +117,7 @@ void suite_free(struct suite *s)
 		free(g->expect_error);
 		expect_set_free(&g->expect);
 		strlist_free(&g->why);
+		strlist_free(&g->notes);
 	}
 	free(s->guests);
 	strlist_free(&s->names);

@@ -20,6 +20,7 @@ struct suite_guest {
 	char *expect_error;               /* the image's expectations could not be read */
 	enum verdict verdict;
 	struct strlist why;               /* reasons for a FAIL or SKIP, each naming the guest */
+	struct strlist notes;             /* shown whatever the verdict: e.g. our entry-failure rule beside Bochs's */
 	const struct guest_report *report;  /* into the suite's run_report; NULL if never began */
 };
 

@@ -59,6 +59,21 @@ static bool check_one(const char *name, const struct guest_report *g, const stru
 	}
 	case EXPECT_NEEDS:
 		return true; /* judged before the run's lines: verdict_needs_missing */
+	case EXPECT_ENTRY_RULE: {
+		const struct entry_report *er = &g->entry;
+		if (entry_report_names(er, e->key))
+			return true;
+		if (!er->checked_after_failure)
+			strlist_addf(why, "%s: expectation '%s'%s: got no entry-check after a failed entry, want %s", name,
+				     e->text, note, e->key);
+		else if (er->rules.n == 0)
+			strlist_addf(why, "%s: expectation '%s'%s: got a checker verdict naming no rule, want %s", name,
+				     e->text, note, e->key);
+		else
+			strlist_addf(why, "%s: expectation '%s'%s: got %s%s, want %s", name, e->text, note,
+				     er->rules.v[0], er->rules.n > 1 ? " (and others)" : "", e->key);
+		return false;
+	}
 	case EXPECT_FIELD:
 		got_s = guest_report_field(g, e->key);
 		if (got_s && strcmp(got_s, e->value) == 0)

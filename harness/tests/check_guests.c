@@ -16,6 +16,7 @@
 #include "bochs_run.h"
 #include "select.h"
 #include "suite.h"
+#include "suite_oracle.h"
 #include "run_suite.h"
 
 static struct suite suite;
@@ -82,6 +83,10 @@ int main(void)
 	printf("check_guests: %s\n", how);
 	bool bad_end = r.end == BOCHS_RUN_TIMED_OUT || r.end == BOCHS_RUN_SIGNALED || r.end == BOCHS_RUN_NOT_STARTED;
 	suite_judge(&suite, r.serial, r.serial_len, bad_end ? how : NULL);
+	suite_judge_bochs_dir(&suite, r.dir);
+	for (size_t i = 0; i < suite.n; i++)
+		for (size_t j = 0; j < suite.guests[i].notes.n; j++)
+			printf("check_guests: %s: %s\n", suite.guests[i].name, suite.guests[i].notes.v[j]);
 	if (suite.problems.n && r.bochs_tail[0])
 		fprintf(stderr, "check_guests: the last lines Bochs printed:\n%s\n", r.bochs_tail);
 	bochs_run_result_free(&r);

@@ -21,6 +21,10 @@
 #define VEXIT_HC_CR3_EXITING 7 /* (on) -> 0: MOV to/from CR3 exit (on) or not; EPERM if the CPU insists */
 #define VEXIT_HC_TRACE 8      /* (on) -> 0: record each exit's reason and qualification (see docs/protocol.md) */
 #define VEXIT_HC_IO_UNCLAIMED 9 /* () -> accesses to ports no device claims so far (reads + dropped writes) */
+/* (guest-physical address of a NUL-terminated breakage name) -> 0, or VEXIT_HC_EINVAL for an unknown
+ * name: break that piece of VMCS state before the next entry (a negative test; docs/guest-abi.md). */
+#define VEXIT_HC_BREAK_STATE 10
+#define VEXIT_HC_VMCS_DUMP 11 /* () -> 0: print the VMCS dump before the next entry */
 
 #define VEXIT_ABI_VERSION 1
 /* Result of an unknown hypercall number: -ENOSYS as a 64-bit two's complement value. */
@@ -50,6 +54,7 @@
 #define VEXIT_CPUID_FEATURE_EXIT_TRACE (1u << 2)
 #define VEXIT_CPUID_FEATURES \
 	(VEXIT_CPUID_FEATURE_HYPERCALLS | VEXIT_CPUID_FEATURE_SYNTHETIC_MSRS | VEXIT_CPUID_FEATURE_EXIT_TRACE)
+#define VEXIT_BREAK_NAME_MAX 48 /* longest breakage name VEXIT_HC_BREAK_STATE reads, NUL included */
 
 /* Virtual devices (port I/O). */
 #define VEXIT_DEBUG_PORT 0xe9   /* write: text, one line per '\n'; read: 0xe9 */

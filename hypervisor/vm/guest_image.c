@@ -1,23 +1,9 @@
 #include "guest_image.h"
 
+#include "elf64.h"
 #include "guest_layout.h"
 #include "guest_mem.h"
 #include "kstring.h"
-
-/* ELF-64 object file format, as in the System V gABI. */
-struct elf64_ehdr {
-	uint8_t ident[16];
-	uint16_t type, machine;
-	uint32_t version;
-	uint64_t entry, phoff, shoff;
-	uint32_t flags;
-	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-struct elf64_phdr {
-	uint32_t type, flags;
-	uint64_t offset, vaddr, paddr, filesz, memsz, align;
-};
 
 #define ELFCLASS64 2
 #define ELFDATA2LSB 1

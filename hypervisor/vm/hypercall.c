@@ -4,6 +4,8 @@
 #include "guest_mem.h"
 #include "io_bitmap.h"
 #include "msr_bitmap.h"
+#include "entry_break.h"
+#include "guest_mem.h"
 #include "vexit_abi.h"
 #include "vm.h"
 #include "vmcs_fields.h"
@@ -70,6 +72,24 @@ static uint64_t trace(struct vm *vm, bool on)
 	return 0;
 }
 
+/* VEXIT_HC_BREAK_STATE: the name is read from guest memory (identity-mapped in every guest). */
+static uint64_t break_state(struct vm *vm, uint64_t gpa)
+{
+	char name[VEXIT_BREAK_NAME_MAX];
+	for (unsigned n = 0; n < sizeof(name); n++) {
+		if (!guest_mem_read(vm, gpa + n, &name[n], 1))
+			return VEXIT_HC_EINVAL;
+		if (name[n] == '\0') {
+			unsigned which = entry_break_find(name, n);
+			if (!which)
+				return VEXIT_HC_EINVAL;
+			vm->dbg.break_pending = which;
+			return 0;
+		}
+	}
+	return VEXIT_HC_EINVAL;
+}
+
 uint64_t hypercall(struct vm *vm, uint64_t nr, const uint64_t args[4])
 {
 	switch (nr) {
@@ -95,6 +115,11 @@ uint64_t hypercall(struct vm *vm, uint64_t nr, const uint64_t args[4])
 		return trace(vm, args[0] != 0);
 	case VEXIT_HC_IO_UNCLAIMED:
 		return vm->bus.unclaimed_reads + vm->bus.unclaimed_writes;
+	case VEXIT_HC_BREAK_STATE:
+		return break_state(vm, args[0]);
+	case VEXIT_HC_VMCS_DUMP:
+		vm->dbg.dump_pending = true;
+		return 0;
 	default:
 		return VEXIT_HC_ENOSYS;
 	}

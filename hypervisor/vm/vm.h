@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "entry_debug.h"
 #include "io_bus.h"
 #include "page_alloc.h"
 #include "vcpu.h"
@@ -58,6 +59,7 @@ struct vm {
 	struct { uint16_t reason; uint64_t qualification; } trace[VM_TRACE_MAX];
 	enum vm_stop stop;
 	char stop_fields[VM_STOP_FIELDS_MAX]; /* "key=value ..." for the guest-end line */
+	struct entry_debug dbg; /* entry-failure explanations and debugger stops */
 	struct vcpu vcpu;
 };
 

@@ -2,6 +2,7 @@
 
 #include "console.h"
 #include "devices.h"
+#include "entry_debug.h"
 #include "ept.h"
 #include "guest_image.h"
 #include "guest_layout.h"
@@ -45,6 +46,7 @@ static struct vm *vm_create(const struct vm_config *cfg, const char *name)
 	vm->vcpu.budget = cfg->budget;
 	vm->vcpu.budget_timer = cfg->budget && vmx_has_preemption_timer(cfg->caps);
 	vm->vcpu.timer_rate = vmx_preemption_timer_rate(cfg->caps);
+	entry_debug_configure(&vm->dbg, vm->name, cfg->precheck, cfg->debug, cfg->dump);
 	io_bus_add(&vm->bus, &debug_port_device);
 	io_bus_add(&vm->bus, &exit_port_device);
 	io_bus_add(&vm->bus, &test_device);
@@ -123,6 +125,8 @@ void vm_run_module(const struct vm_config *cfg, const char *name, const uint8_t 
 
 	guest_layout_build(vm);
 	if ((why = guest_image_load(vm, image, size, &entry))) {
+		vm_stop(vm, VM_STOP_BAD_IMAGE, "why=%s", why);
+	} else if ((why = entry_debug_image_request(&vm->dbg, image, size))) {
 		vm_stop(vm, VM_STOP_BAD_IMAGE, "why=%s", why);
 	} else if ((why = vm_setup_vmx(vm, entry))) {
 		vm_stop(vm, VM_STOP_SKIPPED, "why=%s", why);

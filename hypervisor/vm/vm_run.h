@@ -14,6 +14,8 @@ struct vm_config {
 	bool nx;                 /* EFER.NXE may be set */
 	bool xsave;              /* XSETBV works (the host has set CR4.OSXSAVE) */
 	unsigned phys_addr_bits;
+	/* Entry debugging (README "Debugging"): comma lists of guest names, or "all"; NULL: none. */
+	const char *precheck, *debug, *dump;
 };
 
 /* Prints the guest's protocol lines from guest-begin to guest-end. */

@@ -1,6 +1,7 @@
 #include "vcpu.h"
 
 #include "event_inject.h"
+#include "entry_debug.h"
 #include "vm.h"
 #include "vmcs.h"
 #include "vmx_asm.h"
@@ -49,6 +50,7 @@ enum exit_action vcpu_run(struct vcpu *v)
 			vm_stop(vm, VM_STOP_BUDGET, "budget=%lu", v->budget);
 			return EXIT_STOP;
 		}
+		entry_debug_before_entry(v);
 		if (!v->launched)
 			v->first_entry_tick = rdtsc();
 		int r = vmx_enter(v, v->launched);
@@ -58,10 +60,13 @@ enum exit_action vcpu_run(struct vcpu *v)
 			uint64_t error = r == VMX_FAIL_VALID ? vmcs_read(VMCS_VM_INSTRUCTION_ERROR) : 0;
 			vm_stop(vm, VM_STOP_ENTRY_FAILED, "error=%lu instruction=%s", error,
 				v->launched ? "VMRESUME" : "VMLAUNCH");
+			entry_debug_after_failure(v, r == VMX_FAIL_VALID);
 			return EXIT_STOP;
 		}
 		read_exit(v);
 		vm_trace_exit(vm);
+		exit_history_record(&v->history, v->exit_reason, v->exit_qualification, v->rip,
+				    v->last_exit_tick - v->first_entry_tick);
 		uint32_t basic = EXIT_REASON_BASIC(v->exit_reason);
 		v->exits++;
 		if (basic < EXIT_REASON_MAX)
@@ -71,6 +76,7 @@ enum exit_action vcpu_run(struct vcpu *v)
 			const char *name = exit_reason_name(basic);
 			vm_stop(vm, VM_STOP_ENTRY_FAILED, "reason=%s qual=0x%lx", name ? name : "UNKNOWN",
 				v->exit_qualification);
+			entry_debug_after_failure(v, true);
 			return EXIT_STOP;
 		}
 		v->launched = true;

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "exit_history.h"
 #include "exit_reason.h"
 
 /* General-purpose registers by x86 encoding number, so decoded operands index them directly. */
@@ -27,6 +28,7 @@ struct vcpu {
 	uint64_t exit_counts[EXIT_REASON_MAX];
 	uint64_t first_entry_tick;
 	uint64_t last_exit_tick;
+	struct exit_history history; /* the last exits, printed when an entry fails */
 	/* The tick budget, enforced with the VMX-preemption timer when the CPU has one. */
 	uint64_t budget;
 	bool budget_timer;

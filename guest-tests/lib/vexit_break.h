@@ -1,0 +1,25 @@
+/*
+ * Negative tests: ask the hypervisor to break one piece of VMCS state (names in
+ * hypervisor/vmx/entry_break.c, documented in docs/guest-abi.md).
+ *
+ * VEXIT_BREAK("rflags-bit1-clear") breaks it before the first VMLAUNCH: the
+ * name lands in the image's .vexit.break section, which the hypervisor reads
+ * from the module, so the guest's code never runs. break_state() asks for it
+ * before the next VMRESUME instead, from a running guest.
+ */
+#ifndef VEXIT_BREAK_H
+#define VEXIT_BREAK_H
+
+#include "vexit_guest.h"
+
+#define VEXIT_BREAK(name)                                                                  \
+	static const char vexit_break_request[] __attribute__((section(".vexit.break"), used, \
+							       aligned(1))) = name
+
+/* VEXIT_HC_BREAK_STATE: 0 when the hypervisor accepted the name. The guest identity-maps its memory. */
+static inline uint64_t break_state(const char *name)
+{
+	return vmcall4(VEXIT_HC_BREAK_STATE, (uint64_t)(uintptr_t)name, 0, 0, 0);
+}
+
+#endif

@@ -1,0 +1,237 @@
+/*
+ * Check tests of the software VM-entry checker (hypervisor/vmx/entry_check.c):
+ * every rule passes on the VMCS vmcs_setup.c builds and fails, by name, when
+ * one field of it is broken; every breakage a negative guest can ask for
+ * (entry_break.c) trips the rule it declares.
+ */
+#include <check.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "entry_break.h"
+#include "entry_check.h"
+#include "hv_good_vmcs.h"
+#include "hv_host_fakes.h"
+#include "run_suite.h"
+
+static struct vmx_caps caps;
+static struct vmcs_snapshot good;
+
+static void setup(void)
+{
+	hv_good_caps(&caps);
+	hv_good_snapshot(&good);
+}
+
+#define F(m) offsetof(struct vmcs_snapshot, m)
+#define NONE ((size_t)-1)
+
+/* One rule and the field flips (XOR) that break it: at most two fields. */
+static const struct rule_case {
+	const char *rule;
+	size_t off1;
+	uint64_t xor1;
+	size_t off2;
+	uint64_t xor2;
+	const char *field; /* a field name the violation text must carry */
+} cases[] = {
+	{ "ctl_pin_allowed", F(pin), 1ull << 31, NONE, 0, "PIN_BASED_VM_EXEC_CONTROL" },
+	{ "ctl_proc_allowed", F(proc), 1ull << 1, NONE, 0, "CPU_BASED_VM_EXEC_CONTROL" },
+	{ "ctl_proc2_allowed", F(proc2), 1ull << 31, NONE, 0, "SECONDARY_VM_EXEC_CONTROL" },
+	{ "ctl_cr3_target_count", F(cr3_target_count), 5, NONE, 0, "CR3_TARGET_COUNT" },
+	{ "ctl_io_bitmap_addr", F(io_bitmap_a), 0x10, NONE, 0, "IO_BITMAP_A" },
+	{ "ctl_msr_bitmap_addr", F(msr_bitmap), 0x80, NONE, 0, "MSR_BITMAP" },
+	{ "ctl_nmi_controls", F(pin), 1ull << 5, NONE, 0, "PIN_BASED_VM_EXEC_CONTROL" },
+	{ "ctl_eptp", F(eptp), 0x38, NONE, 0, "EPT_POINTER" },
+	{ "ctl_ug_requires_ept", F(proc2), 0x82, NONE, 0, "SECONDARY_VM_EXEC_CONTROL" },
+	{ "ctl_exit_allowed", F(exit_ctls), 1ull << 0, NONE, 0, "VM_EXIT_CONTROLS" },
+	{ "ctl_preemption_timer_save", F(exit_ctls), 1ull << 22, NONE, 0, "VM_EXIT_CONTROLS" },
+	{ "ctl_entry_allowed", F(entry_ctls), 1ull << 0, NONE, 0, "VM_ENTRY_CONTROLS" },
+	{ "ctl_entry_event_injection", F(entry_intr_info), 0x80000100, NONE, 0, "VM_ENTRY_INTR_INFO_FIELD" },
+	{ "ctl_entry_msr_load", F(entry_msr_load_count), 1, F(entry_msr_load_addr), 0x1008, "VM_ENTRY_MSR_LOAD_ADDR" },
+	{ "ctl_entry_smm", F(entry_ctls), 1ull << 10, NONE, 0, "VM_ENTRY_CONTROLS" },
+	{ "host_cr0_fixed", F(host_cr0), 1ull << 5, NONE, 0, "HOST_CR0" },
+	{ "host_cr4_fixed", F(host_cr4), 1ull << 13, NONE, 0, "HOST_CR4" },
+	{ "host_cr3_width", F(host_cr3), 1ull << 50, NONE, 0, "HOST_CR3" },
+	{ "host_efer", F(host_efer), 1ull << 2, NONE, 0, "HOST_IA32_EFER" },
+	{ "host_selector_rpl_ti", F(host_ds_sel), 3, NONE, 0, "HOST_DS_SELECTOR" },
+	{ "host_cs_tr_not_null", F(host_tr_sel), 0x18, NONE, 0, "HOST_TR_SELECTOR" },
+	{ "host_bases_canonical", F(host_gs_base), 1ull << 47, NONE, 0, "HOST_GS_BASE" },
+	{ "host_address_space", F(host_rip), 1ull << 50, NONE, 0, "HOST_RIP" },
+	{ "guest_cr0_fixed", F(guest_cr0), 1ull << 5, NONE, 0, "GUEST_CR0" },
+	{ "guest_cr0_pg_requires_pe", F(guest_cr0), 1ull << 0, NONE, 0, "GUEST_CR0" },
+	{ "guest_cr4_fixed", F(guest_cr4), 1ull << 13, NONE, 0, "GUEST_CR4" },
+	{ "guest_ia32e_paging", F(guest_cr4), 1ull << 5, NONE, 0, "GUEST_CR4" },
+	{ "guest_cr3_width", F(guest_cr3), 1ull << 45, NONE, 0, "GUEST_CR3" },
+	{ "guest_dr7_high", F(guest_dr7), 1ull << 40, NONE, 0, "GUEST_DR7" },
+	{ "guest_sysenter_canonical", F(guest_sysenter_eip), 1ull << 50, NONE, 0, "GUEST_SYSENTER_EIP" },
+	{ "guest_efer", F(guest_efer), 1ull << 10, NONE, 0, "GUEST_IA32_EFER" },
+	{ "guest_tr", F(guest_tr_ar), 0x2, NONE, 0, "GUEST_TR_AR_BYTES" },
+	{ "guest_ldtr", F(guest_ldtr_ar), 1ull << 16, NONE, 0, "GUEST_LDTR_AR_BYTES" },
+	{ "guest_cs_ss_rpl", F(guest_ss_sel), 3, NONE, 0, "GUEST_SS_SELECTOR" },
+	{ "guest_cs_type", F(guest_cs_ar), 0x8, NONE, 0, "GUEST_CS_AR_BYTES" },
+	{ "guest_cs_l_db", F(guest_cs_ar), 1ull << 14, NONE, 0, "GUEST_CS_AR_BYTES" },
+	{ "guest_ss", F(guest_ss_ar), 0x1, NONE, 0, "GUEST_SS_AR_BYTES" },
+	{ "guest_data_segments", F(guest_ds_ar), 0x1, NONE, 0, "GUEST_DS_AR_BYTES" },
+	{ "guest_seg_limit_granularity", F(guest_fs_limit), 0x1, NONE, 0, "GUEST_FS_LIMIT" },
+	{ "guest_ar_reserved", F(guest_es_ar), 0x100, NONE, 0, "GUEST_ES_AR_BYTES" },
+	{ "guest_seg_bases", F(guest_fs_base), 1ull << 50, NONE, 0, "GUEST_FS_BASE" },
+	{ "guest_gdtr_idtr", F(guest_gdtr_limit), 0x10000, NONE, 0, "GUEST_GDTR_LIMIT" },
+	{ "guest_rip", F(guest_rip), 1ull << 47, NONE, 0, "GUEST_RIP" },
+	{ "guest_rflags_reserved", F(guest_rflags), 0x2, NONE, 0, "GUEST_RFLAGS" },
+	{ "guest_rflags_vm", F(guest_rflags), 1ull << 17, NONE, 0, "GUEST_RFLAGS" },
+	{ "guest_rflags_if_for_injection", F(entry_intr_info), 0x80000020, NONE, 0, "GUEST_RFLAGS" },
+	{ "guest_activity_state", F(guest_activity), 4, NONE, 0, "GUEST_ACTIVITY_STATE" },
+	{ "guest_interruptibility", F(guest_interruptibility), 3, NONE, 0, "GUEST_INTERRUPTIBILITY_INFO" },
+	{ "guest_pending_debug", F(guest_pending_debug), 1ull << 5, NONE, 0, "GUEST_PENDING_DBG_EXCEPTIONS" },
+	{ "guest_link_pointer", F(link_pointer), ~0ull, NONE, 0, "VMCS_LINK_POINTER" },
+};
+#define N_CASES (sizeof(cases) / sizeof(cases[0]))
+
+static void flip(struct vmcs_snapshot *s, size_t off, uint64_t x)
+{
+	if (off != NONE)
+		*(uint64_t *)((char *)s + off) ^= x;
+}
+
+static const struct entry_violation *violation_of(const struct entry_check_result *r, const char *rule)
+{
+	for (unsigned i = 0; i < r->n && i < ENTRY_CHECK_MAX_VIOLATIONS; i++)
+		if (strcmp(r->v[i].rule->name, rule) == 0)
+			return &r->v[i];
+	return NULL;
+}
+
+START_TEST(test_good_vmcs_breaks_no_rule)
+{
+	struct entry_check_result r;
+	unsigned n = entry_check_run(&good, &caps, &r);
+	ck_assert_msg(n == 0, "%u violations, first %s: %s", n, n ? r.v[0].rule->name : "", n ? r.v[0].text : "");
+}
+END_TEST
+
+START_TEST(test_rule_passes_on_good_vmcs)
+{
+	const struct rule_case *c = &cases[_i];
+	struct entry_check_result r;
+	entry_check_run(&good, &caps, &r);
+	ck_assert_msg(!entry_check_names(&r, c->rule), "%s fires on the good VMCS", c->rule);
+}
+END_TEST
+
+START_TEST(test_rule_fails_on_broken_field)
+{
+	const struct rule_case *c = &cases[_i];
+	struct vmcs_snapshot s = good;
+	flip(&s, c->off1, c->xor1);
+	flip(&s, c->off2, c->xor2);
+	struct entry_check_result r;
+	entry_check_run(&s, &caps, &r);
+	const struct entry_violation *v = violation_of(&r, c->rule);
+	ck_assert_msg(v != NULL, "%s not named (%u violations)", c->rule, r.n);
+	ck_assert_msg(strstr(v->text, c->field) != NULL, "%s: '%s' does not name %s", c->rule, v->text, c->field);
+	ck_assert_ptr_nonnull(entry_rule_find(c->rule));
+}
+END_TEST
+
+START_TEST(test_every_rule_has_a_case)
+{
+	ck_assert_uint_ge(entry_rule_count, 20);
+	for (unsigned i = 0; i < entry_rule_count; i++) {
+		bool found = false;
+		for (size_t j = 0; j < N_CASES; j++)
+			found |= strcmp(cases[j].rule, entry_rules[i].name) == 0;
+		ck_assert_msg(found, "rule %s has no test case", entry_rules[i].name);
+	}
+}
+END_TEST
+
+START_TEST(test_unrestricted_guest_may_clear_pe_pg)
+{
+	struct vmcs_snapshot s = good;
+	s.proc2 |= PROC2_UNRESTRICTED_GUEST;
+	s.guest_cr0 &= ~(1ull | (1ull << 31));
+	s.entry_ctls &= ~(uint64_t)ENTRY_IA32E_MODE_GUEST;
+	s.guest_efer = 0;
+	struct entry_check_result r;
+	entry_check_run(&s, &caps, &r);
+	ck_assert(!entry_check_names(&r, "guest_cr0_fixed"));
+	s.proc &= ~(uint64_t)PROC_ACTIVATE_SECONDARY; /* secondary controls then count as 0 (SDM 26.2.1.1) */
+	entry_check_run(&s, &caps, &r);
+	ck_assert(entry_check_names(&r, "guest_cr0_fixed"));
+}
+END_TEST
+
+START_TEST(test_link_pointer_revision)
+{
+	struct vmcs_snapshot s = good;
+	s.link_pointer = 0x200000;
+	s.link_revision_known = true;
+	s.link_revision = 0x2b;
+	struct entry_check_result r;
+	entry_check_run(&s, &caps, &r);
+	ck_assert(!entry_check_names(&r, "guest_link_pointer"));
+	s.link_revision = 0xf000ff53;
+	entry_check_run(&s, &caps, &r);
+	const struct entry_violation *v = violation_of(&r, "guest_link_pointer");
+	ck_assert_ptr_nonnull(v);
+	ck_assert_ptr_nonnull(strstr(v->text, "0xf000ff53"));
+}
+END_TEST
+
+START_TEST(test_break_trips_its_rule)
+{
+	const struct entry_break *b = &entry_breaks[_i];
+	struct vmcs_snapshot s = good;
+	unsigned f = b->apply(&s, &caps);
+	ck_assert_uint_lt(f, vmcs_field_count);
+	ck_assert_msg(*vmcs_snapshot_slot(&s, f) != *vmcs_snapshot_slot(&good, f), "%s changed nothing", b->name);
+	struct entry_check_result r;
+	entry_check_run(&s, &caps, &r);
+	ck_assert_msg(entry_check_names(&r, b->rule), "%s does not trip %s", b->name, b->rule);
+	ck_assert_uint_eq(entry_break_find(b->name, strlen(b->name)), _i + 1);
+}
+END_TEST
+
+START_TEST(test_break_find_rejects_unknown)
+{
+	ck_assert_uint_eq(entry_break_find("no-such-break", 13), 0);
+	ck_assert_uint_eq(entry_break_find("rflags-bit1-clea", 16), 0);
+}
+END_TEST
+
+START_TEST(test_print_lines)
+{
+	struct vmcs_snapshot s = good;
+	s.guest_rflags = 0;
+	struct entry_check_result r;
+	entry_check_run(&s, &caps, &r);
+	hv_fake_output_reset();
+	entry_check_print("neg", "after-failure", &r);
+	ck_assert_str_eq(hv_fake_output(),
+			 "VEXIT entry-check neg after-failure violations=1\n"
+			 "VEXIT entry-violation neg guest_rflags_reserved family=guest-rip sdm=26.3.1.4 "
+			 "GUEST_RFLAGS=0x0: bits 63:22, 15, 5, 3 must be 0 and bit 1 must be 1\n");
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("hv_entry_check");
+	TCase *tc = tcase_create("rules");
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_test(tc, test_good_vmcs_breaks_no_rule);
+	tcase_add_loop_test(tc, test_rule_passes_on_good_vmcs, 0, (int)N_CASES);
+	tcase_add_loop_test(tc, test_rule_fails_on_broken_field, 0, (int)N_CASES);
+	tcase_add_test(tc, test_every_rule_has_a_case);
+	tcase_add_test(tc, test_unrestricted_guest_may_clear_pe_pg);
+	tcase_add_test(tc, test_link_pointer_revision);
+	tcase_add_test(tc, test_print_lines);
+	suite_add_tcase(s, tc);
+	TCase *br = tcase_create("breaks");
+	tcase_add_checked_fixture(br, setup, NULL);
+	tcase_add_loop_test(br, test_break_trips_its_rule, 0, (int)entry_break_count);
+	tcase_add_test(br, test_break_find_rejects_unknown);
+	suite_add_tcase(s, br);
+	return run_suite(s, CK_NORMAL);
+}
