@@ -48,6 +48,14 @@ static inline uint64_t xgetbv(uint32_t index)
 	return ((uint64_t)hi << 32) | lo;
 }
 
+/* CPUID.1:ECX.XSAVE: whether CR4.OSXSAVE, XSETBV and XGETBV exist on this CPU. */
+static inline bool cpu_has_xsave(void)
+{
+	uint32_t r[4];
+	cpuid(1, 0, r);
+	return r[2] & (1u << 26);
+}
+
 /* Exits of one basic reason this VM has taken so far (the VMCALL asking included). */
 static inline uint64_t exits_of(uint64_t reason)
 {
