@@ -65,9 +65,16 @@ static uint64_t cr3_exiting(struct vm *vm, bool on)
 
 static uint64_t trace(struct vm *vm, bool on)
 {
-	/* The VMCALL that stops the trace was traced itself: it is not part of what the guest measured. */
-	if (!on && vm->tracing && vm->n_trace && !vm->trace_dropped)
-		vm->n_trace--;
+	/*
+	 * The VMCALL that stops the trace was traced itself (the last entry, or one more
+	 * trace_dropped when the buffer was full): it is not part of what the guest measured.
+	 */
+	if (!on && vm->tracing) {
+		if (vm->trace_dropped)
+			vm->trace_dropped--;
+		else if (vm->n_trace)
+			vm->n_trace--;
+	}
 	vm->tracing = on;
 	return 0;
 }

@@ -8,7 +8,8 @@ static uint8_t *byte_of(const struct io_bitmaps *bm, uint16_t port)
 
 bool io_bitmap_set(const struct io_bitmaps *bm, uint16_t first, uint32_t count, bool intercept)
 {
-	if ((uint32_t)first + count > 0x10000)
+	/* Compare against the room left: first + count could wrap a uint32_t and pass. */
+	if (count > 0x10000u - first)
 		return false;
 	for (uint32_t p = first; p < (uint32_t)first + count; p++) {
 		uint8_t bit = (uint8_t)(1u << (p & 7));

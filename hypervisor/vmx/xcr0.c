@@ -14,5 +14,9 @@ bool xcr0_valid(uint32_t index, uint64_t value, uint64_t supported)
 	uint64_t mpx = value & (XCR0_BNDREGS | XCR0_BNDCSR);
 	if (mpx && mpx != (XCR0_BNDREGS | XCR0_BNDCSR))
 		return false;
+	/* SDM Vol. 1 13.3: #GP if XCR0[17] != XCR0[18] (TILECFG and TILEDATA are enabled together). */
+	uint64_t amx = value & (XCR0_TILECFG | XCR0_TILEDATA);
+	if (amx && amx != (XCR0_TILECFG | XCR0_TILEDATA))
+		return false;
 	return true;
 }

@@ -1,0 +1,272 @@
+/*
+ * Unit tests of hypervisor/vmx/cpuid_policy.c: what CPUID returns to a vexit
+ * guest, given the host's values (SDM Vol. 2 CPUID):
+ *  - leaf 1 ECX: VMX 5, SMX 6, MONITOR 3, PCID 17, x2APIC 21, TSC-deadline 24
+ *    hidden; OSXSAVE 27 mirrors the guest's CR4.OSXSAVE; bit 31 (reserved for
+ *    hypervisor use) set; EAX, EBX, EDX and every other bit as the host's;
+ *  - leaf 7 subleaf 0: EBX INVPCID 10, ECX PKU 3, OSPKE 4, LA57 16 hidden;
+ *    other subleaves untouched;
+ *  - 0x40000000: EAX max hypervisor leaf, EBX:ECX:EDX "vexit-vmm-v1";
+ *    0x40000001: EAX features, EBX ABI version; the rest of 0x4000xxxx-0x4FFFFFFF zero.
+ */
+#include <check.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpuid_policy.h"
+#include "cr_access.h"
+#include "vexit_abi.h"
+#include "run_suite.h"
+
+#define HIDDEN1 (CPUID1_ECX_VMX | CPUID1_ECX_SMX | CPUID1_ECX_MONITOR | CPUID1_ECX_PCID | CPUID1_ECX_X2APIC | \
+		 CPUID1_ECX_TSC_DEADLINE)
+
+static void view(uint32_t leaf, uint32_t subleaf, uint64_t cr4, const uint32_t in[4], uint32_t out[4])
+{
+	memcpy(out, in, 4 * sizeof(uint32_t));
+	cpuid_guest_view(leaf, subleaf, cr4, out);
+}
+
+/* --- leaf 1 ---------------------------------------------------------------------------- */
+
+START_TEST(test_leaf1_bit_numbers)
+{
+	/* The SDM's bit positions, so a wrong define would show. */
+	ck_assert_uint_eq(CPUID1_ECX_MONITOR, 1u << 3);
+	ck_assert_uint_eq(CPUID1_ECX_VMX, 1u << 5);
+	ck_assert_uint_eq(CPUID1_ECX_SMX, 1u << 6);
+	ck_assert_uint_eq(CPUID1_ECX_PCID, 1u << 17);
+	ck_assert_uint_eq(CPUID1_ECX_X2APIC, 1u << 21);
+	ck_assert_uint_eq(CPUID1_ECX_TSC_DEADLINE, 1u << 24);
+	ck_assert_uint_eq(CPUID1_ECX_OSXSAVE, 1u << 27);
+	ck_assert_uint_eq(CPUID1_ECX_HYPERVISOR, 1u << 31);
+	ck_assert_uint_eq(CPUID7_EBX_INVPCID, 1u << 10);
+	ck_assert_uint_eq(CPUID7_ECX_PKU, 1u << 3);
+	ck_assert_uint_eq(CPUID7_ECX_OSPKE, 1u << 4);
+	ck_assert_uint_eq(CPUID7_ECX_LA57, 1u << 16);
+}
+END_TEST
+
+START_TEST(test_leaf1_all_ones)
+{
+	const uint32_t host[4] = { 0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu };
+	uint32_t r[4];
+	view(1, 0, CR4_PAE | CR4_OSXSAVE, host, r);
+	ck_assert_uint_eq(r[0], 0xffffffffu);
+	ck_assert_uint_eq(r[1], 0xffffffffu);
+	ck_assert_uint_eq(r[2], 0xffffffffu & ~HIDDEN1);
+	ck_assert_uint_eq(r[3], 0xffffffffu);
+	/* Without the guest's OSXSAVE, bit 27 goes too. */
+	view(1, 0, CR4_PAE, host, r);
+	ck_assert_uint_eq(r[2], 0xffffffffu & ~(HIDDEN1 | CPUID1_ECX_OSXSAVE));
+	ck_assert_uint_eq(r[0], 0xffffffffu);
+	ck_assert_uint_eq(r[1], 0xffffffffu);
+	ck_assert_uint_eq(r[3], 0xffffffffu);
+}
+END_TEST
+
+START_TEST(test_leaf1_all_zeros)
+{
+	const uint32_t host[4] = { 0, 0, 0, 0 };
+	uint32_t r[4];
+	view(1, 0, 0, host, r);
+	ck_assert_uint_eq(r[0], 0);
+	ck_assert_uint_eq(r[1], 0);
+	ck_assert_uint_eq(r[2], CPUID1_ECX_HYPERVISOR); /* set even when the host did not */
+	ck_assert_uint_eq(r[3], 0);
+	/* OSXSAVE follows the guest's CR4 even when the host's bit is clear. */
+	view(1, 0, CR4_OSXSAVE, host, r);
+	ck_assert_uint_eq(r[2], CPUID1_ECX_HYPERVISOR | CPUID1_ECX_OSXSAVE);
+}
+END_TEST
+
+START_TEST(test_leaf1_each_hidden_bit)
+{
+	static const uint32_t hidden[] = { CPUID1_ECX_VMX, CPUID1_ECX_SMX, CPUID1_ECX_MONITOR, CPUID1_ECX_PCID,
+					   CPUID1_ECX_X2APIC, CPUID1_ECX_TSC_DEADLINE };
+	for (size_t i = 0; i < sizeof(hidden) / sizeof(hidden[0]); i++) {
+		const uint32_t host[4] = { 0x000906ea, 0x00100800, hidden[i] | 0x1, 0x178bfbff };
+		uint32_t r[4];
+		view(1, 0, CR4_PAE, host, r);
+		ck_assert_uint_eq(r[2], 0x1 | CPUID1_ECX_HYPERVISOR);
+		ck_assert_uint_eq(r[0], 0x000906ea);
+		ck_assert_uint_eq(r[1], 0x00100800);
+		ck_assert_uint_eq(r[3], 0x178bfbff);
+	}
+}
+END_TEST
+
+START_TEST(test_leaf1_other_ecx_bits_kept)
+{
+	/* Each ECX bit that is not hidden (and not OSXSAVE/31) passes through alone. */
+	for (unsigned b = 0; b < 31; b++) {
+		uint32_t bit = 1u << b;
+		if (bit & (HIDDEN1 | CPUID1_ECX_OSXSAVE))
+			continue;
+		const uint32_t host[4] = { 0, 0, bit, 0 };
+		uint32_t r[4];
+		view(1, 0, 0, host, r);
+		ck_assert_msg(r[2] == (bit | CPUID1_ECX_HYPERVISOR), "ECX bit %u: 0x%x", b, r[2]);
+	}
+}
+END_TEST
+
+START_TEST(test_leaf1_osxsave_both_ways)
+{
+	/* Host OSXSAVE on, guest CR4.OSXSAVE off: hidden. */
+	const uint32_t on[4] = { 0, 0, CPUID1_ECX_OSXSAVE | (1u << 26), 0 };
+	uint32_t r[4];
+	view(1, 0, CR4_PAE | CR4_OSFXSR, on, r);
+	ck_assert_uint_eq(r[2] & CPUID1_ECX_OSXSAVE, 0);
+	ck_assert_uint_eq(r[2] & (1u << 26), 1u << 26); /* XSAVE itself stays */
+	/* Host off, guest on: shown. */
+	const uint32_t off[4] = { 0, 0, 1u << 26, 0 };
+	view(1, 0, CR4_OSXSAVE, off, r);
+	ck_assert_uint_eq(r[2] & CPUID1_ECX_OSXSAVE, CPUID1_ECX_OSXSAVE);
+	/* Only bit 18 of CR4 matters: every other bit set, OSXSAVE still clear. */
+	view(1, 0, ~CR4_OSXSAVE, on, r);
+	ck_assert_uint_eq(r[2] & CPUID1_ECX_OSXSAVE, 0);
+	view(1, 0, CR4_OSXSAVE, on, r);
+	ck_assert_uint_eq(r[2] & CPUID1_ECX_OSXSAVE, CPUID1_ECX_OSXSAVE);
+}
+END_TEST
+
+/* --- leaf 7 ---------------------------------------------------------------------------- */
+
+START_TEST(test_leaf7_subleaf0)
+{
+	const uint32_t host[4] = { 0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu };
+	uint32_t r[4];
+	view(7, 0, CR4_PAE | CR4_OSXSAVE, host, r);
+	ck_assert_uint_eq(r[0], 0xffffffffu);
+	ck_assert_uint_eq(r[1], 0xffffffffu & ~CPUID7_EBX_INVPCID);
+	ck_assert_uint_eq(r[2], 0xffffffffu & ~(CPUID7_ECX_PKU | CPUID7_ECX_OSPKE | CPUID7_ECX_LA57));
+	ck_assert_uint_eq(r[3], 0xffffffffu);
+	/* Each hidden bit alone. */
+	const uint32_t inv[4] = { 0, CPUID7_EBX_INVPCID | 1u, 0, 0 };
+	view(7, 0, 0, inv, r);
+	ck_assert_uint_eq(r[1], 1u);
+	const uint32_t pk[4] = { 0, 0, CPUID7_ECX_PKU | 0x4u, 0 };
+	view(7, 0, 0, pk, r);
+	ck_assert_uint_eq(r[2], 0x4u);
+	const uint32_t ospke[4] = { 0, 0, CPUID7_ECX_OSPKE, 0 };
+	view(7, 0, 0, ospke, r);
+	ck_assert_uint_eq(r[2], 0);
+	const uint32_t la57[4] = { 0, 0, CPUID7_ECX_LA57, 0 };
+	view(7, 0, 0, la57, r);
+	ck_assert_uint_eq(r[2], 0);
+	/* No hypervisor bit added here. */
+	const uint32_t zero[4] = { 0, 0, 0, 0 };
+	view(7, 0, 0, zero, r);
+	ck_assert(r[0] == 0 && r[1] == 0 && r[2] == 0 && r[3] == 0);
+}
+END_TEST
+
+START_TEST(test_leaf7_other_subleaves_untouched)
+{
+	const uint32_t host[4] = { 0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu };
+	static const uint32_t subs[] = { 1, 2, 0x80000000u, 0xffffffffu };
+	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
+		uint32_t r[4];
+		view(7, subs[i], CR4_OSXSAVE, host, r);
+		ck_assert_msg(memcmp(r, host, sizeof(r)) == 0, "leaf 7 subleaf %u changed", subs[i]);
+	}
+}
+END_TEST
+
+/* --- hypervisor leaves ---------------------------------------------------------------------- */
+
+START_TEST(test_hv_signature)
+{
+	const uint32_t host[4] = { 0x12345678u, 0x9abcdef0u, 0x0fedcba9u, 0x87654321u };
+	uint32_t r[4];
+	view(0x40000000u, 0, 0, host, r);
+	ck_assert_uint_eq(r[0], 0x40000001u); /* the largest hypervisor leaf */
+	char sig[13];
+	memcpy(sig, &r[1], 4);
+	memcpy(sig + 4, &r[2], 4);
+	memcpy(sig + 8, &r[3], 4);
+	sig[12] = '\0';
+	ck_assert_str_eq(sig, "vexit-vmm-v1");
+	ck_assert_str_eq(VEXIT_CPUID_SIGNATURE, "vexit-vmm-v1");
+	/* By value too, independent of host byte order: "vexi" = 76 65 78 69. */
+	ck_assert_uint_eq(r[1], 0x69786576u);
+	ck_assert_uint_eq(r[2], 0x6d762d74u); /* "t-vm" */
+	ck_assert_uint_eq(r[3], 0x31762d6du); /* "m-v1" */
+}
+END_TEST
+
+START_TEST(test_hv_features)
+{
+	const uint32_t host[4] = { 0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu };
+	uint32_t r[4];
+	view(0x40000001u, 0, 0, host, r);
+	ck_assert_uint_eq(r[0], VEXIT_CPUID_FEATURES);
+	ck_assert_uint_eq(r[0], 0x7u); /* hypercalls, synthetic MSRs, exit trace */
+	ck_assert_uint_eq(r[1], VEXIT_ABI_VERSION);
+	ck_assert_uint_eq(r[2], 0);
+	ck_assert_uint_eq(r[3], 0);
+	/* The subleaf and CR4 do not matter. */
+	view(0x40000001u, 5, CR4_OSXSAVE, host, r);
+	ck_assert_uint_eq(r[0], VEXIT_CPUID_FEATURES);
+	ck_assert_uint_eq(r[1], VEXIT_ABI_VERSION);
+}
+END_TEST
+
+START_TEST(test_hv_range_zero)
+{
+	const uint32_t host[4] = { 0xdeadbeefu, 0xdeadbeefu, 0xdeadbeefu, 0xdeadbeefu };
+	static const uint32_t leaves[] = { 0x40000002u, 0x40000003u, 0x40000010u, 0x40000100u, 0x40010000u,
+					   0x4fffffffu };
+	for (size_t i = 0; i < sizeof(leaves) / sizeof(leaves[0]); i++) {
+		uint32_t r[4];
+		view(leaves[i], 0, CR4_OSXSAVE, host, r);
+		ck_assert_msg(r[0] == 0 && r[1] == 0 && r[2] == 0 && r[3] == 0, "leaf 0x%x not zero", leaves[i]);
+	}
+}
+END_TEST
+
+START_TEST(test_other_leaves_untouched)
+{
+	const uint32_t host[4] = { 0xffffffffu, 0xa5a5a5a5u, 0xffffffffu, 0x5a5a5a5au };
+	static const uint32_t leaves[] = { 0, 2, 4, 6, 0xb, 0xd, 0x14, 0x3fffffffu, 0x50000000u, 0x80000000u,
+					   0x80000001u, 0x80000008u, 0xffffffffu };
+	for (size_t i = 0; i < sizeof(leaves) / sizeof(leaves[0]); i++) {
+		uint32_t r[4];
+		view(leaves[i], 0, CR4_OSXSAVE, host, r);
+		ck_assert_msg(memcmp(r, host, sizeof(r)) == 0, "leaf 0x%x changed", leaves[i]);
+		view(leaves[i], 1, 0, host, r);
+		ck_assert_msg(memcmp(r, host, sizeof(r)) == 0, "leaf 0x%x subleaf 1 changed", leaves[i]);
+	}
+}
+END_TEST
+
+static Suite *cpuid_policy_suite(void)
+{
+	Suite *s = suite_create("hv_cpuid_policy");
+	TCase *l1 = tcase_create("leaf1");
+	tcase_add_test(l1, test_leaf1_bit_numbers);
+	tcase_add_test(l1, test_leaf1_all_ones);
+	tcase_add_test(l1, test_leaf1_all_zeros);
+	tcase_add_test(l1, test_leaf1_each_hidden_bit);
+	tcase_add_test(l1, test_leaf1_other_ecx_bits_kept);
+	tcase_add_test(l1, test_leaf1_osxsave_both_ways);
+	suite_add_tcase(s, l1);
+	TCase *l7 = tcase_create("leaf7");
+	tcase_add_test(l7, test_leaf7_subleaf0);
+	tcase_add_test(l7, test_leaf7_other_subleaves_untouched);
+	suite_add_tcase(s, l7);
+	TCase *hv = tcase_create("hypervisor_leaves");
+	tcase_add_test(hv, test_hv_signature);
+	tcase_add_test(hv, test_hv_features);
+	tcase_add_test(hv, test_hv_range_zero);
+	tcase_add_test(hv, test_other_leaves_untouched);
+	suite_add_tcase(s, hv);
+	return s;
+}
+
+int main(void)
+{
+	return run_suite(cpuid_policy_suite(), CK_NORMAL);
+}

@@ -1,0 +1,110 @@
+/*
+ * Unit tests of hypervisor/vmx/event_inject.c.
+ *
+ * Which exceptions push an error code: SDM Vol. 3A table 6-1 and 6.15 — #DF 8,
+ * #TS 10, #NP 11, #SS 12, #GP 13, #PF 14, #AC 17, #CP 21. What matters for
+ * injection is the VM-entry check of SDM Vol. 3C 27.2.1.3: for a hardware
+ * exception, deliver-error-code must be 1 exactly for vectors 8, 10-14, 17, 21
+ * (when unrestricted guest is 0 or CR0.PE is 1), else VM entry fails. Vectors
+ * 22-31 are reserved on Intel; 29 (#VC) and 30 (#SX) push an error code only on
+ * AMD, and setting bit 11 for them would fail VM entry: they must say no.
+ *
+ * The VM-entry interruption-information field (SDM Vol. 3C 25.8.3):
+ *   7:0 vector   10:8 type (3 = hardware exception)   11 deliver error code
+ *   30:12 reserved (0)   31 valid.
+ */
+#include <check.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "event_inject.h"
+#include "vmcs_fields.h"
+#include "run_suite.h"
+
+START_TEST(test_has_error_code_0_31)
+{
+	for (unsigned v = 0; v < 32; v++) {
+		int want = v == 8 || (v >= 10 && v <= 14) || v == 17 || v == 21;
+		ck_assert_msg(exception_has_error_code(v) == want, "vector %u: has_error_code %d", v,
+			      exception_has_error_code(v));
+	}
+}
+END_TEST
+
+START_TEST(test_no_error_code_for_amd_only_vectors)
+{
+	/* #VC and #SX: AMD pushes one; Intel VM entry would refuse bit 11 with them. */
+	ck_assert(!exception_has_error_code(29));
+	ck_assert(!exception_has_error_code(30));
+	/* Nor for the ones that look like they might: #DB 1, #NMI 2, #BP 3, #UD 6, #NM 7,
+	 * coprocessor segment overrun 9, reserved 15, #MF 16, #MC 18, #XM 19, #VE 20. */
+	static const unsigned none[] = { 0, 1, 2, 3, 4, 5, 6, 7, 9, 15, 16, 18, 19, 20 };
+	for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++)
+		ck_assert_msg(!exception_has_error_code(none[i]), "vector %u", none[i]);
+}
+END_TEST
+
+START_TEST(test_has_error_code_beyond_31)
+{
+	/* Not exceptions: never an error code. */
+	static const unsigned v[] = { 32, 40, 43, 45, 46, 49, 0x80, 0xff, 0x100 + 13, 0xffffffffu };
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		ck_assert(!exception_has_error_code(v[i]));
+}
+END_TEST
+
+START_TEST(test_field_constants)
+{
+	ck_assert_uint_eq(INTR_INFO_VALID, 0x80000000u);
+	ck_assert_uint_eq(INTR_TYPE_HARDWARE_EXCEPTION, 0x300u);
+	ck_assert_uint_eq(INTR_INFO_DELIVER_ERROR_CODE, 0x800u);
+	ck_assert_uint_eq(VECTOR_UD, 6);
+	ck_assert_uint_eq(VECTOR_GP, 13);
+}
+END_TEST
+
+START_TEST(test_intr_info_known_values)
+{
+	ck_assert_uint_eq(exception_intr_info(VECTOR_UD), 0x80000306u);
+	ck_assert_uint_eq(exception_intr_info(VECTOR_GP), 0x80000b0du);
+	ck_assert_uint_eq(exception_intr_info(14), 0x80000b0eu); /* #PF */
+	ck_assert_uint_eq(exception_intr_info(8), 0x80000b08u);  /* #DF */
+	ck_assert_uint_eq(exception_intr_info(0), 0x80000300u);  /* #DE */
+	ck_assert_uint_eq(exception_intr_info(21), 0x80000b15u); /* #CP */
+	ck_assert_uint_eq(exception_intr_info(18), 0x80000312u); /* #MC */
+}
+END_TEST
+
+START_TEST(test_intr_info_every_exception)
+{
+	for (unsigned v = 0; v < 32; v++) {
+		uint32_t info = exception_intr_info(v);
+		ck_assert_uint_eq(info >> 31, 1);                /* valid */
+		ck_assert_uint_eq((info >> 8) & 7, 3);           /* hardware exception */
+		ck_assert_uint_eq(info & 0xff, v);               /* vector */
+		ck_assert_uint_eq((info >> 11) & 1, exception_has_error_code(v));
+		ck_assert_uint_eq(info & 0x7ffff000u, 0);        /* 30:12 reserved: entry fails otherwise */
+	}
+}
+END_TEST
+
+static Suite *event_inject_suite(void)
+{
+	Suite *s = suite_create("hv_event_inject");
+	TCase *ec = tcase_create("error_code");
+	tcase_add_test(ec, test_has_error_code_0_31);
+	tcase_add_test(ec, test_no_error_code_for_amd_only_vectors);
+	tcase_add_test(ec, test_has_error_code_beyond_31);
+	suite_add_tcase(s, ec);
+	TCase *ii = tcase_create("intr_info");
+	tcase_add_test(ii, test_field_constants);
+	tcase_add_test(ii, test_intr_info_known_values);
+	tcase_add_test(ii, test_intr_info_every_exception);
+	suite_add_tcase(s, ii);
+	return s;
+}
+
+int main(void)
+{
+	return run_suite(event_inject_suite(), CK_NORMAL);
+}

@@ -1,0 +1,442 @@
+/*
+ * Unit tests of hypervisor/vm/virtual_msr.c: the MSRs a vexit guest reads and
+ * writes when RDMSR/WRMSR exit. The rules come from the SDM:
+ *  - Vol. 3A table 10-1 and 12.12.2: power-on PAT 0007040600070406H; APIC base
+ *    FEE00000H with the enable and BSP flags (Vol. 3A 12.4.4, the IA32_APIC_BASE
+ *    layout: 7:0 reserved, 8 BSP, 9 reserved, 10 x2APIC enable, 11 enable,
+ *    MAXPHYADDR-1:12 base, the rest reserved);
+ *  - Vol. 3A 2.2.1: IA32_EFER SCE 0, LME 8, LMA 10 (set by the processor),
+ *    NXE 11 (only when CPUID.80000001H:EDX.NX); 10.8.5: LME cannot change
+ *    while paging is on;
+ *  - Vol. 3A 12.12.2: each PAT entry is UC 0, WC 1, WT 4, WP 5, WB 6 or UC- 7,
+ *    anything else (2, 3, 8-FFH) is #GP;
+ *  - Vol. 2 WRMSR: #GP for a non-canonical IA32_SYSENTER_ESP/EIP, FS/GS base;
+ *    IA32_TSC_AUX bits 63:32 are reserved.
+ * Plus the synthetic MSRs of hypervisor/include/vexit_abi.h.
+ */
+#include <check.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vexit_abi.h"
+#include "virtual_msr.h"
+#include "run_suite.h"
+
+#define SENTINEL 0x5a5a5a5a5a5a5a5aull
+
+static struct virtual_msrs m;
+
+static void setup(void)
+{
+	memset(&m, 0xee, sizeof(m)); /* reset must not depend on what was there */
+	virtual_msrs_reset(&m, true, 39);
+}
+
+static uint64_t rd(uint32_t msr)
+{
+	uint64_t v = SENTINEL;
+	ck_assert_msg(virtual_msr_read(&m, msr, &v), "rdmsr 0x%x: #GP", msr);
+	return v;
+}
+
+static void wr_ok(uint32_t msr, uint64_t v)
+{
+	ck_assert_msg(virtual_msr_write(&m, msr, v), "wrmsr 0x%x <- 0x%llx: #GP", msr, (unsigned long long)v);
+}
+
+/* The write must #GP and leave every MSR as it was. */
+static void wr_gp(uint32_t msr, uint64_t v)
+{
+	struct virtual_msrs before;
+	memcpy(&before, &m, sizeof(m));
+	ck_assert_msg(!virtual_msr_write(&m, msr, v), "wrmsr 0x%x <- 0x%llx accepted", msr, (unsigned long long)v);
+	ck_assert_msg(memcmp(&before, &m, sizeof(m)) == 0, "wrmsr 0x%x <- 0x%llx changed state", msr,
+		      (unsigned long long)v);
+}
+
+/* --- reset and reads ------------------------------------------------------------------- */
+
+START_TEST(test_reset_values)
+{
+	ck_assert_uint_eq(m.efer, EFER_LME | EFER_LMA);
+	ck_assert_uint_eq(m.pat, 0x0007040600070406ull);
+	ck_assert_uint_eq(m.apic_base, 0xfee00900ull); /* base, enable (11), BSP (8) */
+	ck_assert_uint_eq(m.sysenter_cs, 0);
+	ck_assert_uint_eq(m.sysenter_esp, 0);
+	ck_assert_uint_eq(m.sysenter_eip, 0);
+	ck_assert_uint_eq(m.fs_base, 0);
+	ck_assert_uint_eq(m.gs_base, 0);
+	ck_assert_uint_eq(m.tsc_aux, 0);
+	ck_assert_uint_eq(m.hv_scratch, 0);
+	ck_assert_uint_eq(m.exits, 0);
+	ck_assert(m.paging);
+	ck_assert(m.nx);
+	ck_assert_uint_eq(m.phys_addr_bits, 39);
+	/* Through the read path too. */
+	ck_assert_uint_eq(rd(MSR_EFER), EFER_LME | EFER_LMA);
+	ck_assert_uint_eq(rd(MSR_IA32_PAT), PAT_POWER_ON);
+	ck_assert_uint_eq(rd(MSR_IA32_APIC_BASE), APIC_BASE_DEFAULT);
+	ck_assert_uint_eq(rd(VEXIT_MSR_SCRATCH), 0);
+	/* The facts follow the arguments. */
+	virtual_msrs_reset(&m, false, 52);
+	ck_assert(!m.nx);
+	ck_assert_uint_eq(m.phys_addr_bits, 52);
+}
+END_TEST
+
+START_TEST(test_read_each)
+{
+	m.apic_base = 0x1111;
+	m.sysenter_cs = 0x2222;
+	m.sysenter_esp = 0x3333;
+	m.sysenter_eip = 0x4444;
+	m.pat = 0x5555;
+	m.efer = 0x6666;
+	m.fs_base = 0x7777;
+	m.gs_base = 0x8888;
+	m.tsc_aux = 0x9999;
+	m.hv_scratch = 0xaaaa;
+	m.exits = 0xbbbb;
+	ck_assert_uint_eq(rd(MSR_IA32_APIC_BASE), 0x1111);
+	ck_assert_uint_eq(rd(MSR_IA32_SYSENTER_CS), 0x2222);
+	ck_assert_uint_eq(rd(MSR_IA32_SYSENTER_ESP), 0x3333);
+	ck_assert_uint_eq(rd(MSR_IA32_SYSENTER_EIP), 0x4444);
+	ck_assert_uint_eq(rd(MSR_IA32_PAT), 0x5555);
+	ck_assert_uint_eq(rd(MSR_EFER), 0x6666);
+	ck_assert_uint_eq(rd(MSR_FS_BASE), 0x7777);
+	ck_assert_uint_eq(rd(MSR_GS_BASE), 0x8888);
+	ck_assert_uint_eq(rd(MSR_TSC_AUX), 0x9999);
+	ck_assert_uint_eq(rd(VEXIT_MSR_SCRATCH), 0xaaaa);
+	ck_assert_uint_eq(rd(VEXIT_MSR_EXITS), 0xbbbb);
+	ck_assert_uint_eq(rd(VEXIT_MSR_ID), VEXIT_MSR_ID_VALUE);
+}
+END_TEST
+
+START_TEST(test_abi_msrs)
+{
+	ck_assert_uint_eq(VEXIT_MSR_ID, 0x40000000u);
+	ck_assert_uint_eq(VEXIT_MSR_SCRATCH, 0x40000001u);
+	ck_assert_uint_eq(VEXIT_MSR_EXITS, 0x40000002u);
+	/* "vexit" in memory order (little endian). */
+	uint64_t id = rd(VEXIT_MSR_ID);
+	unsigned char bytes[8];
+	for (int i = 0; i < 8; i++)
+		bytes[i] = (unsigned char)(id >> (8 * i));
+	ck_assert_mem_eq(bytes, "vexit\0\0\0", 8);
+}
+END_TEST
+
+START_TEST(test_unknown_msrs)
+{
+	static const uint32_t unknown[] = { 0, 0x10 /* TSC */, 0x3a, 0x1a0, 0x480, 0x48e, 0x174 + 3, 0x276, 0x278,
+					    0xc0000081u /* STAR */, 0xc0000082u /* LSTAR */, 0xc0000084u,
+					    0xc0000102u /* KERNEL_GS_BASE */, 0xc0000104u, 0x40000003u,
+					    0x3fffffffu, 0x4000ffffu, 0xffffffffu, 0x800 /* x2APIC */, 0x1b + 0x100 };
+	for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
+		uint64_t v = SENTINEL;
+		ck_assert_msg(!virtual_msr_read(&m, unknown[i], &v), "rdmsr 0x%x accepted", unknown[i]);
+		ck_assert_uint_eq(v, SENTINEL);
+		wr_gp(unknown[i], 0);
+		wr_gp(unknown[i], 1);
+	}
+}
+END_TEST
+
+/* --- EFER ------------------------------------------------------------------------------ */
+
+START_TEST(test_efer_reserved_bits)
+{
+	for (unsigned b = 0; b < 64; b++) {
+		uint64_t bit = 1ull << b;
+		if (bit & (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE))
+			continue;
+		wr_gp(MSR_EFER, EFER_LME | EFER_LMA | bit);
+	}
+}
+END_TEST
+
+START_TEST(test_efer_sce_nxe)
+{
+	wr_ok(MSR_EFER, EFER_LME | EFER_LMA | EFER_SCE);
+	ck_assert_uint_eq(rd(MSR_EFER), EFER_LME | EFER_LMA | EFER_SCE);
+	wr_ok(MSR_EFER, EFER_LME | EFER_LMA | EFER_SCE | EFER_NXE);
+	ck_assert_uint_eq(rd(MSR_EFER), EFER_LME | EFER_LMA | EFER_SCE | EFER_NXE);
+	wr_ok(MSR_EFER, EFER_LME | EFER_LMA);
+	ck_assert_uint_eq(rd(MSR_EFER), EFER_LME | EFER_LMA);
+	/* Without NX in CPUID, NXE is reserved. */
+	virtual_msrs_reset(&m, false, 39);
+	wr_gp(MSR_EFER, EFER_LME | EFER_LMA | EFER_NXE);
+	wr_ok(MSR_EFER, EFER_LME | EFER_LMA | EFER_SCE);
+	ck_assert_uint_eq(rd(MSR_EFER), EFER_LME | EFER_LMA | EFER_SCE);
+}
+END_TEST
+
+START_TEST(test_efer_lme_while_paging)
+{
+	/* Paging on (reset state): LME cannot be cleared, with or without LMA in the value. */
+	wr_gp(MSR_EFER, EFER_LMA);
+	wr_gp(MSR_EFER, 0);
+	wr_gp(MSR_EFER, EFER_SCE);
+	/* ... nor set when it was clear. */
+	m.efer = 0;
+	wr_gp(MSR_EFER, EFER_LME);
+	wr_ok(MSR_EFER, EFER_SCE);
+	ck_assert_uint_eq(rd(MSR_EFER), EFER_SCE);
+}
+END_TEST
+
+START_TEST(test_efer_lme_without_paging)
+{
+	m.paging = false;
+	wr_ok(MSR_EFER, 0);
+	ck_assert_uint_eq(rd(MSR_EFER) & EFER_LME, 0);
+	wr_ok(MSR_EFER, EFER_LME | EFER_SCE);
+	ck_assert_uint_eq(rd(MSR_EFER) & (EFER_LME | EFER_SCE), EFER_LME | EFER_SCE);
+}
+END_TEST
+
+START_TEST(test_efer_lma_ignored)
+{
+	/* LMA set by the processor: clearing it in the value changes nothing. */
+	wr_ok(MSR_EFER, EFER_LME);
+	ck_assert_uint_eq(rd(MSR_EFER), EFER_LME | EFER_LMA);
+	wr_ok(MSR_EFER, EFER_LME | EFER_SCE);
+	ck_assert_uint_eq(rd(MSR_EFER), EFER_LME | EFER_LMA | EFER_SCE);
+	/* And setting it when clear does not set it. */
+	m.paging = false;
+	m.efer = 0;
+	wr_ok(MSR_EFER, EFER_LMA);
+	ck_assert_uint_eq(rd(MSR_EFER), 0);
+	wr_ok(MSR_EFER, EFER_LME | EFER_LMA);
+	ck_assert_uint_eq(rd(MSR_EFER), EFER_LME);
+}
+END_TEST
+
+/* --- APIC base ------------------------------------------------------------------------- */
+
+START_TEST(test_apic_base_reserved)
+{
+	/* 7:0, 9 and 10 (x2APIC: not offered). */
+	for (unsigned b = 0; b < 8; b++)
+		wr_gp(MSR_IA32_APIC_BASE, APIC_BASE_DEFAULT | 1ull << b);
+	wr_gp(MSR_IA32_APIC_BASE, APIC_BASE_DEFAULT | 1ull << 9);
+	wr_gp(MSR_IA32_APIC_BASE, APIC_BASE_DEFAULT | 1ull << 10);
+	/* Above the physical-address width (39 here). */
+	for (unsigned b = 39; b < 64; b++)
+		wr_gp(MSR_IA32_APIC_BASE, APIC_BASE_DEFAULT | 1ull << b);
+	wr_ok(MSR_IA32_APIC_BASE, APIC_BASE_DEFAULT | 1ull << 38);
+	ck_assert_uint_eq(rd(MSR_IA32_APIC_BASE), APIC_BASE_DEFAULT | 1ull << 38);
+}
+END_TEST
+
+START_TEST(test_apic_base_width)
+{
+	virtual_msrs_reset(&m, true, 36);
+	wr_gp(MSR_IA32_APIC_BASE, 0xf00000000ull | APIC_BASE_ENABLE | 0x1000000000ull);
+	wr_ok(MSR_IA32_APIC_BASE, 0xffffff000ull | APIC_BASE_ENABLE);
+	ck_assert_uint_eq(rd(MSR_IA32_APIC_BASE), 0xffffff000ull | APIC_BASE_ENABLE | APIC_BASE_BSP);
+	virtual_msrs_reset(&m, true, 52);
+	wr_ok(MSR_IA32_APIC_BASE, 0x000ffffffffff000ull | APIC_BASE_ENABLE);
+	wr_gp(MSR_IA32_APIC_BASE, 0x0010000000000000ull | APIC_BASE_ENABLE);
+	/* A 64-bit width reserves no high bits (no undefined shift). */
+	virtual_msrs_reset(&m, true, 64);
+	wr_ok(MSR_IA32_APIC_BASE, 0xfffffffffffff000ull);
+	wr_gp(MSR_IA32_APIC_BASE, 0xfee00001ull);
+}
+END_TEST
+
+START_TEST(test_apic_base_enable_and_bsp)
+{
+	/* Enable is the guest's; BSP is read-only in both directions. */
+	wr_ok(MSR_IA32_APIC_BASE, 0xfee00000ull);
+	ck_assert_uint_eq(rd(MSR_IA32_APIC_BASE), 0xfee00000ull | APIC_BASE_BSP);
+	wr_ok(MSR_IA32_APIC_BASE, 0xfec00000ull | APIC_BASE_ENABLE | APIC_BASE_BSP);
+	ck_assert_uint_eq(rd(MSR_IA32_APIC_BASE), 0xfec00000ull | APIC_BASE_ENABLE | APIC_BASE_BSP);
+	m.apic_base = 0xfee00000ull | APIC_BASE_ENABLE; /* an AP */
+	wr_ok(MSR_IA32_APIC_BASE, 0xfee00000ull | APIC_BASE_ENABLE | APIC_BASE_BSP);
+	ck_assert_uint_eq(rd(MSR_IA32_APIC_BASE), 0xfee00000ull | APIC_BASE_ENABLE);
+}
+END_TEST
+
+/* --- PAT ------------------------------------------------------------------------------- */
+
+START_TEST(test_pat_valid_types)
+{
+	static const uint8_t types[] = { 0, 1, 4, 5, 6, 7 };
+	for (int pos = 0; pos < 8; pos++)
+		for (size_t t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
+			uint64_t v = (PAT_POWER_ON & ~(0xffull << (8 * pos))) | (uint64_t)types[t] << (8 * pos);
+			wr_ok(MSR_IA32_PAT, v);
+			ck_assert_uint_eq(rd(MSR_IA32_PAT), v);
+		}
+	wr_ok(MSR_IA32_PAT, 0);
+	ck_assert_uint_eq(rd(MSR_IA32_PAT), 0);
+	wr_ok(MSR_IA32_PAT, 0x0606060606060606ull);
+	ck_assert_uint_eq(rd(MSR_IA32_PAT), 0x0606060606060606ull);
+}
+END_TEST
+
+START_TEST(test_pat_invalid_types)
+{
+	static const uint8_t bad[] = { 2, 3, 8, 0xff, 0x10, 0x46, 0x80 };
+	wr_ok(MSR_IA32_PAT, 0x0001040506070406ull);
+	for (int pos = 0; pos < 8; pos++)
+		for (size_t t = 0; t < sizeof(bad) / sizeof(bad[0]); t++) {
+			uint64_t v = (PAT_POWER_ON & ~(0xffull << (8 * pos))) | (uint64_t)bad[t] << (8 * pos);
+			wr_gp(MSR_IA32_PAT, v);
+		}
+	ck_assert_uint_eq(rd(MSR_IA32_PAT), 0x0001040506070406ull);
+}
+END_TEST
+
+/* --- canonical addresses --------------------------------------------------------------------- */
+
+START_TEST(test_canonical_msrs)
+{
+	static const uint32_t msrs[] = { MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP, MSR_FS_BASE, MSR_GS_BASE };
+	static const uint64_t good[] = { 0, 0x1000, 0x00007fffffffffffull, 0xffff800000000000ull,
+					 0xffffffffffffffffull, 0xffffffff80000000ull };
+	static const uint64_t bad[] = { 0x0000800000000000ull, 0xffff7fffffffffffull, 0x8000000000000000ull,
+					0x00ff000000000000ull, 0x7fffffffffffffffull, 0x0001000000000000ull };
+	for (size_t i = 0; i < 4; i++) {
+		for (size_t g = 0; g < sizeof(good) / sizeof(good[0]); g++) {
+			/* Each write reaches its own MSR and no other. */
+			uint64_t others[4];
+			for (size_t j = 0; j < 4; j++)
+				wr_ok(msrs[j], 0x1000 * (j + 1));
+			wr_ok(msrs[i], good[g]);
+			ck_assert_uint_eq(rd(msrs[i]), good[g]);
+			for (size_t j = 0; j < 4; j++) {
+				others[j] = rd(msrs[j]);
+				if (j != i)
+					ck_assert_uint_eq(others[j], 0x1000 * (j + 1));
+			}
+		}
+		for (size_t b = 0; b < sizeof(bad) / sizeof(bad[0]); b++)
+			wr_gp(msrs[i], bad[b]);
+	}
+	/* The VMCS-backed fields, by name. */
+	wr_ok(MSR_IA32_SYSENTER_ESP, 0xffff800000001000ull);
+	wr_ok(MSR_IA32_SYSENTER_EIP, 0x2000);
+	wr_ok(MSR_FS_BASE, 0x00007fffffffffffull);
+	wr_ok(MSR_GS_BASE, 0xffff800000000000ull);
+	ck_assert_uint_eq(m.sysenter_esp, 0xffff800000001000ull);
+	ck_assert_uint_eq(m.sysenter_eip, 0x2000);
+	ck_assert_uint_eq(m.fs_base, 0x00007fffffffffffull);
+	ck_assert_uint_eq(m.gs_base, 0xffff800000000000ull);
+}
+END_TEST
+
+START_TEST(test_sysenter_cs)
+{
+	wr_ok(MSR_IA32_SYSENTER_CS, 0x10);
+	ck_assert_uint_eq(rd(MSR_IA32_SYSENTER_CS), 0x10);
+	/* The VMCS field is 32 bits: the upper half is dropped, not refused. */
+	wr_ok(MSR_IA32_SYSENTER_CS, 0xffffffff00000008ull);
+	ck_assert_uint_eq(rd(MSR_IA32_SYSENTER_CS), 8);
+	wr_ok(MSR_IA32_SYSENTER_CS, 0xffffffffull);
+	ck_assert_uint_eq(rd(MSR_IA32_SYSENTER_CS), 0xffffffffull);
+}
+END_TEST
+
+/* --- TSC_AUX, synthetic ------------------------------------------------------------------- */
+
+START_TEST(test_tsc_aux)
+{
+	wr_ok(MSR_TSC_AUX, 0xffffffffull);
+	ck_assert_uint_eq(rd(MSR_TSC_AUX), 0xffffffffull);
+	wr_ok(MSR_TSC_AUX, 0);
+	ck_assert_uint_eq(rd(MSR_TSC_AUX), 0);
+	wr_ok(MSR_TSC_AUX, 7);
+	wr_gp(MSR_TSC_AUX, 1ull << 32);
+	wr_gp(MSR_TSC_AUX, 1ull << 63);
+	wr_gp(MSR_TSC_AUX, 0x100000007ull);
+	ck_assert_uint_eq(rd(MSR_TSC_AUX), 7);
+}
+END_TEST
+
+START_TEST(test_read_only_synthetic)
+{
+	m.exits = 42;
+	wr_gp(VEXIT_MSR_ID, 0);
+	wr_gp(VEXIT_MSR_ID, VEXIT_MSR_ID_VALUE);
+	wr_gp(VEXIT_MSR_EXITS, 0);
+	wr_gp(VEXIT_MSR_EXITS, 43);
+	ck_assert_uint_eq(rd(VEXIT_MSR_ID), VEXIT_MSR_ID_VALUE);
+	ck_assert_uint_eq(rd(VEXIT_MSR_EXITS), 42);
+}
+END_TEST
+
+START_TEST(test_scratch_any_value)
+{
+	static const uint64_t vals[] = { 0, 1, 0xffffffffffffffffull, 0x8000000000000000ull, 0x0000800000000000ull,
+					 0x0102030405060708ull };
+	for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+		wr_ok(VEXIT_MSR_SCRATCH, vals[i]);
+		ck_assert_uint_eq(rd(VEXIT_MSR_SCRATCH), vals[i]);
+		ck_assert_uint_eq(m.hv_scratch, vals[i]);
+	}
+	/* Scratch is not the ID and not the exit count. */
+	ck_assert_uint_eq(rd(VEXIT_MSR_ID), VEXIT_MSR_ID_VALUE);
+	ck_assert_uint_eq(rd(VEXIT_MSR_EXITS), 0);
+}
+END_TEST
+
+START_TEST(test_read_has_no_side_effects)
+{
+	struct virtual_msrs before;
+	memcpy(&before, &m, sizeof(m));
+	static const uint32_t msrs[] = { MSR_IA32_APIC_BASE, MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP,
+					 MSR_IA32_SYSENTER_EIP, MSR_IA32_PAT, MSR_EFER, MSR_FS_BASE, MSR_GS_BASE,
+					 MSR_TSC_AUX, VEXIT_MSR_ID, VEXIT_MSR_SCRATCH, VEXIT_MSR_EXITS, 0x10 };
+	for (size_t i = 0; i < sizeof(msrs) / sizeof(msrs[0]); i++) {
+		uint64_t v;
+		(void)virtual_msr_read(&m, msrs[i], &v);
+	}
+	ck_assert_int_eq(memcmp(&before, &m, sizeof(m)), 0);
+}
+END_TEST
+
+static Suite *virtual_msr_suite(void)
+{
+	Suite *s = suite_create("hv_virtual_msr");
+	TCase *r = tcase_create("reset_read");
+	tcase_add_checked_fixture(r, setup, NULL);
+	tcase_add_test(r, test_reset_values);
+	tcase_add_test(r, test_read_each);
+	tcase_add_test(r, test_abi_msrs);
+	tcase_add_test(r, test_unknown_msrs);
+	tcase_add_test(r, test_read_has_no_side_effects);
+	suite_add_tcase(s, r);
+	TCase *e = tcase_create("efer");
+	tcase_add_checked_fixture(e, setup, NULL);
+	tcase_add_test(e, test_efer_reserved_bits);
+	tcase_add_test(e, test_efer_sce_nxe);
+	tcase_add_test(e, test_efer_lme_while_paging);
+	tcase_add_test(e, test_efer_lme_without_paging);
+	tcase_add_test(e, test_efer_lma_ignored);
+	suite_add_tcase(s, e);
+	TCase *a = tcase_create("apic_base");
+	tcase_add_checked_fixture(a, setup, NULL);
+	tcase_add_test(a, test_apic_base_reserved);
+	tcase_add_test(a, test_apic_base_width);
+	tcase_add_test(a, test_apic_base_enable_and_bsp);
+	suite_add_tcase(s, a);
+	TCase *o = tcase_create("others");
+	tcase_add_checked_fixture(o, setup, NULL);
+	tcase_add_test(o, test_pat_valid_types);
+	tcase_add_test(o, test_pat_invalid_types);
+	tcase_add_test(o, test_canonical_msrs);
+	tcase_add_test(o, test_sysenter_cs);
+	tcase_add_test(o, test_tsc_aux);
+	tcase_add_test(o, test_read_only_synthetic);
+	tcase_add_test(o, test_scratch_any_value);
+	suite_add_tcase(s, o);
+	return s;
+}
+
+int main(void)
+{
+	return run_suite(virtual_msr_suite(), CK_NORMAL);
+}
