@@ -47,6 +47,8 @@ enum exit_action vcpu_run(struct vcpu *v)
 	struct vm *vm = v->vm;
 	for (;;) {
 		if (!arm_budget(v)) {
+			/* The budget ran out in the hypervisor's own handling: the stop is now, not at the last exit. */
+			v->last_exit_tick = rdtsc();
 			vm_stop(vm, VM_STOP_BUDGET, "budget=%lu", v->budget);
 			return EXIT_STOP;
 		}
