@@ -160,7 +160,7 @@ check: all ## Check unit tests, then every guest test against one Bochs run
 debug: ## boot TEST=name alone in the Bochs debugger; it stops before VMLAUNCH and after a failed entry
 	@test -n "$(TEST)" || { echo "make debug: name one guest, e.g. make debug TEST=neg_rflags_bit1"; exit 2; }
 	@test -f guest-tests/$(TEST).c || { echo "make debug: no guest-tests/$(TEST).c"; exit 2; }
-	$(MAKE) --no-print-directory iso TESTS=$(TEST) KERNEL_ARGS="$(KERNEL_ARGS) debug=$(TEST) precheck=$(TEST)"
+	$(MAKE) --no-print-directory iso KERNEL_ARGS="$(KERNEL_ARGS) tests=$(TEST) debug=$(TEST) precheck=$(TEST)"
 	@mkdir -p $(BUILD)/debug
 	@echo "make debug: serial in $(BUILD)/debug/serial.txt, Bochs log (VMX debug) in $(BUILD)/debug/bochs.log"
 	VEXIT_ISO=$(ISO) VEXIT_SERIAL=$(BUILD)/debug/serial.txt VEXIT_LOG=$(BUILD)/debug/bochs.log \
