@@ -64,7 +64,9 @@ $(HV_ELF): $(HV_OBJS) hypervisor/boot/linker.ld
 	$(Q)ld -n -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T hypervisor/boot/linker.ld -o $@ $(HV_OBJS)
 
 # --- guest test images ----------------------------------------------------------------------
-GUESTS := $(sort $(basename $(notdir $(wildcard guest-tests/*.c))))
+# The guests of the ISO: guest-tests/ (make bench builds one of bench/ instead).
+GUEST_DIR ?= guest-tests
+GUESTS := $(sort $(basename $(notdir $(wildcard $(GUEST_DIR)/*.c))))
 GUEST_INCLUDES := -Iguest-tests/lib -Ihypervisor/include -Ihypervisor/kernel
 GUEST_LIB_OBJS := $(BUILD)/guest-tests/lib/entry.S.o $(BUILD)/guest-tests/lib/report.c.o \
 	$(BUILD)/guest-tests/lib/fault.c.o $(BUILD)/guest-tests/lib/idt.S.o \
@@ -84,7 +86,11 @@ $(BUILD)/guest-tests/lib/%.c.o: hypervisor/kernel/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	$(Q)$(KCC) $(KCFLAGS) $(GUEST_INCLUDES) -c $< -o $@
-$(BUILD)/guests/%.elf: $(BUILD)/guest-tests/%.c.o $(GUEST_LIB_OBJS) guest-tests/lib/guest.ld
+$(BUILD)/bench/%.c.o: bench/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(KCC) $(KCFLAGS) $(GUEST_INCLUDES) -c $< -o $@
+$(BUILD)/guests/%.elf: $(BUILD)/$(GUEST_DIR)/%.c.o $(GUEST_LIB_OBJS) guest-tests/lib/guest.ld
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
 	$(Q)ld -n -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments $(GUEST_LDFLAGS) \
@@ -136,7 +142,7 @@ HV_HOST_SRCS := $(addprefix hypervisor/kernel/,fmt.c cmdline.c multiboot2.c page
 include harness/harness.mk
 
 # --- targets --------------------------------------------------------------------------------
-.PHONY: all iso run check debug clean help FORCE
+.PHONY: all iso run check bench debug clean help FORCE
 FORCE:
 .SECONDARY:
 
@@ -165,6 +171,13 @@ debug: ## boot TEST=name alone in the Bochs debugger; it stops before VMLAUNCH a
 	@echo "make debug: serial in $(BUILD)/debug/serial.txt, Bochs log (VMX debug) in $(BUILD)/debug/bochs.log"
 	VEXIT_ISO=$(ISO) VEXIT_SERIAL=$(BUILD)/debug/serial.txt VEXIT_LOG=$(BUILD)/debug/bochs.log \
 		bochs -q -unlock -f $(DEBUG_BOCHSRC) $(if $(DEBUG_CMDS),-rc $(DEBUG_CMDS)) || test $$? -eq 1 # 1: the shutdown port
+
+bench: ## exit costs in Bochs ticks (the same every run): the guests of bench/ on an ISO of their own
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/bench GUEST_DIR=bench $(BUILD)/bench/vexit.iso \
+		$(BUILD)/bench/harness/vexit-run
+	@$(BUILD)/bench/harness/vexit-run --iso $(BUILD)/bench/vexit.iso --guests $(BUILD)/bench/guests -j 1 \
+		--keep-logs $(BUILD)/bench/logs > $(BUILD)/bench/run.txt || { cat $(BUILD)/bench/run.txt; exit 1; }
+	@grep -h '^VEXIT guest [a-z_]* BENCH' $(BUILD)/bench/logs/*/serial.txt | sed 's/^VEXIT guest //'
 
 clean: ## remove the build directory
 	rm -rf $(BUILD)
