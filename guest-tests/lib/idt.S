@@ -50,6 +50,7 @@ fault_common:
 	push %r10
 	push %r11
 	lea 72(%rsp), %rdi
+	cld /* the C ABI wants DF clear, and the fault may come in the middle of an STD ... CLD */
 	call fault_handler
 	pop %r11
 	pop %r10

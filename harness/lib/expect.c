@@ -1,5 +1,6 @@
 #include "expect.h"
 
+#include <ctype.h>
 #include <elf.h>
 #include <errno.h>
 #include <stdbool.h>
@@ -37,6 +38,21 @@ static int parse_count(const char *s, unsigned long long *n)
 	errno = 0;
 	*n = strtoull(s, &end, 10);
 	return (*end || errno) ? -1 : 0;
+}
+
+/* Decimal, or hexadecimal after 0x (never octal: "010" is ten). */
+static int parse_qualification(const char *s, unsigned long long *q)
+{
+	bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+	const char *digits = hex ? s + 2 : s;
+	if (!*digits)
+		return -1;
+	for (const char *p = digits; *p; p++)
+		if (!(hex ? isxdigit((unsigned char)*p) : isdigit((unsigned char)*p)))
+			return -1;
+	errno = 0;
+	*q = strtoull(digits, NULL, hex ? 16 : 10);
+	return errno ? -1 : 0;
 }
 
 int expect_parse(const char *text, struct expectation *e, char *err, size_t errlen)
@@ -79,9 +95,8 @@ int expect_parse(const char *text, struct expectation *e, char *err, size_t errl
 		/* trace <index> <REASON> <qualification> */
 		char idx[24], reason[64], qual[24], extra[2];
 		unsigned long long q;
-		char *end;
 		if (sscanf(arg, "%23s %63s %23s %1s", idx, reason, qual, extra) != 3 || parse_count(idx, &e->n) ||
-		    !is_token(reason) || (q = strtoull(qual, &end, 0), *end) || qual[0] == '-') {
+		    !is_token(reason) || parse_qualification(qual, &q)) {
 			fail(err, errlen, "'%s': want 'trace <index> <REASON> <qualification>'", text);
 			goto out;
 		}

@@ -111,12 +111,21 @@ enum verdict verdict_guest(const char *name, const struct guest_report *g, const
 			strlist_addf(why, "%s: the guest reported %s", name, g->lines.v[i]);
 			v = VERDICT_FAIL;
 		}
-	if (v == VERDICT_PASS && g->skips) {
+	/*
+	 * A guest that skips itself must still end cleanly (stop done, status 0): a SKIP
+	 * line followed by a crash, a budget stop or an unhandled exit is a failure.
+	 */
+	const char *status = guest_report_field(g, "status");
+	bool clean_end = strcmp(g->stop, "done") == 0 && status && strcmp(status, "0") == 0;
+	if (v == VERDICT_PASS && g->skips && clean_end) {
 		for (size_t i = 0; i < g->lines.n; i++)
-			if (strncmp(g->lines.v[i], "SKIP", 4) == 0)
+			if (strncmp(g->lines.v[i], "SKIP", 4) == 0 && (g->lines.v[i][4] == ' ' || !g->lines.v[i][4]))
 				strlist_addf(why, "%s: skipped by the guest: %s", name, g->lines.v[i]);
 		return VERDICT_SKIP;
 	}
+	if (v == VERDICT_PASS && g->skips)
+		strlist_addf(why, "%s: the guest said SKIP but then ended with stop=%s%s%s", name, g->stop,
+			     status ? " status=" : "", status ? status : "");
 
 	bool have_stop = false, have_status = false;
 	for (size_t i = 0; i < e->n; i++) {

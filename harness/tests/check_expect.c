@@ -76,7 +76,37 @@ static const char *const bad[] = {
 	"asserts many",
 	"Stop done",
 	"expect everything",
+	"trace",
+	"trace 0 CR_ACCESS",
+	"trace x CR_ACCESS 3",
+	"trace 0 CR_ACCESS 0x",
+	"trace 0 CR_ACCESS 0xZ",
+	"trace 0 CR_ACCESS -1",
+	"trace 0 CR_ACCESS 3 4",
+	"trace 0 CR=ACCESS 3",
 };
+
+START_TEST(test_parse_trace)
+{
+	struct expectation e;
+	ck_assert_int_eq(expect_parse("trace 2 CR_ACCESS 0x903", &e, err, sizeof(err)), 0);
+	ck_assert_int_eq(e.kind, EXPECT_TRACE);
+	ck_assert_uint_eq(e.n, 2);
+	ck_assert_str_eq(e.key, "CR_ACCESS");
+	ck_assert_str_eq(e.value, "CR_ACCESS 0x903");
+	expectation_free(&e);
+	/* Decimal, normalized to the hex the protocol prints; a leading 0 is not octal. */
+	ck_assert_int_eq(expect_parse("trace 0 IO_INSTRUCTION 1342177280", &e, err, sizeof(err)), 0);
+	ck_assert_str_eq(e.value, "IO_INSTRUCTION 0x50000000");
+	expectation_free(&e);
+	ck_assert_int_eq(expect_parse("trace 0 CR_ACCESS 010", &e, err, sizeof(err)), 0);
+	ck_assert_str_eq(e.value, "CR_ACCESS 0xa");
+	expectation_free(&e);
+	ck_assert_int_eq(expect_parse("trace 0 CR_ACCESS 0X1F", &e, err, sizeof(err)), 0);
+	ck_assert_str_eq(e.value, "CR_ACCESS 0x1f");
+	expectation_free(&e);
+}
+END_TEST
 
 START_TEST(test_parse_rejects_bad_text)
 {
@@ -193,6 +223,7 @@ int main(void)
 	Suite *s = suite_create("expect");
 	TCase *tc = tcase_create("grammar");
 	tcase_add_test(tc, test_parse_each_kind);
+	tcase_add_test(tc, test_parse_trace);
 	tcase_add_loop_test(tc, test_parse_rejects_bad_text, 0, (int)(sizeof(bad) / sizeof(bad[0])));
 	tcase_add_test(tc, test_section_skips_padding);
 	suite_add_tcase(s, tc);

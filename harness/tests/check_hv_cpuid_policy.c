@@ -141,7 +141,8 @@ START_TEST(test_leaf7_subleaf0)
 	view(7, 0, CR4_PAE | CR4_OSXSAVE, host, r);
 	ck_assert_uint_eq(r[0], 0xffffffffu);
 	ck_assert_uint_eq(r[1], 0xffffffffu & ~CPUID7_EBX_INVPCID);
-	ck_assert_uint_eq(r[2], 0xffffffffu & ~(CPUID7_ECX_PKU | CPUID7_ECX_OSPKE | CPUID7_ECX_LA57));
+	ck_assert_uint_eq(r[2], 0xffffffffu & ~(CPUID7_ECX_PKU | CPUID7_ECX_OSPKE | CPUID7_ECX_LA57 |
+						CPUID7_ECX_RDPID | CPUID7_ECX_WAITPKG));
 	ck_assert_uint_eq(r[3], 0xffffffffu);
 	/* Each hidden bit alone. */
 	const uint32_t inv[4] = { 0, CPUID7_EBX_INVPCID | 1u, 0, 0 };
@@ -230,8 +231,8 @@ END_TEST
 START_TEST(test_other_leaves_untouched)
 {
 	const uint32_t host[4] = { 0xffffffffu, 0xa5a5a5a5u, 0xffffffffu, 0x5a5a5a5au };
-	static const uint32_t leaves[] = { 0, 2, 4, 6, 0xb, 0xd, 0x14, 0x3fffffffu, 0x50000000u, 0x80000000u,
-					   0x80000001u, 0x80000008u, 0xffffffffu };
+	static const uint32_t leaves[] = { 0, 2, 4, 6, 0xb, 0x14, 0x3fffffffu, 0x50000000u, 0x80000000u,
+					   0x80000008u, 0xffffffffu };
 	for (size_t i = 0; i < sizeof(leaves) / sizeof(leaves[0]); i++) {
 		uint32_t r[4];
 		view(leaves[i], 0, CR4_OSXSAVE, host, r);
@@ -239,6 +240,23 @@ START_TEST(test_other_leaves_untouched)
 		view(leaves[i], 1, 0, host, r);
 		ck_assert_msg(memcmp(r, host, sizeof(r)) == 0, "leaf 0x%x subleaf 1 changed", leaves[i]);
 	}
+}
+END_TEST
+
+START_TEST(test_controls_we_leave_off_are_hidden)
+{
+	/* SDM 26.3: these #UD unless an "enable" control vexit does not set is 1. */
+	const uint32_t ones[4] = { 0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu };
+	uint32_t r[4];
+	view(0x80000001u, 0, 0, ones, r);
+	ck_assert_uint_eq(r[3], 0xffffffffu & ~CPUID80000001_EDX_RDTSCP);
+	ck_assert_uint_eq(r[0] & r[1] & r[2], 0xffffffffu);
+	view(0xd, 1, 0, ones, r);
+	ck_assert_uint_eq(r[0], 0xffffffffu & ~CPUIDD1_EAX_XSAVES);
+	view(0xd, 0, 0, ones, r);
+	ck_assert_uint_eq(r[0], 0xffffffffu);
+	view(7, 0, 0, ones, r);
+	ck_assert_uint_eq(r[2] & (CPUID7_ECX_RDPID | CPUID7_ECX_WAITPKG), 0);
 }
 END_TEST
 
@@ -256,6 +274,7 @@ static Suite *cpuid_policy_suite(void)
 	TCase *l7 = tcase_create("leaf7");
 	tcase_add_test(l7, test_leaf7_subleaf0);
 	tcase_add_test(l7, test_leaf7_other_subleaves_untouched);
+	tcase_add_test(l7, test_controls_we_leave_off_are_hidden);
 	suite_add_tcase(s, l7);
 	TCase *hv = tcase_create("hypervisor_leaves");
 	tcase_add_test(hv, test_hv_signature);

@@ -179,6 +179,26 @@ START_TEST(test_guest_line_classes)
 }
 END_TEST
 
+START_TEST(test_exit_trace)
+{
+	parse("VEXIT protocol 1\nVEXIT guest-begin g\n"
+	      "VEXIT exit-trace g 0 CR_ACCESS 0x3\n"
+	      "VEXIT exit-trace g 1 IO_INSTRUCTION 0x50000000\n"
+	      "VEXIT exit-trace g 3 HLT 0x0\n"
+	      "VEXIT exit-trace g two HLT 0x0\n"
+	      "VEXIT guest-end g done exits=2 ticks=5 traced=2 status=0\n"
+	      "VEXIT exit-trace g 2 HLT 0x0\n");
+	const struct guest_report *g = run_report_guest(&r, "g");
+	ck_assert_uint_eq(g->trace.n, 2);
+	ck_assert_str_eq(g->trace.v[0], "CR_ACCESS 0x3");
+	ck_assert_str_eq(g->trace.v[1], "IO_INSTRUCTION 0x50000000");
+	ck_assert(has_error("line 5: exit-trace entry 3 of 'g' out of order (want 2)"));
+	ck_assert(has_error("line 6: malformed exit-trace line"));
+	ck_assert(has_error("line 8: exit-trace for guest 'g' after its guest-end"));
+	ck_assert_str_eq(guest_report_field(g, "traced"), "2");
+}
+END_TEST
+
 static void teardown(void)
 {
 	run_report_free(&r);
@@ -197,6 +217,7 @@ int main(void)
 	tcase_add_test(tc, test_malformed_lines);
 	tcase_add_test(tc, test_panic_keeps_first_text);
 	tcase_add_test(tc, test_guest_line_classes);
+	tcase_add_test(tc, test_exit_trace);
 	suite_add_tcase(s, tc);
 	return run_suite(s, CK_NORMAL);
 }

@@ -149,6 +149,18 @@ START_TEST(test_skips)
 	ck_assert_str_eq(why.v[0], "h: skipped by the guest: SKIP needs unrestricted guest");
 	/* A FAIL beats a SKIP. */
 	ck_assert_int_eq(judge("k"), VERDICT_FAIL);
+
+	/* A SKIP line does not hide a crash, a budget stop or a failing status. */
+	parse_run("VEXIT protocol 1\n"
+		  "VEXIT guest-begin t\nVEXIT guest t SKIP no XSAVE\nVEXIT guest-end t triple-fault exits=1 ticks=9 rip=0x1\n"
+		  "VEXIT guest-begin s\nVEXIT guest s SKIP no XSAVE\nVEXIT guest-end s done exits=1 ticks=9 status=99\n"
+		  "VEXIT guest-begin p\nVEXIT guest p SKIPPED is a log line\nVEXIT guest-end p done exits=1 ticks=9 status=0\n");
+	EXPECT_SECTION("stop done");
+	ck_assert_int_eq(judge("t"), VERDICT_FAIL);
+	ck_assert(why_has("t: the guest said SKIP but then ended with stop=triple-fault"));
+	ck_assert_int_eq(judge("s"), VERDICT_FAIL);
+	ck_assert(why_has("s: the guest said SKIP but then ended with stop=done status=99"));
+	ck_assert_int_eq(judge("p"), VERDICT_PASS);
 }
 END_TEST
 
@@ -192,6 +204,22 @@ START_TEST(test_run_problems)
 
 	run_problems("VEXIT protocol 1\nVEXIT bogus\n", NULL, 0);
 	ck_assert(why_has("protocol error: line 2: unknown protocol line 'VEXIT bogus'"));
+}
+END_TEST
+
+START_TEST(test_trace_expectations)
+{
+	parse_run("VEXIT protocol 1\nVEXIT guest-begin t\n"
+		  "VEXIT exit-trace t 0 CR_ACCESS 0x3\nVEXIT exit-trace t 1 CR_ACCESS 0x313\n"
+		  "VEXIT guest-end t done exits=3 ticks=9 traced=2 status=0\n");
+	EXPECT_SECTION("trace 0 CR_ACCESS 0x3\0trace 1 CR_ACCESS 787\0field traced=2");
+	ck_assert_int_eq(judge("t"), VERDICT_PASS);
+	EXPECT_SECTION("trace 1 CR_ACCESS 0x903\0trace 2 HLT 0x0\0trace 0 IO_INSTRUCTION 0x3");
+	ck_assert_int_eq(judge("t"), VERDICT_FAIL);
+	ck_assert(why_has("t: expectation 'trace 1 CR_ACCESS 0x903': got CR_ACCESS 0x313, want CR_ACCESS 0x903"));
+	ck_assert(why_has("t: expectation 'trace 2 HLT 0x0': got no such trace entry, want HLT 0x0"));
+	ck_assert(why_has("t: expectation 'trace 0 IO_INSTRUCTION 0x3': got CR_ACCESS 0x3, want IO_INSTRUCTION 0x3"));
+	ck_assert_uint_eq(why.n, 3);
 }
 END_TEST
 
@@ -240,6 +268,7 @@ int main(void)
 	tcase_add_test(tc, test_skips);
 	tcase_add_test(tc, test_needs_a_missing_feature_skips);
 	tcase_add_test(tc, test_verdict_names);
+	tcase_add_test(tc, test_trace_expectations);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("run");
 	tcase_add_checked_fixture(tc, NULL, teardown);

@@ -41,7 +41,7 @@ static uint64_t io_bitmap(struct vm *vm, uint64_t first, uint64_t count, bool in
 
 static uint64_t msr_bitmap(struct vm *vm, uint64_t msr, uint64_t which, bool intercept)
 {
-	if (!which || (which & ~(uint64_t)(VEXIT_MSR_READ | VEXIT_MSR_WRITE)))
+	if (!which || (which & ~(uint64_t)(VEXIT_MSR_READ | VEXIT_MSR_WRITE)) || msr > 0xffffffffull)
 		return VEXIT_HC_EINVAL;
 	/* Only MSRs the VMCS switches on entry and exit may reach the hardware. */
 	if (!intercept && msr != MSR_FS_BASE && msr != MSR_GS_BASE)

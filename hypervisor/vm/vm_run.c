@@ -76,6 +76,7 @@ static const char *vm_setup_vmx(struct vm *vm, uint64_t entry)
 	uint64_t eptp = ept_build(vm);
 	if (!eptp)
 		panic("out of memory building EPT for %s", vm->name);
+	ept_invalidate(vm, eptp);
 	/* Every port and every MSR traps for now: all bits set (SDM 25.6.4, 25.6.9). */
 	vm->io_bitmap_a = zeroed_page();
 	vm->io_bitmap_b = zeroed_page();

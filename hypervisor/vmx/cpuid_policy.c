@@ -37,10 +37,25 @@ void cpuid_guest_view(uint32_t leaf, uint32_t subleaf, uint64_t guest_cr4, uint3
 		r[2] |= CPUID1_ECX_HYPERVISOR;
 		break;
 	case 7:
+		/*
+		 * INVPCID, RDPID and TPAUSE/UMWAIT raise #UD in VMX non-root operation
+		 * unless their "enable" controls are set (SDM 26.3), and vexit sets none
+		 * of them; PKU and LA57 are not virtualized.
+		 */
 		if (subleaf == 0) {
 			r[1] &= ~CPUID7_EBX_INVPCID;
-			r[2] &= ~(CPUID7_ECX_PKU | CPUID7_ECX_OSPKE | CPUID7_ECX_LA57);
+			r[2] &= ~(CPUID7_ECX_PKU | CPUID7_ECX_OSPKE | CPUID7_ECX_LA57 | CPUID7_ECX_RDPID |
+				  CPUID7_ECX_WAITPKG);
 		}
+		break;
+	case 0xd:
+		/* XSAVES/XRSTORS #UD without "enable XSAVES/XRSTORS" (SDM 26.3). */
+		if (subleaf == 1)
+			r[0] &= ~CPUIDD1_EAX_XSAVES;
+		break;
+	case 0x80000001u:
+		/* RDTSCP #UDs without "enable RDTSCP"; enabling it would expose the host's TSC_AUX. */
+		r[3] &= ~CPUID80000001_EDX_RDTSCP;
 		break;
 	default:
 		break;

@@ -1,7 +1,10 @@
 #include "ept.h"
 
 #include "kstring.h"
+#include "panic.h"
 #include "vm.h"
+#include "vmx_asm.h"
+#include "vmx_caps.h"
 
 #define EPT_RWX 0x7ull
 #define EPT_MEMTYPE_WB 6ull
@@ -44,4 +47,15 @@ void ept_free(struct vm *vm)
 			page_free(*pages[i]);
 		*pages[i] = 0;
 	}
+}
+
+void ept_invalidate(const struct vm *vm, uint64_t eptp)
+{
+	uint64_t cap = vm->caps->ept_vpid;
+	/* Without INVEPT (or any of its types) the CPU offers nothing to drop them with. */
+	if (!(cap & EPT_CAP_INVEPT) || !(cap & (EPT_CAP_INVEPT_SINGLE | EPT_CAP_INVEPT_ALL)))
+		return;
+	uint64_t type = (cap & EPT_CAP_INVEPT_SINGLE) ? 1 : 2;
+	if (invept(type, eptp) != VMX_OK)
+		panic("INVEPT type %lu of 0x%lx failed for %s", type, eptp, vm->name);
 }

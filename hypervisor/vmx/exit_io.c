@@ -6,6 +6,8 @@
 #include "vmcs.h"
 
 #define RFLAGS_DF (1ull << 10)
+#define AR_L (1u << 13)  /* CS access rights: 64-bit code segment (SDM 25.4.1) */
+#define SEG_FS 4         /* segment numbers of the instruction-information field: ES 0 ... FS 4, GS 5 */
 /* Emulate at most this many REP iterations per exit; the guest re-executes the rest (SDM: REP is restartable). */
 #define IO_REP_CHUNK 4096
 
@@ -44,6 +46,33 @@ static void set_address_register(uint64_t *reg, uint64_t value, unsigned asize)
 		*reg = (*reg & ~0xffffull) | (value & 0xffff);
 }
 
+/*
+ * Move one element between guest memory at linear address la and val, a byte at a
+ * time, so an element that straddles two guest pages goes to both. An unmapped
+ * address or one outside guest memory stops the VM, naming it (no #PF or EPT
+ * violation is reflected to the guest). Returns false when it stopped the VM.
+ */
+static bool copy_element(struct vcpu *v, uint64_t cr3, uint64_t la, uint32_t *val, unsigned size, bool to_guest)
+{
+	uint8_t *bytes = (uint8_t *)val;
+	for (unsigned i = 0; i < size; i++) {
+		uint64_t gpa;
+		if (!guest_linear_to_phys(v->vm, cr3, la + i, &gpa)) {
+			vm_stop(v->vm, VM_STOP_UNHANDLED_EXIT,
+				"reason=IO_INSTRUCTION qual=0x%lx rip=0x%lx why=unmapped-la-0x%lx", v->exit_qualification,
+				v->rip, la + i);
+			return false;
+		}
+		bool ok = to_guest ? guest_mem_write(v->vm, gpa, &bytes[i], 1) : guest_mem_read(v->vm, gpa, &bytes[i], 1);
+		if (!ok) {
+			vm_stop(v->vm, VM_STOP_EPT_VIOLATION, "gpa=0x%lx access=%s rip=0x%lx", gpa, to_guest ? "w" : "r",
+				v->rip);
+			return false;
+		}
+	}
+	return true;
+}
+
 /* Returns true when the instruction is complete, false when REP iterations remain. */
 static bool handle_io_string(struct vcpu *v, const struct io_access *a)
 {
@@ -58,7 +87,9 @@ static bool handle_io_string(struct vcpu *v, const struct io_access *a)
 	uint64_t amask = asize == 8 ? ~0ull : (1ull << (8 * asize)) - 1;
 	/* INS writes through ES:RDI; OUTS reads through seg:RSI (SDM Vol. 2, INS/OUTS). */
 	unsigned seg = a->in ? 0 : io_string_segment(info);
-	uint64_t seg_base = vmcs_read(VMCS_GUEST_ES_BASE + 2 * seg);
+	/* In 64-bit mode only FS and GS have a base; ES, CS, SS and DS count as 0 (SDM Vol. 1 3.3.4). */
+	bool mode64 = vmcs_read(VMCS_GUEST_CS_ACCESS_RIGHTS) & AR_L;
+	uint64_t seg_base = mode64 && seg < SEG_FS ? 0 : vmcs_read(VMCS_GUEST_ES_BASE + 2 * seg);
 	uint64_t cr3 = vmcs_read(VMCS_GUEST_CR3);
 	bool down = vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_DF;
 	uint64_t *index = &v->gpr[a->in ? GPR_RDI : GPR_RSI];
@@ -67,18 +98,15 @@ static bool handle_io_string(struct vcpu *v, const struct io_access *a)
 	for (unsigned n = 0; n < IO_REP_CHUNK; n++) {
 		if (a->rep && (*count & amask) == 0)
 			return true;
-		uint64_t la = seg_base + (*index & amask), gpa;
+		uint64_t la = seg_base + (*index & amask);
 		uint32_t val = 0;
-		if (!guest_linear_to_phys(vm, cr3, la, &gpa)) {
-			vm_stop(vm, VM_STOP_UNHANDLED_EXIT, "reason=IO_INSTRUCTION qual=0x%lx rip=0x%lx why=unmapped-la-0x%lx",
-				v->exit_qualification, v->rip, la);
-			return true;
-		}
 		if (a->in) {
 			val = io_bus_read(vm, &vm->bus, a->port, a->size);
-			guest_mem_write(vm, gpa, &val, a->size);
+			if (!copy_element(v, cr3, la, &val, a->size, true))
+				return true;
 		} else {
-			guest_mem_read(vm, gpa, &val, a->size);
+			if (!copy_element(v, cr3, la, &val, a->size, false))
+				return true;
 			io_bus_write(vm, &vm->bus, a->port, a->size, val);
 		}
 		set_address_register(index, down ? *index - a->size : *index + a->size, asize);

@@ -23,7 +23,9 @@ enum exit_action handle_xsetbv(struct vcpu *v)
 	}
 	uint32_t r[4];
 	cpuid(0xd, 0, r);
-	if (!xcr0_valid(index, value, ((uint64_t)r[3] << 32) | r[0])) {
+	/* PKRU (bit 9) is not offered: CPUID hides PKU and OSPKE from the guest. */
+	uint64_t supported = (((uint64_t)r[3] << 32) | r[0]) & ~XCR0_PKRU;
+	if (!xcr0_valid(index, value, supported)) {
 		vcpu_inject_exception(v, VECTOR_GP, 0);
 		return EXIT_RESUME;
 	}

@@ -11,6 +11,10 @@ void vcpu_skip_instruction(struct vcpu *v)
 {
 	v->rip += v->instruction_length;
 	vmcs_write(VMCS_GUEST_RIP, v->rip);
+	/* Blocking by STI or MOV SS lasts one instruction: the one just skipped (SDM 25.4.2). */
+	uint64_t intr = vmcs_read(VMCS_GUEST_INTERRUPTIBILITY);
+	if (intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
+		vmcs_write(VMCS_GUEST_INTERRUPTIBILITY, intr & ~(uint64_t)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
 }
 
 void vcpu_inject_exception(struct vcpu *v, unsigned vector, uint32_t error_code)

@@ -31,6 +31,17 @@ static inline enum vmx_result vmxoff(void)
 	return VMX_RESULT_FROM_FLAGS(cf, zf);
 }
 
+/* INVEPT (SDM Vol. 3C 31.3): type 1 invalidates one EPTP's mappings, type 2 all of them. */
+static inline enum vmx_result invept(uint64_t type, uint64_t eptp)
+{
+	struct {
+		uint64_t eptp, reserved;
+	} desc = { eptp, 0 };
+	uint8_t cf, zf;
+	__asm__ volatile("invept %2, %3" : "=@ccc"(cf), "=@ccz"(zf) : "m"(desc), "r"(type) : "memory", "cc");
+	return VMX_RESULT_FROM_FLAGS(cf, zf);
+}
+
 static inline enum vmx_result vmread_checked(uint64_t field, uint64_t *value)
 {
 	uint8_t cf, zf;

@@ -25,6 +25,9 @@
 #define VMX_BASIC_TRUE_CTLS (1ull << 55)
 #define EPT_CAP_WALK_LENGTH_4 (1ull << 6)
 #define EPT_CAP_MEMTYPE_WB (1ull << 14)
+#define EPT_CAP_INVEPT (1ull << 20)
+#define EPT_CAP_INVEPT_SINGLE (1ull << 25)
+#define EPT_CAP_INVEPT_ALL (1ull << 26)
 
 /* The capability MSR values, read once at bring-up. */
 struct vmx_caps {

@@ -14,6 +14,7 @@
 #define XCR0_ZMM_HI256 (1ull << 6)
 #define XCR0_HI16_ZMM (1ull << 7)
 #define XCR0_AVX512 (XCR0_OPMASK | XCR0_ZMM_HI256 | XCR0_HI16_ZMM)
+#define XCR0_PKRU (1ull << 9)
 #define XCR0_TILECFG (1ull << 17)
 #define XCR0_TILEDATA (1ull << 18)
 
