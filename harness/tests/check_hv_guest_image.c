@@ -16,34 +16,25 @@
 #include "guest_mem.h"
 #include "vm.h"
 #include "run_suite.h"
+#include "test_vm.h"
 
+static struct test_vm t;
 static struct vm *vm;
-static uint8_t *host;
-static uint64_t *pages;
 
 static uint8_t *hbyte(uint64_t gpa)
 {
-	return host + (GUEST_PAGES - 1 - gpa / PAGE_SIZE) * PAGE_SIZE + gpa % PAGE_SIZE;
+	return test_vm_byte(&t, gpa);
 }
 
 static void setup(void)
 {
-	vm = calloc(1, sizeof(*vm));
-	host = aligned_alloc(PAGE_SIZE, GUEST_MEM_SIZE);
-	pages = calloc(GUEST_PAGES, sizeof(*pages));
-	ck_assert(vm && host && pages);
-	memset(host, 0xaa, GUEST_MEM_SIZE); /* so zero-filling is visible */
-	for (uint64_t i = 0; i < GUEST_PAGES; i++)
-		pages[i] = (uint64_t)(uintptr_t)(host + (GUEST_PAGES - 1 - i) * PAGE_SIZE);
-	vm->mem_pages = pages;
-	strcpy(vm->name, "image");
+	test_vm_create(&t, "image", 0xaa); /* 0xaa, so zero-filling is visible */
+	vm = t.vm;
 }
 
 static void teardown(void)
 {
-	free(pages);
-	free(host);
-	free(vm);
+	test_vm_destroy(&t);
 }
 
 /* --- building images ------------------------------------------------------------------- */

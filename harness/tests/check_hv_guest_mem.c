@@ -16,35 +16,25 @@
 #include "guest_mem.h"
 #include "vm.h"
 #include "run_suite.h"
+#include "test_vm.h"
 
+static struct test_vm t;
 static struct vm *vm;
-static uint8_t *host;      /* GUEST_MEM_SIZE bytes backing the guest */
-static uint64_t *pages;    /* vm->mem_pages */
 
-/* The host byte that backs guest-physical address gpa. */
 static uint8_t *hbyte(uint64_t gpa)
 {
-	return host + (GUEST_PAGES - 1 - gpa / PAGE_SIZE) * PAGE_SIZE + gpa % PAGE_SIZE;
+	return test_vm_byte(&t, gpa);
 }
 
 static void setup(void)
 {
-	vm = calloc(1, sizeof(*vm));
-	host = aligned_alloc(PAGE_SIZE, GUEST_MEM_SIZE);
-	pages = calloc(GUEST_PAGES, sizeof(*pages));
-	ck_assert(vm && host && pages);
-	memset(host, 0, GUEST_MEM_SIZE);
-	for (uint64_t i = 0; i < GUEST_PAGES; i++)
-		pages[i] = (uint64_t)(uintptr_t)(host + (GUEST_PAGES - 1 - i) * PAGE_SIZE);
-	vm->mem_pages = pages;
-	strcpy(vm->name, "mem");
+	test_vm_create(&t, "mem", 0);
+	vm = t.vm;
 }
 
 static void teardown(void)
 {
-	free(pages);
-	free(host);
-	free(vm);
+	test_vm_destroy(&t);
 }
 
 /* --- copies ---------------------------------------------------------------------------- */
@@ -87,7 +77,7 @@ START_TEST(test_bounds)
 	ck_assert_uint_eq(*hbyte(GUEST_MEM_SIZE - 1), 1);
 	ck_assert(guest_mem_write(vm, GUEST_MEM_SIZE - 16, b, 16));
 	ck_assert(guest_mem_read(vm, GUEST_MEM_SIZE - 16, b, 16));
-	ck_assert(guest_mem_read(vm, 0, host, 0)); /* zero bytes at 0 */
+	ck_assert(guest_mem_read(vm, 0, t.host, 0)); /* zero bytes at 0 */
 	uint8_t *all = malloc(GUEST_MEM_SIZE);
 	ck_assert_ptr_nonnull(all);
 	ck_assert(guest_mem_read(vm, 0, all, GUEST_MEM_SIZE));
@@ -326,7 +316,7 @@ END_TEST
 
 START_TEST(test_layout_leaves_image_area_alone)
 {
-	memset(host, 0xab, GUEST_MEM_SIZE);
+	memset(t.host, 0xab, GUEST_MEM_SIZE);
 	guest_layout_build(vm);
 	ck_assert_uint_eq(*hbyte(GUEST_IMAGE_BASE), 0xab);
 	ck_assert_uint_eq(*hbyte(GUEST_IMAGE_LIMIT - 1), 0xab);
