@@ -144,7 +144,6 @@ START_TEST(test_no_side_effects)
 	vm->bus.unclaimed_reads = 5;
 	vm->bus.unclaimed_writes = 6;
 	vm->cr3_exiting = true;
-	vm->exit_status = 9;
 	strcpy(vm->stop_fields, "x=1");
 	memcpy(before, vm, sizeof(*vm));
 	ck_assert_uint_eq(hc(VEXIT_HC_VERSION, 0, 0, 0, 0), VEXIT_ABI_VERSION);

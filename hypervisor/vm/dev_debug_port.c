@@ -11,6 +11,11 @@ void debug_port_flush(struct vm *vm)
 	vm->debug_line_len = 0;
 }
 
+char debug_port_printable(char c)
+{
+	return (unsigned char)c < 0x20 || (unsigned char)c >= 0x7f ? '?' : c;
+}
+
 static void debug_port_putc(struct vm *vm, char c)
 {
 	if (c == '\n') {
@@ -18,8 +23,7 @@ static void debug_port_putc(struct vm *vm, char c)
 		return;
 	}
 	/* Keep protocol lines printable: control bytes become '?'; an overlong line is split. */
-	if ((unsigned char)c < 0x20 || (unsigned char)c >= 0x7f)
-		c = '?';
+	c = debug_port_printable(c);
 	vm->debug_line[vm->debug_line_len++] = c;
 	if (vm->debug_line_len == DEBUG_LINE_MAX)
 		debug_port_flush(vm);

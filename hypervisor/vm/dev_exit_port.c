@@ -5,7 +5,6 @@ static void exit_port_write(struct vm *vm, uint16_t port, unsigned size, uint32_
 {
 	(void)port;
 	(void)size;
-	vm->exit_status = value;
 	vm_stop(vm, VM_STOP_DONE, "status=%u", value);
 }
 

@@ -26,6 +26,8 @@ extern const struct io_device debug_port_device;
 extern const struct io_device exit_port_device;
 extern const struct io_device test_device;
 
+/* A guest line must stay one printable protocol line: control and non-ASCII bytes become '?'. */
+char debug_port_printable(char c);
 /* Forward whatever the guest left without a final newline. */
 void debug_port_flush(struct vm *vm);
 

@@ -1,11 +1,11 @@
 #include "hypercall.h"
 
 #include "console.h"
+#include "devices.h"
+#include "entry_break.h"
 #include "guest_mem.h"
 #include "io_bitmap.h"
 #include "msr_bitmap.h"
-#include "entry_break.h"
-#include "guest_mem.h"
 #include "vexit_abi.h"
 #include "vm.h"
 #include "vmcs_fields.h"
@@ -19,8 +19,7 @@ static uint64_t report(struct vm *vm, uint64_t gpa, uint64_t len)
 	if (len > REPORT_MAX || !guest_mem_read(vm, gpa, text, len))
 		return VEXIT_HC_EINVAL;
 	for (uint64_t i = 0; i < len; i++)
-		if ((unsigned char)text[i] < 0x20 || (unsigned char)text[i] >= 0x7f)
-			text[i] = '?';
+		text[i] = debug_port_printable(text[i]);
 	text[len] = '\0';
 	kprintf("VEXIT guest %s %s\n", vm->name, text);
 	return 0;
@@ -107,7 +106,6 @@ uint64_t hypercall(struct vm *vm, uint64_t nr, const uint64_t args[4])
 	case VEXIT_HC_CHECKSUM:
 		return args[0] + 2 * args[1] + 3 * args[2] + 4 * args[3];
 	case VEXIT_HC_EXIT:
-		vm->exit_status = (uint32_t)args[0];
 		vm_stop(vm, VM_STOP_DONE, "status=%u", (uint32_t)args[0]);
 		return 0;
 	case VEXIT_HC_REPORT:

@@ -45,7 +45,6 @@ struct vm {
 	unsigned debug_line_len;
 	uint8_t test_latch[4];
 	uint32_t test_accesses;
-	uint32_t exit_status;
 	/* Guest state the VMCS does not hold. */
 	struct virtual_msrs msrs;
 	uint8_t tpr;                 /* CR8 (bits 3:0): the task priority, kept here (no APIC page) */

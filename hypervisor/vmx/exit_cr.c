@@ -37,7 +37,6 @@ static bool load_cr0(struct vcpu *v, uint64_t value)
 		return false;
 	vmcs_write(VMCS_CR0_READ_SHADOW, shadow);
 	vmcs_write(VMCS_GUEST_CR0, cr0_real(shadow, v->vm->caps->cr0_fixed0, v->vm->caps->cr0_fixed1));
-	v->vm->msrs.paging = shadow & CR0_PG;
 	return true;
 }
 

@@ -4,6 +4,7 @@
  * MSRs are copied into the table and back around each access. Unknown MSRs,
  * reserved bits and bad values get #GP; the host MSR is never touched.
  */
+#include "cr_access.h"
 #include "event_inject.h"
 #include "exit_handlers.h"
 #include "vm.h"
@@ -17,6 +18,7 @@ static void load_vmcs_msrs(struct vcpu *v, struct virtual_msrs *m)
 	m->sysenter_eip = vmcs_read(VMCS_GUEST_IA32_SYSENTER_EIP);
 	m->fs_base = vmcs_read(VMCS_GUEST_FS_BASE);
 	m->gs_base = vmcs_read(VMCS_GUEST_GS_BASE);
+	m->paging = vmcs_read(VMCS_CR0_READ_SHADOW) & CR0_PG; /* the guest's own view of CR0 */
 	m->exits = v->exits;
 }
 
