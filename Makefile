@@ -4,8 +4,10 @@
 BUILD ?= build
 BOCHSRC ?= bochsrc/ci.bochsrc
 # Guest selection: make run TESTS='hello,io_*' boots and judges only those guests (name patterns).
-# The harness passes the selection to GRUB at boot (harness/lib/select.h): the ISO holds every guest.
 TESTS ?=
+# What make run boots: direct (the harness loads build/vexit.elf and the guests itself, no GRUB:
+# fast) or grub (build/vexit.iso, as on hardware). docs/harness.md says more.
+BOOT ?= direct
 # Kernel command line: e.g. make run KERNEL_ARGS="budget=5000000"
 KERNEL_ARGS ?=
 TIMEOUT ?= 600
@@ -90,10 +92,10 @@ $(BUILD)/bench/%.c.o: bench/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	$(Q)$(KCC) $(KCFLAGS) $(GUEST_INCLUDES) -c $< -o $@
-$(BUILD)/guests/%.elf: $(BUILD)/$(GUEST_DIR)/%.c.o $(GUEST_LIB_OBJS) guest-tests/lib/guest.ld
+$(BUILD)/guests/%.elf: $(BUILD)/$(GUEST_DIR)/%.c.o $(GUEST_LIB_OBJS) guest-tests/lib/guest.ld Makefile
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
-	$(Q)ld -n -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments $(GUEST_LDFLAGS) \
+	$(Q)ld -n -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -S $(GUEST_LDFLAGS) \
 		-T guest-tests/lib/guest.ld -o $@ $< $(GUEST_LIB_OBJS)
 # bad_image is linked where no guest may be loaded: the hypervisor must refuse it and go on.
 $(BUILD)/guests/bad_image.elf: GUEST_LDFLAGS := --defsym=vexit_load_base=0x300000
@@ -142,7 +144,7 @@ HV_HOST_SRCS := $(addprefix hypervisor/kernel/,fmt.c cmdline.c multiboot2.c page
 include harness/harness.mk
 
 # --- targets --------------------------------------------------------------------------------
-.PHONY: all iso run check bench debug clean help FORCE
+.PHONY: all iso guests run check bench debug clean help FORCE
 FORCE:
 .SECONDARY:
 
@@ -150,17 +152,25 @@ all: $(ISO) $(HARNESS_BIN) $(CHECK_UNIT_BINS) $(CHECK_GUESTS_BIN) ## build every
 
 iso: $(ISO) ## build the bootable image (hypervisor + every guest test)
 
-run: $(ISO) $(HARNESS_BIN) ## boot the suite in Bochs and judge every guest test
-	$(HARNESS_BIN) --iso $(ISO) --guests $(BUILD)/guests --bochsrc $(BOCHSRC) --timeout $(TIMEOUT) \
+guests: $(GUEST_ELFS) ## build the guest test images (build/guests)
+
+RUN_IMAGE := $(if $(filter grub,$(BOOT)),--iso $(ISO),--kernel $(HV_ELF) \
+	$(if $(strip $(KERNEL_ARGS)),--kernel-args '$(strip $(KERNEL_ARGS))'))
+run: $(if $(filter grub,$(BOOT)),$(ISO),$(HV_ELF) $(GUEST_ELFS)) $(HARNESS_BIN) ## boot the suite in Bochs and judge every guest test
+	@case "$(BOOT)" in direct|grub) ;; *) echo "make run: BOOT is direct or grub, not '$(BOOT)'"; exit 2;; esac
+	$(HARNESS_BIN) $(RUN_IMAGE) --guests $(BUILD)/guests --bochsrc $(BOCHSRC) --timeout $(TIMEOUT) \
 		--logs $(BUILD)/logs $(if $(strip $(TESTS)),--tests '$(TESTS)') $(if $(strip $(JOBS)),--jobs $(JOBS)) \
 		$(if $(strip $(CPU)),--cpu $(CPU)) $(RUN_ARGS)
 
-check: all ## Check unit tests, then every guest test against one Bochs run
+check: all ## Check unit tests, then every guest test: one Bochs run booting directly, one booting GRUB
 	@status=0; for t in $(CHECK_UNIT_BINS); do echo "== $$t"; $$t || status=1; done; \
-	echo "== $(CHECK_GUESTS_BIN) (boots Bochs)"; \
-	VEXIT_ISO=$(ISO) VEXIT_GUESTS_DIR=$(BUILD)/guests VEXIT_BOCHSRC=$(BOCHSRC) VEXIT_TIMEOUT=$(TIMEOUT) \
-		VEXIT_TESTS=$(TESTS) VEXIT_KEEP_LOGS=$(BUILD)/logs \
-		$(CHECK_GUESTS_BIN) || status=1; \
+	mkdir -p $(BUILD)/logs; for boot in direct grub; do \
+		echo "== $(CHECK_GUESTS_BIN) (boots Bochs: $$boot)"; \
+		if [ $$boot = direct ]; then image="VEXIT_KERNEL=$(HV_ELF)"; else image="VEXIT_ISO=$(ISO)"; fi; \
+		env $$image VEXIT_GUESTS_DIR=$(BUILD)/guests VEXIT_BOCHSRC=$(BOCHSRC) VEXIT_TIMEOUT=$(TIMEOUT) \
+			VEXIT_TESTS=$(TESTS) VEXIT_KEEP_LOGS=$(BUILD)/logs/$$boot \
+			$(CHECK_GUESTS_BIN) || status=1; \
+	done; \
 	if [ $$status -ne 0 ]; then echo "make check: FAILED (see above)"; fi; exit $$status
 
 debug: ## boot TEST=name alone in the Bochs debugger; it stops before VMLAUNCH and after a failed entry
@@ -172,10 +182,10 @@ debug: ## boot TEST=name alone in the Bochs debugger; it stops before VMLAUNCH a
 	VEXIT_ISO=$(ISO) VEXIT_SERIAL=$(BUILD)/debug/serial.txt VEXIT_LOG=$(BUILD)/debug/bochs.log \
 		bochs -q -unlock -f $(DEBUG_BOCHSRC) $(if $(DEBUG_CMDS),-rc $(DEBUG_CMDS)) || test $$? -eq 1 # 1: the shutdown port
 
-bench: ## exit costs in Bochs ticks (the same every run): the guests of bench/ on an ISO of their own
-	@$(MAKE) --no-print-directory BUILD=$(BUILD)/bench GUEST_DIR=bench $(BUILD)/bench/vexit.iso \
+bench: ## exit costs in Bochs ticks (the same every run): the guests of bench/, booted directly
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/bench GUEST_DIR=bench guests $(BUILD)/bench/vexit.elf \
 		$(BUILD)/bench/harness/vexit-run
-	@$(BUILD)/bench/harness/vexit-run --iso $(BUILD)/bench/vexit.iso --guests $(BUILD)/bench/guests -j 1 \
+	@$(BUILD)/bench/harness/vexit-run --kernel $(BUILD)/bench/vexit.elf --guests $(BUILD)/bench/guests -j 1 \
 		--keep-logs $(BUILD)/bench/logs > $(BUILD)/bench/run.txt || { cat $(BUILD)/bench/run.txt; exit 1; }
 	@grep -h '^VEXIT guest [a-z_]* BENCH' $(BUILD)/bench/logs/*/serial.txt | sed 's/^VEXIT guest //'
 
@@ -184,7 +194,8 @@ clean: ## remove the build directory
 
 help: ## this list
 	@grep -hE '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
-	@echo "variables: TESTS=a,b*  JOBS=n  CPU=model,..|all  RUN_ARGS='..'  KERNEL_ARGS='budget=N'  TIMEOUT=seconds"
+	@echo "variables: TESTS=a,b*  JOBS=n  CPU=model,..|all  BOOT=direct|grub  RUN_ARGS='..'  KERNEL_ARGS='budget=N'"
+	@echo "           TIMEOUT=seconds"
 	@echo "           BOCHSRC=file  TEST=name DEBUG_CMDS=file (make debug)"
 
 -include $(HV_OBJS:.o=.d) $(GUEST_LIB_OBJS:.o=.d) $(patsubst %,$(BUILD)/guest-tests/%.c.d,$(GUESTS))

@@ -5,13 +5,14 @@
 set -eu
 cd "$(dirname "$0")/.."
 pairs=${1:-10}
+BOOT=${BOOT:---kernel build/vexit.elf}
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 i=0
 while [ "$i" -lt "$pairs" ]; do
 	for j in 1 2; do
 		start=$(date +%s.%N)
-		build/harness/vexit-run --iso build/vexit.iso --guests build/guests --jobs "$j" >/dev/null
+		build/harness/vexit-run $BOOT --guests build/guests --jobs "$j" >/dev/null
 		end=$(date +%s.%N)
 		t=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')
 		echo "jobs=$j $t" | tee -a "$out"

@@ -4,7 +4,11 @@
 
 HOST_OBJ_DIR := $(BUILD)/host
 HARNESS_LIB_SRCS := $(wildcard harness/lib/*.c)
-HARNESS_LIB_OBJS := $(patsubst %,$(HOST_OBJ_DIR)/%.o,$(HARNESS_LIB_SRCS))
+# The direct-boot loader (harness/lib/direct_boot.h): two sectors of 16/32-bit code, built flat and
+# linked into the harness as data.
+LOADER_BIN := $(BUILD)/harness/boot_sector.bin
+LOADER_BLOB_OBJ := $(HOST_OBJ_DIR)/harness/boot/loader_blob.S.o
+HARNESS_LIB_OBJS := $(patsubst %,$(HOST_OBJ_DIR)/%.o,$(HARNESS_LIB_SRCS)) $(LOADER_BLOB_OBJ)
 HV_HOST_OBJS := $(patsubst %,$(HOST_OBJ_DIR)/%.o,$(HV_HOST_SRCS))
 # Test support code (host stand-ins for kernel services, test-data builders) linked into every Check program.
 CHECK_SUPPORT_SRCS := $(filter-out harness/tests/check_%.c,$(wildcard harness/tests/*.c))
@@ -14,6 +18,19 @@ $(HOST_OBJ_DIR)/%.c.o: %.c
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Iharness/lib $(CHECK_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/harness/boot_sector.o: harness/boot/boot_sector.S harness/boot/direct_boot_abi.h
+	@mkdir -p $(@D)
+	@echo "  AS      $@"
+	$(Q)$(HOST_CC) -m32 -c -Iharness/boot -Wa,--fatal-warnings $< -o $@
+$(LOADER_BIN): $(BUILD)/harness/boot_sector.o
+	@echo "  LD      $@"
+	$(Q)ld -m elf_i386 -Ttext 0x7c00 -e _start --oformat binary -o $@ $<
+	$(Q)test $$(stat -c %s $@) -eq 1024 || { echo "$@: the loader must be exactly 2 sectors"; rm -f $@; exit 1; }
+$(LOADER_BLOB_OBJ): harness/boot/loader_blob.S $(LOADER_BIN)
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOST_CC) -c -DLOADER_BIN='"$(LOADER_BIN)"' $< -o $@
 
 # The runner CLI: boots Bochs on the ISO and judges every guest test.
 HARNESS_BIN := $(BUILD)/harness/vexit-run

@@ -1,7 +1,8 @@
 /*
- * vexit-run: boot the vexit ISO in Bochs, headless and with a hard timeout,
- * and judge every guest test of the run against the expectations in its
- * image. The suite is split into shards that boot side by side, on one or
+ * vexit-run: boot vexit in Bochs, headless and with a hard timeout, and judge
+ * every guest test of the run against the expectations in its image. What
+ * boots is the kernel ELF and the guests, loaded by the harness's own small
+ * loader (--kernel, direct_boot.h), or the GRUB ISO as on hardware (--iso). The suite is split into shards that boot side by side, on one or
  * several Bochs CPU models. Prints one line per guest as its shard ends, then
  * a summary (failures first) and last `guests: N passed, N failed, N skipped`.
  * Exit status 0 only when no guest failed and every run was complete and clean.
@@ -25,6 +26,7 @@
 #define DEFAULT_TIMEOUT_S 600
 #define DEFAULT_GRACE_S 10
 #define POLL_NS 20000000L
+#define START_GAP_S 0.02
 
 static const char *const all_models[] = { "corei7_skylake_x", "corei7_haswell_4770", "corei5_lynnfield_750",
 					  "core2_penryn_t9600" };
@@ -33,11 +35,14 @@ static const char *const all_models[] = { "corei7_skylake_x", "corei7_haswell_47
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: vexit-run --iso FILE --guests DIR [options]\n"
+		"usage: vexit-run (--kernel FILE | --iso FILE) --guests DIR [options]\n"
 		"       vexit-run --list --guests DIR [--tests PATTERNS]\n"
 		"       vexit-run --capture FILE --guests DIR [--tests PATTERNS]\n"
-		"Boot the vexit ISO in Bochs and judge every guest test (docs/protocol.md).\n"
-		"  --iso FILE        the boot image (make iso builds build/vexit.iso)\n"
+		"Boot vexit in Bochs and judge every guest test (docs/protocol.md).\n"
+		"  --kernel FILE     boot this kernel ELF (build/vexit.elf) and the guests from a disk the\n"
+		"                    harness writes, without GRUB: the fast way (docs/harness.md)\n"
+		"  --kernel-args S   with --kernel: the kernel's command line (e.g. budget=5000000)\n"
+		"  --iso FILE        boot this GRUB image instead, as on hardware (make iso builds build/vexit.iso)\n"
 		"  --guests DIR      the guest images; their .vexit.expect sections hold the expectations\n"
 		"  --list            print the names of the selected guests and exit\n"
 		"  --tests PATTERNS  only the guests matching these comma-separated shell patterns (io_*,hello)\n"
@@ -67,7 +72,8 @@ struct job {
 	char label[96];              /* e.g. "corei7_skylake_x.s1", names its log directory */
 	char prefix[112];            /* "[label] " for streamed lines */
 	char dir[PATH_MAX];
-	char *select;                /* tests= list of the shard */
+	char *select;                /* the shard's guests, comma-separated (GRUB: the tests= list) */
+	struct direct_boot_module *modules; /* direct boot: the shard's guests */
 	struct suite s;
 	struct bochs_run_opts o;
 	struct bochs_run_result r;
@@ -81,6 +87,13 @@ struct cli {
 	unsigned jobs, repeat;
 	bool list, keep_all, color;
 };
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 static const char *color(const struct cli *c, enum verdict v)
 {
@@ -146,6 +159,7 @@ static int parse_args(int argc, char **argv, struct cli *c)
 {
 	static const struct option longopts[] = {
 		{ "iso", required_argument, 0, 'i' },     { "guests", required_argument, 0, 'g' },
+		{ "kernel", required_argument, 0, 'K' },  { "kernel-args", required_argument, 0, 'A' },
 		{ "tests", required_argument, 0, 't' },   { "bochsrc", required_argument, 0, 'r' },
 		{ "bochs", required_argument, 0, 'b' },   { "timeout", required_argument, 0, 'T' },
 		{ "keep-logs", required_argument, 0, 'k' }, { "logs", required_argument, 0, 'L' },
@@ -158,6 +172,8 @@ static int parse_args(int argc, char **argv, struct cli *c)
 	for (int o; (o = getopt_long(argc, argv, "j:", longopts, NULL)) != -1;) {
 		switch (o) {
 		case 'i': c->base.iso = optarg; break;
+		case 'K': c->base.kernel = optarg; break;
+		case 'A': c->base.kernel_args = optarg; break;
 		case 'g': c->guests = optarg; break;
 		case 't': c->tests = optarg; break;
 		case 'r': c->base.bochsrc = optarg; break;
@@ -177,8 +193,16 @@ static int parse_args(int argc, char **argv, struct cli *c)
 		default: usage(stderr); return 2;
 		}
 	}
-	if (optind < argc || !c->guests || (!c->base.iso && !c->capture && !c->list)) {
+	if (optind < argc || !c->guests || (!c->base.iso && !c->base.kernel && !c->capture && !c->list)) {
 		usage(stderr);
+		return 2;
+	}
+	if (c->base.iso && c->base.kernel) {
+		fprintf(stderr, "vexit-run: --iso boots GRUB, --kernel boots without it: give one, not both\n");
+		return 2;
+	}
+	if (c->base.kernel_args && !c->base.kernel) {
+		fprintf(stderr, "vexit-run: --kernel-args needs --kernel (the ISO's command line is in its grub.cfg)\n");
 		return 2;
 	}
 	return -1;
@@ -305,8 +329,15 @@ int main(int argc, char **argv)
 				for (size_t i = 0; i < all.n; i++)
 					if (shard_of[i] == sh)
 						strlist_addf(&names, "%s", all.names.v[i]);
-				/* One shard of the whole suite boots everything: no selection needed (nor its size limit). */
-				j->select = shards == 1 && !c.tests ? xstrndup("", 0) : select_join(&names);
+				/*
+				 * GRUB: the kernel picks the shard's guests from the ISO's by tests=, which has a
+				 * size limit; one shard of the whole suite boots everything and needs none.
+				 * Direct boot: the disk holds only the shard's guests, so no limit.
+				 */
+				if (c.base.kernel)
+					j->select = strlist_join(&names, ",");
+				else
+					j->select = shards == 1 && !c.tests ? xstrndup("", 0) : select_join(&names);
 				strlist_free(&names);
 				if (!j->select) {
 					fprintf(stderr, "vexit-run: a shard's guest list is longer than the kernel's "
@@ -327,18 +358,21 @@ int main(int argc, char **argv)
 				}
 				j->o.cpu = j->model;
 				j->o.select = j->select;
+				if (c.base.kernel) {
+					j->modules = xrealloc(NULL, (j->s.n + 1) * sizeof(*j->modules));
+					for (size_t i = 0; i < j->s.n; i++)
+						j->modules[i] = (struct direct_boot_module){ j->s.guests[i].image,
+											     j->s.guests[i].name };
+					j->o.modules = j->modules;
+					j->o.n_modules = j->s.n;
+				}
 				j->o.stream_prefix = n_jobs > 1 ? j->prefix : NULL;
 			}
 
 	struct report_case *cases = NULL;
 	size_t n_cases = 0;
 	struct strlist problems = { 0 };
-	double t0;
-	{
-		struct timespec ts;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		t0 = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-	}
+	double t0 = now_s();
 	if (c.capture) {
 		size_t len;
 		char *text = file_read(c.capture, 1u << 30, &len);
@@ -360,11 +394,19 @@ int main(int argc, char **argv)
 		       all.n, models.n, shards, c.jobs, c.base.timeout_s, c.repeat > 1 ? ", determinism check" : "");
 		fflush(stdout);
 		size_t next = 0, running = 0, finished = 0;
+		double last_start = -1;
 		while (finished < n_jobs) {
-			while (running < c.jobs && next < n_jobs) {
+			/*
+			 * Bochs that start at the same instant race for an RFB port and one of
+			 * them fails (bochs_run_poll restarts it, at a cost): start them a few
+			 * milliseconds apart, which is enough, as Bochs's startup takes the same
+			 * time every run.
+			 */
+			while (running < c.jobs && next < n_jobs && now_s() - last_start >= START_GAP_S) {
 				struct job *j = &jobs[next++];
 				j->started = true;
 				running += bochs_run_start(&j->o, &j->r) == 0;
+				last_start = now_s();
 			}
 			bool any = false;
 			for (size_t i = 0; i < next; i++) {
@@ -432,11 +474,8 @@ int main(int argc, char **argv)
 				printf("    > %s\n", l);
 		}
 	}
-	if (!c.capture) {
-		struct timespec ts;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		printf("wall time: %.2f s\n", (double)ts.tv_sec + (double)ts.tv_nsec / 1e9 - t0);
-	}
+	if (!c.capture)
+		printf("wall time: %.2f s\n", now_s() - t0);
 	int status = failed == 0 && problems.n == 0 ? 0 : 1;
 	if ((c.tap && write_report(c.tap, report_tap, cases, n_cases, &problems)) ||
 	    (c.junit && write_report(c.junit, report_junit, cases, n_cases, &problems)))
@@ -448,6 +487,7 @@ int main(int argc, char **argv)
 		bochs_run_result_free(&jobs[i].r);
 		suite_free(&jobs[i].s);
 		free(jobs[i].select);
+		free(jobs[i].modules);
 	}
 	free(jobs);
 	free(shard_of);

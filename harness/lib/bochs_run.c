@@ -220,7 +220,7 @@ static bool capture_finished(const char *path, off_t *scanned)
 }
 
 struct child_env {
-	const char *iso, *serial, *log, *select, *cpu;
+	const char *iso, *iso_status, *disk, *boot, *serial, *log, *select, *cpu;
 };
 
 static void child_exec(const char *bochs, const char *rc, const char *cmds, const char *out_path,
@@ -233,9 +233,10 @@ static void child_exec(const char *bochs, const char *rc, const char *cmds, cons
 	if (devnull < 0 || out < 0 || dup2(devnull, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
 		e = errno;
 	/* Set here, in the child, so that runs started side by side each see their own values. */
-	if (!e && (setenv("VEXIT_ISO", env->iso, 1) || setenv("VEXIT_SERIAL", env->serial, 1) ||
-		   setenv("VEXIT_LOG", env->log, 1) || setenv("VEXIT_SELECT", env->select, 1) ||
-		   setenv("VEXIT_CPU", env->cpu, 1)))
+	if (!e && (setenv("VEXIT_ISO", env->iso, 1) || setenv("VEXIT_ISO_STATUS", env->iso_status, 1) ||
+		   setenv("VEXIT_DISK", env->disk, 1) || setenv("VEXIT_BOOT", env->boot, 1) ||
+		   setenv("VEXIT_SERIAL", env->serial, 1) || setenv("VEXIT_LOG", env->log, 1) ||
+		   setenv("VEXIT_SELECT", env->select, 1) || setenv("VEXIT_CPU", env->cpu, 1)))
 		e = errno;
 	if (e) {
 		(void)!write(err_fd, &e, sizeof(e));
@@ -295,7 +296,9 @@ int bochs_run_start(const struct bochs_run_opts *o, struct bochs_run_result *r)
 		bochs = "bochs";
 	const char *cpu = o->cpu ? o->cpu : BOCHS_RUN_DEFAULT_CPU;
 	char iso[PATH_MAX], rc[PATH_MAX], rom[PATH_MAX];
-	if (!o->iso || !realpath(o->iso, iso))
+	if (o->kernel)
+		snprintf(iso, sizeof(iso), "none"); /* no CD: the bochsrc's drive stays empty */
+	else if (!o->iso || !realpath(o->iso, iso))
 		return not_started(r, "boot image %s: %s", o->iso ? o->iso : "(none)", strerror(errno));
 	if (!o->bochsrc || !realpath(o->bochsrc, rc))
 		return not_started(r, "bochsrc %s: %s", o->bochsrc ? o->bochsrc : "(none)", strerror(errno));
@@ -319,20 +322,29 @@ int bochs_run_start(const struct bochs_run_opts *o, struct bochs_run_result *r)
 					   tmp && *tmp ? tmp : "/tmp", strerror(errno));
 		r->own_dir = true;
 	}
-	char log[PATH_MAX + 16], cmds[PATH_MAX + 16], sel[PATH_MAX + 16];
+	char log[PATH_MAX + 16], cmds[PATH_MAX + 16], sel[PATH_MAX + 16], disk[PATH_MAX + 16];
 	snprintf(r->serial_path, sizeof(r->serial_path), "%s/serial.txt", r->dir);
 	snprintf(r->out_path, sizeof(r->out_path), "%s/bochs.out", r->dir);
 	snprintf(log, sizeof(log), "%s/bochs.log", r->dir);
 	snprintf(cmds, sizeof(cmds), "%s/debugger.rc", r->dir);
 	snprintf(sel, sizeof(sel), "%s/select.img", r->dir);
+	snprintf(disk, sizeof(disk), "%s/boot-disk.img", r->dir);
 	unlink(r->serial_path);
 	unlink(log);
 	FILE *f = fopen(cmds, "w");
 	/* Bochs is built with its debugger: continue at the prompt, quit when the simulation ends. */
 	if (!f || fputs("c\nquit\n", f) < 0 || fclose(f) != 0)
 		return not_started(r, "cannot write %s: %s", cmds, strerror(errno));
-	if (select_image_write(sel, o->select ? o->select : "") < 0)
+	if (select_image_write(sel, o->select && !o->kernel ? o->select : "") < 0)
 		return not_started(r, "cannot write the selection image %s: %s", sel, strerror(errno));
+	if (o->kernel) {
+		char why[PATH_MAX + 256];
+		if (direct_boot_disk_write(disk, o->kernel, o->kernel_args ? o->kernel_args : "", o->modules,
+					   o->n_modules, why, sizeof(why)))
+			return not_started(r, "direct boot: %s%s", why, "");
+	} else if (direct_boot_blank_disk(disk) < 0) {
+		return not_started(r, "cannot write %s: %s", disk, strerror(errno));
+	}
 
 	int errpipe[2];
 	if (pipe2(errpipe, O_CLOEXEC) < 0)
@@ -347,7 +359,8 @@ int bochs_run_start(const struct bochs_run_opts *o, struct bochs_run_result *r)
 	}
 	if (pid == 0) {
 		close(errpipe[0]);
-		struct child_env env = { iso, r->serial_path, log, sel, cpu };
+		struct child_env env = { iso, o->kernel ? "ejected" : "inserted", disk, o->kernel ? "disk" : "cdrom",
+					 r->serial_path, log, sel, cpu };
 		child_exec(bochs, rc, cmds, r->out_path, &env, errpipe[1]);
 	}
 	setpgid(pid, pid); /* also done by the child: whichever runs first */

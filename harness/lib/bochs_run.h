@@ -1,5 +1,5 @@
 /*
- * Run Bochs once, headless, on a vexit ISO, with a hard timeout, and capture
+ * Run Bochs once, headless, on vexit (ISO or direct boot), with a hard timeout, and capture
  * what the hypervisor wrote to COM1. Bochs may ignore SIGTERM, so it runs in a
  * process group of its own that is SIGKILLed at the timeout (and if the harness
  * itself is interrupted): no Bochs outlives a run.
@@ -11,9 +11,20 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "direct_boot.h"
+
 struct bochs_run_opts {
 	const char *bochs;      /* program; NULL means $VEXIT_BOCHS, else "bochs" from PATH */
-	const char *iso;        /* the boot image, exported to the bochsrc as $VEXIT_ISO */
+	/*
+	 * What boots: the GRUB ISO (iso, exported to the bochsrc as $VEXIT_ISO), or,
+	 * when kernel is set, the kernel ELF and the modules straight from a disk the
+	 * harness writes (direct_boot.h, $VEXIT_DISK). $VEXIT_BOOT says which: cdrom or disk.
+	 */
+	const char *iso;
+	const char *kernel;
+	const char *kernel_args; /* direct boot: the kernel's command line (GRUB: grub.cfg's) */
+	const struct direct_boot_module *modules;
+	size_t n_modules;
 	const char *bochsrc;
 	unsigned timeout_s;     /* hard limit for the whole run */
 	unsigned grace_s;       /* after 'VEXIT end' or 'VEXIT panic', how long Bochs may take to exit */
@@ -21,7 +32,7 @@ struct bochs_run_opts {
 	int stream_fd;          /* >= 0: copy the capture there as it grows (live output) */
 	const char *stream_prefix; /* with stream_fd: streamed a whole line at a time, each after this */
 	const char *cpu;        /* Bochs CPU model, exported as $VEXIT_CPU; NULL: corei7_skylake_x */
-	const char *select;     /* tests= list for the kernel (select.h), via $VEXIT_SELECT; NULL: all */
+	const char *select;     /* GRUB: tests= list for the kernel (select.h), via $VEXIT_SELECT; NULL: all */
 };
 
 #define BOCHS_RUN_DEFAULT_CPU "corei7_skylake_x"

@@ -1,12 +1,13 @@
 /*
- * The guest suite under Check: one Bochs run of the whole ISO (made once, in
+ * The guest suite under Check: one Bochs run of the whole suite (made once, in
  * main, before the tests fork), then one Check test case per guest test, named
  * after it, plus a "run" test case for the run as a whole (protocol version,
  * no panic, complete output, no leaked pages).
  *
- * Environment (set by `make check`): VEXIT_ISO, VEXIT_GUESTS_DIR, VEXIT_BOCHSRC,
- * VEXIT_TIMEOUT (seconds), VEXIT_TESTS (optional name patterns), VEXIT_KEEP_LOGS (optional),
- * VEXIT_CPU (optional Bochs CPU model).
+ * Environment (set by `make check`, which runs this twice): VEXIT_KERNEL (direct
+ * boot of that kernel ELF, direct_boot.h) or else VEXIT_ISO (the GRUB image),
+ * VEXIT_GUESTS_DIR, VEXIT_BOCHSRC, VEXIT_TIMEOUT (seconds), VEXIT_TESTS (optional
+ * name patterns), VEXIT_KEEP_LOGS (optional), VEXIT_CPU (optional Bochs CPU model).
  */
 #include <check.h>
 #include <stdio.h>
@@ -49,8 +50,10 @@ static const char *env_or(const char *name, const char *fallback)
 
 int main(void)
 {
+	const char *kernel = getenv("VEXIT_KERNEL") && *getenv("VEXIT_KERNEL") ? getenv("VEXIT_KERNEL") : NULL;
 	struct bochs_run_opts o = {
-		.iso = env_or("VEXIT_ISO", "build/vexit.iso"),
+		.kernel = kernel,
+		.iso = kernel ? NULL : env_or("VEXIT_ISO", "build/vexit.iso"),
 		.bochsrc = env_or("VEXIT_BOCHSRC", "bochsrc/ci.bochsrc"),
 		.timeout_s = (unsigned)strtoul(env_or("VEXIT_TIMEOUT", "600"), NULL, 10),
 		.grace_s = 10,
@@ -65,9 +68,17 @@ int main(void)
 		return 1;
 	}
 
-	/* The kernel boots only the selected guests: the harness tells GRUB at boot (select.h). */
+	/*
+	 * The kernel boots only the selected guests. Direct boot: only they are on the
+	 * disk. GRUB: the ISO holds them all, and the harness tells GRUB at boot (select.h).
+	 */
+	struct direct_boot_module *modules = xrealloc(NULL, (suite.n + 1) * sizeof(*modules));
+	for (size_t i = 0; i < suite.n; i++)
+		modules[i] = (struct direct_boot_module){ suite.guests[i].image, suite.guests[i].name };
+	o.modules = modules;
+	o.n_modules = suite.n;
 	char *selected = NULL;
-	if (getenv("VEXIT_TESTS") && *getenv("VEXIT_TESTS")) {
+	if (!kernel && getenv("VEXIT_TESTS") && *getenv("VEXIT_TESTS")) {
 		selected = select_join(&suite.names);
 		if (!selected) {
 			fprintf(stderr, "check_guests: VEXIT_TESTS selects more guests than tests= can hold\n");
@@ -79,8 +90,9 @@ int main(void)
 	char how[1024];
 	bochs_run(&o, &r);
 	free(selected);
+	free(modules);
 	bochs_run_describe(&r, &o, how, sizeof(how));
-	printf("check_guests: %s\n", how);
+	printf("check_guests: %s boot: %s\n", kernel ? "direct" : "GRUB", how);
 	bool bad_end = r.end == BOCHS_RUN_TIMED_OUT || r.end == BOCHS_RUN_SIGNALED || r.end == BOCHS_RUN_NOT_STARTED;
 	suite_judge(&suite, r.serial, r.serial_len, bad_end ? how : NULL);
 	suite_judge_bochs_dir(&suite, r.dir);

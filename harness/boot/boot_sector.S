@@ -1,0 +1,244 @@
+/*
+ * The direct-boot sector: a multiboot2 loader that fits in one sector, so that
+ * test runs in Bochs need not pay for GRUB (about 0.5 s per boot, most of a
+ * shard's fixed cost). The harness writes the disk it boots
+ * (harness/lib/direct_boot.c, layout in direct_boot_abi.h); the product image is
+ * still the GRUB ISO, and `vexit-run --boot grub` boots that.
+ *
+ * In real mode, with BIOS services: turn A20 on, read the boot information to
+ * 0x8000 and the memory image through a bounce buffer to 1 MiB (the copy runs
+ * in "unreal" mode: DS/ES keep a 4 GiB limit after a brief trip to protected
+ * mode), append the BIOS e820 memory map as the multiboot2 memory-map tag, then
+ * enter 32-bit protected mode and jump to the kernel as the multiboot2 spec
+ * says: EAX = 0x36d76289, EBX = the boot information, flat segments, paging off,
+ * interrupts off. A failure is reported on COM1 as a protocol panic line
+ * (docs/protocol.md), then the machine stops.
+ */
+#include "direct_boot_abi.h"
+
+#define MB2_LOADER_MAGIC 0x36d76289
+#define MB2_TAG_MMAP     6
+#define E820_SMAP        0x534d4150
+#define COM1             0x3f8
+#define LSR_THR_EMPTY    0x20
+
+	.code16
+	.text
+	.globl _start
+_start:
+	ljmp $0, $start			/* some BIOSes enter at 07c0:0000 */
+start:
+	cli
+	xor %ax, %ax
+	mov %ax, %ds
+	mov %ax, %es
+	mov %ax, %ss
+	mov $0x7c00, %sp
+	sti
+	cld
+	mov %dl, drive
+
+	/* The second sector of this loader, to 0x7e00, right after the first. */
+	movl $1, dap_lba
+	mov $1, %cx
+	movw $0x07e0, dap_seg
+	call bios_read
+	jmp stage2
+
+/* Read CX sectors (at most DIRECT_BOOT_CHUNK) at dap_lba to dap_seg:0 (INT 13h AH=42h). CX is kept. */
+bios_read:
+	mov %cx, dap_count
+	push %cx
+	mov $dap, %si
+	mov drive, %dl
+	mov $0x42, %ah
+	int $0x13
+	pop %cx
+	jc fail_read
+	cmp dap_count, %cx		/* some BIOSes write back how many they read */
+	jne fail_read
+	ret
+
+	.balign 4
+dap:
+	.byte 16, 0
+dap_count:	.word 0
+		.word 0			/* buffer offset */
+dap_seg:	.word 0
+dap_lba:	.quad 0
+drive:		.byte 0
+
+fail_read:
+	mov $msg_read, %si
+	jmp fail
+fail_e820:
+	mov $msg_e820, %si
+fail:
+	lodsb
+	test %al, %al
+	jz stop
+	mov %al, %bl
+	mov $(COM1 + 5), %dx
+1:	in %dx, %al
+	test $LSR_THR_EMPTY, %al
+	jz 1b
+	mov $COM1, %dx
+	mov %bl, %al
+	out %al, %dx
+	jmp fail
+stop:
+	/* Bochs's shutdown port ends the run now; elsewhere it does nothing and we halt. */
+	mov $msg_shutdown, %si
+	mov $0x8900, %dx
+1:	lodsb
+	test %al, %al
+	jz 2f
+	out %al, %dx
+	jmp 1b
+2:	cli
+	hlt
+	jmp 2b
+
+msg_read:	.asciz "\nVEXIT panic direct boot: BIOS disk read (INT 13h AH=42h) failed\n"
+msg_e820:	.asciz "\nVEXIT panic direct boot: the BIOS gave no e820 memory map\n"
+msg_shutdown:	.asciz "Shutdown"
+
+	.balign 8
+gdt:
+	.quad 0
+	.quad 0x00cf9a000000ffff	/* 0x08: code, 32-bit, flat */
+	.quad 0x00cf92000000ffff	/* 0x10: data, flat */
+gdt_desc:
+	.word gdt_desc - gdt - 1
+	.long gdt
+
+	/* Parameters: the harness patches these (direct_boot_abi.h). */
+	.org DIRECT_BOOT_PARAMS
+p_magic:	.long DIRECT_BOOT_MAGIC
+p_entry:	.long 0
+p_image_lba:	.long 0
+p_image_sects:	.long 0
+p_image_dest:	.long 0
+p_mbi_sects:	.word 0
+
+	.org 510
+	.word 0xaa55
+
+/* Sector 1. */
+stage2:
+	/* A20 on through the system control port ("fast A20"). */
+	in $0x92, %al
+	or $2, %al
+	and $0xfe, %al
+	out %al, $0x92
+
+	/* The boot information: the sectors after this loader, to 0:DIRECT_BOOT_MBI_ADDR, in one read. */
+	movl $DIRECT_BOOT_LOADER_SECTORS, dap_lba
+	movw p_mbi_sects, %cx
+	movw $(DIRECT_BOOT_MBI_ADDR >> 4), dap_seg
+	call bios_read
+
+	/* The memory image, a chunk at a time: disk -> bounce buffer -> destination above 1 MiB. */
+	movl p_image_lba, %eax
+	movl %eax, dap_lba
+	movw $DIRECT_BOOT_BOUNCE_SEG, dap_seg
+load_next:
+	movl p_image_sects, %ecx
+	test %ecx, %ecx
+	jz loaded
+	cmp $DIRECT_BOOT_CHUNK, %ecx
+	jbe 1f
+	mov $DIRECT_BOOT_CHUNK, %ecx
+1:	call bios_read
+	movzwl %cx, %ecx
+	sub %ecx, p_image_sects
+	add %ecx, dap_lba
+	shl $7, %ecx			/* sectors -> dwords */
+	call unreal
+	movl $(DIRECT_BOOT_BOUNCE_SEG << 4), %esi
+	movl p_image_dest, %edi
+	addr32 rep movsl
+	movl %edi, p_image_dest
+	jmp load_next
+loaded:
+
+	/* The memory-map tag, after the harness's tags (total_size says where they end). */
+	movw DIRECT_BOOT_MBI_ADDR, %di
+	add $DIRECT_BOOT_MBI_ADDR, %di
+	mov %di, %bp
+	movl $MB2_TAG_MMAP, (%di)
+	movl $24, 8(%di)		/* entry size */
+	movl $0, 12(%di)		/* entry version */
+	add $16, %di
+	xor %ebx, %ebx
+	mov $DIRECT_BOOT_MMAP_MAX, %si
+e820_next:
+	movl $1, 20(%di)		/* ACPI 3.0 attributes: "valid", if the BIOS writes only 20 bytes */
+	mov $0xe820, %eax
+	mov $E820_SMAP, %edx
+	mov $24, %ecx
+	int $0x15
+	jc e820_done
+	cmp $E820_SMAP, %eax
+	jne e820_done
+	movl $0, 20(%di)		/* multiboot2: reserved, zero */
+	add $24, %di
+	dec %si
+	jz e820_done
+	test %ebx, %ebx
+	jnz e820_next
+e820_done:
+	mov %di, %ax
+	sub %bp, %ax
+	cmp $16, %ax
+	je fail_e820
+	movzwl %ax, %eax
+	movl %eax, 4(%bp)		/* the tag's size */
+	movl $0, (%di)			/* end tag: type 0, flags 0, size 8 */
+	movl $8, 4(%di)
+	add $8, %di
+	sub $DIRECT_BOOT_MBI_ADDR, %di
+	movzwl %di, %eax
+	movl %eax, DIRECT_BOOT_MBI_ADDR	/* total_size */
+
+	/* 32-bit protected mode, flat segments, and the kernel. */
+	cli
+	lgdtl gdt_desc
+	mov %cr0, %eax
+	or $1, %al
+	mov %eax, %cr0
+	ljmpl $0x08, $protected
+	.code32
+protected:
+	mov $0x10, %ax
+	mov %ax, %ds
+	mov %ax, %es
+	mov %ax, %fs
+	mov %ax, %gs
+	mov %ax, %ss
+	mov $MB2_LOADER_MAGIC, %eax
+	mov $DIRECT_BOOT_MBI_ADDR, %ebx
+	jmp *p_entry
+	.code16
+
+/* DS and ES: base 0, limit 4 GiB, back in real mode (interrupts stay usable). */
+unreal:
+	cli
+	lgdtl gdt_desc
+	mov %cr0, %eax
+	or $1, %al
+	mov %eax, %cr0
+	jmp 1f
+1:	mov $0x10, %bx
+	mov %bx, %ds
+	mov %bx, %es
+	and $0xfe, %al
+	mov %eax, %cr0
+	jmp 2f
+2:	xor %bx, %bx
+	mov %bx, %ds
+	mov %bx, %es
+	sti
+	ret
+
+	.org DIRECT_BOOT_LOADER_SECTORS * DIRECT_BOOT_SECTOR
