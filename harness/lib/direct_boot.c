@@ -119,7 +119,11 @@ static int load_kernel(const char *path, struct bytes *image, uint64_t *end, uin
 			     DIRECT_BOOT_IMAGE_LIMIT >> 20);
 			goto out;
 		}
-		if (ph.p_filesz > ph.p_memsz || ph.p_offset > len || ph.p_filesz > len - ph.p_offset) {
+		if (ph.p_filesz > ph.p_memsz) {
+			fail(err, err_len, "kernel %s: segment %u has more bytes in the file than in memory", path, i);
+			goto out;
+		}
+		if (ph.p_offset > len || ph.p_filesz > len - ph.p_offset) {
 			fail(err, err_len, "kernel %s: segment %u runs past the end of the file", path, i);
 			goto out;
 		}

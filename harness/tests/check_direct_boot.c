@@ -1,0 +1,274 @@
+/*
+ * Check tests of the direct-boot disk (harness/lib/direct_boot.c): the kernel's
+ * segments land at their physical addresses with bss zeroed, the modules follow
+ * page-aligned, and the boot information (read back the way the loader leaves
+ * it, then parsed by the kernel's own mb2_parse) names them; every malformed
+ * input is refused with a sentence naming the file and the fault.
+ */
+#include <check.h>
+#include <elf.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../boot/direct_boot_abi.h"
+#include "boot_disk.h"
+#include "direct_boot.h"
+#include "file_read.h"
+#include "run_suite.h"
+#include "test_files.h"
+
+static char dir[64];
+static char err[1024];
+
+static void setup(void)
+{
+	strcpy(dir, "/tmp/check_direct_boot.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static void teardown(void)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	(void)!system(cmd);
+}
+
+static const char *in_dir(const char *name)
+{
+	static char path[4][128];
+	static int k;
+	k = (k + 1) % 4;
+	snprintf(path[k], sizeof(path[k]), "%s/%s", dir, name);
+	return path[k];
+}
+
+/*
+ * A kernel like vexit.elf in miniature: a text segment at 1 MiB that starts with a
+ * multiboot2 header and has 0x1000 bytes of bss after its 0x40 bytes of file
+ * content, and a data segment at 1 MiB + 0x3000. Entry 1 MiB + 0x20.
+ */
+struct kernel {
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph[2];
+	uint8_t text[0x40];
+	uint8_t data[0x10];
+};
+
+static void kernel_build(struct kernel *k)
+{
+	memset(k, 0, sizeof(*k));
+	memcpy(k->eh.e_ident, ELFMAG, SELFMAG);
+	k->eh.e_ident[EI_CLASS] = ELFCLASS64;
+	k->eh.e_ident[EI_DATA] = ELFDATA2LSB;
+	k->eh.e_ident[EI_VERSION] = EV_CURRENT;
+	k->eh.e_type = ET_EXEC;
+	k->eh.e_machine = EM_X86_64;
+	k->eh.e_version = EV_CURRENT;
+	k->eh.e_entry = 0x100020;
+	k->eh.e_phoff = offsetof(struct kernel, ph);
+	k->eh.e_ehsize = sizeof(Elf64_Ehdr);
+	k->eh.e_phentsize = sizeof(Elf64_Phdr);
+	k->eh.e_phnum = 2;
+	k->ph[0] = (Elf64_Phdr){ .p_type = PT_LOAD, .p_offset = offsetof(struct kernel, text), .p_paddr = 0x100000,
+				 .p_vaddr = 0x100000, .p_filesz = sizeof(k->text), .p_memsz = 0x1040 };
+	k->ph[1] = (Elf64_Phdr){ .p_type = PT_LOAD, .p_offset = offsetof(struct kernel, data), .p_paddr = 0x103000,
+				 .p_vaddr = 0x103000, .p_filesz = sizeof(k->data), .p_memsz = sizeof(k->data) };
+	uint32_t mb2[4] = { 0xe85250d6, 0, 16, 0 };
+	mb2[3] = (uint32_t)-(mb2[0] + mb2[1] + mb2[2]);
+	memcpy(k->text, mb2, sizeof(mb2));
+	for (size_t i = 16; i < sizeof(k->text); i++)
+		k->text[i] = (uint8_t)(0x90 + i);
+	memset(k->data, 0xd7, sizeof(k->data));
+}
+
+static const char *kernel_write(const struct kernel *k)
+{
+	test_write_file(dir, "kernel.elf", k, sizeof(*k));
+	return in_dir("kernel.elf");
+}
+
+static int write_disk(const struct kernel *k, const char *cmdline, const struct direct_boot_module *m, size_t n)
+{
+	return direct_boot_disk_write(in_dir("disk.img"), kernel_write(k), cmdline, m, n, err, sizeof(err));
+}
+
+START_TEST(test_kernel_and_modules_land_where_the_boot_information_says)
+{
+	struct kernel k;
+	kernel_build(&k);
+	char big[5000];
+	memset(big, 'A', sizeof(big));
+	test_write_file(dir, "a.elf", big, sizeof(big));
+	test_write_file(dir, "b.elf", "B", 1);
+	struct direct_boot_module m[] = { { in_dir("a.elf"), "alpha" }, { in_dir("b.elf"), "beta" } };
+	ck_assert_msg(write_disk(&k, "budget=5 tests=alpha", m, 2) == 0, "%s", err);
+
+	struct boot_disk d;
+	boot_disk_read(in_dir("disk.img"), &d);
+	ck_assert_uint_eq(d.len % (16 * 63 * 512), 0); /* whole cylinders, for Bochs's geometry */
+	ck_assert_uint_eq(d.entry, 0x100020);
+	ck_assert_uint_eq(d.image_dest, DIRECT_BOOT_IMAGE_BASE);
+	ck_assert_uint_eq(d.image_lba, DIRECT_BOOT_LOADER_SECTORS + d.mbi_sects);
+	ck_assert_msg(d.parse_error == NULL, "%s", d.parse_error);
+
+	/* The kernel: text, its bss zeroed, the gap, data. */
+	ck_assert_mem_eq(boot_disk_at(&d, 0x100000), k.text, sizeof(k.text));
+	for (uint64_t pa = 0x100040; pa < 0x103000; pa += 0x100)
+		ck_assert_uint_eq(*boot_disk_at(&d, pa), 0);
+	ck_assert_mem_eq(boot_disk_at(&d, 0x103000), k.data, sizeof(k.data));
+
+	/* The boot information: the command line and both modules, page-aligned after the kernel. */
+	ck_assert_str_eq(d.info.cmdline, "budget=5 tests=alpha");
+	ck_assert_uint_eq(d.info.n_modules, 2);
+	ck_assert_str_eq(d.info.modules[0].cmdline, "alpha");
+	ck_assert_str_eq(d.info.modules[1].cmdline, "beta");
+	ck_assert_uint_eq(d.info.modules[0].start, 0x104000);
+	ck_assert_uint_eq(d.info.modules[0].end, 0x104000 + sizeof(big));
+	ck_assert_uint_eq(d.info.modules[1].start, 0x106000);
+	ck_assert_uint_eq(d.info.modules[1].end, 0x106001);
+	ck_assert_mem_eq(boot_disk_at(&d, 0x104000), big, sizeof(big));
+	ck_assert_uint_eq(*boot_disk_at(&d, 0x106000), 'B');
+	ck_assert_uint_eq(d.info.n_available, 1);
+	boot_disk_free(&d);
+}
+END_TEST
+
+START_TEST(test_no_modules_and_an_empty_command_line)
+{
+	struct kernel k;
+	kernel_build(&k);
+	ck_assert_msg(write_disk(&k, "", NULL, 0) == 0, "%s", err);
+	struct boot_disk d;
+	boot_disk_read(in_dir("disk.img"), &d);
+	ck_assert_msg(d.parse_error == NULL, "%s", d.parse_error);
+	ck_assert_str_eq(d.info.cmdline, "");
+	ck_assert_uint_eq(d.info.n_modules, 0);
+	ck_assert_uint_eq(d.image_sects, 0x103010 / 512 - 0x100000 / 512 + 1);
+	boot_disk_free(&d);
+}
+END_TEST
+
+/* A broken kernel: write_disk fails and err holds `want`. */
+static void assert_refused(const struct kernel *k, const char *want)
+{
+	ck_assert_int_eq(write_disk(k, "", NULL, 0), -1);
+	ck_assert_msg(strstr(err, want) != NULL, "error '%s' does not say '%s'", err, want);
+	ck_assert_msg(strstr(err, "kernel.elf") != NULL, "error '%s' does not name the file", err);
+}
+
+START_TEST(test_bad_kernels_are_refused_by_name)
+{
+	struct kernel k;
+	kernel_build(&k);
+	k.eh.e_ident[EI_CLASS] = ELFCLASS32;
+	assert_refused(&k, "not an x86-64 ELF64 executable");
+	kernel_build(&k);
+	k.eh.e_machine = EM_386;
+	assert_refused(&k, "not an x86-64 ELF64 executable");
+	kernel_build(&k);
+	k.text[3] ^= 0xff; /* the multiboot2 magic */
+	assert_refused(&k, "no multiboot2 header");
+	kernel_build(&k);
+	k.text[12] ^= 1; /* its checksum */
+	assert_refused(&k, "no multiboot2 header");
+	kernel_build(&k);
+	k.ph[1].p_paddr = 0x7000;
+	assert_refused(&k, "segment 1 at 0x7000+0x10 is outside 1 MiB..64 MiB");
+	kernel_build(&k);
+	k.ph[0].p_memsz = 1ull << 40;
+	assert_refused(&k, "is outside 1 MiB..64 MiB");
+	kernel_build(&k);
+	k.ph[1].p_filesz = 0x1000;
+	k.ph[1].p_memsz = 0x1000;
+	assert_refused(&k, "segment 1 runs past the end of the file");
+	kernel_build(&k);
+	k.ph[0].p_filesz = 0x2000;
+	assert_refused(&k, "segment 0 has more bytes in the file than in memory");
+	kernel_build(&k);
+	k.ph[0].p_offset = 1u << 20;
+	assert_refused(&k, "segment 0 runs past the end of the file");
+	kernel_build(&k);
+	k.eh.e_phnum = 200;
+	assert_refused(&k, "program headers outside the file");
+	kernel_build(&k);
+	k.eh.e_entry = 0x200000;
+	assert_refused(&k, "entry point 0x200000 is not in a loaded segment");
+
+	test_write_file(dir, "kernel.elf", "short", 5);
+	ck_assert_int_eq(direct_boot_disk_write(in_dir("disk.img"), in_dir("kernel.elf"), "", NULL, 0, err,
+						sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "too short for an ELF header"));
+	ck_assert_int_eq(direct_boot_disk_write(in_dir("disk.img"), "/nonexistent/vexit.elf", "", NULL, 0, err,
+						sizeof(err)), -1);
+	ck_assert_str_eq(err, "kernel /nonexistent/vexit.elf: No such file or directory");
+}
+END_TEST
+
+START_TEST(test_bad_modules_are_refused_by_name)
+{
+	struct kernel k;
+	kernel_build(&k);
+	struct direct_boot_module missing = { "/nonexistent/g.elf", "g" };
+	ck_assert_int_eq(write_disk(&k, "", &missing, 1), -1);
+	ck_assert_str_eq(err, "module /nonexistent/g.elf: No such file or directory");
+
+	/* More module tags than the loader's 32 KiB of boot information can hold. */
+	test_write_file(dir, "g.elf", "G", 1);
+	char g[128];
+	snprintf(g, sizeof(g), "%s", in_dir("g.elf"));
+	enum { N = 300 };
+	static char names[N][120];
+	static struct direct_boot_module many[N];
+	for (int i = 0; i < N; i++) {
+		snprintf(names[i], sizeof(names[i]), "%0100d", i);
+		many[i] = (struct direct_boot_module){ g, names[i] };
+	}
+	ck_assert_int_eq(write_disk(&k, "", many, N), -1);
+	ck_assert_msg(strstr(err, "the boot information for 300 modules needs") != NULL, "%s", err);
+	/* The same modules with short names fit. */
+	for (int i = 0; i < N; i++)
+		names[i][3] = '\0';
+	ck_assert_msg(write_disk(&k, "", many, N) == 0, "%s", err);
+}
+END_TEST
+
+START_TEST(test_a_disk_that_is_not_written_is_named)
+{
+	struct kernel k;
+	kernel_build(&k);
+	ck_assert_int_eq(direct_boot_disk_write("/nonexistent/disk.img", kernel_write(&k), "", NULL, 0, err,
+						sizeof(err)), -1);
+	ck_assert_str_eq(err, "cannot write /nonexistent/disk.img: No such file or directory");
+}
+END_TEST
+
+START_TEST(test_the_blank_disk_does_not_boot)
+{
+	ck_assert_int_eq(direct_boot_blank_disk(in_dir("blank.img")), 0);
+	size_t len;
+	char *b = file_read(in_dir("blank.img"), 1u << 20, &len);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_uint_eq(len, 16 * 63 * 512);
+	ck_assert(b[510] == 0 && b[511] == 0); /* no boot signature */
+	free(b);
+	ck_assert_int_eq(direct_boot_blank_disk("/nonexistent/blank.img"), -1);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("direct_boot");
+	TCase *tc = tcase_create("disk");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_kernel_and_modules_land_where_the_boot_information_says);
+	tcase_add_test(tc, test_no_modules_and_an_empty_command_line);
+	tcase_add_test(tc, test_bad_kernels_are_refused_by_name);
+	tcase_add_test(tc, test_bad_modules_are_refused_by_name);
+	tcase_add_test(tc, test_a_disk_that_is_not_written_is_named);
+	tcase_add_test(tc, test_the_blank_disk_does_not_boot);
+	suite_add_tcase(s, tc);
+	return run_suite(s, CK_NORMAL);
+}
