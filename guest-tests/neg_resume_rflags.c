@@ -8,6 +8,7 @@
 EXPECT("stop entry-failed");
 EXPECT("field reason=ENTRY_FAIL_GUEST_STATE");
 EXPECT("entry-rule guest_rflags_reserved");
+EXPECT(VEXIT_FAILED_ENTRY_COST);
 EXPECT("exit VMCALL 2");
 EXPECT("asserts 1");
 

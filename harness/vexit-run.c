@@ -25,8 +25,8 @@
 
 #define DEFAULT_TIMEOUT_S 600
 #define DEFAULT_GRACE_S 10
-#define POLL_NS 20000000L
-#define START_GAP_S 0.02
+#define POLL_NS 5000000L
+#define START_GAP_S 0.01
 
 static const char *const all_models[] = { "corei7_skylake_x", "corei7_haswell_4770", "corei5_lynnfield_750",
 					  "core2_penryn_t9600" };
@@ -316,7 +316,15 @@ int main(int argc, char **argv)
 	size_t n_jobs = models.n * shards * c.repeat;
 	struct job *jobs = xrealloc(NULL, n_jobs * sizeof(*jobs));
 	unsigned *shard_of = xrealloc(NULL, all.n * sizeof(*shard_of));
-	select_shard(all.n, shards, shard_of);
+	unsigned long long *cost = xrealloc(NULL, (all.n + 1) * sizeof(*cost));
+	for (size_t i = 0; i < all.n; i++) {
+		cost[i] = SELECT_DEFAULT_COST;
+		for (size_t e = 0; e < all.guests[i].expect.n; e++)
+			if (all.guests[i].expect.v[e].kind == EXPECT_COST)
+				cost[i] = all.guests[i].expect.v[e].n;
+	}
+	select_shard(all.n, shards, cost, shard_of);
+	free(cost);
 	if (c.logs)
 		mkdir_p(c.logs);
 	size_t k = 0;

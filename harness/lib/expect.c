@@ -72,8 +72,8 @@ int expect_parse(const char *text, struct expectation *e, char *err, size_t errl
 		}
 		e->kind = copy[0] == 's' ? EXPECT_STOP : EXPECT_NEEDS;
 		e->key = xstrndup(arg, strlen(arg));
-	} else if (strcmp(copy, "status") == 0 || strcmp(copy, "asserts") == 0) {
-		e->kind = copy[0] == 's' ? EXPECT_STATUS : EXPECT_ASSERTS;
+	} else if (strcmp(copy, "status") == 0 || strcmp(copy, "asserts") == 0 || strcmp(copy, "cost") == 0) {
+		e->kind = copy[0] == 's' ? EXPECT_STATUS : copy[0] == 'a' ? EXPECT_ASSERTS : EXPECT_COST;
 		if (parse_count(arg, &e->n)) {
 			fail(err, errlen, "'%s': want a decimal number", text);
 			goto out;
@@ -122,7 +122,7 @@ int expect_parse(const char *text, struct expectation *e, char *err, size_t errl
 		e->kind = EXPECT_ENTRY_RULE;
 		e->key = xstrndup(arg, strlen(arg));
 	} else {
-		fail(err, errlen, "'%s': unknown expectation (want stop, status, exit, field, asserts, trace, needs or entry-rule)",
+		fail(err, errlen, "'%s': unknown expectation (want stop, status, exit, field, asserts, trace, needs, entry-rule or cost)",
 		     text);
 		goto out;
 	}

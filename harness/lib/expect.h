@@ -9,7 +9,8 @@
 #include <stddef.h>
 
 enum expect_kind {
-	EXPECT_STOP, EXPECT_STATUS, EXPECT_EXIT, EXPECT_FIELD, EXPECT_ASSERTS, EXPECT_TRACE, EXPECT_NEEDS, EXPECT_ENTRY_RULE
+	EXPECT_STOP, EXPECT_STATUS, EXPECT_EXIT, EXPECT_FIELD, EXPECT_ASSERTS, EXPECT_TRACE, EXPECT_NEEDS, EXPECT_ENTRY_RULE,
+	EXPECT_COST /* not a check: how long the guest takes, in ordinary guests, for balancing shards (select.h) */
 };
 
 struct expectation {
@@ -17,7 +18,7 @@ struct expectation {
 	char *text;               /* the expectation as written, for messages */
 	char *key;                /* STOP: token; EXIT, TRACE: reason; FIELD: key; NEEDS: CPU feature; ENTRY_RULE: rule */
 	char *value;              /* FIELD: value; TRACE: "<REASON> 0x<qualification>"; else NULL */
-	unsigned long long n;     /* STATUS, EXIT, ASSERTS; TRACE: the entry's index */
+	unsigned long long n;     /* STATUS, EXIT, ASSERTS, COST; TRACE: the entry's index */
 };
 
 struct expect_set {

@@ -46,10 +46,41 @@ size_t select_unmatched(const char *patterns, const struct strlist *names, struc
 	return unmatched->n - before;
 }
 
-void select_shard(size_t n, unsigned shards, unsigned *out)
+static const unsigned long long *sort_cost; /* for by_cost_desc (qsort has no context argument) */
+
+static int by_cost_desc(const void *a, const void *b)
 {
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	if (sort_cost[i] != sort_cost[j])
+		return sort_cost[i] < sort_cost[j] ? 1 : -1;
+	return i < j ? -1 : i > j;
+}
+
+void select_shard(size_t n, unsigned shards, const unsigned long long *cost, unsigned *out)
+{
+	if (shards <= 1) {
+		for (size_t i = 0; i < n; i++)
+			out[i] = 0;
+		return;
+	}
+	size_t *order = xrealloc(NULL, (n + 1) * sizeof(*order));
+	unsigned long long *load = xrealloc(NULL, shards * sizeof(*load));
 	for (size_t i = 0; i < n; i++)
-		out[i] = shards ? (unsigned)(i % shards) : 0;
+		order[i] = i;
+	sort_cost = cost;
+	qsort(order, n, sizeof(*order), by_cost_desc);
+	for (unsigned s = 0; s < shards; s++)
+		load[s] = 0;
+	for (size_t k = 0; k < n; k++) {
+		unsigned best = 0;
+		for (unsigned s = 1; s < shards; s++)
+			if (load[s] < load[best])
+				best = s;
+		out[order[k]] = best;
+		load[best] += cost[order[k]];
+	}
+	free(order);
+	free(load);
 }
 
 char *select_join(const struct strlist *names)

@@ -31,11 +31,19 @@ bool select_match(const char *patterns, const char *name);
 size_t select_unmatched(const char *patterns, const struct strlist *names, struct strlist *unmatched);
 
 /*
- * Deal n items over `shards` shards: item i goes to shard i % shards, so each
- * shard gets every shards-th guest of the sorted suite and the shard sizes
- * differ by at most one. Writes the shard of each item into out[0..n).
+ * What a guest costs to run, relative to an ordinary guest, when its image
+ * gives no `cost <n>` hint (docs/protocol.md): 1.
  */
-void select_shard(size_t n, unsigned shards, unsigned *out);
+#define SELECT_DEFAULT_COST 1ull
+
+/*
+ * Split n items of the given costs over `shards` shards so that the costliest
+ * shard costs as little as can be had simply: the costliest item first, each
+ * to the shard that costs least so far (ties: the cheaper item index first, the
+ * lower shard). Equal costs deal round-robin. Writes the shard of each item
+ * into out[0..n); items keep their order within a shard.
+ */
+void select_shard(size_t n, unsigned shards, const unsigned long long *cost, unsigned *out);
 
 /* "a,b,c": the names joined by commas, or NULL when longer than SELECT_MAX_LIST. Caller frees. */
 char *select_join(const struct strlist *names);

@@ -52,6 +52,13 @@ START_TEST(test_parse_each_kind)
 	expectation_free(&e);
 	ck_assert_int_eq(expect_parse("needs", &e, err, sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "want 'needs <feature>'"));
+
+	ck_assert_int_eq(expect_parse("cost 12", &e, err, sizeof(err)), 0);
+	ck_assert_int_eq(e.kind, EXPECT_COST);
+	ck_assert_uint_eq(e.n, 12);
+	expectation_free(&e);
+	ck_assert_int_eq(expect_parse("cost lots", &e, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "want a decimal number"));
 }
 END_TEST
 

@@ -65,10 +65,13 @@ START_TEST(test_unmatched_patterns)
 }
 END_TEST
 
-START_TEST(test_shards_deal_round_robin)
+START_TEST(test_shards_of_equal_cost_deal_round_robin)
 {
+	unsigned long long cost[9];
+	for (int i = 0; i < 9; i++)
+		cost[i] = SELECT_DEFAULT_COST;
 	unsigned out[9];
-	select_shard(9, 2, out);
+	select_shard(9, 2, cost, out);
 	unsigned count[2] = { 0 };
 	for (int i = 0; i < 9; i++) {
 		ck_assert_uint_eq(out[i], (unsigned)i % 2);
@@ -76,10 +79,39 @@ START_TEST(test_shards_deal_round_robin)
 	}
 	ck_assert_uint_eq(count[0], 5);
 	ck_assert_uint_eq(count[1], 4);
-	select_shard(3, 1, out);
+	select_shard(3, 1, cost, out);
 	ck_assert_uint_eq(out[0] + out[1] + out[2], 0);
-	select_shard(3, 4, out);
+	select_shard(3, 4, cost, out);
 	ck_assert_uint_eq(out[2], 2);
+}
+END_TEST
+
+START_TEST(test_a_costly_guest_is_balanced_by_fewer_companions)
+{
+	/* The suite's shape: one guest (index 1) costs as much as 12 ordinary ones. */
+	unsigned long long cost[44];
+	for (int i = 0; i < 44; i++)
+		cost[i] = SELECT_DEFAULT_COST;
+	cost[1] = 12;
+	unsigned out[44];
+	for (unsigned shards = 2; shards <= 3; shards++) {
+		select_shard(44, shards, cost, out);
+		unsigned long long load[3] = { 0 };
+		unsigned count[3] = { 0 };
+		for (int i = 0; i < 44; i++) {
+			load[out[i]] += cost[i];
+			count[out[i]]++;
+		}
+		unsigned long long lo = load[0], hi = load[0];
+		for (unsigned s = 1; s < shards; s++) {
+			lo = load[s] < lo ? load[s] : lo;
+			hi = load[s] > hi ? load[s] : hi;
+		}
+		ck_assert_uint_le(hi - lo, 1); /* 55 units: as even as whole guests allow */
+		for (unsigned s = 0; s < shards; s++)
+			if (s != out[1])
+				ck_assert_uint_gt(count[s], count[out[1]]);
+	}
 }
 END_TEST
 
@@ -217,7 +249,8 @@ int main(void)
 	TCase *tc = tcase_create("report");
 	tcase_add_test(tc, test_patterns);
 	tcase_add_test(tc, test_unmatched_patterns);
-	tcase_add_test(tc, test_shards_deal_round_robin);
+	tcase_add_test(tc, test_shards_of_equal_cost_deal_round_robin);
+	tcase_add_test(tc, test_a_costly_guest_is_balanced_by_fewer_companions);
 	tcase_add_test(tc, test_join_respects_the_kernel_limit);
 	tcase_add_test(tc, test_selection_image);
 	tcase_add_test(tc, test_xml_escape);
