@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "bochs_run.h"
+#include "direct_boot_fixture.h"
 #include "protocol.h"
 #include "verdict.h"
 #include "run_suite.h"
@@ -72,6 +73,9 @@ START_TEST(test_good_run)
 	ck_assert_uint_eq(r.serial_len, strlen(r.serial));
 	ck_assert_ptr_nonnull(strstr(r.bochs_tail, "args: -q -unlock -f "));
 	ck_assert_ptr_nonnull(strstr(r.bochs_tail, "shutdown requested"));
+	/* The ISO, in the CD drive, boots; the disk the bochsrc names is blank. */
+	ck_assert_ptr_nonnull(strstr(r.bochs_tail, "boot: cdrom, cd /"));
+	ck_assert_ptr_nonnull(strstr(r.bochs_tail, "(inserted), disk /"));
 	struct run_report rep;
 	protocol_parse(r.serial, r.serial_len, &rep);
 	ck_assert(rep.end_seen);
@@ -192,6 +196,52 @@ START_TEST(test_missing_inputs_are_named)
 }
 END_TEST
 
+START_TEST(test_direct_boot_writes_the_disk_it_boots)
+{
+	struct bochs_run_opts o = opts("good", 30);
+	o.iso = NULL;
+	test_kernel_write(work, "kernel.elf");
+	test_write_file(work, "g.elf", "guest", 5);
+	char kernel[128], guest[128], disk[128];
+	snprintf(kernel, sizeof(kernel), "%s/kernel.elf", work);
+	snprintf(guest, sizeof(guest), "%s/g.elf", work);
+	struct direct_boot_module m = { guest, "g" };
+	o.kernel = kernel;
+	o.kernel_args = "budget=7";
+	o.modules = &m;
+	o.n_modules = 1;
+	ck_assert_int_eq(bochs_run(&o, &r), 0);
+	ck_assert_int_eq(r.end, BOCHS_RUN_EXITED);
+	/* No CD: the disk boots, and on it are the kernel, its command line and the guest. */
+	snprintf(disk, sizeof(disk), "%s/boot-disk.img", work);
+	char want[256];
+	snprintf(want, sizeof(want), "boot: disk, cd none (ejected), disk %s\n", disk);
+	ck_assert_msg(strstr(r.bochs_tail, want) != NULL, "%s", r.bochs_tail);
+	struct boot_disk d;
+	boot_disk_read(disk, &d);
+	ck_assert_msg(d.parse_error == NULL, "%s", d.parse_error);
+	ck_assert_str_eq(d.info.cmdline, "budget=7");
+	ck_assert_uint_eq(d.info.n_modules, 1);
+	ck_assert_str_eq(d.info.modules[0].cmdline, "g");
+	ck_assert_mem_eq(boot_disk_at(&d, d.info.modules[0].start), "guest", 5);
+	boot_disk_free(&d);
+	assert_pids_dead();
+}
+END_TEST
+
+START_TEST(test_direct_boot_of_a_bad_kernel_is_named)
+{
+	struct bochs_run_opts o = opts("good", 30);
+	o.kernel = "/nonexistent/vexit.elf";
+	ck_assert_int_eq(bochs_run(&o, &r), -1);
+	ck_assert_int_eq(r.end, BOCHS_RUN_NOT_STARTED);
+	ck_assert_str_eq(r.error, "direct boot: kernel /nonexistent/vexit.elf: No such file or directory");
+	char how[512];
+	bochs_run_describe(&r, &o, how, sizeof(how));
+	ck_assert_ptr_nonnull(strstr(how, "direct boot: kernel /nonexistent/vexit.elf"));
+}
+END_TEST
+
 START_TEST(test_stream_copies_the_capture)
 {
 	struct bochs_run_opts o = opts("slow", 30);
@@ -241,6 +291,8 @@ int main(void)
 	tcase_add_test(tc, test_lingering_bochs_is_killed_after_grace);
 	tcase_add_test(tc, test_missing_bochs_is_named);
 	tcase_add_test(tc, test_missing_inputs_are_named);
+	tcase_add_test(tc, test_direct_boot_writes_the_disk_it_boots);
+	tcase_add_test(tc, test_direct_boot_of_a_bad_kernel_is_named);
 	tcase_add_test(tc, test_stream_copies_the_capture);
 	tcase_add_test(tc, test_temporary_directory_is_removed);
 	suite_add_tcase(s, tc);

@@ -8,6 +8,7 @@
  * Environment: VEXIT_RUN (the CLI, default build/harness/vexit-run).
  */
 #include <check.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "direct_boot_fixture.h"
 #include "elf_image.h"
 #include "test_files.h"
 #include "file_read.h"
@@ -27,6 +29,8 @@ static char dir[64];
 static char out[65536];
 static int status;
 static double took;
+/* What run_cli boots: the ISO, or (direct_cli) the kernel, with --kernel. */
+static bool direct_cli;
 
 static void write_file(const char *name, const void *data, size_t len)
 {
@@ -48,6 +52,8 @@ static void setup(void)
 		write_file(names[i], im.bytes, im.len);
 	}
 	write_file("fake.iso", "iso", 3);
+	test_kernel_write(dir, "kernel.elf");
+	direct_cli = false;
 	static const char rc[] = "romimage: file=$BXSHARE/BIOS-bochs-latest\n";
 	write_file("ok.bochsrc", rc, sizeof(rc) - 1);
 	static const char norom[] = "romimage: file=/nonexistent/BIOS-bochs-latest, address=0xfffe0000\n";
@@ -77,8 +83,9 @@ static void run_cli(const char *fake, const char *bochsrc, const char *args)
 	const char *fakes = getenv("VEXIT_FAKE_BOCHS_DIR");
 	char cmd[2048];
 	snprintf(cmd, sizeof(cmd),
-		 "%s --iso %s/fake.iso --guests %s/guests --bochsrc %s/%s --bochs %s/%s --logs %s/logs %s 2>&1",
-		 cli && *cli ? cli : "build/harness/vexit-run", dir, dir, dir, bochsrc,
+		 "%s %s %s/%s --guests %s/guests --bochsrc %s/%s --bochs %s/%s --logs %s/logs %s 2>&1",
+		 cli && *cli ? cli : "build/harness/vexit-run", direct_cli ? "--kernel" : "--iso", dir,
+		 direct_cli ? "kernel.elf" : "fake.iso", dir, dir, bochsrc,
 		 fakes && *fakes ? fakes : "harness/tests/fake-bochs", fake, dir, args);
 	double t0 = now_s();
 	FILE *p = popen(cmd, "r");
@@ -135,6 +142,56 @@ START_TEST(test_kept_logs_show_the_shards)
 	ck_assert_str_eq(b, "core2_penryn_t9600 beta,io_one\n");
 	free(a);
 	free(b);
+}
+END_TEST
+
+START_TEST(test_direct_boot_shards_carry_their_own_guests)
+{
+	direct_cli = true;
+	char args[256];
+	snprintf(args, sizeof(args), "--jobs 2 --cpu core2_penryn_t9600 --keep-logs %s/kept --kernel-args budget=9", dir);
+	run_cli("select", "ok.bochsrc", args);
+	ck_assert_msg(status == 0, "exit %d:\n%s", status, out);
+	ck_assert_str_eq(last_line(), "guests: 4 passed, 0 failed, 0 skipped");
+	/* Each shard's disk holds only its guests (no tests= needed), and no CD is inserted. */
+	char *a = read_in_dir("kept/core2_penryn_t9600.s1/fake-args");
+	char *b = read_in_dir("kept/core2_penryn_t9600.s2/fake-args");
+	char *boot = read_in_dir("kept/core2_penryn_t9600.s1/fake-boot");
+	ck_assert_str_eq(a, "core2_penryn_t9600 alpha,gamma\n");
+	ck_assert_str_eq(b, "core2_penryn_t9600 beta,io_one\n");
+	ck_assert_str_eq(boot, "disk none (ejected)\n");
+	free(a);
+	free(b);
+	free(boot);
+	char disk[128];
+	snprintf(disk, sizeof(disk), "%s/kept/core2_penryn_t9600.s2/boot-disk.img", dir);
+	struct boot_disk d;
+	boot_disk_read(disk, &d);
+	ck_assert_str_eq(d.info.cmdline, "budget=9");
+	ck_assert_uint_eq(d.info.n_modules, 2);
+	ck_assert_str_eq(d.info.modules[1].cmdline, "io_one");
+	boot_disk_free(&d);
+}
+END_TEST
+
+START_TEST(test_boot_options_that_conflict_are_refused)
+{
+	run_cli("select", "ok.bochsrc", "--kernel-args budget=1");
+	ck_assert_int_eq(status, 2);
+	ck_assert_ptr_nonnull(strstr(out, "--kernel-args needs --kernel"));
+	char args[128];
+	snprintf(args, sizeof(args), "--kernel %s/kernel.elf", dir);
+	run_cli("select", "ok.bochsrc", args);
+	ck_assert_int_eq(status, 2);
+	ck_assert_ptr_nonnull(strstr(out, "give one, not both"));
+	/* A kernel that is no kernel: every run is a named problem, not a hang. */
+	direct_cli = true;
+	write_file("kernel.elf", "nope", 4);
+	run_cli("select", "ok.bochsrc", "--jobs 2");
+	ck_assert_int_eq(status, 1);
+	ck_assert_ptr_nonnull(strstr(out, "direct boot: kernel "));
+	ck_assert_ptr_nonnull(strstr(out, "kernel.elf: too short for an ELF header"));
+	ck_assert_str_eq(last_line(), "guests: 0 passed, 4 failed, 0 skipped");
 }
 END_TEST
 
@@ -253,6 +310,8 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_shards_and_reports);
 	tcase_add_test(tc, test_kept_logs_show_the_shards);
+	tcase_add_test(tc, test_direct_boot_shards_carry_their_own_guests);
+	tcase_add_test(tc, test_boot_options_that_conflict_are_refused);
 	tcase_add_test(tc, test_tap_and_junit);
 	tcase_add_test(tc, test_repeat_catches_nondeterminism);
 	tcase_add_test(tc, test_list_and_patterns);

@@ -6,7 +6,6 @@
  * input is refused with a sentence naming the file and the fault.
  */
 #include <check.h>
-#include <elf.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,8 +13,8 @@
 #include <unistd.h>
 
 #include "../boot/direct_boot_abi.h"
-#include "boot_disk.h"
 #include "direct_boot.h"
+#include "direct_boot_fixture.h"
 #include "file_read.h"
 #include "run_suite.h"
 #include "test_files.h"
@@ -45,60 +44,21 @@ static const char *in_dir(const char *name)
 	return path[k];
 }
 
-/*
- * A kernel like vexit.elf in miniature: a text segment at 1 MiB that starts with a
- * multiboot2 header and has 0x1000 bytes of bss after its 0x40 bytes of file
- * content, and a data segment at 1 MiB + 0x3000. Entry 1 MiB + 0x20.
- */
-struct kernel {
-	Elf64_Ehdr eh;
-	Elf64_Phdr ph[2];
-	uint8_t text[0x40];
-	uint8_t data[0x10];
-};
-
-static void kernel_build(struct kernel *k)
-{
-	memset(k, 0, sizeof(*k));
-	memcpy(k->eh.e_ident, ELFMAG, SELFMAG);
-	k->eh.e_ident[EI_CLASS] = ELFCLASS64;
-	k->eh.e_ident[EI_DATA] = ELFDATA2LSB;
-	k->eh.e_ident[EI_VERSION] = EV_CURRENT;
-	k->eh.e_type = ET_EXEC;
-	k->eh.e_machine = EM_X86_64;
-	k->eh.e_version = EV_CURRENT;
-	k->eh.e_entry = 0x100020;
-	k->eh.e_phoff = offsetof(struct kernel, ph);
-	k->eh.e_ehsize = sizeof(Elf64_Ehdr);
-	k->eh.e_phentsize = sizeof(Elf64_Phdr);
-	k->eh.e_phnum = 2;
-	k->ph[0] = (Elf64_Phdr){ .p_type = PT_LOAD, .p_offset = offsetof(struct kernel, text), .p_paddr = 0x100000,
-				 .p_vaddr = 0x100000, .p_filesz = sizeof(k->text), .p_memsz = 0x1040 };
-	k->ph[1] = (Elf64_Phdr){ .p_type = PT_LOAD, .p_offset = offsetof(struct kernel, data), .p_paddr = 0x103000,
-				 .p_vaddr = 0x103000, .p_filesz = sizeof(k->data), .p_memsz = sizeof(k->data) };
-	uint32_t mb2[4] = { 0xe85250d6, 0, 16, 0 };
-	mb2[3] = (uint32_t)-(mb2[0] + mb2[1] + mb2[2]);
-	memcpy(k->text, mb2, sizeof(mb2));
-	for (size_t i = 16; i < sizeof(k->text); i++)
-		k->text[i] = (uint8_t)(0x90 + i);
-	memset(k->data, 0xd7, sizeof(k->data));
-}
-
-static const char *kernel_write(const struct kernel *k)
+static const char *kernel_write(const struct test_kernel *k)
 {
 	test_write_file(dir, "kernel.elf", k, sizeof(*k));
 	return in_dir("kernel.elf");
 }
 
-static int write_disk(const struct kernel *k, const char *cmdline, const struct direct_boot_module *m, size_t n)
+static int write_disk(const struct test_kernel *k, const char *cmdline, const struct direct_boot_module *m, size_t n)
 {
 	return direct_boot_disk_write(in_dir("disk.img"), kernel_write(k), cmdline, m, n, err, sizeof(err));
 }
 
 START_TEST(test_kernel_and_modules_land_where_the_boot_information_says)
 {
-	struct kernel k;
-	kernel_build(&k);
+	struct test_kernel k;
+	test_kernel_build(&k);
 	char big[5000];
 	memset(big, 'A', sizeof(big));
 	test_write_file(dir, "a.elf", big, sizeof(big));
@@ -138,8 +98,8 @@ END_TEST
 
 START_TEST(test_no_modules_and_an_empty_command_line)
 {
-	struct kernel k;
-	kernel_build(&k);
+	struct test_kernel k;
+	test_kernel_build(&k);
 	ck_assert_msg(write_disk(&k, "", NULL, 0) == 0, "%s", err);
 	struct boot_disk d;
 	boot_disk_read(in_dir("disk.img"), &d);
@@ -152,7 +112,7 @@ START_TEST(test_no_modules_and_an_empty_command_line)
 END_TEST
 
 /* A broken kernel: write_disk fails and err holds `want`. */
-static void assert_refused(const struct kernel *k, const char *want)
+static void assert_refused(const struct test_kernel *k, const char *want)
 {
 	ck_assert_int_eq(write_disk(k, "", NULL, 0), -1);
 	ck_assert_msg(strstr(err, want) != NULL, "error '%s' does not say '%s'", err, want);
@@ -161,39 +121,39 @@ static void assert_refused(const struct kernel *k, const char *want)
 
 START_TEST(test_bad_kernels_are_refused_by_name)
 {
-	struct kernel k;
-	kernel_build(&k);
+	struct test_kernel k;
+	test_kernel_build(&k);
 	k.eh.e_ident[EI_CLASS] = ELFCLASS32;
 	assert_refused(&k, "not an x86-64 ELF64 executable");
-	kernel_build(&k);
+	test_kernel_build(&k);
 	k.eh.e_machine = EM_386;
 	assert_refused(&k, "not an x86-64 ELF64 executable");
-	kernel_build(&k);
+	test_kernel_build(&k);
 	k.text[3] ^= 0xff; /* the multiboot2 magic */
 	assert_refused(&k, "no multiboot2 header");
-	kernel_build(&k);
+	test_kernel_build(&k);
 	k.text[12] ^= 1; /* its checksum */
 	assert_refused(&k, "no multiboot2 header");
-	kernel_build(&k);
+	test_kernel_build(&k);
 	k.ph[1].p_paddr = 0x7000;
 	assert_refused(&k, "segment 1 at 0x7000+0x10 is outside 1 MiB..64 MiB");
-	kernel_build(&k);
+	test_kernel_build(&k);
 	k.ph[0].p_memsz = 1ull << 40;
 	assert_refused(&k, "is outside 1 MiB..64 MiB");
-	kernel_build(&k);
+	test_kernel_build(&k);
 	k.ph[1].p_filesz = 0x1000;
 	k.ph[1].p_memsz = 0x1000;
 	assert_refused(&k, "segment 1 runs past the end of the file");
-	kernel_build(&k);
+	test_kernel_build(&k);
 	k.ph[0].p_filesz = 0x2000;
 	assert_refused(&k, "segment 0 has more bytes in the file than in memory");
-	kernel_build(&k);
+	test_kernel_build(&k);
 	k.ph[0].p_offset = 1u << 20;
 	assert_refused(&k, "segment 0 runs past the end of the file");
-	kernel_build(&k);
+	test_kernel_build(&k);
 	k.eh.e_phnum = 200;
 	assert_refused(&k, "program headers outside the file");
-	kernel_build(&k);
+	test_kernel_build(&k);
 	k.eh.e_entry = 0x200000;
 	assert_refused(&k, "entry point 0x200000 is not in a loaded segment");
 
@@ -209,8 +169,8 @@ END_TEST
 
 START_TEST(test_bad_modules_are_refused_by_name)
 {
-	struct kernel k;
-	kernel_build(&k);
+	struct test_kernel k;
+	test_kernel_build(&k);
 	struct direct_boot_module missing = { "/nonexistent/g.elf", "g" };
 	ck_assert_int_eq(write_disk(&k, "", &missing, 1), -1);
 	ck_assert_str_eq(err, "module /nonexistent/g.elf: No such file or directory");
@@ -237,8 +197,8 @@ END_TEST
 
 START_TEST(test_a_disk_that_is_not_written_is_named)
 {
-	struct kernel k;
-	kernel_build(&k);
+	struct test_kernel k;
+	test_kernel_build(&k);
 	ck_assert_int_eq(direct_boot_disk_write("/nonexistent/disk.img", kernel_write(&k), "", NULL, 0, err,
 						sizeof(err)), -1);
 	ck_assert_str_eq(err, "cannot write /nonexistent/disk.img: No such file or directory");

@@ -1,14 +1,32 @@
 /*
- * Test helper: read a direct-boot disk (harness/lib/direct_boot.h) the way its
- * loader does, so tests can see what the kernel would be handed.
+ * Test helpers for direct boot (harness/lib/direct_boot.h): a kernel ELF in
+ * miniature to boot, and a reader of the disk that sees it the way the loader
+ * leaves it, so tests can check what the kernel would be handed.
  */
-#ifndef VEXIT_TESTS_BOOT_DISK_H
-#define VEXIT_TESTS_BOOT_DISK_H
+#ifndef VEXIT_TESTS_DIRECT_BOOT_FIXTURE_H
+#define VEXIT_TESTS_DIRECT_BOOT_FIXTURE_H
 
+#include <elf.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "multiboot2.h"
+
+/*
+ * A kernel like vexit.elf in miniature: a text segment at 1 MiB that starts with a
+ * multiboot2 header and has 0x1000 bytes of bss after its 0x40 bytes of file
+ * content, and a data segment at 1 MiB + 0x3000. Entry 1 MiB + 0x20.
+ */
+struct test_kernel {
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph[2];
+	uint8_t text[0x40];
+	uint8_t data[0x10];
+};
+
+void test_kernel_build(struct test_kernel *k);
+/* Build one and write it to dir/name. */
+void test_kernel_write(const char *dir, const char *name);
 
 struct boot_disk {
 	uint8_t *bytes;      /* the whole disk */

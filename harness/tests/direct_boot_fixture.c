@@ -1,11 +1,49 @@
-#include "boot_disk.h"
+#include "direct_boot_fixture.h"
 
 #include <check.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../boot/direct_boot_abi.h"
 #include "file_read.h"
+#include "test_files.h"
+
+void test_kernel_build(struct test_kernel *k)
+{
+	memset(k, 0, sizeof(*k));
+	memcpy(k->eh.e_ident, ELFMAG, SELFMAG);
+	k->eh.e_ident[EI_CLASS] = ELFCLASS64;
+	k->eh.e_ident[EI_DATA] = ELFDATA2LSB;
+	k->eh.e_ident[EI_VERSION] = EV_CURRENT;
+	k->eh.e_type = ET_EXEC;
+	k->eh.e_machine = EM_X86_64;
+	k->eh.e_version = EV_CURRENT;
+	k->eh.e_entry = 0x100020;
+	k->eh.e_phoff = offsetof(struct test_kernel, ph);
+	k->eh.e_ehsize = sizeof(Elf64_Ehdr);
+	k->eh.e_phentsize = sizeof(Elf64_Phdr);
+	k->eh.e_phnum = 2;
+	k->ph[0] = (Elf64_Phdr){ .p_type = PT_LOAD, .p_offset = offsetof(struct test_kernel, text),
+				 .p_paddr = 0x100000, .p_vaddr = 0x100000, .p_filesz = sizeof(k->text),
+				 .p_memsz = 0x1040 };
+	k->ph[1] = (Elf64_Phdr){ .p_type = PT_LOAD, .p_offset = offsetof(struct test_kernel, data),
+				 .p_paddr = 0x103000, .p_vaddr = 0x103000, .p_filesz = sizeof(k->data),
+				 .p_memsz = sizeof(k->data) };
+	uint32_t mb2[4] = { 0xe85250d6, 0, 16, 0 };
+	mb2[3] = (uint32_t)-(mb2[0] + mb2[1] + mb2[2]);
+	memcpy(k->text, mb2, sizeof(mb2));
+	for (size_t i = 16; i < sizeof(k->text); i++)
+		k->text[i] = (uint8_t)(0x90 + i);
+	memset(k->data, 0xd7, sizeof(k->data));
+}
+
+void test_kernel_write(const char *dir, const char *name)
+{
+	struct test_kernel k;
+	test_kernel_build(&k);
+	test_write_file(dir, name, &k, sizeof(k));
+}
 
 static uint32_t get32(const uint8_t *p)
 {
