@@ -21,6 +21,7 @@
 #define E820_SMAP        0x534d4150
 #define COM1             0x3f8
 #define LSR_THR_EMPTY    0x20
+#define LSR_TX_EMPTY     0x40
 
 	.code16
 	.text
@@ -74,6 +75,20 @@ fail_read:
 fail_e820:
 	mov $msg_e820, %si
 fail:
+	/* COM1 at 115200 baud, 8 data bits (the reset state has 5, which would cut every byte). */
+	mov $(COM1 + 3), %dx
+	mov $0x83, %al			/* divisor latch on */
+	out %al, %dx
+	mov $COM1, %dx
+	mov $1, %al			/* divisor 1, low byte */
+	out %al, %dx
+	inc %dx
+	dec %al				/* high byte 0 */
+	out %al, %dx
+	mov $(COM1 + 3), %dx
+	mov $3, %al			/* 8N1, divisor latch off */
+	out %al, %dx
+fail_char:
 	lodsb
 	test %al, %al
 	jz stop
@@ -85,8 +100,13 @@ fail:
 	mov $COM1, %dx
 	mov %bl, %al
 	out %al, %dx
-	jmp fail
+	jmp fail_char
 stop:
+	/* Let the last byte leave the UART (LSR: transmitter empty), or it is lost at the shutdown. */
+	mov $(COM1 + 5), %dx
+1:	in %dx, %al
+	test $LSR_TX_EMPTY, %al
+	jz 1b
 	/* Bochs's shutdown port ends the run now; elsewhere it does nothing and we halt. */
 	mov $msg_shutdown, %si
 	mov $0x8900, %dx

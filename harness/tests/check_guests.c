@@ -10,11 +10,13 @@
  * name patterns), VEXIT_KEEP_LOGS (optional), VEXIT_CPU (optional Bochs CPU model).
  */
 #include <check.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bochs_run.h"
+#include "protocol.h"
 #include "select.h"
 #include "suite.h"
 #include "suite_oracle.h"
@@ -39,6 +41,37 @@ START_TEST(test_guest)
 	if (g->verdict == VERDICT_SKIP)
 		fprintf(stderr, "check_guests: %s skipped: %s\n", g->name, g->why.n ? g->why.v[0] : "");
 	ck_assert_msg(g->verdict != VERDICT_FAIL, "%s", joined(&g->why));
+}
+END_TEST
+
+static struct bochs_run_opts base; /* the suite's run, for the loader test */
+
+/*
+ * Direct boot only: the real Bochs boots a disk whose memory image lies past its
+ * end (a wrapper script breaks it). The loader must say so on COM1 as a protocol
+ * panic and end the run, not hang or boot half a kernel.
+ */
+START_TEST(test_loader_names_a_failed_disk_read)
+{
+	const char *fakes = getenv("VEXIT_FAKE_BOCHS_DIR");
+	char wrapper[PATH_MAX];
+	snprintf(wrapper, sizeof(wrapper), "%s/bad-disk-read", fakes && *fakes ? fakes : "harness/tests/fake-bochs");
+	struct bochs_run_opts o = base;
+	o.bochs = wrapper;
+	o.work_dir = NULL;
+	o.timeout_s = 60;
+	o.n_modules = 1;
+	struct bochs_run_result r;
+	ck_assert_int_eq(bochs_run(&o, &r), 0);
+	char how[1024];
+	bochs_run_describe(&r, &o, how, sizeof(how));
+	ck_assert_msg(r.end == BOCHS_RUN_EXITED && r.seconds < 10, "%s", how);
+	struct run_report rep;
+	protocol_parse(r.serial, r.serial_len, &rep);
+	ck_assert_msg(rep.panic && strcmp(rep.panic, "direct boot: BIOS disk read (INT 13h AH=42h) failed") == 0,
+		      "capture: '%s'", r.serial);
+	run_report_free(&rep);
+	bochs_run_result_free(&r);
 }
 END_TEST
 
@@ -90,7 +123,7 @@ int main(void)
 	char how[1024];
 	bochs_run(&o, &r);
 	free(selected);
-	free(modules);
+	base = o;
 	bochs_run_describe(&r, &o, how, sizeof(how));
 	printf("check_guests: %s boot: %s\n", kernel ? "direct" : "GRUB", how);
 	bool bad_end = r.end == BOCHS_RUN_TIMED_OUT || r.end == BOCHS_RUN_SIGNALED || r.end == BOCHS_RUN_NOT_STARTED;
@@ -107,12 +140,19 @@ int main(void)
 	TCase *run = tcase_create("run");
 	tcase_add_test(run, test_run_is_complete);
 	suite_add_tcase(s, run);
+	if (kernel && suite.n) {
+		TCase *loader = tcase_create("loader");
+		tcase_set_timeout(loader, 90);
+		tcase_add_test(loader, test_loader_names_a_failed_disk_read);
+		suite_add_tcase(s, loader);
+	}
 	for (size_t i = 0; i < suite.n; i++) {
 		TCase *tc = tcase_create(suite.guests[i].name);
 		tcase_add_loop_test(tc, test_guest, (int)i, (int)i + 1);
 		suite_add_tcase(s, tc);
 	}
 	int rc = run_suite(s, CK_VERBOSE);
+	free(modules);
 	suite_free(&suite);
 	return rc;
 }
