@@ -40,7 +40,7 @@ static void usage(FILE *f)
 		"       vexit-run --capture FILE --guests DIR [--tests PATTERNS]\n"
 		"Boot vexit in Bochs and judge every guest test (docs/protocol.md).\n"
 		"  --kernel FILE     boot this kernel ELF (build/vexit.elf) and the guests from a disk the\n"
-		"                    harness writes, without GRUB: the fast way (docs/harness.md)\n"
+		"                    harness writes, without GRUB: the fast way (docs/direct-boot.md)\n"
 		"  --kernel-args S   with --kernel: the kernel's command line (e.g. budget=5000000)\n"
 		"  --iso FILE        boot this GRUB image instead, as on hardware (make iso builds build/vexit.iso)\n"
 		"  --guests DIR      the guest images; their .vexit.expect sections hold the expectations\n"
