@@ -1,9 +1,10 @@
 /*
- * The direct-boot sector: a multiboot2 loader that fits in one sector, so that
- * test runs in Bochs need not pay for GRUB (about 0.5 s per boot, most of a
- * shard's fixed cost). The harness writes the disk it boots
+ * The direct-boot loader: a multiboot2 loader in two sectors, so that test runs
+ * in Bochs need not pay for BIOS-loaded GRUB (about 1.2 s of every boot, most of a
+ * shard's fixed cost; docs/direct-boot.md). The harness writes the disk it boots
  * (harness/lib/direct_boot.c, layout in direct_boot_abi.h); the product image is
- * still the GRUB ISO, and `vexit-run --boot grub` boots that.
+ * still the GRUB ISO, and `vexit-run --iso` boots that. The BIOS loads the first
+ * sector, which reads the second.
  *
  * In real mode, with BIOS services: turn A20 on, read the boot information to
  * 0x8000 and the memory image through a bounce buffer to 1 MiB (the copy runs
