@@ -2,8 +2,9 @@
  * vexit-run: boot vexit in Bochs, headless and with a hard timeout, and judge
  * every guest test of the run against the expectations in its image. What
  * boots is the kernel ELF and the guests, loaded by the harness's own small
- * loader (--kernel, direct_boot.h), or the GRUB ISO as on hardware (--iso). The suite is split into shards that boot side by side, on one or
- * several Bochs CPU models. Prints one line per guest as its shard ends, then
+ * loader (--kernel, direct_boot.h), or the GRUB ISO as on hardware (--iso).
+ * The suite is split into shards that boot side by side, on one or several
+ * Bochs CPU models. Prints one line per guest as its shard ends, then
  * a summary (failures first) and last `guests: N passed, N failed, N skipped`.
  * Exit status 0 only when no guest failed and every run was complete and clean.
  */

@@ -78,6 +78,11 @@ int expect_parse(const char *text, struct expectation *e, char *err, size_t errl
 			fail(err, errlen, "'%s': want a decimal number", text);
 			goto out;
 		}
+		/* A cost of 0 would let a shard end up with no guest at all (select_shard). */
+		if (e->kind == EXPECT_COST && (e->n < 1 || e->n > EXPECT_COST_MAX)) {
+			fail(err, errlen, "'%s': want a cost from 1 to " EXPECT_COST_MAX_TEXT, text);
+			goto out;
+		}
 	} else if (strcmp(copy, "exit") == 0) {
 		char *sp2 = strchr(arg, ' ');
 		if (!sp2) {

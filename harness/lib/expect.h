@@ -13,6 +13,10 @@ enum expect_kind {
 	EXPECT_COST /* not a check: how long the guest takes, in ordinary guests, for balancing shards (select.h) */
 };
 
+/* The largest `cost <n>` (relative to an ordinary guest, which costs 1). */
+#define EXPECT_COST_MAX 1000000u
+#define EXPECT_COST_MAX_TEXT "1000000"
+
 struct expectation {
 	enum expect_kind kind;
 	char *text;               /* the expectation as written, for messages */

@@ -59,6 +59,9 @@ START_TEST(test_parse_each_kind)
 	expectation_free(&e);
 	ck_assert_int_eq(expect_parse("cost lots", &e, err, sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "want a decimal number"));
+	ck_assert_int_eq(expect_parse("cost 0", &e, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "want a cost from 1 to 1000000"));
+	ck_assert_int_eq(expect_parse("cost 1000001", &e, err, sizeof(err)), -1);
 }
 END_TEST
 
