@@ -6,8 +6,8 @@ EXPECT("stop budget");
 EXPECT("exit PREEMPTION_TIMER 1");
 EXPECT("exit IO_INSTRUCTION 1");
 /*
- * It runs the kernel's whole default budget (20M ticks): alone it takes 0.23 s
- * of Bochs, an ordinary guest 0.02 s. vexit-run -j balances its shards by this.
+ * It runs the kernel's whole default budget (20M ticks): about 16 times as long
+ * as an ordinary guest (docs/sharding.md). vexit-run -j balances its shards by this.
  */
 EXPECT("cost 16");
 

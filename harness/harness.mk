@@ -4,7 +4,7 @@
 
 HOST_OBJ_DIR := $(BUILD)/host
 HARNESS_LIB_SRCS := $(wildcard harness/lib/*.c)
-# The direct-boot loader (harness/lib/direct_boot.h): two sectors of 16/32-bit code, built flat and
+# The direct-boot loader (harness/lib/direct_boot.h): three sectors of 16/32-bit code, built flat and
 # linked into the harness as data.
 LOADER_BIN := $(BUILD)/harness/boot_sector.bin
 LOADER_BLOB_OBJ := $(HOST_OBJ_DIR)/harness/boot/loader_blob.S.o
@@ -26,7 +26,7 @@ $(BUILD)/harness/boot_sector.o: harness/boot/boot_sector.S harness/boot/direct_b
 $(LOADER_BIN): $(BUILD)/harness/boot_sector.o
 	@echo "  LD      $@"
 	$(Q)ld -m elf_i386 -Ttext 0x7c00 -e _start --oformat binary -o $@ $<
-	$(Q)test $$(stat -c %s $@) -eq 1024 || { echo "$@: the loader must be exactly 2 sectors"; rm -f $@; exit 1; }
+	$(Q)test $$(stat -c %s $@) -eq 1536 || { echo "$@: the loader must be exactly 3 sectors"; rm -f $@; exit 1; }
 $(LOADER_BLOB_OBJ): harness/boot/loader_blob.S $(LOADER_BIN)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"

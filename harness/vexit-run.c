@@ -347,6 +347,11 @@ int main(int argc, char **argv)
 					j->select = strlist_join(&names, ",");
 				else
 					j->select = shards == 1 && !c.tests ? xstrndup("", 0) : select_join(&names);
+				/* select_shard leaves no shard empty; an empty list would mean "every guest". */
+				if (names.n == 0) {
+					fprintf(stderr, "vexit-run: internal error: shard %u has no guest\n", sh + 1);
+					return 2;
+				}
 				strlist_free(&names);
 				if (!j->select) {
 					fprintf(stderr, "vexit-run: a shard's guest list is longer than the kernel's "

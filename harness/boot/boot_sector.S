@@ -1,13 +1,14 @@
 /*
- * The direct-boot loader: a multiboot2 loader in two sectors, so that test runs
+ * The direct-boot loader: a multiboot2 loader in three sectors, so that test runs
  * in Bochs need not pay for BIOS-loaded GRUB (about 1.2 s of every boot, most of a
  * shard's fixed cost; docs/direct-boot.md). The harness writes the disk it boots
  * (harness/lib/direct_boot.c, layout in direct_boot_abi.h); the product image is
  * still the GRUB ISO, and `vexit-run --iso` boots that. The BIOS loads the first
- * sector, which reads the second.
+ * sector, which reads the others.
  *
- * In real mode, with BIOS services: turn A20 on, read the boot information to
- * 0x8000 and the memory image through a bounce buffer to 1 MiB (the copy runs
+ * In real mode, with BIOS services: check for the INT 13h extensions, turn A20
+ * on (and check), read the boot information to DIRECT_BOOT_MBI_ADDR and the
+ * memory image through a bounce buffer to 1 MiB (the copy runs
  * in "unreal" mode: DS/ES keep a 4 GiB limit after a brief trip to protected
  * mode), append the BIOS e820 memory map as the multiboot2 memory-map tag, then
  * enter 32-bit protected mode and jump to the kernel as the multiboot2 spec
@@ -28,6 +29,14 @@
 	.text
 	.globl _start
 _start:
+	jmp bpb_end
+	nop
+	/*
+	 * Where a FAT boot sector keeps its BIOS parameter block: some BIOSes (USB
+	 * floppy emulation) rewrite these bytes, so no code or data lives here.
+	 */
+	.org 0x3e
+bpb_end:
 	ljmp $0, $start			/* some BIOSes enter at 07c0:0000 */
 start:
 	cli
@@ -40,9 +49,20 @@ start:
 	cld
 	mov %dl, drive
 
-	/* The second sector of this loader, to 0x7e00, right after the first. */
+	/* Every read below is INT 13h AH=42h: the BIOS must have the extensions (AH=41h). */
+	mov $0x41, %ah
+	mov $0x55aa, %bx
+	mov drive, %dl
+	int $0x13
+	jc fail_ext
+	cmp $0xaa55, %bx
+	jne fail_ext
+	test $1, %cx			/* packet-structure access (AH=42h) */
+	jz fail_ext
+
+	/* The rest of this loader, to 0x7e00, right after its first sector. */
 	movl $1, dap_lba
-	mov $1, %cx
+	mov $(DIRECT_BOOT_LOADER_SECTORS - 1), %cx
 	movw $0x07e0, dap_seg
 	call bios_read
 	jmp stage2
@@ -70,11 +90,12 @@ dap_seg:	.word 0
 dap_lba:	.quad 0
 drive:		.byte 0
 
+fail_ext:
+	mov $msg_ext, %si
+	jmp fail
 fail_read:
 	mov $msg_read, %si
 	jmp fail
-fail_e820:
-	mov $msg_e820, %si
 fail:
 	/* COM1 at 115200 baud, 8 data bits (the reset state has 5, which would cut every byte). */
 	mov $(COM1 + 3), %dx
@@ -120,20 +141,16 @@ stop:
 	hlt
 	jmp 2b
 
+msg_ext:	.asciz "\nVEXIT panic direct boot: the BIOS has no INT 13h extensions\n"
 msg_read:	.asciz "\nVEXIT panic direct boot: BIOS disk read (INT 13h AH=42h) failed\n"
-msg_e820:	.asciz "\nVEXIT panic direct boot: the BIOS gave no e820 memory map\n"
 msg_shutdown:	.asciz "Shutdown"
 
-	.balign 8
-gdt:
-	.quad 0
-	.quad 0x00cf9a000000ffff	/* 0x08: code, 32-bit, flat */
-	.quad 0x00cf92000000ffff	/* 0x10: data, flat */
-gdt_desc:
-	.word gdt_desc - gdt - 1
-	.long gdt
 
-	/* Parameters: the harness patches these (direct_boot_abi.h). */
+	/* Nothing from here to the signature: it is where a partition table would be. */
+	.org 510
+	.word 0xaa55
+
+/* Sector 1 on: the parameters, which the harness patches (direct_boot_abi.h), then the rest. */
 	.org DIRECT_BOOT_PARAMS
 p_magic:	.long DIRECT_BOOT_MAGIC
 p_entry:	.long 0
@@ -142,16 +159,21 @@ p_image_sects:	.long 0
 p_image_dest:	.long 0
 p_mbi_sects:	.word 0
 
-	.org 510
-	.word 0xaa55
-
-/* Sector 1. */
 stage2:
-	/* A20 on through the system control port ("fast A20"). */
+	/* A20 on: ask the BIOS (INT 15h AX=2401h), then the system control port, then check. */
+	call a20_on
+	jz 1f
+	mov $0x2401, %ax
+	int $0x15
+	call a20_on
+	jz 1f
 	in $0x92, %al
 	or $2, %al
 	and $0xfe, %al
 	out %al, $0x92
+	call a20_on
+	jnz fail_a20
+1:
 
 	/* The boot information: the sectors after this loader, to 0:DIRECT_BOOT_MBI_ADDR, in one read. */
 	movl $DIRECT_BOOT_LOADER_SECTORS, dap_lba
@@ -175,10 +197,12 @@ load_next:
 	sub %ecx, p_image_sects
 	add %ecx, dap_lba
 	shl $7, %ecx			/* sectors -> dwords */
-	call unreal
+	call unreal			/* and interrupts off: no BIOS handler sees the 32-bit registers */
 	movl $(DIRECT_BOOT_BOUNCE_SEG << 4), %esi
 	movl p_image_dest, %edi
+	cld
 	addr32 rep movsl
+	sti
 	movl %edi, p_image_dest
 	jmp load_next
 loaded:
@@ -194,16 +218,26 @@ loaded:
 	xor %ebx, %ebx
 	mov $DIRECT_BOOT_MMAP_MAX, %si
 e820_next:
+	/* Each entry lands in the same buffer (some BIOSes expect that), then moves to the tag. */
+	push %di
+	mov $e820_buf, %di
 	movl $1, 20(%di)		/* ACPI 3.0 attributes: "valid", if the BIOS writes only 20 bytes */
 	mov $0xe820, %eax
 	mov $E820_SMAP, %edx
 	mov $24, %ecx
 	int $0x15
+	pop %di
 	jc e820_done
 	cmp $E820_SMAP, %eax
 	jne e820_done
-	movl $0, 20(%di)		/* multiboot2: reserved, zero */
-	add $24, %di
+	push %si
+	mov $e820_buf, %si
+	mov $20, %cx
+	cld
+	rep movsb			/* base, length, type */
+	pop %si
+	movl $0, (%di)			/* multiboot2: reserved, zero */
+	add $4, %di
 	dec %si
 	jz e820_done
 	test %ebx, %ebx
@@ -242,7 +276,7 @@ protected:
 	jmp *p_entry
 	.code16
 
-/* DS and ES: base 0, limit 4 GiB, back in real mode (interrupts stay usable). */
+/* DS and ES: base 0, limit 4 GiB, back in real mode; returns with interrupts off. */
 unreal:
 	cli
 	lgdtl gdt_desc
@@ -259,7 +293,50 @@ unreal:
 2:	xor %bx, %bx
 	mov %bx, %ds
 	mov %bx, %es
-	sti
 	ret
+
+/*
+ * ZF set when A20 is on: with it off, 0xffff:0x510 wraps to 0:0x500. Both words
+ * are written, the first is read back, and both are restored.
+ */
+a20_on:
+	push %ds
+	push %es
+	xor %ax, %ax
+	mov %ax, %ds
+	not %ax
+	mov %ax, %es
+	movw 0x500, %bx
+	movw %es:0x510, %cx
+	movw $0x1234, 0x500
+	movw $0x4321, %es:0x510
+	cmpw $0x1234, 0x500		/* still ours: no wrap */
+	movw %bx, 0x500
+	movw %cx, %es:0x510
+	pop %es
+	pop %ds
+	ret
+
+fail_a20:
+	mov $msg_a20, %si
+	jmp fail
+fail_e820:
+	mov $msg_e820, %si
+	jmp fail
+
+msg_a20:	.asciz "\nVEXIT panic direct boot: A20 stays off\n"
+msg_e820:	.asciz "\nVEXIT panic direct boot: the BIOS gave no e820 memory map\n"
+
+	.balign 8
+gdt:
+	.quad 0
+	.quad 0x00cf9a000000ffff	/* 0x08: code, 32-bit, flat */
+	.quad 0x00cf92000000ffff	/* 0x10: data, flat */
+gdt_desc:
+	.word gdt_desc - gdt - 1
+	.long gdt
+
+	.balign 4
+e820_buf:	.fill 24
 
 	.org DIRECT_BOOT_LOADER_SECTORS * DIRECT_BOOT_SECTOR

@@ -11,7 +11,15 @@
 
 #include "../boot/direct_boot_abi.h"
 #include "file_read.h"
+#include "multiboot2.h"
 #include "strlist.h"
+
+_Static_assert(DIRECT_BOOT_MBI_ADDR >= 0x7c00 + DIRECT_BOOT_LOADER_SECTORS * DIRECT_BOOT_SECTOR,
+	       "the boot information would overwrite the loader");
+_Static_assert(DIRECT_BOOT_MBI_ADDR + DIRECT_BOOT_MBI_MAX <= DIRECT_BOOT_BOUNCE_SEG * 16,
+	       "the boot information would overlap the bounce buffer");
+_Static_assert(DIRECT_BOOT_MBI_MAX / DIRECT_BOOT_SECTOR <= DIRECT_BOOT_CHUNK,
+	       "the loader reads the boot information in one read of at most DIRECT_BOOT_CHUNK sectors");
 
 /* The loader's two sectors (harness/boot/loader_blob.S). */
 extern const uint8_t direct_boot_loader[], direct_boot_loader_end[];
@@ -107,6 +115,7 @@ static int load_kernel(const char *path, struct bytes *image, uint64_t *end, uin
 		goto out;
 	}
 	*end = DIRECT_BOOT_IMAGE_BASE;
+	bool entry_found = false;
 	for (unsigned i = 0; i < eh.e_phnum; i++) {
 		Elf64_Phdr ph;
 		memcpy(&ph, f + eh.e_phoff + i * sizeof(ph), sizeof(ph));
@@ -131,13 +140,17 @@ static int load_kernel(const char *path, struct bytes *image, uint64_t *end, uin
 		bytes_grow(image, ph.p_paddr + ph.p_memsz - DIRECT_BOOT_IMAGE_BASE); /* bss: zeros */
 		if (ph.p_paddr + ph.p_memsz > *end)
 			*end = ph.p_paddr + ph.p_memsz;
+		/* e_entry is a virtual address: the segment that holds it says where it lands, as GRUB does it. */
+		if (!entry_found && eh.e_entry >= ph.p_vaddr && eh.e_entry - ph.p_vaddr < ph.p_filesz) {
+			*entry = (uint32_t)(eh.e_entry - ph.p_vaddr + ph.p_paddr);
+			entry_found = true;
+		}
 	}
-	if (eh.e_entry < DIRECT_BOOT_IMAGE_BASE || eh.e_entry >= *end) {
-		fail(err, err_len, "kernel %s: entry point 0x%llx is not in a loaded segment", path,
-		     (unsigned long long)eh.e_entry);
+	if (!entry_found) {
+		fail(err, err_len, "kernel %s: entry point 0x%llx is not in the file bytes of a loaded segment",
+		     path, (unsigned long long)eh.e_entry);
 		goto out;
 	}
-	*entry = (uint32_t)eh.e_entry;
 	rc = 0;
 out:
 	free(f);
@@ -167,6 +180,11 @@ int direct_boot_disk_write(const char *disk_path, const char *kernel, const char
 	uint32_t entry = 0;
 	if (load_kernel(kernel, &image, &end, &entry, err, err_len))
 		goto out;
+	if (n_mods > MB2_MAX_MODULES) {
+		fail(err, err_len, "%zu modules: the kernel takes at most %d (MB2_MAX_MODULES); use more shards",
+		     n_mods, MB2_MAX_MODULES);
+		goto out;
+	}
 
 	put32(&mbi, 4, 0); /* total_size (below) and reserved */
 	mbi_tag(&mbi, MB2_TAG_CMDLINE, cmdline, strlen(cmdline) + 1);

@@ -39,7 +39,7 @@ size_t select_unmatched(const char *patterns, const struct strlist *names, struc
 /*
  * Split n items of the given costs over `shards` shards so that the costliest
  * shard costs as little as can be had simply: the costliest item first, each
- * to the shard that costs least so far (ties: the cheaper item index first, the
+ * to the shard that costs least so far (ties: the lower item index first, the
  * lower shard). Equal costs deal round-robin. Writes the shard of each item
  * into out[0..n); items keep their order within a shard.
  */

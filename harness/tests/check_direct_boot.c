@@ -16,6 +16,7 @@
 #include "direct_boot.h"
 #include "direct_boot_fixture.h"
 #include "file_read.h"
+#include "multiboot2.h"
 #include "run_suite.h"
 #include "test_files.h"
 
@@ -96,6 +97,21 @@ START_TEST(test_kernel_and_modules_land_where_the_boot_information_says)
 }
 END_TEST
 
+START_TEST(test_the_entry_point_is_translated_to_its_physical_address)
+{
+	/* A kernel linked high (virtual 0xffffffff80100000) and loaded at 1 MiB, as GRUB allows. */
+	struct test_kernel k;
+	test_kernel_build(&k);
+	k.ph[0].p_vaddr = 0xffffffff80100000ull;
+	k.eh.e_entry = 0xffffffff80100020ull;
+	ck_assert_msg(write_disk(&k, "", NULL, 0) == 0, "%s", err);
+	struct boot_disk d;
+	boot_disk_read(in_dir("disk.img"), &d);
+	ck_assert_uint_eq(d.entry, 0x100020);
+	boot_disk_free(&d);
+}
+END_TEST
+
 START_TEST(test_no_modules_and_an_empty_command_line)
 {
 	struct test_kernel k;
@@ -155,7 +171,13 @@ START_TEST(test_bad_kernels_are_refused_by_name)
 	assert_refused(&k, "program headers outside the file");
 	test_kernel_build(&k);
 	k.eh.e_entry = 0x200000;
-	assert_refused(&k, "entry point 0x200000 is not in a loaded segment");
+	assert_refused(&k, "entry point 0x200000 is not in the file bytes of a loaded segment");
+	test_kernel_build(&k);
+	k.eh.e_entry = 0x101800; /* in segment 0's bss */
+	assert_refused(&k, "entry point 0x101800 is not in the file bytes of a loaded segment");
+	test_kernel_build(&k);
+	k.eh.e_entry = 0x102000; /* between the segments */
+	assert_refused(&k, "entry point 0x102000 is not in the file bytes of a loaded segment");
 
 	test_write_file(dir, "kernel.elf", "short", 5);
 	ck_assert_int_eq(direct_boot_disk_write(in_dir("disk.img"), in_dir("kernel.elf"), "", NULL, 0, err,
@@ -175,23 +197,25 @@ START_TEST(test_bad_modules_are_refused_by_name)
 	ck_assert_int_eq(write_disk(&k, "", &missing, 1), -1);
 	ck_assert_str_eq(err, "module /nonexistent/g.elf: No such file or directory");
 
-	/* More module tags than the loader's 32 KiB of boot information can hold. */
+	/* More modules than the kernel takes (MB2_MAX_MODULES): refused here, not by a kernel panic. */
 	test_write_file(dir, "g.elf", "G", 1);
 	char g[128];
 	snprintf(g, sizeof(g), "%s", in_dir("g.elf"));
-	enum { N = 300 };
-	static char names[N][120];
+	enum { N = MB2_MAX_MODULES + 1 };
+	static char names[N][600];
 	static struct direct_boot_module many[N];
 	for (int i = 0; i < N; i++) {
-		snprintf(names[i], sizeof(names[i]), "%0100d", i);
+		snprintf(names[i], sizeof(names[i]), "g%d", i);
 		many[i] = (struct direct_boot_module){ g, names[i] };
 	}
 	ck_assert_int_eq(write_disk(&k, "", many, N), -1);
-	ck_assert_msg(strstr(err, "the boot information for 300 modules needs") != NULL, "%s", err);
-	/* The same modules with short names fit. */
+	ck_assert_str_eq(err, "65 modules: the kernel takes at most 64 (MB2_MAX_MODULES); use more shards");
+	ck_assert_msg(write_disk(&k, "", many, N - 1) == 0, "%s", err);
+	/* Names too long for the boot information the loader has room for (below its bounce buffer). */
 	for (int i = 0; i < N; i++)
-		names[i][3] = '\0';
-	ck_assert_msg(write_disk(&k, "", many, N) == 0, "%s", err);
+		snprintf(names[i], sizeof(names[i]), "%0500d", i);
+	ck_assert_int_eq(write_disk(&k, "", many, N - 1), -1);
+	ck_assert_msg(strstr(err, "the boot information for 64 modules needs") != NULL, "%s", err);
 }
 END_TEST
 
@@ -224,6 +248,7 @@ int main(void)
 	TCase *tc = tcase_create("disk");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_kernel_and_modules_land_where_the_boot_information_says);
+	tcase_add_test(tc, test_the_entry_point_is_translated_to_its_physical_address);
 	tcase_add_test(tc, test_no_modules_and_an_empty_command_line);
 	tcase_add_test(tc, test_bad_kernels_are_refused_by_name);
 	tcase_add_test(tc, test_bad_modules_are_refused_by_name);
