@@ -6,7 +6,7 @@ BOCHSRC ?= bochsrc/ci.bochsrc
 # Guest selection: make run TESTS='hello,io_*' boots and judges only those guests (name patterns).
 TESTS ?=
 # What make run boots: direct (the harness loads build/vexit.elf and the guests itself, no GRUB:
-# fast) or grub (build/vexit.iso, as on hardware). docs/harness.md says more.
+# fast) or grub (build/vexit.iso, as on hardware). docs/direct-boot.md says more.
 BOOT ?= direct
 # Kernel command line: e.g. make run KERNEL_ARGS="budget=5000000"
 KERNEL_ARGS ?=

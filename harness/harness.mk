@@ -32,7 +32,7 @@ $(LOADER_BLOB_OBJ): harness/boot/loader_blob.S $(LOADER_BIN)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOST_CC) -c -DLOADER_BIN='"$(LOADER_BIN)"' $< -o $@
 
-# The runner CLI: boots Bochs on the ISO and judges every guest test.
+# The runner CLI: boots Bochs (direct boot or the ISO) and judges every guest test.
 HARNESS_BIN := $(BUILD)/harness/vexit-run
 $(HARNESS_BIN): $(HOST_OBJ_DIR)/harness/vexit-run.c.o $(HARNESS_LIB_OBJS)
 	@mkdir -p $(@D)
