@@ -22,7 +22,7 @@ $(HOST_OBJ_DIR)/%.c.o: %.c
 $(BUILD)/harness/boot_sector.o: harness/boot/boot_sector.S harness/boot/direct_boot_abi.h
 	@mkdir -p $(@D)
 	@echo "  AS      $@"
-	$(Q)$(HOST_CC) -m32 -c -Iharness/boot -Wa,--fatal-warnings $< -o $@
+	$(Q)$(HOST_CC) -m32 -nostdinc -c -Iharness/boot -Wa,--fatal-warnings $< -o $@
 $(LOADER_BIN): $(BUILD)/harness/boot_sector.o
 	@echo "  LD      $@"
 	$(Q)ld -m elf_i386 -Ttext 0x7c00 -e _start --oformat binary -o $@ $<
