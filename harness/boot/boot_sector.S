@@ -95,7 +95,6 @@ fail_ext:
 	jmp fail
 fail_read:
 	mov $msg_read, %si
-	jmp fail
 fail:
 	/* COM1 at 115200 baud, 8 data bits (the reset state has 5, which would cut every byte). */
 	mov $(COM1 + 3), %dx
