@@ -27,7 +27,6 @@
 #define DEFAULT_TIMEOUT_S 600
 #define DEFAULT_GRACE_S 10
 #define POLL_NS 5000000L
-#define START_GAP_S 0.01
 
 static const char *const all_models[] = { "corei7_skylake_x", "corei7_haswell_4770", "corei5_lynnfield_750",
 					  "core2_penryn_t9600" };
@@ -373,10 +372,7 @@ int main(int argc, char **argv)
 				j->o.cpu = j->model;
 				j->o.select = j->select;
 				if (c.base.kernel) {
-					j->modules = xrealloc(NULL, (j->s.n + 1) * sizeof(*j->modules));
-					for (size_t i = 0; i < j->s.n; i++)
-						j->modules[i] = (struct direct_boot_module){ j->s.guests[i].image,
-											     j->s.guests[i].name };
+					j->modules = suite_boot_modules(&j->s);
 					j->o.modules = j->modules;
 					j->o.n_modules = j->s.n;
 				}
@@ -408,19 +404,11 @@ int main(int argc, char **argv)
 		       all.n, models.n, shards, c.jobs, c.base.timeout_s, c.repeat > 1 ? ", determinism check" : "");
 		fflush(stdout);
 		size_t next = 0, running = 0, finished = 0;
-		double last_start = -1;
 		while (finished < n_jobs) {
-			/*
-			 * Bochs that start at the same instant race for an RFB port and one of
-			 * them fails (bochs_run_poll restarts it, at a cost): start them a few
-			 * milliseconds apart, which is enough, as Bochs's startup takes the same
-			 * time every run.
-			 */
-			while (running < c.jobs && next < n_jobs && now_s() - last_start >= START_GAP_S) {
+			while (running < c.jobs && next < n_jobs) {
 				struct job *j = &jobs[next++];
 				j->started = true;
 				running += bochs_run_start(&j->o, &j->r) == 0;
-				last_start = now_s();
 			}
 			bool any = false;
 			for (size_t i = 0; i < next; i++) {

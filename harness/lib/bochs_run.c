@@ -254,6 +254,23 @@ static void child_exec(const char *bochs, const char *rc, const char *cmds, cons
 }
 
 #define RFB_RETRIES 5
+#define START_GAP_S 0.01
+
+/*
+ * Bochs's RFB display binds a port, then listens, in a thread of its own: two
+ * Bochs that start at the same instant can both bind one port, and one of them
+ * fails (bochs_run_poll then starts it again, at a cost). Starts this process
+ * makes are kept START_GAP_S apart, which is enough, as Bochs's start-up takes
+ * the same time on every run.
+ */
+static void space_starts(void)
+{
+	static double last;
+	double wait = last + START_GAP_S - now_s();
+	if (last && wait > 0)
+		nanosleep(&(struct timespec){ 0, (long)(wait * 1e9) }, NULL);
+	last = now_s();
+}
 
 static bool rfb_clash(const char *out_path)
 {
@@ -350,6 +367,7 @@ int bochs_run_start(const struct bochs_run_opts *o, struct bochs_run_result *r)
 	if (pipe2(errpipe, O_CLOEXEC) < 0)
 		return not_started(r, "pipe: %s%s", strerror(errno), "");
 	install_handlers();
+	space_starts();
 	r->start = now_s();
 	pid_t pid = fork();
 	if (pid < 0) {

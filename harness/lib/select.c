@@ -46,13 +46,12 @@ size_t select_unmatched(const char *patterns, const struct strlist *names, struc
 	return unmatched->n - before;
 }
 
-static const unsigned long long *sort_cost; /* for by_cost_desc (qsort has no context argument) */
-
-static int by_cost_desc(const void *a, const void *b)
+static int by_cost_desc(const void *a, const void *b, void *costs)
 {
+	const unsigned long long *cost = costs;
 	size_t i = *(const size_t *)a, j = *(const size_t *)b;
-	if (sort_cost[i] != sort_cost[j])
-		return sort_cost[i] < sort_cost[j] ? 1 : -1;
+	if (cost[i] != cost[j])
+		return cost[i] < cost[j] ? 1 : -1;
 	return i < j ? -1 : i > j;
 }
 
@@ -67,8 +66,7 @@ void select_shard(size_t n, unsigned shards, const unsigned long long *cost, uns
 	unsigned long long *load = xrealloc(NULL, shards * sizeof(*load));
 	for (size_t i = 0; i < n; i++)
 		order[i] = i;
-	sort_cost = cost;
-	qsort(order, n, sizeof(*order), by_cost_desc);
+	qsort_r(order, n, sizeof(*order), by_cost_desc, (void *)cost);
 	for (unsigned s = 0; s < shards; s++)
 		load[s] = 0;
 	for (size_t k = 0; k < n; k++) {

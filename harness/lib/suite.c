@@ -73,6 +73,14 @@ int suite_load(struct suite *s, const char *guests_dir, const char *select, char
 	return 0;
 }
 
+struct direct_boot_module *suite_boot_modules(const struct suite *s)
+{
+	struct direct_boot_module *m = xrealloc(NULL, (s->n + 1) * sizeof(*m));
+	for (size_t i = 0; i < s->n; i++)
+		m[i] = (struct direct_boot_module){ s->guests[i].image, s->guests[i].name };
+	return m;
+}
+
 void suite_judge(struct suite *s, const char *capture, size_t len, const char *run_problem)
 {
 	run_report_free(&s->run);

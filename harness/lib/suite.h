@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 
+#include "direct_boot.h"
 #include "expect.h"
 #include "protocol.h"
 #include "strlist.h"
@@ -40,6 +41,8 @@ struct suite {
  * with a reason in err.
  */
 int suite_load(struct suite *s, const char *guests_dir, const char *select, char *err, size_t errlen);
+/* The guests as direct-boot modules (image, name), in suite order; the caller frees the array. */
+struct direct_boot_module *suite_boot_modules(const struct suite *s);
 /* Judge a capture; run_problem (may be NULL) is how the Bochs run went wrong, if it did. */
 void suite_judge(struct suite *s, const char *capture, size_t len, const char *run_problem);
 /* Every guest passed or was skipped, and the run itself had no problem. */

@@ -105,9 +105,7 @@ int main(void)
 	 * The kernel boots only the selected guests. Direct boot: only they are on the
 	 * disk. GRUB: the ISO holds them all, and the harness tells GRUB at boot (select.h).
 	 */
-	struct direct_boot_module *modules = xrealloc(NULL, (suite.n + 1) * sizeof(*modules));
-	for (size_t i = 0; i < suite.n; i++)
-		modules[i] = (struct direct_boot_module){ suite.guests[i].image, suite.guests[i].name };
+	struct direct_boot_module *modules = suite_boot_modules(&suite);
 	o.modules = modules;
 	o.n_modules = suite.n;
 	char *selected = NULL;
