@@ -4,7 +4,7 @@
  * the hypercall ABI version; leaves above read as zeros.
  */
 #include "cpu.h"
-#include "kstring.h"
+#include "kernel/kstring.h"
 
 EXPECT("stop done");
 EXPECT("asserts 5");

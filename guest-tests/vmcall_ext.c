@@ -5,7 +5,7 @@
  * the harness checks, so nothing after it runs.
  */
 #include "cpu.h"
-#include "kstring.h"
+#include "kernel/kstring.h"
 
 EXPECT("stop done");
 EXPECT("status 7");

@@ -9,19 +9,21 @@
  */
 #include <stdint.h>
 
-#include "cmdline.h"
-#include "console.h"
-#include "cr_access.h"
-#include "cpu_tables.h"
-#include "kstring.h"
-#include "multiboot2.h"
-#include "page_alloc.h"
-#include "panic.h"
-#include "power.h"
-#include "vm_run.h"
-#include "vmx_caps.h"
-#include "vmx_on.h"
-#include "x86.h"
+#include "hw/cpu.h"
+#include "hw/vmcs.h"
+#include "hw/vmx_insn.h"
+#include "include/x86_arch.h"
+#include "kernel/cmdline.h"
+#include "kernel/console.h"
+#include "kernel/cpu_tables.h"
+#include "kernel/kstring.h"
+#include "kernel/multiboot2.h"
+#include "kernel/page_alloc.h"
+#include "kernel/panic.h"
+#include "kernel/power.h"
+#include "run/vm_run.h"
+#include "vmx/vmx_caps.h"
+#include "vmx/vmx_on.h"
 
 #define DEFAULT_BUDGET 20000000ull
 /* The longest tests= list (the harness's SELECT_MAX_LIST must not exceed it). */
@@ -131,6 +133,13 @@ void kmain(uint32_t magic, uint64_t mbi)
 	kprintf("VEXIT summary guests=%u pages-leaked=%ld\n", guests, (long)(free_before - free_after));
 	kprintf("VEXIT end\n");
 	power_off();
+}
+
+void vmcs_access_failed(const char *op, uint32_t field, uint64_t value)
+{
+	uint64_t error = 0;
+	vmread_checked(VMCS_VM_INSTRUCTION_ERROR, &error);
+	panic("%s of field 0x%x (value 0x%lx) failed: VM-instruction error %lu", op, field, value, error);
 }
 
 void page_alloc_misuse(const char *what, uint64_t addr)

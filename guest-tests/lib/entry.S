@@ -3,7 +3,7 @@
  * guest memory. main()'s return value is written to the exit port, which ends
  * the VM with that status. If that write ever returns, halt.
  */
-#include "vexit_abi.h"
+#include "include/vexit_abi.h"
 
 	.section .text.entry, "ax"
 	.globl _start

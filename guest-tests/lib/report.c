@@ -1,6 +1,6 @@
 #include <stdarg.h>
 
-#include "fmt.h"
+#include "kernel/fmt.h"
 #include "vexit_guest.h"
 
 static void debug_port_write_line(const char *s, uint64_t n)

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "vexit_abi.h"
+#include "include/vexit_abi.h"
 
 /*
  * EXPECT("exit IO_INSTRUCTION 4"): one expectation the harness checks against

@@ -11,7 +11,7 @@
 
 #include "../boot/direct_boot_abi.h"
 #include "file_read.h"
-#include "multiboot2.h"
+#include "kernel/multiboot2.h"
 #include "strlist.h"
 
 _Static_assert(DIRECT_BOOT_MBI_ADDR >= 0x7c00 + DIRECT_BOOT_LOADER_SECTORS * DIRECT_BOOT_SECTOR,

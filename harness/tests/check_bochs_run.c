@@ -18,9 +18,9 @@
 #include "bochs_run.h"
 #include "direct_boot_fixture.h"
 #include "protocol.h"
-#include "verdict.h"
 #include "run_suite.h"
 #include "test_files.h"
+#include "verdict.h"
 
 static char fake[PATH_MAX];
 static char work[64];

@@ -21,9 +21,9 @@
 
 #include "direct_boot_fixture.h"
 #include "elf_image.h"
-#include "test_files.h"
 #include "file_read.h"
 #include "run_suite.h"
+#include "test_files.h"
 
 static char dir[64];
 static char out[65536];

@@ -16,7 +16,7 @@
 #include "direct_boot.h"
 #include "direct_boot_fixture.h"
 #include "file_read.h"
-#include "multiboot2.h"
+#include "kernel/multiboot2.h"
 #include "run_suite.h"
 #include "test_files.h"
 

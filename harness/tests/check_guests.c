@@ -17,10 +17,10 @@
 
 #include "bochs_run.h"
 #include "protocol.h"
+#include "run_suite.h"
 #include "select.h"
 #include "suite.h"
 #include "suite_oracle.h"
-#include "run_suite.h"
 
 static struct suite suite;
 

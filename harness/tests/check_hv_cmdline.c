@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmdline.h"
+#include "kernel/cmdline.h"
 #include "run_suite.h"
 
 /* Expect cmdline_get to find key with exactly this value (in a roomy buffer). */

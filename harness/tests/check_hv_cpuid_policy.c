@@ -14,10 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cpuid_policy.h"
-#include "cr_access.h"
-#include "vexit_abi.h"
+#include "include/vexit_abi.h"
 #include "run_suite.h"
+#include "vmx/cpuid_policy.h"
+#include "vmx/cr_access.h"
 
 #define HIDDEN1 (CPUID1_ECX_VMX | CPUID1_ECX_SMX | CPUID1_ECX_MONITOR | CPUID1_ECX_PCID | CPUID1_ECX_X2APIC | \
 		 CPUID1_ECX_TSC_DEADLINE)

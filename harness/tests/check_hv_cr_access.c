@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cr_access.h"
 #include "run_suite.h"
+#include "vmx/cr_access.h"
 
 enum { RAX = 0, RCX = 1, RDX = 2, RBX = 3, RSP = 4, R9 = 9, R15 = 15 };
 

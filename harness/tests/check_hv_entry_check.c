@@ -8,8 +8,8 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "entry_break.h"
-#include "entry_check.h"
+#include "diag/entry_break.h"
+#include "diag/entry_check.h"
 #include "hv_good_vmcs.h"
 #include "hv_host_fakes.h"
 #include "run_suite.h"

@@ -17,9 +17,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "event_inject.h"
-#include "vmcs_fields.h"
+#include "include/vmcs_fields.h"
+#include "include/x86_arch.h"
 #include "run_suite.h"
+#include "vmx/event_inject.h"
 
 START_TEST(test_has_error_code_0_31)
 {

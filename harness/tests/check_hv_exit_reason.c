@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exit_reason.h"
 #include "run_suite.h"
+#include "vmx/exit_reason.h"
 
 /* Table C-1, number by number; NULL marks a number the SDM leaves unused. */
 static const struct {

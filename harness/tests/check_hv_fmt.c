@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fmt.h"
+#include "kernel/fmt.h"
 #include "run_suite.h"
 
 /*

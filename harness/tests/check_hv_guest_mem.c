@@ -12,11 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "guest_layout.h"
-#include "guest_mem.h"
-#include "vm.h"
 #include "run_suite.h"
 #include "test_vm.h"
+#include "vm/guest_layout.h"
+#include "vm/guest_mem.h"
+#include "vm/vm.h"
 
 static struct test_vm t;
 static struct vm *vm;

@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hypercall.h"
-#include "vexit_abi.h"
-#include "vm.h"
+#include "include/vexit_abi.h"
 #include "run_suite.h"
+#include "vm/hypercall.h"
+#include "vm/vm.h"
 
 static struct vm *vm;
 

@@ -15,17 +15,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "guest_mem.h"
 #include "hv_host_fakes.h"
-#include "hypercall.h"
-#include "io_bitmap.h"
-#include "msr_bitmap.h"
-#include "vexit_abi.h"
-#include "vm.h"
-#include "vmcs_fields.h"
-#include "vmx_caps.h"
+#include "include/vexit_abi.h"
+#include "include/vmcs_fields.h"
 #include "run_suite.h"
 #include "test_vm.h"
+#include "vm/guest_mem.h"
+#include "vm/hypercall.h"
+#include "vm/vm.h"
+#include "vmx/io_bitmap.h"
+#include "vmx/msr_bitmap.h"
+#include "vmx/vmx_caps.h"
 
 static struct test_vm t;
 static struct vm *vm;
@@ -367,23 +367,23 @@ END_TEST
 
 START_TEST(test_msr_pass_fs_gs)
 {
-	ck_assert_uint_eq(hc(VEXIT_HC_MSR_BITMAP, MSR_FS_BASE, VEXIT_MSR_READ, 0, 0), 0);
-	ck_assert(!msr_bitmap_access_exits(msr_page, MSR_FS_BASE, false));
-	ck_assert(msr_bitmap_access_exits(msr_page, MSR_FS_BASE, true));
+	ck_assert_uint_eq(hc(VEXIT_HC_MSR_BITMAP, MSR_IA32_FS_BASE, VEXIT_MSR_READ, 0, 0), 0);
+	ck_assert(!msr_bitmap_access_exits(msr_page, MSR_IA32_FS_BASE, false));
+	ck_assert(msr_bitmap_access_exits(msr_page, MSR_IA32_FS_BASE, true));
 	ck_assert_uint_eq(msr_page[0x400 + 0x20], 0xfe); /* read-high, bit 0 of byte 0x100/8 */
 	ck_assert_uint_eq(popcount(msr_page, PAGE_SIZE), 8 * PAGE_SIZE - 1);
 
-	ck_assert_uint_eq(hc(VEXIT_HC_MSR_BITMAP, MSR_GS_BASE, VEXIT_MSR_READ | VEXIT_MSR_WRITE, 0, 0), 0);
-	ck_assert(!msr_bitmap_access_exits(msr_page, MSR_GS_BASE, false));
-	ck_assert(!msr_bitmap_access_exits(msr_page, MSR_GS_BASE, true));
+	ck_assert_uint_eq(hc(VEXIT_HC_MSR_BITMAP, MSR_IA32_GS_BASE, VEXIT_MSR_READ | VEXIT_MSR_WRITE, 0, 0), 0);
+	ck_assert(!msr_bitmap_access_exits(msr_page, MSR_IA32_GS_BASE, false));
+	ck_assert(!msr_bitmap_access_exits(msr_page, MSR_IA32_GS_BASE, true));
 	ck_assert_uint_eq(msr_page[0xc00 + 0x20], 0xfd);
 	ck_assert_uint_eq(popcount(msr_page, PAGE_SIZE), 8 * PAGE_SIZE - 3);
 
-	ck_assert_uint_eq(hc(VEXIT_HC_MSR_BITMAP, MSR_FS_BASE, VEXIT_MSR_WRITE, 0, 0), 0);
-	ck_assert(!msr_bitmap_access_exits(msr_page, MSR_FS_BASE, true));
+	ck_assert_uint_eq(hc(VEXIT_HC_MSR_BITMAP, MSR_IA32_FS_BASE, VEXIT_MSR_WRITE, 0, 0), 0);
+	ck_assert(!msr_bitmap_access_exits(msr_page, MSR_IA32_FS_BASE, true));
 	/* And back: intercepting is always allowed. */
-	ck_assert_uint_eq(hc(VEXIT_HC_MSR_BITMAP, MSR_FS_BASE, VEXIT_MSR_READ | VEXIT_MSR_WRITE, 1, 0), 0);
-	ck_assert_uint_eq(hc(VEXIT_HC_MSR_BITMAP, MSR_GS_BASE, VEXIT_MSR_READ | VEXIT_MSR_WRITE, 1, 0), 0);
+	ck_assert_uint_eq(hc(VEXIT_HC_MSR_BITMAP, MSR_IA32_FS_BASE, VEXIT_MSR_READ | VEXIT_MSR_WRITE, 1, 0), 0);
+	ck_assert_uint_eq(hc(VEXIT_HC_MSR_BITMAP, MSR_IA32_GS_BASE, VEXIT_MSR_READ | VEXIT_MSR_WRITE, 1, 0), 0);
 	ck_assert_uint_eq(popcount(msr_page, PAGE_SIZE), 8 * PAGE_SIZE);
 }
 END_TEST
@@ -391,14 +391,14 @@ END_TEST
 START_TEST(test_msr_pass_refused)
 {
 	struct snapshot *s = snap();
-	static const uint64_t msrs[] = { MSR_EFER, MSR_IA32_PAT, MSR_IA32_APIC_BASE, MSR_TSC_AUX, 0, 0x10,
+	static const uint64_t msrs[] = { MSR_IA32_EFER, MSR_IA32_PAT, MSR_IA32_APIC_BASE, MSR_IA32_TSC_AUX, 0, 0x10,
 					 0xc0000102u, VEXIT_MSR_SCRATCH, VEXIT_MSR_ID };
 	for (size_t i = 0; i < sizeof(msrs) / sizeof(msrs[0]); i++)
 		for (uint64_t which = 1; which <= 3; which++)
 			ck_assert_msg(hc(VEXIT_HC_MSR_BITMAP, msrs[i], which, 0, 0) == VEXIT_HC_EPERM, "msr 0x%llx",
 				      (unsigned long long)msrs[i]);
 	/* An MSR number is 32 bits: a wider argument is not silently cut to FS_BASE or to MSR 0x10. */
-	static const uint64_t wide[] = { 0x100000000ull | MSR_FS_BASE, 0x100000000ull | MSR_GS_BASE, 0x100000010ull };
+	static const uint64_t wide[] = { 0x100000000ull | MSR_IA32_FS_BASE, 0x100000000ull | MSR_IA32_GS_BASE, 0x100000010ull };
 	for (size_t i = 0; i < sizeof(wide) / sizeof(wide[0]); i++)
 		for (uint64_t intercept = 0; intercept <= 1; intercept++)
 			ck_assert_msg(hc(VEXIT_HC_MSR_BITMAP, wide[i], VEXIT_MSR_READ, intercept, 0) == VEXIT_HC_EINVAL,
@@ -410,9 +410,9 @@ END_TEST
 START_TEST(test_msr_intercept)
 {
 	memset(msr_page, 0, PAGE_SIZE);
-	ck_assert_uint_eq(hc(VEXIT_HC_MSR_BITMAP, MSR_EFER, VEXIT_MSR_WRITE, 1, 0), 0);
-	ck_assert(msr_bitmap_access_exits(msr_page, MSR_EFER, true));
-	ck_assert(!msr_bitmap_access_exits(msr_page, MSR_EFER, false));
+	ck_assert_uint_eq(hc(VEXIT_HC_MSR_BITMAP, MSR_IA32_EFER, VEXIT_MSR_WRITE, 1, 0), 0);
+	ck_assert(msr_bitmap_access_exits(msr_page, MSR_IA32_EFER, true));
+	ck_assert(!msr_bitmap_access_exits(msr_page, MSR_IA32_EFER, false));
 	ck_assert_uint_eq(hc(VEXIT_HC_MSR_BITMAP, 0x10, VEXIT_MSR_READ, 1, 0), 0);
 	ck_assert(msr_bitmap_access_exits(msr_page, 0x10, false));
 	ck_assert_uint_eq(popcount(msr_page, PAGE_SIZE), 2);
@@ -430,9 +430,9 @@ START_TEST(test_msr_bad_which)
 	static const uint64_t bad[] = { 0, 4, 5, 7, 8, 0x100000001ull, UINT64_MAX };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		/* EINVAL before any permission check, for passable and other MSRs, either direction. */
-		ck_assert_uint_eq(hc(VEXIT_HC_MSR_BITMAP, MSR_FS_BASE, bad[i], 0, 0), VEXIT_HC_EINVAL);
-		ck_assert_uint_eq(hc(VEXIT_HC_MSR_BITMAP, MSR_FS_BASE, bad[i], 1, 0), VEXIT_HC_EINVAL);
-		ck_assert_uint_eq(hc(VEXIT_HC_MSR_BITMAP, MSR_EFER, bad[i], 0, 0), VEXIT_HC_EINVAL);
+		ck_assert_uint_eq(hc(VEXIT_HC_MSR_BITMAP, MSR_IA32_FS_BASE, bad[i], 0, 0), VEXIT_HC_EINVAL);
+		ck_assert_uint_eq(hc(VEXIT_HC_MSR_BITMAP, MSR_IA32_FS_BASE, bad[i], 1, 0), VEXIT_HC_EINVAL);
+		ck_assert_uint_eq(hc(VEXIT_HC_MSR_BITMAP, MSR_IA32_EFER, bad[i], 0, 0), VEXIT_HC_EINVAL);
 	}
 	assert_unchanged(s);
 }

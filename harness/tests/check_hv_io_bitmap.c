@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "io_bitmap.h"
 #include "run_suite.h"
+#include "vmx/io_bitmap.h"
 
 #define CANARY 0x5a
 

@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "devices.h"
 #include "hv_host_fakes.h"
-#include "io_bus.h"
-#include "vm.h"
 #include "run_suite.h"
+#include "vm/devices.h"
+#include "vm/io_bus.h"
+#include "vm/vm.h"
 
 static struct vm *vm;
 

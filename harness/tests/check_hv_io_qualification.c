@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "io_qualification.h"
 #include "run_suite.h"
+#include "vmx/io_qualification.h"
 
 enum { OUT = 0, IN = 1 };
 enum { DX = 0, IMM = 1 };

@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "msr_bitmap.h"
 #include "run_suite.h"
+#include "vmx/msr_bitmap.h"
 
 #define CANARY 0xc3
 enum { READ_LOW = 0x000, READ_HIGH = 0x400, WRITE_LOW = 0x800, WRITE_HIGH = 0xc00 };

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "multiboot2.h"
+#include "kernel/multiboot2.h"
 #include "run_suite.h"
 
 #define TAG_END 0

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "hv_host_fakes.h"
-#include "page_alloc.h"
+#include "kernel/page_alloc.h"
 #include "run_suite.h"
 
 #define MIB (1ull << 20)

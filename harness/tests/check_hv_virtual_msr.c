@@ -19,9 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vexit_abi.h"
-#include "virtual_msr.h"
+#include "include/vexit_abi.h"
 #include "run_suite.h"
+#include "vm/virtual_msr.h"
 
 #define SENTINEL 0x5a5a5a5a5a5a5a5aull
 
@@ -74,7 +74,7 @@ START_TEST(test_reset_values)
 	ck_assert(m.nx);
 	ck_assert_uint_eq(m.phys_addr_bits, 39);
 	/* Through the read path too. */
-	ck_assert_uint_eq(rd(MSR_EFER), EFER_LME | EFER_LMA);
+	ck_assert_uint_eq(rd(MSR_IA32_EFER), EFER_LME | EFER_LMA);
 	ck_assert_uint_eq(rd(MSR_IA32_PAT), PAT_POWER_ON);
 	ck_assert_uint_eq(rd(MSR_IA32_APIC_BASE), APIC_BASE_DEFAULT);
 	ck_assert_uint_eq(rd(VEXIT_MSR_SCRATCH), 0);
@@ -103,10 +103,10 @@ START_TEST(test_read_each)
 	ck_assert_uint_eq(rd(MSR_IA32_SYSENTER_ESP), 0x3333);
 	ck_assert_uint_eq(rd(MSR_IA32_SYSENTER_EIP), 0x4444);
 	ck_assert_uint_eq(rd(MSR_IA32_PAT), 0x5555);
-	ck_assert_uint_eq(rd(MSR_EFER), 0x6666);
-	ck_assert_uint_eq(rd(MSR_FS_BASE), 0x7777);
-	ck_assert_uint_eq(rd(MSR_GS_BASE), 0x8888);
-	ck_assert_uint_eq(rd(MSR_TSC_AUX), 0x9999);
+	ck_assert_uint_eq(rd(MSR_IA32_EFER), 0x6666);
+	ck_assert_uint_eq(rd(MSR_IA32_FS_BASE), 0x7777);
+	ck_assert_uint_eq(rd(MSR_IA32_GS_BASE), 0x8888);
+	ck_assert_uint_eq(rd(MSR_IA32_TSC_AUX), 0x9999);
 	ck_assert_uint_eq(rd(VEXIT_MSR_SCRATCH), 0xaaaa);
 	ck_assert_uint_eq(rd(VEXIT_MSR_EXITS), 0xbbbb);
 	ck_assert_uint_eq(rd(VEXIT_MSR_ID), VEXIT_MSR_ID_VALUE);
@@ -151,65 +151,65 @@ START_TEST(test_efer_reserved_bits)
 		uint64_t bit = 1ull << b;
 		if (bit & (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE))
 			continue;
-		wr_gp(MSR_EFER, EFER_LME | EFER_LMA | bit);
+		wr_gp(MSR_IA32_EFER, EFER_LME | EFER_LMA | bit);
 	}
 }
 END_TEST
 
 START_TEST(test_efer_sce_nxe)
 {
-	wr_ok(MSR_EFER, EFER_LME | EFER_LMA | EFER_SCE);
-	ck_assert_uint_eq(rd(MSR_EFER), EFER_LME | EFER_LMA | EFER_SCE);
-	wr_ok(MSR_EFER, EFER_LME | EFER_LMA | EFER_SCE | EFER_NXE);
-	ck_assert_uint_eq(rd(MSR_EFER), EFER_LME | EFER_LMA | EFER_SCE | EFER_NXE);
-	wr_ok(MSR_EFER, EFER_LME | EFER_LMA);
-	ck_assert_uint_eq(rd(MSR_EFER), EFER_LME | EFER_LMA);
+	wr_ok(MSR_IA32_EFER, EFER_LME | EFER_LMA | EFER_SCE);
+	ck_assert_uint_eq(rd(MSR_IA32_EFER), EFER_LME | EFER_LMA | EFER_SCE);
+	wr_ok(MSR_IA32_EFER, EFER_LME | EFER_LMA | EFER_SCE | EFER_NXE);
+	ck_assert_uint_eq(rd(MSR_IA32_EFER), EFER_LME | EFER_LMA | EFER_SCE | EFER_NXE);
+	wr_ok(MSR_IA32_EFER, EFER_LME | EFER_LMA);
+	ck_assert_uint_eq(rd(MSR_IA32_EFER), EFER_LME | EFER_LMA);
 	/* Without NX in CPUID, NXE is reserved. */
 	virtual_msrs_reset(&m, false, 39);
-	wr_gp(MSR_EFER, EFER_LME | EFER_LMA | EFER_NXE);
-	wr_ok(MSR_EFER, EFER_LME | EFER_LMA | EFER_SCE);
-	ck_assert_uint_eq(rd(MSR_EFER), EFER_LME | EFER_LMA | EFER_SCE);
+	wr_gp(MSR_IA32_EFER, EFER_LME | EFER_LMA | EFER_NXE);
+	wr_ok(MSR_IA32_EFER, EFER_LME | EFER_LMA | EFER_SCE);
+	ck_assert_uint_eq(rd(MSR_IA32_EFER), EFER_LME | EFER_LMA | EFER_SCE);
 }
 END_TEST
 
 START_TEST(test_efer_lme_while_paging)
 {
 	/* Paging on (reset state): LME cannot be cleared, with or without LMA in the value. */
-	wr_gp(MSR_EFER, EFER_LMA);
-	wr_gp(MSR_EFER, 0);
-	wr_gp(MSR_EFER, EFER_SCE);
+	wr_gp(MSR_IA32_EFER, EFER_LMA);
+	wr_gp(MSR_IA32_EFER, 0);
+	wr_gp(MSR_IA32_EFER, EFER_SCE);
 	/* ... nor set when it was clear. */
 	m.efer = 0;
-	wr_gp(MSR_EFER, EFER_LME);
-	wr_ok(MSR_EFER, EFER_SCE);
-	ck_assert_uint_eq(rd(MSR_EFER), EFER_SCE);
+	wr_gp(MSR_IA32_EFER, EFER_LME);
+	wr_ok(MSR_IA32_EFER, EFER_SCE);
+	ck_assert_uint_eq(rd(MSR_IA32_EFER), EFER_SCE);
 }
 END_TEST
 
 START_TEST(test_efer_lme_without_paging)
 {
 	m.paging = false;
-	wr_ok(MSR_EFER, 0);
-	ck_assert_uint_eq(rd(MSR_EFER) & EFER_LME, 0);
-	wr_ok(MSR_EFER, EFER_LME | EFER_SCE);
-	ck_assert_uint_eq(rd(MSR_EFER) & (EFER_LME | EFER_SCE), EFER_LME | EFER_SCE);
+	wr_ok(MSR_IA32_EFER, 0);
+	ck_assert_uint_eq(rd(MSR_IA32_EFER) & EFER_LME, 0);
+	wr_ok(MSR_IA32_EFER, EFER_LME | EFER_SCE);
+	ck_assert_uint_eq(rd(MSR_IA32_EFER) & (EFER_LME | EFER_SCE), EFER_LME | EFER_SCE);
 }
 END_TEST
 
 START_TEST(test_efer_lma_ignored)
 {
 	/* LMA set by the processor: clearing it in the value changes nothing. */
-	wr_ok(MSR_EFER, EFER_LME);
-	ck_assert_uint_eq(rd(MSR_EFER), EFER_LME | EFER_LMA);
-	wr_ok(MSR_EFER, EFER_LME | EFER_SCE);
-	ck_assert_uint_eq(rd(MSR_EFER), EFER_LME | EFER_LMA | EFER_SCE);
+	wr_ok(MSR_IA32_EFER, EFER_LME);
+	ck_assert_uint_eq(rd(MSR_IA32_EFER), EFER_LME | EFER_LMA);
+	wr_ok(MSR_IA32_EFER, EFER_LME | EFER_SCE);
+	ck_assert_uint_eq(rd(MSR_IA32_EFER), EFER_LME | EFER_LMA | EFER_SCE);
 	/* And setting it when clear does not set it. */
 	m.paging = false;
 	m.efer = 0;
-	wr_ok(MSR_EFER, EFER_LMA);
-	ck_assert_uint_eq(rd(MSR_EFER), 0);
-	wr_ok(MSR_EFER, EFER_LME | EFER_LMA);
-	ck_assert_uint_eq(rd(MSR_EFER), EFER_LME);
+	wr_ok(MSR_IA32_EFER, EFER_LMA);
+	ck_assert_uint_eq(rd(MSR_IA32_EFER), 0);
+	wr_ok(MSR_IA32_EFER, EFER_LME | EFER_LMA);
+	ck_assert_uint_eq(rd(MSR_IA32_EFER), EFER_LME);
 }
 END_TEST
 
@@ -294,7 +294,7 @@ END_TEST
 
 START_TEST(test_canonical_msrs)
 {
-	static const uint32_t msrs[] = { MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP, MSR_FS_BASE, MSR_GS_BASE };
+	static const uint32_t msrs[] = { MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP, MSR_IA32_FS_BASE, MSR_IA32_GS_BASE };
 	static const uint64_t good[] = { 0, 0x1000, 0x00007fffffffffffull, 0xffff800000000000ull,
 					 0xffffffffffffffffull, 0xffffffff80000000ull };
 	static const uint64_t bad[] = { 0x0000800000000000ull, 0xffff7fffffffffffull, 0x8000000000000000ull,
@@ -319,8 +319,8 @@ START_TEST(test_canonical_msrs)
 	/* The VMCS-backed fields, by name. */
 	wr_ok(MSR_IA32_SYSENTER_ESP, 0xffff800000001000ull);
 	wr_ok(MSR_IA32_SYSENTER_EIP, 0x2000);
-	wr_ok(MSR_FS_BASE, 0x00007fffffffffffull);
-	wr_ok(MSR_GS_BASE, 0xffff800000000000ull);
+	wr_ok(MSR_IA32_FS_BASE, 0x00007fffffffffffull);
+	wr_ok(MSR_IA32_GS_BASE, 0xffff800000000000ull);
 	ck_assert_uint_eq(m.sysenter_esp, 0xffff800000001000ull);
 	ck_assert_uint_eq(m.sysenter_eip, 0x2000);
 	ck_assert_uint_eq(m.fs_base, 0x00007fffffffffffull);
@@ -344,15 +344,15 @@ END_TEST
 
 START_TEST(test_tsc_aux)
 {
-	wr_ok(MSR_TSC_AUX, 0xffffffffull);
-	ck_assert_uint_eq(rd(MSR_TSC_AUX), 0xffffffffull);
-	wr_ok(MSR_TSC_AUX, 0);
-	ck_assert_uint_eq(rd(MSR_TSC_AUX), 0);
-	wr_ok(MSR_TSC_AUX, 7);
-	wr_gp(MSR_TSC_AUX, 1ull << 32);
-	wr_gp(MSR_TSC_AUX, 1ull << 63);
-	wr_gp(MSR_TSC_AUX, 0x100000007ull);
-	ck_assert_uint_eq(rd(MSR_TSC_AUX), 7);
+	wr_ok(MSR_IA32_TSC_AUX, 0xffffffffull);
+	ck_assert_uint_eq(rd(MSR_IA32_TSC_AUX), 0xffffffffull);
+	wr_ok(MSR_IA32_TSC_AUX, 0);
+	ck_assert_uint_eq(rd(MSR_IA32_TSC_AUX), 0);
+	wr_ok(MSR_IA32_TSC_AUX, 7);
+	wr_gp(MSR_IA32_TSC_AUX, 1ull << 32);
+	wr_gp(MSR_IA32_TSC_AUX, 1ull << 63);
+	wr_gp(MSR_IA32_TSC_AUX, 0x100000007ull);
+	ck_assert_uint_eq(rd(MSR_IA32_TSC_AUX), 7);
 }
 END_TEST
 
@@ -388,8 +388,8 @@ START_TEST(test_read_has_no_side_effects)
 	struct virtual_msrs before;
 	memcpy(&before, &m, sizeof(m));
 	static const uint32_t msrs[] = { MSR_IA32_APIC_BASE, MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP,
-					 MSR_IA32_SYSENTER_EIP, MSR_IA32_PAT, MSR_EFER, MSR_FS_BASE, MSR_GS_BASE,
-					 MSR_TSC_AUX, VEXIT_MSR_ID, VEXIT_MSR_SCRATCH, VEXIT_MSR_EXITS, 0x10 };
+					 MSR_IA32_SYSENTER_EIP, MSR_IA32_PAT, MSR_IA32_EFER, MSR_IA32_FS_BASE, MSR_IA32_GS_BASE,
+					 MSR_IA32_TSC_AUX, VEXIT_MSR_ID, VEXIT_MSR_SCRATCH, VEXIT_MSR_EXITS, 0x10 };
 	for (size_t i = 0; i < sizeof(msrs) / sizeof(msrs[0]); i++) {
 		uint64_t v;
 		(void)virtual_msr_read(&m, msrs[i], &v);

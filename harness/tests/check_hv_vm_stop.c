@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vm.h"
 #include "run_suite.h"
+#include "vm/vm.h"
 
 /* The table as the protocol document states it today. */
 static const struct {

@@ -5,14 +5,14 @@
 #include <check.h>
 #include <string.h>
 
+#include "diag/exit_history.h"
+#include "diag/vmcs_dump.h"
 #include "elf_image.h"
-#include "exit_history.h"
-#include "exit_reason.h"
-#include "guest_section.h"
 #include "hv_good_vmcs.h"
 #include "hv_host_fakes.h"
 #include "run_suite.h"
-#include "vmcs_dump.h"
+#include "vm/guest_section.h"
+#include "vmx/exit_reason.h"
 
 static char buf[512];
 

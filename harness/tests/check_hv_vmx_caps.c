@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vmcs_fields.h"
-#include "vmx_caps.h"
+#include "include/vmcs_fields.h"
 #include "run_suite.h"
+#include "vmx/vmx_caps.h"
 
 static uint64_t cap(uint32_t allowed1, uint32_t must1)
 {

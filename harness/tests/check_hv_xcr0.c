@@ -12,7 +12,7 @@
 #include <stdlib.h>
 
 #include "run_suite.h"
-#include "xcr0.h"
+#include "vmx/xcr0.h"
 
 #define ALL_SUPPORTED 0xffull /* x87 .. Hi16_ZMM */
 #define X87_SSE (XCR0_X87 | XCR0_SSE)

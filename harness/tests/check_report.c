@@ -11,8 +11,8 @@
 
 #include "file_read.h"
 #include "report.h"
-#include "select.h"
 #include "run_suite.h"
+#include "select.h"
 
 /* What a writer printed, via an in-memory stream. */
 static char *capture(void (*fn)(FILE *, const struct report_case *, size_t, const struct strlist *),

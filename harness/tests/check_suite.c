@@ -6,9 +6,9 @@
 #include <unistd.h>
 
 #include "elf_image.h"
-#include "test_files.h"
-#include "suite.h"
 #include "run_suite.h"
+#include "suite.h"
+#include "test_files.h"
 
 static char dir[64];
 static struct suite s;

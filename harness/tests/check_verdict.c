@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "verdict.h"
 #include "run_suite.h"
+#include "verdict.h"
 
 static struct run_report run;
 static struct expect_set expects;

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "multiboot2.h"
+#include "kernel/multiboot2.h"
 
 /*
  * A kernel like vexit.elf in miniature: a text segment at 1 MiB that starts with a

@@ -6,8 +6,8 @@
 #ifndef VEXIT_TESTS_HV_GOOD_VMCS_H
 #define VEXIT_TESTS_HV_GOOD_VMCS_H
 
-#include "vmcs_snapshot.h"
-#include "vmx_caps.h"
+#include "diag/vmcs_snapshot.h"
+#include "vmx/vmx_caps.h"
 
 void hv_good_caps(struct vmx_caps *c);
 void hv_good_snapshot(struct vmcs_snapshot *s);

@@ -10,9 +10,9 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "console.h"
-#include "fmt.h"
-#include "page_alloc.h"
+#include "kernel/console.h"
+#include "kernel/fmt.h"
+#include "kernel/page_alloc.h"
 
 /* Same per-call limit as hypervisor/kernel/console.c. */
 #define KPRINTF_BUF 512

@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#include "vm.h"
+#include "vm/vm.h"
 
 struct test_vm {
 	struct vm *vm;

@@ -8,7 +8,7 @@
 #define MB2_ARCH_I386    0
 #define CR0_PG           (1 << 31)
 #define CR4_PAE          (1 << 5)
-#define MSR_EFER         0xc0000080
+#define MSR_IA32_EFER         0xc0000080
 #define EFER_LME         (1 << 8)
 #define PTE_P_W          0x3
 #define PTE_PS           0x80
@@ -61,7 +61,7 @@ _start:
 	mov %cr4, %eax
 	or $CR4_PAE, %eax
 	mov %eax, %cr4
-	mov $MSR_EFER, %ecx
+	mov $MSR_IA32_EFER, %ecx
 	rdmsr
 	or $EFER_LME, %eax
 	wrmsr

@@ -1,6 +1,6 @@
-#include "cmdline.h"
+#include "kernel/cmdline.h"
 
-#include "kstring.h"
+#include "kernel/kstring.h"
 
 bool cmdline_get(const char *cmdline, const char *key, char *out, size_t n)
 {

@@ -1,9 +1,9 @@
-#include "console.h"
+#include "kernel/console.h"
 
 #include <stdarg.h>
 
-#include "fmt.h"
-#include "x86.h"
+#include "hw/cpu.h"
+#include "kernel/fmt.h"
 
 #define COM1 0x3f8
 #define UART_THR 0

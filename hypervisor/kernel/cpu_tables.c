@@ -1,9 +1,9 @@
-#include "cpu_tables.h"
+#include "kernel/cpu_tables.h"
 
 #include <stdint.h>
 
-#include "kstring.h"
-#include "x86.h"
+#include "hw/cpu.h"
+#include "kernel/kstring.h"
 
 struct tss64 {
 	uint32_t reserved0;
@@ -57,21 +57,7 @@ void cpu_tables_init(void)
 	set_tss_descriptor();
 
 	struct desc_ptr gdtr = { sizeof(gdt) - 1, (uint64_t)gdt };
-	__asm__ volatile("lgdt %0\n\t"
-			 "pushq %1\n\t"
-			 "leaq 1f(%%rip), %%rax\n\t"
-			 "pushq %%rax\n\t"
-			 "lretq\n"
-			 "1:\n\t"
-			 "mov %2, %%ax\n\t"
-			 "mov %%ax, %%ds\n\t"
-			 "mov %%ax, %%es\n\t"
-			 "mov %%ax, %%ss\n\t"
-			 "mov %3, %%ax\n\t"
-			 "ltr %%ax"
-			 :
-			 : "m"(gdtr), "i"(SEL_CODE64), "i"(SEL_DATA), "i"(SEL_TSS)
-			 : "rax", "memory");
+	load_gdt_and_tr(&gdtr, SEL_CODE64, SEL_DATA, SEL_TSS);
 
 	for (int v = 0; v < IDT_VECTORS; v++) {
 		uint64_t h = isr_stub_table[v];
@@ -85,7 +71,7 @@ void cpu_tables_init(void)
 		};
 	}
 	struct desc_ptr idtr = { sizeof(idt) - 1, (uint64_t)idt };
-	__asm__ volatile("lidt %0" : : "m"(idtr));
+	load_idt(&idtr);
 }
 
 uint64_t cpu_tables_tss_base(void)

@@ -1,9 +1,9 @@
 /* What the hypervisor prints when it takes an exception itself: then the run ends. */
 #include <stdint.h>
 
-#include "console.h"
-#include "panic.h"
-#include "x86.h"
+#include "hw/cpu.h"
+#include "kernel/console.h"
+#include "kernel/panic.h"
 
 /* Layout pushed by isr.S, lowest address first. */
 struct exception_frame {
@@ -22,8 +22,7 @@ void exception_report(const struct exception_frame *f);
 
 void exception_report(const struct exception_frame *f)
 {
-	uint64_t cr2;
-	__asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
+	uint64_t cr2 = read_cr2();
 	kprintf("hypervisor exception %s (vector %lu) error=0x%lx\n", exception_names[f->vector & 31], f->vector,
 		f->error);
 	kprintf("  rip=0x%016lx cs=0x%lx rflags=0x%lx rsp=0x%016lx ss=0x%lx cr2=0x%lx\n", f->rip, f->cs, f->rflags,

@@ -1,4 +1,4 @@
-#include "fmt.h"
+#include "kernel/fmt.h"
 
 #include <stdint.h>
 

@@ -1,6 +1,6 @@
-#include "multiboot2.h"
+#include "kernel/multiboot2.h"
 
-#include "kstring.h"
+#include "kernel/kstring.h"
 
 /* Tag types of the multiboot2 specification, section 3.6. */
 #define MB2_TAG_END 0

@@ -1,4 +1,4 @@
-#include "page_alloc.h"
+#include "kernel/page_alloc.h"
 
 #define FRAMES (PAGE_ALLOC_LIMIT / PAGE_SIZE)
 #define WORD_BITS 64

@@ -1,10 +1,10 @@
-#include "panic.h"
+#include "kernel/panic.h"
 
 #include <stdarg.h>
 
-#include "console.h"
-#include "fmt.h"
-#include "power.h"
+#include "kernel/console.h"
+#include "kernel/fmt.h"
+#include "kernel/power.h"
 
 __attribute__((noreturn)) void panic(const char *f, ...)
 {

@@ -1,7 +1,7 @@
-#include "power.h"
+#include "kernel/power.h"
 
-#include "console.h"
-#include "x86.h"
+#include "hw/cpu.h"
+#include "kernel/console.h"
 
 #define BOCHS_SHUTDOWN_PORT 0x8900
 

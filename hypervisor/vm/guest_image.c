@@ -1,9 +1,9 @@
-#include "guest_image.h"
+#include "vm/guest_image.h"
 
-#include "elf64.h"
-#include "guest_layout.h"
-#include "guest_mem.h"
-#include "kstring.h"
+#include "kernel/kstring.h"
+#include "vm/elf64.h"
+#include "vm/guest_layout.h"
+#include "vm/guest_mem.h"
 
 #define ELFCLASS64 2
 #define ELFDATA2LSB 1

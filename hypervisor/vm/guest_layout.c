@@ -1,6 +1,6 @@
-#include "guest_layout.h"
+#include "vm/guest_layout.h"
 
-#include "guest_mem.h"
+#include "vm/guest_mem.h"
 
 #define PTE_P_W 0x3ull
 #define PTE_PS (1ull << 7)

@@ -13,7 +13,7 @@
 #ifndef VEXIT_GUEST_LAYOUT_H
 #define VEXIT_GUEST_LAYOUT_H
 
-#include "vm.h"
+#include "vm/vm.h"
 
 #define GUEST_PML4 0x1000ull
 #define GUEST_PDPT 0x2000ull

@@ -1,7 +1,7 @@
-#include "guest_mem.h"
+#include "vm/guest_mem.h"
 
-#include "kstring.h"
-#include "vm.h"
+#include "kernel/kstring.h"
+#include "vm/vm.h"
 
 #define PTE_PRESENT 1ull
 #define PTE_PS (1ull << 7)

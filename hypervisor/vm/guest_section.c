@@ -1,7 +1,7 @@
-#include "guest_section.h"
+#include "vm/guest_section.h"
 
-#include "elf64.h"
-#include "kstring.h"
+#include "kernel/kstring.h"
+#include "vm/elf64.h"
 
 #define SHT_NOBITS 8
 

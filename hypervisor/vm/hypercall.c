@@ -1,15 +1,15 @@
-#include "hypercall.h"
+#include "vm/hypercall.h"
 
-#include "console.h"
-#include "devices.h"
-#include "entry_break.h"
-#include "guest_mem.h"
-#include "io_bitmap.h"
-#include "msr_bitmap.h"
-#include "vexit_abi.h"
-#include "vm.h"
-#include "vmcs_fields.h"
-#include "vmx_caps.h"
+#include "diag/entry_break.h"
+#include "include/vexit_abi.h"
+#include "include/vmcs_fields.h"
+#include "kernel/console.h"
+#include "vm/devices.h"
+#include "vm/guest_mem.h"
+#include "vm/vm.h"
+#include "vmx/io_bitmap.h"
+#include "vmx/msr_bitmap.h"
+#include "vmx/vmx_caps.h"
 
 #define REPORT_MAX 200
 
@@ -43,7 +43,7 @@ static uint64_t msr_bitmap(struct vm *vm, uint64_t msr, uint64_t which, bool int
 	if (!which || (which & ~(uint64_t)(VEXIT_MSR_READ | VEXIT_MSR_WRITE)) || msr > 0xffffffffull)
 		return VEXIT_HC_EINVAL;
 	/* Only MSRs the VMCS switches on entry and exit may reach the hardware. */
-	if (!intercept && msr != MSR_FS_BASE && msr != MSR_GS_BASE)
+	if (!intercept && msr != MSR_IA32_FS_BASE && msr != MSR_IA32_GS_BASE)
 		return VEXIT_HC_EPERM;
 	unsigned w = (which & VEXIT_MSR_READ ? MSR_BITMAP_READ : 0) | (which & VEXIT_MSR_WRITE ? MSR_BITMAP_WRITE : 0);
 	return msr_bitmap_set((uint8_t *)(uintptr_t)vm->msr_bitmap, (uint32_t)msr, w, intercept) ? 0 : VEXIT_HC_EPERM;
@@ -59,22 +59,6 @@ static uint64_t cr3_exiting(struct vm *vm, bool on)
 		return VEXIT_HC_EPERM;
 	vm->cr3_exiting = on;
 	vm->controls_dirty = true;
-	return 0;
-}
-
-static uint64_t trace(struct vm *vm, bool on)
-{
-	/*
-	 * The VMCALL that stops the trace was traced itself (the last entry, or one more
-	 * trace_dropped when the buffer was full): it is not part of what the guest measured.
-	 */
-	if (!on && vm->tracing) {
-		if (vm->trace_dropped)
-			vm->trace_dropped--;
-		else if (vm->n_trace)
-			vm->n_trace--;
-	}
-	vm->tracing = on;
 	return 0;
 }
 
@@ -117,7 +101,8 @@ uint64_t hypercall(struct vm *vm, uint64_t nr, const uint64_t args[4])
 	case VEXIT_HC_CR3_EXITING:
 		return cr3_exiting(vm, args[0] != 0);
 	case VEXIT_HC_TRACE:
-		return trace(vm, args[0] != 0);
+		exit_trace_set(&vm->trace, args[0] != 0);
+		return 0;
 	case VEXIT_HC_IO_UNCLAIMED:
 		return vm->bus.unclaimed_reads + vm->bus.unclaimed_writes;
 	case VEXIT_HC_BREAK_STATE:

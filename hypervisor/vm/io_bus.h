@@ -1,4 +1,9 @@
-/* Port I/O devices of a VM: each claims a range of ports; the bus routes accesses to them. */
+/*
+ * Port I/O devices of a VM (KVM's kvm_io_device shape): each device is one file
+ * that defines a `struct io_device` (what it does) and keeps its own state,
+ * which the bus hands back to it as an opaque pointer; the bus only routes
+ * accesses by port. Pure C, host-tested.
+ */
 #ifndef VEXIT_IO_BUS_H
 #define VEXIT_IO_BUS_H
 
@@ -7,29 +12,36 @@
 
 #define IO_BUS_MAX_DEVICES 8
 
-struct vm;
-
 struct io_device {
 	const char *name;
-	uint16_t first_port;
-	uint16_t port_count;
-	/* size is 1, 2 or 4; port is absolute. A read returns the value zero-extended. */
-	uint32_t (*read)(struct vm *vm, uint16_t port, unsigned size);
-	void (*write)(struct vm *vm, uint16_t port, unsigned size, uint32_t value);
+	/* size is 1, 2 or 4; port is absolute. A read returns the value zero-extended. NULL: floats. */
+	uint32_t (*read)(void *state, uint16_t port, unsigned size);
+	void (*write)(void *state, uint16_t port, unsigned size, uint32_t value); /* NULL: dropped */
+	void (*stop)(void *state); /* the VM is over: finish what is pending (optional) */
+};
+
+struct io_bus_entry {
+	const struct io_device *dev;
+	void *state;
+	uint16_t first_port, port_count;
 };
 
 struct io_bus {
 	unsigned n_devices;
-	const struct io_device *devices[IO_BUS_MAX_DEVICES];
+	struct io_bus_entry devices[IO_BUS_MAX_DEVICES];
 	uint64_t unclaimed_reads, unclaimed_writes;
 };
 
-/* Returns false if the bus is full or the range overlaps a device already there. */
-bool io_bus_add(struct io_bus *bus, const struct io_device *dev);
-/* The device claiming this port, or NULL. */
-const struct io_device *io_bus_find(const struct io_bus *bus, uint16_t port);
+/* Claim port_count ports from first_port for dev. False if the bus is full or the range is empty,
+ * runs past port 0xFFFF or overlaps a device already there. */
+bool io_bus_add(struct io_bus *bus, const struct io_device *dev, void *state, uint16_t first_port,
+		uint16_t port_count);
+/* The entry claiming this port, or NULL. */
+const struct io_bus_entry *io_bus_find(const struct io_bus *bus, uint16_t port);
 /* An unclaimed port reads all-ones and drops writes (counted), like a floating ISA bus. */
-uint32_t io_bus_read(struct vm *vm, struct io_bus *bus, uint16_t port, unsigned size);
-void io_bus_write(struct vm *vm, struct io_bus *bus, uint16_t port, unsigned size, uint32_t value);
+uint32_t io_bus_read(struct io_bus *bus, uint16_t port, unsigned size);
+void io_bus_write(struct io_bus *bus, uint16_t port, unsigned size, uint32_t value);
+/* Tell every device the VM is over, in the order they were added. */
+void io_bus_stop(struct io_bus *bus);
 
 #endif

@@ -1,6 +1,6 @@
-#include "virtual_msr.h"
+#include "vm/virtual_msr.h"
 
-#include "vexit_abi.h"
+#include "include/vexit_abi.h"
 
 static bool canonical(uint64_t v)
 {
@@ -40,10 +40,10 @@ bool virtual_msr_read(const struct virtual_msrs *m, uint32_t msr, uint64_t *valu
 	case MSR_IA32_SYSENTER_ESP: *value = m->sysenter_esp; return true;
 	case MSR_IA32_SYSENTER_EIP: *value = m->sysenter_eip; return true;
 	case MSR_IA32_PAT: *value = m->pat; return true;
-	case MSR_EFER: *value = m->efer; return true;
-	case MSR_FS_BASE: *value = m->fs_base; return true;
-	case MSR_GS_BASE: *value = m->gs_base; return true;
-	case MSR_TSC_AUX: *value = m->tsc_aux; return true;
+	case MSR_IA32_EFER: *value = m->efer; return true;
+	case MSR_IA32_FS_BASE: *value = m->fs_base; return true;
+	case MSR_IA32_GS_BASE: *value = m->gs_base; return true;
+	case MSR_IA32_TSC_AUX: *value = m->tsc_aux; return true;
 	case VEXIT_MSR_ID: *value = VEXIT_MSR_ID_VALUE; return true;
 	case VEXIT_MSR_SCRATCH: *value = m->hv_scratch; return true;
 	case VEXIT_MSR_EXITS: *value = m->exits; return true;
@@ -84,13 +84,13 @@ bool virtual_msr_write(struct virtual_msrs *m, uint32_t msr, uint64_t v)
 		return true;
 	case MSR_IA32_SYSENTER_ESP:
 	case MSR_IA32_SYSENTER_EIP:
-	case MSR_FS_BASE:
-	case MSR_GS_BASE:
+	case MSR_IA32_FS_BASE:
+	case MSR_IA32_GS_BASE:
 		if (!canonical(v))
 			return false;
 		*(msr == MSR_IA32_SYSENTER_ESP ? &m->sysenter_esp :
 		  msr == MSR_IA32_SYSENTER_EIP ? &m->sysenter_eip :
-		  msr == MSR_FS_BASE	       ? &m->fs_base :
+		  msr == MSR_IA32_FS_BASE	       ? &m->fs_base :
 						 &m->gs_base) = v;
 		return true;
 	case MSR_IA32_PAT:
@@ -98,9 +98,9 @@ bool virtual_msr_write(struct virtual_msrs *m, uint32_t msr, uint64_t v)
 			return false;
 		m->pat = v;
 		return true;
-	case MSR_EFER:
+	case MSR_IA32_EFER:
 		return write_efer(m, v);
-	case MSR_TSC_AUX:
+	case MSR_IA32_TSC_AUX:
 		if (v >> 32)
 			return false;
 		m->tsc_aux = v;

@@ -1,22 +1,28 @@
-/* A VM built from one guest module: memory, devices, one vCPU, and why it stopped. */
+/*
+ * A VM built from one guest module: memory, the VMX structures, the I/O bus and
+ * its devices, guest state the VMCS does not hold, one vCPU, and why it stopped.
+ */
 #ifndef VEXIT_VM_H
 #define VEXIT_VM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
-#include "entry_debug.h"
-#include "io_bus.h"
-#include "page_alloc.h"
-#include "vcpu.h"
-#include "virtual_msr.h"
+#include "diag/entry_debug.h"
+#include "diag/exit_trace.h"
+#include "kernel/page_alloc.h"
+#include "vm/io_bus.h"
+#include "vm/vcpu.h"
+#include "vm/virtual_msr.h"
+#include "vmx/ept.h"
 
 #define GUEST_MEM_SIZE (2ull << 20)
 #define GUEST_PAGES (GUEST_MEM_SIZE / PAGE_SIZE)
 #define VM_NAME_MAX 48
 #define VM_STOP_FIELDS_MAX 160
-#define DEBUG_LINE_MAX 200
-#define VM_TRACE_MAX 32
+/* The state of all a VM's devices (vm_device_state), in bytes. */
+#define VM_DEVICE_STATE_MAX 512
 
 enum vm_stop {
 	VM_RUNNING,
@@ -39,34 +45,33 @@ struct vm {
 	uint64_t *mem_pages; /* GUEST_PAGES host-physical page addresses; the array fills one page */
 	/* Host pages of the VMX structures. */
 	uint64_t vmcs, io_bitmap_a, io_bitmap_b, msr_bitmap;
-	uint64_t ept_pml4, ept_pdpt, ept_pd, ept_pt;
+	struct ept ept;
+	uint64_t entry; /* the guest image's entry point */
+	/* Port I/O: the bus, and the arena its devices keep their state in (each device owns its piece). */
 	struct io_bus bus;
-	char debug_line[DEBUG_LINE_MAX + 1];
-	unsigned debug_line_len;
-	uint8_t test_latch[4];
-	uint32_t test_accesses;
+	_Alignas(8) uint8_t device_state[VM_DEVICE_STATE_MAX];
+	size_t device_state_used;
 	/* Guest state the VMCS does not hold. */
 	struct virtual_msrs msrs;
 	uint8_t tpr;                 /* CR8 (bits 3:0): the task priority, kept here (no APIC page) */
 	uint64_t xcr0;               /* loaded into XCR0 by XSETBV emulation */
-	/* Per-VM choices a guest makes through hypercalls, applied by exit_vmcall.c. */
+	/* Per-VM choices a guest makes through hypercalls, applied by exits/exit_vmcall.c. */
 	bool cr3_exiting;
 	bool controls_dirty;
-	/* The exit trace (VEXIT_HC_TRACE): reason and qualification of each exit while on. */
-	bool tracing;
-	unsigned n_trace, trace_dropped;
-	struct { uint16_t reason; uint64_t qualification; } trace[VM_TRACE_MAX];
+	struct exit_trace trace; /* VEXIT_HC_TRACE */
 	enum vm_stop stop;
 	char stop_fields[VM_STOP_FIELDS_MAX]; /* "key=value ..." for the guest-end line */
 	struct entry_debug dbg; /* entry-failure explanations and debugger stops */
 	struct vcpu vcpu;
 };
 
-/* Append the exit in vm->vcpu to the trace when tracing is on. */
-void vm_trace_exit(struct vm *vm);
-
 /* Record why the VM stopped; the first stop wins. */
 void vm_stop(struct vm *vm, enum vm_stop why, const char *fields_fmt, ...) __attribute__((format(printf, 3, 4)));
 const char *vm_stop_name(enum vm_stop why);
+
+/* `size` zeroed bytes of the VM's device-state arena, 8-byte aligned; NULL when it is full. */
+void *vm_device_state(struct vm *vm, size_t size);
+/* Attach every device a VM has (vm/vm_devices.c); false, naming it in *failed, when one does not fit. */
+bool vm_attach_devices(struct vm *vm, const char **failed);
 
 #endif

@@ -1,8 +1,8 @@
-#include "vm.h"
+#include "vm/vm.h"
 
 #include <stdarg.h>
 
-#include "fmt.h"
+#include "kernel/fmt.h"
 
 static const char *const stop_names[] = {
 	[VM_RUNNING] = "running",

@@ -1,7 +1,7 @@
-#include "cpuid_policy.h"
+#include "vmx/cpuid_policy.h"
 
-#include "cr_access.h"
-#include "vexit_abi.h"
+#include "include/vexit_abi.h"
+#include "vmx/cr_access.h"
 
 static uint32_t sig_word(const char *s)
 {

@@ -1,4 +1,4 @@
-#include "cr_access.h"
+#include "vmx/cr_access.h"
 
 bool cr_access_decode(uint64_t q, struct cr_access *out)
 {

@@ -1,10 +1,9 @@
-#include "ept.h"
+#include "vmx/ept.h"
 
-#include "kstring.h"
-#include "panic.h"
-#include "vm.h"
-#include "vmx_asm.h"
-#include "vmx_caps.h"
+#include "hw/vmx_insn.h"
+#include "kernel/kstring.h"
+#include "kernel/page_alloc.h"
+#include "vmx/vmx_caps.h"
 
 #define EPT_RWX 0x7ull
 #define EPT_MEMTYPE_WB 6ull
@@ -20,28 +19,27 @@ static uint64_t zeroed_page(void)
 	return p;
 }
 
-uint64_t ept_build(struct vm *vm)
+uint64_t ept_build(struct ept *e, const uint64_t *pages, uint64_t n)
 {
-	vm->ept_pml4 = zeroed_page();
-	vm->ept_pdpt = zeroed_page();
-	vm->ept_pd = zeroed_page();
-	vm->ept_pt = zeroed_page();
-	if (!vm->ept_pml4 || !vm->ept_pdpt || !vm->ept_pd || !vm->ept_pt)
+	e->pml4 = zeroed_page();
+	e->pdpt = zeroed_page();
+	e->pd = zeroed_page();
+	e->pt = zeroed_page();
+	if (!e->pml4 || !e->pdpt || !e->pd || !e->pt || n > EPT_MAX_PAGES)
 		return 0;
-	/* Guest memory is at most 2 MiB: one entry at each upper level, one page table. */
-	_Static_assert(GUEST_MEM_SIZE <= (2ull << 20), "one EPT page table maps 2 MiB");
-	((uint64_t *)vm->ept_pml4)[0] = vm->ept_pdpt | EPT_RWX;
-	((uint64_t *)vm->ept_pdpt)[0] = vm->ept_pd | EPT_RWX;
-	((uint64_t *)vm->ept_pd)[0] = vm->ept_pt | EPT_RWX;
-	uint64_t *pt = (uint64_t *)vm->ept_pt;
-	for (uint64_t i = 0; i < GUEST_PAGES; i++)
-		pt[i] = vm->mem_pages[i] | EPT_RWX | (EPT_MEMTYPE_WB << EPT_LEAF_MEMTYPE_SHIFT);
-	return vm->ept_pml4 | EPTP_WALK_LENGTH_4 | EPT_MEMTYPE_WB;
+	/* One entry at each upper level, one page table. */
+	((uint64_t *)(uintptr_t)e->pml4)[0] = e->pdpt | EPT_RWX;
+	((uint64_t *)(uintptr_t)e->pdpt)[0] = e->pd | EPT_RWX;
+	((uint64_t *)(uintptr_t)e->pd)[0] = e->pt | EPT_RWX;
+	uint64_t *pt = (uint64_t *)(uintptr_t)e->pt;
+	for (uint64_t i = 0; i < n; i++)
+		pt[i] = pages[i] | EPT_RWX | (EPT_MEMTYPE_WB << EPT_LEAF_MEMTYPE_SHIFT);
+	return e->pml4 | EPTP_WALK_LENGTH_4 | EPT_MEMTYPE_WB;
 }
 
-void ept_free(struct vm *vm)
+void ept_free(struct ept *e)
 {
-	uint64_t *pages[] = { &vm->ept_pml4, &vm->ept_pdpt, &vm->ept_pd, &vm->ept_pt };
+	uint64_t *pages[] = { &e->pml4, &e->pdpt, &e->pd, &e->pt };
 	for (unsigned i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
 		if (*pages[i])
 			page_free(*pages[i]);
@@ -49,13 +47,12 @@ void ept_free(struct vm *vm)
 	}
 }
 
-void ept_invalidate(const struct vm *vm, uint64_t eptp)
+bool ept_invalidate(const struct vmx_caps *caps, uint64_t eptp)
 {
-	uint64_t cap = vm->caps->ept_vpid;
+	uint64_t cap = caps->ept_vpid;
 	/* Without INVEPT (or any of its types) the CPU offers nothing to drop them with. */
 	if (!(cap & EPT_CAP_INVEPT) || !(cap & (EPT_CAP_INVEPT_SINGLE | EPT_CAP_INVEPT_ALL)))
-		return;
+		return true;
 	uint64_t type = (cap & EPT_CAP_INVEPT_SINGLE) ? 1 : 2;
-	if (invept(type, eptp) != VMX_OK)
-		panic("INVEPT type %lu of 0x%lx failed for %s", type, eptp, vm->name);
+	return invept(type, eptp) == VMX_OK;
 }

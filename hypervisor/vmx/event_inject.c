@@ -1,6 +1,6 @@
-#include "event_inject.h"
+#include "vmx/event_inject.h"
 
-#include "vmcs_fields.h"
+#include "include/vmcs_fields.h"
 
 bool exception_has_error_code(unsigned vector)
 {

@@ -5,8 +5,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define VECTOR_UD 6
-#define VECTOR_GP 13
 
 /* Exceptions that push an error code (SDM Vol. 3A 6.15): #DF, #TS, #NP, #SS, #GP, #PF, #AC, #CP. */
 bool exception_has_error_code(unsigned vector);

@@ -1,6 +1,6 @@
-#include "exit_reason.h"
+#include "vmx/exit_reason.h"
 
-#include "kstring.h"
+#include "kernel/kstring.h"
 
 static const char *const names[EXIT_REASON_MAX] = {
 	[0] = "EXCEPTION_NMI",

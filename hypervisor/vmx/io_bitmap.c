@@ -1,4 +1,4 @@
-#include "io_bitmap.h"
+#include "vmx/io_bitmap.h"
 
 static uint8_t *byte_of(const struct io_bitmaps *bm, uint16_t port)
 {

@@ -1,4 +1,4 @@
-#include "io_qualification.h"
+#include "vmx/io_qualification.h"
 
 bool io_qualification_decode(uint64_t q, struct io_access *out)
 {

@@ -1,4 +1,4 @@
-#include "msr_bitmap.h"
+#include "vmx/msr_bitmap.h"
 
 #define MSR_LOW_LAST 0x00001fffu
 #define MSR_HIGH_FIRST 0xc0000000u

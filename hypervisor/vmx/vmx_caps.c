@@ -1,6 +1,6 @@
-#include "vmx_caps.h"
+#include "vmx/vmx_caps.h"
 
-#include "vmcs_fields.h"
+#include "include/vmcs_fields.h"
 
 uint32_t vmx_adjust_controls(uint32_t wanted, uint64_t cap_msr)
 {

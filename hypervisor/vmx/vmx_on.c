@@ -1,14 +1,15 @@
-#include "vmx_on.h"
+#include "vmx/vmx_on.h"
 
-#include "page_alloc.h"
-#include "kstring.h"
-#include "vmx_asm.h"
-#include "x86.h"
+#include "include/x86_arch.h"
+
+#include "hw/cpu.h"
+#include "hw/vmx_insn.h"
+#include "kernel/kstring.h"
+#include "kernel/page_alloc.h"
 
 #define CPUID1_ECX_VMX (1u << 5)
 #define FEATURE_CONTROL_LOCK (1ull << 0)
 #define FEATURE_CONTROL_VMX_OUTSIDE_SMX (1ull << 2)
-#define CR4_VMXE (1ull << 13)
 
 static void read_caps(struct vmx_caps *c)
 {

@@ -2,7 +2,7 @@
 #ifndef VEXIT_VMX_ON_H
 #define VEXIT_VMX_ON_H
 
-#include "vmx_caps.h"
+#include "vmx/vmx_caps.h"
 
 /*
  * Check CPUID.1:ECX.VMX and IA32_FEATURE_CONTROL, read the capability MSRs

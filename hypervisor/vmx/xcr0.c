@@ -1,4 +1,4 @@
-#include "xcr0.h"
+#include "vmx/xcr0.h"
 
 bool xcr0_valid(uint32_t index, uint64_t value, uint64_t supported)
 {

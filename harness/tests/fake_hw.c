@@ -1,0 +1,265 @@
+/* The host build's CPU: hw/cpu.h, hw/vmx_insn.h and hw/vmx_entry.h over struct fake_cpu (fake_hw.h). */
+#include "fake_hw.h"
+
+#include <check.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hw/cpu.h"
+#include "include/x86_arch.h"
+#include "kernel/console.h"
+#include "kernel/cpu_tables.h"
+#include "kernel/panic.h"
+
+struct fake_cpu fake_cpu;
+
+void fake_cpu_reset(void)
+{
+	memset(&fake_cpu, 0, sizeof(fake_cpu));
+	fake_cpu.tsc_step = 1;
+}
+
+void fake_cpu_set_cpuid(uint32_t leaf, uint32_t sub, uint32_t eax, uint32_t ebx, uint32_t ecx, uint32_t edx)
+{
+	ck_assert_uint_lt(fake_cpu.n_cpuid, sizeof(fake_cpu.cpuid) / sizeof(fake_cpu.cpuid[0]));
+	fake_cpu.cpuid[fake_cpu.n_cpuid++] = (__typeof__(fake_cpu.cpuid[0])){ leaf, sub, { eax, ebx, ecx, edx } };
+}
+
+/* Port I/O reaches no device on the host. */
+void outb(uint16_t port, uint8_t v)
+{
+	(void)port;
+	(void)v;
+}
+
+void outw(uint16_t port, uint16_t v)
+{
+	(void)port;
+	(void)v;
+}
+
+uint8_t inb(uint16_t port)
+{
+	(void)port;
+	return 0xff;
+}
+
+static uint64_t *msr_slot(uint32_t msr)
+{
+	switch (msr) {
+	case MSR_IA32_EFER:
+		return &fake_cpu.msr_efer;
+	case MSR_IA32_FS_BASE:
+		return &fake_cpu.msr_fs_base;
+	case MSR_IA32_GS_BASE:
+		return &fake_cpu.msr_gs_base;
+	case MSR_IA32_FEATURE_CONTROL:
+		return &fake_cpu.msr_feature_control;
+	default:
+		ck_abort_msg("fake CPU: MSR 0x%x is not modelled", msr);
+		return NULL;
+	}
+}
+
+uint64_t rdmsr(uint32_t msr)
+{
+	return *msr_slot(msr);
+}
+
+void wrmsr(uint32_t msr, uint64_t v)
+{
+	*msr_slot(msr) = v;
+}
+
+uint64_t rdtsc(void)
+{
+	uint64_t t = fake_cpu.tsc;
+	fake_cpu.tsc += fake_cpu.tsc_step;
+	return t;
+}
+
+void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+	for (unsigned i = 0; i < fake_cpu.n_cpuid; i++) {
+		if (fake_cpu.cpuid[i].leaf == leaf && fake_cpu.cpuid[i].sub == sub) {
+			memcpy(r, fake_cpu.cpuid[i].r, sizeof(fake_cpu.cpuid[i].r));
+			return;
+		}
+	}
+	memset(r, 0, 4 * sizeof(r[0]));
+}
+
+void xsetbv(uint32_t index, uint64_t v)
+{
+	ck_assert_uint_eq(index, 0);
+	fake_cpu.xcr0 = v;
+	fake_cpu.xsetbv_calls++;
+}
+
+uint64_t read_cr0(void)
+{
+	return fake_cpu.cr0;
+}
+
+uint64_t read_cr2(void)
+{
+	return fake_cpu.cr2;
+}
+
+uint64_t read_cr3(void)
+{
+	return fake_cpu.cr3;
+}
+
+uint64_t read_cr4(void)
+{
+	return fake_cpu.cr4;
+}
+
+void write_cr0(uint64_t v)
+{
+	fake_cpu.cr0 = v;
+}
+
+void write_cr4(uint64_t v)
+{
+	fake_cpu.cr4 = v;
+}
+
+/* The kernel's tables, where cpu_tables.c would have put them. */
+#define FAKE_GDT 0x107000
+#define FAKE_IDT 0x109000
+#define FAKE_TSS 0x108000
+
+void sgdt(struct desc_ptr *d)
+{
+	*d = (struct desc_ptr){ 0x27, FAKE_GDT };
+}
+
+void sidt(struct desc_ptr *d)
+{
+	*d = (struct desc_ptr){ 0xfff, FAKE_IDT };
+}
+
+void load_gdt_and_tr(const struct desc_ptr *gdtr, uint16_t code_sel, uint16_t data_sel, uint16_t tss_sel)
+{
+	(void)gdtr;
+	(void)code_sel;
+	(void)data_sel;
+	(void)tss_sel;
+}
+
+void load_idt(const struct desc_ptr *idtr)
+{
+	(void)idtr;
+}
+
+uint64_t cpu_tables_tss_base(void)
+{
+	return FAKE_TSS;
+}
+
+void magic_break(void)
+{
+	fake_cpu.magic_breaks++;
+}
+
+void halt_forever(void)
+{
+	ck_abort_msg("fake CPU: halt_forever");
+	abort();
+}
+
+void console_drain(void)
+{
+}
+
+void panic(const char *f, ...)
+{
+	va_list ap;
+	va_start(ap, f);
+	fprintf(stderr, "VEXIT panic ");
+	vfprintf(stderr, f, ap);
+	fprintf(stderr, "\n");
+	va_end(ap);
+	exit(FAKE_PANIC_EXIT);
+}
+
+enum vmx_result vmxon(uint64_t pa)
+{
+	(void)pa;
+	return VMX_OK;
+}
+
+enum vmx_result vmclear(uint64_t pa)
+{
+	(void)pa;
+	fake_cpu.vmclear_calls++;
+	return fake_cpu.vmclear_result;
+}
+
+enum vmx_result vmptrld(uint64_t pa)
+{
+	(void)pa;
+	fake_cpu.vmptrld_calls++;
+	return fake_cpu.vmptrld_result;
+}
+
+enum vmx_result vmxoff(void)
+{
+	return VMX_OK;
+}
+
+enum vmx_result invept(uint64_t type, uint64_t eptp)
+{
+	(void)type;
+	(void)eptp;
+	fake_cpu.invept_calls++;
+	return fake_cpu.invept_result;
+}
+
+static const struct fake_exit *script;
+static unsigned script_len, delivered;
+static int last_launched;
+
+void fake_vmx_script(const struct fake_exit *exits, unsigned n)
+{
+	script = exits;
+	script_len = n;
+	delivered = 0;
+}
+
+unsigned fake_vmx_exits_delivered(void)
+{
+	return delivered;
+}
+
+int fake_vmx_last_launched(void)
+{
+	return last_launched;
+}
+
+int vmx_run(const uint64_t *gpr, int launched, vmx_exit_fn on_exit, void *ctx)
+{
+	/* The frame hw/vmx_entry.S would push: the guest's registers, as they were loaded. */
+	uint64_t frame[16];
+	memcpy(frame, gpr, sizeof(frame));
+	last_launched = launched;
+	for (;;) {
+		ck_assert_msg(delivered < script_len, "fake vmx_run: the guest was resumed after its last scripted exit");
+		const struct fake_exit *e = &script[delivered++];
+		if (e->fail != VMX_OK)
+			return e->fail;
+		fake_vmcs.exit_reason = e->reason;
+		fake_vmcs.exit_qualification = e->qualification;
+		fake_vmcs.exit_instruction_length = e->instruction_length;
+		if (!on_exit(frame, ctx))
+			return 0;
+	}
+}
+
+void vmx_exit_entry_point(void)
+{
+}

@@ -1,0 +1,92 @@
+/*
+ * The kernel side of entry-failure explanations: read the VMCS into a
+ * snapshot, run the checker, print its verdict, the exit history and the VMCS
+ * dump, and stop at a Bochs magic breakpoint (`xchg %bx, %bx`, a no-op on
+ * hardware) when the VM was booted with debug=<guest>.
+ */
+#include "diag/entry_debug.h"
+
+#include "diag/entry_break.h"
+#include "diag/entry_check.h"
+#include "diag/vmcs_dump.h"
+#include "hw/cpu.h"
+#include "hw/vmcs.h"
+#include "hw/vmx_entry.h"
+#include "kernel/cmdline.h"
+#include "kernel/console.h"
+#include "kernel/kstring.h"
+
+static void print_verdict(const struct entry_debug *d, const char *when, const struct vmcs_snapshot *s)
+{
+	struct entry_check_result r;
+	entry_check_run(s, d->caps, &r);
+	entry_check_print(d->guest, when, &r);
+}
+
+/* What a debugger user needs to find the VMCS and the entry/exit code (docs/debugging.md). */
+static void debug_stop(const struct entry_debug *d, const char *where)
+{
+	kprintf("VEXIT debug-stop %s %s vmcs=0x%lx vmx_run=0x%lx exit_stub=0x%lx\n", d->guest, where, d->vmcs,
+		(uint64_t)(uintptr_t)vmx_run, (uint64_t)(uintptr_t)vmx_exit_entry_point);
+	console_drain();
+	magic_break();
+}
+
+static void apply_break(const struct entry_debug *d, unsigned which)
+{
+	const struct entry_break *b = &entry_breaks[which - 1];
+	struct vmcs_snapshot s;
+	vmcs_snapshot_read(&s);
+	unsigned f = b->apply(&s, d->caps);
+	uint64_t value = *vmcs_snapshot_slot(&s, f);
+	vmcs_write(vmcs_field_table[f].encoding, value);
+	kprintf("VEXIT entry-break %s %s %s=0x%lx\n", d->guest, b->name, vmcs_field_table[f].name, value);
+}
+
+void entry_debug_before_entry(struct entry_debug *d, bool first)
+{
+	if (d->break_pending) {
+		apply_break(d, d->break_pending);
+		d->break_pending = 0;
+	}
+	if (!d->dump_pending && !(first && (d->dump_first || d->precheck || d->stop)))
+		return;
+	struct vmcs_snapshot s;
+	vmcs_snapshot_read(&s);
+	if (d->dump_pending || (first && d->dump_first))
+		vmcs_dump_print(d->guest, &s);
+	d->dump_pending = false;
+	if (first && (d->precheck || d->stop))
+		print_verdict(d, "before-launch", &s);
+	if (first && d->stop)
+		debug_stop(d, "before-launch");
+}
+
+void entry_debug_after_failure(struct entry_debug *d, const struct exit_history *h, bool vmcs_current)
+{
+	struct vmcs_snapshot s;
+	if (vmcs_current) {
+		vmcs_snapshot_read(&s);
+		print_verdict(d, "after-failure", &s);
+	}
+	exit_history_print(d->guest, h);
+	if (vmcs_current)
+		vmcs_dump_print(d->guest, &s);
+	if (d->stop)
+		debug_stop(d, "after-failure");
+}
+
+static bool selects(const char *list, const char *guest)
+{
+	return list && (strcmp(list, "all") == 0 || cmdline_list_has(list, guest));
+}
+
+void entry_debug_configure(struct entry_debug *d, const char *guest, const struct vmx_caps *caps,
+			   const char *precheck, const char *debug, const char *dump)
+{
+	d->guest = guest;
+	d->caps = caps;
+	d->precheck = selects(precheck, guest);
+	d->stop = selects(debug, guest);
+	d->dump_first = selects(dump, guest);
+}

@@ -1,0 +1,32 @@
+#include "diag/exit_history.h"
+
+#include "kernel/console.h"
+#include "vmx/exit_reason.h"
+
+unsigned exit_history_kept(const struct exit_history *h)
+{
+	return h->total < EXIT_HISTORY_LEN ? (unsigned)h->total : EXIT_HISTORY_LEN;
+}
+
+const struct exit_record *exit_history_at(const struct exit_history *h, unsigned i)
+{
+	uint64_t first = h->total - exit_history_kept(h);
+	return &h->ring[(first + i) % EXIT_HISTORY_LEN];
+}
+
+void exit_history_print(const char *guest, const struct exit_history *h)
+{
+	unsigned kept = exit_history_kept(h);
+	kprintf("VEXIT exit-history %s exits=%lu kept=%u\n", guest, h->total, kept);
+	for (unsigned i = 0; i < kept; i++) {
+		const struct exit_record *r = exit_history_at(h, i);
+		uint32_t basic = EXIT_REASON_BASIC(r->reason);
+		const char *name = exit_reason_name(basic);
+		if (name)
+			kprintf("VEXIT exit-record %s %lu reason=%s qual=0x%lx rip=0x%lx tick=%lu\n", guest,
+				h->total - kept + i, name, r->qualification, r->rip, r->tick);
+		else
+			kprintf("VEXIT exit-record %s %lu reason=%u qual=0x%lx rip=0x%lx tick=%lu\n", guest,
+				h->total - kept + i, basic, r->qualification, r->rip, r->tick);
+	}
+}

@@ -1,0 +1,41 @@
+/*
+ * The exit history: each vCPU keeps a ring of its last exits (reason,
+ * qualification, RIP, tick), printed with every failed entry so the path into
+ * a bad state is visible. Pure C.
+ */
+#ifndef VEXIT_EXIT_HISTORY_H
+#define VEXIT_EXIT_HISTORY_H
+
+#include <stdint.h>
+
+#define EXIT_HISTORY_LEN 16
+
+struct exit_record {
+	uint32_t reason; /* the full exit-reason field */
+	uint64_t qualification, rip;
+	uint64_t tick;   /* ticks since the first entry: deterministic under Bochs */
+};
+
+struct exit_history {
+	struct exit_record ring[EXIT_HISTORY_LEN];
+	uint64_t total; /* exits ever recorded; the ring keeps the last EXIT_HISTORY_LEN */
+};
+
+/* Inline: the run loop records every exit, and this is all it costs. */
+static inline void exit_history_record(struct exit_history *h, uint32_t reason, uint64_t qual, uint64_t rip,
+				       uint64_t tick)
+{
+	struct exit_record *r = &h->ring[h->total++ % EXIT_HISTORY_LEN];
+	r->reason = reason;
+	r->qualification = qual;
+	r->rip = rip;
+	r->tick = tick;
+}
+/* Records kept, at most EXIT_HISTORY_LEN. */
+unsigned exit_history_kept(const struct exit_history *h);
+/* The i-th kept record, oldest first (i < exit_history_kept). */
+const struct exit_record *exit_history_at(const struct exit_history *h, unsigned i);
+/* `VEXIT exit-history <guest> exits=<total> kept=<n>`, then one `exit-record` line per record. */
+void exit_history_print(const char *guest, const struct exit_history *h);
+
+#endif

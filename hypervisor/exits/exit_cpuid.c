@@ -1,0 +1,20 @@
+/* CPUID exits (unconditional, SDM 26.1.2): the host's answer, filtered by cpuid_policy.c. */
+#include "exits/exit_handlers.h"
+#include "hw/cpu.h"
+#include "hw/vmcs.h"
+#include "vmx/cpuid_policy.h"
+
+enum exit_action handle_cpuid(struct vcpu *v)
+{
+	uint32_t leaf = (uint32_t)v->gpr[GPR_RAX], subleaf = (uint32_t)v->gpr[GPR_RCX];
+	uint32_t r[4];
+	cpuid(leaf, subleaf, r);
+	cpuid_guest_view(leaf, subleaf, vmcs_read(VMCS_CR4_READ_SHADOW), r);
+	/* CPUID writes EAX, EBX, ECX, EDX and clears the upper halves of their 64-bit registers. */
+	v->gpr[GPR_RAX] = r[0];
+	v->gpr[GPR_RBX] = r[1];
+	v->gpr[GPR_RCX] = r[2];
+	v->gpr[GPR_RDX] = r[3];
+	vcpu_skip_instruction(v);
+	return EXIT_RESUME;
+}

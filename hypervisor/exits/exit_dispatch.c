@@ -1,0 +1,40 @@
+/* The exit dispatch table, indexed by basic exit reason; exits/exit_dispatch.h says the contract. */
+#include "exits/exit_dispatch.h"
+
+#include "exits/exit_handlers.h"
+#include "vm/vcpu.h"
+
+static const exit_handler_fn exit_handlers[EXIT_REASON_MAX] = {
+	[EXIT_REASON_TRIPLE_FAULT] = handle_triple_fault,
+	[EXIT_REASON_CPUID] = handle_cpuid,
+	[EXIT_REASON_HLT] = handle_hlt,
+	[EXIT_REASON_INVD] = handle_cache_flush,
+	[EXIT_REASON_VMCALL] = handle_vmcall,
+	[EXIT_REASON_VMCLEAR] = handle_vmx_instruction,
+	[EXIT_REASON_VMLAUNCH] = handle_vmx_instruction,
+	[EXIT_REASON_VMPTRLD] = handle_vmx_instruction,
+	[EXIT_REASON_VMPTRST] = handle_vmx_instruction,
+	[EXIT_REASON_VMREAD] = handle_vmx_instruction,
+	[EXIT_REASON_VMRESUME] = handle_vmx_instruction,
+	[EXIT_REASON_VMWRITE] = handle_vmx_instruction,
+	[EXIT_REASON_VMXOFF] = handle_vmx_instruction,
+	[EXIT_REASON_VMXON] = handle_vmx_instruction,
+	[EXIT_REASON_CR_ACCESS] = handle_cr_access,
+	[EXIT_REASON_IO_INSTRUCTION] = handle_io,
+	[EXIT_REASON_RDMSR] = handle_rdmsr,
+	[EXIT_REASON_WRMSR] = handle_wrmsr,
+	[EXIT_REASON_EPT_VIOLATION] = handle_ept_violation,
+	[EXIT_REASON_INVEPT] = handle_vmx_instruction,
+	[EXIT_REASON_PREEMPTION_TIMER] = handle_preemption_timer,
+	[EXIT_REASON_INVVPID] = handle_vmx_instruction,
+	[EXIT_REASON_WBINVD] = handle_cache_flush,
+	[EXIT_REASON_XSETBV] = handle_xsetbv,
+};
+
+enum exit_action exit_dispatch(struct vcpu *v)
+{
+	uint32_t basic = EXIT_REASON_BASIC(v->exit_reason);
+	if (basic < EXIT_REASON_MAX && exit_handlers[basic])
+		return exit_handlers[basic](v);
+	return EXIT_TO_CALLER;
+}

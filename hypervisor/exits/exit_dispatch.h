@@ -1,0 +1,31 @@
+/*
+ * The exit dispatch table (exits/exit_dispatch.c), indexed by basic exit reason,
+ * KVM's kvm_vmx_exit_handlers[] shape. The contract of every handler:
+ *  - it is called once per exit, with v->exit_reason, v->exit_qualification and
+ *    v->rip read from the VMCS and the guest GPRs in v->gpr[];
+ *  - EXIT_RESUME: the exit is handled and the guest runs on. A handler that
+ *    completed the instruction moves RIP past it (vcpu_skip_instruction); one
+ *    that faults it injects the exception (vcpu_inject_exception) and leaves
+ *    RIP on it, as hardware delivers a fault; never both;
+ *  - EXIT_TO_CALLER: not handled here; vcpu_run returns the exit to its caller
+ *    (run/vm_run.c stops the VM naming it: never a hang, never a silent HLT);
+ *  - EXIT_STOP: the VM is over, and the handler has said why with vm_stop().
+ * An exit with no handler is EXIT_TO_CALLER.
+ */
+#ifndef VEXIT_EXIT_DISPATCH_H
+#define VEXIT_EXIT_DISPATCH_H
+
+struct vcpu;
+
+enum exit_action {
+	EXIT_RESUME,
+	EXIT_TO_CALLER,
+	EXIT_STOP,
+};
+
+typedef enum exit_action (*exit_handler_fn)(struct vcpu *v);
+
+/* The built-in handler's answer for the exit in v. */
+enum exit_action exit_dispatch(struct vcpu *v);
+
+#endif

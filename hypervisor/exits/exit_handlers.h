@@ -1,0 +1,22 @@
+/* The built-in exit handlers, one family per file; exit_dispatch.c puts them in the table. */
+#ifndef VEXIT_EXIT_HANDLERS_H
+#define VEXIT_EXIT_HANDLERS_H
+
+#include "exits/exit_dispatch.h"
+#include "vm/vcpu.h"
+
+enum exit_action handle_triple_fault(struct vcpu *v);    /* exit_stop.c */
+enum exit_action handle_hlt(struct vcpu *v);             /* exit_stop.c */
+enum exit_action handle_ept_violation(struct vcpu *v);   /* exit_stop.c */
+enum exit_action handle_preemption_timer(struct vcpu *v); /* exit_stop.c */
+enum exit_action handle_io(struct vcpu *v);              /* exit_io.c */
+enum exit_action handle_vmcall(struct vcpu *v);          /* exit_vmcall.c */
+enum exit_action handle_cr_access(struct vcpu *v);       /* exit_cr.c */
+enum exit_action handle_rdmsr(struct vcpu *v);           /* exit_msr.c */
+enum exit_action handle_wrmsr(struct vcpu *v);           /* exit_msr.c */
+enum exit_action handle_cpuid(struct vcpu *v);           /* exit_cpuid.c */
+enum exit_action handle_xsetbv(struct vcpu *v);          /* exit_misc.c */
+enum exit_action handle_cache_flush(struct vcpu *v);     /* exit_misc.c: INVD, WBINVD */
+enum exit_action handle_vmx_instruction(struct vcpu *v); /* exit_misc.c: #UD */
+
+#endif

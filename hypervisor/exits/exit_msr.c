@@ -1,0 +1,63 @@
+/*
+ * RDMSR/WRMSR exits: the MSR bitmap (msr_bitmap.c) decides which exit; the
+ * virtual MSR table (vm/virtual_msr.c) decides what they do. The VMCS-backed
+ * MSRs are copied into the table and back around each access. Unknown MSRs,
+ * reserved bits and bad values get #GP; the host MSR is never touched.
+ */
+#include "exits/exit_handlers.h"
+#include "hw/vmcs.h"
+#include "vm/vm.h"
+#include "vmx/cr_access.h"
+#include "vmx/event_inject.h"
+
+static void load_vmcs_msrs(struct vcpu *v, struct virtual_msrs *m)
+{
+	m->efer = vmcs_read(VMCS_GUEST_IA32_EFER);
+	m->sysenter_cs = vmcs_read(VMCS_GUEST_IA32_SYSENTER_CS);
+	m->sysenter_esp = vmcs_read(VMCS_GUEST_IA32_SYSENTER_ESP);
+	m->sysenter_eip = vmcs_read(VMCS_GUEST_IA32_SYSENTER_EIP);
+	m->fs_base = vmcs_read(VMCS_GUEST_FS_BASE);
+	m->gs_base = vmcs_read(VMCS_GUEST_GS_BASE);
+	m->paging = vmcs_read(VMCS_CR0_READ_SHADOW) & CR0_PG; /* the guest's own view of CR0 */
+	m->exits = v->exits;
+}
+
+static void store_vmcs_msrs(const struct virtual_msrs *m)
+{
+	vmcs_write(VMCS_GUEST_IA32_EFER, m->efer);
+	vmcs_write(VMCS_GUEST_IA32_SYSENTER_CS, m->sysenter_cs);
+	vmcs_write(VMCS_GUEST_IA32_SYSENTER_ESP, m->sysenter_esp);
+	vmcs_write(VMCS_GUEST_IA32_SYSENTER_EIP, m->sysenter_eip);
+	vmcs_write(VMCS_GUEST_FS_BASE, m->fs_base);
+	vmcs_write(VMCS_GUEST_GS_BASE, m->gs_base);
+}
+
+enum exit_action handle_rdmsr(struct vcpu *v)
+{
+	struct virtual_msrs *m = &v->vm->msrs;
+	uint64_t value;
+	load_vmcs_msrs(v, m);
+	if (!virtual_msr_read(m, (uint32_t)v->gpr[GPR_RCX], &value)) {
+		vcpu_inject_exception(v, VECTOR_GP, 0);
+		return EXIT_RESUME;
+	}
+	/* RDMSR loads EDX:EAX, zero-extending both into RDX and RAX. */
+	v->gpr[GPR_RAX] = value & 0xffffffffull;
+	v->gpr[GPR_RDX] = value >> 32;
+	vcpu_skip_instruction(v);
+	return EXIT_RESUME;
+}
+
+enum exit_action handle_wrmsr(struct vcpu *v)
+{
+	struct virtual_msrs *m = &v->vm->msrs;
+	uint64_t value = (v->gpr[GPR_RDX] << 32) | (v->gpr[GPR_RAX] & 0xffffffffull);
+	load_vmcs_msrs(v, m);
+	if (!virtual_msr_write(m, (uint32_t)v->gpr[GPR_RCX], value)) {
+		vcpu_inject_exception(v, VECTOR_GP, 0);
+		return EXIT_RESUME;
+	}
+	store_vmcs_msrs(m);
+	vcpu_skip_instruction(v);
+	return EXIT_RESUME;
+}

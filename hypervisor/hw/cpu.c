@@ -1,0 +1,116 @@
+/* The x86 instructions of hw/cpu.h. */
+#include "hw/cpu.h"
+
+void outb(uint16_t port, uint8_t v)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+void outw(uint16_t port, uint16_t v)
+{
+	__asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
+}
+
+uint8_t inb(uint16_t port)
+{
+	uint8_t v;
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+void wrmsr(uint32_t msr, uint64_t v)
+{
+	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+
+uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
+}
+
+void xsetbv(uint32_t index, uint64_t v)
+{
+	__asm__ volatile("xsetbv" : : "c"(index), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+
+#define DEFINE_CR_READ(n)                                                \
+	uint64_t read_cr##n(void)                                        \
+	{                                                                \
+		uint64_t v;                                              \
+		__asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));         \
+		return v;                                                \
+	}
+DEFINE_CR_READ(0)
+DEFINE_CR_READ(2)
+DEFINE_CR_READ(3)
+DEFINE_CR_READ(4)
+#undef DEFINE_CR_READ
+
+void write_cr0(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory");
+}
+
+void write_cr4(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory");
+}
+
+void sgdt(struct desc_ptr *d)
+{
+	__asm__ volatile("sgdt %0" : "=m"(*d));
+}
+
+void sidt(struct desc_ptr *d)
+{
+	__asm__ volatile("sidt %0" : "=m"(*d));
+}
+
+void load_gdt_and_tr(const struct desc_ptr *gdtr, uint16_t code_sel, uint16_t data_sel, uint16_t tss_sel)
+{
+	/* A far return reloads CS: push the selector and the address to return to. */
+	__asm__ volatile("lgdt %0\n\t"
+			 "movzwq %1, %%rax\n\t"
+			 "pushq %%rax\n\t"
+			 "leaq 1f(%%rip), %%rax\n\t"
+			 "pushq %%rax\n\t"
+			 "lretq\n"
+			 "1:\n\t"
+			 "mov %2, %%ds\n\t"
+			 "mov %2, %%es\n\t"
+			 "mov %2, %%ss\n\t"
+			 "ltr %3"
+			 :
+			 : "m"(*gdtr), "r"(code_sel), "r"(data_sel), "r"(tss_sel)
+			 : "rax", "memory");
+}
+
+void load_idt(const struct desc_ptr *idtr)
+{
+	__asm__ volatile("lidt %0" : : "m"(*idtr));
+}
+
+void magic_break(void)
+{
+	__asm__ volatile("xchg %%bx, %%bx" : : : "memory");
+}
+
+void halt_forever(void)
+{
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}

@@ -1,0 +1,88 @@
+/*
+ * Architectural constants of x86-64 that the hypervisor, its host tests and the
+ * guest runtime share: control-register, EFER and RFLAGS bits, MSR numbers,
+ * exception vectors, and the VMCS access-rights and interruptibility formats.
+ * Plain #defines only, so assembly may include it too. Intel SDM (order number
+ * 325462-080US, June 2023): Vol. 3A 2.5 (CR0/CR4), 2.2.1 (EFER), Vol. 1 3.4.3
+ * (RFLAGS), Vol. 4 (MSR numbers), Vol. 3A 6.3.1 (vectors), Vol. 3C 25.4.1
+ * (access rights, interruptibility).
+ */
+#ifndef VEXIT_X86_ARCH_H
+#define VEXIT_X86_ARCH_H
+
+#define CR0_PE (1ull << 0)
+#define CR0_MP (1ull << 1)
+#define CR0_EM (1ull << 2)
+#define CR0_TS (1ull << 3)
+#define CR0_ET (1ull << 4)
+#define CR0_NE (1ull << 5)
+#define CR0_WP (1ull << 16)
+#define CR0_AM (1ull << 18)
+#define CR0_NW (1ull << 29)
+#define CR0_CD (1ull << 30)
+#define CR0_PG (1ull << 31)
+#define CR0_DEFINED (CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_ET | CR0_NE | CR0_WP | CR0_AM | CR0_NW | CR0_CD | CR0_PG)
+
+#define CR4_VME (1ull << 0)
+#define CR4_PVI (1ull << 1)
+#define CR4_TSD (1ull << 2)
+#define CR4_DE (1ull << 3)
+#define CR4_PSE (1ull << 4)
+#define CR4_PAE (1ull << 5)
+#define CR4_MCE (1ull << 6)
+#define CR4_PGE (1ull << 7)
+#define CR4_PCE (1ull << 8)
+#define CR4_OSFXSR (1ull << 9)
+#define CR4_OSXMMEXCPT (1ull << 10)
+#define CR4_UMIP (1ull << 11)
+#define CR4_VMXE (1ull << 13)
+#define CR4_FSGSBASE (1ull << 16)
+#define CR4_OSXSAVE (1ull << 18)
+#define CR4_SMEP (1ull << 20)
+#define CR4_SMAP (1ull << 21)
+
+#define EFER_SCE (1ull << 0)
+#define EFER_LME (1ull << 8)
+#define EFER_LMA (1ull << 10)
+#define EFER_NXE (1ull << 11)
+
+#define RFLAGS_FIXED1 (1ull << 1) /* bit 1 is always 1 */
+#define RFLAGS_TF (1ull << 8)
+#define RFLAGS_IF (1ull << 9)
+#define RFLAGS_DF (1ull << 10)
+#define RFLAGS_VM (1ull << 17)
+
+#define DR7_FIXED1 0x400ull /* bit 10 is always 1 */
+
+#define MSR_IA32_APIC_BASE 0x1b
+#define MSR_IA32_FEATURE_CONTROL 0x3a
+#define MSR_IA32_SYSENTER_CS 0x174
+#define MSR_IA32_SYSENTER_ESP 0x175
+#define MSR_IA32_SYSENTER_EIP 0x176
+#define MSR_IA32_PAT 0x277
+#define MSR_IA32_EFER 0xc0000080
+#define MSR_IA32_FS_BASE 0xc0000100
+#define MSR_IA32_GS_BASE 0xc0000101
+#define MSR_IA32_TSC_AUX 0xc0000103
+
+#define VECTOR_UD 6
+#define VECTOR_GP 13
+
+/* Segment access rights as the VMCS holds them (SDM Vol. 3C 25.4.1, table 25-2). */
+#define AR_TYPE(ar) ((ar) & 0xf)
+#define AR_S (1u << 4)
+#define AR_DPL(ar) (((ar) >> 5) & 3)
+#define AR_P (1u << 7)
+#define AR_L (1u << 13)
+#define AR_DB (1u << 14)
+#define AR_G (1u << 15)
+#define AR_UNUSABLE (1u << 16)
+#define AR_CODE64 0xa09bu /* type 11 (execute/read, accessed), S, P, L, G */
+#define AR_DATA 0xc093u   /* type 3 (read/write, accessed), S, P, D/B, G */
+#define AR_TSS_BUSY 0x8bu /* type 11 (64-bit busy TSS), P */
+
+/* Guest interruptibility state (SDM Vol. 3C 25.4.2, table 25-3). */
+#define INTERRUPTIBILITY_STI (1u << 0)
+#define INTERRUPTIBILITY_MOV_SS (1u << 1)
+
+#endif

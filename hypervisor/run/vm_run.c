@@ -1,0 +1,64 @@
+#include "run/vm_run.h"
+
+#include "diag/exit_trace.h"
+#include "kernel/console.h"
+#include "run/vcpu_run.h"
+#include "vm/guest_time.h"
+#include "vm/vm.h"
+
+static void report_end(const struct vm *vm, uint64_t guest_ticks)
+{
+	const struct vcpu *v = &vm->vcpu;
+	for (uint32_t r = 0; r < EXIT_REASON_MAX; r++) {
+		if (!v->exit_counts[r])
+			continue;
+		const char *name = exit_reason_name(r);
+		if (name)
+			kprintf("VEXIT exit-count %s %s %lu\n", vm->name, name, v->exit_counts[r]);
+		else
+			kprintf("VEXIT exit-count %s REASON_%u %lu\n", vm->name, r, v->exit_counts[r]);
+	}
+	exit_trace_print(vm->name, &vm->trace);
+	uint64_t ticks = v->launched || v->exits ? v->last_exit_tick - v->first_entry_tick : 0;
+	kprintf("VEXIT guest-end %s %s exits=%lu ticks=%lu guest-ticks=%lu", vm->name, vm_stop_name(vm->stop), v->exits,
+		ticks, guest_ticks);
+	if (vm->trace.n || vm->trace.dropped)
+		kprintf(" traced=%u trace-dropped=%u", vm->trace.n, vm->trace.dropped);
+	kprintf(" %s\n", vm->stop_fields);
+}
+
+/* No built-in handler took the exit, and nobody above us will: stop, naming it. */
+static void stop_unhandled(struct vm *vm)
+{
+	const struct vcpu *v = &vm->vcpu;
+	uint32_t basic = EXIT_REASON_BASIC(v->exit_reason);
+	const char *name = exit_reason_name(basic);
+	if (name)
+		vm_stop(vm, VM_STOP_UNHANDLED_EXIT, "reason=%s qual=0x%lx rip=0x%lx", name, v->exit_qualification,
+			v->rip);
+	else
+		vm_stop(vm, VM_STOP_UNHANDLED_EXIT, "reason=%u qual=0x%lx rip=0x%lx", basic, v->exit_qualification,
+			v->rip);
+}
+
+void vm_run_module(const struct vm_config *cfg, const char *name, const uint8_t *image, uint64_t size)
+{
+	kprintf("VEXIT guest-begin %s\n", name);
+	struct vm *vm = vm_create(cfg, name);
+	const char *why;
+	uint64_t guest_ticks = 0;
+
+	if ((why = vm_load(vm, image, size))) {
+		vm_stop(vm, VM_STOP_BAD_IMAGE, "why=%s", why);
+	} else if ((why = vm_setup_vmx(vm))) {
+		vm_stop(vm, VM_STOP_SKIPPED, "why=%s", why);
+	} else {
+		while (vm->stop == VM_RUNNING)
+			if (vcpu_run(&vm->vcpu) == EXIT_TO_CALLER)
+				stop_unhandled(vm);
+		guest_ticks = guest_time_ticks(&vm->vcpu);
+	}
+	io_bus_stop(&vm->bus);
+	report_end(vm, guest_ticks);
+	vm_destroy(vm);
+}

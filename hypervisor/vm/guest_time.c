@@ -1,0 +1,63 @@
+#include "vm/guest_time.h"
+
+#include "hw/vmcs.h"
+#include "vm/vcpu.h"
+
+#define TIMER_MAX 0xffffffffull
+
+void guest_time_configure(struct vcpu *v, uint64_t budget, bool has_timer, bool timer_saved, unsigned timer_rate)
+{
+	v->budget = budget;
+	v->budget_timer = budget && has_timer;
+	v->timer_saved = v->budget_timer && timer_saved;
+	v->timer_rate = timer_rate;
+	v->guest_ticks = 0;
+	v->timer_value = 0;
+}
+
+/* Write what is left of the budget into the timer, in its units; false when nothing is left. */
+static bool arm(struct vcpu *v)
+{
+	if (v->guest_ticks >= v->budget)
+		return false;
+	uint64_t left = (v->budget - v->guest_ticks) >> v->timer_rate;
+	if (left == 0)
+		return false; /* less than one timer unit left: a timer of 0 would exit at once, for ever */
+	v->timer_value = (uint32_t)(left > TIMER_MAX ? TIMER_MAX : left);
+	vmcs_write(VMCS_PREEMPTION_TIMER_VALUE, v->timer_value);
+	return true;
+}
+
+bool guest_time_enter(struct vcpu *v, uint64_t now)
+{
+	if (v->timer_saved) {
+		/* Armed once, before the first entry; the CPU carries the count from exit to entry. */
+		return v->launched || arm(v);
+	}
+	v->entry_tick = now;
+	return !v->budget_timer || arm(v);
+}
+
+void guest_time_exit(struct vcpu *v, uint64_t now)
+{
+	if (!v->timer_saved)
+		v->guest_ticks += now - v->entry_tick;
+}
+
+bool guest_time_timer_expired_early(struct vcpu *v)
+{
+	if (!v->timer_saved)
+		return v->guest_ticks < v->budget; /* guest_time_enter re-arms it */
+	/* The timer counted all it was given down to 0 (SDM 26.7.4 saved it so). */
+	v->guest_ticks += (uint64_t)v->timer_value << v->timer_rate;
+	v->timer_value = 0;
+	return arm(v);
+}
+
+uint64_t guest_time_ticks(const struct vcpu *v)
+{
+	if (!v->timer_saved || !v->launched)
+		return v->guest_ticks;
+	uint32_t now = (uint32_t)vmcs_read(VMCS_PREEMPTION_TIMER_VALUE);
+	return v->guest_ticks + ((uint64_t)(v->timer_value - now) << v->timer_rate);
+}

@@ -1,0 +1,33 @@
+/*
+ * Guest time and the tick budget (docs/protocol.md, "budget"). A guest's time is
+ * what it spends in VMX non-root operation: hypervisor handling and console
+ * output do not count, so a budget means the same on Bochs and on hardware.
+ *
+ * Where the CPU has the VMX-preemption timer and saves its value at exit
+ * (VM-exit control "save VMX-preemption timer value", SDM Vol. 3C 25.7.1,
+ * 26.7.4), the timer is armed once with the budget and counts guest time by
+ * itself: nothing is done per exit or entry. Else the ticks between each entry
+ * and the exit that ends it are added up (RDTSC), and with a timer that does not
+ * save its value, it is re-armed with what is left before every entry.
+ */
+#ifndef VEXIT_GUEST_TIME_H
+#define VEXIT_GUEST_TIME_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct vcpu;
+
+/* Choose how v's time is counted; budget 0 means none (the harness's timeout is then the only guard). */
+void guest_time_configure(struct vcpu *v, uint64_t budget, bool has_timer, bool timer_saved, unsigned timer_rate);
+/* Right before an entry, at tick now. False: the budget is used up, do not enter. */
+bool guest_time_enter(struct vcpu *v, uint64_t now);
+/* Right after an exit, at tick now. */
+void guest_time_exit(struct vcpu *v, uint64_t now);
+/* At a preemption-timer exit: true when budget is left (the timer fired early because the whole budget did not
+ * fit its 32 bits) and it has been re-armed with the rest. */
+bool guest_time_timer_expired_early(struct vcpu *v);
+/* The guest's ticks so far (reads the saved timer value when it counts them; the VMCS must be current). */
+uint64_t guest_time_ticks(const struct vcpu *v);
+
+#endif

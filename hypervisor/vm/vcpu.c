@@ -1,0 +1,30 @@
+#include "vm/vcpu.h"
+
+#include "hw/vmcs.h"
+#include "include/x86_arch.h"
+#include "vmx/event_inject.h"
+
+void vcpu_init(struct vcpu *v, struct vm *vm)
+{
+	*v = (struct vcpu){ .vm = vm };
+	v->gpr = v->regs;
+}
+
+void vcpu_skip_instruction(struct vcpu *v)
+{
+	v->instruction_length = (uint32_t)vmcs_read(VMCS_EXIT_INSTRUCTION_LENGTH);
+	v->rip += v->instruction_length;
+	vmcs_write(VMCS_GUEST_RIP, v->rip);
+	/* Blocking by STI or MOV SS lasts one instruction: the one just skipped (SDM 25.4.2). */
+	uint64_t intr = vmcs_read(VMCS_GUEST_INTERRUPTIBILITY);
+	if (intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
+		vmcs_write(VMCS_GUEST_INTERRUPTIBILITY, intr & ~(uint64_t)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
+}
+
+void vcpu_inject_exception(struct vcpu *v, unsigned vector, uint32_t error_code)
+{
+	(void)v;
+	vmcs_write(VMCS_ENTRY_INTR_INFO, exception_intr_info(vector));
+	if (exception_has_error_code(vector))
+		vmcs_write(VMCS_ENTRY_EXCEPTION_ERROR_CODE, error_code);
+}

@@ -1,0 +1,67 @@
+/*
+ * A virtual CPU (modelled on x86_vcpu): the guest registers the VMCS does not
+ * hold, the exit being handled, and the exit statistics. run/vcpu_run.c enters
+ * the guest and fills it; the handlers of exits/ act on it.
+ */
+#ifndef VEXIT_VCPU_H
+#define VEXIT_VCPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "diag/exit_history.h"
+#include "vmx/exit_reason.h"
+
+/* General-purpose registers by x86 encoding number, so decoded operands index them directly. */
+enum gpr { GPR_RAX, GPR_RCX, GPR_RDX, GPR_RBX, GPR_RSP, GPR_RBP, GPR_RSI, GPR_RDI,
+	   GPR_R8, GPR_R9, GPR_R10, GPR_R11, GPR_R12, GPR_R13, GPR_R14, GPR_R15, GPR_COUNT };
+
+struct vm;
+
+struct vcpu {
+	/*
+	 * The guest's general-purpose registers, by encoding; gpr[GPR_RSP] is unused (RSP is
+	 * in the VMCS). While an exit is handled they are the frame hw/vmx_entry.S pushed on
+	 * the host stack; between runs, regs[] below.
+	 */
+	uint64_t *gpr;
+	uint64_t regs[GPR_COUNT];
+	struct vm *vm;
+	bool launched;
+	/* How the last run ended (run/vcpu_run.c). */
+	int action;
+	/* The exit being handled, read from the VMCS once per exit. */
+	uint32_t exit_reason;
+	uint64_t exit_qualification;
+	uint64_t rip;
+	uint32_t instruction_length;
+	/* Statistics. */
+	uint64_t exits;
+	uint64_t exit_counts[EXIT_REASON_MAX];
+	uint64_t first_entry_tick, last_exit_tick, entry_tick;
+	struct exit_history history; /* the last exits, printed when an entry fails */
+	/*
+	 * Guest time: ticks spent in the guest, between each entry and the exit that
+	 * ends it (docs/protocol.md, "budget"). The budget bounds it, with the
+	 * VMX-preemption timer when the CPU has one.
+	 */
+	uint64_t guest_ticks;
+	uint64_t budget;      /* 0: no budget */
+	bool budget_timer;    /* the preemption timer enforces it */
+	bool timer_saved;     /* the CPU saves the timer's value at exit: no rewrite per entry */
+	unsigned timer_rate;  /* the timer counts once every 2^timer_rate ticks */
+	uint32_t timer_value; /* what was last written to (or saved in) the timer field */
+};
+
+/* A vCPU of vm in its power-on state: registers zero, no exit yet. */
+void vcpu_init(struct vcpu *v, struct vm *vm);
+/* Move the guest past the instruction that exited, by the exit instruction length (SDM 28.2.5). */
+void vcpu_skip_instruction(struct vcpu *v);
+/*
+ * Inject hardware exception `vector` (with error_code when it has one) at the
+ * next entry (SDM 27.6). A fault is delivered with RIP at the faulting
+ * instruction, so the caller must not skip it.
+ */
+void vcpu_inject_exception(struct vcpu *v, unsigned vector, uint32_t error_code);
+
+#endif

@@ -1,0 +1,115 @@
+#include "vm/vm_build.h"
+
+#include "diag/entry_break.h"
+#include "hw/cpu.h"
+#include "hw/vmx_insn.h"
+#include "kernel/kstring.h"
+#include "kernel/panic.h"
+#include "vm/guest_image.h"
+#include "vm/guest_layout.h"
+#include "vm/guest_section.h"
+#include "vm/guest_time.h"
+#include "vm/vm.h"
+#include "vm/vm_vmcs.h"
+#include "vmx/vmx_caps.h"
+#include "vmx/xcr0.h"
+
+_Static_assert(sizeof(struct vm) <= PAGE_SIZE, "struct vm lives in one page");
+_Static_assert(GUEST_PAGES * sizeof(uint64_t) <= PAGE_SIZE, "the guest page array lives in one page");
+
+static uint64_t zeroed_page(void)
+{
+	uint64_t p = page_alloc();
+	if (!p)
+		panic("out of memory building a VM");
+	memset((void *)(uintptr_t)p, 0, PAGE_SIZE);
+	return p;
+}
+
+struct vm *vm_create(const struct vm_config *cfg, const char *name)
+{
+	struct vm *vm = (struct vm *)(uintptr_t)zeroed_page();
+	for (unsigned i = 0; name[i] && i < VM_NAME_MAX - 1; i++)
+		vm->name[i] = name[i];
+	vm->caps = cfg->caps;
+	vm->mem_pages = (uint64_t *)(uintptr_t)zeroed_page();
+	for (uint64_t i = 0; i < GUEST_PAGES; i++)
+		vm->mem_pages[i] = zeroed_page();
+	vcpu_init(&vm->vcpu, vm);
+	virtual_msrs_reset(&vm->msrs, cfg->nx, cfg->phys_addr_bits);
+	/* Each VM starts with the power-on XCR0 (x87 only), whatever the last one loaded. */
+	vm->xcr0 = XCR0_X87;
+	if (cfg->xsave)
+		xsetbv(0, vm->xcr0);
+	guest_time_configure(&vm->vcpu, cfg->budget, vmx_has_preemption_timer(cfg->caps),
+			     vmx_control_allowed(EXIT_SAVE_PREEMPTION_TIMER, cfg->caps->exit),
+			     vmx_preemption_timer_rate(cfg->caps));
+	entry_debug_configure(&vm->dbg, vm->name, vm->caps, cfg->precheck, cfg->debug, cfg->dump);
+	const char *device;
+	if (!vm_attach_devices(vm, &device))
+		panic("no room to attach device %s to %s", device, vm->name);
+	return vm;
+}
+
+/* A guest image's `.vexit.break` request: NULL, or a `why=` token when it names no breakage. */
+static const char *break_request(struct vm *vm, const uint8_t *image, uint64_t size)
+{
+	const uint8_t *data;
+	uint64_t len;
+	if (!guest_section_find(image, size, ENTRY_BREAK_SECTION, &data, &len))
+		return NULL;
+	/* One NUL-terminated name (the section may carry alignment padding after it). */
+	uint64_t n = 0;
+	while (n < len && data[n])
+		n++;
+	vm->dbg.break_pending = entry_break_find((const char *)data, n);
+	return vm->dbg.break_pending ? NULL : "unknown-break";
+}
+
+const char *vm_load(struct vm *vm, const uint8_t *image, uint64_t size)
+{
+	guest_layout_build(vm);
+	const char *why = guest_image_load(vm, image, size, &vm->entry);
+	return why ? why : break_request(vm, image, size);
+}
+
+const char *vm_setup_vmx(struct vm *vm)
+{
+	if (!vmx_has_ept(vm->caps))
+		return "no-ept";
+	uint64_t eptp = ept_build(&vm->ept, vm->mem_pages, GUEST_PAGES);
+	if (!eptp)
+		panic("out of memory building EPT for %s", vm->name);
+	if (!ept_invalidate(vm->caps, eptp))
+		panic("INVEPT of 0x%lx failed for %s", eptp, vm->name);
+	/* Every port and every MSR traps for now: all bits set (SDM 25.6.4, 25.6.9). */
+	vm->io_bitmap_a = zeroed_page();
+	vm->io_bitmap_b = zeroed_page();
+	vm->msr_bitmap = zeroed_page();
+	memset((void *)(uintptr_t)vm->io_bitmap_a, 0xff, PAGE_SIZE);
+	memset((void *)(uintptr_t)vm->io_bitmap_b, 0xff, PAGE_SIZE);
+	memset((void *)(uintptr_t)vm->msr_bitmap, 0xff, PAGE_SIZE);
+
+	/* SDM 25.11.3: a new VMCS gets the revision id, then VMCLEAR, then VMPTRLD. */
+	vm->vmcs = zeroed_page();
+	vm->dbg.vmcs = vm->vmcs;
+	*(uint32_t *)(uintptr_t)vm->vmcs = vmx_revision_id(vm->caps);
+	if (vmclear(vm->vmcs) != VMX_OK || vmptrld(vm->vmcs) != VMX_OK)
+		panic("VMCLEAR/VMPTRLD of a fresh VMCS failed for %s", vm->name);
+	return vmcs_setup(vm, eptp, vm->entry);
+}
+
+void vm_destroy(struct vm *vm)
+{
+	if (vm->vmcs && vmclear(vm->vmcs) != VMX_OK)
+		panic("VMCLEAR failed tearing down %s", vm->name);
+	ept_free(&vm->ept);
+	uint64_t pages[] = { vm->vmcs, vm->io_bitmap_a, vm->io_bitmap_b, vm->msr_bitmap };
+	for (unsigned i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
+		if (pages[i])
+			page_free(pages[i]);
+	for (uint64_t i = 0; i < GUEST_PAGES; i++)
+		page_free(vm->mem_pages[i]);
+	page_free((uint64_t)(uintptr_t)vm->mem_pages);
+	page_free((uint64_t)(uintptr_t)vm);
+}

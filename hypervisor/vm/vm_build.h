@@ -1,0 +1,31 @@
+/* Building a VM from a guest module, and tearing it down. */
+#ifndef VEXIT_VM_BUILD_H
+#define VEXIT_VM_BUILD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct vm;
+struct vmx_caps;
+
+struct vm_config {
+	const struct vmx_caps *caps;
+	uint64_t budget; /* guest ticks (vm/guest_time.h); 0: no budget */
+	/* Host CPU facts the guest's virtual MSRs and XCR0 follow. */
+	bool nx;                 /* EFER.NXE may be set */
+	bool xsave;              /* XSETBV works (the host has set CR4.OSXSAVE) */
+	unsigned phys_addr_bits;
+	/* Entry debugging (README "Debugging"): comma lists of guest names, or "all"; NULL: none. */
+	const char *precheck, *debug, *dump;
+};
+
+/* A VM named `name` with zeroed memory, its devices attached and its vCPU at power-on. */
+struct vm *vm_create(const struct vm_config *cfg, const char *name);
+/* Load the guest image and the guest's boot structures; NULL, or a `why=` token when the image is refused. */
+const char *vm_load(struct vm *vm, const uint8_t *image, uint64_t size);
+/* EPT, bitmaps and the VMCS, made current; NULL, or a `why=` token naming what this CPU lacks. */
+const char *vm_setup_vmx(struct vm *vm);
+/* VMCLEAR the VMCS and free every page of the VM. */
+void vm_destroy(struct vm *vm);
+
+#endif

@@ -1,0 +1,38 @@
+/*
+ * The devices every VM gets, and the arena their state lives in. Adding a device
+ * is a file of its own (vm/dev_*.c) and one line in vm_devices[] below.
+ */
+#include "vm/devices.h"
+#include "vm/vm.h"
+
+static const struct {
+	const char *name;
+	bool (*attach)(struct vm *vm);
+} vm_devices[] = {
+	{ "debug-port", debug_port_attach },
+	{ "exit-port", exit_port_attach },
+	{ "test-device", test_device_attach },
+};
+
+void *vm_device_state(struct vm *vm, size_t size)
+{
+	size_t at = (vm->device_state_used + 7) & ~(size_t)7;
+	if (size > sizeof(vm->device_state) - at)
+		return 0;
+	vm->device_state_used = at + size;
+	uint8_t *p = &vm->device_state[at];
+	for (size_t i = 0; i < size; i++)
+		p[i] = 0;
+	return p;
+}
+
+bool vm_attach_devices(struct vm *vm, const char **failed)
+{
+	for (unsigned i = 0; i < sizeof(vm_devices) / sizeof(vm_devices[0]); i++) {
+		if (!vm_devices[i].attach(vm)) {
+			*failed = vm_devices[i].name;
+			return false;
+		}
+	}
+	return true;
+}

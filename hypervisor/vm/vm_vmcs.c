@@ -1,0 +1,176 @@
+#include "vm/vm_vmcs.h"
+
+#include "hw/cpu.h"
+#include "hw/vmcs.h"
+#include "hw/vmx_entry.h"
+#include "include/x86_arch.h"
+#include "kernel/cpu_tables.h"
+#include "vm/guest_layout.h"
+#include "vm/vm.h"
+#include "vmx/cr_access.h"
+#include "vmx/vmx_caps.h"
+
+uint32_t vmcs_proc_controls_for(const struct vm *vm, uint32_t proc)
+{
+	uint32_t cr3 = PROC_CR3_LOAD_EXITING | PROC_CR3_STORE_EXITING;
+	proc = vm->cr3_exiting ? proc | cr3 : proc & ~cr3;
+	return vmx_adjust_controls(proc, vm->caps->procbased);
+}
+
+static const char *setup_controls(struct vm *vm, uint64_t eptp)
+{
+	const struct vmx_caps *c = vm->caps;
+	uint32_t pin = 0, proc, proc2, exit, entry;
+
+	uint32_t exit_timer = 0;
+	if (vm->vcpu.budget_timer)
+		pin |= PIN_PREEMPTION_TIMER;
+	/* Saved at exit, the timer counts guest time by itself (vm/guest_time.h). */
+	if (vm->vcpu.timer_saved)
+		exit_timer = EXIT_SAVE_PREEMPTION_TIMER;
+	pin = vmx_adjust_controls(pin, c->pinbased);
+
+	/*
+	 * HLT, RDPMC, CR8 and port/MSR accesses (through the bitmaps) trap; CR3
+	 * accesses only when the guest asks (VEXIT_HC_CR3_EXITING), as far as the
+	 * TRUE controls let them be clear. No TPR shadow: CR8 is emulated.
+	 */
+	proc = PROC_HLT_EXITING | PROC_RDPMC_EXITING | PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING |
+	       PROC_USE_IO_BITMAPS | PROC_USE_MSR_BITMAPS | PROC_ACTIVATE_SECONDARY;
+	proc = vmcs_proc_controls_for(vm, proc);
+	proc2 = vmx_adjust_controls(PROC2_ENABLE_EPT | PROC2_WBINVD_EXITING, c->procbased2);
+	exit = vmx_adjust_controls(EXIT_HOST_ADDR_SPACE_SIZE | EXIT_SAVE_IA32_EFER | EXIT_LOAD_IA32_EFER | exit_timer,
+				   c->exit);
+	entry = vmx_adjust_controls(ENTRY_IA32E_MODE_GUEST | ENTRY_LOAD_IA32_EFER, c->entry);
+
+	if (!(proc & PROC_USE_IO_BITMAPS))
+		return "no-io-bitmaps";
+	if (!(proc & PROC_USE_MSR_BITMAPS))
+		return "no-msr-bitmaps";
+	if (!(proc & PROC_CR8_LOAD_EXITING) || !(proc & PROC_CR8_STORE_EXITING))
+		return "no-cr8-exiting";
+	if (!(proc & PROC_ACTIVATE_SECONDARY) || !(proc2 & PROC2_ENABLE_EPT))
+		return "no-ept";
+	if (!(exit & EXIT_HOST_ADDR_SPACE_SIZE) || !(entry & ENTRY_IA32E_MODE_GUEST))
+		return "no-64-bit-guest";
+	if (!(exit & EXIT_LOAD_IA32_EFER) || !(entry & ENTRY_LOAD_IA32_EFER))
+		return "no-efer-load";
+
+	vmcs_write(VMCS_PIN_BASED_CONTROLS, pin);
+	vmcs_write(VMCS_PROC_BASED_CONTROLS, proc);
+	vmcs_write(VMCS_PROC_BASED_CONTROLS2, proc2);
+	vmcs_write(VMCS_EXIT_CONTROLS, exit);
+	vmcs_write(VMCS_ENTRY_CONTROLS, entry);
+	vmcs_write(VMCS_EXCEPTION_BITMAP, 0);
+	vmcs_write(VMCS_CR3_TARGET_COUNT, 0);
+	vmcs_write(VMCS_EXIT_MSR_STORE_COUNT, 0);
+	vmcs_write(VMCS_EXIT_MSR_LOAD_COUNT, 0);
+	vmcs_write(VMCS_ENTRY_MSR_LOAD_COUNT, 0);
+	vmcs_write(VMCS_ENTRY_INTR_INFO, 0);
+	vmcs_write(VMCS_IO_BITMAP_A, vm->io_bitmap_a);
+	vmcs_write(VMCS_IO_BITMAP_B, vm->io_bitmap_b);
+	vmcs_write(VMCS_MSR_BITMAP, vm->msr_bitmap);
+	vmcs_write(VMCS_EPT_POINTER, eptp);
+	return NULL;
+}
+
+/* SDM 26.2.2 and 26.2.3: the host state is what this kernel runs with now. */
+static void setup_host_state(void)
+{
+	struct desc_ptr gdtr, idtr;
+	sgdt(&gdtr);
+	sidt(&idtr);
+
+	vmcs_write(VMCS_HOST_CR0, read_cr0());
+	vmcs_write(VMCS_HOST_CR3, read_cr3());
+	vmcs_write(VMCS_HOST_CR4, read_cr4());
+	vmcs_write(VMCS_HOST_CS_SELECTOR, SEL_CODE64);
+	vmcs_write(VMCS_HOST_SS_SELECTOR, SEL_DATA);
+	vmcs_write(VMCS_HOST_DS_SELECTOR, SEL_DATA);
+	vmcs_write(VMCS_HOST_ES_SELECTOR, SEL_DATA);
+	vmcs_write(VMCS_HOST_FS_SELECTOR, 0);
+	vmcs_write(VMCS_HOST_GS_SELECTOR, 0);
+	vmcs_write(VMCS_HOST_TR_SELECTOR, SEL_TSS);
+	vmcs_write(VMCS_HOST_FS_BASE, rdmsr(MSR_IA32_FS_BASE));
+	vmcs_write(VMCS_HOST_GS_BASE, rdmsr(MSR_IA32_GS_BASE));
+	vmcs_write(VMCS_HOST_TR_BASE, cpu_tables_tss_base());
+	vmcs_write(VMCS_HOST_GDTR_BASE, gdtr.base);
+	vmcs_write(VMCS_HOST_IDTR_BASE, idtr.base);
+	vmcs_write(VMCS_HOST_IA32_SYSENTER_CS, 0);
+	vmcs_write(VMCS_HOST_IA32_SYSENTER_ESP, 0);
+	vmcs_write(VMCS_HOST_IA32_SYSENTER_EIP, 0);
+	vmcs_write(VMCS_HOST_IA32_EFER, rdmsr(MSR_IA32_EFER));
+	vmcs_write(VMCS_HOST_RIP, (uint64_t)vmx_exit_entry_point);
+	/* HOST_RSP is written by vmx_enter right before each entry. */
+}
+
+static void setup_segment(uint32_t sel_field, uint16_t sel, uint32_t ar)
+{
+	/* The selector, base, limit and access-rights fields of one segment are laid out in step (appendix B). */
+	uint32_t n = (sel_field - VMCS_GUEST_ES_SELECTOR) / 2;
+	vmcs_write(sel_field, sel);
+	vmcs_write(VMCS_GUEST_ES_BASE + 2 * n, 0);
+	vmcs_write(VMCS_GUEST_ES_LIMIT + 2 * n, 0xffffffff);
+	vmcs_write(VMCS_GUEST_ES_ACCESS_RIGHTS + 2 * n, ar);
+}
+
+/* SDM 26.3.1: a 64-bit guest with paging on, flat segments and no interrupts. */
+static void setup_guest_state(struct vm *vm, uint64_t entry_rip)
+{
+	const struct vmx_caps *c = vm->caps;
+	uint64_t cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG;
+	uint64_t cr4 = CR4_PAE;
+
+	/* The guest owns no CR0/CR4 bit yet: it reads the shadows, and any write exits. */
+	vmcs_write(VMCS_CR0_GUEST_HOST_MASK, ~0ull);
+	vmcs_write(VMCS_CR4_GUEST_HOST_MASK, ~0ull);
+	vmcs_write(VMCS_CR0_READ_SHADOW, cr0);
+	vmcs_write(VMCS_CR4_READ_SHADOW, cr4);
+	vmcs_write(VMCS_GUEST_CR0, cr0_real(cr0, c->cr0_fixed0, c->cr0_fixed1));
+	vmcs_write(VMCS_GUEST_CR4, cr4_real(cr4, c->cr4_fixed0, c->cr4_fixed1));
+	vmcs_write(VMCS_GUEST_CR3, GUEST_PML4);
+	vmcs_write(VMCS_GUEST_IA32_EFER, vm->msrs.efer);
+
+	setup_segment(VMCS_GUEST_CS_SELECTOR, GUEST_SEL_CODE, AR_CODE64);
+	setup_segment(VMCS_GUEST_SS_SELECTOR, GUEST_SEL_DATA, AR_DATA);
+	setup_segment(VMCS_GUEST_DS_SELECTOR, GUEST_SEL_DATA, AR_DATA);
+	setup_segment(VMCS_GUEST_ES_SELECTOR, GUEST_SEL_DATA, AR_DATA);
+	setup_segment(VMCS_GUEST_FS_SELECTOR, GUEST_SEL_DATA, AR_DATA);
+	setup_segment(VMCS_GUEST_GS_SELECTOR, GUEST_SEL_DATA, AR_DATA);
+	vmcs_write(VMCS_GUEST_LDTR_SELECTOR, 0);
+	vmcs_write(VMCS_GUEST_LDTR_BASE, 0);
+	vmcs_write(VMCS_GUEST_LDTR_LIMIT, 0);
+	vmcs_write(VMCS_GUEST_LDTR_ACCESS_RIGHTS, AR_UNUSABLE);
+	vmcs_write(VMCS_GUEST_TR_SELECTOR, GUEST_SEL_TSS);
+	vmcs_write(VMCS_GUEST_TR_BASE, GUEST_TSS);
+	vmcs_write(VMCS_GUEST_TR_LIMIT, GUEST_TSS_LIMIT);
+	vmcs_write(VMCS_GUEST_TR_ACCESS_RIGHTS, AR_TSS_BUSY);
+	vmcs_write(VMCS_GUEST_GDTR_BASE, GUEST_GDT);
+	vmcs_write(VMCS_GUEST_GDTR_LIMIT, GUEST_GDT_LIMIT);
+	vmcs_write(VMCS_GUEST_IDTR_BASE, 0);
+	vmcs_write(VMCS_GUEST_IDTR_LIMIT, 0);
+
+	vmcs_write(VMCS_GUEST_RIP, entry_rip);
+	vmcs_write(VMCS_GUEST_RSP, GUEST_STACK_TOP);
+	vmcs_write(VMCS_GUEST_RFLAGS, RFLAGS_FIXED1);
+	vmcs_write(VMCS_GUEST_DR7, DR7_FIXED1);
+	vmcs_write(VMCS_GUEST_IA32_DEBUGCTL, 0);
+	vmcs_write(VMCS_GUEST_IA32_SYSENTER_CS, 0);
+	vmcs_write(VMCS_GUEST_IA32_SYSENTER_ESP, 0);
+	vmcs_write(VMCS_GUEST_IA32_SYSENTER_EIP, 0);
+	vmcs_write(VMCS_GUEST_INTERRUPTIBILITY, 0);
+	vmcs_write(VMCS_GUEST_ACTIVITY_STATE, 0);
+	vmcs_write(VMCS_GUEST_PENDING_DEBUG, 0);
+	/* SDM 26.3.1.5: no VMCS shadowing, so the link pointer must be all ones. */
+	vmcs_write(VMCS_LINK_POINTER, ~0ull);
+}
+
+const char *vmcs_setup(struct vm *vm, uint64_t eptp, uint64_t entry_rip)
+{
+	const char *err = setup_controls(vm, eptp);
+	if (err)
+		return err;
+	setup_host_state();
+	setup_guest_state(vm, entry_rip);
+	return NULL;
+}
