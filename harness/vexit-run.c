@@ -266,13 +266,7 @@ static int write_report(const char *path, void (*fn)(FILE *, const struct report
 /* Judge a finished run; returns true when it was clean (no failed guest, no run problem). */
 static bool judge(const struct cli *c, struct job *j)
 {
-	bochs_run_describe(&j->r, &j->o, j->how, sizeof(j->how));
-	const enum bochs_run_end e = j->r.end;
-	bool bad_end = e == BOCHS_RUN_TIMED_OUT || e == BOCHS_RUN_SIGNALED || e == BOCHS_RUN_NOT_STARTED;
-	suite_judge(&j->s, j->r.serial, j->r.serial_len, bad_end ? j->how : NULL);
-	/* Bochs's own reasons for failed entries, from the run's bochs.log (or the one beside a capture). */
-	suite_judge_bochs_dir(&j->s, j->r.dir[0] ? j->r.dir : ".");
-	bool ok = suite_ok(&j->s);
+	bool ok = suite_judge_run(&j->s, &j->o, &j->r, j->how, sizeof(j->how));
 	if (j->repeat == 0)
 		for (size_t i = 0; i < j->s.n; i++)
 			print_progress(c, j, &j->s.guests[i]);
