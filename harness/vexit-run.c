@@ -20,13 +20,13 @@
 #include "bochs_run.h"
 #include "file_read.h"
 #include "report.h"
+#include "scheduler.h"
 #include "select.h"
 #include "suite.h"
 #include "suite_oracle.h"
 
 #define DEFAULT_TIMEOUT_S 600
 #define DEFAULT_GRACE_S 10
-#define POLL_NS 5000000L
 
 static const char *const all_models[] = { "corei7_skylake_x", "corei7_haswell_4770", "corei5_lynnfield_750",
 					  "core2_penryn_t9600" };
@@ -68,7 +68,7 @@ static void usage(FILE *f)
 /* One Bochs run: a shard of the suite, on one CPU model, maybe a repeat. */
 struct job {
 	const char *model;
-	unsigned shard, repeat;
+	unsigned repeat;
 	char label[96];              /* e.g. "corei7_skylake_x.s1", names its log directory */
 	char prefix[112];            /* "[label] " for streamed lines */
 	char dir[PATH_MAX];
@@ -78,7 +78,7 @@ struct job {
 	struct bochs_run_opts o;
 	struct bochs_run_result r;
 	char how[1024];
-	bool started, done, failed;
+	bool failed;
 };
 
 struct cli {
@@ -86,6 +86,17 @@ struct cli {
 	const char *guests, *tests, *capture, *tap, *junit, *logs, *cpu;
 	unsigned jobs, repeat;
 	bool list, keep_all, color;
+};
+
+/* What vexit-run will do, then what it did: the guests, the CPU models, one job per Bochs run. */
+struct plan {
+	const struct cli *c;
+	struct suite all;       /* every selected guest */
+	struct strlist models;
+	unsigned shards;
+	struct job *jobs;       /* by repeat, then model, then shard: repeats start after every first run */
+	size_t n_jobs, per_rep; /* per_rep: the jobs of one repeat (models x shards) */
+	double t0;              /* when the runs began, for the wall time */
 };
 
 static double now_s(void)
@@ -205,6 +216,13 @@ static int parse_args(int argc, char **argv, struct cli *c)
 		fprintf(stderr, "vexit-run: --kernel-args needs --kernel (the ISO's command line is in its grub.cfg)\n");
 		return 2;
 	}
+	c->color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	if (!c->jobs) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		c->jobs = n > 0 ? (unsigned)n : 1;
+	}
+	if (c->capture)
+		c->repeat = 1; /* a capture is one run's output */
 	return -1;
 }
 
@@ -239,6 +257,195 @@ static void mkdir_p(const char *path)
 	mkdir(tmp, 0755);
 }
 
+/* The shard of each guest, balanced by the guests' cost hints (select.h). The caller frees it. */
+static unsigned *shard_guests(const struct suite *all, unsigned shards)
+{
+	unsigned *shard_of = xrealloc(NULL, all->n * sizeof(*shard_of));
+	unsigned long long *cost = xrealloc(NULL, (all->n + 1) * sizeof(*cost));
+	for (size_t i = 0; i < all->n; i++) {
+		cost[i] = SELECT_DEFAULT_COST;
+		for (size_t e = 0; e < all->guests[i].expect.n; e++)
+			if (all->guests[i].expect.v[e].kind == EXPECT_COST)
+				cost[i] = all->guests[i].expect.v[e].n;
+	}
+	select_shard(all->n, shards, cost, shard_of);
+	free(cost);
+	return shard_of;
+}
+
+/* Job k: its model, shard and repeat, its guests, its label and its Bochs options. -1, or an exit status. */
+static int plan_job(struct plan *p, const unsigned *shard_of, size_t k)
+{
+	const struct cli *c = p->c;
+	unsigned rep = (unsigned)(k / p->per_rep), sh = (unsigned)(k % p->shards);
+	struct job *j = &p->jobs[k];
+	*j = (struct job){ .model = p->models.v[k % p->per_rep / p->shards], .repeat = rep, .o = c->base };
+	struct strlist names = { 0 };
+	for (size_t i = 0; i < p->all.n; i++)
+		if (shard_of[i] == sh)
+			strlist_addf(&names, "%s", p->all.names.v[i]);
+	/*
+	 * GRUB: the kernel picks the shard's guests from the ISO's by tests=, which has a
+	 * size limit; one shard of the whole suite boots everything and needs none.
+	 * Direct boot: the disk holds only the shard's guests, so no limit.
+	 */
+	if (c->base.kernel)
+		j->select = strlist_join(&names, ",");
+	else
+		j->select = p->shards == 1 && !c->tests ? xstrndup("", 0) : select_join(&names);
+	bool empty = names.n == 0;
+	strlist_free(&names);
+	/* select_shard leaves no shard empty; an empty list would mean "every guest". */
+	if (empty) {
+		fprintf(stderr, "vexit-run: internal error: shard %u has no guest\n", sh + 1);
+		return 2;
+	}
+	if (!j->select) {
+		fprintf(stderr, "vexit-run: a shard's guest list is longer than the kernel's %d-byte tests= option; "
+			"use more --jobs or fewer guests\n", SELECT_MAX_LIST);
+		return 2;
+	}
+	char err[1024];
+	if (suite_load(&j->s, c->guests, j->select, err, sizeof(err))) {
+		fprintf(stderr, "vexit-run: %s\n", err);
+		return 2;
+	}
+	snprintf(j->label, sizeof(j->label), "%s.s%u%s%.0u", j->model, sh + 1, rep ? ".r" : "", rep ? rep + 1 : 0);
+	snprintf(j->prefix, sizeof(j->prefix), "[%s] ", j->label);
+	if (c->logs) {
+		snprintf(j->dir, sizeof(j->dir), "%s/%s", c->logs, j->label);
+		j->o.work_dir = j->dir;
+	}
+	j->o.cpu = j->model;
+	j->o.select = j->select;
+	if (c->base.kernel) {
+		j->modules = suite_boot_modules(&j->s);
+		j->o.modules = j->modules;
+		j->o.n_modules = j->s.n;
+	}
+	j->o.stream_prefix = p->n_jobs > 1 ? j->prefix : NULL;
+	return -1;
+}
+
+/* Plan: the guests (--tests; --list ends here), the models, the shards, the jobs. -1, or an exit status. */
+static int plan(struct plan *p)
+{
+	const struct cli *c = p->c;
+	char err[1024];
+	if (suite_load(&p->all, c->guests, c->tests, err, sizeof(err))) {
+		fprintf(stderr, "vexit-run: %s\n", err);
+		return 2;
+	}
+	if (c->list) {
+		for (size_t i = 0; i < p->all.n; i++)
+			printf("%s\n", p->all.names.v[i]);
+		return 0;
+	}
+	parse_models(c->capture ? "capture" : c->cpu, &p->models);
+	p->shards = c->capture ? 1 : c->jobs < p->all.n ? c->jobs : (unsigned)p->all.n;
+	p->per_rep = p->models.n * p->shards;
+	p->n_jobs = p->per_rep * c->repeat;
+	p->jobs = xrealloc(NULL, p->n_jobs * sizeof(*p->jobs));
+	memset(p->jobs, 0, p->n_jobs * sizeof(*p->jobs)); /* what plan_free frees, should a job fail to plan */
+	unsigned *shard_of = shard_guests(&p->all, p->shards);
+	if (c->logs)
+		mkdir_p(c->logs);
+	int rc = -1;
+	for (size_t k = 0; k < p->n_jobs && rc < 0; k++)
+		rc = plan_job(p, shard_of, k);
+	free(shard_of);
+	return rc;
+}
+
+static int job_start(void *ctx, size_t i)
+{
+	struct job *j = &((struct plan *)ctx)->jobs[i];
+	return bochs_run_start(&j->o, &j->r);
+}
+
+static bool job_poll(void *ctx, size_t i)
+{
+	struct job *j = &((struct plan *)ctx)->jobs[i];
+	return bochs_run_poll(&j->o, &j->r);
+}
+
+/* A run is over: judge it at once, and show its guests' verdicts (a repeat's only count if they differ). */
+static void job_done(void *ctx, size_t i)
+{
+	struct plan *p = ctx;
+	struct job *j = &p->jobs[i];
+	j->failed = !suite_judge_run(&j->s, &j->o, &j->r, j->how, sizeof(j->how));
+	if (j->repeat == 0)
+		for (size_t g = 0; g < j->s.n; g++)
+			print_progress(p->c, j, &j->s.guests[g]);
+	fflush(stdout);
+}
+
+/* --capture: the file is the one job's output, as if Bochs had written it and exited, beside its bochs.log. */
+static int judge_capture(struct plan *p)
+{
+	const char *path = p->c->capture;
+	struct job *j = &p->jobs[0];
+	size_t len;
+	char *text = file_read(path, 1u << 30, &len);
+	if (!text) {
+		fprintf(stderr, "vexit-run: cannot read the capture %s: %s\n", path, strerror(errno));
+		return 2;
+	}
+	j->r = (struct bochs_run_result){ .end = BOCHS_RUN_EXITED, .serial = text, .serial_len = len,
+					  .bochs_tail = xstrndup("", 0) };
+	const char *slash = strrchr(path, '/');
+	snprintf(j->r.dir, sizeof(j->r.dir), "%.*s", slash && slash > path ? (int)(slash - path) : 1,
+		 slash ? path : ".");
+	job_done(p, 0);
+	snprintf(j->how, sizeof(j->how), "judged the capture %s", path);
+	return -1;
+}
+
+/* Run: boot every job's Bochs, -j at a time, judging each as it ends; or judge the capture. -1, or an exit status. */
+static int run(struct plan *p)
+{
+	const struct cli *c = p->c;
+	p->t0 = now_s();
+	if (c->capture)
+		return judge_capture(p);
+	printf("vexit-run: %zu guests on %zu CPU model(s), %u shard(s), %u Bochs at a time, timeout %u s%s\n",
+	       p->all.n, p->models.n, p->shards, c->jobs, c->base.timeout_s, c->repeat > 1 ? ", determinism check" : "");
+	fflush(stdout);
+	static const struct scheduler_ops ops = { job_start, job_poll, job_done };
+	scheduler_run(p->n_jobs, c->jobs, &ops, p);
+	return -1;
+}
+
+/* Determinism: every repeat of a shard must print exactly what its first run printed. */
+static void compare_repeats(struct plan *p, struct strlist *problems)
+{
+	for (size_t i = p->per_rep; i < p->n_jobs; i++) {
+		struct job *first = &p->jobs[i % p->per_rep], *j = &p->jobs[i];
+		char why[600];
+		if (!report_same_output(first->r.serial, first->r.serial_len, j->r.serial, j->r.serial_len, why,
+					sizeof(why))) {
+			strlist_addf(problems, "[%s] not deterministic: %s", j->label, why);
+			j->failed = first->failed = true;
+		}
+	}
+}
+
+/* How one Bochs run went, where its files are, and for a run with a problem what Bochs printed last. */
+static void print_run(const struct cli *c, struct job *j)
+{
+	/* A clean run's files go, unless all are kept: only failures leave logs behind. */
+	if (!j->failed && !c->keep_all && j->o.work_dir)
+		j->r.own_dir = true;
+	printf("run %s (%zu guests): %s%s%s\n", j->label, j->s.n, j->how, j->o.work_dir && !j->r.own_dir ?
+	       "; files in " : "", j->o.work_dir && !j->r.own_dir ? j->r.dir : "");
+	if (j->failed && j->s.problems.n && j->r.bochs_tail[0]) {
+		printf("  last lines Bochs printed:\n");
+		for (char *save = NULL, *l = strtok_r(j->r.bochs_tail, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+			printf("    > %s\n", l);
+	}
+}
+
 static void add_cases(struct report_case **cases, size_t *n, const struct job *j)
 {
 	*cases = xrealloc(*cases, (*n + j->s.n) * sizeof(**cases));
@@ -263,21 +470,62 @@ static int write_report(const char *path, void (*fn)(FILE *, const struct report
 	return fclose(f) ? -1 : 0;
 }
 
-/* Judge a finished run; returns true when it was clean (no failed guest, no run problem). */
-static bool judge(const struct cli *c, struct job *j)
+/* Summary: failures first, then skips, run problems and each run; the reports; the counts. The exit status. */
+static int summary(struct plan *p)
 {
-	bochs_run_describe(&j->r, &j->o, j->how, sizeof(j->how));
-	const enum bochs_run_end e = j->r.end;
-	bool bad_end = e == BOCHS_RUN_TIMED_OUT || e == BOCHS_RUN_SIGNALED || e == BOCHS_RUN_NOT_STARTED;
-	suite_judge(&j->s, j->r.serial, j->r.serial_len, bad_end ? j->how : NULL);
-	/* Bochs's own reasons for failed entries, from the run's bochs.log (or the one beside a capture). */
-	suite_judge_bochs_dir(&j->s, j->r.dir[0] ? j->r.dir : ".");
-	bool ok = suite_ok(&j->s);
-	if (j->repeat == 0)
-		for (size_t i = 0; i < j->s.n; i++)
-			print_progress(c, j, &j->s.guests[i]);
-	fflush(stdout);
-	return ok;
+	const struct cli *c = p->c;
+	struct strlist problems = { 0 };
+	compare_repeats(p, &problems);
+	struct report_case *cases = NULL;
+	size_t n_cases = 0;
+	unsigned passed = 0, failed = 0, skipped = 0;
+	for (struct job *j = p->jobs; j < p->jobs + p->per_rep; j++) {
+		add_cases(&cases, &n_cases, j);
+		passed += j->s.passed;
+		failed += j->s.failed;
+		skipped += j->s.skipped;
+	}
+	for (struct job *j = p->jobs; j < p->jobs + p->n_jobs; j++)
+		for (size_t i = 0; i < j->s.problems.n; i++)
+			strlist_addf(&problems, "[%s] %s", j->label, j->s.problems.v[i]);
+
+	printf("---- summary\n");
+	for (struct job *j = p->jobs; j < p->jobs + p->per_rep; j++)
+		for (size_t g = 0; g < j->s.n; g++)
+			if (j->s.guests[g].verdict == VERDICT_FAIL)
+				print_failure(c, j, &j->s.guests[g]);
+	for (struct job *j = p->jobs; j < p->jobs + p->per_rep; j++)
+		for (const struct suite_guest *g = j->s.guests; g < j->s.guests + j->s.n; g++)
+			if (g->verdict == VERDICT_SKIP)
+				printf("%sSKIP%s %s [%s]: %s\n", color(c, VERDICT_SKIP), reset(c), g->name, j->model,
+				       g->why.n ? g->why.v[0] : "");
+	for (size_t i = 0; i < problems.n; i++)
+		printf("%sRUN PROBLEM%s: %s\n", color(c, VERDICT_FAIL), reset(c), problems.v[i]);
+	for (struct job *j = p->jobs; j < p->jobs + p->n_jobs; j++)
+		print_run(c, j);
+	if (!c->capture)
+		printf("wall time: %.2f s\n", now_s() - p->t0);
+	int status = failed == 0 && problems.n == 0 ? 0 : 1;
+	if ((c->tap && write_report(c->tap, report_tap, cases, n_cases, &problems)) ||
+	    (c->junit && write_report(c->junit, report_junit, cases, n_cases, &problems)))
+		status = 1;
+	printf("guests: %u passed, %u failed, %u skipped\n", passed, failed, skipped);
+	free(cases);
+	strlist_free(&problems);
+	return status;
+}
+
+static void plan_free(struct plan *p)
+{
+	for (struct job *j = p->jobs; j < p->jobs + p->n_jobs; j++) {
+		bochs_run_result_free(&j->r);
+		suite_free(&j->s);
+		free(j->select);
+		free(j->modules);
+	}
+	free(p->jobs);
+	strlist_free(&p->models);
+	suite_free(&p->all);
 }
 
 int main(int argc, char **argv)
@@ -288,213 +536,12 @@ int main(int argc, char **argv)
 	int rc = parse_args(argc, argv, &c);
 	if (rc >= 0)
 		return rc;
-	c.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
-
-	struct suite all;
-	char err[1024];
-	if (suite_load(&all, c.guests, c.tests, err, sizeof(err))) {
-		fprintf(stderr, "vexit-run: %s\n", err);
-		return 2;
-	}
-	if (c.list) {
-		for (size_t i = 0; i < all.n; i++)
-			printf("%s\n", all.names.v[i]);
-		suite_free(&all);
-		return 0;
-	}
-	struct strlist models = { 0 };
-	parse_models(c.capture ? "capture" : c.cpu, &models);
-	if (!c.jobs) {
-		long n = sysconf(_SC_NPROCESSORS_ONLN);
-		c.jobs = n > 0 ? (unsigned)n : 1;
-	}
-	unsigned shards = c.jobs < all.n ? c.jobs : (unsigned)all.n;
-	if (c.capture)
-		shards = c.repeat = 1;
-
-	/* Jobs: model-major, then shard, then repeat; repeats run after their first run's peers. */
-	size_t n_jobs = models.n * shards * c.repeat;
-	struct job *jobs = xrealloc(NULL, n_jobs * sizeof(*jobs));
-	unsigned *shard_of = xrealloc(NULL, all.n * sizeof(*shard_of));
-	unsigned long long *cost = xrealloc(NULL, (all.n + 1) * sizeof(*cost));
-	for (size_t i = 0; i < all.n; i++) {
-		cost[i] = SELECT_DEFAULT_COST;
-		for (size_t e = 0; e < all.guests[i].expect.n; e++)
-			if (all.guests[i].expect.v[e].kind == EXPECT_COST)
-				cost[i] = all.guests[i].expect.v[e].n;
-	}
-	select_shard(all.n, shards, cost, shard_of);
-	free(cost);
-	if (c.logs)
-		mkdir_p(c.logs);
-	size_t k = 0;
-	for (unsigned rep = 0; rep < c.repeat; rep++)
-		for (size_t m = 0; m < models.n; m++)
-			for (unsigned sh = 0; sh < shards; sh++, k++) {
-				struct job *j = &jobs[k];
-				*j = (struct job){ .model = models.v[m], .shard = sh, .repeat = rep, .o = c.base };
-				struct strlist names = { 0 };
-				for (size_t i = 0; i < all.n; i++)
-					if (shard_of[i] == sh)
-						strlist_addf(&names, "%s", all.names.v[i]);
-				/*
-				 * GRUB: the kernel picks the shard's guests from the ISO's by tests=, which has a
-				 * size limit; one shard of the whole suite boots everything and needs none.
-				 * Direct boot: the disk holds only the shard's guests, so no limit.
-				 */
-				if (c.base.kernel)
-					j->select = strlist_join(&names, ",");
-				else
-					j->select = shards == 1 && !c.tests ? xstrndup("", 0) : select_join(&names);
-				/* select_shard leaves no shard empty; an empty list would mean "every guest". */
-				if (names.n == 0) {
-					fprintf(stderr, "vexit-run: internal error: shard %u has no guest\n", sh + 1);
-					return 2;
-				}
-				strlist_free(&names);
-				if (!j->select) {
-					fprintf(stderr, "vexit-run: a shard's guest list is longer than the kernel's "
-							"%d-byte tests= option; use more --jobs or fewer guests\n",
-						SELECT_MAX_LIST);
-					return 2;
-				}
-				if (suite_load(&j->s, c.guests, j->select, err, sizeof(err))) {
-					fprintf(stderr, "vexit-run: %s\n", err);
-					return 2;
-				}
-				snprintf(j->label, sizeof(j->label), "%s.s%u%s%.0u", j->model, sh + 1,
-					 rep ? ".r" : "", rep ? rep + 1 : 0);
-				snprintf(j->prefix, sizeof(j->prefix), "[%s] ", j->label);
-				if (c.logs) {
-					snprintf(j->dir, sizeof(j->dir), "%s/%s", c.logs, j->label);
-					j->o.work_dir = j->dir;
-				}
-				j->o.cpu = j->model;
-				j->o.select = j->select;
-				if (c.base.kernel) {
-					j->modules = suite_boot_modules(&j->s);
-					j->o.modules = j->modules;
-					j->o.n_modules = j->s.n;
-				}
-				j->o.stream_prefix = n_jobs > 1 ? j->prefix : NULL;
-			}
-
-	struct report_case *cases = NULL;
-	size_t n_cases = 0;
-	struct strlist problems = { 0 };
-	double t0 = now_s();
-	if (c.capture) {
-		size_t len;
-		char *text = file_read(c.capture, 1u << 30, &len);
-		if (!text) {
-			fprintf(stderr, "vexit-run: cannot read the capture %s: %s\n", c.capture, strerror(errno));
-			return 2;
-		}
-		free(jobs[0].r.serial);
-		jobs[0].r = (struct bochs_run_result){ .end = BOCHS_RUN_EXITED, .serial = text, .serial_len = len,
-						       .bochs_tail = xstrndup("", 0) };
-		const char *slash = strrchr(c.capture, '/');
-		snprintf(jobs[0].r.dir, sizeof(jobs[0].r.dir), "%.*s", slash ? (int)(slash - c.capture) : 1,
-			 slash ? c.capture : ".");
-		jobs[0].failed = !judge(&c, &jobs[0]);
-		jobs[0].done = jobs[0].started = true;
-		snprintf(jobs[0].how, sizeof(jobs[0].how), "judged the capture %s", c.capture);
-	} else {
-		printf("vexit-run: %zu guests on %zu CPU model(s), %u shard(s), %u Bochs at a time, timeout %u s%s\n",
-		       all.n, models.n, shards, c.jobs, c.base.timeout_s, c.repeat > 1 ? ", determinism check" : "");
-		fflush(stdout);
-		size_t next = 0, running = 0, finished = 0;
-		while (finished < n_jobs) {
-			while (running < c.jobs && next < n_jobs) {
-				struct job *j = &jobs[next++];
-				j->started = true;
-				running += bochs_run_start(&j->o, &j->r) == 0;
-			}
-			bool any = false;
-			for (size_t i = 0; i < next; i++) {
-				struct job *j = &jobs[i];
-				if (j->done || !bochs_run_poll(&j->o, &j->r))
-					continue;
-				running -= j->r.end != BOCHS_RUN_NOT_STARTED;
-				j->done = any = true;
-				finished++;
-				j->failed = !judge(&c, j);
-			}
-			if (!any)
-				nanosleep(&(struct timespec){ 0, POLL_NS }, NULL);
-		}
-	}
-
-	/* Determinism: every repeat of a shard must print exactly what its first run printed. */
-	size_t per_rep = models.n * shards;
-	for (size_t i = per_rep; i < n_jobs; i++) {
-		struct job *first = &jobs[i % per_rep], *j = &jobs[i];
-		char why[600];
-		if (!report_same_output(first->r.serial, first->r.serial_len, j->r.serial, j->r.serial_len, why,
-					sizeof(why))) {
-			strlist_addf(&problems, "[%s] not deterministic: %s", j->label, why);
-			j->failed = first->failed = true;
-		}
-	}
-	unsigned passed = 0, failed = 0, skipped = 0;
-	for (size_t i = 0; i < per_rep; i++) {
-		struct job *j = &jobs[i];
-		add_cases(&cases, &n_cases, j);
-		passed += j->s.passed;
-		failed += j->s.failed;
-		skipped += j->s.skipped;
-	}
-	for (size_t i = 0; i < n_jobs; i++)
-		for (size_t p = 0; p < jobs[i].s.problems.n; p++)
-			strlist_addf(&problems, "[%s] %s", jobs[i].label, jobs[i].s.problems.v[p]);
-
-	/* The summary: failures first, then skips, then how each run went. */
-	printf("---- summary\n");
-	for (size_t i = 0; i < per_rep; i++)
-		for (size_t g = 0; g < jobs[i].s.n; g++)
-			if (jobs[i].s.guests[g].verdict == VERDICT_FAIL)
-				print_failure(&c, &jobs[i], &jobs[i].s.guests[g]);
-	for (size_t i = 0; i < per_rep; i++)
-		for (size_t g = 0; g < jobs[i].s.n; g++)
-			if (jobs[i].s.guests[g].verdict == VERDICT_SKIP)
-				printf("%sSKIP%s %s [%s]: %s\n", color(&c, VERDICT_SKIP), reset(&c),
-				       jobs[i].s.guests[g].name, jobs[i].model,
-				       jobs[i].s.guests[g].why.n ? jobs[i].s.guests[g].why.v[0] : "");
-	for (size_t i = 0; i < problems.n; i++)
-		printf("%sRUN PROBLEM%s: %s\n", color(&c, VERDICT_FAIL), reset(&c), problems.v[i]);
-	for (size_t i = 0; i < n_jobs; i++) {
-		struct job *j = &jobs[i];
-		/* A clean run's files go, unless all are kept: only failures leave logs behind. */
-		if (!j->failed && !c.keep_all && j->o.work_dir)
-			j->r.own_dir = true;
-		printf("run %s (%zu guests): %s%s%s\n", j->label, j->s.n, j->how, j->o.work_dir && !j->r.own_dir ?
-		       "; files in " : "", j->o.work_dir && !j->r.own_dir ? j->r.dir : "");
-		if (j->failed && j->s.problems.n && j->r.bochs_tail[0]) {
-			printf("  last lines Bochs printed:\n");
-			for (char *save = NULL, *l = strtok_r(j->r.bochs_tail, "\n", &save); l;
-			     l = strtok_r(NULL, "\n", &save))
-				printf("    > %s\n", l);
-		}
-	}
-	if (!c.capture)
-		printf("wall time: %.2f s\n", now_s() - t0);
-	int status = failed == 0 && problems.n == 0 ? 0 : 1;
-	if ((c.tap && write_report(c.tap, report_tap, cases, n_cases, &problems)) ||
-	    (c.junit && write_report(c.junit, report_junit, cases, n_cases, &problems)))
-		status = 1;
-	printf("guests: %u passed, %u failed, %u skipped\n", passed, failed, skipped);
-
-	free(cases);
-	for (size_t i = 0; i < n_jobs; i++) {
-		bochs_run_result_free(&jobs[i].r);
-		suite_free(&jobs[i].s);
-		free(jobs[i].select);
-		free(jobs[i].modules);
-	}
-	free(jobs);
-	free(shard_of);
-	strlist_free(&problems);
-	strlist_free(&models);
-	suite_free(&all);
-	return status;
+	struct plan p = { .c = &c };
+	rc = plan(&p);
+	if (rc < 0)
+		rc = run(&p);
+	if (rc < 0)
+		rc = summary(&p);
+	plan_free(&p);
+	return rc;
 }

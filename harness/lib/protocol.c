@@ -84,139 +84,228 @@ static void classify_guest_line(struct guest_report *g, const char *text)
 		g->skips++;
 }
 
-static void parse_line(struct run_report *r, unsigned lineno, const char *line, size_t len)
+/* One protocol line as its handler sees it. */
+struct line {
+	struct run_report *r;
+	unsigned lineno;
+	const char *kind; /* the line's kind, as the table below spells it */
+	struct words w;   /* the words after the kind */
+};
+
+static void malformed(const struct line *l)
 {
-	struct words w = { line + 6, line + len }; /* after "VEXIT " */
-	const char *kind, *a, *b;
-	size_t kind_len, a_len, b_len;
-	if (!next_word(&w, &kind, &kind_len)) {
+	strlist_addf(&l->r->errors, "line %u: malformed %s line", l->lineno, l->kind);
+}
+
+static void on_protocol(struct line *l)
+{
+	const char *a;
+	size_t a_len;
+	unsigned long long v;
+	if (!next_word(&l->w, &a, &a_len) || !parse_ull(a, a_len, &v) || v == 0 || v > 1000000)
+		malformed(l);
+	else if (l->r->version)
+		strlist_addf(&l->r->errors, "line %u: second protocol line", l->lineno);
+	else
+		l->r->version = (int)v;
+}
+
+static void on_cpu(struct line *l)
+{
+	free(l->r->cpu);
+	l->r->cpu = rest_of_line(&l->w);
+}
+
+static void on_guest_begin(struct line *l)
+{
+	struct run_report *r = l->r;
+	const char *a;
+	size_t a_len;
+	if (!next_word(&l->w, &a, &a_len)) {
+		strlist_addf(&r->errors, "line %u: guest-begin without a name", l->lineno);
+		return;
+	}
+	if (find_guest(r, a, a_len)) {
+		strlist_addf(&r->errors, "line %u: guest '%.*s' begins twice", l->lineno, (int)a_len, a);
+		return;
+	}
+	r->guests = xrealloc(r->guests, (r->n_guests + 1) * sizeof(*r->guests));
+	r->guests[r->n_guests++] = (struct guest_report){ .name = xstrndup(a, a_len) };
+}
+
+static void on_guest(struct line *l)
+{
+	const char *a;
+	size_t a_len;
+	if (!next_word(&l->w, &a, &a_len)) {
+		strlist_addf(&l->r->errors, "line %u: guest line without a name", l->lineno);
+		return;
+	}
+	struct guest_report *g = protocol_open_guest(l->r, l->lineno, "guest line", a, a_len);
+	if (!g)
+		return;
+	char *text = rest_of_line(&l->w);
+	classify_guest_line(g, text);
+	strlist_addf(&g->lines, "%s", text);
+	free(text);
+}
+
+static void on_exit_count(struct line *l)
+{
+	struct run_report *r = l->r;
+	const char *a, *b, *num;
+	size_t a_len, b_len, num_len;
+	unsigned long long n;
+	if (!next_word(&l->w, &a, &a_len) || !next_word(&l->w, &b, &b_len)) {
+		malformed(l);
+		return;
+	}
+	if (!next_word(&l->w, &num, &num_len) || !parse_ull(num, num_len, &n)) {
+		strlist_addf(&r->errors, "line %u: exit-count without a number", l->lineno);
+		return;
+	}
+	struct guest_report *g = protocol_open_guest(r, l->lineno, l->kind, a, a_len);
+	if (!g)
+		return;
+	for (size_t i = 0; i < g->n_exits; i++)
+		if (word_is(b, b_len, g->exits[i].reason)) {
+			strlist_addf(&r->errors, "line %u: second exit-count of %s for '%s'", l->lineno,
+				     g->exits[i].reason, g->name);
+			return;
+		}
+	g->exits = xrealloc(g->exits, (g->n_exits + 1) * sizeof(*g->exits));
+	g->exits[g->n_exits++] = (struct exit_count){ .reason = xstrndup(b, b_len), .n = n };
+}
+
+static void on_exit_trace(struct line *l)
+{
+	const char *a, *idx, *reason, *qual;
+	size_t a_len, idx_len, reason_len, qual_len;
+	unsigned long long i, q;
+	if (!next_word(&l->w, &a, &a_len) || !next_word(&l->w, &idx, &idx_len) || !parse_ull(idx, idx_len, &i) ||
+	    !next_word(&l->w, &reason, &reason_len) || !next_word(&l->w, &qual, &qual_len) ||
+	    !parse_ull(qual, qual_len, &q)) {
+		malformed(l);
+		return;
+	}
+	struct guest_report *g = protocol_open_guest(l->r, l->lineno, l->kind, a, a_len);
+	if (!g)
+		return;
+	if (i != g->trace.n) {
+		strlist_addf(&l->r->errors, "line %u: exit-trace entry %llu of '%s' out of order (want %zu)",
+			     l->lineno, i, g->name, g->trace.n);
+		return;
+	}
+	strlist_addf(&g->trace, "%.*s 0x%llx", (int)reason_len, reason, q);
+}
+
+static void on_guest_end(struct line *l)
+{
+	struct run_report *r = l->r;
+	const char *a, *b;
+	size_t a_len, b_len;
+	if (!next_word(&l->w, &a, &a_len) || !next_word(&l->w, &b, &b_len)) {
+		strlist_addf(&r->errors, "line %u: guest-end without a name and a stop token", l->lineno);
+		return;
+	}
+	struct guest_report *g = protocol_open_guest(r, l->lineno, l->kind, a, a_len);
+	if (!g)
+		return;
+	g->ended = true;
+	g->stop = xstrndup(b, b_len);
+	while (next_word(&l->w, &a, &a_len)) {
+		if (!memchr(a, '=', a_len))
+			strlist_addf(&r->errors, "line %u: guest-end field '%.*s' is not key=value", l->lineno,
+				     (int)a_len, a);
+		else
+			strlist_addf(&g->fields, "%.*s", (int)a_len, a);
+	}
+	if (!guest_report_field(g, "exits") || !guest_report_field(g, "ticks"))
+		strlist_addf(&r->errors, "line %u: guest-end of '%s' lacks exits= or ticks=", l->lineno, g->name);
+}
+
+static void on_summary(struct line *l)
+{
+	struct run_report *r = l->r;
+	const char *a;
+	size_t a_len;
+	bool have_guests = false, have_leak = false;
+	while (next_word(&l->w, &a, &a_len)) {
+		if (a_len > 7 && memcmp(a, "guests=", 7) == 0)
+			have_guests = parse_ull(a + 7, a_len - 7, &r->summary_guests);
+		else if (a_len > 13 && memcmp(a, "pages-leaked=", 13) == 0)
+			have_leak = parse_ull(a + 13, a_len - 13, &r->pages_leaked);
+	}
+	if (!have_guests || !have_leak)
+		malformed(l);
+	else
+		r->summary_seen = true;
+}
+
+static void on_panic(struct line *l)
+{
+	if (!l->r->panic)
+		l->r->panic = rest_of_line(&l->w);
+}
+
+static void on_end(struct line *l)
+{
+	l->r->end_seen = true;
+}
+
+static void on_entry_line(struct line *l)
+{
+	char *rest = rest_of_line(&l->w);
+	protocol_entry_line(l->r, l->lineno, l->kind, rest);
+	free(rest);
+}
+
+/*
+ * Every line kind of docs/protocol.md and its handler, looked up by the word
+ * after "VEXIT ": the shape of the hypervisor's exit dispatch table, and as
+ * there, one handler may serve several kinds (the entry-failure lines).
+ */
+static const struct {
+	const char *kind;
+	void (*handle)(struct line *l);
+} line_kinds[] = {
+	{ "protocol", on_protocol },
+	{ "cpu", on_cpu },
+	{ "guest-begin", on_guest_begin },
+	{ "guest", on_guest },
+	{ "exit-count", on_exit_count },
+	{ "exit-trace", on_exit_trace },
+	{ "guest-end", on_guest_end },
+	{ "summary", on_summary },
+	{ "panic", on_panic },
+	{ "end", on_end },
+	{ "entry-check", on_entry_line },
+	{ "entry-violation", on_entry_line },
+	{ "exit-history", on_entry_line },
+	{ "exit-record", on_entry_line },
+	{ "vmcs", on_entry_line },
+	{ "entry-break", on_entry_line },
+	{ "debug-stop", on_entry_line },
+};
+
+static void parse_line(struct run_report *r, unsigned lineno, const char *text, size_t len)
+{
+	struct line l = { .r = r, .lineno = lineno, .w = { text + 6, text + len } }; /* after "VEXIT " */
+	const char *kind;
+	size_t kind_len;
+	if (!next_word(&l.w, &kind, &kind_len)) {
 		strlist_addf(&r->errors, "line %u: empty protocol line", lineno);
 		return;
 	}
 	if (r->end_seen)
 		strlist_addf(&r->errors, "line %u: protocol line after 'VEXIT end'", lineno);
-
-	if (word_is(kind, kind_len, "protocol")) {
-		unsigned long long v;
-		if (!next_word(&w, &a, &a_len) || !parse_ull(a, a_len, &v) || v == 0 || v > 1000000)
-			strlist_addf(&r->errors, "line %u: malformed protocol line", lineno);
-		else if (r->version)
-			strlist_addf(&r->errors, "line %u: second protocol line", lineno);
-		else
-			r->version = (int)v;
-	} else if (word_is(kind, kind_len, "cpu")) {
-		free(r->cpu);
-		r->cpu = rest_of_line(&w);
-	} else if (word_is(kind, kind_len, "guest-begin")) {
-		if (!next_word(&w, &a, &a_len)) {
-			strlist_addf(&r->errors, "line %u: guest-begin without a name", lineno);
+	for (size_t i = 0; i < sizeof(line_kinds) / sizeof(line_kinds[0]); i++)
+		if (word_is(kind, kind_len, line_kinds[i].kind)) {
+			l.kind = line_kinds[i].kind;
+			line_kinds[i].handle(&l);
 			return;
 		}
-		if (find_guest(r, a, a_len)) {
-			strlist_addf(&r->errors, "line %u: guest '%.*s' begins twice", lineno, (int)a_len, a);
-			return;
-		}
-		r->guests = xrealloc(r->guests, (r->n_guests + 1) * sizeof(*r->guests));
-		r->guests[r->n_guests++] = (struct guest_report){ .name = xstrndup(a, a_len) };
-	} else if (word_is(kind, kind_len, "guest")) {
-		if (!next_word(&w, &a, &a_len)) {
-			strlist_addf(&r->errors, "line %u: guest line without a name", lineno);
-			return;
-		}
-		struct guest_report *g = protocol_open_guest(r, lineno, "guest line", a, a_len);
-		if (!g)
-			return;
-		char *text = rest_of_line(&w);
-		classify_guest_line(g, text);
-		strlist_addf(&g->lines, "%s", text);
-		free(text);
-	} else if (word_is(kind, kind_len, "exit-count")) {
-		unsigned long long n;
-		if (!next_word(&w, &a, &a_len) || !next_word(&w, &b, &b_len)) {
-			strlist_addf(&r->errors, "line %u: malformed exit-count line", lineno);
-			return;
-		}
-		const char *num;
-		size_t num_len;
-		if (!next_word(&w, &num, &num_len) || !parse_ull(num, num_len, &n)) {
-			strlist_addf(&r->errors, "line %u: exit-count without a number", lineno);
-			return;
-		}
-		struct guest_report *g = protocol_open_guest(r, lineno, "exit-count", a, a_len);
-		if (!g)
-			return;
-		for (size_t i = 0; i < g->n_exits; i++)
-			if (word_is(b, b_len, g->exits[i].reason)) {
-				strlist_addf(&r->errors, "line %u: second exit-count of %s for '%s'", lineno,
-					     g->exits[i].reason, g->name);
-				return;
-			}
-		g->exits = xrealloc(g->exits, (g->n_exits + 1) * sizeof(*g->exits));
-		g->exits[g->n_exits++] = (struct exit_count){ .reason = xstrndup(b, b_len), .n = n };
-	} else if (word_is(kind, kind_len, "exit-trace")) {
-		const char *idx, *reason, *qual;
-		size_t idx_len, reason_len, qual_len;
-		unsigned long long i, q;
-		if (!next_word(&w, &a, &a_len) || !next_word(&w, &idx, &idx_len) || !parse_ull(idx, idx_len, &i) ||
-		    !next_word(&w, &reason, &reason_len) || !next_word(&w, &qual, &qual_len) ||
-		    !parse_ull(qual, qual_len, &q)) {
-			strlist_addf(&r->errors, "line %u: malformed exit-trace line", lineno);
-			return;
-		}
-		struct guest_report *g = protocol_open_guest(r, lineno, "exit-trace", a, a_len);
-		if (!g)
-			return;
-		if (i != g->trace.n) {
-			strlist_addf(&r->errors, "line %u: exit-trace entry %llu of '%s' out of order (want %zu)",
-				     lineno, i, g->name, g->trace.n);
-			return;
-		}
-		strlist_addf(&g->trace, "%.*s 0x%llx", (int)reason_len, reason, q);
-	} else if (word_is(kind, kind_len, "guest-end")) {
-		if (!next_word(&w, &a, &a_len) || !next_word(&w, &b, &b_len)) {
-			strlist_addf(&r->errors, "line %u: guest-end without a name and a stop token", lineno);
-			return;
-		}
-		struct guest_report *g = protocol_open_guest(r, lineno, "guest-end", a, a_len);
-		if (!g)
-			return;
-		g->ended = true;
-		g->stop = xstrndup(b, b_len);
-		while (next_word(&w, &a, &a_len)) {
-			if (!memchr(a, '=', a_len))
-				strlist_addf(&r->errors, "line %u: guest-end field '%.*s' is not key=value",
-					     lineno, (int)a_len, a);
-			else
-				strlist_addf(&g->fields, "%.*s", (int)a_len, a);
-		}
-		if (!guest_report_field(g, "exits") || !guest_report_field(g, "ticks"))
-			strlist_addf(&r->errors, "line %u: guest-end of '%s' lacks exits= or ticks=", lineno,
-				     g->name);
-	} else if (word_is(kind, kind_len, "summary")) {
-		bool have_guests = false, have_leak = false;
-		while (next_word(&w, &a, &a_len)) {
-			if (a_len > 7 && memcmp(a, "guests=", 7) == 0)
-				have_guests = parse_ull(a + 7, a_len - 7, &r->summary_guests);
-			else if (a_len > 13 && memcmp(a, "pages-leaked=", 13) == 0)
-				have_leak = parse_ull(a + 13, a_len - 13, &r->pages_leaked);
-		}
-		if (!have_guests || !have_leak)
-			strlist_addf(&r->errors, "line %u: malformed summary line", lineno);
-		else
-			r->summary_seen = true;
-	} else if (word_is(kind, kind_len, "panic")) {
-		if (!r->panic)
-			r->panic = rest_of_line(&w);
-	} else if (word_is(kind, kind_len, "end")) {
-		r->end_seen = true;
-	} else if (protocol_entry_kind(kind, kind_len)) {
-		char *rest = rest_of_line(&w);
-		protocol_entry_line(r, lineno, kind, kind_len, rest);
-		free(rest);
-	} else {
-		strlist_addf(&r->errors, "line %u: unknown protocol line 'VEXIT %.*s'", lineno, (int)kind_len,
-			     kind);
-	}
+	strlist_addf(&r->errors, "line %u: unknown protocol line 'VEXIT %.*s'", lineno, (int)kind_len, kind);
 }
 
 void protocol_parse(const char *text, size_t len, struct run_report *out)

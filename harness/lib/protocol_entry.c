@@ -1,21 +1,9 @@
 #include "protocol_entry.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "protocol.h"
-
-static const char *const kinds[] = { "entry-check", "entry-violation", "exit-history", "exit-record",
-				     "vmcs", "entry-break", "debug-stop" };
-
-bool protocol_entry_kind(const char *kind, size_t len)
-{
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (strlen(kinds[i]) == len && memcmp(kinds[i], kind, len) == 0)
-			return true;
-	return false;
-}
 
 /* Split off the first space-separated word of *p (in place); NULL when there is none. */
 static char *word(char **p)
@@ -53,10 +41,8 @@ static void malformed(struct run_report *r, unsigned lineno, const char *kind)
 	strlist_addf(&r->errors, "line %u: malformed %s line", lineno, kind);
 }
 
-void protocol_entry_line(struct run_report *r, unsigned lineno, const char *kind, size_t kind_len, const char *rest)
+void protocol_entry_line(struct run_report *r, unsigned lineno, const char *k, const char *rest)
 {
-	char k[24];
-	snprintf(k, sizeof(k), "%.*s", (int)kind_len, kind);
 	char *copy = xstrndup(rest, strlen(rest)), *p = copy;
 	char *guest = word(&p);
 	if (!guest) {

@@ -1,7 +1,7 @@
 /*
  * The entry-failure lines of the protocol (docs/protocol.md, "Entry failures"):
  * the entry checker's verdicts, the exit history, the VMCS dump, breakage
- * requests and debugger stops. protocol.c hands these line kinds here.
+ * requests and debugger stops. protocol.c's table of line kinds hands these here.
  */
 #ifndef VEXIT_HARNESS_PROTOCOL_ENTRY_H
 #define VEXIT_HARNESS_PROTOCOL_ENTRY_H
@@ -29,10 +29,8 @@ struct entry_report {
 
 struct run_report;
 
-/* Is this one of the line kinds below? */
-bool protocol_entry_kind(const char *kind, size_t len);
-/* Parse one such line; `rest` is the text after the kind word. Problems go to r->errors. */
-void protocol_entry_line(struct run_report *r, unsigned lineno, const char *kind, size_t kind_len, const char *rest);
+/* Parse one such line of this kind; `rest` is the text after the kind word. Problems go to r->errors. */
+void protocol_entry_line(struct run_report *r, unsigned lineno, const char *kind, const char *rest);
 void entry_report_free(struct entry_report *e);
 /* Did the after-failure verdict name this rule? */
 bool entry_report_names(const struct entry_report *e, const char *rule);

@@ -1,8 +1,9 @@
 /*
  * Check tests of the harness side of entry failures: the protocol's entry
  * lines (protocol_entry.c), the entry-rule expectation (expect.c, verdict.c),
- * Bochs's reasons read from its log (bochs_oracle.c) and their judgement beside
- * ours (suite_oracle.c).
+ * Bochs's reasons read from its log (bochs_oracle.c), their judgement beside
+ * ours, and a whole finished run judged as vexit-run and check_guests judge it
+ * (suite_oracle.c).
  */
 #include <check.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include "protocol.h"
 #include "run_suite.h"
 #include "suite_oracle.h"
+#include "test_files.h"
 #include "verdict.h"
 
 static const char neg_run[] =
@@ -303,11 +305,48 @@ START_TEST(test_oracle_unmapped_and_extra)
 }
 END_TEST
 
+/* A finished run as bochs_run leaves it: the capture, how Bochs ended, and where its files are. */
+static struct bochs_run_result finished_run(enum bochs_run_end end, const char *run_dir)
+{
+	struct bochs_run_result r = { .end = end, .code = 1, .serial = (char *)neg_run, .serial_len = strlen(neg_run) };
+	snprintf(r.dir, sizeof(r.dir), "%s", run_dir);
+	return r;
+}
+
+START_TEST(test_judge_run_reads_the_runs_bochs_log)
+{
+	test_write_file(dir, "bochs.log", bochs_log, strlen(bochs_log));
+	struct bochs_run_result r = finished_run(BOCHS_RUN_EXITED, dir);
+	char how[256];
+	ck_assert(suite_judge_run(&s, &(struct bochs_run_opts){ .timeout_s = 5 }, &r, how, sizeof(how)));
+	ck_assert_str_eq(how, "Bochs exited with code 1 after 0.0 s");
+	ck_assert_ptr_nonnull(strstr(guest("neg_b")->notes.v[0], "Bochs: 'VMFAIL: VMCS host CS selector 0' [host]"));
+}
+END_TEST
+
+START_TEST(test_judge_run_names_a_bad_end)
+{
+	struct bochs_run_result r = finished_run(BOCHS_RUN_TIMED_OUT, dir);
+	char how[256];
+	ck_assert(!suite_judge_run(&s, &(struct bochs_run_opts){ .timeout_s = 5 }, &r, how, sizeof(how)));
+	ck_assert_uint_eq(s.passed, 3);
+	ck_assert_uint_eq(s.problems.n, 1);
+	ck_assert_str_eq(s.problems.v[0], how);
+	ck_assert_ptr_nonnull(strstr(how, "timed out after 5 s"));
+}
+END_TEST
+
 START_TEST(test_oracle_without_log)
 {
-	suite_judge_bochs_dir(&s, "/nonexistent-dir");
-	ck_assert_uint_eq(s.passed, 3);
-	ck_assert_ptr_nonnull(strstr(guest("neg_a")->notes.v[0], "no bochs.log to compare with"));
+	/* No bochs.log in the run's directory, or no directory at all (the run never started). */
+	const char *dirs[] = { "/nonexistent-dir", "" };
+	for (size_t i = 0; i < 2; i++) {
+		struct bochs_run_result r = finished_run(BOCHS_RUN_LINGERED, dirs[i]);
+		char how[256];
+		ck_assert(suite_judge_run(&s, &(struct bochs_run_opts){ .grace_s = 1 }, &r, how, sizeof(how)));
+		ck_assert_uint_eq(s.passed, 3);
+		ck_assert_ptr_nonnull(strstr(guest("neg_a")->notes.v[0], "no bochs.log to compare with"));
+	}
 }
 END_TEST
 
@@ -331,6 +370,8 @@ int main(void)
 	tcase_add_test(j, test_oracle_missing_reason_fails);
 	tcase_add_test(j, test_oracle_unmapped_and_extra);
 	tcase_add_test(j, test_oracle_without_log);
+	tcase_add_test(j, test_judge_run_reads_the_runs_bochs_log);
+	tcase_add_test(j, test_judge_run_names_a_bad_end);
 	suite_add_tcase(su, j);
 	return run_suite(su, CK_NORMAL);
 }

@@ -122,11 +122,8 @@ int main(void)
 	bochs_run(&o, &r);
 	free(selected);
 	base = o;
-	bochs_run_describe(&r, &o, how, sizeof(how));
+	suite_judge_run(&suite, &o, &r, how, sizeof(how));
 	printf("check_guests: %s boot: %s\n", kernel ? "direct" : "GRUB", how);
-	bool bad_end = r.end == BOCHS_RUN_TIMED_OUT || r.end == BOCHS_RUN_SIGNALED || r.end == BOCHS_RUN_NOT_STARTED;
-	suite_judge(&suite, r.serial, r.serial_len, bad_end ? how : NULL);
-	suite_judge_bochs_dir(&suite, r.dir);
 	for (size_t i = 0; i < suite.n; i++)
 		for (size_t j = 0; j < suite.guests[i].notes.n; j++)
 			printf("check_guests: %s: %s\n", suite.guests[i].name, suite.guests[i].notes.v[j]);
