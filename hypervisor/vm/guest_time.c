@@ -1,5 +1,6 @@
 #include "vm/guest_time.h"
 
+#include "hw/cpu.h"
 #include "hw/vmcs.h"
 #include "vm/vcpu.h"
 
@@ -28,13 +29,13 @@ static bool arm(struct vcpu *v)
 	return true;
 }
 
-bool guest_time_enter(struct vcpu *v, uint64_t now)
+bool guest_time_enter(struct vcpu *v)
 {
 	if (v->timer_saved) {
 		/* Armed once, before the first entry; the CPU carries the count from exit to entry. */
 		return v->launched || arm(v);
 	}
-	v->entry_tick = now;
+	v->entry_tick = rdtsc();
 	return !v->budget_timer || arm(v);
 }
 

@@ -13,7 +13,8 @@
 
 #define REPORT_MAX 200
 
-static uint64_t report(struct vm *vm, uint64_t gpa, uint64_t len)
+/* Out of line (as break_state): their stack buffers would otherwise widen every hypercall's frame. */
+__attribute__((noinline)) static uint64_t report(struct vm *vm, uint64_t gpa, uint64_t len)
 {
 	char text[REPORT_MAX + 1];
 	if (len > REPORT_MAX || !guest_mem_read(vm, gpa, text, len))
@@ -63,7 +64,7 @@ static uint64_t cr3_exiting(struct vm *vm, bool on)
 }
 
 /* VEXIT_HC_BREAK_STATE: the name is read from guest memory (identity-mapped in every guest). */
-static uint64_t break_state(struct vm *vm, uint64_t gpa)
+__attribute__((noinline)) static uint64_t break_state(struct vm *vm, uint64_t gpa)
 {
 	char name[VEXIT_BREAK_NAME_MAX];
 	for (unsigned n = 0; n < sizeof(name); n++) {

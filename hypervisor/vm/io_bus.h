@@ -29,6 +29,7 @@ struct io_bus_entry {
 struct io_bus {
 	unsigned n_devices;
 	struct io_bus_entry devices[IO_BUS_MAX_DEVICES];
+	unsigned last; /* the entry that claimed the last access: a guest talks to one device many times in a row */
 	uint64_t unclaimed_reads, unclaimed_writes;
 };
 
