@@ -18,10 +18,6 @@ EXPECT("trace 1 CR_ACCESS 0xb0030");
 EXPECT("trace 2 CR_ACCESS 0x20070");
 EXPECT("field traced=3");
 
-#define CR0_PE (1ull << 0)
-#define CR0_MP (1ull << 1)
-#define CR0_EM (1ull << 2)
-#define CR0_TS (1ull << 3)
 
 int main(void)
 {

@@ -14,8 +14,6 @@ EXPECT("exit CR_ACCESS 2");
 #define ECX_OSXSAVE (1u << 27)
 #define ECX_HYPERVISOR (1u << 31)
 #define ECX_XSAVE (1u << 26)
-#define CR4_PGE (1ull << 7)
-#define CR4_OSXSAVE (1ull << 18)
 
 int main(void)
 {

@@ -12,9 +12,6 @@ EXPECT("asserts 6");
 EXPECT("exit CR_ACCESS 4");
 EXPECT("exit IO_INSTRUCTION 7");
 
-#define CR0_PE (1ull << 0)
-#define CR0_NW (1ull << 29)
-#define CR0_PG (1ull << 31)
 
 int main(void)
 {

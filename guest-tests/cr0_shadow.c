@@ -11,12 +11,6 @@ EXPECT("asserts 6");
 EXPECT("exit CR_ACCESS 4");
 EXPECT("exit IO_INSTRUCTION 7");
 
-#define CR0_MP (1ull << 1)
-#define CR0_TS (1ull << 3)
-#define CR0_ET (1ull << 4)
-#define CR0_WP (1ull << 16)
-#define CR0_AM (1ull << 18)
-#define CR0_CD (1ull << 30)
 
 int main(void)
 {

@@ -15,11 +15,7 @@ EXPECT("exit CR_ACCESS 6");
 EXPECT("exit IO_INSTRUCTION 9");
 EXPECT("exit CPUID 1");
 
-#define CR4_PAE (1ull << 5)
-#define CR4_PGE (1ull << 7)
-#define CR4_VMXE (1ull << 13)
 #define CR4_PCIDE (1ull << 17)
-#define CR4_OSXSAVE (1ull << 18)
 
 int main(void)
 {

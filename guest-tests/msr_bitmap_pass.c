@@ -12,20 +12,18 @@ EXPECT("asserts 5");
 EXPECT("exit WRMSR 1001");
 EXPECT("exit RDMSR 1");
 
-#define MSR_FS_BASE 0xc0000100u
-#define MSR_EFER 0xc0000080u
 
 static uint64_t probe = 0x5a5a5a5a;
 
 int main(void)
 {
-	report_eq(vmcall4(VEXIT_HC_MSR_BITMAP, MSR_FS_BASE, VEXIT_MSR_READ | VEXIT_MSR_WRITE, 0, 0), 0,
+	report_eq(vmcall4(VEXIT_HC_MSR_BITMAP, MSR_IA32_FS_BASE, VEXIT_MSR_READ | VEXIT_MSR_WRITE, 0, 0), 0,
 		  "FS_BASE is passed through");
 	uint64_t before = exits_of(REASON_WRMSR);
 	for (uint64_t i = 0; i < 1000; i++)
-		wrmsr(MSR_FS_BASE, i);
+		wrmsr(MSR_IA32_FS_BASE, i);
 	uint64_t passed = exits_of(REASON_WRMSR) - before;
-	wrmsr(MSR_FS_BASE, (uint64_t)(uintptr_t)&probe);
+	wrmsr(MSR_IA32_FS_BASE, (uint64_t)(uintptr_t)&probe);
 	uint64_t via_fs;
 	__asm__ volatile("mov %%fs:0, %0" : "=r"(via_fs));
 
@@ -37,11 +35,11 @@ int main(void)
 	report_eq(passed, 0, "1000 WRMSRs to a passed-through MSR take no exit");
 	report_eq(via_fs, 0x5a5a5a5a, "the passed-through FS_BASE write took effect");
 	report_eq(trapped, 1000, "1000 WRMSRs to an intercepted MSR take 1000 exits");
-	report_eq(vmcall4(VEXIT_HC_MSR_BITMAP, MSR_EFER, VEXIT_MSR_WRITE, 0, 0), VEXIT_HC_EPERM,
+	report_eq(vmcall4(VEXIT_HC_MSR_BITMAP, MSR_IA32_EFER, VEXIT_MSR_WRITE, 0, 0), VEXIT_HC_EPERM,
 		  "EFER cannot be passed through");
 	/* Intercepted again: the write exits and the emulated read sees the hardware's value. */
-	vmcall4(VEXIT_HC_MSR_BITMAP, MSR_FS_BASE, VEXIT_MSR_READ | VEXIT_MSR_WRITE, 1, 0);
-	wrmsr(MSR_FS_BASE, 0);
-	(void)rdmsr(MSR_FS_BASE);
+	vmcall4(VEXIT_HC_MSR_BITMAP, MSR_IA32_FS_BASE, VEXIT_MSR_READ | VEXIT_MSR_WRITE, 1, 0);
+	wrmsr(MSR_IA32_FS_BASE, 0);
+	(void)rdmsr(MSR_IA32_FS_BASE);
 	return 0;
 }

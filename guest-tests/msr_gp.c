@@ -15,10 +15,6 @@ EXPECT("exit RDMSR 4");
 /* Writes: the 7 refused ones in the list below. */
 EXPECT("exit WRMSR 7");
 
-#define MSR_SYSENTER_EIP 0x176u
-#define MSR_PAT 0x277u
-#define MSR_EFER 0xc0000080u
-#define MSR_TSC_AUX 0xc0000103u
 
 int main(void)
 {
@@ -28,13 +24,13 @@ int main(void)
 	report_eq(try_rdmsr(0x2000, &v), 13, "RDMSR of 0x2000, past the low bitmap range, raises #GP");
 	report_eq(try_rdmsr(0xc0002000u, &v), 13, "RDMSR of 0xC0002000, past the high bitmap range, raises #GP");
 	report_eq(try_wrmsr(0x10000, 1), 13, "WRMSR of an unknown MSR raises #GP");
-	report_eq(try_wrmsr(MSR_EFER, 0x500 | (1ull << 2)), 13, "a reserved EFER bit raises #GP");
-	report_eq(try_wrmsr(MSR_EFER, 0x400), 13, "clearing EFER.LME with paging on raises #GP");
-	report_eq(try_wrmsr(MSR_PAT, 0x0007040600070402ull), 13, "PAT type 2 raises #GP");
-	report_eq(try_wrmsr(MSR_SYSENTER_EIP, 0x0000800000000000ull), 13, "a non-canonical SYSENTER_EIP raises #GP");
-	report_eq(try_wrmsr(MSR_TSC_AUX, 1ull << 32), 13, "TSC_AUX bit 32 raises #GP");
+	report_eq(try_wrmsr(MSR_IA32_EFER, 0x500 | (1ull << 2)), 13, "a reserved EFER bit raises #GP");
+	report_eq(try_wrmsr(MSR_IA32_EFER, 0x400), 13, "clearing EFER.LME with paging on raises #GP");
+	report_eq(try_wrmsr(MSR_IA32_PAT, 0x0007040600070402ull), 13, "PAT type 2 raises #GP");
+	report_eq(try_wrmsr(MSR_IA32_SYSENTER_EIP, 0x0000800000000000ull), 13, "a non-canonical SYSENTER_EIP raises #GP");
+	report_eq(try_wrmsr(MSR_IA32_TSC_AUX, 1ull << 32), 13, "TSC_AUX bit 32 raises #GP");
 	report_eq(try_wrmsr(VEXIT_MSR_ID, 0), 13, "the synthetic ID MSR is read-only");
-	try_rdmsr(MSR_PAT, &v);
+	try_rdmsr(MSR_IA32_PAT, &v);
 	report_eq(v, 0x0007040600070406ull, "PAT kept its value through the refused write");
 	return 0;
 }

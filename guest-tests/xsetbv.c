@@ -15,7 +15,6 @@ EXPECT("asserts 7");
  */
 EXPECT("exit XSETBV 6");
 
-#define CR4_OSXSAVE (1ull << 18)
 
 int main(void)
 {

@@ -1,9 +1,13 @@
-/* Guest-side access to the CPU state a test pokes at: control registers, MSRs, CPUID, XCR0. */
+/*
+ * Guest-side access to the CPU state a test pokes at: control registers, MSRs, CPUID, XCR0.
+ * The architectural bits and MSR numbers are the hypervisor's own (include/x86_arch.h).
+ */
 #ifndef VEXIT_GUEST_CPU_H
 #define VEXIT_GUEST_CPU_H
 
 #include <stdint.h>
 
+#include "include/x86_arch.h"
 #include "vexit_guest.h"
 
 #define DEFINE_READ_CR(n)                                                     \
