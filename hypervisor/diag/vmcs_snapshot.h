@@ -29,7 +29,7 @@ enum vmcs_decode {
 	DEC_ACTIVITY,
 };
 
-/* X(member, encoding, "SDM name", decode). Encodings not in vmcs_fields.h are spelled out. */
+/* X(member, encoding, "SDM name", decode); the encodings are include/vmcs_fields.h's. */
 #define VMCS_SNAPSHOT_FIELDS(X)                                                                      \
 	/* VM-execution, exit and entry controls (SDM 25.6-25.8) */                                     \
 	X(pin, VMCS_PIN_BASED_CONTROLS, "PIN_BASED_VM_EXEC_CONTROL", DEC_PIN)                           \
@@ -43,19 +43,19 @@ enum vmcs_decode {
 	X(io_bitmap_b, VMCS_IO_BITMAP_B, "IO_BITMAP_B", DEC_HEX)                                        \
 	X(msr_bitmap, VMCS_MSR_BITMAP, "MSR_BITMAP", DEC_HEX)                                           \
 	X(eptp, VMCS_EPT_POINTER, "EPT_POINTER", DEC_HEX)                                               \
-	X(vpid, 0x0000, "VIRTUAL_PROCESSOR_ID", DEC_HEX)                                                \
+	X(vpid, VMCS_VPID, "VIRTUAL_PROCESSOR_ID", DEC_HEX)                                             \
 	X(preemption_timer, VMCS_PREEMPTION_TIMER_VALUE, "VMX_PREEMPTION_TIMER_VALUE", DEC_HEX)         \
 	X(cr0_mask, VMCS_CR0_GUEST_HOST_MASK, "CR0_GUEST_HOST_MASK", DEC_HEX)                           \
 	X(cr4_mask, VMCS_CR4_GUEST_HOST_MASK, "CR4_GUEST_HOST_MASK", DEC_HEX)                           \
 	X(cr0_shadow, VMCS_CR0_READ_SHADOW, "CR0_READ_SHADOW", DEC_CR0)                                 \
 	X(cr4_shadow, VMCS_CR4_READ_SHADOW, "CR4_READ_SHADOW", DEC_CR4)                                 \
 	X(exit_msr_store_count, VMCS_EXIT_MSR_STORE_COUNT, "VM_EXIT_MSR_STORE_COUNT", DEC_HEX)          \
-	X(exit_msr_load_count, VMCS_EXIT_MSR_LOAD_COUNT, "VM_EXIT_MSR_LOAD_COUNT", DEC_HEX)            \
+	X(exit_msr_load_count, VMCS_EXIT_MSR_LOAD_COUNT, "VM_EXIT_MSR_LOAD_COUNT", DEC_HEX)             \
 	X(entry_msr_load_count, VMCS_ENTRY_MSR_LOAD_COUNT, "VM_ENTRY_MSR_LOAD_COUNT", DEC_HEX)          \
-	X(entry_msr_load_addr, 0x200a, "VM_ENTRY_MSR_LOAD_ADDR", DEC_HEX)                               \
+	X(entry_msr_load_addr, VMCS_ENTRY_MSR_LOAD_ADDR, "VM_ENTRY_MSR_LOAD_ADDR", DEC_HEX)             \
 	X(entry_intr_info, VMCS_ENTRY_INTR_INFO, "VM_ENTRY_INTR_INFO_FIELD", DEC_HEX)                   \
-	X(entry_exception_error, 0x4018, "VM_ENTRY_EXCEPTION_ERROR_CODE", DEC_HEX)                      \
-	X(entry_instruction_length, 0x401a, "VM_ENTRY_INSTRUCTION_LEN", DEC_HEX)                        \
+	X(entry_exception_error, VMCS_ENTRY_EXCEPTION_ERROR_CODE, "VM_ENTRY_EXCEPTION_ERROR_CODE", DEC_HEX) \
+	X(entry_instruction_length, VMCS_ENTRY_INSTRUCTION_LENGTH, "VM_ENTRY_INSTRUCTION_LEN", DEC_HEX) \
 	/* Read-only exit information (SDM 25.9) */                                                     \
 	X(instruction_error, VMCS_VM_INSTRUCTION_ERROR, "VM_INSTRUCTION_ERROR", DEC_HEX)                \
 	X(exit_reason, VMCS_EXIT_REASON, "VM_EXIT_REASON", DEC_EXIT_REASON)                             \

@@ -12,8 +12,7 @@ void vcpu_init(struct vcpu *v, struct vm *vm)
 
 void vcpu_skip_instruction(struct vcpu *v)
 {
-	v->instruction_length = (uint32_t)vmcs_read(VMCS_EXIT_INSTRUCTION_LENGTH);
-	v->rip += v->instruction_length;
+	v->rip += vmcs_read(VMCS_EXIT_INSTRUCTION_LENGTH);
 	vmcs_write(VMCS_GUEST_RIP, v->rip);
 	/* Blocking by STI or MOV SS lasts one instruction: the one just skipped (SDM 25.4.2). */
 	uint64_t intr = vmcs_read(VMCS_GUEST_INTERRUPTIBILITY);

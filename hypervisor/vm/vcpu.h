@@ -34,7 +34,6 @@ struct vcpu {
 	uint32_t exit_reason;
 	uint64_t exit_qualification;
 	uint64_t rip;
-	uint32_t instruction_length;
 	/* Statistics. */
 	uint64_t exits;
 	uint64_t exit_counts[EXIT_REASON_MAX];
