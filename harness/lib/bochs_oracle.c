@@ -24,7 +24,7 @@ static const struct {
 	{ "VMFAIL: VMCS host", "host" },
 	{ "VMFAIL: VMCS invalid host", "host" },
 	{ "VMFAIL: VMCS x86-64 host", "host" },
-	{ "VMFAIL: VMCS x86-64 guest(", "host" }, /* SDM 26.2.4: host address-space size vs IA-32e guest */
+	{ "VMFAIL: VMCS x86-64 guest(", "host" }, /* SDM 27.2.4: host address-space size vs IA-32e guest */
 	{ "VMFAIL: invalid Memory Type in host", "host" },
 	{ "VMFAIL: VMCS link pointer", "guest-nonreg" },
 	{ "VMENTER FAIL: VMCS guest invalid CR", "guest-cr" },

@@ -11,7 +11,7 @@ static unsigned field_index(unsigned offset)
 }
 #define FIELD(member) field_index((unsigned)__builtin_offsetof(struct vmcs_snapshot, member))
 
-/* SDM 26.3.1.1: PG without PE (the fixed-0 bits of CR0 also require PE here). */
+/* SDM 27.3.1.1: PG without PE (the fixed-0 bits of CR0 also require PE here). */
 static unsigned cr0_pg_without_pe(struct vmcs_snapshot *s, const struct vmx_caps *c)
 {
 	(void)c;
@@ -19,7 +19,7 @@ static unsigned cr0_pg_without_pe(struct vmcs_snapshot *s, const struct vmx_caps
 	return FIELD(guest_cr0);
 }
 
-/* SDM 26.3.1.4: RFLAGS bit 1 is reserved and must be 1. */
+/* SDM 27.3.1.4: RFLAGS bit 1 is reserved and must be 1. */
 static unsigned rflags_bit1_clear(struct vmcs_snapshot *s, const struct vmx_caps *c)
 {
 	(void)c;
@@ -27,7 +27,7 @@ static unsigned rflags_bit1_clear(struct vmcs_snapshot *s, const struct vmx_caps
 	return FIELD(guest_rflags);
 }
 
-/* SDM 26.3.1.2: CS must be a code segment; make it a read/write data segment (type 3). */
+/* SDM 27.3.1.2: CS must be a code segment; make it a read/write data segment (type 3). */
 static unsigned cs_data_type(struct vmcs_snapshot *s, const struct vmx_caps *c)
 {
 	(void)c;
@@ -35,7 +35,7 @@ static unsigned cs_data_type(struct vmcs_snapshot *s, const struct vmx_caps *c)
 	return FIELD(guest_cs_ar);
 }
 
-/* SDM 26.3.1.4: RIP of a 64-bit guest must be canonical. */
+/* SDM 27.3.1.4: RIP of a 64-bit guest must be canonical. */
 static unsigned rip_noncanonical(struct vmcs_snapshot *s, const struct vmx_caps *c)
 {
 	(void)c;
@@ -43,7 +43,7 @@ static unsigned rip_noncanonical(struct vmcs_snapshot *s, const struct vmx_caps 
 	return FIELD(guest_rip);
 }
 
-/* SDM 26.3.1.1: reserved IA32_EFER bits (bit 2 is reserved on every CPU). */
+/* SDM 27.3.1.1: reserved IA32_EFER bits (bit 2 is reserved on every CPU). */
 static unsigned efer_reserved(struct vmcs_snapshot *s, const struct vmx_caps *c)
 {
 	(void)c;
@@ -51,7 +51,7 @@ static unsigned efer_reserved(struct vmcs_snapshot *s, const struct vmx_caps *c)
 	return FIELD(guest_efer);
 }
 
-/* SDM 26.2.1.1: a pin-based control whose allowed-1 setting is 0 (the highest such bit). */
+/* SDM 27.2.1.1: a pin-based control whose allowed-1 setting is 0 (the highest such bit). */
 static unsigned pin_allowed1(struct vmcs_snapshot *s, const struct vmx_caps *c)
 {
 	uint32_t may1 = (uint32_t)(c->pinbased >> 32);
@@ -63,7 +63,7 @@ static unsigned pin_allowed1(struct vmcs_snapshot *s, const struct vmx_caps *c)
 	return FIELD(pin);
 }
 
-/* SDM 26.2.1.1: the MSR-bitmap address must be 4-KByte aligned. */
+/* SDM 27.2.1.1: the MSR-bitmap address must be 4-KByte aligned. */
 static unsigned msr_bitmap_unaligned(struct vmcs_snapshot *s, const struct vmx_caps *c)
 {
 	(void)c;
@@ -71,7 +71,7 @@ static unsigned msr_bitmap_unaligned(struct vmcs_snapshot *s, const struct vmx_c
 	return FIELD(msr_bitmap);
 }
 
-/* SDM 26.2.3: host selectors must have RPL 0 and TI 0. */
+/* SDM 27.2.3: host selectors must have RPL 0 and TI 0. */
 static unsigned host_ds_rpl3(struct vmcs_snapshot *s, const struct vmx_caps *c)
 {
 	(void)c;
@@ -79,7 +79,7 @@ static unsigned host_ds_rpl3(struct vmcs_snapshot *s, const struct vmx_caps *c)
 	return FIELD(host_ds_sel);
 }
 
-/* SDM 26.2.3: HOST_CS_SELECTOR must not be null. */
+/* SDM 27.2.3: HOST_CS_SELECTOR must not be null. */
 static unsigned host_cs_null(struct vmcs_snapshot *s, const struct vmx_caps *c)
 {
 	(void)c;
@@ -87,7 +87,7 @@ static unsigned host_cs_null(struct vmcs_snapshot *s, const struct vmx_caps *c)
 	return FIELD(host_cs_sel);
 }
 
-/* SDM 26.3.1.5: without VMCS shadowing the link pointer must be all ones. */
+/* SDM 27.3.1.5: without VMCS shadowing the link pointer must be all ones. */
 static unsigned link_pointer_zero(struct vmcs_snapshot *s, const struct vmx_caps *c)
 {
 	(void)c;
@@ -95,7 +95,7 @@ static unsigned link_pointer_zero(struct vmcs_snapshot *s, const struct vmx_caps
 	return FIELD(link_pointer);
 }
 
-/* SDM 26.3.1.5: activity states above 3 do not exist. */
+/* SDM 27.3.1.5: activity states above 3 do not exist. */
 static unsigned activity_state_bad(struct vmcs_snapshot *s, const struct vmx_caps *c)
 {
 	(void)c;
@@ -103,7 +103,7 @@ static unsigned activity_state_bad(struct vmcs_snapshot *s, const struct vmx_cap
 	return FIELD(guest_activity);
 }
 
-/* SDM 26.3.1.3: the GDTR limit is 16 bits. */
+/* SDM 27.3.1.3: the GDTR limit is 16 bits. */
 static unsigned gdtr_limit_wide(struct vmcs_snapshot *s, const struct vmx_caps *c)
 {
 	(void)c;

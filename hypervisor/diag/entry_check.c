@@ -1,8 +1,8 @@
 /*
- * VM-entry checks, one function per rule of SDM Vol. 3C chapter 26, each named
+ * VM-entry checks, one function per rule of SDM Vol. 3C chapter 27, each named
  * after its rule. A rule calls violate() once per problem, naming the VMCS
  * fields and their values. The order of the table is the SDM's: controls
- * (26.2.1), host state (26.2.2-26.2.4), guest state (26.3.1.1-26.3.1.5).
+ * (27.2.1), host state (27.2.2-27.2.4), guest state (27.3.1.1-27.3.1.5).
  */
 #include "diag/entry_check.h"
 
@@ -73,7 +73,7 @@ static void violate(struct ec *x, const char *f, ...)
 
 static uint32_t proc2_effective(const struct vmcs_snapshot *s)
 {
-	/* SDM 26.2.1.1: with "activate secondary controls" 0, the secondary controls count as 0. */
+	/* SDM 27.2.1.1: with "activate secondary controls" 0, the secondary controls count as 0. */
 	return (s->proc & PROC_ACTIVATE_SECONDARY) ? (uint32_t)s->proc2 : 0;
 }
 
@@ -119,7 +119,7 @@ static void cr_fixed(struct ec *x, const char *field, uint64_t v, uint64_t fixed
 			v, clear, fixed0, extra, fixed1);
 }
 
-/* The segments the 26.3.1.2 rules walk, by their snapshot members. */
+/* The segments the 27.3.1.2 rules walk, by their snapshot members. */
 struct seg {
 	const char *name;
 	uint64_t sel, base, limit, ar;
@@ -147,7 +147,7 @@ static bool usable(const struct seg *g)
 	return !(g->ar & AR_UNUSABLE);
 }
 
-/* --- 26.2.1 checks on VMX controls ----------------------------------------------------------- */
+/* --- 27.2.1 checks on VMX controls ----------------------------------------------------------- */
 
 static void ctl_pin_allowed(struct ec *x)
 {
@@ -239,7 +239,7 @@ static void ctl_ug_requires_ept(struct ec *x)
 
 static void ctl_preemption_timer_save(struct ec *x)
 {
-	/* SDM 26.2.1.2: "save VMX-preemption timer value" needs "activate VMX-preemption timer". */
+	/* SDM 27.2.1.2: "save VMX-preemption timer value" needs "activate VMX-preemption timer". */
 	if ((x->s->exit_ctls & EXIT_SAVE_PREEMPTION_TIMER) && !(x->s->pin & PIN_PREEMPTION_TIMER))
 		violate(x, "VM_EXIT_CONTROLS=0x%lx saves the preemption timer but PIN_BASED_VM_EXEC_CONTROL=0x%lx does not activate it",
 			x->s->exit_ctls, x->s->pin);
@@ -273,13 +273,13 @@ static void ctl_entry_msr_load(struct ec *x)
 
 static void ctl_entry_smm(struct ec *x)
 {
-	/* SDM 26.2.1.3: outside SMM, "entry to SMM" and "deactivate dual-monitor treatment" must be 0. */
+	/* SDM 27.2.1.3: outside SMM, "entry to SMM" and "deactivate dual-monitor treatment" must be 0. */
 	if (x->s->entry_ctls & (ENTRY_TO_SMM | ENTRY_DEACTIVATE_DUAL_MONITOR))
 		violate(x, "VM_ENTRY_CONTROLS=0x%lx: entry to SMM / deactivate dual-monitor treatment outside SMM",
 			x->s->entry_ctls);
 }
 
-/* --- 26.2.2-26.2.4 checks on host state ------------------------------------------------------ */
+/* --- 27.2.2-27.2.4 checks on host state ------------------------------------------------------ */
 
 static void host_cr0_fixed(struct ec *x)
 {
@@ -348,7 +348,7 @@ static void host_efer(struct ec *x)
 static void host_address_space(struct ec *x)
 {
 	const struct vmcs_snapshot *s = x->s;
-	/* SDM 26.2.4: this hypervisor runs in IA-32e mode, so the host must be 64-bit. */
+	/* SDM 27.2.4: this hypervisor runs in IA-32e mode, so the host must be 64-bit. */
 	if (!(s->exit_ctls & EXIT_HOST_ADDR_SPACE_SIZE)) {
 		violate(x, "VM_EXIT_CONTROLS=0x%lx: host address-space size 0 while the host runs in IA-32e mode",
 			s->exit_ctls);
@@ -360,12 +360,12 @@ static void host_address_space(struct ec *x)
 		violate(x, "HOST_RIP=0x%lx: not canonical", s->host_rip);
 }
 
-/* --- 26.3.1.1 guest control registers, debug registers and MSRs ----------------------------- */
+/* --- 27.3.1.1 guest control registers, debug registers and MSRs ----------------------------- */
 
 static void guest_cr0_fixed(struct ec *x)
 {
 	uint64_t fixed0 = x->c->cr0_fixed0;
-	/* SDM 26.3.1.1: an unrestricted guest may clear PE and PG. */
+	/* SDM 27.3.1.1: an unrestricted guest may clear PE and PG. */
 	if (unrestricted(x->s))
 		fixed0 &= ~(CR0_PE | CR0_PG);
 	cr_fixed(x, "GUEST_CR0", x->s->guest_cr0, fixed0, x->c->cr0_fixed1);
@@ -427,7 +427,7 @@ static void guest_efer(struct ec *x)
 		violate(x, "GUEST_IA32_EFER=0x%lx: with CR0.PG set, LMA must equal LME", e);
 }
 
-/* --- 26.3.1.2 guest segment registers -------------------------------------------------------- */
+/* --- 27.3.1.2 guest segment registers -------------------------------------------------------- */
 
 static void guest_tr(struct ec *x)
 {
@@ -544,7 +544,7 @@ static void guest_seg_bases(struct ec *x)
 	}
 }
 
-/* --- 26.3.1.3 descriptor-table registers ----------------------------------------------------- */
+/* --- 27.3.1.3 descriptor-table registers ----------------------------------------------------- */
 
 static void guest_gdtr_idtr(struct ec *x)
 {
@@ -557,7 +557,7 @@ static void guest_gdtr_idtr(struct ec *x)
 			s->guest_idtr_base, s->guest_idtr_limit);
 }
 
-/* --- 26.3.1.4 RIP and RFLAGS ----------------------------------------------------------------- */
+/* --- 27.3.1.4 RIP and RFLAGS ----------------------------------------------------------------- */
 
 static void guest_rip(struct ec *x)
 {
@@ -591,7 +591,7 @@ static void guest_rflags_if_for_injection(struct ec *x)
 			x->s->guest_rflags, i);
 }
 
-/* --- 26.3.1.5 non-register state ------------------------------------------------------------- */
+/* --- 27.3.1.5 non-register state ------------------------------------------------------------- */
 
 static void guest_activity_state(struct ec *x)
 {
@@ -649,56 +649,56 @@ static void guest_link_pointer(struct ec *x)
 /* --- the table ------------------------------------------------------------------------------- */
 
 #define ENTRY_RULES(X)                                                    \
-	X(ctl_pin_allowed, ENTRY_FAMILY_CTL, "26.2.1.1")                  \
-	X(ctl_proc_allowed, ENTRY_FAMILY_CTL, "26.2.1.1")                 \
-	X(ctl_proc2_allowed, ENTRY_FAMILY_CTL, "26.2.1.1")                \
-	X(ctl_cr3_target_count, ENTRY_FAMILY_CTL, "26.2.1.1")             \
-	X(ctl_io_bitmap_addr, ENTRY_FAMILY_CTL, "26.2.1.1")               \
-	X(ctl_msr_bitmap_addr, ENTRY_FAMILY_CTL, "26.2.1.1")              \
-	X(ctl_nmi_controls, ENTRY_FAMILY_CTL, "26.2.1.1")                 \
-	X(ctl_eptp, ENTRY_FAMILY_CTL, "26.2.1.1")                         \
-	X(ctl_ug_requires_ept, ENTRY_FAMILY_CTL, "26.2.1.1")              \
-	X(ctl_exit_allowed, ENTRY_FAMILY_CTL, "26.2.1.2")                 \
-	X(ctl_preemption_timer_save, ENTRY_FAMILY_CTL, "26.2.1.2")        \
-	X(ctl_entry_allowed, ENTRY_FAMILY_CTL, "26.2.1.3")                \
-	X(ctl_entry_event_injection, ENTRY_FAMILY_CTL, "26.2.1.3")        \
-	X(ctl_entry_msr_load, ENTRY_FAMILY_CTL, "26.2.1.3")               \
-	X(ctl_entry_smm, ENTRY_FAMILY_CTL, "26.2.1.3")                    \
-	X(host_cr0_fixed, ENTRY_FAMILY_HOST, "26.2.2")                    \
-	X(host_cr4_fixed, ENTRY_FAMILY_HOST, "26.2.2")                    \
-	X(host_cr3_width, ENTRY_FAMILY_HOST, "26.2.2")                    \
-	X(host_efer, ENTRY_FAMILY_HOST, "26.2.2")                         \
-	X(host_selector_rpl_ti, ENTRY_FAMILY_HOST, "26.2.3")              \
-	X(host_cs_tr_not_null, ENTRY_FAMILY_HOST, "26.2.3")               \
-	X(host_bases_canonical, ENTRY_FAMILY_HOST, "26.2.3")              \
-	X(host_address_space, ENTRY_FAMILY_HOST, "26.2.4")                \
-	X(guest_cr0_fixed, ENTRY_FAMILY_GUEST_CR, "26.3.1.1")             \
-	X(guest_cr0_pg_requires_pe, ENTRY_FAMILY_GUEST_CR, "26.3.1.1")    \
-	X(guest_cr4_fixed, ENTRY_FAMILY_GUEST_CR, "26.3.1.1")             \
-	X(guest_ia32e_paging, ENTRY_FAMILY_GUEST_CR, "26.3.1.1")          \
-	X(guest_cr3_width, ENTRY_FAMILY_GUEST_CR, "26.3.1.1")             \
-	X(guest_dr7_high, ENTRY_FAMILY_GUEST_CR, "26.3.1.1")              \
-	X(guest_sysenter_canonical, ENTRY_FAMILY_GUEST_MSR, "26.3.1.1")   \
-	X(guest_efer, ENTRY_FAMILY_GUEST_MSR, "26.3.1.1")                 \
-	X(guest_tr, ENTRY_FAMILY_GUEST_SEG, "26.3.1.2")                   \
-	X(guest_ldtr, ENTRY_FAMILY_GUEST_SEG, "26.3.1.2")                 \
-	X(guest_cs_ss_rpl, ENTRY_FAMILY_GUEST_SEG, "26.3.1.2")            \
-	X(guest_cs_type, ENTRY_FAMILY_GUEST_SEG, "26.3.1.2")              \
-	X(guest_cs_l_db, ENTRY_FAMILY_GUEST_SEG, "26.3.1.2")              \
-	X(guest_ss, ENTRY_FAMILY_GUEST_SEG, "26.3.1.2")                   \
-	X(guest_data_segments, ENTRY_FAMILY_GUEST_SEG, "26.3.1.2")        \
-	X(guest_seg_limit_granularity, ENTRY_FAMILY_GUEST_SEG, "26.3.1.2") \
-	X(guest_ar_reserved, ENTRY_FAMILY_GUEST_SEG, "26.3.1.2")          \
-	X(guest_seg_bases, ENTRY_FAMILY_GUEST_SEG, "26.3.1.2")            \
-	X(guest_gdtr_idtr, ENTRY_FAMILY_GUEST_SEG, "26.3.1.3")            \
-	X(guest_rip, ENTRY_FAMILY_GUEST_RIP, "26.3.1.4")                  \
-	X(guest_rflags_reserved, ENTRY_FAMILY_GUEST_RIP, "26.3.1.4")      \
-	X(guest_rflags_vm, ENTRY_FAMILY_GUEST_RIP, "26.3.1.4")            \
-	X(guest_rflags_if_for_injection, ENTRY_FAMILY_GUEST_RIP, "26.3.1.4") \
-	X(guest_activity_state, ENTRY_FAMILY_GUEST_NONREG, "26.3.1.5")    \
-	X(guest_interruptibility, ENTRY_FAMILY_GUEST_NONREG, "26.3.1.5")  \
-	X(guest_pending_debug, ENTRY_FAMILY_GUEST_NONREG, "26.3.1.5")     \
-	X(guest_link_pointer, ENTRY_FAMILY_GUEST_NONREG, "26.3.1.5")
+	X(ctl_pin_allowed, ENTRY_FAMILY_CTL, "27.2.1.1")                  \
+	X(ctl_proc_allowed, ENTRY_FAMILY_CTL, "27.2.1.1")                 \
+	X(ctl_proc2_allowed, ENTRY_FAMILY_CTL, "27.2.1.1")                \
+	X(ctl_cr3_target_count, ENTRY_FAMILY_CTL, "27.2.1.1")             \
+	X(ctl_io_bitmap_addr, ENTRY_FAMILY_CTL, "27.2.1.1")               \
+	X(ctl_msr_bitmap_addr, ENTRY_FAMILY_CTL, "27.2.1.1")              \
+	X(ctl_nmi_controls, ENTRY_FAMILY_CTL, "27.2.1.1")                 \
+	X(ctl_eptp, ENTRY_FAMILY_CTL, "27.2.1.1")                         \
+	X(ctl_ug_requires_ept, ENTRY_FAMILY_CTL, "27.2.1.1")              \
+	X(ctl_exit_allowed, ENTRY_FAMILY_CTL, "27.2.1.2")                 \
+	X(ctl_preemption_timer_save, ENTRY_FAMILY_CTL, "27.2.1.2")        \
+	X(ctl_entry_allowed, ENTRY_FAMILY_CTL, "27.2.1.3")                \
+	X(ctl_entry_event_injection, ENTRY_FAMILY_CTL, "27.2.1.3")        \
+	X(ctl_entry_msr_load, ENTRY_FAMILY_CTL, "27.2.1.3")               \
+	X(ctl_entry_smm, ENTRY_FAMILY_CTL, "27.2.1.3")                    \
+	X(host_cr0_fixed, ENTRY_FAMILY_HOST, "27.2.2")                    \
+	X(host_cr4_fixed, ENTRY_FAMILY_HOST, "27.2.2")                    \
+	X(host_cr3_width, ENTRY_FAMILY_HOST, "27.2.2")                    \
+	X(host_efer, ENTRY_FAMILY_HOST, "27.2.2")                         \
+	X(host_selector_rpl_ti, ENTRY_FAMILY_HOST, "27.2.3")              \
+	X(host_cs_tr_not_null, ENTRY_FAMILY_HOST, "27.2.3")               \
+	X(host_bases_canonical, ENTRY_FAMILY_HOST, "27.2.3")              \
+	X(host_address_space, ENTRY_FAMILY_HOST, "27.2.4")                \
+	X(guest_cr0_fixed, ENTRY_FAMILY_GUEST_CR, "27.3.1.1")             \
+	X(guest_cr0_pg_requires_pe, ENTRY_FAMILY_GUEST_CR, "27.3.1.1")    \
+	X(guest_cr4_fixed, ENTRY_FAMILY_GUEST_CR, "27.3.1.1")             \
+	X(guest_ia32e_paging, ENTRY_FAMILY_GUEST_CR, "27.3.1.1")          \
+	X(guest_cr3_width, ENTRY_FAMILY_GUEST_CR, "27.3.1.1")             \
+	X(guest_dr7_high, ENTRY_FAMILY_GUEST_CR, "27.3.1.1")              \
+	X(guest_sysenter_canonical, ENTRY_FAMILY_GUEST_MSR, "27.3.1.1")   \
+	X(guest_efer, ENTRY_FAMILY_GUEST_MSR, "27.3.1.1")                 \
+	X(guest_tr, ENTRY_FAMILY_GUEST_SEG, "27.3.1.2")                   \
+	X(guest_ldtr, ENTRY_FAMILY_GUEST_SEG, "27.3.1.2")                 \
+	X(guest_cs_ss_rpl, ENTRY_FAMILY_GUEST_SEG, "27.3.1.2")            \
+	X(guest_cs_type, ENTRY_FAMILY_GUEST_SEG, "27.3.1.2")              \
+	X(guest_cs_l_db, ENTRY_FAMILY_GUEST_SEG, "27.3.1.2")              \
+	X(guest_ss, ENTRY_FAMILY_GUEST_SEG, "27.3.1.2")                   \
+	X(guest_data_segments, ENTRY_FAMILY_GUEST_SEG, "27.3.1.2")        \
+	X(guest_seg_limit_granularity, ENTRY_FAMILY_GUEST_SEG, "27.3.1.2") \
+	X(guest_ar_reserved, ENTRY_FAMILY_GUEST_SEG, "27.3.1.2")          \
+	X(guest_seg_bases, ENTRY_FAMILY_GUEST_SEG, "27.3.1.2")            \
+	X(guest_gdtr_idtr, ENTRY_FAMILY_GUEST_SEG, "27.3.1.3")            \
+	X(guest_rip, ENTRY_FAMILY_GUEST_RIP, "27.3.1.4")                  \
+	X(guest_rflags_reserved, ENTRY_FAMILY_GUEST_RIP, "27.3.1.4")      \
+	X(guest_rflags_vm, ENTRY_FAMILY_GUEST_RIP, "27.3.1.4")            \
+	X(guest_rflags_if_for_injection, ENTRY_FAMILY_GUEST_RIP, "27.3.1.4") \
+	X(guest_activity_state, ENTRY_FAMILY_GUEST_NONREG, "27.3.1.5")    \
+	X(guest_interruptibility, ENTRY_FAMILY_GUEST_NONREG, "27.3.1.5")  \
+	X(guest_pending_debug, ENTRY_FAMILY_GUEST_NONREG, "27.3.1.5")     \
+	X(guest_link_pointer, ENTRY_FAMILY_GUEST_NONREG, "27.3.1.5")
 
 const struct entry_rule entry_rules[] = {
 #define ENTRY_RULE_ROW(fn, fam, sec) { .name = #fn, .family = fam, .sdm = sec },

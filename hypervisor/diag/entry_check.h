@@ -1,6 +1,6 @@
 /*
- * The software VM-entry checker: the checks of SDM Vol. 3C 26.2 (VMX controls
- * and host state) and 26.3.1 (guest state), one small function per rule, each
+ * The software VM-entry checker: the checks of SDM Vol. 3C 27.2 (VMX controls
+ * and host state) and 27.3.1 (guest state), one small function per rule, each
  * named after it, over a plain struct vmcs_snapshot. It explains a failed entry
  * (VMfailValid 7/8, exit reasons 33/34/41) by naming every rule the VMCS breaks,
  * with the fields and their values. Pure C: the host build tests every rule.
@@ -15,7 +15,7 @@
 #include "vmx/vmx_caps.h"
 
 /*
- * Rule families: what kind of failure a broken rule causes (SDM 26.1, 31.4):
+ * Rule families: what kind of failure a broken rule causes (SDM 27.1, 31.4):
  * controls -> VMfailValid error 7, host state -> error 8, guest state -> an
  * exit with reason 33 (ENTRY_FAIL_GUEST_STATE). The harness maps Bochs's own
  * reasons to the same families to compare them.
@@ -34,7 +34,7 @@
 struct entry_rule {
 	const char *name;   /* e.g. "guest_rflags_reserved" */
 	const char *family; /* ENTRY_FAMILY_* */
-	const char *sdm;    /* e.g. "26.3.1.4" */
+	const char *sdm;    /* e.g. "27.3.1.4" */
 };
 
 struct entry_violation {

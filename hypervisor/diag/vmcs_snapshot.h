@@ -148,7 +148,7 @@ struct vmcs_snapshot {
 	uint64_t unreadable[2];
 	/* Not VMCS fields: what the entry checks need from outside the VMCS. */
 	bool link_revision_known;  /* the 32 bits at the link pointer were read */
-	uint32_t link_revision;    /* SDM 26.3.1.5: they must hold the VMCS revision id */
+	uint32_t link_revision;    /* SDM 27.3.1.5: they must hold the VMCS revision id */
 	unsigned maxphyaddr;       /* physical-address width (CPUID 80000008H:EAX[7:0]) */
 	unsigned linear_width;     /* linear-address width, for canonical checks (CPUID 80000008H:EAX[15:8]) */
 };

@@ -2,9 +2,9 @@
  * Architectural constants of x86-64 that the hypervisor, its host tests and the
  * guest runtime share: control-register, EFER and RFLAGS bits, MSR numbers,
  * exception vectors, and the VMCS access-rights and interruptibility formats.
- * Plain #defines only, so assembly may include it too. Intel SDM (order number
- * 325462-080US, June 2023): Vol. 3A 2.5 (CR0/CR4), 2.2.1 (EFER), Vol. 1 3.4.3
- * (RFLAGS), Vol. 4 (MSR numbers), Vol. 3A 6.3.1 (vectors), Vol. 3C 25.4.1
+ * Plain #defines only, so assembly may include it too. SDM (README, "SDM
+ * citations"): Vol. 3A 2.5 (CR0/CR4), 2.2.1 (EFER), Vol. 1 3.4.3 (RFLAGS),
+ * Vol. 4 (MSR numbers), Vol. 3A 6.3.1 (vectors), Vol. 3C 25.4.1 and 25.4.2
  * (access rights, interruptibility).
  */
 #ifndef VEXIT_X86_ARCH_H

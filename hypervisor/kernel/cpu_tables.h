@@ -1,4 +1,4 @@
-/* The host GDT (with a TSS, which VMX host state requires: SDM 26.2.3) and IDT. */
+/* The host GDT (with a TSS, which VMX host state requires: SDM 27.2.3) and IDT. */
 #ifndef VEXIT_CPU_TABLES_H
 #define VEXIT_CPU_TABLES_H
 

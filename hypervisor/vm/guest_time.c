@@ -49,7 +49,7 @@ bool guest_time_timer_expired_early(struct vcpu *v)
 {
 	if (!v->timer_saved)
 		return v->guest_ticks < v->budget; /* guest_time_enter re-arms it */
-	/* The timer counted all it was given down to 0 (SDM 26.7.4 saved it so). */
+	/* The timer counted all it was given down to 0 (SDM 28.3.4: the exit saved it so). */
 	v->guest_ticks += (uint64_t)v->timer_value << v->timer_rate;
 	v->timer_value = 0;
 	return arm(v);

@@ -5,7 +5,7 @@
  *
  * Where the CPU has the VMX-preemption timer and saves its value at exit
  * (VM-exit control "save VMX-preemption timer value", SDM Vol. 3C 25.7.1,
- * 26.7.4), the timer is armed once with the budget and counts guest time by
+ * 28.3.4), the timer is armed once with the budget and counts guest time by
  * itself: nothing is done per exit or entry. Else the ticks between each entry
  * and the exit that ends it are added up (RDTSC), and with a timer that does not
  * save its value, it is re-armed with what is left before every entry.

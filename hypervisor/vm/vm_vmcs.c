@@ -74,7 +74,7 @@ static const char *setup_controls(struct vm *vm, uint64_t eptp)
 	return NULL;
 }
 
-/* SDM 26.2.2 and 26.2.3: the host state is what this kernel runs with now. */
+/* SDM 27.2.2 and 27.2.3: the host state is what this kernel runs with now. */
 static void setup_host_state(void)
 {
 	struct desc_ptr gdtr, idtr;
@@ -114,7 +114,7 @@ static void setup_segment(uint32_t sel_field, uint16_t sel, uint32_t ar)
 	vmcs_write(VMCS_GUEST_ES_ACCESS_RIGHTS + 2 * n, ar);
 }
 
-/* SDM 26.3.1: a 64-bit guest with paging on, flat segments and no interrupts. */
+/* SDM 27.3.1: a 64-bit guest with paging on, flat segments and no interrupts. */
 static void setup_guest_state(struct vm *vm, uint64_t entry_rip)
 {
 	const struct vmx_caps *c = vm->caps;
@@ -161,7 +161,7 @@ static void setup_guest_state(struct vm *vm, uint64_t entry_rip)
 	vmcs_write(VMCS_GUEST_INTERRUPTIBILITY, 0);
 	vmcs_write(VMCS_GUEST_ACTIVITY_STATE, 0);
 	vmcs_write(VMCS_GUEST_PENDING_DEBUG, 0);
-	/* SDM 26.3.1.5: no VMCS shadowing, so the link pointer must be all ones. */
+	/* SDM 27.3.1.5: no VMCS shadowing, so the link pointer must be all ones. */
 	vmcs_write(VMCS_LINK_POINTER, ~0ull);
 }
 

@@ -51,7 +51,7 @@ uint32_t vmx_revision_id(const struct vmx_caps *c);
 bool vmx_has_ept(const struct vmx_caps *c);
 bool vmx_has_unrestricted_guest(const struct vmx_caps *c);
 bool vmx_has_preemption_timer(const struct vmx_caps *c);
-/* Bits 4:0 of IA32_VMX_MISC: the preemption timer counts down once every 2^rate TSC ticks (SDM 25.5.1). */
+/* Bits 4:0 of IA32_VMX_MISC: the preemption timer counts down once every 2^rate TSC ticks (SDM 26.5.1). */
 unsigned vmx_preemption_timer_rate(const struct vmx_caps *c);
 
 #endif
