@@ -46,9 +46,9 @@ KCC := gcc
 KCFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-stack-protector -fno-pic \
 	-fno-asynchronous-unwind-tables -mno-red-zone -mno-sse -mno-mmx -mno-80387 -mcmodel=small \
 	-fno-builtin -MMD -MP
-# The layers, bottom up (README "Layout"); an include names the folder it reaches into: "vm/vcpu.h".
-HV_DIRS := hypervisor/hw hypervisor/kernel hypervisor/vmx hypervisor/diag hypervisor/vm hypervisor/exits \
-	hypervisor/run
+# The layers, bottom up (README "Layout"): hypervisor/LAYERS, which check_layers also reads. A file
+# includes only its own folder's headers and those below it, naming the folder: "vm/vcpu.h".
+HV_DIRS := $(addprefix hypervisor/,$(shell cat hypervisor/LAYERS))
 HV_INCLUDES := -Ihypervisor
 HV_SRCS := $(wildcard hypervisor/*.c $(addsuffix /*.c,$(HV_DIRS)) hypervisor/boot/*.S \
 	$(addsuffix /*.S,$(HV_DIRS)))
@@ -65,7 +65,7 @@ $(BUILD)/hypervisor/%.S.o: hypervisor/%.S
 	$(Q)$(KCC) $(KCFLAGS) $(HV_INCLUDES) -c $< -o $@
 $(HV_ELF): $(HV_OBJS) hypervisor/boot/linker.ld
 	@echo "  LD      $@"
-	$(Q)$(KCC) $(KCFLAGS) -flto=auto -nostdlib -static -no-pie -Wl,-n,-z,max-page-size=0x1000,-z,noexecstack,--no-warn-rwx-segments \
+	$(Q)$(KCC) $(KCFLAGS) -flto=auto -nostdlib -static -no-pie -Wl,-n,-z,max-page-size=0x1000,-z,noexecstack,--no-warn-rwx-segments,--build-id=none \
 		-T hypervisor/boot/linker.ld -o $@ $(HV_OBJS)
 
 # --- guest test images ----------------------------------------------------------------------
