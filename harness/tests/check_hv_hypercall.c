@@ -20,7 +20,7 @@ static void setup(void)
 {
 	vm = calloc(1, sizeof(*vm));
 	ck_assert_ptr_nonnull(vm);
-	vm->vcpu.vm = vm;
+	vcpu_init(&vm->vcpu, vm);
 }
 
 static void teardown(void)
@@ -138,9 +138,9 @@ START_TEST(test_no_side_effects)
 	ck_assert_ptr_nonnull(before);
 	vm->vcpu.exit_counts[EXIT_REASON_VMCALL] = 3;
 	strcpy(vm->name, "query");
-	vm->tracing = true;
-	vm->n_trace = 2;
-	vm->trace[1].reason = EXIT_REASON_VMCALL;
+	vm->trace.on = true;
+	vm->trace.n = 2;
+	vm->trace.entries[1].reason = EXIT_REASON_VMCALL;
 	vm->bus.unclaimed_reads = 5;
 	vm->bus.unclaimed_writes = 6;
 	vm->cr3_exiting = true;

@@ -1,8 +1,9 @@
 /*
  * Unit tests of the hypercalls of hypervisor/vm/hypercall.c that act on the VM
  * (hypervisor/include/vexit_abi.h, docs/guest-abi.md): EXIT, REPORT,
- * IO_BITMAP, MSR_BITMAP, CR3_EXITING, TRACE (with hypervisor/vm/exit_trace.c)
- * and IO_UNCLAIMED. The pure queries are in check_hv_hypercall.c.
+ * IO_BITMAP, MSR_BITMAP, CR3_EXITING, TRACE (with hypervisor/diag/exit_trace.c,
+ * its exits delivered through run/vcpu_run.c's vcpu_exit over the fake VMCS of
+ * fake_vmcs.c) and IO_UNCLAIMED. The pure queries are in check_hv_hypercall.c.
  *
  * The VM here has real backing for everything the hypercalls touch: guest
  * memory from one host buffer mapped in reverse page order (as in
@@ -15,9 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diag/exit_trace.h"
+#include "fake_hw.h"
 #include "hv_host_fakes.h"
 #include "include/vexit_abi.h"
 #include "include/vmcs_fields.h"
+#include "run/vcpu_run.h"
 #include "run_suite.h"
 #include "test_vm.h"
 #include "vm/guest_mem.h"
@@ -50,6 +54,11 @@ static void setup(void)
 	memset(&caps, 0, sizeof(caps));
 	caps.procbased = (uint64_t)0xffffffffu << 32;
 	vm->caps = &caps;
+	vm->dbg.guest = vm->name; /* an entry failure explains itself with the checker */
+	vm->dbg.caps = &caps;
+	fake_cpu_reset();
+	fake_vmcs_reset();
+	fake_vmcs.link_pointer = ~0ull; /* as vmcs_setup leaves it: no link-pointer word to read */
 	hv_fake_output_reset();
 }
 
@@ -500,88 +509,126 @@ START_TEST(test_cr3_exiting_cannot_clear)
 }
 END_TEST
 
-/* --- TRACE ----------------------------------------------------------------------------- */
+/* --- TRACE ---------------------------------------------------------------------------- */
 
+/*
+ * The trace is recorded by the run loop's per-exit body (run/vcpu_run.c), so these tests
+ * deliver exits through vcpu_exit over the fake VMCS, as the hardware would.
+ */
 static void exit_with(uint32_t reason, uint64_t qual)
 {
-	vm->vcpu.exit_reason = reason;
-	vm->vcpu.exit_qualification = qual;
-	vm_trace_exit(vm);
+	fake_vmcs.exit_reason = reason;
+	fake_vmcs.exit_qualification = qual;
+	fake_vmcs.exit_instruction_length = 3;
+	(void)vcpu_exit(&vm->vcpu);
+}
+
+/* The guest's VMCALL of hypercall nr with first argument a, through the exit path. */
+static uint64_t vmcall_exit(uint64_t nr, uint64_t a)
+{
+	vm->vcpu.gpr[GPR_RAX] = nr;
+	vm->vcpu.gpr[GPR_RBX] = a;
+	exit_with(EXIT_REASON_VMCALL, 0);
+	return vm->vcpu.gpr[GPR_RAX];
 }
 
 START_TEST(test_trace_records_and_drops_vmcall)
 {
-	exit_with(EXIT_REASON_CR_ACCESS, 0x1); /* not tracing yet: not recorded */
-	ck_assert_uint_eq(vm->n_trace, 0);
-	ck_assert_uint_eq(hc(VEXIT_HC_TRACE, 1, 0, 0, 0), 0);
-	ck_assert(vm->tracing);
+	exit_with(EXIT_REASON_CR_ACCESS, 0x3); /* not tracing yet: not recorded */
+	ck_assert_uint_eq(vm->trace.n, 0);
+	ck_assert_uint_eq(vmcall_exit(VEXIT_HC_TRACE, 1), 0);
+	ck_assert(vm->trace.on);
+	ck_assert_uint_eq(vm->trace.n, 0); /* the VMCALL turning it on came before it was on */
 	exit_with(EXIT_REASON_CR_ACCESS, 0x3);
 	exit_with(EXIT_REASON_CR_ACCESS, 0x313);
 	exit_with(EXIT_REASON_IO_INSTRUCTION, 0x50000008ull);
-	exit_with(EXIT_REASON_VMCALL, 0); /* the VMCALL that turns it off */
-	ck_assert_uint_eq(vm->n_trace, 4);
-	ck_assert_uint_eq(hc(VEXIT_HC_TRACE, 0, 0, 0, 0), 0);
-	ck_assert(!vm->tracing);
-	ck_assert_uint_eq(vm->n_trace, 3);
-	ck_assert_uint_eq(vm->trace_dropped, 0);
-	ck_assert_uint_eq(vm->trace[0].reason, EXIT_REASON_CR_ACCESS);
-	ck_assert_uint_eq(vm->trace[0].qualification, 0x3);
-	ck_assert_uint_eq(vm->trace[1].qualification, 0x313);
-	ck_assert_uint_eq(vm->trace[2].reason, EXIT_REASON_IO_INSTRUCTION);
-	ck_assert_uint_eq(vm->trace[2].qualification, 0x50000008ull);
+	ck_assert_uint_eq(vm->trace.n, 3);
+	ck_assert_uint_eq(vmcall_exit(VEXIT_HC_TRACE, 0), 0); /* traced, then dropped by turning it off */
+	ck_assert(!vm->trace.on);
+	ck_assert_uint_eq(vm->trace.n, 3);
+	ck_assert_uint_eq(vm->trace.dropped, 0);
+	ck_assert_uint_eq(vm->trace.entries[0].reason, EXIT_REASON_CR_ACCESS);
+	ck_assert_uint_eq(vm->trace.entries[0].qualification, 0x3);
+	ck_assert_uint_eq(vm->trace.entries[1].qualification, 0x313);
+	ck_assert_uint_eq(vm->trace.entries[2].reason, EXIT_REASON_IO_INSTRUCTION);
+	ck_assert_uint_eq(vm->trace.entries[2].qualification, 0x50000008ull);
 	/* Off again, and exits after it: nothing more dropped or recorded. */
-	ck_assert_uint_eq(hc(VEXIT_HC_TRACE, 0, 0, 0, 0), 0);
-	exit_with(EXIT_REASON_VMCALL, 0);
-	ck_assert_uint_eq(vm->n_trace, 3);
+	ck_assert_uint_eq(vmcall_exit(VEXIT_HC_TRACE, 0), 0);
+	exit_with(EXIT_REASON_INVD, 0);
+	ck_assert_uint_eq(vm->trace.n, 3);
+	ck_assert_uint_eq(vm->trace.dropped, 0);
+	ck_assert_int_eq(vm->stop, VM_RUNNING);
 }
 END_TEST
 
 START_TEST(test_trace_basic_reason)
 {
 	ck_assert_uint_eq(hc(VEXIT_HC_TRACE, 7, 0, 0, 0), 0); /* any non-zero is on */
-	ck_assert(vm->tracing);
-	exit_with(0x80000000u | 33, 0xabc); /* entry failure bit + invalid guest state */
-	ck_assert_uint_eq(vm->n_trace, 1);
-	ck_assert_uint_eq(vm->trace[0].reason, 33);
-	ck_assert_uint_eq(vm->trace[0].qualification, 0xabc);
+	ck_assert(vm->trace.on);
+	/* An entry failure (bit 31 + invalid guest state): the trace keeps the basic reason. */
+	exit_with(EXIT_REASON_ENTRY_FAILURE | EXIT_REASON_ENTRY_FAIL_GUEST_STATE, 0xabc);
+	ck_assert_int_eq(vm->stop, VM_STOP_ENTRY_FAILED);
+	ck_assert_uint_eq(vm->trace.n, 1);
+	ck_assert_uint_eq(vm->trace.entries[0].reason, EXIT_REASON_ENTRY_FAIL_GUEST_STATE);
+	ck_assert_uint_eq(vm->trace.entries[0].qualification, 0xabc);
 	/* On while on changes nothing. */
 	ck_assert_uint_eq(hc(VEXIT_HC_TRACE, 1, 0, 0, 0), 0);
-	ck_assert_uint_eq(vm->n_trace, 1);
-	ck_assert(vm->tracing);
+	ck_assert_uint_eq(vm->trace.n, 1);
+	ck_assert(vm->trace.on);
 }
 END_TEST
 
 START_TEST(test_trace_overflow)
 {
-	ck_assert_uint_eq(hc(VEXIT_HC_TRACE, 1, 0, 0, 0), 0);
-	for (unsigned i = 0; i < VM_TRACE_MAX + 5; i++)
-		exit_with(EXIT_REASON_CR_ACCESS, i);
-	ck_assert_uint_eq(vm->n_trace, VM_TRACE_MAX);
-	ck_assert_uint_eq(vm->trace_dropped, 5);
-	for (unsigned i = 0; i < VM_TRACE_MAX; i++)
-		ck_assert_uint_eq(vm->trace[i].qualification, i); /* the first ones are kept */
-	exit_with(EXIT_REASON_VMCALL, 0); /* the VMCALL turning it off: dropped too */
-	ck_assert_uint_eq(vm->trace_dropped, 6);
-	ck_assert_uint_eq(hc(VEXIT_HC_TRACE, 0, 0, 0, 0), 0);
-	/* The entries stay; the VMCALL is not counted anywhere (docs/guest-abi.md: turning the
+	ck_assert_uint_eq(vmcall_exit(VEXIT_HC_TRACE, 1), 0);
+	for (unsigned i = 0; i < EXIT_TRACE_MAX + 5; i++)
+		exit_with(EXIT_REASON_INVD, i);
+	ck_assert_uint_eq(vm->trace.n, EXIT_TRACE_MAX);
+	ck_assert_uint_eq(vm->trace.dropped, 5);
+	for (unsigned i = 0; i < EXIT_TRACE_MAX; i++)
+		ck_assert_uint_eq(vm->trace.entries[i].qualification, i); /* the first ones are kept */
+	/* The VMCALL turning it off is dropped too, then not counted anywhere (docs/guest-abi.md: turning the
 	 * trace off drops the VMCALL doing so). */
-	ck_assert_uint_eq(vm->n_trace, VM_TRACE_MAX);
-	ck_assert_uint_eq(vm->trace[VM_TRACE_MAX - 1].qualification, VM_TRACE_MAX - 1);
-	ck_assert_uint_eq(vm->trace_dropped, 5);
+	ck_assert_uint_eq(vmcall_exit(VEXIT_HC_TRACE, 0), 0);
+	ck_assert_uint_eq(vm->trace.n, EXIT_TRACE_MAX);
+	ck_assert_uint_eq(vm->trace.entries[EXIT_TRACE_MAX - 1].qualification, EXIT_TRACE_MAX - 1);
+	ck_assert_uint_eq(vm->trace.dropped, 5);
 }
 END_TEST
 
 START_TEST(test_trace_exactly_full)
 {
-	ck_assert_uint_eq(hc(VEXIT_HC_TRACE, 1, 0, 0, 0), 0);
-	for (unsigned i = 0; i < VM_TRACE_MAX - 1; i++)
-		exit_with(EXIT_REASON_CR_ACCESS, i);
+	ck_assert_uint_eq(vmcall_exit(VEXIT_HC_TRACE, 1), 0);
+	for (unsigned i = 0; i < EXIT_TRACE_MAX - 1; i++)
+		exit_with(EXIT_REASON_INVD, i);
+	vm->vcpu.gpr[GPR_RAX] = VEXIT_HC_VERSION;
 	exit_with(EXIT_REASON_VMCALL, 0); /* fills the last slot */
-	ck_assert_uint_eq(vm->n_trace, VM_TRACE_MAX);
-	ck_assert_uint_eq(vm->trace_dropped, 0);
+	ck_assert_uint_eq(vm->trace.n, EXIT_TRACE_MAX);
+	ck_assert_uint_eq(vm->trace.dropped, 0);
+	ck_assert_uint_eq(vm->trace.entries[EXIT_TRACE_MAX - 1].reason, EXIT_REASON_VMCALL);
+	/* This VMCALL is dropped (one more), and turning the trace off takes it back. */
+	ck_assert_uint_eq(vmcall_exit(VEXIT_HC_TRACE, 0), 0);
+	ck_assert_uint_eq(vm->trace.n, EXIT_TRACE_MAX);
+	ck_assert_uint_eq(vm->trace.dropped, 0);
+	/* Off from the hypervisor's side (no VMCALL traced): the last entry is what is taken back. */
+	ck_assert_uint_eq(hc(VEXIT_HC_TRACE, 1, 0, 0, 0), 0);
 	ck_assert_uint_eq(hc(VEXIT_HC_TRACE, 0, 0, 0, 0), 0);
-	ck_assert_uint_eq(vm->n_trace, VM_TRACE_MAX - 1);
-	ck_assert_uint_eq(vm->trace_dropped, 0);
+	ck_assert_uint_eq(vm->trace.n, EXIT_TRACE_MAX - 1);
+	ck_assert_uint_eq(vm->trace.dropped, 0);
+}
+END_TEST
+
+START_TEST(test_trace_printed)
+{
+	ck_assert_uint_eq(vmcall_exit(VEXIT_HC_TRACE, 1), 0);
+	exit_with(EXIT_REASON_CR_ACCESS, 0x313);
+	exit_with(EXIT_REASON_MAX + 100, 0x5); /* a reason with no name (and no handler: back to the caller) */
+	ck_assert_uint_eq(vmcall_exit(VEXIT_HC_TRACE, 0), 0);
+	hv_fake_output_reset();
+	exit_trace_print("hc", &vm->trace);
+	ck_assert_str_eq(hv_fake_output(), "VEXIT exit-trace hc 0 CR_ACCESS 0x313\n"
+					   "VEXIT exit-trace hc 1 UNKNOWN 0x5\n");
+	ck_assert_int_eq(vm->stop, VM_RUNNING);
 }
 END_TEST
 
@@ -591,9 +638,9 @@ START_TEST(test_io_unclaimed)
 {
 	ck_assert_uint_eq(hc(VEXIT_HC_IO_UNCLAIMED, 0, 0, 0, 0), 0);
 	/* Through the bus itself: no device claims anything here. */
-	ck_assert_uint_eq(io_bus_read(vm, &vm->bus, 0x1234, 1), 0xff);
-	ck_assert_uint_eq(io_bus_read(vm, &vm->bus, 0x1234, 4), 0xffffffffu);
-	io_bus_write(vm, &vm->bus, 0x81, 1, 0);
+	ck_assert_uint_eq(io_bus_read(&vm->bus, 0x1234, 1), 0xff);
+	ck_assert_uint_eq(io_bus_read(&vm->bus, 0x1234, 4), 0xffffffffu);
+	io_bus_write(&vm->bus, 0x81, 1, 0);
 	ck_assert_uint_eq(hc(VEXIT_HC_IO_UNCLAIMED, 0, 0, 0, 0), 3);
 	ck_assert_uint_eq(vm->bus.unclaimed_reads, 2);
 	ck_assert_uint_eq(vm->bus.unclaimed_writes, 1);
@@ -644,6 +691,7 @@ static Suite *hypercall_ext_suite(void)
 	tcase_add_test(c, test_trace_basic_reason);
 	tcase_add_test(c, test_trace_overflow);
 	tcase_add_test(c, test_trace_exactly_full);
+	tcase_add_test(c, test_trace_printed);
 	tcase_add_test(c, test_io_unclaimed);
 	suite_add_tcase(s, c);
 	return s;

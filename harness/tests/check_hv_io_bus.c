@@ -1,9 +1,11 @@
 /*
  * Unit tests of hypervisor/vm/io_bus.c and the devices every VM gets
- * (hypervisor/vm/dev_test.c, dev_debug_port.c, dev_exit_port.c): port
- * routing, the floating bus, the test device's registers, the debug port's
- * line buffering into `VEXIT guest <name> <text>` lines (captured from the
- * fake kprintf of hv_host_fakes.c), and the exit port's stop.
+ * (hypervisor/vm/dev_test.c, dev_debug_port.c, dev_exit_port.c, attached by
+ * vm_devices.c): port routing with each device's own state, the floating bus,
+ * the test device's registers, the debug port's line buffering into
+ * `VEXIT guest <name> <text>` lines (captured from the fake kprintf of
+ * hv_host_fakes.c), and the exit port's stop. The devices are reached only
+ * through the bus, as the exit handlers reach them.
  */
 #include <check.h>
 #include <stdint.h>
@@ -18,15 +20,15 @@
 
 static struct vm *vm;
 
-/* A VM with the three devices on its bus, as vm_run.c's vm_create builds it. */
+/* A VM with its devices on the bus, as vm_create attaches them. */
 static void setup(void)
 {
 	vm = calloc(1, sizeof(*vm));
 	ck_assert_ptr_nonnull(vm);
 	strcpy(vm->name, "unit");
-	ck_assert(io_bus_add(&vm->bus, &debug_port_device));
-	ck_assert(io_bus_add(&vm->bus, &exit_port_device));
-	ck_assert(io_bus_add(&vm->bus, &test_device));
+	const char *failed = NULL;
+	ck_assert(vm_attach_devices(vm, &failed));
+	ck_assert_ptr_null(failed);
 	hv_fake_output_reset();
 }
 
@@ -36,156 +38,204 @@ static void teardown(void)
 	vm = NULL;
 }
 
-/* A bare bus and dummy devices for the routing tests. */
-static uint32_t last_read_port, last_write_port, last_write_value;
-static unsigned last_size;
+/* --- the bus, with dummy devices that record what reaches them in their own state ------- */
 
-static uint32_t dummy_read_a(struct vm *v, uint16_t port, unsigned size)
+struct dummy {
+	uint32_t tag;
+	uint32_t last_read_port, last_write_port, last_write_value;
+	unsigned last_size, stops;
+};
+
+static uint32_t dummy_read(void *state, uint16_t port, unsigned size)
 {
-	(void)v;
-	last_read_port = port;
-	last_size = size;
-	return 0xaaaa0000u | port;
+	struct dummy *d = state;
+	d->last_read_port = port;
+	d->last_size = size;
+	return d->tag << 16 | port;
 }
 
-static uint32_t dummy_read_b(struct vm *v, uint16_t port, unsigned size)
+static void dummy_write(void *state, uint16_t port, unsigned size, uint32_t value)
 {
-	(void)v;
-	last_read_port = port;
-	last_size = size;
-	return 0xbbbb0000u | port;
+	struct dummy *d = state;
+	d->last_write_port = port;
+	d->last_size = size;
+	d->last_write_value = value;
 }
 
-static void dummy_write(struct vm *v, uint16_t port, unsigned size, uint32_t value)
+static void dummy_stop(void *state)
 {
-	(void)v;
-	last_write_port = port;
-	last_size = size;
-	last_write_value = value;
+	((struct dummy *)state)->stops++;
 }
 
-static struct io_device dev(const char *name, uint16_t first, uint16_t count)
+static const struct io_device dummy_dev = { .name = "dummy", .read = dummy_read, .write = dummy_write };
+
+static struct io_bus *empty_bus(void)
 {
-	return (struct io_device){ .name = name, .first_port = first, .port_count = count,
-				   .read = dummy_read_a, .write = dummy_write };
+	static struct io_bus bus;
+	memset(&bus, 0, sizeof(bus));
+	return &bus;
+}
+
+/* The state of the entry claiming port, or NULL. */
+static void *state_at(const struct io_bus *bus, uint16_t port)
+{
+	const struct io_bus_entry *e = io_bus_find(bus, port);
+	return e ? e->state : NULL;
 }
 
 START_TEST(test_add_and_find)
 {
-	struct io_bus bus;
-	memset(&bus, 0, sizeof(bus));
-	struct io_device a = dev("a", 0x100, 8), b = dev("b", 0x108, 1), c = dev("c", 0x3f8, 8);
-	b.read = dummy_read_b;
-	ck_assert(io_bus_add(&bus, &a));
-	ck_assert(io_bus_add(&bus, &b)); /* adjacent, not overlapping */
-	ck_assert(io_bus_add(&bus, &c));
-	ck_assert_uint_eq(bus.n_devices, 3);
-	ck_assert_ptr_eq(io_bus_find(&bus, 0x100), &a);
-	ck_assert_ptr_eq(io_bus_find(&bus, 0x107), &a);
-	ck_assert_ptr_eq(io_bus_find(&bus, 0x108), &b);
-	ck_assert_ptr_null(io_bus_find(&bus, 0x109));
-	ck_assert_ptr_null(io_bus_find(&bus, 0xff));
-	ck_assert_ptr_eq(io_bus_find(&bus, 0x3ff), &c);
-	ck_assert_ptr_null(io_bus_find(&bus, 0x400));
-	ck_assert_ptr_null(io_bus_find(&bus, 0));
-	ck_assert_ptr_null(io_bus_find(&bus, 0xffff));
+	struct io_bus *bus = empty_bus();
+	struct dummy a = { .tag = 0xaaaa }, b = { .tag = 0xbbbb }, c = { .tag = 0xcccc };
+	ck_assert(io_bus_add(bus, &dummy_dev, &a, 0x100, 8));
+	ck_assert(io_bus_add(bus, &dummy_dev, &b, 0x108, 1)); /* adjacent, not overlapping */
+	ck_assert(io_bus_add(bus, &dummy_dev, &c, 0x3f8, 8));
+	ck_assert_uint_eq(bus->n_devices, 3);
+	ck_assert_ptr_eq(state_at(bus, 0x100), &a);
+	ck_assert_ptr_eq(state_at(bus, 0x107), &a);
+	ck_assert_ptr_eq(state_at(bus, 0x108), &b);
+	ck_assert_ptr_null(io_bus_find(bus, 0x109));
+	ck_assert_ptr_null(io_bus_find(bus, 0xff));
+	ck_assert_ptr_eq(state_at(bus, 0x3ff), &c);
+	ck_assert_ptr_eq(io_bus_find(bus, 0x3ff)->dev, &dummy_dev);
+	ck_assert_ptr_null(io_bus_find(bus, 0x400));
+	ck_assert_ptr_null(io_bus_find(bus, 0));
+	ck_assert_ptr_null(io_bus_find(bus, 0xffff));
 
-	/* Reads and writes reach the device with the absolute port and the size. */
-	ck_assert_uint_eq(io_bus_read(NULL, &bus, 0x104, 2), 0xaaaa0104u);
-	ck_assert_uint_eq(last_read_port, 0x104);
-	ck_assert_uint_eq(last_size, 2);
-	ck_assert_uint_eq(io_bus_read(NULL, &bus, 0x108, 1), 0xbbbb0108u);
-	io_bus_write(NULL, &bus, 0x3f9, 4, 0xcafef00d);
-	ck_assert_uint_eq(last_write_port, 0x3f9);
-	ck_assert_uint_eq(last_size, 4);
-	ck_assert_uint_eq(last_write_value, 0xcafef00d);
-	ck_assert_uint_eq(bus.unclaimed_reads, 0);
-	ck_assert_uint_eq(bus.unclaimed_writes, 0);
+	/* Reads and writes reach the device's own state with the absolute port and the size. */
+	ck_assert_uint_eq(io_bus_read(bus, 0x104, 2), 0xaaaa0104u);
+	ck_assert_uint_eq(a.last_read_port, 0x104);
+	ck_assert_uint_eq(a.last_size, 2);
+	ck_assert_uint_eq(io_bus_read(bus, 0x108, 1), 0xbbbb0108u);
+	ck_assert_uint_eq(b.last_read_port, 0x108);
+	io_bus_write(bus, 0x3f9, 4, 0xcafef00d);
+	ck_assert_uint_eq(c.last_write_port, 0x3f9);
+	ck_assert_uint_eq(c.last_size, 4);
+	ck_assert_uint_eq(c.last_write_value, 0xcafef00d);
+	ck_assert_uint_eq(a.last_write_value, 0); /* the others saw nothing */
+	ck_assert_uint_eq(b.last_write_value, 0);
+	ck_assert_uint_eq(bus->unclaimed_reads, 0);
+	ck_assert_uint_eq(bus->unclaimed_writes, 0);
+}
+END_TEST
+
+START_TEST(test_one_device_kind_many_states)
+{
+	/* One struct io_device serves several instances; each access reaches the instance at that port. */
+	struct io_bus *bus = empty_bus();
+	struct dummy d[3] = { { .tag = 1 }, { .tag = 2 }, { .tag = 3 } };
+	for (unsigned i = 0; i < 3; i++)
+		ck_assert(io_bus_add(bus, &dummy_dev, &d[i], (uint16_t)(0x2f8 + 0x100 * i), 8));
+	io_bus_write(bus, 0x3fa, 1, 0x55);
+	ck_assert_uint_eq(d[1].last_write_value, 0x55);
+	ck_assert_uint_eq(d[0].last_write_value | d[2].last_write_value, 0);
+	ck_assert_uint_eq(io_bus_read(bus, 0x4f8, 1), 0x304f8u);
 }
 END_TEST
 
 START_TEST(test_overlap_rejected)
 {
-	struct io_bus bus;
-	memset(&bus, 0, sizeof(bus));
-	struct io_device a = dev("a", 0x100, 8);
-	struct io_device inside = dev("inside", 0x102, 2), left = dev("left", 0xf8, 9), right = dev("right", 0x107, 4),
-			 around = dev("around", 0x0, 0x1000), same = dev("same", 0x100, 8);
-	ck_assert(io_bus_add(&bus, &a));
-	ck_assert(!io_bus_add(&bus, &inside));
-	ck_assert(!io_bus_add(&bus, &left));
-	ck_assert(!io_bus_add(&bus, &right));
-	ck_assert(!io_bus_add(&bus, &around));
-	ck_assert(!io_bus_add(&bus, &same));
-	ck_assert(!io_bus_add(&bus, &a)); /* the same device twice */
-	ck_assert_uint_eq(bus.n_devices, 1);
-	struct io_device below = dev("below", 0xf8, 8);
-	ck_assert(io_bus_add(&bus, &below)); /* ends right where a starts */
-	ck_assert_ptr_eq(io_bus_find(&bus, 0xff), &below);
-	ck_assert_ptr_eq(io_bus_find(&bus, 0x100), &a);
+	struct io_bus *bus = empty_bus();
+	struct dummy a = { 0 }, other = { 0 }, below = { 0 };
+	ck_assert(io_bus_add(bus, &dummy_dev, &a, 0x100, 8));
+	ck_assert(!io_bus_add(bus, &dummy_dev, &other, 0x102, 2));  /* inside */
+	ck_assert(!io_bus_add(bus, &dummy_dev, &other, 0xf8, 9));   /* overlaps the left end */
+	ck_assert(!io_bus_add(bus, &dummy_dev, &other, 0x107, 4));  /* overlaps the right end */
+	ck_assert(!io_bus_add(bus, &dummy_dev, &other, 0x0, 0x1000)); /* around */
+	ck_assert(!io_bus_add(bus, &dummy_dev, &other, 0x100, 8));  /* the same range */
+	ck_assert(!io_bus_add(bus, &dummy_dev, &a, 0x100, 8));      /* the same device twice */
+	ck_assert_uint_eq(bus->n_devices, 1);
+	ck_assert(io_bus_add(bus, &dummy_dev, &below, 0xf8, 8)); /* ends right where a starts */
+	ck_assert_ptr_eq(state_at(bus, 0xff), &below);
+	ck_assert_ptr_eq(state_at(bus, 0x100), &a);
 }
 END_TEST
 
 START_TEST(test_port_range_edges)
 {
-	struct io_bus bus;
-	memset(&bus, 0, sizeof(bus));
-	struct io_device empty = dev("empty", 0x200, 0), past = dev("past", 0xffff, 2), wrap = dev("wrap", 0xfff0, 0xffff);
-	struct io_device last = dev("last", 0xffff, 1), zero = dev("zero", 0, 1);
-	ck_assert(!io_bus_add(&bus, &empty));
-	ck_assert(!io_bus_add(&bus, &past));   /* would run past port 0xffff */
-	ck_assert(!io_bus_add(&bus, &wrap));
-	ck_assert_uint_eq(bus.n_devices, 0);
-	ck_assert_ptr_null(io_bus_find(&bus, 0x200));
-	ck_assert(io_bus_add(&bus, &last));
-	ck_assert(io_bus_add(&bus, &zero));
-	ck_assert_ptr_eq(io_bus_find(&bus, 0xffff), &last);
-	ck_assert_ptr_eq(io_bus_find(&bus, 0), &zero);
-	ck_assert_ptr_null(io_bus_find(&bus, 1));
-	ck_assert_ptr_null(io_bus_find(&bus, 0xfffe));
-	/* A device covering the whole port space is legal on an empty bus. */
-	struct io_bus all_bus;
-	memset(&all_bus, 0, sizeof(all_bus));
-	struct io_device all = dev("all", 0, 0xffff);
-	ck_assert(io_bus_add(&all_bus, &all));
-	ck_assert_ptr_eq(io_bus_find(&all_bus, 0xfffe), &all);
-	ck_assert_ptr_null(io_bus_find(&all_bus, 0xffff));
+	struct io_bus *bus = empty_bus();
+	struct dummy last = { 0 }, zero = { 0 }, other = { 0 };
+	ck_assert(!io_bus_add(bus, &dummy_dev, &other, 0x200, 0));      /* empty */
+	ck_assert(!io_bus_add(bus, &dummy_dev, &other, 0xffff, 2));     /* would run past port 0xffff */
+	ck_assert(!io_bus_add(bus, &dummy_dev, &other, 0xfff0, 0xffff)); /* would wrap */
+	ck_assert_uint_eq(bus->n_devices, 0);
+	ck_assert_ptr_null(io_bus_find(bus, 0x200));
+	ck_assert(io_bus_add(bus, &dummy_dev, &last, 0xffff, 1));
+	ck_assert(io_bus_add(bus, &dummy_dev, &zero, 0, 1));
+	ck_assert_ptr_eq(state_at(bus, 0xffff), &last);
+	ck_assert_ptr_eq(state_at(bus, 0), &zero);
+	ck_assert_ptr_null(io_bus_find(bus, 1));
+	ck_assert_ptr_null(io_bus_find(bus, 0xfffe));
+	/* A device covering the whole port space but the last port is legal on an empty bus. */
+	struct io_bus *all_bus = empty_bus();
+	struct dummy all = { 0 };
+	ck_assert(io_bus_add(all_bus, &dummy_dev, &all, 0, 0xffff));
+	ck_assert_ptr_eq(state_at(all_bus, 0xfffe), &all);
+	ck_assert_ptr_null(io_bus_find(all_bus, 0xffff));
 }
 END_TEST
 
 START_TEST(test_bus_full)
 {
-	struct io_bus bus;
-	memset(&bus, 0, sizeof(bus));
-	struct io_device d[IO_BUS_MAX_DEVICES + 1];
-	for (unsigned i = 0; i <= IO_BUS_MAX_DEVICES; i++)
-		d[i] = dev("d", (uint16_t)(0x1000 + 0x10 * i), 0x10);
+	struct io_bus *bus = empty_bus();
+	struct dummy d[IO_BUS_MAX_DEVICES + 1];
+	memset(d, 0, sizeof(d));
 	for (unsigned i = 0; i < IO_BUS_MAX_DEVICES; i++)
-		ck_assert(io_bus_add(&bus, &d[i]));
-	ck_assert(!io_bus_add(&bus, &d[IO_BUS_MAX_DEVICES]));
-	ck_assert_uint_eq(bus.n_devices, IO_BUS_MAX_DEVICES);
-	ck_assert_ptr_eq(io_bus_find(&bus, 0x1000 + 0x10 * (IO_BUS_MAX_DEVICES - 1)), &d[IO_BUS_MAX_DEVICES - 1]);
-	ck_assert_ptr_null(io_bus_find(&bus, 0x1000 + 0x10 * IO_BUS_MAX_DEVICES));
+		ck_assert(io_bus_add(bus, &dummy_dev, &d[i], (uint16_t)(0x1000 + 0x10 * i), 0x10));
+	ck_assert(!io_bus_add(bus, &dummy_dev, &d[IO_BUS_MAX_DEVICES], 0x1000 + 0x10 * IO_BUS_MAX_DEVICES, 0x10));
+	ck_assert_uint_eq(bus->n_devices, IO_BUS_MAX_DEVICES);
+	ck_assert_ptr_eq(state_at(bus, 0x1000 + 0x10 * (IO_BUS_MAX_DEVICES - 1)), &d[IO_BUS_MAX_DEVICES - 1]);
+	ck_assert_ptr_null(io_bus_find(bus, 0x1000 + 0x10 * IO_BUS_MAX_DEVICES));
+}
+END_TEST
+
+START_TEST(test_missing_ops)
+{
+	/* A device without read floats like an absent one; without write, writes are dropped; both counted. */
+	static const struct io_device mute = { .name = "mute" };
+	struct io_bus *bus = empty_bus();
+	struct dummy d = { 0 };
+	ck_assert(io_bus_add(bus, &mute, &d, 0x60, 1));
+	ck_assert_uint_eq(io_bus_read(bus, 0x60, 2), 0xffff);
+	io_bus_write(bus, 0x60, 1, 1);
+	ck_assert_uint_eq(bus->unclaimed_reads, 1);
+	ck_assert_uint_eq(bus->unclaimed_writes, 1);
+	io_bus_stop(bus); /* no stop op: nothing to call */
+}
+END_TEST
+
+START_TEST(test_stop_in_order_with_state)
+{
+	static const struct io_device stopping = { .name = "stopping", .read = dummy_read, .stop = dummy_stop };
+	struct io_bus *bus = empty_bus();
+	struct dummy a = { 0 }, b = { 0 }, c = { 0 };
+	ck_assert(io_bus_add(bus, &stopping, &a, 0x10, 1));
+	ck_assert(io_bus_add(bus, &dummy_dev, &b, 0x20, 1)); /* no stop op */
+	ck_assert(io_bus_add(bus, &stopping, &c, 0x30, 1));
+	io_bus_stop(bus);
+	ck_assert_uint_eq(a.stops, 1);
+	ck_assert_uint_eq(b.stops, 0);
+	ck_assert_uint_eq(c.stops, 1);
 }
 END_TEST
 
 START_TEST(test_unclaimed_ports_float)
 {
 	ck_assert_ptr_null(io_bus_find(&vm->bus, 0x80));
-	ck_assert_uint_eq(io_bus_read(vm, &vm->bus, 0x80, 1), 0xff);
-	ck_assert_uint_eq(io_bus_read(vm, &vm->bus, 0x80, 2), 0xffff);
-	ck_assert_uint_eq(io_bus_read(vm, &vm->bus, 0x80, 4), 0xffffffffu);
-	ck_assert_uint_eq(io_bus_read(vm, &vm->bus, 0, 1), 0xff);
-	ck_assert_uint_eq(io_bus_read(vm, &vm->bus, 0xffff, 4), 0xffffffffu);
+	ck_assert_uint_eq(io_bus_read(&vm->bus, 0x80, 1), 0xff);
+	ck_assert_uint_eq(io_bus_read(&vm->bus, 0x80, 2), 0xffff);
+	ck_assert_uint_eq(io_bus_read(&vm->bus, 0x80, 4), 0xffffffffu);
+	ck_assert_uint_eq(io_bus_read(&vm->bus, 0, 1), 0xff);
+	ck_assert_uint_eq(io_bus_read(&vm->bus, 0xffff, 4), 0xffffffffu);
 	/* Right next to the test device: still nobody there. */
-	ck_assert_uint_eq(io_bus_read(vm, &vm->bus, TEST_DEVICE_PORT - 1, 1), 0xff);
-	ck_assert_uint_eq(io_bus_read(vm, &vm->bus, TEST_DEVICE_PORT + TEST_DEVICE_PORTS, 2), 0xffff);
+	ck_assert_uint_eq(io_bus_read(&vm->bus, TEST_DEVICE_PORT - 1, 1), 0xff);
+	ck_assert_uint_eq(io_bus_read(&vm->bus, TEST_DEVICE_PORT + TEST_DEVICE_PORTS, 2), 0xffff);
 	ck_assert_uint_eq(vm->bus.unclaimed_reads, 7);
-	io_bus_write(vm, &vm->bus, 0x80, 1, 0x12);
-	io_bus_write(vm, &vm->bus, 0x5010, 4, 0x12345678);
+	io_bus_write(&vm->bus, 0x80, 1, 0x12);
+	io_bus_write(&vm->bus, 0x5010, 4, 0x12345678);
 	ck_assert_uint_eq(vm->bus.unclaimed_writes, 2);
-	/* Unclaimed accesses are not test-device accesses, and print nothing. */
-	ck_assert_uint_eq(vm->test_accesses, 0);
+	/* Unclaimed accesses are not test-device accesses (its counter reads 0), and print nothing. */
+	ck_assert_uint_eq(io_bus_read(&vm->bus, TEST_DEVICE_PORT + TEST_DEVICE_ACCESSES, 4), 0);
 	ck_assert_str_eq(hv_fake_output(), "");
 	ck_assert_int_eq(vm->stop, VM_RUNNING);
 }
@@ -193,14 +243,24 @@ END_TEST
 
 START_TEST(test_standard_devices_placed)
 {
-	ck_assert_ptr_eq(io_bus_find(&vm->bus, 0xe9), &debug_port_device);
-	ck_assert_ptr_eq(io_bus_find(&vm->bus, 0xf4), &exit_port_device);
-	ck_assert_ptr_eq(io_bus_find(&vm->bus, 0x5000), &test_device);
-	ck_assert_ptr_eq(io_bus_find(&vm->bus, 0x500f), &test_device);
-	ck_assert_ptr_null(io_bus_find(&vm->bus, 0xe8));
-	ck_assert_ptr_null(io_bus_find(&vm->bus, 0xea));
-	ck_assert_ptr_null(io_bus_find(&vm->bus, 0xf5));
-	ck_assert_ptr_null(io_bus_find(&vm->bus, 0x5010));
+	static const struct { uint16_t port; const char *name; } placed[] = {
+		{ 0xe9, "debug-port" }, { 0xf4, "exit-port" }, { 0x5000, "test-device" }, { 0x500f, "test-device" },
+	};
+	for (unsigned i = 0; i < sizeof(placed) / sizeof(placed[0]); i++) {
+		const struct io_bus_entry *e = io_bus_find(&vm->bus, placed[i].port);
+		ck_assert_msg(e != NULL, "nothing at port 0x%x", placed[i].port);
+		ck_assert_str_eq(e->dev->name, placed[i].name);
+	}
+	static const uint16_t empty[] = { 0xe8, 0xea, 0xf3, 0xf5, 0x4fff, 0x5010 };
+	for (unsigned i = 0; i < sizeof(empty) / sizeof(empty[0]); i++)
+		ck_assert_msg(io_bus_find(&vm->bus, empty[i]) == NULL, "port 0x%x claimed", empty[i]);
+	/* The exit port's state is the VM it stops; the others keep theirs in the VM's arena, apart. */
+	ck_assert_ptr_eq(state_at(&vm->bus, EXIT_PORT), vm);
+	uint8_t *debug = state_at(&vm->bus, DEBUG_PORT), *test = state_at(&vm->bus, TEST_DEVICE_PORT);
+	ck_assert(debug >= vm->device_state && debug < vm->device_state + vm->device_state_used);
+	ck_assert(test >= vm->device_state && test < vm->device_state + vm->device_state_used);
+	ck_assert_ptr_ne(debug, test);
+	ck_assert_uint_le(vm->device_state_used, sizeof(vm->device_state));
 	/* The ABI numbers guests are built with. */
 	ck_assert_uint_eq(VEXIT_DEBUG_PORT, 0xe9);
 	ck_assert_uint_eq(VEXIT_EXIT_PORT, 0xf4);
@@ -208,16 +268,66 @@ START_TEST(test_standard_devices_placed)
 }
 END_TEST
 
+START_TEST(test_device_state_arena)
+{
+	struct vm *v = calloc(1, sizeof(*v));
+	ck_assert_ptr_nonnull(v);
+	memset(v->device_state, 0x5a, sizeof(v->device_state));
+	uint8_t *a = vm_device_state(v, 3);
+	uint8_t *b = vm_device_state(v, 16);
+	ck_assert_ptr_eq(a, v->device_state);
+	ck_assert_ptr_eq(b, v->device_state + 8); /* 8-byte aligned */
+	for (unsigned i = 0; i < 16; i++)
+		ck_assert_uint_eq(b[i], 0); /* zeroed */
+	ck_assert_uint_eq(v->device_state[3], 0x5a); /* padding is not handed out */
+	ck_assert_uint_eq(v->device_state_used, 24);
+	/* Exactly the rest fits; one byte more does not, and changes nothing. */
+	ck_assert_ptr_null(vm_device_state(v, sizeof(v->device_state) - 24 + 1));
+	ck_assert_uint_eq(v->device_state_used, 24);
+	ck_assert_ptr_eq(vm_device_state(v, sizeof(v->device_state) - 24), v->device_state + 24);
+	ck_assert_ptr_null(vm_device_state(v, 1));
+	free(v);
+}
+END_TEST
+
+START_TEST(test_attach_failure_named)
+{
+	/* A bus with no room left: attaching names the first device that did not fit. */
+	struct vm *v = calloc(1, sizeof(*v));
+	ck_assert_ptr_nonnull(v);
+	struct dummy d = { 0 };
+	for (unsigned i = 0; i < IO_BUS_MAX_DEVICES; i++)
+		ck_assert(io_bus_add(&v->bus, &dummy_dev, &d, (uint16_t)(0x1000 + i), 1));
+	const char *failed = NULL;
+	ck_assert(!vm_attach_devices(v, &failed));
+	ck_assert_str_eq(failed, "debug-port");
+	/* A full state arena: the first device that needs state fails. */
+	memset(v, 0, sizeof(*v));
+	v->device_state_used = sizeof(v->device_state);
+	failed = NULL;
+	ck_assert(!vm_attach_devices(v, &failed));
+	ck_assert_str_eq(failed, "debug-port");
+	free(v);
+}
+END_TEST
+
 /* --- the test device ------------------------------------------------------------------- */
 
 static uint32_t tin(uint16_t off, unsigned size)
 {
-	return io_bus_read(vm, &vm->bus, (uint16_t)(TEST_DEVICE_PORT + off), size);
+	return io_bus_read(&vm->bus, (uint16_t)(TEST_DEVICE_PORT + off), size);
 }
 
 static void tout(uint16_t off, unsigned size, uint32_t v)
 {
-	io_bus_write(vm, &vm->bus, (uint16_t)(TEST_DEVICE_PORT + off), size, v);
+	io_bus_write(&vm->bus, (uint16_t)(TEST_DEVICE_PORT + off), size, v);
+}
+
+/* n accesses to the test device (writes to its read-only ID, which change nothing else). */
+static void pump(uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		tout(TEST_DEVICE_ID, 1, 0);
 }
 
 START_TEST(test_device_id)
@@ -245,8 +355,6 @@ START_TEST(test_device_latch_and_inverted)
 	tout(TEST_DEVICE_LATCH, 4, 0x12345678u);
 	ck_assert_uint_eq(tin(TEST_DEVICE_LATCH, 4), 0x12345678u);
 	ck_assert_uint_eq(tin(TEST_DEVICE_INVERTED, 4), ~0x12345678u);
-	ck_assert_uint_eq(vm->test_latch[0], 0x78);
-	ck_assert_uint_eq(vm->test_latch[3], 0x12);
 	/* Narrow reads at every offset of the latch. */
 	ck_assert_uint_eq(tin(TEST_DEVICE_LATCH + 0, 1), 0x78);
 	ck_assert_uint_eq(tin(TEST_DEVICE_LATCH + 1, 1), 0x56);
@@ -297,27 +405,41 @@ START_TEST(test_device_access_count)
 	/* Writes to the count register are ignored but counted. */
 	tout(TEST_DEVICE_ACCESSES, 4, 0);
 	ck_assert_uint_eq(tin(TEST_DEVICE_ACCESSES, 4), 9);
-	ck_assert_uint_eq(vm->test_accesses, 10);
 	/* Other devices do not count. */
-	io_bus_write(vm, &vm->bus, DEBUG_PORT, 1, 'x');
-	(void)io_bus_read(vm, &vm->bus, DEBUG_PORT, 1);
-	ck_assert_uint_eq(vm->test_accesses, 10);
-	/* A large count reads back in pieces. */
-	vm->test_accesses = 0x01020304;
+	io_bus_write(&vm->bus, DEBUG_PORT, 1, 'x');
+	(void)io_bus_read(&vm->bus, DEBUG_PORT, 1);
+	io_bus_write(&vm->bus, EXIT_PORT, 1, 0);
+	ck_assert_uint_eq(tin(TEST_DEVICE_ACCESSES, 4), 10);
+}
+END_TEST
+
+START_TEST(test_device_large_count_in_pieces)
+{
+	/* A count with all four bytes set reads back byte by byte. */
+	pump(0x01020304);
 	ck_assert_uint_eq(tin(TEST_DEVICE_ACCESSES + 3, 1), 0x01);
-	ck_assert_uint_eq(tin(TEST_DEVICE_ACCESSES + 0, 1), 0x05);
+	ck_assert_uint_eq(tin(TEST_DEVICE_ACCESSES + 2, 1), 0x02);
+	ck_assert_uint_eq(tin(TEST_DEVICE_ACCESSES + 1, 1), 0x03);
+	ck_assert_uint_eq(tin(TEST_DEVICE_ACCESSES + 0, 1), 0x07);
+	ck_assert_uint_eq(tin(TEST_DEVICE_ACCESSES, 4), 0x01020308u);
 }
 END_TEST
 
 START_TEST(test_device_past_the_end_floats)
 {
-	vm->test_accesses = 0xa1b2c3d4u;
+	pump(0x01b2c3d4);
 	/* Bytes 0xe and 0xf are the count's top bytes; 0x10 and 0x11 are past the device: 0xff. */
-	ck_assert_uint_eq(tin(0xe, 4), 0xffffa1b2u);
-	ck_assert_uint_eq(tin(0xf, 2), 0xffa1);
-	/* Writing there changes nothing and does not touch memory beyond the latch. */
+	ck_assert_uint_eq(tin(0xe, 4), 0xffff01b2u);
+	ck_assert_uint_eq(tin(0xf, 2), 0xff01);
+	/* Writing there changes no register, and the device's state stays its own: the arena past it is untouched. */
+	size_t used = vm->device_state_used;
+	memset(vm->device_state + used, 0x5a, sizeof(vm->device_state) - used);
 	tout(0xe, 4, 0);
-	ck_assert_uint_eq(vm->test_latch[0] | vm->test_latch[1] | vm->test_latch[2] | vm->test_latch[3], 0);
+	ck_assert_uint_eq(tin(TEST_DEVICE_LATCH, 4), 0);
+	ck_assert_uint_eq(tin(TEST_DEVICE_ID, 4), VEXIT_TEST_ID_VALUE);
+	ck_assert_uint_eq(tin(0xe, 2), 0x01b2);
+	for (size_t i = used; i < sizeof(vm->device_state); i++)
+		ck_assert_uint_eq(vm->device_state[i], 0x5a);
 }
 END_TEST
 
@@ -326,7 +448,7 @@ END_TEST
 static void dput(const char *s)
 {
 	for (; *s; s++)
-		io_bus_write(vm, &vm->bus, DEBUG_PORT, 1, (uint8_t)*s);
+		io_bus_write(&vm->bus, DEBUG_PORT, 1, (uint8_t)*s);
 }
 
 START_TEST(test_debug_port_line)
@@ -336,7 +458,8 @@ START_TEST(test_debug_port_line)
 	dput("\n");
 	ck_assert_str_eq(hv_fake_output(), "VEXIT guest unit hello from a guest\n");
 	ck_assert_uint_eq(hv_fake_output_calls(), 1);
-	ck_assert_uint_eq(vm->debug_line_len, 0);
+	io_bus_stop(&vm->bus); /* the line buffer is empty after the newline */
+	ck_assert_uint_eq(hv_fake_output_calls(), 1);
 	dput("PASS one\nFAIL two: got 1 want 2\n");
 	ck_assert_str_eq(hv_fake_output(), "VEXIT guest unit hello from a guest\n"
 					   "VEXIT guest unit PASS one\n"
@@ -356,7 +479,7 @@ START_TEST(test_debug_port_empty_lines_dropped)
 {
 	dput("\n\n");
 	ck_assert_str_eq(hv_fake_output(), "");
-	debug_port_flush(vm);
+	io_bus_stop(&vm->bus);
 	ck_assert_str_eq(hv_fake_output(), "");
 	ck_assert_uint_eq(hv_fake_output_calls(), 0);
 }
@@ -364,11 +487,12 @@ END_TEST
 
 START_TEST(test_debug_port_flush_partial)
 {
+	/* The end of the VM (io_bus_stop) forwards what the guest left without a newline. */
 	dput("no newline at the end");
-	debug_port_flush(vm);
+	io_bus_stop(&vm->bus);
 	ck_assert_str_eq(hv_fake_output(), "VEXIT guest unit no newline at the end\n");
-	/* Flushed once: a second flush prints nothing more. */
-	debug_port_flush(vm);
+	/* Flushed once: a second stop prints nothing more. */
+	io_bus_stop(&vm->bus);
 	ck_assert_uint_eq(hv_fake_output_calls(), 1);
 	dput("next\n");
 	ck_assert_str_eq(hv_fake_output(), "VEXIT guest unit no newline at the end\nVEXIT guest unit next\n");
@@ -379,21 +503,25 @@ START_TEST(test_debug_port_unprintable)
 {
 	const uint8_t bytes[] = { 'a', '\t', 'b', '\r', 0x00, 0x1b, 0x7f, 0x80, 0xff, '~', ' ', 'z', '\n' };
 	for (size_t i = 0; i < sizeof(bytes); i++)
-		io_bus_write(vm, &vm->bus, DEBUG_PORT, 1, bytes[i]);
+		io_bus_write(&vm->bus, DEBUG_PORT, 1, bytes[i]);
 	ck_assert_str_eq(hv_fake_output(), "VEXIT guest unit a?b??????~ z\n");
+	/* The same rule as the REPORT hypercall's. */
+	ck_assert_int_eq(debug_port_printable('\t'), '?');
+	ck_assert_int_eq(debug_port_printable('~'), '~');
+	ck_assert_int_eq(debug_port_printable((char)0x80), '?');
 }
 END_TEST
 
 START_TEST(test_debug_port_wide_writes)
 {
 	/* out dx, ax / out dx, eax: bytes go out low first. */
-	io_bus_write(vm, &vm->bus, DEBUG_PORT, 2, 'h' | 'i' << 8);
-	io_bus_write(vm, &vm->bus, DEBUG_PORT, 4, (uint32_t)' ' | 'o' << 8 | 'k' << 16 | (uint32_t)'\n' << 24);
+	io_bus_write(&vm->bus, DEBUG_PORT, 2, 'h' | 'i' << 8);
+	io_bus_write(&vm->bus, DEBUG_PORT, 4, (uint32_t)' ' | 'o' << 8 | 'k' << 16 | (uint32_t)'\n' << 24);
 	ck_assert_str_eq(hv_fake_output(), "VEXIT guest unit hi ok\n");
 	hv_fake_output_reset();
 	/* Only `size` bytes of the value are used. */
-	io_bus_write(vm, &vm->bus, DEBUG_PORT, 1, 0x41424344u);
-	io_bus_write(vm, &vm->bus, DEBUG_PORT, 1, '\n');
+	io_bus_write(&vm->bus, DEBUG_PORT, 1, 0x41424344u);
+	io_bus_write(&vm->bus, DEBUG_PORT, 1, '\n');
 	ck_assert_str_eq(hv_fake_output(), "VEXIT guest unit D\n");
 }
 END_TEST
@@ -434,13 +562,16 @@ START_TEST(test_debug_port_exact_max_line)
 	dput(line);
 	ck_assert_uint_eq(hv_fake_output_calls(), 1);
 	ck_assert_uint_eq(strlen(hv_fake_output()), 17 + DEBUG_LINE_MAX + 1);
-	ck_assert_int_eq(vm->debug_line[DEBUG_LINE_MAX], '\0');
+	io_bus_stop(&vm->bus); /* nothing left over: the split at DEBUG_LINE_MAX emptied the buffer */
+	ck_assert_uint_eq(hv_fake_output_calls(), 1);
+	dput("z\n");
+	ck_assert_str_eq(hv_fake_output() + 17 + DEBUG_LINE_MAX + 1, "VEXIT guest unit z\n");
 }
 END_TEST
 
 START_TEST(test_debug_port_read)
 {
-	ck_assert_uint_eq(io_bus_read(vm, &vm->bus, DEBUG_PORT, 1), 0xe9);
+	ck_assert_uint_eq(io_bus_read(&vm->bus, DEBUG_PORT, 1), 0xe9);
 	ck_assert_uint_eq(vm->bus.unclaimed_reads, 0);
 	ck_assert_str_eq(hv_fake_output(), "");
 }
@@ -451,7 +582,7 @@ END_TEST
 START_TEST(test_exit_port_stops)
 {
 	ck_assert_int_eq(vm->stop, VM_RUNNING);
-	io_bus_write(vm, &vm->bus, EXIT_PORT, 1, 7);
+	io_bus_write(&vm->bus, EXIT_PORT, 1, 7);
 	ck_assert_int_eq(vm->stop, VM_STOP_DONE);
 	ck_assert_str_eq(vm->stop_fields, "status=7");
 	ck_assert_str_eq(vm_stop_name(vm->stop), "done");
@@ -460,7 +591,7 @@ END_TEST
 
 START_TEST(test_exit_port_wide_status)
 {
-	io_bus_write(vm, &vm->bus, EXIT_PORT, 4, 0xffffffffu);
+	io_bus_write(&vm->bus, EXIT_PORT, 4, 0xffffffffu);
 	ck_assert_int_eq(vm->stop, VM_STOP_DONE);
 	ck_assert_str_eq(vm->stop_fields, "status=4294967295");
 }
@@ -468,10 +599,10 @@ END_TEST
 
 START_TEST(test_exit_port_zero_and_first_stop_wins)
 {
-	io_bus_write(vm, &vm->bus, EXIT_PORT, 1, 0);
+	io_bus_write(&vm->bus, EXIT_PORT, 1, 0);
 	ck_assert_int_eq(vm->stop, VM_STOP_DONE);
 	ck_assert_str_eq(vm->stop_fields, "status=0");
-	io_bus_write(vm, &vm->bus, EXIT_PORT, 1, 3);
+	io_bus_write(&vm->bus, EXIT_PORT, 1, 3);
 	ck_assert_int_eq(vm->stop, VM_STOP_DONE);
 	ck_assert_str_eq(vm->stop_fields, "status=0");
 }
@@ -480,7 +611,7 @@ END_TEST
 START_TEST(test_exit_port_after_other_stop)
 {
 	vm_stop(vm, VM_STOP_BUDGET, "budget=%lu", 100ul);
-	io_bus_write(vm, &vm->bus, EXIT_PORT, 1, 1);
+	io_bus_write(&vm->bus, EXIT_PORT, 1, 1);
 	ck_assert_int_eq(vm->stop, VM_STOP_BUDGET);
 	ck_assert_str_eq(vm->stop_fields, "budget=100");
 }
@@ -488,8 +619,8 @@ END_TEST
 
 START_TEST(test_exit_port_reads_float)
 {
-	ck_assert_uint_eq(io_bus_read(vm, &vm->bus, EXIT_PORT, 1), 0xff);
-	ck_assert_uint_eq(io_bus_read(vm, &vm->bus, EXIT_PORT, 4), 0xffffffffu);
+	ck_assert_uint_eq(io_bus_read(&vm->bus, EXIT_PORT, 1), 0xff);
+	ck_assert_uint_eq(io_bus_read(&vm->bus, EXIT_PORT, 4), 0xffffffffu);
 	ck_assert_uint_eq(vm->bus.unclaimed_reads, 2);
 	ck_assert_int_eq(vm->stop, VM_RUNNING);
 }
@@ -501,11 +632,16 @@ static Suite *io_bus_suite(void)
 	TCase *bus = tcase_create("bus");
 	tcase_add_checked_fixture(bus, setup, teardown);
 	tcase_add_test(bus, test_add_and_find);
+	tcase_add_test(bus, test_one_device_kind_many_states);
 	tcase_add_test(bus, test_overlap_rejected);
 	tcase_add_test(bus, test_port_range_edges);
 	tcase_add_test(bus, test_bus_full);
+	tcase_add_test(bus, test_missing_ops);
+	tcase_add_test(bus, test_stop_in_order_with_state);
 	tcase_add_test(bus, test_unclaimed_ports_float);
 	tcase_add_test(bus, test_standard_devices_placed);
+	tcase_add_test(bus, test_device_state_arena);
+	tcase_add_test(bus, test_attach_failure_named);
 	suite_add_tcase(s, bus);
 	TCase *td = tcase_create("test_device");
 	tcase_add_checked_fixture(td, setup, teardown);
@@ -513,6 +649,7 @@ static Suite *io_bus_suite(void)
 	tcase_add_test(td, test_device_latch_and_inverted);
 	tcase_add_test(td, test_device_narrow_writes);
 	tcase_add_test(td, test_device_access_count);
+	tcase_add_test(td, test_device_large_count_in_pieces);
 	tcase_add_test(td, test_device_past_the_end_floats);
 	suite_add_tcase(s, td);
 	TCase *dp = tcase_create("debug_port");

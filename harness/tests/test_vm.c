@@ -15,7 +15,7 @@ void test_vm_create(struct test_vm *t, const char *name, uint8_t fill)
 	for (uint64_t i = 0; i < GUEST_PAGES; i++)
 		t->pages[i] = (uint64_t)(uintptr_t)(t->host + (GUEST_PAGES - 1 - i) * PAGE_SIZE);
 	t->vm->mem_pages = t->pages;
-	t->vm->vcpu.vm = t->vm;
+	vcpu_init(&t->vm->vcpu, t->vm); /* vcpu->gpr points at its regs[], as vm_create leaves it */
 	snprintf(t->vm->name, sizeof(t->vm->name), "%s", name);
 }
 

@@ -1,7 +1,8 @@
 /*
- * A VM for host unit tests: a zeroed struct vm whose GUEST_PAGES pages of guest
- * memory come from one host buffer mapped in *reverse* order, so code that
- * assumed guest pages contiguous on the host would read the wrong bytes.
+ * A VM for host unit tests: a zeroed struct vm, its vCPU at power-on (vcpu_init),
+ * whose GUEST_PAGES pages of guest memory come from one host buffer mapped in
+ * *reverse* order, so code that assumed guest pages contiguous on the host would
+ * read the wrong bytes.
  */
 #ifndef VEXIT_TESTS_TEST_VM_H
 #define VEXIT_TESTS_TEST_VM_H
