@@ -210,7 +210,7 @@ START_TEST(test_print_lines)
 	entry_check_print("neg", "after-failure", &r);
 	ck_assert_str_eq(hv_fake_output(),
 			 "VEXIT entry-check neg after-failure violations=1\n"
-			 "VEXIT entry-violation neg guest_rflags_reserved family=guest-rip sdm=26.3.1.4 "
+			 "VEXIT entry-violation neg guest_rflags_reserved family=guest-rip sdm=27.3.1.4 "
 			 "GUEST_RFLAGS=0x0: bits 63:22, 15, 5, 3 must be 0 and bit 1 must be 1\n");
 }
 END_TEST
