@@ -363,6 +363,13 @@ static const struct exit_case cases[] = {
 	  .fout = { F(VMCS_CR4_READ_SHADOW, CR4_PAE | CR4_OSXSAVE), F(VMCS_GUEST_CR4, CR4_GUEST_REAL | CR4_OSXSAVE) } },
 	{ "MOV to CR4 clearing PAE in IA-32e mode: #GP", EXIT_REASON_CR_ACCESS, CRQ(4, CR_TO, GPR_RAX), 3,
 	  .in = { R(GPR_RAX, 0) }, .inject = INJECT(VECTOR_GP) },
+	{ "MOV to CR0 in 32-bit code: only EAX is the operand", EXIT_REASON_CR_ACCESS, CRQ(0, CR_TO, GPR_RAX), 3,
+	  .in = { R(GPR_RAX, 0xdeadbeef00000000 | CR0_GUEST | CR0_TS) },
+	  .fin = { F(VMCS_GUEST_CS_ACCESS_RIGHTS, (AR_CODE64 & ~AR_L) | AR_DB) }, .skip = true,
+	  .fout = { F(VMCS_CR0_READ_SHADOW, CR0_GUEST | CR0_TS), F(VMCS_GUEST_CR0, CR0_GUEST | CR0_TS) } },
+	{ "MOV from CR3 in 32-bit code: 32 bits of it", EXIT_REASON_CR_ACCESS, CRQ(3, CR_FROM, GPR_RCX), 3,
+	  .fin = { F(VMCS_GUEST_CS_ACCESS_RIGHTS, (AR_CODE64 & ~AR_L) | AR_DB), F(VMCS_GUEST_CR3, 0x100001000) },
+	  .skip = true, .out = { R(GPR_RCX, 0x1000) } },
 	{ "CR access to CR2 (no such exit) stops the VM", EXIT_REASON_CR_ACCESS, CRQ(2, CR_TO, GPR_RAX), 3,
 	  .action = EXIT_STOP, .stop = VM_STOP_UNHANDLED_EXIT, .stop_fields = "why=bad-qualification" },
 
