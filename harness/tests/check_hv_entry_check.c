@@ -1,8 +1,9 @@
 /*
- * Check tests of the software VM-entry checker (hypervisor/vmx/entry_check.c):
- * every rule passes on the VMCS vmcs_setup.c builds and fails, by name, when
- * one field of it is broken; every breakage a negative guest can ask for
- * (entry_break.c) trips the rule it declares.
+ * Check tests of the software VM-entry checker (hypervisor/diag/entry_check.c):
+ * every rule passes on the VMCS the hypervisor's own vmcs_setup() writes (run
+ * into the fake VMCS, hv_good_vmcs.c) and fails, by name, when one field of it
+ * is broken; every breakage a negative guest can ask for (entry_break.c) trips
+ * the rule it declares.
  */
 #include <check.h>
 #include <stddef.h>
@@ -10,9 +11,13 @@
 
 #include "diag/entry_break.h"
 #include "diag/entry_check.h"
+#include "fake_hw.h"
 #include "hv_good_vmcs.h"
 #include "hv_host_fakes.h"
+#include "hw/vmcs.h"
+#include "include/x86_arch.h"
 #include "run_suite.h"
+#include "test_vm.h"
 
 static struct vmx_caps caps;
 static struct vmcs_snapshot good;
@@ -20,7 +25,7 @@ static struct vmcs_snapshot good;
 static void setup(void)
 {
 	hv_good_caps(&caps);
-	hv_good_snapshot(&good);
+	hv_setup_snapshot(&good, 0);
 }
 
 #define F(m) offsetof(struct vmcs_snapshot, m)
@@ -107,6 +112,64 @@ START_TEST(test_good_vmcs_breaks_no_rule)
 	struct entry_check_result r;
 	unsigned n = entry_check_run(&good, &caps, &r);
 	ck_assert_msg(n == 0, "%u violations, first %s: %s", n, n ? r.v[0].rule->name : "", n ? r.v[0].text : "");
+}
+END_TEST
+
+START_TEST(test_setup_with_budget_breaks_no_rule)
+{
+	/* With a budget the preemption timer is on, and saved at exit where the CPU can (SDM 26.2.1.2). */
+	struct vmcs_snapshot s;
+	hv_setup_snapshot(&s, 20000000);
+	ck_assert(s.pin & PIN_PREEMPTION_TIMER);
+	ck_assert(s.exit_ctls & EXIT_SAVE_PREEMPTION_TIMER);
+	struct entry_check_result r;
+	unsigned n = entry_check_run(&s, &caps, &r);
+	ck_assert_msg(n == 0, "%u violations, first %s: %s", n, n ? r.v[0].rule->name : "", n ? r.v[0].text : "");
+}
+END_TEST
+
+START_TEST(test_setup_is_what_the_guest_gets)
+{
+	/* A few facts of the VMCS that the rules do not pin: it is a 64-bit guest at its entry, as vm_build.c says. */
+	ck_assert_uint_eq(good.guest_rip, 0x10000);
+	ck_assert(good.entry_ctls & ENTRY_IA32E_MODE_GUEST);
+	ck_assert_uint_eq(good.guest_cs_ar, AR_CODE64);
+	ck_assert_uint_eq(good.guest_efer, EFER_LME | EFER_LMA);
+	ck_assert_uint_eq(good.cr0_mask, ~0ull);
+	ck_assert_uint_eq(good.guest_rflags, RFLAGS_FIXED1);
+	ck_assert_uint_eq(good.link_pointer, ~0ull);
+	ck_assert_uint_eq(good.maxphyaddr, 40);
+	ck_assert_uint_eq(good.linear_width, 48);
+}
+END_TEST
+
+/* Break fields in the fake VMCS that vmcs_setup() filled, as a buggy setup would, and read it back. */
+static unsigned check_broken(uint32_t field, uint64_t clear, uint32_t field2, uint64_t clear2,
+			     struct entry_check_result *r)
+{
+	struct test_vm t;
+	test_vm_build(&t, "broken", 0, NULL);
+	vmcs_write(field, vmcs_read(field) & ~clear);
+	if (field2)
+		vmcs_write(field2, vmcs_read(field2) & ~clear2);
+	struct vmcs_snapshot s;
+	vmcs_snapshot_read(&s);
+	test_vm_destroy(&t);
+	return entry_check_run(&s, &caps, r);
+}
+
+START_TEST(test_setup_broken_names_the_rule)
+{
+	struct entry_check_result r;
+	ck_assert_uint_eq(check_broken(VMCS_GUEST_RFLAGS, RFLAGS_FIXED1, 0, 0, &r), 1);
+	ck_assert_str_eq(r.v[0].rule->name, "guest_rflags_reserved");
+	ck_assert_ptr_nonnull(strstr(r.v[0].text, "GUEST_RFLAGS=0x0"));
+	ck_assert_uint_eq(check_broken(VMCS_HOST_CR4, CR4_VMXE, 0, 0, &r), 1);
+	ck_assert_str_eq(r.v[0].rule->name, "host_cr4_fixed");
+	/* Two fields, two rules, each by name. */
+	ck_assert_uint_eq(check_broken(VMCS_GUEST_CR4, CR4_PAE, VMCS_LINK_POINTER, 1, &r), 2);
+	ck_assert(entry_check_names(&r, "guest_ia32e_paging"));
+	ck_assert(entry_check_names(&r, "guest_link_pointer"));
 }
 END_TEST
 
@@ -221,6 +284,9 @@ int main(void)
 	TCase *tc = tcase_create("rules");
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, test_good_vmcs_breaks_no_rule);
+	tcase_add_test(tc, test_setup_with_budget_breaks_no_rule);
+	tcase_add_test(tc, test_setup_is_what_the_guest_gets);
+	tcase_add_test(tc, test_setup_broken_names_the_rule);
 	tcase_add_loop_test(tc, test_rule_passes_on_good_vmcs, 0, (int)N_CASES);
 	tcase_add_loop_test(tc, test_rule_fails_on_broken_field, 0, (int)N_CASES);
 	tcase_add_test(tc, test_every_rule_has_a_case);

@@ -4,9 +4,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+
+#include "fake_hw.h"
+#include "hv_good_vmcs.h"
+#include "include/x86_arch.h"
+#include "kernel/page_alloc.h"
+#include "vm/guest_layout.h"
+#include "vm/vm_build.h"
 
 void test_vm_create(struct test_vm *t, const char *name, uint8_t fill)
 {
+	*t = (struct test_vm){ 0 };
 	t->vm = calloc(1, sizeof(*t->vm));
 	t->host = aligned_alloc(PAGE_SIZE, GUEST_MEM_SIZE);
 	t->pages = calloc(GUEST_PAGES, sizeof(*t->pages));
@@ -19,6 +28,61 @@ void test_vm_create(struct test_vm *t, const char *name, uint8_t fill)
 	snprintf(t->vm->name, sizeof(t->vm->name), "%s", name);
 }
 
+/* Enough pages for one VM: struct vm, its page array, guest memory, EPT, bitmaps, VMCS. */
+#define POOL_SIZE (GUEST_MEM_SIZE + (1ull << 20))
+
+/* The pool the page allocator hands out, mapped once per process below 2 GiB. */
+static uint64_t pool(void)
+{
+	static void *p;
+	if (!p) {
+		p = mmap(NULL, POOL_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+		ck_assert_msg(p != MAP_FAILED, "no low memory for the page pool");
+	}
+	return (uint64_t)(uintptr_t)p;
+}
+
+void test_vm_host_cpu(void)
+{
+	fake_cpu_reset();
+	fake_cpu.cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG;
+	fake_cpu.cr3 = 0x105000;
+	fake_cpu.cr4 = CR4_PAE | CR4_VMXE;
+	fake_cpu.msr_efer = EFER_LME | EFER_LMA;
+	/* CPUID 80000008H: 40 physical-address bits, 48 linear-address bits (the entry checker's widths). */
+	fake_cpu_set_cpuid(0x80000008, 0, 48 << 8 | 40, 0, 0, 0);
+}
+
+void test_vm_build(struct test_vm *t, const char *name, uint64_t budget, const struct vmx_caps *caps)
+{
+	*t = (struct test_vm){ .built = true };
+	if (caps)
+		t->caps = *caps;
+	else
+		hv_good_caps(&t->caps);
+	test_vm_host_cpu();
+	fake_vmcs_reset();
+	page_alloc_reset();
+	page_alloc_add_free(pool(), POOL_SIZE);
+	struct vm_config cfg = { .caps = &t->caps, .budget = budget, .nx = true, .xsave = true, .phys_addr_bits = 40 };
+	struct vm *vm = vm_create(&cfg, name);
+	/* The allocator handed out the guest pages one after the other: map them in reverse. */
+	for (uint64_t i = 1; i < GUEST_PAGES; i++)
+		ck_assert_uint_eq(vm->mem_pages[i], vm->mem_pages[0] + i * PAGE_SIZE);
+	t->host = (uint8_t *)(uintptr_t)vm->mem_pages[0];
+	for (uint64_t i = 0; i < GUEST_PAGES / 2; i++) {
+		uint64_t p = vm->mem_pages[i];
+		vm->mem_pages[i] = vm->mem_pages[GUEST_PAGES - 1 - i];
+		vm->mem_pages[GUEST_PAGES - 1 - i] = p;
+	}
+	t->vm = vm;
+	t->pages = vm->mem_pages;
+	guest_layout_build(vm);
+	vm->entry = GUEST_IMAGE_BASE;
+	const char *why = vm_setup_vmx(vm);
+	ck_assert_msg(why == NULL, "vm_setup_vmx: %s", why);
+}
+
 uint8_t *test_vm_byte(const struct test_vm *t, uint64_t gpa)
 {
 	return t->host + (GUEST_PAGES - 1 - gpa / PAGE_SIZE) * PAGE_SIZE + gpa % PAGE_SIZE;
@@ -26,8 +90,13 @@ uint8_t *test_vm_byte(const struct test_vm *t, uint64_t gpa)
 
 void test_vm_destroy(struct test_vm *t)
 {
-	free(t->pages);
-	free(t->host);
-	free(t->vm);
+	if (t->built) {
+		vm_destroy(t->vm);
+		ck_assert_uint_eq(page_alloc_free_count(), POOL_SIZE / PAGE_SIZE); /* every page back */
+	} else {
+		free(t->pages);
+		free(t->host);
+		free(t->vm);
+	}
 	*t = (struct test_vm){ 0 };
 }

@@ -11,13 +11,20 @@
 #include "vmx/event_inject.h"
 #include "vmx/vmx_caps.h"
 
+/* MOV CR has 64-bit operands in 64-bit mode and 32-bit ones elsewhere (SDM Vol. 2 MOV CR). */
+static uint64_t operand_mask(void)
+{
+	return vmcs_read(VMCS_GUEST_CS_ACCESS_RIGHTS) & AR_L ? ~0ull : 0xffffffffull;
+}
+
 static uint64_t read_gpr(struct vcpu *v, unsigned gpr)
 {
-	return gpr == GPR_RSP ? vmcs_read(VMCS_GUEST_RSP) : v->gpr[gpr];
+	return (gpr == GPR_RSP ? vmcs_read(VMCS_GUEST_RSP) : v->gpr[gpr]) & operand_mask();
 }
 
 static void write_gpr(struct vcpu *v, unsigned gpr, uint64_t value)
 {
+	value &= operand_mask();
 	if (gpr == GPR_RSP)
 		vmcs_write(VMCS_GUEST_RSP, value);
 	else

@@ -48,18 +48,20 @@ static void set_address_register(uint64_t *reg, uint64_t value, unsigned asize)
 /*
  * Move one element between guest memory at linear address la and val, a byte at a
  * time, so an element that straddles two guest pages goes to both. An unmapped
- * address or one outside guest memory stops the VM, naming it (no #PF or EPT
- * violation is reflected to the guest). Returns false when it stopped the VM.
+ * address, a non-canonical one (where the CPU would raise #GP) or one outside
+ * guest memory stops the VM, naming it (no fault or EPT violation is reflected
+ * to the guest). Returns false when it stopped the VM.
  */
 static bool copy_element(struct vcpu *v, uint64_t cr3, uint64_t la, uint32_t *val, unsigned size, bool to_guest)
 {
 	uint8_t *bytes = (uint8_t *)val;
 	for (unsigned i = 0; i < size; i++) {
-		uint64_t gpa;
-		if (!guest_linear_to_phys(v->vm, cr3, la + i, &gpa)) {
-			vm_stop(v->vm, VM_STOP_UNHANDLED_EXIT,
-				"reason=IO_INSTRUCTION qual=0x%lx rip=0x%lx why=unmapped-la-0x%lx", v->exit_qualification,
-				v->rip, la + i);
+		uint64_t gpa, at = la + i;
+		/* 48-bit linear addresses: bits 63:47 all equal (SDM Vol. 1 3.3.7.1). */
+		bool canonical = at >> 47 == 0 || at >> 47 == 0x1ffff;
+		if (!canonical || !guest_linear_to_phys(v->vm, cr3, at, &gpa)) {
+			vm_stop(v->vm, VM_STOP_UNHANDLED_EXIT, "reason=IO_INSTRUCTION qual=0x%lx rip=0x%lx why=%s-la-0x%lx",
+				v->exit_qualification, v->rip, canonical ? "unmapped" : "non-canonical", at);
 			return false;
 		}
 		bool ok = to_guest ? guest_mem_write(v->vm, gpa, &bytes[i], 1) : guest_mem_read(v->vm, gpa, &bytes[i], 1);
@@ -98,6 +100,8 @@ static bool handle_io_string(struct vcpu *v, const struct io_access *a)
 		if (a->rep && (*count & amask) == 0)
 			return true;
 		uint64_t la = seg_base + (*index & amask);
+		if (!mode64)
+			la = (uint32_t)la; /* outside 64-bit mode linear addresses are 32 bits and wrap (SDM Vol. 1 3.3.7) */
 		uint32_t val = 0;
 		if (a->in) {
 			val = io_bus_read(&vm->bus, a->port, a->size);

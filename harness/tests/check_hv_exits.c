@@ -1,0 +1,875 @@
+/*
+ * The exit handlers of hypervisor/exits/, driven the way the hardware drives
+ * them: each case of the table below starts from a VM the kernel's own code
+ * built (test_vm_build: vm_create, vm_setup_vmx, vmcs_setup() into the fake
+ * VMCS of fake_vmcs.c), sets the exit reason, qualification, instruction length
+ * and information, the guest's registers and any VMCS fields (CS access rights,
+ * RFLAGS.DF, CR0/CR4 shadows, EFER...), and calls run/vcpu_run.c's vcpu_exit:
+ * the per-exit body of the run loop, which reads the exit from the VMCS, counts
+ * it, dispatches it through exits/exit_dispatch.c and prepares the next entry.
+ * Then it checks what came out: the action, every general-purpose register,
+ * RIP, the injected event (VMCS_ENTRY_INTR_INFO and error code), the stop
+ * reason and its fields, and every VMCS field (each must keep its value unless
+ * the case names its new one), plus guest memory, the test device, the
+ * hypervisor's output and the VM's own state where a case says so.
+ *
+ * After the table: the run loop itself (vcpu_run over the fake vmx_run's
+ * scripted exits), and the dispatch table's coverage.
+ */
+#include <check.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "exits/exit_dispatch.h"
+#include "fake_hw.h"
+#include "hv_host_fakes.h"
+#include "hw/vmcs.h"
+#include "include/vexit_abi.h"
+#include "include/x86_arch.h"
+#include "run/vcpu_run.h"
+#include "run_suite.h"
+#include "test_vm.h"
+#include "vm/devices.h"
+#include "vm/guest_layout.h"
+#include "vm/guest_mem.h"
+#include "vm/guest_time.h"
+#include "vm/vm.h"
+#include "vmx/cpuid_policy.h"
+#include "vmx/io_bitmap.h"
+#include "vmx/msr_bitmap.h"
+#include "vmx/xcr0.h"
+
+/* --- how a case is written ------------------------------------------------------------- */
+
+struct reg {
+	unsigned gpr1; /* enum gpr + 1; 0 ends the list */
+	uint64_t value;
+};
+#define R(g, v) { (g) + 1, (v) }
+
+enum field_rule { FIELD_EQ, FIELD_SET, FIELD_CLEAR };
+struct field {
+	uint32_t encoding; /* 0 ends the list */
+	uint64_t value;
+	enum field_rule rule; /* out: the value, or the bits set/cleared from what it was */
+};
+#define F(e, v) { (e), (v), FIELD_EQ }
+#define FSET(e, v) { (e), (v), FIELD_SET }
+#define FCLR(e, v) { (e), (v), FIELD_CLEAR }
+
+struct mem {
+	uint64_t gpa;
+	const char *bytes;
+	unsigned n;
+};
+#define MEM(gpa, s) { (gpa), (s), sizeof(s) - 1 }
+
+/* An expectation that may be absent: value + 1 << 32 marks it present. */
+#define SOME(v) ((uint64_t)1 << 32 | (uint32_t)(v))
+#define IS_SOME(x) ((x) >> 32)
+
+struct msr_value {
+	uint32_t msr; /* 0: none */
+	uint64_t value;
+};
+
+struct exit_case {
+	const char *name;
+	/* In: the exit... */
+	uint32_t reason;
+	uint64_t qual;
+	uint32_t len;  /* VM-exit instruction length */
+	uint32_t info; /* VM-exit instruction information */
+	struct reg in[6];
+	struct field fin[6];
+	struct mem mem_in[3];
+	void (*prepare)(struct test_vm *t);
+	/* ...out. */
+	enum exit_action action;
+	bool skip;         /* RIP moved past the instruction (else it stays on it) */
+	unsigned inject;   /* vector + 1 of the exception injected; 0: none */
+	struct reg out[6]; /* every other register keeps its value */
+	struct field fout[6];
+	struct mem mem_out[3];
+	enum vm_stop stop;
+	const char *stop_fields; /* a part of vm->stop_fields */
+	const char *output;      /* a part of what the hypervisor printed; NULL: nothing printed */
+	uint64_t latch, accesses, tpr, xcr0; /* SOME(v): the test device's latch and access count, CR8, XCR0 */
+	struct msr_value msr;                /* a virtual MSR's value after the exit */
+	void (*verify)(struct test_vm *t);
+};
+#define INJECT(vector) ((vector) + 1)
+
+/* The I/O qualification (SDM 28.2.1, table 28-5) and INS/OUTS instruction information (table 28-8). */
+#define IO_IN (1u << 3)
+#define IO_STRING (1u << 4)
+#define IO_REP (1u << 5)
+#define IOQ(port, size, flags) ((uint64_t)(port) << 16 | ((size) - 1u) | (flags))
+#define A16 0u
+#define A32 1u
+#define A64 2u
+#define SEG_ES 0u
+#define SEG_DS 3u
+#define SEG_FS 4u
+#define INFO(asize, seg) ((asize) << 7 | (seg) << 15)
+/* The control-register qualification (table 28-3). */
+#define CR_TO 0u
+#define CR_FROM 1u
+#define CR_CLTS_T 2u
+#define CR_LMSW_T 3u
+#define CRQ(cr, type, gpr) ((uint64_t)(cr) | (type) << 4 | (uint64_t)(gpr) << 8)
+
+#define RFLAGS_GUEST (RFLAGS_FIXED1 | RFLAGS_IF)
+#define CR0_GUEST (CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG) /* what vmcs_setup gives the guest */
+#define CR4_GUEST_REAL (CR4_PAE | CR4_VMXE)
+#define TEST_ID_WORD 0x5856u /* "VX": the test device's ID register, low half */
+#define ENTRY_RIP GUEST_IMAGE_BASE
+
+/* Guest linear addresses mapped by 4 KiB pages (map_4k_pages): two pages far apart, a hole, and outside memory. */
+#define LA_4K 0x400000ull
+#define GPA_4K_0 0x30000ull /* LA_4K */
+#define GPA_4K_1 0x20000ull /* LA_4K + 0x1000 */
+#define LA_UNMAPPED (LA_4K + 0x2000)
+#define LA_OUTSIDE (LA_4K + 0x3000)
+#define GPA_OUTSIDE 0x40000000ull
+#define GUEST_PT 0x6000ull
+
+static void put64(struct test_vm *t, uint64_t gpa, uint64_t v)
+{
+	ck_assert(guest_mem_write(t->vm, gpa, &v, sizeof(v)));
+}
+
+static void map_4k_pages(struct test_vm *t)
+{
+	put64(t, GUEST_PD + 8 * 2, GUEST_PT | 3);
+	put64(t, GUEST_PT + 8 * 0, GPA_4K_0 | 3);
+	put64(t, GUEST_PT + 8 * 1, GPA_4K_1 | 3);
+	put64(t, GUEST_PT + 8 * 3, GPA_OUTSIDE | 3);
+}
+
+static void set_tpr_12(struct test_vm *t)
+{
+	t->vm->tpr = 12;
+}
+
+/* CPUID.(EAX=0DH,ECX=0): x87, SSE, AVX and PKRU supported (EDX:EAX). */
+static void xsave_cpu(struct test_vm *t)
+{
+	(void)t;
+	fake_cpu_set_cpuid(0xd, 0, XCR0_X87 | XCR0_SSE | XCR0_AVX | XCR0_PKRU, 0, 0, 0);
+}
+
+#define HOST_LEAF1_ECX (CPUID1_ECX_VMX | CPUID1_ECX_OSXSAVE | CPUID1_ECX_X2APIC | (1u << 0) | (1u << 9) | (1u << 28))
+static void host_cpuid(struct test_vm *t)
+{
+	(void)t;
+	fake_cpu_set_cpuid(1, 0, 0x50654, 0x00100800, HOST_LEAF1_ECX, 0xbfebfbff);
+	fake_cpu_set_cpuid(7, 0, 0, 0xd19f4bbb | CPUID7_EBX_INVPCID, CPUID7_ECX_PKU | CPUID7_ECX_LA57 | (1u << 1), 0);
+}
+
+static void unclaimed_read(struct test_vm *t)
+{
+	(void)io_bus_read(&t->vm->bus, 0x80, 1);
+}
+
+/* CR3 exiting left free by the CPU, and off in the VMCS: the hypercall turns it on. */
+static void cr3_exiting_free(struct test_vm *t)
+{
+	t->caps.procbased &= ~(uint64_t)(PROC_CR3_LOAD_EXITING | PROC_CR3_STORE_EXITING);
+	*fake_vmcs_field(VMCS_PROC_BASED_CONTROLS) &= ~(uint64_t)(PROC_CR3_LOAD_EXITING | PROC_CR3_STORE_EXITING);
+}
+
+/* Guest time counted with RDTSC and enforced by a re-armed timer (no "save timer value" control). */
+static void budget_1000_used_300(struct test_vm *t)
+{
+	struct vcpu *v = &t->vm->vcpu;
+	guest_time_configure(v, 1000, true, false, 0);
+	v->launched = true;
+	v->entry_tick = 100;
+	fake_cpu.tsc = 400;
+}
+
+static void budget_1000_used_1000(struct test_vm *t)
+{
+	budget_1000_used_300(t);
+	fake_cpu.tsc = 1100;
+}
+
+/* Guest time counted by the timer itself (saved at exit): a budget of 3 x 2^32 ticks, the first 2^32 - 1 run. */
+static void budget_saved_timer_left(struct test_vm *t)
+{
+	struct vcpu *v = &t->vm->vcpu;
+	guest_time_configure(v, 0x300000000ull, true, true, 0);
+	v->launched = true;
+	v->timer_value = 0xffffffffu;
+}
+
+static void budget_saved_timer_used(struct test_vm *t)
+{
+	struct vcpu *v = &t->vm->vcpu;
+	guest_time_configure(v, 0x100000000ull, true, true, 0);
+	v->launched = true;
+	v->guest_ticks = 1;
+	v->timer_value = 0xffffffffu;
+}
+
+static void port80_passes(struct test_vm *t)
+{
+	struct io_bitmaps bm = { (uint8_t *)(uintptr_t)t->vm->io_bitmap_a, (uint8_t *)(uintptr_t)t->vm->io_bitmap_b };
+	ck_assert(!io_bitmap_intercepts(&bm, 0x80));
+	ck_assert(io_bitmap_intercepts(&bm, 0x81));
+}
+
+static void fs_base_read_passes(struct test_vm *t)
+{
+	const uint8_t *bm = (const uint8_t *)(uintptr_t)t->vm->msr_bitmap;
+	ck_assert(!msr_bitmap_access_exits(bm, MSR_IA32_FS_BASE, false));
+	ck_assert(msr_bitmap_access_exits(bm, MSR_IA32_FS_BASE, true));
+}
+
+static void trace_on(struct test_vm *t)
+{
+	ck_assert(t->vm->trace.on);
+	ck_assert_uint_eq(t->vm->trace.n, 0); /* the VMCALL that turned it on is not in it */
+}
+
+static void not_launched(struct test_vm *t)
+{
+	ck_assert(!t->vm->vcpu.launched); /* SDM 27.8: the guest never ran */
+}
+
+/* --- the table ------------------------------------------------------------------------- */
+
+static const struct exit_case cases[] = {
+	/* I/O: IN and OUT */
+	{ "OUT AL to the test device's latch", EXIT_REASON_IO_INSTRUCTION, IOQ(0x5000, 1, 0), 1,
+	  .in = { R(GPR_RAX, 0x1122334455667788) }, .skip = true, .latch = SOME(0x88), .accesses = SOME(1) },
+	{ "OUT EAX to the latch: four bytes", EXIT_REASON_IO_INSTRUCTION, IOQ(0x5000, 4, 0), 1,
+	  .in = { R(GPR_RAX, 0x1122334455667788) }, .skip = true, .latch = SOME(0x55667788) },
+	{ "IN AX keeps RAX's upper 48 bits", EXIT_REASON_IO_INSTRUCTION, IOQ(0x5008, 2, IO_IN), 2,
+	  .in = { R(GPR_RAX, ~0ull) }, .skip = true, .out = { R(GPR_RAX, 0xffffffffffff0000 | TEST_ID_WORD) } },
+	{ "IN EAX zero-extends into RAX", EXIT_REASON_IO_INSTRUCTION, IOQ(0x5008, 4, IO_IN), 1,
+	  .in = { R(GPR_RAX, ~0ull) }, .skip = true, .out = { R(GPR_RAX, VEXIT_TEST_ID_VALUE) } },
+	{ "IN AL from a port no device claims: floats", EXIT_REASON_IO_INSTRUCTION, IOQ(0x80, 1, IO_IN), 2,
+	  .in = { R(GPR_RAX, 0x1234) }, .skip = true, .out = { R(GPR_RAX, 0x12ff) } },
+	{ "OUT to the exit port ends the VM: done", EXIT_REASON_IO_INSTRUCTION, IOQ(EXIT_PORT, 1, 0), 1,
+	  .in = { R(GPR_RAX, 5) }, .action = EXIT_STOP, .stop = VM_STOP_DONE, .stop_fields = "status=5" },
+	{ "I/O qualification with a reserved size stops the VM", EXIT_REASON_IO_INSTRUCTION, 0x50000002, 1,
+	  .action = EXIT_STOP, .stop = VM_STOP_UNHANDLED_EXIT,
+	  .stop_fields = "reason=IO_INSTRUCTION qual=0x50000002 rip=0x10000 why=bad-qualification" },
+
+	/* I/O: INS and OUTS, with REP, DF, address sizes and segments */
+	{ "REP INSW, DF=1, 64-bit addresses", EXIT_REASON_IO_INSTRUCTION, IOQ(0x5008, 2, IO_IN | IO_STRING | IO_REP), 3,
+	  INFO(A64, SEG_ES), .in = { R(GPR_RDI, 0x20004), R(GPR_RCX, 3) },
+	  .fin = { F(VMCS_GUEST_RFLAGS, RFLAGS_GUEST | RFLAGS_DF) }, .skip = true,
+	  .out = { R(GPR_RDI, 0x1fffe), R(GPR_RCX, 0) }, .mem_out = { MEM(0x1ffff, "\0VXVXVX\0") }, .accesses = SOME(3) },
+	{ "REP INSW, DF=1, 32-bit addresses: RDI and RCX zero-extend", EXIT_REASON_IO_INSTRUCTION,
+	  IOQ(0x5008, 2, IO_IN | IO_STRING | IO_REP), 4, INFO(A32, SEG_ES),
+	  .in = { R(GPR_RDI, 0xffffffff00020004), R(GPR_RCX, 0xabcd000000000003) },
+	  .fin = { F(VMCS_GUEST_RFLAGS, RFLAGS_GUEST | RFLAGS_DF) }, .skip = true,
+	  .out = { R(GPR_RDI, 0x1fffe), R(GPR_RCX, 0) }, .mem_out = { MEM(0x1ffff, "\0VXVXVX\0") } },
+	{ "REP INSW, DF=1, 16-bit addresses in 32-bit code: ES base, DI wraps, upper bits kept",
+	  EXIT_REASON_IO_INSTRUCTION, IOQ(0x5008, 2, IO_IN | IO_STRING | IO_REP), 3, INFO(A16, SEG_ES),
+	  .in = { R(GPR_RDI, 0xffff0000dead0004), R(GPR_RCX, 0x12340003) },
+	  .fin = { F(VMCS_GUEST_RFLAGS, RFLAGS_GUEST | RFLAGS_DF), F(VMCS_GUEST_CS_ACCESS_RIGHTS, (AR_CODE64 & ~AR_L) | AR_DB),
+		   F(VMCS_GUEST_ES_BASE, 0x20000) },
+	  .skip = true, .out = { R(GPR_RDI, 0xffff0000deadfffe), R(GPR_RCX, 0x12340000) },
+	  .mem_out = { MEM(0x1ffff, "\0VXVXVX\0") } },
+	{ "REP INSB, DF=0, 64-bit: RDI goes up", EXIT_REASON_IO_INSTRUCTION, IOQ(0x5008, 1, IO_IN | IO_STRING | IO_REP), 2,
+	  INFO(A64, SEG_ES), .in = { R(GPR_RDI, 0x20000), R(GPR_RCX, 2) }, .skip = true,
+	  .out = { R(GPR_RDI, 0x20002), R(GPR_RCX, 0) }, .mem_out = { MEM(0x1ffff, "\0VV\0") } },
+	{ "REP OUTSB with RCX=0 does nothing", EXIT_REASON_IO_INSTRUCTION, IOQ(DEBUG_PORT, 1, IO_STRING | IO_REP), 2,
+	  INFO(A64, SEG_DS), .in = { R(GPR_RSI, 0x20000), R(GPR_RCX, 0) }, .mem_in = { MEM(0x20000, "x\n") },
+	  .skip = true },
+	{ "REP INSB with RCX=0 leaves memory alone", EXIT_REASON_IO_INSTRUCTION,
+	  IOQ(0x5008, 1, IO_IN | IO_STRING | IO_REP), 2, INFO(A64, SEG_ES), .in = { R(GPR_RDI, 0x20000), R(GPR_RCX, 0) },
+	  .skip = true, .mem_out = { MEM(0x20000, "\0") }, .accesses = SOME(0) },
+	{ "REP OUTSB over the chunk: 4096 done, RIP stays for the rest", EXIT_REASON_IO_INSTRUCTION,
+	  IOQ(0x5000, 1, IO_STRING | IO_REP), 2, INFO(A64, SEG_DS), .in = { R(GPR_RSI, 0x30000), R(GPR_RCX, 5000) },
+	  .mem_in = { MEM(0x30fff, "\x5a") }, .out = { R(GPR_RSI, 0x31000), R(GPR_RCX, 904) }, .latch = SOME(0x5a),
+	  .accesses = SOME(4096) },
+	{ "REP INSB over the chunk: one left", EXIT_REASON_IO_INSTRUCTION, IOQ(0x5008, 1, IO_IN | IO_STRING | IO_REP), 2,
+	  INFO(A64, SEG_ES), .in = { R(GPR_RDI, 0x30000), R(GPR_RCX, 4097) }, .out = { R(GPR_RDI, 0x31000), R(GPR_RCX, 1) },
+	  .mem_out = { MEM(0x30000, "V"), MEM(0x30ffe, "VV\0") } },
+	{ "REP OUTSB of a line to the debug port", EXIT_REASON_IO_INSTRUCTION, IOQ(DEBUG_PORT, 1, IO_STRING | IO_REP), 2,
+	  INFO(A64, SEG_DS), .in = { R(GPR_RSI, 0x20000), R(GPR_RCX, 3) }, .mem_in = { MEM(0x20000, "hi\n") },
+	  .skip = true, .out = { R(GPR_RSI, 0x20003), R(GPR_RCX, 0) }, .output = "VEXIT guest exits hi\n" },
+	{ "OUTSW straddling two 4 KiB guest pages that are far apart", EXIT_REASON_IO_INSTRUCTION,
+	  IOQ(0x5000, 2, IO_STRING), 2, INFO(A64, SEG_DS), .in = { R(GPR_RSI, LA_4K + 0xfff) },
+	  .mem_in = { MEM(GPA_4K_0 + 0xfff, "\x34"), MEM(GPA_4K_1, "\x12") }, .prepare = map_4k_pages, .skip = true,
+	  .out = { R(GPR_RSI, LA_4K + 0x1001) }, .latch = SOME(0x1234) },
+	{ "INSW straddling two 4 KiB guest pages", EXIT_REASON_IO_INSTRUCTION, IOQ(0x5008, 2, IO_IN | IO_STRING), 2,
+	  INFO(A64, SEG_ES), .in = { R(GPR_RDI, LA_4K + 0xfff) }, .prepare = map_4k_pages, .skip = true,
+	  .out = { R(GPR_RDI, LA_4K + 0x1001) }, .mem_out = { MEM(GPA_4K_0 + 0xffe, "\0V"), MEM(GPA_4K_1, "X\0") } },
+	{ "OUTSB from an unmapped linear address stops the VM", EXIT_REASON_IO_INSTRUCTION, IOQ(0x5000, 1, IO_STRING), 1,
+	  INFO(A64, SEG_DS), .in = { R(GPR_RSI, LA_UNMAPPED) }, .prepare = map_4k_pages, .action = EXIT_STOP,
+	  .stop = VM_STOP_UNHANDLED_EXIT, .stop_fields = "rip=0x10000 why=unmapped-la-0x402000", .accesses = SOME(0) },
+	{ "INSB to an address mapped outside guest memory: EPT violation", EXIT_REASON_IO_INSTRUCTION,
+	  IOQ(0x5008, 1, IO_IN | IO_STRING), 1, INFO(A64, SEG_ES), .in = { R(GPR_RDI, LA_OUTSIDE) },
+	  .prepare = map_4k_pages, .action = EXIT_STOP, .stop = VM_STOP_EPT_VIOLATION,
+	  .stop_fields = "gpa=0x40000000 access=w rip=0x10000" },
+	{ "OUTSB from a non-canonical address stops the VM, naming it", EXIT_REASON_IO_INSTRUCTION,
+	  IOQ(0x5000, 1, IO_STRING), 1, INFO(A64, SEG_DS), .in = { R(GPR_RSI, 0x8000000000020010) },
+	  .mem_in = { MEM(0x20010, "\x66") }, .action = EXIT_STOP, .stop = VM_STOP_UNHANDLED_EXIT,
+	  .stop_fields = "why=non-canonical-la-0x8000000000020010", .accesses = SOME(0) },
+	{ "INSW in 32-bit code: the linear address wraps at 4 GiB", EXIT_REASON_IO_INSTRUCTION,
+	  IOQ(0x5008, 2, IO_IN | IO_STRING), 2, INFO(A32, SEG_ES), .in = { R(GPR_RDI, 0x30004) },
+	  .fin = { F(VMCS_GUEST_CS_ACCESS_RIGHTS, (AR_CODE64 & ~AR_L) | AR_DB), F(VMCS_GUEST_ES_BASE, 0xffff0000) },
+	  .skip = true, .out = { R(GPR_RDI, 0x30006) }, .mem_out = { MEM(0x20003, "\0VX\0") } },
+	{ "OUTSW with a reserved address size stops the VM", EXIT_REASON_IO_INSTRUCTION, IOQ(0x5000, 2, IO_STRING), 2,
+	  INFO(3u, SEG_DS), .in = { R(GPR_RSI, 0x20000) }, .action = EXIT_STOP, .stop = VM_STOP_UNHANDLED_EXIT,
+	  .stop_fields = "why=bad-address-size", .accesses = SOME(0) },
+	{ "OUTSB through FS in 64-bit mode adds FS's base", EXIT_REASON_IO_INSTRUCTION, IOQ(0x5000, 1, IO_STRING), 3,
+	  INFO(A64, SEG_FS), .in = { R(GPR_RSI, 0x10) }, .fin = { F(VMCS_GUEST_FS_BASE, 0x20000) },
+	  .mem_in = { MEM(0x20010, "\x77") }, .skip = true, .out = { R(GPR_RSI, 0x11) }, .latch = SOME(0x77) },
+	{ "OUTSB through DS in 64-bit mode ignores DS's base", EXIT_REASON_IO_INSTRUCTION, IOQ(0x5000, 1, IO_STRING), 1,
+	  INFO(A64, SEG_DS), .in = { R(GPR_RSI, 0x20010) }, .fin = { F(VMCS_GUEST_DS_BASE, 0x100000) },
+	  .mem_in = { MEM(0x20010, "\x66"), MEM(0x120010, "\x99") }, .skip = true, .out = { R(GPR_RSI, 0x20011) },
+	  .latch = SOME(0x66) },
+
+	/* Control registers */
+	{ "MOV to CR0 clearing PG in IA-32e mode: #GP, RIP stays", EXIT_REASON_CR_ACCESS, CRQ(0, CR_TO, GPR_RAX), 3,
+	  .in = { R(GPR_RAX, CR0_GUEST & ~CR0_PG) }, .inject = INJECT(VECTOR_GP) },
+	{ "MOV to CR0 setting TS: shadow and real CR0", EXIT_REASON_CR_ACCESS, CRQ(0, CR_TO, GPR_R9), 4,
+	  .in = { R(GPR_R9, CR0_GUEST | CR0_TS) }, .skip = true,
+	  .fout = { F(VMCS_CR0_READ_SHADOW, CR0_GUEST | CR0_TS), F(VMCS_GUEST_CR0, CR0_GUEST | CR0_TS) } },
+	{ "MOV to CR0 with a bit of 63:32: #GP", EXIT_REASON_CR_ACCESS, CRQ(0, CR_TO, GPR_RAX), 3,
+	  .in = { R(GPR_RAX, CR0_GUEST | 1ull << 32) }, .inject = INJECT(VECTOR_GP) },
+	{ "CLTS clears TS", EXIT_REASON_CR_ACCESS, CRQ(0, CR_CLTS_T, 0), 2,
+	  .fin = { F(VMCS_CR0_READ_SHADOW, CR0_GUEST | CR0_TS), F(VMCS_GUEST_CR0, CR0_GUEST | CR0_TS) }, .skip = true,
+	  .fout = { F(VMCS_CR0_READ_SHADOW, CR0_GUEST), F(VMCS_GUEST_CR0, CR0_GUEST) } },
+	{ "LMSW loads MP, EM and TS and cannot clear PE", EXIT_REASON_CR_ACCESS,
+	  CRQ(0, CR_LMSW_T, 0) | (uint64_t)(CR0_MP | CR0_EM | CR0_TS) << 16, 3, .skip = true,
+	  .fout = { F(VMCS_CR0_READ_SHADOW, CR0_GUEST | CR0_EM | CR0_TS), F(VMCS_GUEST_CR0, CR0_GUEST | CR0_EM | CR0_TS) } },
+	{ "MOV to CR3 from RBX", EXIT_REASON_CR_ACCESS, CRQ(3, CR_TO, GPR_RBX), 3, .in = { R(GPR_RBX, 0x7000) },
+	  .skip = true, .fout = { F(VMCS_GUEST_CR3, 0x7000) } },
+	{ "MOV to CR3 past the physical-address width: #GP", EXIT_REASON_CR_ACCESS, CRQ(3, CR_TO, GPR_RBX), 3,
+	  .in = { R(GPR_RBX, 1ull << 40 | 0x7000) }, .inject = INJECT(VECTOR_GP) },
+	{ "MOV from CR3 to RSP writes the VMCS's RSP", EXIT_REASON_CR_ACCESS, CRQ(3, CR_FROM, GPR_RSP), 3, .skip = true,
+	  .fout = { F(VMCS_GUEST_RSP, GUEST_PML4) } },
+	{ "MOV from CR3 to R15", EXIT_REASON_CR_ACCESS, CRQ(3, CR_FROM, GPR_R15), 3, .skip = true,
+	  .out = { R(GPR_R15, GUEST_PML4) } },
+	{ "MOV to CR8 from RSP reads the VMCS's RSP", EXIT_REASON_CR_ACCESS, CRQ(8, CR_TO, GPR_RSP), 4,
+	  .fin = { F(VMCS_GUEST_RSP, 9) }, .skip = true, .tpr = SOME(9) },
+	{ "MOV from CR8 to RCX", EXIT_REASON_CR_ACCESS, CRQ(8, CR_FROM, GPR_RCX), 4, .prepare = set_tpr_12, .skip = true,
+	  .out = { R(GPR_RCX, 12) }, .tpr = SOME(12) },
+	{ "MOV to CR8 with bit 4: #GP", EXIT_REASON_CR_ACCESS, CRQ(8, CR_TO, GPR_RAX), 4, .in = { R(GPR_RAX, 0x10) },
+	  .inject = INJECT(VECTOR_GP), .tpr = SOME(0) },
+	{ "MOV to CR4 setting VMXE: #GP", EXIT_REASON_CR_ACCESS, CRQ(4, CR_TO, GPR_RAX), 3,
+	  .in = { R(GPR_RAX, CR4_PAE | CR4_VMXE) }, .inject = INJECT(VECTOR_GP) },
+	{ "MOV to CR4 setting OSXSAVE: the real CR4 keeps VMXE", EXIT_REASON_CR_ACCESS, CRQ(4, CR_TO, GPR_RDX), 3,
+	  .in = { R(GPR_RDX, CR4_PAE | CR4_OSXSAVE) }, .skip = true,
+	  .fout = { F(VMCS_CR4_READ_SHADOW, CR4_PAE | CR4_OSXSAVE), F(VMCS_GUEST_CR4, CR4_GUEST_REAL | CR4_OSXSAVE) } },
+	{ "MOV to CR4 clearing PAE in IA-32e mode: #GP", EXIT_REASON_CR_ACCESS, CRQ(4, CR_TO, GPR_RAX), 3,
+	  .in = { R(GPR_RAX, 0) }, .inject = INJECT(VECTOR_GP) },
+	{ "MOV to CR0 in 32-bit code: only EAX is the operand", EXIT_REASON_CR_ACCESS, CRQ(0, CR_TO, GPR_RAX), 3,
+	  .in = { R(GPR_RAX, 0xdeadbeef00000000 | CR0_GUEST | CR0_TS) },
+	  .fin = { F(VMCS_GUEST_CS_ACCESS_RIGHTS, (AR_CODE64 & ~AR_L) | AR_DB) }, .skip = true,
+	  .fout = { F(VMCS_CR0_READ_SHADOW, CR0_GUEST | CR0_TS), F(VMCS_GUEST_CR0, CR0_GUEST | CR0_TS) } },
+	{ "MOV from CR3 in 32-bit code: 32 bits of it", EXIT_REASON_CR_ACCESS, CRQ(3, CR_FROM, GPR_RCX), 3,
+	  .fin = { F(VMCS_GUEST_CS_ACCESS_RIGHTS, (AR_CODE64 & ~AR_L) | AR_DB), F(VMCS_GUEST_CR3, 0x100001000) },
+	  .skip = true, .out = { R(GPR_RCX, 0x1000) } },
+	{ "CR access to CR2 (no such exit) stops the VM", EXIT_REASON_CR_ACCESS, CRQ(2, CR_TO, GPR_RAX), 3,
+	  .action = EXIT_STOP, .stop = VM_STOP_UNHANDLED_EXIT, .stop_fields = "why=bad-qualification" },
+
+	/* MSRs: every virtual MSR of vm/virtual_msr.c, through the VMCS where it lives there */
+	{ "RDMSR IA32_APIC_BASE", EXIT_REASON_RDMSR, 0, 2, .in = { R(GPR_RCX, MSR_IA32_APIC_BASE) }, .skip = true,
+	  .out = { R(GPR_RAX, 0xfee00900), R(GPR_RDX, 0) } },
+	{ "WRMSR IA32_APIC_BASE keeps BSP", EXIT_REASON_WRMSR, 0, 2,
+	  .in = { R(GPR_RCX, MSR_IA32_APIC_BASE), R(GPR_RAX, 0xfed00000), R(GPR_RDX, 0) }, .skip = true,
+	  .msr = { MSR_IA32_APIC_BASE, 0xfed00100 } },
+	{ "WRMSR IA32_APIC_BASE enabling x2APIC: #GP", EXIT_REASON_WRMSR, 0, 2,
+	  .in = { R(GPR_RCX, MSR_IA32_APIC_BASE), R(GPR_RAX, 0xfee00d00), R(GPR_RDX, 0) }, .inject = INJECT(VECTOR_GP),
+	  .msr = { MSR_IA32_APIC_BASE, 0xfee00900 } },
+	{ "WRMSR SYSENTER_CS keeps 32 bits, in the VMCS", EXIT_REASON_WRMSR, 0, 2,
+	  .in = { R(GPR_RCX, MSR_IA32_SYSENTER_CS), R(GPR_RAX, 0x10), R(GPR_RDX, 0xffff) }, .skip = true,
+	  .fout = { F(VMCS_GUEST_IA32_SYSENTER_CS, 0x10) } },
+	{ "WRMSR SYSENTER_ESP, canonical", EXIT_REASON_WRMSR, 0, 2,
+	  .in = { R(GPR_RCX, MSR_IA32_SYSENTER_ESP), R(GPR_RAX, 0x1000), R(GPR_RDX, 0xffff8000) }, .skip = true,
+	  .fout = { F(VMCS_GUEST_IA32_SYSENTER_ESP, 0xffff800000001000) } },
+	{ "WRMSR SYSENTER_EIP, not canonical: #GP", EXIT_REASON_WRMSR, 0, 2,
+	  .in = { R(GPR_RCX, MSR_IA32_SYSENTER_EIP), R(GPR_RAX, 0), R(GPR_RDX, 0x8000) }, .inject = INJECT(VECTOR_GP) },
+	{ "RDMSR SYSENTER_EIP reads the VMCS", EXIT_REASON_RDMSR, 0, 2, .in = { R(GPR_RCX, MSR_IA32_SYSENTER_EIP) },
+	  .fin = { F(VMCS_GUEST_IA32_SYSENTER_EIP, 0x123456789a) }, .skip = true,
+	  .out = { R(GPR_RAX, 0x3456789a), R(GPR_RDX, 0x12) } },
+	{ "RDMSR IA32_PAT: the power-on value", EXIT_REASON_RDMSR, 0, 2, .in = { R(GPR_RCX, MSR_IA32_PAT) }, .skip = true,
+	  .out = { R(GPR_RAX, 0x00070406), R(GPR_RDX, 0x00070406) } },
+	{ "WRMSR IA32_PAT", EXIT_REASON_WRMSR, 0, 2,
+	  .in = { R(GPR_RCX, MSR_IA32_PAT), R(GPR_RAX, 0x01050406), R(GPR_RDX, 0x07060400) }, .skip = true,
+	  .msr = { MSR_IA32_PAT, 0x0706040001050406 } },
+	{ "WRMSR IA32_PAT with memory type 2: #GP", EXIT_REASON_WRMSR, 0, 2,
+	  .in = { R(GPR_RCX, MSR_IA32_PAT), R(GPR_RAX, 0x00000002), R(GPR_RDX, 0) }, .inject = INJECT(VECTOR_GP),
+	  .msr = { MSR_IA32_PAT, 0x0007040600070406 } },
+	{ "RDMSR IA32_EFER", EXIT_REASON_RDMSR, 0, 2, .in = { R(GPR_RCX, MSR_IA32_EFER) }, .skip = true,
+	  .out = { R(GPR_RAX, EFER_LME | EFER_LMA), R(GPR_RDX, 0) } },
+	{ "WRMSR IA32_EFER setting SCE and NXE, in the VMCS", EXIT_REASON_WRMSR, 0, 2,
+	  .in = { R(GPR_RCX, MSR_IA32_EFER), R(GPR_RAX, EFER_SCE | EFER_LME | EFER_NXE), R(GPR_RDX, 0) }, .skip = true,
+	  .fout = { F(VMCS_GUEST_IA32_EFER, EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE) } },
+	{ "WRMSR IA32_EFER clearing LME with paging on: #GP", EXIT_REASON_WRMSR, 0, 2,
+	  .in = { R(GPR_RCX, MSR_IA32_EFER), R(GPR_RAX, EFER_LMA), R(GPR_RDX, 0) }, .inject = INJECT(VECTOR_GP) },
+	{ "WRMSR IA32_FS_BASE, in the VMCS", EXIT_REASON_WRMSR, 0, 2,
+	  .in = { R(GPR_RCX, MSR_IA32_FS_BASE), R(GPR_RAX, 0x89abcdef), R(GPR_RDX, 0x1234) }, .skip = true,
+	  .fout = { F(VMCS_GUEST_FS_BASE, 0x123489abcdef) } },
+	{ "RDMSR IA32_GS_BASE reads the VMCS", EXIT_REASON_RDMSR, 0, 2, .in = { R(GPR_RCX, MSR_IA32_GS_BASE) },
+	  .fin = { F(VMCS_GUEST_GS_BASE, 0xffff800012345678) }, .skip = true,
+	  .out = { R(GPR_RAX, 0x12345678), R(GPR_RDX, 0xffff8000) } },
+	{ "WRMSR IA32_TSC_AUX with bits above 31: #GP", EXIT_REASON_WRMSR, 0, 2,
+	  .in = { R(GPR_RCX, MSR_IA32_TSC_AUX), R(GPR_RAX, 1), R(GPR_RDX, 1) }, .inject = INJECT(VECTOR_GP),
+	  .msr = { MSR_IA32_TSC_AUX, 0 } },
+	{ "WRMSR IA32_TSC_AUX", EXIT_REASON_WRMSR, 0, 2,
+	  .in = { R(GPR_RCX, MSR_IA32_TSC_AUX), R(GPR_RAX, 0xfedcba98), R(GPR_RDX, 0) }, .skip = true,
+	  .msr = { MSR_IA32_TSC_AUX, 0xfedcba98 } },
+	{ "RDMSR VEXIT_MSR_ID", EXIT_REASON_RDMSR, 0, 2, .in = { R(GPR_RCX, VEXIT_MSR_ID) }, .skip = true,
+	  .out = { R(GPR_RAX, VEXIT_MSR_ID_VALUE & 0xffffffff), R(GPR_RDX, VEXIT_MSR_ID_VALUE >> 32) } },
+	{ "WRMSR VEXIT_MSR_ID, read-only: #GP", EXIT_REASON_WRMSR, 0, 2,
+	  .in = { R(GPR_RCX, VEXIT_MSR_ID), R(GPR_RAX, 0), R(GPR_RDX, 0) }, .inject = INJECT(VECTOR_GP) },
+	{ "WRMSR VEXIT_MSR_SCRATCH", EXIT_REASON_WRMSR, 0, 2,
+	  .in = { R(GPR_RCX, VEXIT_MSR_SCRATCH), R(GPR_RAX, 0xdeadbeef), R(GPR_RDX, 0xcafef00d) }, .skip = true,
+	  .msr = { VEXIT_MSR_SCRATCH, 0xcafef00ddeadbeef } },
+	{ "RDMSR VEXIT_MSR_EXITS counts this exit", EXIT_REASON_RDMSR, 0, 2, .in = { R(GPR_RCX, VEXIT_MSR_EXITS) },
+	  .skip = true, .out = { R(GPR_RAX, 1), R(GPR_RDX, 0) } },
+	{ "RDMSR of an MSR vexit does not have: #GP", EXIT_REASON_RDMSR, 0, 2, .in = { R(GPR_RCX, 0xc0000102) },
+	  .inject = INJECT(VECTOR_GP) },
+	{ "WRMSR of an MSR vexit does not have: #GP", EXIT_REASON_WRMSR, 0, 2,
+	  .in = { R(GPR_RCX, 0x10), R(GPR_RAX, 0), R(GPR_RDX, 0) }, .inject = INJECT(VECTOR_GP) },
+
+	/* XSETBV */
+	{ "XSETBV with CR4.OSXSAVE clear: #UD", EXIT_REASON_XSETBV, 0, 3,
+	  .in = { R(GPR_RCX, 0), R(GPR_RAX, XCR0_X87 | XCR0_SSE), R(GPR_RDX, 0) }, .prepare = xsave_cpu,
+	  .inject = INJECT(VECTOR_UD), .xcr0 = SOME(XCR0_X87) },
+	{ "XSETBV of AVX without SSE: #GP", EXIT_REASON_XSETBV, 0, 3,
+	  .in = { R(GPR_RCX, 0), R(GPR_RAX, XCR0_X87 | XCR0_AVX), R(GPR_RDX, 0) },
+	  .fin = { F(VMCS_CR4_READ_SHADOW, CR4_PAE | CR4_OSXSAVE) }, .prepare = xsave_cpu, .inject = INJECT(VECTOR_GP),
+	  .xcr0 = SOME(XCR0_X87) },
+	{ "XSETBV of x87, SSE and AVX loads XCR0", EXIT_REASON_XSETBV, 0, 3,
+	  .in = { R(GPR_RCX, 0), R(GPR_RAX, XCR0_X87 | XCR0_SSE | XCR0_AVX), R(GPR_RDX, 0) },
+	  .fin = { F(VMCS_CR4_READ_SHADOW, CR4_PAE | CR4_OSXSAVE) }, .prepare = xsave_cpu, .skip = true,
+	  .xcr0 = SOME(XCR0_X87 | XCR0_SSE | XCR0_AVX) },
+	{ "XSETBV of PKRU, which CPUID hides: #GP", EXIT_REASON_XSETBV, 0, 3,
+	  .in = { R(GPR_RCX, 0), R(GPR_RAX, XCR0_X87 | XCR0_SSE | XCR0_PKRU), R(GPR_RDX, 0) },
+	  .fin = { F(VMCS_CR4_READ_SHADOW, CR4_PAE | CR4_OSXSAVE) }, .prepare = xsave_cpu, .inject = INJECT(VECTOR_GP),
+	  .xcr0 = SOME(XCR0_X87) },
+	{ "XSETBV to XCR1: #GP", EXIT_REASON_XSETBV, 0, 3,
+	  .in = { R(GPR_RCX, 1), R(GPR_RAX, XCR0_X87), R(GPR_RDX, 0) },
+	  .fin = { F(VMCS_CR4_READ_SHADOW, CR4_PAE | CR4_OSXSAVE) }, .prepare = xsave_cpu, .inject = INJECT(VECTOR_GP),
+	  .xcr0 = SOME(XCR0_X87) },
+
+	/* CPUID */
+	{ "CPUID 1: VMX, OSXSAVE and x2APIC hidden, hypervisor bit set, upper halves cleared", EXIT_REASON_CPUID, 0, 2,
+	  .in = { R(GPR_RAX, 0xffffffff00000001), R(GPR_RCX, 0xffffffff00000000) }, .prepare = host_cpuid, .skip = true,
+	  .out = { R(GPR_RAX, 0x50654), R(GPR_RBX, 0x00100800), R(GPR_RCX, (1u << 0) | (1u << 9) | (1u << 28) | (1u << 31)),
+		   R(GPR_RDX, 0xbfebfbff) } },
+	{ "CPUID 1 with the guest's CR4.OSXSAVE set shows OSXSAVE", EXIT_REASON_CPUID, 0, 2,
+	  .in = { R(GPR_RAX, 1), R(GPR_RCX, 0) }, .fin = { F(VMCS_CR4_READ_SHADOW, CR4_PAE | CR4_OSXSAVE) },
+	  .prepare = host_cpuid, .skip = true,
+	  .out = { R(GPR_RAX, 0x50654), R(GPR_RBX, 0x00100800),
+		   R(GPR_RCX, (1u << 0) | (1u << 9) | (1u << 28) | CPUID1_ECX_OSXSAVE | (1u << 31)), R(GPR_RDX, 0xbfebfbff) } },
+	{ "CPUID 7: INVPCID, PKU and LA57 hidden", EXIT_REASON_CPUID, 0, 2, .in = { R(GPR_RAX, 7), R(GPR_RCX, 0) },
+	  .prepare = host_cpuid, .skip = true,
+	  .out = { R(GPR_RAX, 0), R(GPR_RBX, 0xd19f4bbb), R(GPR_RCX, 1u << 1), R(GPR_RDX, 0) } },
+	{ "CPUID 0x40000000: the vexit signature", EXIT_REASON_CPUID, 0, 2, .in = { R(GPR_RAX, 0x40000000), R(GPR_RCX, 0) },
+	  .skip = true, /* "vexi" "t-vm" "m-v1", little endian */
+	  .out = { R(GPR_RAX, 0x40000001), R(GPR_RBX, 0x69786576), R(GPR_RCX, 0x6d762d74), R(GPR_RDX, 0x31762d6d) } },
+
+	/* VMCALL: every hypercall, arguments in RBX, RCX, RDX, RSI, the result in RAX */
+	{ "VMCALL VERSION", EXIT_REASON_VMCALL, 0, 3, .in = { R(GPR_RAX, VEXIT_HC_VERSION) }, .skip = true,
+	  .out = { R(GPR_RAX, VEXIT_ABI_VERSION) } },
+	{ "VMCALL EXIT_COUNT of VMCALL counts this one", EXIT_REASON_VMCALL, 0, 3,
+	  .in = { R(GPR_RAX, VEXIT_HC_EXIT_COUNT), R(GPR_RBX, EXIT_REASON_VMCALL) }, .skip = true, .out = { R(GPR_RAX, 1) } },
+	{ "VMCALL CHECKSUM: the argument registers in order", EXIT_REASON_VMCALL, 0, 3,
+	  .in = { R(GPR_RAX, VEXIT_HC_CHECKSUM), R(GPR_RBX, 1), R(GPR_RCX, 2), R(GPR_RDX, 3), R(GPR_RSI, 4) },
+	  .skip = true, .out = { R(GPR_RAX, 1 + 2 * 2 + 3 * 3 + 4 * 4) } },
+	{ "VMCALL EXIT: the VM is done, past the VMCALL", EXIT_REASON_VMCALL, 0, 3,
+	  .in = { R(GPR_RAX, VEXIT_HC_EXIT), R(GPR_RBX, 9) }, .action = EXIT_STOP, .skip = true, .out = { R(GPR_RAX, 0) },
+	  .stop = VM_STOP_DONE, .stop_fields = "status=9" },
+	{ "VMCALL REPORT: one guest line", EXIT_REASON_VMCALL, 0, 3,
+	  .in = { R(GPR_RAX, VEXIT_HC_REPORT), R(GPR_RBX, 0x20000), R(GPR_RCX, 5) }, .mem_in = { MEM(0x20000, "hello") },
+	  .skip = true, .out = { R(GPR_RAX, 0) }, .output = "VEXIT guest exits hello\n" },
+	{ "VMCALL IO_BITMAP passes port 0x80", EXIT_REASON_VMCALL, 0, 3,
+	  .in = { R(GPR_RAX, VEXIT_HC_IO_BITMAP), R(GPR_RBX, 0x80), R(GPR_RCX, 1), R(GPR_RDX, 0) }, .skip = true,
+	  .out = { R(GPR_RAX, 0) }, .verify = port80_passes },
+	{ "VMCALL MSR_BITMAP passes reads of FS_BASE", EXIT_REASON_VMCALL, 0, 3,
+	  .in = { R(GPR_RAX, VEXIT_HC_MSR_BITMAP), R(GPR_RBX, MSR_IA32_FS_BASE), R(GPR_RCX, VEXIT_MSR_READ), R(GPR_RDX, 0) },
+	  .skip = true, .out = { R(GPR_RAX, 0) }, .verify = fs_base_read_passes },
+	{ "VMCALL CR3_EXITING on rewrites the processor-based controls", EXIT_REASON_VMCALL, 0, 3,
+	  .in = { R(GPR_RAX, VEXIT_HC_CR3_EXITING), R(GPR_RBX, 1) }, .prepare = cr3_exiting_free, .skip = true,
+	  .out = { R(GPR_RAX, 0) }, .fout = { FSET(VMCS_PROC_BASED_CONTROLS, PROC_CR3_LOAD_EXITING | PROC_CR3_STORE_EXITING) } },
+	{ "VMCALL CR3_EXITING off where the CPU forces it: EPERM", EXIT_REASON_VMCALL, 0, 3,
+	  .in = { R(GPR_RAX, VEXIT_HC_CR3_EXITING), R(GPR_RBX, 0) }, .skip = true, .out = { R(GPR_RAX, VEXIT_HC_EPERM) } },
+	{ "VMCALL TRACE on", EXIT_REASON_VMCALL, 0, 3, .in = { R(GPR_RAX, VEXIT_HC_TRACE), R(GPR_RBX, 1) }, .skip = true,
+	  .out = { R(GPR_RAX, 0) }, .verify = trace_on },
+	{ "VMCALL IO_UNCLAIMED", EXIT_REASON_VMCALL, 0, 3, .in = { R(GPR_RAX, VEXIT_HC_IO_UNCLAIMED) },
+	  .prepare = unclaimed_read, .skip = true, .out = { R(GPR_RAX, 1) } },
+	{ "VMCALL BREAK_STATE: the breakage is applied before the next entry", EXIT_REASON_VMCALL, 0, 3,
+	  .in = { R(GPR_RAX, VEXIT_HC_BREAK_STATE), R(GPR_RBX, 0x20000) }, .mem_in = { MEM(0x20000, "rflags-bit1-clear\0") },
+	  .skip = true, .out = { R(GPR_RAX, 0) }, .fout = { FCLR(VMCS_GUEST_RFLAGS, RFLAGS_FIXED1) },
+	  .output = "VEXIT entry-break exits rflags-bit1-clear GUEST_RFLAGS=0x0\n" },
+	{ "VMCALL BREAK_STATE of an unknown breakage: EINVAL", EXIT_REASON_VMCALL, 0, 3,
+	  .in = { R(GPR_RAX, VEXIT_HC_BREAK_STATE), R(GPR_RBX, 0x20000) }, .mem_in = { MEM(0x20000, "no-such-break\0") },
+	  .skip = true, .out = { R(GPR_RAX, VEXIT_HC_EINVAL) } },
+	{ "VMCALL VMCS_DUMP: the dump comes before the next entry", EXIT_REASON_VMCALL, 0, 3,
+	  .in = { R(GPR_RAX, VEXIT_HC_VMCS_DUMP) }, .skip = true, .out = { R(GPR_RAX, 0) },
+	  .output = "VEXIT vmcs exits GUEST_RIP 0x10003\n" },
+	{ "VMCALL of an unknown hypercall: ENOSYS", EXIT_REASON_VMCALL, 0, 3, .in = { R(GPR_RAX, 0x99) }, .skip = true,
+	  .out = { R(GPR_RAX, VEXIT_HC_ENOSYS) } },
+
+	/* Exits that end the VM, or are simple */
+	{ "HLT ends the VM", EXIT_REASON_HLT, 0, 1, .action = EXIT_STOP, .stop = VM_STOP_HALTED, .stop_fields = "rip=0x10000" },
+	{ "Triple fault ends the VM", EXIT_REASON_TRIPLE_FAULT, 0, 0, .action = EXIT_STOP, .stop = VM_STOP_TRIPLE_FAULT,
+	  .stop_fields = "rip=0x10000" },
+	{ "EPT violation on a write: gpa and access in the stop", EXIT_REASON_EPT_VIOLATION, 0x182, 0,
+	  .fin = { F(VMCS_GUEST_PHYSICAL_ADDRESS, 0x300008) }, .action = EXIT_STOP, .stop = VM_STOP_EPT_VIOLATION,
+	  .stop_fields = "gpa=0x300008 access=w rip=0x10000" },
+	{ "EPT violation on a fetch", EXIT_REASON_EPT_VIOLATION, 0x5, 0, .fin = { F(VMCS_GUEST_PHYSICAL_ADDRESS, 0x400000) },
+	  .action = EXIT_STOP, .stop = VM_STOP_EPT_VIOLATION, .stop_fields = "gpa=0x400000 access=rx rip=0x10000" },
+	{ "Preemption timer, budget left (RDTSC): the timer is armed with the rest", EXIT_REASON_PREEMPTION_TIMER, 0, 0,
+	  .prepare = budget_1000_used_300, .fout = { F(VMCS_PREEMPTION_TIMER_VALUE, 700) } },
+	{ "Preemption timer, budget used up (RDTSC): stop", EXIT_REASON_PREEMPTION_TIMER, 0, 0,
+	  .prepare = budget_1000_used_1000, .action = EXIT_STOP, .stop = VM_STOP_BUDGET, .stop_fields = "budget=1000" },
+	{ "Preemption timer, saved value, budget past 32 bits: re-armed", EXIT_REASON_PREEMPTION_TIMER, 0, 0,
+	  .prepare = budget_saved_timer_left, .fout = { F(VMCS_PREEMPTION_TIMER_VALUE, 0xffffffff) } },
+	{ "Preemption timer, saved value, budget used up: stop", EXIT_REASON_PREEMPTION_TIMER, 0, 0,
+	  .prepare = budget_saved_timer_used, .action = EXIT_STOP, .stop = VM_STOP_BUDGET,
+	  .stop_fields = "budget=4294967296" },
+	{ "VMCLEAR: #UD (no nested VMX)", EXIT_REASON_VMCLEAR, 0, 5, .inject = INJECT(VECTOR_UD) },
+	{ "VMXON: #UD", EXIT_REASON_VMXON, 0, 5, .inject = INJECT(VECTOR_UD) },
+	{ "VMLAUNCH: #UD", EXIT_REASON_VMLAUNCH, 0, 3, .inject = INJECT(VECTOR_UD) },
+	{ "VMPTRLD: #UD", EXIT_REASON_VMPTRLD, 0, 5, .inject = INJECT(VECTOR_UD) },
+	{ "VMPTRST: #UD", EXIT_REASON_VMPTRST, 0, 5, .inject = INJECT(VECTOR_UD) },
+	{ "VMREAD: #UD", EXIT_REASON_VMREAD, 0, 4, .inject = INJECT(VECTOR_UD) },
+	{ "VMWRITE: #UD", EXIT_REASON_VMWRITE, 0, 4, .inject = INJECT(VECTOR_UD) },
+	{ "VMRESUME: #UD", EXIT_REASON_VMRESUME, 0, 3, .inject = INJECT(VECTOR_UD) },
+	{ "VMXOFF: #UD", EXIT_REASON_VMXOFF, 0, 3, .inject = INJECT(VECTOR_UD) },
+	{ "INVEPT: #UD", EXIT_REASON_INVEPT, 0, 5, .inject = INJECT(VECTOR_UD) },
+	{ "INVVPID: #UD", EXIT_REASON_INVVPID, 0, 5, .inject = INJECT(VECTOR_UD) },
+	{ "INVD: nothing to do, skipped", EXIT_REASON_INVD, 0, 2, .skip = true },
+	{ "WBINVD: nothing to do, skipped", EXIT_REASON_WBINVD, 0, 2, .skip = true },
+	{ "A skip ends blocking by STI", EXIT_REASON_INVD, 0, 2,
+	  .fin = { F(VMCS_GUEST_INTERRUPTIBILITY, INTERRUPTIBILITY_STI) }, .skip = true,
+	  .fout = { F(VMCS_GUEST_INTERRUPTIBILITY, 0) } },
+	{ "A skip ends blocking by MOV SS", EXIT_REASON_CPUID, 0, 2, .in = { R(GPR_RAX, 0x40000001), R(GPR_RCX, 0) },
+	  .fin = { F(VMCS_GUEST_INTERRUPTIBILITY, INTERRUPTIBILITY_MOV_SS | 1u << 3) }, .skip = true,
+	  .out = { R(GPR_RAX, VEXIT_CPUID_FEATURES), R(GPR_RBX, VEXIT_ABI_VERSION), R(GPR_RCX, 0), R(GPR_RDX, 0) },
+	  .fout = { F(VMCS_GUEST_INTERRUPTIBILITY, 1u << 3) } },
+	{ "An exit with no handler goes back to the caller (RDPMC)", EXIT_REASON_RDPMC, 0, 2, .action = EXIT_TO_CALLER },
+	{ "An exit reason with no name goes back to the caller", EXIT_REASON_MAX + 7, 0x42, 0, .action = EXIT_TO_CALLER },
+	{ "Entry failure (invalid guest state): stop, explained, never launched",
+	  EXIT_REASON_ENTRY_FAILURE | EXIT_REASON_ENTRY_FAIL_GUEST_STATE, 0, 0, .action = EXIT_STOP,
+	  .stop = VM_STOP_ENTRY_FAILED, .stop_fields = "reason=ENTRY_FAIL_GUEST_STATE qual=0x0",
+	  .output = "VEXIT entry-check exits after-failure violations=0\n", .verify = not_launched },
+	{ "Entry failure (MSR loading) with the entry's qualification", EXIT_REASON_ENTRY_FAILURE | 34, 2, 0,
+	  .action = EXIT_STOP, .stop = VM_STOP_ENTRY_FAILED, .stop_fields = "reason=ENTRY_FAIL_MSR_LOADING qual=0x2",
+	  .output = "VEXIT vmcs exits VM_EXIT_REASON 0x80000022 ", .verify = not_launched },
+};
+#define N_CASES (sizeof(cases) / sizeof(cases[0]))
+
+/* --- running one case ------------------------------------------------------------------ */
+
+#define ERROR_CODE_UNTOUCHED 0xe5e5u
+
+static uint64_t gpr_pattern(unsigned i)
+{
+	return 0x0101010101010101ull * (i + 1) ^ 0x8000000000000000ull;
+}
+
+static const struct reg *find_reg(const struct reg *list, unsigned n, unsigned gpr)
+{
+	for (unsigned i = 0; i < n && list[i].gpr1; i++)
+		if (list[i].gpr1 == gpr + 1)
+			return &list[i];
+	return NULL;
+}
+
+static const struct field *find_field(const struct field *list, unsigned n, uint32_t encoding)
+{
+	for (unsigned i = 0; i < n && list[i].encoding; i++)
+		if (list[i].encoding == encoding)
+			return &list[i];
+	return NULL;
+}
+
+static bool exception_pushes_error_code(unsigned vector)
+{
+	ck_assert(vector == VECTOR_GP || vector == VECTOR_UD);
+	return vector == VECTOR_GP;
+}
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+static void check_registers(const struct exit_case *c, const struct vcpu *v)
+{
+	for (unsigned i = 0; i < GPR_COUNT; i++) {
+		const struct reg *r = find_reg(c->out, ARRAY_LEN(c->out), i);
+		if (!r)
+			r = find_reg(c->in, ARRAY_LEN(c->in), i);
+		uint64_t want = r ? r->value : gpr_pattern(i);
+		ck_assert_msg(v->gpr[i] == want, "%s: GPR %u is 0x%lx, want 0x%lx", c->name, i, v->gpr[i], want);
+	}
+}
+
+/* Every field keeps its value unless the case, a skip or an injection says otherwise. */
+static void check_fields(const struct exit_case *c, const struct vmcs_snapshot *before)
+{
+	uint64_t rip = before->guest_rip + (c->skip ? c->len : 0);
+	uint32_t intr = 0;
+	uint64_t error = ERROR_CODE_UNTOUCHED;
+	if (c->inject) {
+		unsigned vector = c->inject - 1;
+		bool code = exception_pushes_error_code(vector);
+		/* SDM 25.8.3: vector, type 3 (hardware exception), deliver-error-code, valid. */
+		intr = vector | 3u << 8 | (code ? 1u << 11 : 0) | 1u << 31;
+		if (code)
+			error = 0;
+	}
+	for (unsigned i = 0; i < vmcs_field_count; i++) {
+		uint32_t enc = vmcs_field_table[i].encoding;
+		uint64_t was = *vmcs_snapshot_slot((struct vmcs_snapshot *)before, i);
+		uint64_t want = was;
+		const struct field *f = find_field(c->fout, ARRAY_LEN(c->fout), enc);
+		if (enc == VMCS_GUEST_RIP)
+			want = rip;
+		else if (enc == VMCS_ENTRY_INTR_INFO)
+			want = intr;
+		else if (enc == VMCS_ENTRY_EXCEPTION_ERROR_CODE)
+			want = error;
+		else if (f)
+			want = f->rule == FIELD_EQ ? f->value : f->rule == FIELD_SET ? was | f->value : was & ~f->value;
+		uint64_t got = *vmcs_snapshot_slot(&fake_vmcs, i);
+		ck_assert_msg(got == want, "%s: %s is 0x%lx, want 0x%lx", c->name, vmcs_field_table[i].name, got, want);
+	}
+}
+
+static void check_memory(const struct exit_case *c, const struct test_vm *t)
+{
+	for (unsigned i = 0; i < ARRAY_LEN(c->mem_out) && c->mem_out[i].bytes; i++) {
+		const struct mem *m = &c->mem_out[i];
+		for (unsigned j = 0; j < m->n; j++)
+			ck_assert_msg(*test_vm_byte(t, m->gpa + j) == (uint8_t)m->bytes[j], "%s: guest byte 0x%lx is 0x%x, want 0x%x",
+				      c->name, m->gpa + j, *test_vm_byte(t, m->gpa + j), (uint8_t)m->bytes[j]);
+	}
+}
+
+static void check_vm_state(const struct exit_case *c, struct test_vm *t)
+{
+	struct vm *vm = t->vm;
+	ck_assert_msg(vm->stop == c->stop, "%s: stop %s, want %s", c->name, vm_stop_name(vm->stop), vm_stop_name(c->stop));
+	if (c->stop_fields)
+		ck_assert_msg(strstr(vm->stop_fields, c->stop_fields), "%s: stop fields '%s' lack '%s'", c->name,
+			      vm->stop_fields, c->stop_fields);
+	else
+		ck_assert_str_eq(vm->stop_fields, "");
+	const char *out = hv_fake_output();
+	if (c->output)
+		ck_assert_msg(strstr(out, c->output), "%s: output '%s' lacks '%s'", c->name, out, c->output);
+	else
+		ck_assert_msg(out[0] == '\0', "%s: printed '%s'", c->name, out);
+	ck_assert(!hv_fake_output_overflowed());
+	/* The access count first: reading the latch is an access too. */
+	if (IS_SOME(c->accesses))
+		ck_assert_uint_eq(io_bus_read(&vm->bus, TEST_DEVICE_PORT + TEST_DEVICE_ACCESSES, 4), (uint32_t)c->accesses);
+	if (IS_SOME(c->latch))
+		ck_assert_uint_eq(io_bus_read(&vm->bus, TEST_DEVICE_PORT + TEST_DEVICE_LATCH, 4), (uint32_t)c->latch);
+	if (IS_SOME(c->tpr))
+		ck_assert_uint_eq(vm->tpr, (uint32_t)c->tpr);
+	if (IS_SOME(c->xcr0)) {
+		ck_assert_uint_eq(vm->xcr0, (uint32_t)c->xcr0);
+		ck_assert_uint_eq(fake_cpu.xcr0, (uint32_t)c->xcr0); /* what the CPU runs the guest with */
+	}
+	if (c->msr.msr) {
+		uint64_t value;
+		ck_assert(virtual_msr_read(&vm->msrs, c->msr.msr, &value));
+		ck_assert_msg(value == c->msr.value, "%s: MSR 0x%x is 0x%lx, want 0x%lx", c->name, c->msr.msr, value,
+			      c->msr.value);
+	}
+}
+
+START_TEST(test_exit_case)
+{
+	const struct exit_case *c = &cases[_i];
+	ck_assert_msg(!c->skip || c->len, "%s: a skip needs an instruction length", c->name);
+	struct test_vm t;
+	test_vm_build(&t, "exits", 0, NULL);
+	struct vm *vm = t.vm;
+	struct vcpu *v = &vm->vcpu;
+	for (unsigned i = 0; i < GPR_COUNT; i++)
+		v->gpr[i] = gpr_pattern(i);
+	for (unsigned i = 0; i < ARRAY_LEN(c->in) && c->in[i].gpr1; i++)
+		v->gpr[c->in[i].gpr1 - 1] = c->in[i].value;
+	fake_vmcs.exit_reason = c->reason;
+	fake_vmcs.exit_qualification = c->qual;
+	fake_vmcs.exit_instruction_length = c->len;
+	fake_vmcs.exit_instruction_info = c->info;
+	fake_vmcs.entry_exception_error = ERROR_CODE_UNTOUCHED;
+	for (unsigned i = 0; i < ARRAY_LEN(c->fin) && c->fin[i].encoding; i++) {
+		uint64_t *slot = fake_vmcs_field(c->fin[i].encoding);
+		ck_assert_ptr_nonnull(slot);
+		*slot = c->fin[i].value;
+	}
+	for (unsigned i = 0; i < ARRAY_LEN(c->mem_in) && c->mem_in[i].bytes; i++)
+		ck_assert(guest_mem_write(vm, c->mem_in[i].gpa, c->mem_in[i].bytes, c->mem_in[i].n));
+	if (c->prepare)
+		c->prepare(&t);
+	struct vmcs_snapshot before = fake_vmcs;
+	hv_fake_output_reset();
+
+	enum exit_action a = vcpu_exit(v);
+
+	ck_assert_msg(a == c->action, "%s: action %d, want %d", c->name, a, c->action);
+	check_registers(c, v);
+	check_fields(c, &before);
+	check_memory(c, &t);
+	check_vm_state(c, &t);
+	/* The run loop counted the exit once, by its basic reason. */
+	ck_assert_uint_eq(v->exits, 1);
+	uint32_t basic = EXIT_REASON_BASIC(c->reason);
+	if (basic < EXIT_REASON_MAX)
+		ck_assert_uint_eq(v->exit_counts[basic], 1);
+	if (c->verify)
+		c->verify(&t);
+	test_vm_destroy(&t);
+}
+END_TEST
+
+START_TEST(test_enough_cases)
+{
+	ck_assert_uint_ge(N_CASES, 40);
+}
+END_TEST
+
+/* --- the run loop: vcpu_run over the fake vmx_run ------------------------------------------ */
+
+static struct test_vm t;
+
+static void run_setup(void)
+{
+	test_vm_build(&t, "loop", 0, NULL);
+	hv_fake_output_reset();
+}
+
+static void run_teardown(void)
+{
+	test_vm_destroy(&t);
+}
+
+START_TEST(test_run_until_stop)
+{
+	/* CPUID, an OUT of 'A' to the latch, then HLT: two resumes, then the VM stops with the registers kept. */
+	static const struct fake_exit script[] = {
+		{ EXIT_REASON_CPUID, 0, 2, VMX_OK },
+		{ EXIT_REASON_IO_INSTRUCTION, IOQ(0x5000, 1, 0), 1, VMX_OK },
+		{ EXIT_REASON_HLT, 0, 1, VMX_OK },
+	};
+	struct vcpu *v = &t.vm->vcpu;
+	v->regs[GPR_RAX] = 0x40000000;
+	v->regs[GPR_R12] = 0x1212;
+	fake_vmx_script(script, 3);
+	fake_cpu.tsc = 1000;
+	fake_cpu.tsc_step = 10;
+	ck_assert_int_eq(vcpu_run(v), EXIT_STOP);
+	ck_assert_uint_eq(fake_vmx_exits_delivered(), 3);
+	ck_assert_int_eq(fake_vmx_last_launched(), 0); /* the first entry is a VMLAUNCH */
+	ck_assert(v->launched);
+	ck_assert_int_eq(t.vm->stop, VM_STOP_HALTED);
+	ck_assert_str_eq(t.vm->stop_fields, "rip=0x10003"); /* past CPUID and OUT */
+	ck_assert_ptr_eq(v->gpr, v->regs); /* back on the vCPU's own registers */
+	ck_assert_uint_eq(v->regs[GPR_RAX], 0x40000001);   /* CPUID's answer, kept after the loop */
+	ck_assert_uint_eq(v->regs[GPR_R12], 0x1212);
+	ck_assert_uint_eq(io_bus_read(&t.vm->bus, TEST_DEVICE_PORT, 1), 0x01); /* the OUT wrote AL */
+	ck_assert_uint_eq(v->exits, 3);
+	ck_assert_uint_eq(v->exit_counts[EXIT_REASON_CPUID], 1);
+	ck_assert_uint_eq(v->exit_counts[EXIT_REASON_HLT], 1);
+	ck_assert_uint_eq(exit_history_kept(&v->history), 3);
+	ck_assert_uint_gt(v->last_exit_tick, v->first_entry_tick);
+}
+END_TEST
+
+START_TEST(test_run_returns_unhandled_to_caller)
+{
+	static const struct fake_exit script[] = { { EXIT_REASON_RDPMC, 0, 2, VMX_OK } };
+	fake_vmx_script(script, 1);
+	ck_assert_int_eq(vcpu_run(&t.vm->vcpu), EXIT_TO_CALLER);
+	ck_assert_int_eq(t.vm->stop, VM_RUNNING);
+	ck_assert_uint_eq(t.vm->vcpu.exit_reason, EXIT_REASON_RDPMC);
+	/* The next run is a VMRESUME. */
+	static const struct fake_exit next[] = { { EXIT_REASON_HLT, 0, 1, VMX_OK } };
+	fake_vmx_script(next, 1);
+	ck_assert_int_eq(vcpu_run(&t.vm->vcpu), EXIT_STOP);
+	ck_assert_int_eq(fake_vmx_last_launched(), 1);
+}
+END_TEST
+
+START_TEST(test_run_vmlaunch_fails_valid)
+{
+	static const struct fake_exit script[] = { { 0, 0, 0, VMX_FAIL_VALID } };
+	fake_vmx_script(script, 1);
+	fake_vmcs.instruction_error = 7; /* invalid control fields */
+	ck_assert_int_eq(vcpu_run(&t.vm->vcpu), EXIT_STOP);
+	ck_assert_int_eq(t.vm->stop, VM_STOP_ENTRY_FAILED);
+	ck_assert_str_eq(t.vm->stop_fields, "error=7 instruction=VMLAUNCH");
+	ck_assert(!t.vm->vcpu.launched);
+	ck_assert_ptr_nonnull(strstr(hv_fake_output(), "VEXIT entry-check loop after-failure violations=0\n"));
+}
+END_TEST
+
+START_TEST(test_run_vmresume_fails_invalid)
+{
+	/* VMfailInvalid: no current VMCS, nothing to read (SDM 31.2); the history is still printed. */
+	static const struct fake_exit script[] = { { EXIT_REASON_INVD, 0, 2, VMX_OK }, { 0, 0, 0, VMX_FAIL_INVALID } };
+	fake_vmx_script(script, 2);
+	ck_assert_int_eq(vcpu_run(&t.vm->vcpu), EXIT_STOP);
+	ck_assert_str_eq(t.vm->stop_fields, "error=0 instruction=VMRESUME");
+	ck_assert_ptr_null(strstr(hv_fake_output(), "entry-check"));
+	ck_assert_ptr_nonnull(strstr(hv_fake_output(), "VEXIT exit-history loop exits=1 kept=1\n"));
+}
+END_TEST
+
+START_TEST(test_run_budget_spent_before_entry)
+{
+	/* RDTSC-counted time with a re-armed timer: nothing left, no entry at all. */
+	struct vcpu *v = &t.vm->vcpu;
+	guest_time_configure(v, 100, true, false, 0);
+	v->guest_ticks = 100;
+	fake_vmx_script(NULL, 0);
+	ck_assert_int_eq(vcpu_run(v), EXIT_STOP);
+	ck_assert_int_eq(t.vm->stop, VM_STOP_BUDGET);
+	ck_assert_str_eq(t.vm->stop_fields, "budget=100");
+	ck_assert_uint_eq(fake_vmx_exits_delivered(), 0);
+}
+END_TEST
+
+START_TEST(test_every_handled_reason_has_a_case)
+{
+	/* Each exit reason the dispatch table handles is driven by at least one case above: any other reason
+	 * goes back to the caller, untouched. */
+	for (uint32_t r = 0; r < EXIT_REASON_MAX; r++) {
+		bool in_table = false;
+		for (size_t i = 0; i < N_CASES; i++)
+			in_table |= EXIT_REASON_BASIC(cases[i].reason) == r;
+		if (in_table)
+			continue;
+		t.vm->vcpu.exit_reason = r;
+		ck_assert_msg(exit_dispatch(&t.vm->vcpu) == EXIT_TO_CALLER, "reason %u is handled but has no case", r);
+	}
+	ck_assert_int_eq(t.vm->stop, VM_RUNNING);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("hv_exits");
+	TCase *tc = tcase_create("handlers");
+	tcase_add_loop_test(tc, test_exit_case, 0, (int)N_CASES);
+	tcase_add_test(tc, test_enough_cases);
+	suite_add_tcase(s, tc);
+	TCase *loop = tcase_create("run_loop");
+	tcase_add_checked_fixture(loop, run_setup, run_teardown);
+	tcase_add_test(loop, test_every_handled_reason_has_a_case);
+	tcase_add_test(loop, test_run_until_stop);
+	tcase_add_test(loop, test_run_returns_unhandled_to_caller);
+	tcase_add_test(loop, test_run_vmlaunch_fails_valid);
+	tcase_add_test(loop, test_run_vmresume_fails_invalid);
+	tcase_add_test(loop, test_run_budget_spent_before_entry);
+	suite_add_tcase(s, loop);
+	return run_suite(s, CK_NORMAL);
+}

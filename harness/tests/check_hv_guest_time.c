@@ -1,0 +1,223 @@
+/*
+ * Unit tests of hypervisor/vm/guest_time.c, the arithmetic of the tick budget
+ * (docs/protocol.md "budget"): guest time counted by the VMX-preemption timer
+ * itself where the CPU saves its value at exit (armed once), or with RDTSC
+ * between entry and exit (the timer re-armed with what is left before every
+ * entry); a budget bigger than the timer's 32 bits, less than one timer unit
+ * left, and budget 0 meaning none. The timer field is the fake VMCS's.
+ */
+#include <check.h>
+#include <stdint.h>
+
+#include "fake_hw.h"
+#include "hw/vmcs.h"
+#include "run_suite.h"
+#include "vm/guest_time.h"
+#include "vm/vcpu.h"
+
+static struct vcpu v;
+
+static void setup(void)
+{
+	fake_vmcs_reset();
+	vcpu_init(&v, NULL);
+}
+
+static uint64_t timer_field(void)
+{
+	return fake_vmcs.preemption_timer;
+}
+
+/* The CPU ran the guest until the timer reached 0 and saved that (SDM 26.7.4 with "save timer value"). */
+static void timer_fired(void)
+{
+	fake_vmcs.preemption_timer = 0;
+}
+
+START_TEST(test_budget_zero_is_none)
+{
+	/* No budget: nothing is armed, every entry is allowed, whatever the CPU has. */
+	for (int saved = 0; saved < 2; saved++) {
+		fake_vmcs_reset();
+		guest_time_configure(&v, 0, true, saved, 5);
+		ck_assert(!v.budget_timer);
+		ck_assert(!v.timer_saved);
+		ck_assert(guest_time_enter(&v, 100));
+		guest_time_exit(&v, 1000000100);
+		v.launched = true;
+		ck_assert(guest_time_enter(&v, 1000000200));
+		ck_assert_uint_eq(fake_vmcs_writes(), 0);
+		ck_assert_uint_eq(guest_time_ticks(&v), 1000000000); /* still counted, for the guest-end line */
+	}
+}
+END_TEST
+
+START_TEST(test_no_timer_counts_but_never_stops)
+{
+	/* Without a preemption timer the budget cannot be enforced (guests that need it say so). */
+	guest_time_configure(&v, 50, false, true, 0);
+	ck_assert(!v.budget_timer);
+	ck_assert(!v.timer_saved); /* "save timer value" is meaningless without the timer */
+	ck_assert(guest_time_enter(&v, 0));
+	guest_time_exit(&v, 80);
+	ck_assert(guest_time_enter(&v, 90));
+	ck_assert_uint_eq(guest_time_ticks(&v), 80);
+	ck_assert_uint_eq(fake_vmcs_writes(), 0);
+}
+END_TEST
+
+START_TEST(test_rdtsc_counts_only_guest_time)
+{
+	/* Ticks between each entry and its exit count; the hypervisor's own time between them does not. */
+	guest_time_configure(&v, 1000, true, false, 0);
+	ck_assert(v.budget_timer && !v.timer_saved);
+	ck_assert(guest_time_enter(&v, 10000));
+	ck_assert_uint_eq(timer_field(), 1000);
+	guest_time_exit(&v, 10300); /* 300 in the guest */
+	v.launched = true;
+	ck_assert_uint_eq(guest_time_ticks(&v), 300);
+	ck_assert(guest_time_enter(&v, 50000)); /* 39700 ticks of hypervisor time: not counted */
+	ck_assert_uint_eq(timer_field(), 700);   /* re-armed with what is left */
+	guest_time_exit(&v, 50650);
+	ck_assert_uint_eq(guest_time_ticks(&v), 950);
+	ck_assert(guest_time_timer_expired_early(&v)); /* 50 left: a timer exit here came early */
+	ck_assert(guest_time_enter(&v, 60000));
+	ck_assert_uint_eq(timer_field(), 50);
+	guest_time_exit(&v, 60050);
+	ck_assert_uint_eq(guest_time_ticks(&v), 1000);
+	ck_assert(!guest_time_timer_expired_early(&v)); /* all used: the stop */
+	ck_assert(!guest_time_enter(&v, 70000));
+}
+END_TEST
+
+START_TEST(test_rdtsc_timer_rate)
+{
+	/* The timer counts once every 2^rate ticks: it is armed in its units, rounded down. */
+	guest_time_configure(&v, 1000, true, false, 3);
+	ck_assert(guest_time_enter(&v, 0));
+	ck_assert_uint_eq(timer_field(), 1000 >> 3);
+	guest_time_exit(&v, 997);
+	v.launched = true;
+	/* 3 ticks left, less than one unit of 8: a timer of 0 would exit at once, for ever, so this is the end. */
+	ck_assert(guest_time_timer_expired_early(&v));
+	ck_assert(!guest_time_enter(&v, 2000));
+	/* 8 left is exactly one unit. */
+	guest_time_configure(&v, 1000, true, false, 3);
+	v.guest_ticks = 992;
+	ck_assert(guest_time_enter(&v, 0));
+	ck_assert_uint_eq(timer_field(), 1);
+}
+END_TEST
+
+START_TEST(test_rdtsc_budget_past_32_bits)
+{
+	/* A budget the 32-bit timer cannot hold takes several timer exits, each re-arming with the rest. */
+	const uint64_t budget = 0x280000000ull; /* 2.5 x 2^32 */
+	guest_time_configure(&v, budget, true, false, 0);
+	uint64_t now = 0;
+	unsigned timer_exits = 0;
+	for (;;) {
+		if (!guest_time_enter(&v, now))
+			break;
+		v.launched = true;
+		uint64_t armed = timer_field();
+		ck_assert_uint_ge(armed, 1);
+		ck_assert_uint_le(armed, 0xffffffffull);
+		now += armed; /* the guest runs until the timer fires */
+		guest_time_exit(&v, now);
+		timer_exits++;
+		now += 1234; /* the hypervisor's time */
+		if (!guest_time_timer_expired_early(&v))
+			break;
+	}
+	ck_assert_uint_eq(timer_exits, 3);
+	ck_assert_uint_eq(guest_time_ticks(&v), budget);
+}
+END_TEST
+
+START_TEST(test_saved_timer_armed_once)
+{
+	/* With "save timer value" the timer is written before the first entry only; the CPU carries it on. */
+	guest_time_configure(&v, 1000, true, true, 0);
+	ck_assert(v.timer_saved);
+	ck_assert(guest_time_enter(&v, 5));
+	ck_assert_uint_eq(timer_field(), 1000);
+	ck_assert_uint_eq(fake_vmcs_writes(), 1);
+	v.launched = true;
+	fake_vmcs.preemption_timer = 640; /* what the CPU saved at the exit: 360 ticks run */
+	guest_time_exit(&v, 999999);      /* no RDTSC arithmetic */
+	ck_assert_uint_eq(v.guest_ticks, 0);
+	ck_assert(guest_time_enter(&v, 1999999));
+	ck_assert_uint_eq(fake_vmcs_writes(), 1); /* no rewrite per entry */
+	ck_assert_uint_eq(timer_field(), 640);
+	ck_assert_uint_eq(guest_time_ticks(&v), 360);
+	timer_fired();
+	ck_assert_uint_eq(guest_time_ticks(&v), 1000);
+	ck_assert(!guest_time_timer_expired_early(&v)); /* it fired with the whole budget in it: the end */
+	ck_assert_uint_eq(guest_time_ticks(&v), 1000);
+}
+END_TEST
+
+START_TEST(test_saved_timer_rate)
+{
+	guest_time_configure(&v, 1000, true, true, 5);
+	ck_assert(guest_time_enter(&v, 0));
+	ck_assert_uint_eq(timer_field(), 1000 >> 5); /* 31 units: 992 ticks */
+	v.launched = true;
+	fake_vmcs.preemption_timer = 30;
+	ck_assert_uint_eq(guest_time_ticks(&v), 32);
+	timer_fired();
+	/* 992 ticks counted, 8 left: less than one unit, so the budget is over. */
+	ck_assert(!guest_time_timer_expired_early(&v));
+	ck_assert_uint_eq(v.guest_ticks, 992);
+}
+END_TEST
+
+START_TEST(test_saved_timer_budget_past_32_bits)
+{
+	const uint64_t budget = 0x100000010ull; /* 2^32 + 16 */
+	guest_time_configure(&v, budget, true, true, 0);
+	ck_assert(guest_time_enter(&v, 0));
+	ck_assert_uint_eq(timer_field(), 0xffffffffull); /* as much as fits */
+	v.launched = true;
+	timer_fired();
+	ck_assert(guest_time_timer_expired_early(&v)); /* budget left: re-armed with the rest */
+	ck_assert_uint_eq(timer_field(), 0x11);
+	ck_assert_uint_eq(v.guest_ticks, 0xffffffffull);
+	ck_assert(guest_time_enter(&v, 0));
+	fake_vmcs.preemption_timer = 0x10;
+	ck_assert_uint_eq(guest_time_ticks(&v), 0x100000000ull);
+	timer_fired();
+	ck_assert(!guest_time_timer_expired_early(&v));
+	ck_assert_uint_eq(guest_time_ticks(&v), budget);
+}
+END_TEST
+
+START_TEST(test_first_entry_with_nothing_to_arm)
+{
+	/* A budget below one timer unit never enters the guest at all. */
+	guest_time_configure(&v, 31, true, true, 5);
+	ck_assert(!guest_time_enter(&v, 0));
+	guest_time_configure(&v, 31, true, false, 5);
+	ck_assert(!guest_time_enter(&v, 0));
+	ck_assert_uint_eq(fake_vmcs_writes(), 0);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("hv_guest_time");
+	TCase *tc = tcase_create("budget");
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_test(tc, test_budget_zero_is_none);
+	tcase_add_test(tc, test_no_timer_counts_but_never_stops);
+	tcase_add_test(tc, test_rdtsc_counts_only_guest_time);
+	tcase_add_test(tc, test_rdtsc_timer_rate);
+	tcase_add_test(tc, test_rdtsc_budget_past_32_bits);
+	tcase_add_test(tc, test_saved_timer_armed_once);
+	tcase_add_test(tc, test_saved_timer_rate);
+	tcase_add_test(tc, test_saved_timer_budget_past_32_bits);
+	tcase_add_test(tc, test_first_entry_with_nothing_to_arm);
+	suite_add_tcase(s, tc);
+	return run_suite(s, CK_NORMAL);
+}
