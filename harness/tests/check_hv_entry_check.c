@@ -117,7 +117,7 @@ END_TEST
 
 START_TEST(test_setup_with_budget_breaks_no_rule)
 {
-	/* With a budget the preemption timer is on, and saved at exit where the CPU can (SDM 26.2.1.2). */
+	/* With a budget the preemption timer is on, and saved at exit where the CPU can (SDM 27.2.1.2). */
 	struct vmcs_snapshot s;
 	hv_setup_snapshot(&s, 20000000);
 	ck_assert(s.pin & PIN_PREEMPTION_TIMER);
@@ -219,7 +219,7 @@ START_TEST(test_unrestricted_guest_may_clear_pe_pg)
 	struct entry_check_result r;
 	entry_check_run(&s, &caps, &r);
 	ck_assert(!entry_check_names(&r, "guest_cr0_fixed"));
-	s.proc &= ~(uint64_t)PROC_ACTIVATE_SECONDARY; /* secondary controls then count as 0 (SDM 26.2.1.1) */
+	s.proc &= ~(uint64_t)PROC_ACTIVATE_SECONDARY; /* secondary controls then count as 0 (SDM 27.2.1.1) */
 	entry_check_run(&s, &caps, &r);
 	ck_assert(entry_check_names(&r, "guest_cr0_fixed"));
 }

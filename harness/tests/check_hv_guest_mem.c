@@ -296,7 +296,7 @@ START_TEST(test_layout_gdt_and_tss)
 	ck_assert_uint_eq((code >> 53) & 1, 1); /* L */
 	ck_assert_uint_eq((code >> 54) & 1, 0); /* D must be 0 with L */
 	ck_assert_uint_eq((data >> 40) & 0xff, 0x93); /* present, S, read/write accessed */
-	/* TSS descriptor (SDM 9.2.3): limit 0x67, base GUEST_TSS, busy 64-bit TSS (0xb), present; upper half 0. */
+	/* TSS descriptor (SDM Vol. 3A 9.2.3): limit 0x67, base GUEST_TSS, busy 64-bit TSS (0xb), present; upper half 0. */
 	uint64_t tss = rd64(GUEST_GDT + GUEST_SEL_TSS);
 	uint64_t limit = (tss & 0xffff) | ((tss >> 32) & 0xf0000);
 	uint64_t base = ((tss >> 16) & 0xffffff) | (((tss >> 56) & 0xff) << 24);

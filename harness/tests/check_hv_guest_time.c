@@ -28,7 +28,7 @@ static uint64_t timer_field(void)
 	return fake_vmcs.preemption_timer;
 }
 
-/* The CPU ran the guest until the timer reached 0 and saved that (SDM 26.7.4 with "save timer value"). */
+/* The CPU ran the guest until the timer reached 0 and saved that (SDM 28.3.4 with "save timer value"). */
 static void timer_fired(void)
 {
 	fake_vmcs.preemption_timer = 0;

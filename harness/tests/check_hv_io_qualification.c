@@ -1,7 +1,7 @@
 /*
  * Unit tests of hypervisor/vmx/io_qualification.c. Qualifications are built
  * field by field as the SDM lays them out (Vol. 3C, "Exit Qualification for I/O
- * Instructions", table 27-5 / 28-5 depending on the edition):
+ * Instructions", table 28-5; README, "SDM citations"):
  *   2:0 size of access (0 = 1 byte, 1 = 2 bytes, 3 = 4 bytes; others not used)
  *   3   direction (0 = OUT, 1 = IN)        4 string instruction
  *   5   REP prefixed                        6 operand encoding (0 = DX, 1 = immediate)

@@ -15,7 +15,7 @@
 static bool prepare_entry(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
-	if (!guest_time_enter(v)) {
+	if (!guest_time_enter(v, rdtsc())) {
 		vm_stop(vm, VM_STOP_BUDGET, "budget=%lu", v->budget);
 		return false;
 	}

@@ -1,6 +1,5 @@
 #include "vm/guest_time.h"
 
-#include "hw/cpu.h"
 #include "hw/vmcs.h"
 #include "vm/vcpu.h"
 
@@ -29,13 +28,13 @@ static bool arm(struct vcpu *v)
 	return true;
 }
 
-bool guest_time_enter(struct vcpu *v)
+bool guest_time_enter(struct vcpu *v, uint64_t now)
 {
 	if (v->timer_saved) {
 		/* Armed once, before the first entry; the CPU carries the count from exit to entry. */
 		return v->launched || arm(v);
 	}
-	v->entry_tick = rdtsc();
+	v->entry_tick = now;
 	return !v->budget_timer || arm(v);
 }
 

@@ -20,8 +20,8 @@ struct vcpu;
 
 /* Choose how v's time is counted; budget 0 means none (the harness's timeout is then the only guard). */
 void guest_time_configure(struct vcpu *v, uint64_t budget, bool has_timer, bool timer_saved, unsigned timer_rate);
-/* Right before an entry. False: the budget is used up, do not enter. */
-bool guest_time_enter(struct vcpu *v);
+/* Right before an entry, at tick now. False: the budget is used up, do not enter. */
+bool guest_time_enter(struct vcpu *v, uint64_t now);
 /* Right after an exit, at tick now. */
 void guest_time_exit(struct vcpu *v, uint64_t now);
 /* At a preemption-timer exit: true when budget is left (the timer fired early because the whole budget did not
