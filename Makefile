@@ -55,15 +55,16 @@ HV_SRCS := $(wildcard hypervisor/*.c $(addsuffix /*.c,$(HV_DIRS)) hypervisor/boo
 HV_OBJS := $(patsubst %,$(BUILD)/%.o,$(HV_SRCS))
 HV_ELF := $(BUILD)/vexit.elf
 
-$(BUILD)/hypervisor/%.c.o: hypervisor/%.c
+# Objects depend on the Makefile too: its flags (LTO among them) must never mix in one kernel.
+$(BUILD)/hypervisor/%.c.o: hypervisor/%.c Makefile
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	$(Q)$(KCC) $(KCFLAGS) -flto $(HV_INCLUDES) -c $< -o $@
-$(BUILD)/hypervisor/%.S.o: hypervisor/%.S
+$(BUILD)/hypervisor/%.S.o: hypervisor/%.S Makefile
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	$(Q)$(KCC) $(KCFLAGS) $(HV_INCLUDES) -c $< -o $@
-$(HV_ELF): $(HV_OBJS) hypervisor/boot/linker.ld
+$(HV_ELF): $(HV_OBJS) hypervisor/boot/linker.ld Makefile
 	@echo "  LD      $@"
 	$(Q)$(KCC) $(KCFLAGS) -flto=auto -nostdlib -static -no-pie -Wl,-n,-z,max-page-size=0x1000,-z,noexecstack,--no-warn-rwx-segments,--build-id=none \
 		-T hypervisor/boot/linker.ld -o $@ $(HV_OBJS)

@@ -14,7 +14,7 @@ HV_HOST_OBJS := $(patsubst %,$(HOST_OBJ_DIR)/%.o,$(HV_HOST_SRCS))
 CHECK_SUPPORT_SRCS := $(filter-out harness/tests/check_%.c,$(wildcard harness/tests/*.c))
 CHECK_SUPPORT_OBJS := $(patsubst %,$(HOST_OBJ_DIR)/%.o,$(CHECK_SUPPORT_SRCS))
 
-$(HOST_OBJ_DIR)/%.c.o: %.c
+$(HOST_OBJ_DIR)/%.c.o: %.c Makefile harness/harness.mk
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Iharness/lib $(CHECK_CFLAGS) -MMD -MP -c $< -o $@

@@ -2,7 +2,7 @@
  * vexit: boot, turn VMX on, run every selected guest module in a VM of its
  * own, print the summary, end the run. Command line (GRUB's multiboot2 line):
  *   tests=a,b,c   run only these guests (default: all modules)
- *   budget=N      stop a guest after N ticks from its first entry (default below)
+ *   budget=N      stop a guest after N ticks of its own time, 0: none (default below; vm/guest_time.h)
  *   precheck=a,b  run the software entry checker before these guests' first VMLAUNCH ("all": every guest)
  *   debug=a       Bochs magic breakpoints before a's VMLAUNCH and after any failed entry of a
  *   dump=a,b      dump the VMCS before these guests' first VMLAUNCH

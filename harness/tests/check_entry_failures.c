@@ -32,7 +32,7 @@ static const char neg_run[] =
 	"VEXIT exit-record neg_a 1 reason=ENTRY_FAIL_GUEST_STATE qual=0x0 rip=0x10064 tick=900\n"
 	"VEXIT vmcs neg_a GUEST_RFLAGS 0x0 none\n"
 	"VEXIT vmcs neg_a VIRTUAL_PROCESSOR_ID unsupported\n"
-	"VEXIT debug-stop neg_a after-failure vmcs=0x1b8a000 vmx_enter=0x102000 exit_stub=0x102080\n"
+	"VEXIT debug-stop neg_a after-failure vmcs=0x1b8a000 vmx_run=0x102000 exit_stub=0x102080\n"
 	"VEXIT guest-end neg_a entry-failed exits=2 ticks=900 reason=ENTRY_FAIL_GUEST_STATE qual=0x0\n"
 	"VEXIT guest-begin ok\n"
 	"VEXIT entry-check ok before-launch violations=0\n"

@@ -815,10 +815,14 @@ END_TEST
 START_TEST(test_run_vmresume_fails_invalid)
 {
 	/* VMfailInvalid: no current VMCS, nothing to read (SDM 31.2); the history is still printed. */
-	static const struct fake_exit script[] = { { EXIT_REASON_INVD, 0, 2, VMX_OK }, { 0, 0, 0, VMX_FAIL_INVALID } };
+	static const struct fake_exit script[] = { { EXIT_REASON_VMCALL, 0, 3, VMX_OK }, { 0, 0, 0, VMX_FAIL_INVALID } };
 	fake_vmx_script(script, 2);
+	t.vm->vcpu.regs[GPR_RAX] = VEXIT_HC_VERSION;
 	ck_assert_int_eq(vcpu_run(&t.vm->vcpu), EXIT_STOP);
 	ck_assert_str_eq(t.vm->stop_fields, "error=0 instruction=VMRESUME");
+	/* The registers the handler left survive the failed VMRESUME (hw/vmx_entry.S keeps them). */
+	ck_assert_ptr_eq(t.vm->vcpu.gpr, t.vm->vcpu.regs);
+	ck_assert_uint_eq(t.vm->vcpu.regs[GPR_RAX], VEXIT_ABI_VERSION);
 	ck_assert_ptr_null(strstr(hv_fake_output(), "entry-check"));
 	ck_assert_ptr_nonnull(strstr(hv_fake_output(), "VEXIT exit-history loop exits=1 kept=1\n"));
 }

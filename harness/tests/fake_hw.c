@@ -241,17 +241,21 @@ int fake_vmx_last_launched(void)
 	return last_launched;
 }
 
-int vmx_run(const uint64_t *gpr, int launched, vmx_exit_fn on_exit, void *ctx)
+int vmx_run(uint64_t *gpr, int launched, vmx_exit_fn on_exit, void *ctx)
 {
 	/* The frame hw/vmx_entry.S would push: the guest's registers, as they were loaded. */
 	uint64_t frame[16];
 	memcpy(frame, gpr, sizeof(frame));
 	last_launched = launched;
-	for (;;) {
+	for (bool resumed = false;; resumed = true) {
 		ck_assert_msg(delivered < script_len, "fake vmx_run: the guest was resumed after its last scripted exit");
 		const struct fake_exit *e = &script[delivered++];
-		if (e->fail != VMX_OK)
+		if (e->fail != VMX_OK) {
+			/* As the stub does: a VMRESUME failing after an exit keeps the handler's registers. */
+			if (resumed)
+				memcpy(gpr, frame, sizeof(frame));
 			return e->fail;
+		}
 		fake_vmcs.exit_reason = e->reason;
 		fake_vmcs.exit_qualification = e->qualification;
 		fake_vmcs.exit_instruction_length = e->instruction_length;

@@ -5,7 +5,7 @@
  * them and VMRESUMEs. Nothing else per exit: the host's callee-saved registers
  * are saved once per vmx_run, and C code preserves them (SysV ABI).
  *
- * The stack, from HOST_RSP up:  [pad] [on_exit] [ctx] [r15 r14 r13 r12 rbx rbp] [return]
+ * The stack, from HOST_RSP up:  [gpr] [on_exit] [ctx] [r15 r14 r13 r12 rbx rbp] [return]
  * After an exit, below HOST_RSP: the frame, frame[i] = the GPR of encoding i.
  * SDM Vol. 3C 28.5.3: an exit loads RSP from HOST_RSP and RIP from HOST_RIP;
  * 31.2: a failed VMLAUNCH/VMRESUME sets CF (VMfailInvalid) or ZF (VMfailValid)
@@ -15,12 +15,14 @@
 
 #define R(n) (8 * n)(%rdi)
 #define FRAME_SIZE (16 * 8)
-#define ON_EXIT 8  /* offsets from HOST_RSP */
+#define GPR 0      /* offsets from HOST_RSP */
+#define ON_EXIT 8
 #define CTX 16
 
 	.text
 	.globl vmx_run
-/* int vmx_run(const uint64_t *gpr, int launched, vmx_exit_fn on_exit, void *ctx) */
+	.type vmx_run, @function
+/* int vmx_run(uint64_t *gpr, int launched, vmx_exit_fn on_exit, void *ctx) */
 vmx_run:
 	push %rbp
 	push %rbx
@@ -30,7 +32,7 @@ vmx_run:
 	push %r15
 	push %rcx			/* ctx */
 	push %rdx			/* on_exit */
-	sub $8, %rsp			/* keeps RSP 16-byte aligned at the call in the exit path */
+	push %rdi			/* gpr; nine slots keep RSP 16-byte aligned at the exit path's call */
 	mov $VMCS_HOST_RSP, %eax
 	vmwrite %rsp, %rax
 	jbe .Lfailed
@@ -57,7 +59,10 @@ vmx_run:
 1:	vmresume
 	jmp .Lfailed
 
+	.size vmx_run, . - vmx_run
+
 	.globl vmx_exit_entry_point
+	.type vmx_exit_entry_point, @function
 vmx_exit_entry_point:
 	push %r15
 	push %r14
@@ -70,7 +75,7 @@ vmx_exit_entry_point:
 	push %rdi
 	push %rsi
 	push %rbp
-	sub $8, %rsp			/* frame[4]: RSP lives in the VMCS */
+	push $0				/* frame[4]: RSP lives in the VMCS */
 	push %rbx
 	push %rdx
 	push %rcx
@@ -97,7 +102,19 @@ vmx_exit_entry_point:
 	pop %r14
 	pop %r15
 	vmresume
-	/* VMRESUME failed; RSP is HOST_RSP again. */
+	/*
+	 * VMRESUME failed; RSP is HOST_RSP again and the frame still lies below it:
+	 * keep the registers the handler left, in gpr[], for the caller.
+	 */
+	mov $1, %eax
+	jc 1f
+	mov $2, %eax
+1:	lea -FRAME_SIZE(%rsp), %rsi
+	mov GPR(%rsp), %rdi
+	mov $16, %ecx
+	cld
+	rep movsq
+	jmp .Lreturn
 .Lfailed:
 	mov $1, %eax			/* CF=1: VMfailInvalid; else ZF=1: VMfailValid */
 	jc .Lreturn
@@ -107,7 +124,7 @@ vmx_exit_entry_point:
 	add $FRAME_SIZE, %rsp
 	xor %eax, %eax
 .Lreturn:
-	add $24, %rsp			/* pad, on_exit, ctx */
+	add $24, %rsp			/* gpr, on_exit, ctx */
 	pop %r15
 	pop %r14
 	pop %r13
@@ -115,3 +132,4 @@ vmx_exit_entry_point:
 	pop %rbx
 	pop %rbp
 	ret
+	.size vmx_exit_entry_point, . - vmx_exit_entry_point

@@ -16,9 +16,10 @@ typedef int (*vmx_exit_fn)(uint64_t *frame, void *ctx);
  * Load the guest GPRs from gpr[16] and VMLAUNCH (launched=0) or VMRESUME, then
  * handle exits with on_exit until it says leave: returns 0 then, or
  * VMX_FAIL_INVALID/VMX_FAIL_VALID (hw/vmx_insn.h) when a VMLAUNCH or VMRESUME
- * itself failed. HOST_RSP is written once per call, not per exit.
+ * itself failed; a VMRESUME that fails after an exit leaves the registers the
+ * handler left in gpr[]. HOST_RSP is written once per call, not per exit.
  */
-int vmx_run(const uint64_t *gpr, int launched, vmx_exit_fn on_exit, void *ctx);
+int vmx_run(uint64_t *gpr, int launched, vmx_exit_fn on_exit, void *ctx);
 /* Where a VM exit lands: VMCS HOST_RIP. */
 void vmx_exit_entry_point(void);
 

@@ -11,16 +11,20 @@
 #include "vm/vcpu.h"
 #include "vm/vm.h"
 
-/* Everything before an entry: guest time, and the debug hooks when armed. False: do not enter. */
+/*
+ * Everything before an entry: the debug hooks when one is armed, then the budget
+ * and the entry's tick (last, so the hooks' own time is never the guest's). False:
+ * do not enter.
+ */
 static bool prepare_entry(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
-	if (!guest_time_enter(v, rdtsc())) {
+	if (entry_debug_armed(&vm->dbg, !v->launched))
+		entry_debug_before_entry(&vm->dbg, !v->launched);
+	if (!guest_time_counted_by_cpu(v) && !guest_time_enter(v, rdtsc())) {
 		vm_stop(vm, VM_STOP_BUDGET, "budget=%lu", v->budget);
 		return false;
 	}
-	if (entry_debug_armed(&vm->dbg, !v->launched))
-		entry_debug_before_entry(&vm->dbg, !v->launched);
 	return true;
 }
 
@@ -51,13 +55,16 @@ enum exit_action vcpu_exit(struct vcpu *v)
 	}
 	v->launched = true;
 	enum exit_action a = exit_dispatch(v);
-	if (a == EXIT_RESUME && !prepare_entry(v))
+	if (a != EXIT_RESUME)
+		return a;
+	/* A handler (or a device it called) that stopped the VM ends it here, whatever it returned. */
+	if (vm->stop != VM_RUNNING || !prepare_entry(v))
 		return EXIT_STOP;
-	return a;
+	return EXIT_RESUME;
 }
 
 /* hw/vmx_entry.S calls this after every exit, with the guest GPRs in frame[]. */
-static int on_exit(uint64_t *frame, void *ctx)
+static int vcpu_on_exit(uint64_t *frame, void *ctx)
 {
 	struct vcpu *v = ctx;
 	v->gpr = frame;
@@ -79,10 +86,10 @@ enum exit_action vcpu_run(struct vcpu *v)
 		return EXIT_STOP;
 	if (!v->launched)
 		v->first_entry_tick = rdtsc();
-	int r = vmx_run(v->regs, v->launched, on_exit, v);
+	int r = vmx_run(v->regs, v->launched, vcpu_on_exit, v);
 	if (r == 0)
 		return (enum exit_action)v->action;
-	/* A VMRESUME that failed in the exit path left the frame on a stack that is gone. */
+	/* A VMRESUME that failed in the exit path: vmx_run kept the registers in regs[]. */
 	v->gpr = v->regs;
 	v->last_exit_tick = rdtsc();
 	/* SDM 31.4: after VMfailValid the reason is in the VM-instruction error field. */

@@ -16,10 +16,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-struct vcpu;
+#include "vm/vcpu.h"
 
 /* Choose how v's time is counted; budget 0 means none (the harness's timeout is then the only guard). */
 void guest_time_configure(struct vcpu *v, uint64_t budget, bool has_timer, bool timer_saved, unsigned timer_rate);
+/* Nothing to do before an entry: the CPU counts the guest's time itself (the hot path's only test). */
+static inline bool guest_time_counted_by_cpu(const struct vcpu *v)
+{
+	return v->timer_saved && v->launched;
+}
 /* Right before an entry, at tick now. False: the budget is used up, do not enter. */
 bool guest_time_enter(struct vcpu *v, uint64_t now);
 /* Right after an exit, at tick now. */

@@ -101,7 +101,7 @@ static void setup_host_state(void)
 	vmcs_write(VMCS_HOST_IA32_SYSENTER_EIP, 0);
 	vmcs_write(VMCS_HOST_IA32_EFER, rdmsr(MSR_IA32_EFER));
 	vmcs_write(VMCS_HOST_RIP, (uint64_t)vmx_exit_entry_point);
-	/* HOST_RSP is written by vmx_enter right before each entry. */
+	/* HOST_RSP is written by vmx_run (hw/vmx_entry.S), once per run of the vCPU. */
 }
 
 static void setup_segment(uint32_t sel_field, uint16_t sel, uint32_t ar)
