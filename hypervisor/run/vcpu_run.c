@@ -14,9 +14,9 @@
 /*
  * Everything before an entry: the debug hooks when one is armed, then the budget
  * and the entry's tick (last, so the hooks' own time is never the guest's). False:
- * do not enter.
+ * do not enter. Out of line: the exit path calls it only when entry_work says so.
  */
-static bool prepare_entry(struct vcpu *v)
+__attribute__((noinline, cold)) static bool prepare_entry(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
 	if (entry_debug_armed(&vm->dbg, !v->launched))
@@ -26,6 +26,12 @@ static bool prepare_entry(struct vcpu *v)
 		return false;
 	}
 	return true;
+}
+
+/* Whether prepare_entry has anything to do: the only per-entry test when the CPU counts guest time. */
+static inline bool entry_work(const struct vcpu *v)
+{
+	return !guest_time_counted_by_cpu(v) || entry_debug_armed(&v->vm->dbg, !v->launched);
 }
 
 enum exit_action vcpu_exit(struct vcpu *v)
@@ -58,7 +64,7 @@ enum exit_action vcpu_exit(struct vcpu *v)
 	if (a != EXIT_RESUME)
 		return a;
 	/* A handler (or a device it called) that stopped the VM ends it here, whatever it returned. */
-	if (vm->stop != VM_RUNNING || !prepare_entry(v))
+	if (vm->stop != VM_RUNNING || (entry_work(v) && !prepare_entry(v)))
 		return EXIT_STOP;
 	return EXIT_RESUME;
 }
