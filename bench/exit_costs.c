@@ -2,9 +2,10 @@
  * exit_costs: what one round trip guest -> hypervisor -> guest costs, per kind
  * of exit, in Bochs ticks (RDTSC counts retired instructions there, so these are
  * the same on every run). Each figure is the mean over 1000 operations; the
- * baseline rows are operations that do not exit. The floor is the cheapest
- * exit there is, a hypercall the dispatcher answers with a constant (VERSION):
- * every other exit is also shown as a multiple of it. `make bench` prints them.
+ * baseline rows are operations that do not exit. The floor is the null
+ * hypercall (VERSION), which the dispatcher answers with a constant once it has
+ * checked the caller's CPL: every other exit is also shown as a multiple of it.
+ * `make bench` prints them.
  */
 #include "cpu.h"
 

@@ -125,6 +125,14 @@ struct exit_case {
 #define CR4_GUEST_REAL (CR4_PAE | CR4_VMXE)
 #define TEST_ID_WORD 0x5856u /* "VX": the test device's ID register, low half */
 #define ENTRY_RIP GUEST_IMAGE_BASE
+/*
+ * The guest at CPL 3 (or 1): the CPL is the DPL of SS (SDM 25.4.1); CS agrees, as it would. A hypercall
+ * from there answers EPERM, moves RIP past the VMCALL and changes nothing (nothing_changed, and the table's
+ * own checks: no other register, no VMCS field, no stop, nothing printed).
+ */
+#define AT_CPL(dpl) F(VMCS_GUEST_SS_ACCESS_RIGHTS, AR_DATA | (dpl) << AR_DPL_SHIFT), \
+	F(VMCS_GUEST_CS_ACCESS_RIGHTS, AR_CODE64 | (dpl) << AR_DPL_SHIFT)
+#define REFUSED .skip = true, .out = { R(GPR_RAX, VEXIT_HC_EPERM) }
 
 /* Guest linear addresses mapped by 4 KiB pages (map_4k_pages): two pages far apart, a hole, and outside memory. */
 #define LA_4K 0x400000ull
@@ -232,6 +240,42 @@ static void trace_on(struct test_vm *t)
 {
 	ck_assert(t->vm->trace.on);
 	ck_assert_uint_eq(t->vm->trace.n, 0); /* the VMCALL that turned it on is not in it */
+}
+
+/* Every byte of one of the VM's bitmap pages still intercepts. */
+static void all_ones(uint64_t page, const char *what)
+{
+	const uint8_t *b = (const uint8_t *)(uintptr_t)page;
+	for (unsigned i = 0; i < PAGE_SIZE; i++)
+		ck_assert_msg(b[i] == 0xff, "%s byte 0x%x is 0x%x: a hypercall changed it", what, i, b[i]);
+}
+
+/* A refused hypercall changed nothing: bitmaps all ones, no trace, no pending breakage or dump, CR3 exiting off. */
+static void nothing_changed(struct test_vm *t)
+{
+	struct vm *vm = t->vm;
+	all_ones(vm->io_bitmap_a, "I/O bitmap A");
+	all_ones(vm->io_bitmap_b, "I/O bitmap B");
+	all_ones(vm->msr_bitmap, "MSR bitmap");
+	ck_assert(!vm->trace.on);
+	ck_assert_uint_eq(vm->trace.n, 0);
+	ck_assert_uint_eq(vm->dbg.break_pending, 0);
+	ck_assert(!vm->dbg.dump_pending);
+	ck_assert(!vm->cr3_exiting);
+	ck_assert(!vm->controls_dirty);
+}
+
+static void trace_already_on(struct test_vm *t)
+{
+	exit_trace_set(&t->vm->trace, true);
+}
+
+/* The trace a ring-3 VMCALL tried to turn off is still on, and holds that VMCALL as an ordinary exit. */
+static void trace_still_on(struct test_vm *t)
+{
+	ck_assert(t->vm->trace.on);
+	ck_assert_uint_eq(t->vm->trace.n, 1);
+	ck_assert_uint_eq(t->vm->trace.entries[0].reason, EXIT_REASON_VMCALL);
 }
 
 static void not_launched(struct test_vm *t)
@@ -514,6 +558,50 @@ static const struct exit_case cases[] = {
 	{ "VMCALL of an unknown hypercall: ENOSYS", EXIT_REASON_VMCALL, 0, 3, .in = { R(GPR_RAX, 0x99) }, .skip = true,
 	  .out = { R(GPR_RAX, VEXIT_HC_ENOSYS) } },
 
+	/* VMCALL from user mode: every hypercall, with arguments that would succeed at CPL 0, is refused */
+	{ "VMCALL VERSION from CPL 3: EPERM", EXIT_REASON_VMCALL, 0, 3, .in = { R(GPR_RAX, VEXIT_HC_VERSION) },
+	  .fin = { AT_CPL(3) }, REFUSED, .verify = nothing_changed },
+	{ "VMCALL EXIT_COUNT from CPL 3: EPERM, not the count", EXIT_REASON_VMCALL, 0, 3,
+	  .in = { R(GPR_RAX, VEXIT_HC_EXIT_COUNT), R(GPR_RBX, EXIT_REASON_VMCALL) }, .fin = { AT_CPL(3) }, REFUSED,
+	  .verify = nothing_changed },
+	{ "VMCALL CHECKSUM from CPL 3: EPERM", EXIT_REASON_VMCALL, 0, 3,
+	  .in = { R(GPR_RAX, VEXIT_HC_CHECKSUM), R(GPR_RBX, 1), R(GPR_RCX, 2), R(GPR_RDX, 3), R(GPR_RSI, 4) },
+	  .fin = { AT_CPL(3) }, REFUSED, .verify = nothing_changed },
+	{ "VMCALL EXIT from CPL 3: EPERM, the VM runs on", EXIT_REASON_VMCALL, 0, 3,
+	  .in = { R(GPR_RAX, VEXIT_HC_EXIT), R(GPR_RBX, 0) }, .fin = { AT_CPL(3) }, REFUSED, .verify = nothing_changed },
+	{ "VMCALL EXIT from CPL 1: EPERM, the VM runs on", EXIT_REASON_VMCALL, 0, 3,
+	  .in = { R(GPR_RAX, VEXIT_HC_EXIT), R(GPR_RBX, 9) }, .fin = { AT_CPL(1) }, REFUSED, .verify = nothing_changed },
+	{ "VMCALL REPORT from CPL 3: EPERM, nothing printed", EXIT_REASON_VMCALL, 0, 3,
+	  .in = { R(GPR_RAX, VEXIT_HC_REPORT), R(GPR_RBX, 0x20000), R(GPR_RCX, 5) }, .fin = { AT_CPL(3) },
+	  .mem_in = { MEM(0x20000, "hello") }, REFUSED, .verify = nothing_changed },
+	{ "VMCALL IO_BITMAP passing port 0x80 from CPL 3: EPERM, still intercepted", EXIT_REASON_VMCALL, 0, 3,
+	  .in = { R(GPR_RAX, VEXIT_HC_IO_BITMAP), R(GPR_RBX, 0x80), R(GPR_RCX, 1), R(GPR_RDX, 0) }, .fin = { AT_CPL(3) },
+	  REFUSED, .verify = nothing_changed },
+	{ "VMCALL MSR_BITMAP passing FS_BASE from CPL 3: EPERM, still intercepted", EXIT_REASON_VMCALL, 0, 3,
+	  .in = { R(GPR_RAX, VEXIT_HC_MSR_BITMAP), R(GPR_RBX, MSR_IA32_FS_BASE), R(GPR_RCX, VEXIT_MSR_READ | VEXIT_MSR_WRITE),
+		  R(GPR_RDX, 0) },
+	  .fin = { AT_CPL(3) }, REFUSED, .verify = nothing_changed },
+	{ "VMCALL CR3_EXITING on from CPL 3: EPERM, the controls untouched", EXIT_REASON_VMCALL, 0, 3,
+	  .in = { R(GPR_RAX, VEXIT_HC_CR3_EXITING), R(GPR_RBX, 1) }, .fin = { AT_CPL(3) }, .prepare = cr3_exiting_free,
+	  REFUSED, .verify = nothing_changed },
+	{ "VMCALL TRACE on from CPL 3: EPERM, no trace", EXIT_REASON_VMCALL, 0, 3,
+	  .in = { R(GPR_RAX, VEXIT_HC_TRACE), R(GPR_RBX, 1) }, .fin = { AT_CPL(3) }, REFUSED, .verify = nothing_changed },
+	{ "VMCALL TRACE off from CPL 3: EPERM, the trace stays on", EXIT_REASON_VMCALL, 0, 3,
+	  .in = { R(GPR_RAX, VEXIT_HC_TRACE), R(GPR_RBX, 0) }, .fin = { AT_CPL(3) }, .prepare = trace_already_on, REFUSED,
+	  .verify = trace_still_on },
+	{ "VMCALL IO_UNCLAIMED from CPL 3: EPERM", EXIT_REASON_VMCALL, 0, 3, .in = { R(GPR_RAX, VEXIT_HC_IO_UNCLAIMED) },
+	  .fin = { AT_CPL(3) }, .prepare = unclaimed_read, REFUSED, .verify = nothing_changed },
+	{ "VMCALL BREAK_STATE from CPL 3: EPERM, nothing broken", EXIT_REASON_VMCALL, 0, 3,
+	  .in = { R(GPR_RAX, VEXIT_HC_BREAK_STATE), R(GPR_RBX, 0x20000) }, .fin = { AT_CPL(3) },
+	  .mem_in = { MEM(0x20000, "rflags-bit1-clear\0") }, REFUSED, .verify = nothing_changed },
+	{ "VMCALL VMCS_DUMP from CPL 3: EPERM, no dump", EXIT_REASON_VMCALL, 0, 3, .in = { R(GPR_RAX, VEXIT_HC_VMCS_DUMP) },
+	  .fin = { AT_CPL(3) }, REFUSED, .verify = nothing_changed },
+	{ "VMCALL of an unknown hypercall from CPL 3: EPERM, not ENOSYS", EXIT_REASON_VMCALL, 0, 3,
+	  .in = { R(GPR_RAX, 0x99) }, .fin = { AT_CPL(3) }, REFUSED, .verify = nothing_changed },
+	{ "VMCALL at CPL 0 with SS unusable (after an interrupt from user mode): served", EXIT_REASON_VMCALL, 0, 3,
+	  .in = { R(GPR_RAX, VEXIT_HC_VERSION) }, .fin = { F(VMCS_GUEST_SS_ACCESS_RIGHTS, AR_UNUSABLE) }, .skip = true,
+	  .out = { R(GPR_RAX, VEXIT_ABI_VERSION) } },
+
 	/* Exits that end the VM, or are simple */
 	{ "HLT ends the VM", EXIT_REASON_HLT, 0, 1, .action = EXIT_STOP, .stop = VM_STOP_HALTED, .stop_fields = "rip=0x10000" },
 	{ "Triple fault ends the VM", EXIT_REASON_TRIPLE_FAULT, 0, 0, .action = EXIT_STOP, .stop = VM_STOP_TRIPLE_FAULT,
@@ -737,6 +825,22 @@ START_TEST(test_enough_cases)
 }
 END_TEST
 
+START_TEST(test_every_hypercall_refused_from_user_mode)
+{
+	/* Each hypercall number has a case calling it from CPL 3 (a new hypercall needs one too). */
+	for (uint64_t nr = 0; nr < VEXIT_HC_COUNT; nr++) {
+		bool found = false;
+		for (size_t i = 0; i < N_CASES && !found; i++) {
+			const struct exit_case *c = &cases[i];
+			const struct reg *rax = find_reg(c->in, ARRAY_LEN(c->in), GPR_RAX);
+			const struct field *ss = find_field(c->fin, ARRAY_LEN(c->fin), VMCS_GUEST_SS_ACCESS_RIGHTS);
+			found = c->reason == EXIT_REASON_VMCALL && rax && rax->value == nr && ss && AR_DPL(ss->value) == 3;
+		}
+		ck_assert_msg(found, "hypercall %lu has no case from CPL 3", nr);
+	}
+}
+END_TEST
+
 /* --- the run loop: vcpu_run over the fake vmx_run ------------------------------------------ */
 
 static struct test_vm t;
@@ -865,6 +969,7 @@ int main(void)
 	TCase *tc = tcase_create("handlers");
 	tcase_add_loop_test(tc, test_exit_case, 0, (int)N_CASES);
 	tcase_add_test(tc, test_enough_cases);
+	tcase_add_test(tc, test_every_hypercall_refused_from_user_mode);
 	suite_add_tcase(s, tc);
 	TCase *loop = tcase_create("run_loop");
 	tcase_add_checked_fixture(loop, run_setup, run_teardown);

@@ -9,7 +9,8 @@
 /*
  * Hypercalls: VMCALL with the number in RAX and up to four arguments in RBX,
  * RCX, RDX and RSI (the KVM order). The result comes back in RAX; every other
- * register is preserved.
+ * register is preserved. Only the guest kernel may call: from CPL > 0 every
+ * number answers VEXIT_HC_EPERM and changes nothing (KVM answers -KVM_EPERM).
  */
 #define VEXIT_HC_VERSION 0    /* () -> VEXIT_ABI_VERSION */
 #define VEXIT_HC_EXIT_COUNT 1 /* (basic exit reason) -> exits of that reason so far, this VMCALL included */
@@ -25,10 +26,12 @@
  * name: break that piece of VMCS state before the next entry (a negative test; docs/guest-abi.md). */
 #define VEXIT_HC_BREAK_STATE 10
 #define VEXIT_HC_VMCS_DUMP 11 /* () -> 0: print the VMCS dump before the next entry */
+#define VEXIT_HC_COUNT 12     /* the numbers above are 0 .. VEXIT_HC_COUNT - 1; any other is ENOSYS */
 
 #define VEXIT_ABI_VERSION 1
 /* Result of an unknown hypercall number: -ENOSYS as a 64-bit two's complement value. */
 #define VEXIT_HC_ENOSYS ((unsigned long long)-38)
+/* -EPERM: a hypercall from CPL > 0; a port or MSR that may not be passed; a control the CPU insists on. */
 #define VEXIT_HC_EPERM ((unsigned long long)-1)
 #define VEXIT_HC_EINVAL ((unsigned long long)-22)
 #define VEXIT_MSR_READ 1

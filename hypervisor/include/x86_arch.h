@@ -71,7 +71,9 @@
 /* Segment access rights as the VMCS holds them (SDM Vol. 3C 25.4.1, table 25-2). */
 #define AR_TYPE(ar) ((ar) & 0xf)
 #define AR_S (1u << 4)
-#define AR_DPL(ar) (((ar) >> 5) & 3)
+#define AR_DPL_SHIFT 5
+#define AR_DPL_MASK (3u << AR_DPL_SHIFT)
+#define AR_DPL(ar) (((ar) >> AR_DPL_SHIFT) & 3)
 #define AR_P (1u << 7)
 #define AR_L (1u << 13)
 #define AR_DB (1u << 14)
