@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "include/x86_arch.h"
 #include "run_suite.h"
 #include "test_vm.h"
 #include "vm/guest_layout.h"
@@ -306,6 +307,12 @@ START_TEST(test_layout_gdt_and_tss)
 	ck_assert_uint_eq((tss >> 44) & 1, 0); /* system descriptor */
 	ck_assert_uint_eq((tss >> 47) & 1, 1); /* present */
 	ck_assert_uint_eq(rd64(GUEST_GDT + GUEST_SEL_TSS + 8), 0);
+	/* The TSS: RSP0 and the rest zero; the I/O map base past the limit, so no port is granted to user mode. */
+	for (uint64_t off = 0; off < TSS64_IOMAP_BASE - 8; off += 8)
+		ck_assert_uint_eq(rd64(GUEST_TSS + off), 0);
+	uint16_t iomap;
+	ck_assert(guest_mem_read(vm, GUEST_TSS + TSS64_IOMAP_BASE, &iomap, sizeof(iomap)));
+	ck_assert_uint_gt(iomap, GUEST_TSS_LIMIT);
 	/* The GDT limit covers exactly the five 8-byte slots. */
 	ck_assert_uint_eq(GUEST_GDT_LIMIT + 1, GUEST_SEL_TSS + 16);
 	/* The image area starts above everything the layout uses. */

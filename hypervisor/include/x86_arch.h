@@ -83,6 +83,11 @@
 #define AR_DATA 0xc093u   /* type 3 (read/write, accessed), S, P, D/B, G */
 #define AR_TSS_BUSY 0x8bu /* type 11 (64-bit busy TSS), P */
 
+/* The 64-bit TSS (SDM Vol. 3A 9.7): its size and the offsets of the fields a kernel fills. */
+#define TSS64_RSP0 0x04
+#define TSS64_IOMAP_BASE 0x66 /* 16 bits: an I/O map base past the limit means no I/O permission bitmap */
+#define TSS64_SIZE 0x68
+
 /* Guest interruptibility state (SDM Vol. 3C 25.4.2, table 25-3). */
 #define INTERRUPTIBILITY_STI (1u << 0)
 #define INTERRUPTIBILITY_MOV_SS (1u << 1)

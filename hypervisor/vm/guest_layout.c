@@ -1,5 +1,6 @@
 #include "vm/guest_layout.h"
 
+#include "include/x86_arch.h"
 #include "vm/guest_mem.h"
 
 #define PTE_P_W 0x3ull
@@ -23,4 +24,12 @@ void guest_layout_build(struct vm *vm)
 	/* 64-bit busy TSS at GUEST_TSS (SDM Vol. 3A 9.2.3): the second half holds base 63:32 = 0. */
 	put64(vm, GUEST_GDT + 0x18, GUEST_TSS_LIMIT | (GUEST_TSS << 16) | (0x8bull << 40));
 	put64(vm, GUEST_GDT + 0x20, 0);
+	/*
+	 * The TSS is zero but for its I/O map base, which points past the limit: no I/O permission
+	 * bitmap, so user mode has no port unless the guest kernel grants one (SDM Vol. 1, "I/O
+	 * Permission Bit Map"). A base of 0 would make the zeroed TSS itself a bitmap granting ports
+	 * 0-0x337, the debug and exit ports among them.
+	 */
+	uint16_t iomap = TSS64_SIZE;
+	guest_mem_write(vm, GUEST_TSS + TSS64_IOMAP_BASE, &iomap, sizeof(iomap));
 }

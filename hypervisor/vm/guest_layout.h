@@ -3,7 +3,7 @@
  *
  *   0x001000  PML4        0x002000  PDPT        0x003000  PD (one 2 MiB page: all of memory)
  *   0x004000  GDT: null, 64-bit code (0x08), data (0x10), TSS (0x18, 16 bytes)
- *   0x005000  TSS
+ *   0x005000  TSS (zero, but for an I/O map base past its limit: no I/O permission bitmap)
  *   0x010000  the guest image (ELF64 PT_LOAD segments), up to GUEST_IMAGE_LIMIT
  *   top of memory: the stack, growing down
  *
