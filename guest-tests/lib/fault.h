@@ -23,6 +23,12 @@ extern volatile int64_t fault_vector;
 extern volatile uint64_t fault_error, fault_rip;
 
 void fault_init(void);
+/*
+ * Make vector (22-255) of fault_init's IDT a 64-bit interrupt gate to entry, of DPL dpl, so that
+ * INT vector works from CPL <= dpl (a DPL-3 gate is how user mode calls the guest kernel).
+ * entry is an assembly stub that ends in IRETQ or never returns.
+ */
+void fault_set_gate(unsigned vector, void (*entry)(void), unsigned dpl);
 
 /* Arm, then run `insn` (asm text) with the given operands; "1:" after it is where a fault resumes. */
 #define FAULT_TRY(insn, ...)                                                                   \

@@ -87,6 +87,7 @@
 #define TSS64_RSP0 0x04
 #define TSS64_IOMAP_BASE 0x66 /* 16 bits: an I/O map base past the limit means no I/O permission bitmap */
 #define TSS64_SIZE 0x68
+#define DESC_TSS_BUSY (2ull << 40) /* in a TSS descriptor: type 11 (busy) rather than 9 (available) */
 
 /* Guest interruptibility state (SDM Vol. 3C 25.4.2, table 25-3). */
 #define INTERRUPTIBILITY_STI (1u << 0)
