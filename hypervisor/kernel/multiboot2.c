@@ -29,7 +29,8 @@ static const char *parse_mmap(const uint8_t *t, uint32_t size, struct boot_info 
 	uint32_t entry_size = *(const uint32_t *)(t + 8);
 	if (entry_size < sizeof(struct mmap_entry))
 		return "memory map entry size too small";
-	for (uint32_t off = 16; off + entry_size <= size; off += entry_size) {
+	/* off <= size throughout; `off + entry_size <= size` would wrap for an entry_size near 4 GiB. */
+	for (uint32_t off = 16; entry_size <= size - off; off += entry_size) {
 		const struct mmap_entry *e = (const void *)(t + off);
 		if (e->type != MB2_MMAP_AVAILABLE || e->len == 0)
 			continue;
