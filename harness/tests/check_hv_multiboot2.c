@@ -311,6 +311,34 @@ START_TEST(test_mmap_huge_entry_size)
 }
 END_TEST
 
+START_TEST(test_mmap_entry_size_not_a_multiple_of_8)
+{
+	/*
+	 * Found by fuzzing: entries of 28 bytes put every other one at an address that is not 8-byte
+	 * aligned, and the parser read its 64-bit fields there. The multiboot2 spec ("Memory map") guarantees
+	 * entry_size is a multiple of 8, so such a map is refused.
+	 */
+	static const struct mm e[] = {
+		{ 0x100000, 0x100000, MMAP_AVAILABLE },
+		{ 0x300000, 0x100000, MMAP_AVAILABLE },
+	};
+	static const uint32_t sizes[] = { 28, 25, 36, 44, 0x7ffffffcu };
+	for (unsigned i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		struct mbi *m = mbi_new();
+		tag_mmap(m, e, 2, sizes[i] < 64 ? sizes[i] : 24);
+		put32(m, 8 + 8, sizes[i]);
+		tag_end(m);
+		struct boot_info *b = info_new();
+		const char *err = mb2_parse(mbi_finish(m), b);
+		ck_assert_msg(err && strcmp(err, "memory map entry size is not a multiple of 8") == 0,
+			      "entry_size %u: %s", sizes[i], err ? err : "accepted");
+		ck_assert_str_eq(parse_exact(m, b), "memory map entry size is not a multiple of 8");
+		free(b);
+		free(m);
+	}
+}
+END_TEST
+
 START_TEST(test_mmap_tag_too_short)
 {
 	struct mbi *m = mbi_new();
@@ -556,6 +584,7 @@ static Suite *mb2_suite(void)
 	TCase *bad = tcase_create("malformed");
 	tcase_add_test(bad, test_mmap_entry_too_small);
 	tcase_add_test(bad, test_mmap_huge_entry_size);
+	tcase_add_test(bad, test_mmap_entry_size_not_a_multiple_of_8);
 	tcase_add_test(bad, test_mmap_tag_too_short);
 	tcase_add_test(bad, test_module_malformed);
 	tcase_add_test(bad, test_implausible_total_size);
