@@ -9,15 +9,30 @@ HARNESS_LIB_SRCS := $(wildcard harness/lib/*.c)
 LOADER_BIN := $(BUILD)/harness/boot_sector.bin
 LOADER_BLOB_OBJ := $(HOST_OBJ_DIR)/harness/boot/loader_blob.S.o
 HARNESS_LIB_OBJS := $(patsubst %,$(HOST_OBJ_DIR)/%.o,$(HARNESS_LIB_SRCS)) $(LOADER_BLOB_OBJ)
-HV_HOST_OBJS := $(patsubst %,$(HOST_OBJ_DIR)/%.o,$(HV_HOST_SRCS))
 # Test support code (host stand-ins for kernel services, test-data builders) linked into every Check program.
 CHECK_SUPPORT_SRCS := $(filter-out harness/tests/check_%.c,$(wildcard harness/tests/*.c))
-CHECK_SUPPORT_OBJS := $(patsubst %,$(HOST_OBJ_DIR)/%.o,$(CHECK_SUPPORT_SRCS))
+
+# The unit tests are built with AddressSanitizer and UndefinedBehaviorSanitizer, and only so: a
+# finding ends the test (-fno-sanitize-recover=all) and Check reports it as a failure. Their objects
+# live apart (SAN_OBJ_DIR); the plain objects (HOST_OBJ_DIR) make the vexit-run of make run and the
+# Bochs-booting check_guests, which are not unit tests. The page pool test_vm.c maps with MAP_32BIT
+# needs nothing special: the kernel places it from 1 GiB up, clear of ASan's shadow (which starts at
+# 0x7fff8000), and ASan does not check accesses inside it (it is not malloc's). The options the
+# tests run with are in the Makefile, above check.
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+SAN_OBJ_DIR := $(BUILD)/san
+SAN_HARNESS_LIB_OBJS := $(patsubst %,$(SAN_OBJ_DIR)/%.o,$(HARNESS_LIB_SRCS)) $(LOADER_BLOB_OBJ)
+SAN_HV_HOST_OBJS := $(patsubst %,$(SAN_OBJ_DIR)/%.o,$(HV_HOST_SRCS))
+SAN_CHECK_SUPPORT_OBJS := $(patsubst %,$(SAN_OBJ_DIR)/%.o,$(CHECK_SUPPORT_SRCS))
 
 $(HOST_OBJ_DIR)/%.c.o: %.c Makefile harness/harness.mk
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Iharness/lib $(CHECK_CFLAGS) -MMD -MP -c $< -o $@
+$(SAN_OBJ_DIR)/%.c.o: %.c Makefile harness/harness.mk
+	@mkdir -p $(@D)
+	@echo "  SANCC   $@"
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) -Iharness/lib $(CHECK_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/harness/boot_sector.o: harness/boot/boot_sector.S harness/boot/direct_boot_abi.h
 	@mkdir -p $(@D)
@@ -32,28 +47,42 @@ $(LOADER_BLOB_OBJ): harness/boot/loader_blob.S $(LOADER_BIN)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOST_CC) -c -DLOADER_BIN='"$(LOADER_BIN)"' $< -o $@
 
-# The runner CLI: boots Bochs (direct boot or the ISO) and judges every guest test.
+# The runner CLI: boots Bochs (direct boot or the ISO) and judges every guest test. The sanitized
+# one is what check_cli runs.
 HARNESS_BIN := $(BUILD)/harness/vexit-run
+SAN_HARNESS_BIN := $(SAN_OBJ_DIR)/vexit-run
 $(HARNESS_BIN): $(HOST_OBJ_DIR)/harness/vexit-run.c.o $(HARNESS_LIB_OBJS)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOST_CC) -o $@ $^
+$(SAN_HARNESS_BIN): $(SAN_OBJ_DIR)/harness/vexit-run.c.o $(SAN_HARNESS_LIB_OBJS)
+	@mkdir -p $(@D)
+	@echo "  SANLD   $@"
+	$(Q)$(HOST_CC) $(SAN_FLAGS) -o $@ $^
 
-# One Check program per harness/tests/check_*.c. check_guests boots Bochs; the others are
-# pure unit tests of the harness library and of the hypervisor sources built for the host.
+# One Check program per harness/tests/check_*.c. check_guests boots Bochs (built plain: it needs
+# the harness library only); the others are unit tests of the harness library and of the
+# hypervisor sources built for the host, built with the sanitizers.
 CHECK_UNIT_SRCS := $(filter-out harness/tests/check_guests.c,$(wildcard harness/tests/check_*.c))
 CHECK_UNIT_BINS := $(patsubst harness/tests/%.c,$(BUILD)/tests/%,$(CHECK_UNIT_SRCS))
 CHECK_GUESTS_BIN := $(BUILD)/tests/check_guests
 
-$(BUILD)/tests/check_%: $(HOST_OBJ_DIR)/harness/tests/check_%.c.o $(HV_HOST_OBJS) $(CHECK_SUPPORT_OBJS) \
+$(CHECK_GUESTS_BIN): $(HOST_OBJ_DIR)/harness/tests/check_guests.c.o $(HOST_OBJ_DIR)/harness/tests/run_suite.c.o \
 		$(HARNESS_LIB_OBJS)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOST_CC) -o $@ $^ $(CHECK_LIBS)
+$(BUILD)/tests/check_%: $(SAN_OBJ_DIR)/harness/tests/check_%.c.o $(SAN_HV_HOST_OBJS) $(SAN_CHECK_SUPPORT_OBJS) \
+		$(SAN_HARNESS_LIB_OBJS)
+	@mkdir -p $(@D)
+	@echo "  SANLD   $@"
+	$(Q)$(HOST_CC) $(SAN_FLAGS) -o $@ $^ $(CHECK_LIBS)
 
 # check_cli runs the CLI itself (order-only: built first, not linked in).
-$(BUILD)/tests/check_cli: | $(HARNESS_BIN)
+$(BUILD)/tests/check_cli: | $(SAN_HARNESS_BIN)
 
--include $(patsubst %.o,%.d,$(HARNESS_LIB_OBJS) $(HV_HOST_OBJS) $(CHECK_SUPPORT_OBJS) \
-	$(HOST_OBJ_DIR)/harness/vexit-run.c.o \
-	$(patsubst harness/tests/%.c,$(HOST_OBJ_DIR)/harness/tests/%.c.o,$(wildcard harness/tests/check_*.c)))
+-include $(patsubst %.o,%.d,$(HARNESS_LIB_OBJS) $(HOST_OBJ_DIR)/harness/vexit-run.c.o \
+	$(HOST_OBJ_DIR)/harness/tests/check_guests.c.o $(HOST_OBJ_DIR)/harness/tests/run_suite.c.o \
+	$(filter %.c.o,$(SAN_HARNESS_LIB_OBJS)) $(SAN_HV_HOST_OBJS) $(SAN_CHECK_SUPPORT_OBJS) \
+	$(SAN_OBJ_DIR)/harness/vexit-run.c.o \
+	$(patsubst harness/tests/%.c,$(SAN_OBJ_DIR)/harness/tests/%.c.o,$(CHECK_UNIT_SRCS)))

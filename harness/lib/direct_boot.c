@@ -65,7 +65,8 @@ static void bytes_grow(struct bytes *b, size_t len)
 static void bytes_put(struct bytes *b, size_t at, const void *data, size_t n)
 {
 	bytes_grow(b, at + n);
-	memcpy(b->p + at, data, n);
+	if (n) /* with nothing put at 0, b->p is still NULL: memcpy must not see it */
+		memcpy(b->p + at, data, n);
 }
 
 static void put32(struct bytes *b, size_t at, uint32_t v)

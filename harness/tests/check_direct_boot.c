@@ -127,6 +127,28 @@ START_TEST(test_no_modules_and_an_empty_command_line)
 }
 END_TEST
 
+START_TEST(test_a_first_segment_without_file_bytes)
+{
+	/*
+	 * Found by fuzzing: a first loaded segment that is all bss, at 1 MiB, had the disk writer call
+	 * memcpy with the image buffer still NULL (for 0 bytes, but undefined all the same; UBSan stops it).
+	 */
+	struct test_kernel k;
+	test_kernel_build(&k);
+	k.ph[0].p_filesz = 0;
+	k.eh.e_entry = 0x103004; /* in the data segment's file bytes */
+	ck_assert_msg(write_disk(&k, "", NULL, 0) == 0, "%s", err);
+	struct boot_disk d;
+	boot_disk_read(in_dir("disk.img"), &d);
+	ck_assert_msg(d.parse_error == NULL, "%s", d.parse_error);
+	ck_assert_uint_eq(d.entry, 0x103004);
+	for (uint64_t pa = 0x100000; pa < 0x101040; pa += 0x40)
+		ck_assert_uint_eq(*boot_disk_at(&d, pa), 0);
+	ck_assert_mem_eq(boot_disk_at(&d, 0x103000), k.data, sizeof(k.data));
+	boot_disk_free(&d);
+}
+END_TEST
+
 /* A broken kernel: write_disk fails and err holds `want`. */
 static void assert_refused(const struct test_kernel *k, const char *want)
 {
@@ -250,6 +272,7 @@ int main(void)
 	tcase_add_test(tc, test_kernel_and_modules_land_where_the_boot_information_says);
 	tcase_add_test(tc, test_the_entry_point_is_translated_to_its_physical_address);
 	tcase_add_test(tc, test_no_modules_and_an_empty_command_line);
+	tcase_add_test(tc, test_a_first_segment_without_file_bytes);
 	tcase_add_test(tc, test_bad_kernels_are_refused_by_name);
 	tcase_add_test(tc, test_bad_modules_are_refused_by_name);
 	tcase_add_test(tc, test_a_disk_that_is_not_written_is_named);

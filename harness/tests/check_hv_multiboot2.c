@@ -97,6 +97,22 @@ static const void *mbi_finish(struct mbi *m)
 	return m->buf;
 }
 
+/*
+ * Parse a copy of the block in a heap buffer of exactly total_size bytes, where ASan sees any read
+ * past its end. Returns mb2_parse's answer; the copy is gone, so only counts in *b are meaningful.
+ */
+static const char *parse_exact(const struct mbi *m, struct boot_info *b)
+{
+	uint32_t total;
+	memcpy(&total, m->buf, 4);
+	void *copy = malloc(total); /* malloc's alignment is at least the 8 bytes the spec promises */
+	ck_assert_ptr_nonnull(copy);
+	memcpy(copy, m->buf, total);
+	const char *err = mb2_parse(copy, b);
+	free(copy);
+	return err;
+}
+
 static struct boot_info *info_new(void)
 {
 	struct boot_info *b = malloc(sizeof(*b));
@@ -263,6 +279,63 @@ START_TEST(test_mmap_entry_too_small)
 	ck_assert_str_eq(mb2_parse(m->buf, b), "memory map entry size too small");
 	free(b);
 	free(m);
+}
+END_TEST
+
+START_TEST(test_mmap_huge_entry_size)
+{
+	/*
+	 * Found by fuzzing: with entry_size near 4 GiB the test `off + entry_size <= size` wrapped in
+	 * 32 bits, and the parser read an entry from past the end of the tag and of the boot
+	 * information. No entry that big fits in the tag: the map has none.
+	 */
+	static const uint32_t sizes[] = { 0xfffffff0u, 0xfffffff8u, 0xffffffe8u, 0x80000000u };
+	for (unsigned i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		struct mbi *m = mbi_new();
+		uint32_t off = tag_begin(m, TAG_MMAP, 16); /* the header, entry_size, entry_version: no entry */
+		put32(m, off + 8, sizes[i]);
+		tag_end(m);
+		mbi_finish(m);
+		/* Past total_size: the length and type of an available region, where the wrapped test read them. */
+		put64(m, m->len, 0x100000);
+		put32(m, m->len + 8, MMAP_AVAILABLE);
+		struct boot_info *b = info_new();
+		ck_assert_ptr_null(mb2_parse(m->buf, b));
+		ck_assert_msg(b->n_available == 0, "entry_size 0x%x: %zu regions read from past the tag", sizes[i],
+			      b->n_available);
+		ck_assert_ptr_null(parse_exact(m, b));
+		ck_assert_uint_eq(b->n_available, 0);
+		free(b);
+		free(m);
+	}
+}
+END_TEST
+
+START_TEST(test_mmap_entry_size_not_a_multiple_of_8)
+{
+	/*
+	 * Found by fuzzing: entries of 28 bytes put every other one at an address that is not 8-byte
+	 * aligned, and the parser read its 64-bit fields there. The multiboot2 spec ("Memory map") guarantees
+	 * entry_size is a multiple of 8, so such a map is refused.
+	 */
+	static const struct mm e[] = {
+		{ 0x100000, 0x100000, MMAP_AVAILABLE },
+		{ 0x300000, 0x100000, MMAP_AVAILABLE },
+	};
+	static const uint32_t sizes[] = { 28, 25, 36, 44, 0x7ffffffcu };
+	for (unsigned i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		struct mbi *m = mbi_new();
+		tag_mmap(m, e, 2, sizes[i] < 64 ? sizes[i] : 24);
+		put32(m, 8 + 8, sizes[i]);
+		tag_end(m);
+		struct boot_info *b = info_new();
+		const char *err = mb2_parse(mbi_finish(m), b);
+		ck_assert_msg(err && strcmp(err, "memory map entry size is not a multiple of 8") == 0,
+			      "entry_size %u: %s", sizes[i], err ? err : "accepted");
+		ck_assert_str_eq(parse_exact(m, b), "memory map entry size is not a multiple of 8");
+		free(b);
+		free(m);
+	}
 }
 END_TEST
 
@@ -510,6 +583,8 @@ static Suite *mb2_suite(void)
 	suite_add_tcase(s, good);
 	TCase *bad = tcase_create("malformed");
 	tcase_add_test(bad, test_mmap_entry_too_small);
+	tcase_add_test(bad, test_mmap_huge_entry_size);
+	tcase_add_test(bad, test_mmap_entry_size_not_a_multiple_of_8);
 	tcase_add_test(bad, test_mmap_tag_too_short);
 	tcase_add_test(bad, test_module_malformed);
 	tcase_add_test(bad, test_implausible_total_size);

@@ -29,7 +29,11 @@ static const char *parse_mmap(const uint8_t *t, uint32_t size, struct boot_info 
 	uint32_t entry_size = *(const uint32_t *)(t + 8);
 	if (entry_size < sizeof(struct mmap_entry))
 		return "memory map entry size too small";
-	for (uint32_t off = 16; off + entry_size <= size; off += entry_size) {
+	/* The spec guarantees it ("Memory map", in section 3.6), and the entries' 64-bit fields are read in place. */
+	if (entry_size % 8 != 0)
+		return "memory map entry size is not a multiple of 8";
+	/* off <= size throughout; `off + entry_size <= size` would wrap for an entry_size near 4 GiB. */
+	for (uint32_t off = 16; entry_size <= size - off; off += entry_size) {
 		const struct mmap_entry *e = (const void *)(t + off);
 		if (e->type != MB2_MMAP_AVAILABLE || e->len == 0)
 			continue;
