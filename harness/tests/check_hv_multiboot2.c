@@ -415,6 +415,39 @@ START_TEST(test_module_malformed)
 }
 END_TEST
 
+/* A string that runs to the end of its tag without a NUL would send a later strlen past it. */
+START_TEST(test_strings_must_end_in_their_tag)
+{
+	struct boot_info *b = info_new();
+	struct mbi *m = mbi_new();
+	uint32_t off = tag_begin(m, TAG_CMDLINE, 8 + 4);
+	memcpy(m->buf + off + 8, "abcd", 4); /* no NUL within the tag's 12 bytes */
+	tag_module(m, 0x200000, 0x201000, "x"); /* a good tag after it: its bytes are not the first's */
+	tag_end(m);
+	mbi_finish(m);
+	ck_assert_str_eq(parse_exact(m, b), "the command line does not end inside its tag");
+	free(m);
+
+	m = mbi_new();
+	off = tag_begin(m, TAG_CMDLINE, 8); /* no room for even the NUL */
+	tag_end(m);
+	mbi_finish(m);
+	ck_assert_str_eq(parse_exact(m, b), "the command line does not end inside its tag");
+	free(m);
+
+	m = mbi_new();
+	off = tag_begin(m, TAG_MODULE, 16 + 3);
+	put32(m, off + 8, 0x200000);
+	put32(m, off + 12, 0x201000);
+	memcpy(m->buf + off + 16, "mod", 3);
+	tag_end(m);
+	mbi_finish(m);
+	ck_assert_str_eq(parse_exact(m, b), "a module's name does not end inside its tag");
+	free(m);
+	free(b);
+}
+END_TEST
+
 START_TEST(test_unknown_tags_skipped)
 {
 	struct mbi *m = mbi_new();
@@ -587,6 +620,7 @@ static Suite *mb2_suite(void)
 	tcase_add_test(bad, test_mmap_entry_size_not_a_multiple_of_8);
 	tcase_add_test(bad, test_mmap_tag_too_short);
 	tcase_add_test(bad, test_module_malformed);
+	tcase_add_test(bad, test_strings_must_end_in_their_tag);
 	tcase_add_test(bad, test_implausible_total_size);
 	tcase_add_test(bad, test_no_end_tag);
 	tcase_add_test(bad, test_total_cuts_a_tag);

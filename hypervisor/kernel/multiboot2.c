@@ -2,6 +2,8 @@
 
 #include "kernel/kstring.h"
 
+#include <stdbool.h>
+
 /* Tag types of the multiboot2 specification, section 3.6. */
 #define MB2_TAG_END 0
 #define MB2_TAG_CMDLINE 1
@@ -44,6 +46,15 @@ static const char *parse_mmap(const uint8_t *t, uint32_t size, struct boot_info 
 	return NULL;
 }
 
+/* Whether the string at body[from] ends with a NUL inside its tag (size bytes from the tag's header). */
+static bool string_in_tag(const uint8_t *body, uint32_t from, uint32_t size)
+{
+	for (uint32_t i = from; i < size; i++)
+		if (body[i] == '\0')
+			return true;
+	return false;
+}
+
 const char *mb2_parse(const void *mbi, struct boot_info *out)
 {
 	const uint8_t *p = mbi;
@@ -66,6 +77,9 @@ const char *mb2_parse(const void *mbi, struct boot_info *out)
 		const uint8_t *body = p + off;
 		switch (t->type) {
 		case MB2_TAG_CMDLINE:
+			/* Strings are read with strlen later: each must end inside its own tag. */
+			if (!string_in_tag(body, 8, t->size))
+				return "the command line does not end inside its tag";
 			out->cmdline = (const char *)(body + 8);
 			break;
 		case MB2_TAG_MODULE: {
@@ -77,6 +91,8 @@ const char *mb2_parse(const void *mbi, struct boot_info *out)
 			m->start = *(const uint32_t *)(body + 8);
 			m->end = *(const uint32_t *)(body + 12);
 			m->cmdline = (const char *)(body + 16);
+			if (!string_in_tag(body, 16, t->size))
+				return "a module's name does not end inside its tag";
 			if (m->end < m->start)
 				return "a module ends before it starts";
 			break;
