@@ -41,7 +41,7 @@ struct vcpu {
 	struct exit_history history; /* the last exits, printed when an entry fails */
 	/*
 	 * Guest time: ticks spent in the guest, between each entry and the exit that
-	 * ends it (docs/protocol.md, "budget"). The budget bounds it, with the
+	 * ends it (docs/protocol.md, "Guest time"). The budget bounds it, with the
 	 * VMX-preemption timer when the CPU has one.
 	 */
 	uint64_t guest_ticks;

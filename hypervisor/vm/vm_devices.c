@@ -2,6 +2,7 @@
  * The devices every VM gets, and the arena their state lives in. Adding a device
  * is a file of its own (vm/dev_*.c) and one line in vm_devices[] below.
  */
+#include "kernel/kstring.h"
 #include "vm/devices.h"
 #include "vm/vm.h"
 
@@ -20,10 +21,7 @@ void *vm_device_state(struct vm *vm, size_t size)
 	if (size > sizeof(vm->device_state) - at)
 		return 0;
 	vm->device_state_used = at + size;
-	uint8_t *p = &vm->device_state[at];
-	for (size_t i = 0; i < size; i++)
-		p[i] = 0;
-	return p;
+	return memset(&vm->device_state[at], 0, size);
 }
 
 bool vm_attach_devices(struct vm *vm, const char **failed)

@@ -21,13 +21,11 @@ static const char *setup_controls(struct vm *vm, uint64_t eptp)
 {
 	const struct vmx_caps *c = vm->caps;
 	uint32_t pin = 0, proc, proc2, exit, entry;
+	/* Saved at exit, the timer counts guest time by itself (vm/guest_time.h). */
+	uint32_t exit_timer = vm->vcpu.timer_saved ? EXIT_SAVE_PREEMPTION_TIMER : 0;
 
-	uint32_t exit_timer = 0;
 	if (vm->vcpu.budget_timer)
 		pin |= PIN_PREEMPTION_TIMER;
-	/* Saved at exit, the timer counts guest time by itself (vm/guest_time.h). */
-	if (vm->vcpu.timer_saved)
-		exit_timer = EXIT_SAVE_PREEMPTION_TIMER;
 	pin = vmx_adjust_controls(pin, c->pinbased);
 
 	/*
