@@ -16,6 +16,7 @@
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
 #include "kernel/cpu_tables.h"
+#include "kernel/fmt.h"
 #include "kernel/kstring.h"
 #include "kernel/multiboot2.h"
 #include "kernel/page_alloc.h"
@@ -23,6 +24,7 @@
 #include "kernel/power.h"
 #include "run/vm_run.h"
 #include "vmx/vmx_caps.h"
+#include "vmx/vmx_off.h"
 #include "vmx/vmx_on.h"
 
 #define DEFAULT_BUDGET 20000000ull
@@ -34,6 +36,7 @@ extern char kernel_start[], kernel_end[]; /* linker.ld */
 
 static struct boot_info boot;
 static struct vmx_caps caps;
+static struct vmx_root vmx_root;
 
 static void mask_legacy_pic(void)
 {
@@ -104,7 +107,7 @@ void kmain(uint32_t magic, uint64_t mbi)
 		panic("multiboot2 boot information: %s", err);
 	memory_init(&boot);
 
-	if ((err = vmx_on(&caps)))
+	if ((err = vmx_on(&caps, &vmx_root)))
 		panic("%s", err);
 	kprintf("VEXIT cpu vmx-revision=0x%x ept=%s ug=%s preemption-timer=%s\n", vmx_revision_id(&caps),
 		vmx_has_ept(&caps) ? "yes" : "no", vmx_has_unrestricted_guest(&caps) ? "yes" : "no",
@@ -131,8 +134,27 @@ void kmain(uint32_t magic, uint64_t mbi)
 	}
 	size_t free_after = page_alloc_free_count();
 	kprintf("VEXIT summary guests=%u pages-leaked=%ld\n", guests, (long)(free_before - free_after));
+	power_off_prepare(); /* before the last line; power_off's own call then does nothing */
 	kprintf("VEXIT end\n");
 	power_off();
+}
+
+static const char *vmx_result_name(enum vmx_result r)
+{
+	return r == VMX_OK ? "ok" : r == VMX_FAIL_VALID ? "fail-valid" : "fail-invalid";
+}
+
+void power_off_prepare(void)
+{
+	struct vmx_off_report r;
+	if (!vmx_off(&vmx_root, &r))
+		return;
+	char vmcs[24] = "none";
+	if (r.cleared_vmcs != VMCS_NONE)
+		fmt_snprintf(vmcs, sizeof(vmcs), "0x%lx", r.cleared_vmcs);
+	kprintf("VEXIT vmx-off vmcs=%s vmclear=%s vmxoff=%s cr4.vmxe=%d vmread=%s\n", vmcs,
+		vmx_result_name(r.vmclear), vmx_result_name(r.vmxoff), !r.vmxe_cleared,
+		r.vmread_ud ? "ud" : "no-fault");
 }
 
 void vmcs_access_failed(const char *op, uint32_t field, uint64_t value)

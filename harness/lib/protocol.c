@@ -116,6 +116,12 @@ static void on_cpu(struct line *l)
 	l->r->cpu = rest_of_line(&l->w);
 }
 
+static void on_vmx_off(struct line *l)
+{
+	free(l->r->vmx_off);
+	l->r->vmx_off = rest_of_line(&l->w);
+}
+
 static void on_guest_begin(struct line *l)
 {
 	struct run_report *r = l->r;
@@ -278,6 +284,7 @@ static const struct {
 	{ "guest-end", on_guest_end },
 	{ "summary", on_summary },
 	{ "panic", on_panic },
+	{ "vmx-off", on_vmx_off },
 	{ "end", on_end },
 	{ "entry-check", on_entry_line },
 	{ "entry-violation", on_entry_line },
@@ -349,6 +356,7 @@ void run_report_free(struct run_report *r)
 	free(r->guests);
 	free(r->cpu);
 	free(r->panic);
+	free(r->vmx_off);
 	strlist_free(&r->errors);
 	*r = (struct run_report){ 0 };
 }

@@ -41,6 +41,7 @@ struct run_report {
 	bool summary_seen;
 	unsigned long long summary_guests, pages_leaked;
 	char *panic;            /* text of the first panic line, or NULL */
+	char *vmx_off;          /* the key=value text of the vmx-off line (VMX left), or NULL */
 	bool end_seen;
 	struct strlist errors;  /* protocol violations, each naming its line number */
 };

@@ -154,6 +154,16 @@ enum verdict verdict_guest(const char *name, const struct guest_report *g, const
 	return v;
 }
 
+/* Whether the space-separated words of `line` include `word`. */
+static bool has_word(const char *line, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = strstr(line, word); p; p = strstr(p + 1, word))
+		if ((p == line || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
 bool verdict_needs_missing(const char *name, const char *cpu_line, const struct expect_set *e,
 			   struct strlist *why)
 {
@@ -162,13 +172,11 @@ bool verdict_needs_missing(const char *name, const char *cpu_line, const struct 
 			continue;
 		char want[128];
 		snprintf(want, sizeof(want), "%s=no", e->v[i].key);
-		size_t n = strlen(want);
-		for (const char *p = strstr(cpu_line, want); p; p = strstr(p + 1, want))
-			if ((p == cpu_line || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0')) {
-				strlist_addf(why, "%s: needs %s, which this CPU lacks (VEXIT cpu %s)", name,
-					     e->v[i].key, cpu_line);
-				return true;
-			}
+		if (has_word(cpu_line, want)) {
+			strlist_addf(why, "%s: needs %s, which this CPU lacks (VEXIT cpu %s)", name, e->v[i].key,
+				     cpu_line);
+			return true;
+		}
 	}
 	return false;
 }
@@ -183,6 +191,12 @@ size_t verdict_run(const struct run_report *r, const struct strlist *expected, s
 			     PROTOCOL_VERSION);
 	if (r->panic)
 		strlist_addf(problems, "the hypervisor panicked: %s", r->panic);
+	/* The cpu line comes right after VMXON: from then on, every end of the run must leave VMX. */
+	if (r->cpu && !r->vmx_off)
+		strlist_addf(problems, "VMX left on: no 'VEXIT vmx-off' line after VMXON");
+	else if (r->vmx_off && !has_word(r->vmx_off, "vmread=ud"))
+		strlist_addf(problems, "VMX still on after VMXOFF: a VMREAD did not raise #UD (VEXIT vmx-off %s)",
+			     r->vmx_off);
 	if (r->version && !r->end_seen)
 		strlist_addf(problems, "truncated run: no 'VEXIT end' line");
 	if (r->summary_seen) {

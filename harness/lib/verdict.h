@@ -29,7 +29,8 @@ bool verdict_needs_missing(const char *name, const char *cpu_line, const struct 
 			   struct strlist *why);
 
 /*
- * Problems of the run as a whole: no or wrong protocol version, a panic, a
+ * Problems of the run as a whole: no or wrong protocol version, a panic, VMX
+ * not left after VMXON (no vmx-off line, or one whose VMREAD did not #UD), a
  * truncated capture (no 'VEXIT end'), leaked pages, a summary that disagrees with
  * the guests seen, protocol errors, guests nobody asked for. `expected` lists the
  * guests the run should have run. Returns how many problems it appended.

@@ -38,6 +38,7 @@ static const char good_run[] =
 	"VEXIT guest-begin hlt\n"
 	"VEXIT guest-end hlt halted exits=1 ticks=67 rip=0x10021\n"
 	"VEXIT summary guests=2 pages-leaked=0\n"
+	"VEXIT vmx-off vmcs=none vmclear=ok vmxoff=ok cr4.vmxe=0 vmread=ud\n"
 	"VEXIT end\n";
 
 START_TEST(test_good_run)
@@ -45,6 +46,7 @@ START_TEST(test_good_run)
 	parse(good_run);
 	ck_assert_int_eq(r.version, 1);
 	ck_assert_str_eq(r.cpu, "vmx-revision=0x2b ept=yes ug=yes preemption-timer=yes");
+	ck_assert_str_eq(r.vmx_off, "vmcs=none vmclear=ok vmxoff=ok cr4.vmxe=0 vmread=ud");
 	ck_assert_uint_eq(r.n_guests, 2);
 	ck_assert_uint_eq(r.errors.n, 0);
 	ck_assert(r.summary_seen && r.end_seen && !r.panic);

@@ -1,5 +1,6 @@
 /* Check tests of the verdicts: guest expectations against a parsed run, and run-level problems. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -201,6 +202,25 @@ START_TEST(test_run_problems)
 
 	ck_assert_uint_eq(run_problems(vmcall_run, NULL, 0), 1);
 	ck_assert(why_has("guest 'vmcall' ran but is not among the selected guest images"));
+
+	/* After the cpu line (VMXON), the run must leave VMX and prove it. */
+	static const char vmx_on[] = "VEXIT protocol 1\nVEXIT cpu vmx-revision=0x2b\n";
+	static const char end[] = "VEXIT summary guests=0 pages-leaked=0\nVEXIT end\n";
+	char text[512];
+	snprintf(text, sizeof(text), "%s%s", vmx_on, end);
+	ck_assert_uint_eq(run_problems(text, NULL, 0), 1);
+	ck_assert(why_has("VMX left on: no 'VEXIT vmx-off' line after VMXON"));
+	snprintf(text, sizeof(text), "%sVEXIT vmx-off vmcs=none vmxoff=ok vmread=no-fault\n%s", vmx_on, end);
+	ck_assert_uint_eq(run_problems(text, NULL, 0), 1);
+	ck_assert(why_has("VMX still on after VMXOFF: a VMREAD did not raise #UD "
+			  "(VEXIT vmx-off vmcs=none vmxoff=ok vmread=no-fault)"));
+	snprintf(text, sizeof(text), "%sVEXIT vmx-off vmcs=none vmxoff=ok vmread=ud\n%s", vmx_on, end);
+	ck_assert_uint_eq(run_problems(text, NULL, 0), 0);
+	/* A panic after VMXON: the vmx-off line follows the panic line. */
+	run_problems("VEXIT protocol 1\nVEXIT cpu vmx-revision=0x2b\nVEXIT panic oops\n"
+		     "VEXIT vmx-off vmcs=0x1000 vmxoff=ok vmread=ud\n", NULL, 0);
+	ck_assert_uint_eq(why.n, 2);
+	ck_assert(why_has("the hypervisor panicked: oops") && why_has("truncated run: no 'VEXIT end' line"));
 
 	run_problems("VEXIT protocol 1\nVEXIT bogus\n", NULL, 0);
 	ck_assert(why_has("protocol error: line 2: unknown protocol line 'VEXIT bogus'"));

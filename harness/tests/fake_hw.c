@@ -19,6 +19,7 @@ void fake_cpu_reset(void)
 {
 	memset(&fake_cpu, 0, sizeof(fake_cpu));
 	fake_cpu.tsc_step = 1;
+	fake_cpu.current_vmcs = VMCS_NONE;
 }
 
 void fake_cpu_set_cpuid(uint32_t leaf, uint32_t sub, uint32_t eax, uint32_t ebx, uint32_t ecx, uint32_t edx)
@@ -190,26 +191,45 @@ void panic(const char *f, ...)
 enum vmx_result vmxon(uint64_t pa)
 {
 	(void)pa;
+	fake_cpu.in_vmx = true;
 	return VMX_OK;
 }
 
 enum vmx_result vmclear(uint64_t pa)
 {
-	(void)pa;
 	fake_cpu.vmclear_calls++;
+	fake_cpu.last_vmclear = pa;
+	if (fake_cpu.vmclear_result == VMX_OK && pa == fake_cpu.current_vmcs)
+		fake_cpu.current_vmcs = VMCS_NONE;
 	return fake_cpu.vmclear_result;
 }
 
 enum vmx_result vmptrld(uint64_t pa)
 {
-	(void)pa;
 	fake_cpu.vmptrld_calls++;
+	if (fake_cpu.vmptrld_result == VMX_OK)
+		fake_cpu.current_vmcs = pa;
 	return fake_cpu.vmptrld_result;
+}
+
+uint64_t vmptrst(void)
+{
+	return fake_cpu.current_vmcs;
 }
 
 enum vmx_result vmxoff(void)
 {
-	return VMX_OK;
+	fake_cpu.vmxoff_calls++;
+	if (fake_cpu.vmxoff_result == VMX_OK) {
+		fake_cpu.in_vmx = false;
+		fake_cpu.current_vmcs = VMCS_NONE;
+	}
+	return fake_cpu.vmxoff_result;
+}
+
+bool vmread_raises_ud(void)
+{
+	return !fake_cpu.in_vmx;
 }
 
 enum vmx_result invept(uint64_t type, uint64_t eptp)

@@ -40,9 +40,18 @@ struct fake_cpu {
 	unsigned invept_calls, vmclear_calls, vmptrld_calls;
 	enum vmx_result vmclear_result, vmptrld_result, invept_result;
 	unsigned magic_breaks;
+	/*
+	 * VMX operation: VMXON sets in_vmx, VMXOFF (vmxoff_result) clears it; VMPTRLD makes
+	 * a VMCS current, VMCLEAR of it or VMXOFF makes it VMCS_NONE; the VMREAD probe
+	 * faults when in_vmx is clear. The last VMCLEAR's address is kept.
+	 */
+	bool in_vmx;
+	uint64_t current_vmcs, last_vmclear;
+	unsigned vmxoff_calls;
+	enum vmx_result vmxoff_result;
 };
 extern struct fake_cpu fake_cpu;
-/* Back to a plain CPU: everything zero, RDTSC stepping by 1. */
+/* Back to a plain CPU: everything zero, RDTSC stepping by 1, outside VMX operation with no current VMCS. */
 void fake_cpu_reset(void);
 void fake_cpu_set_cpuid(uint32_t leaf, uint32_t sub, uint32_t eax, uint32_t ebx, uint32_t ecx, uint32_t edx);
 

@@ -2,7 +2,15 @@
  * Exception entry stubs for vectors 0-31. Each pushes a dummy error code when
  * the CPU does not push one (SDM Vol. 3A 7.13), then the vector, then all GPRs,
  * and calls exception_report(frame), which never returns.
+ *
+ * One fault is expected, never reported: the #UD of the VMREAD probe
+ * (hw/vmx_insn.c, vmread_raises_ud), which resumes after the VMREAD with RAX=1.
  */
+#define FRAME_RAX	(14 * 8)
+#define FRAME_VECTOR	(15 * 8)
+#define FRAME_RIP	(17 * 8)
+#define VECTOR_UD	6
+
 	.text
 .macro ISR_NOERR v
 isr_\v:
@@ -65,7 +73,32 @@ isr_common:
 	push %r13
 	push %r14
 	push %r15
-	mov %rsp, %rdi
+	cmpq $VECTOR_UD, FRAME_VECTOR(%rsp)
+	jne 2f
+	lea vmread_probe(%rip), %rax
+	cmp %rax, FRAME_RIP(%rsp)
+	jne 2f
+	lea vmread_probe_resume(%rip), %rax
+	mov %rax, FRAME_RIP(%rsp)
+	movq $1, FRAME_RAX(%rsp)
+	pop %r15
+	pop %r14
+	pop %r13
+	pop %r12
+	pop %r11
+	pop %r10
+	pop %r9
+	pop %r8
+	pop %rbp
+	pop %rdi
+	pop %rsi
+	pop %rdx
+	pop %rcx
+	pop %rbx
+	pop %rax
+	add $16, %rsp			/* the vector and the error code */
+	iretq
+2:	mov %rsp, %rdi
 	and $-16, %rsp
 	call exception_report
 1:	cli

@@ -1,6 +1,11 @@
 /* The VMX instructions of hw/vmx_insn.h. */
 #include "hw/vmx_insn.h"
 
+#include "include/vmcs_fields.h"
+
+/* Any field: the probe must fault before it reads one. */
+#define VMCS_PROBE_FIELD VMCS_GUEST_RIP
+
 #define VMX_RESULT_FROM_FLAGS(cf, zf) ((cf) ? VMX_FAIL_INVALID : (zf) ? VMX_FAIL_VALID : VMX_OK)
 
 #define DEFINE_VMX_PA_INSN(name)                                                                 \
@@ -20,6 +25,27 @@ enum vmx_result vmxoff(void)
 	uint8_t cf, zf;
 	__asm__ volatile("vmxoff" : "=@ccc"(cf), "=@ccz"(zf) : : "memory", "cc");
 	return VMX_RESULT_FROM_FLAGS(cf, zf);
+}
+
+uint64_t vmptrst(void)
+{
+	uint64_t pa;
+	__asm__ volatile("vmptrst %0" : "=m"(pa) : : "memory");
+	return pa;
+}
+
+/* Out of line and never inlined: isr.S knows the two labels, which must exist once. */
+__attribute__((noinline)) bool vmread_raises_ud(void)
+{
+	uint64_t faulted = 0, value, field = VMCS_PROBE_FIELD;
+	__asm__ volatile(".globl vmread_probe, vmread_probe_resume\n"
+			 "vmread_probe: vmread %2, %1\n"
+			 "vmread_probe_resume:"
+			 : "+a"(faulted), "=r"(value)
+			 : "r"(field)
+			 : "cc", "memory");
+	(void)value;
+	return faulted != 0;
 }
 
 enum vmx_result invept(uint64_t type, uint64_t eptp)

@@ -12,6 +12,7 @@ __attribute__((noreturn)) void power_off(void)
 	 * our sign that we run in Bochs. On hardware we halt: the console has
 	 * already said everything.
 	 */
+	power_off_prepare();
 	console_drain();
 	if (console_has_debug_port()) {
 		const char *s = "Shutdown";

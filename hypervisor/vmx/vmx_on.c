@@ -35,7 +35,7 @@ static void read_caps(struct vmx_caps *c)
 	}
 }
 
-const char *vmx_on(struct vmx_caps *caps)
+const char *vmx_on(struct vmx_caps *caps, struct vmx_root *root)
 {
 	uint32_t r[4];
 	cpuid(1, 0, r);
@@ -72,5 +72,6 @@ const char *vmx_on(struct vmx_caps *caps)
 	*(uint32_t *)region = vmx_revision_id(caps);
 	if (vmxon(region) != VMX_OK)
 		return "VMXON failed";
+	*root = (struct vmx_root){ .on = true, .vmxon_region = region };
 	return NULL;
 }
