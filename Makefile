@@ -156,7 +156,7 @@ include harness/harness.mk
 FORCE:
 .SECONDARY:
 
-all: $(ISO) $(HARNESS_BIN) $(SAN_HARNESS_BIN) $(CHECK_UNIT_BINS) $(CHECK_GUESTS_BIN) ## build everything
+all: $(ISO) $(HARNESS_BIN) $(SAN_HARNESS_BIN) $(CHECK_UNIT_BINS) $(CHECK_GUESTS_BIN) $(CHECK_BOOT_PANICS_BIN) ## build everything
 
 iso: $(ISO) ## build the bootable image (hypervisor + every guest test)
 
@@ -184,14 +184,17 @@ run: $(if $(filter grub,$(BOOT)),$(ISO),$(HV_ELF) $(GUEST_ELFS)) $(HARNESS_BIN) 
 UNIT_JOBS := $(shell nproc 2>/dev/null || echo 1)
 UNIT_LOGS := $(BUILD)/logs/unit
 
-check: all ## Check unit tests (under ASan+UBSan), then every guest test: one Bochs run booting directly, one booting GRUB
+check: all ## Check unit tests (under ASan+UBSan), the named boot panics (Bochs), then every guest test: one Bochs run booting directly, one booting GRUB
 	@rm -rf $(UNIT_LOGS); mkdir -p $(UNIT_LOGS); \
 	printf '%s\n' $(CHECK_UNIT_BINS) | xargs -P $(UNIT_JOBS) -I{} sh -c 'case {} in */check_hv_*) leaks=0;; *) leaks=1;; esac; \
 		log=$(UNIT_LOGS)/$$(basename {}); ASAN_OPTIONS=exitcode=99:detect_leaks=$$leaks \
 		UBSAN_OPTIONS=exitcode=99:print_stacktrace=1 VEXIT_RUN=$(SAN_HARNESS_BIN) {} > $$log.txt 2>&1; echo $$? > $$log.rc'; \
 	status=0; for t in $(CHECK_UNIT_BINS); do echo "== $$t"; cat $(UNIT_LOGS)/$${t##*/}.txt; \
 		test "$$(cat $(UNIT_LOGS)/$${t##*/}.rc)" = 0 || status=1; done; \
-	mkdir -p $(BUILD)/logs; for boot in direct grub; do \
+	mkdir -p $(BUILD)/logs; echo "== $(CHECK_BOOT_PANICS_BIN) (boots Bochs: CPUs and loads vexit cannot run on)"; \
+	VEXIT_KERNEL=$(HV_ELF) VEXIT_BOCHSRC=$(BOCHSRC) VEXIT_KEEP_LOGS=$(BUILD)/logs/boot-panics \
+		$(CHECK_BOOT_PANICS_BIN) || status=1; \
+	for boot in direct grub; do \
 		echo "== $(CHECK_GUESTS_BIN) (boots Bochs: $$boot)"; \
 		if [ $$boot = direct ]; then image="VEXIT_KERNEL=$(HV_ELF)"; else image="VEXIT_ISO=$(ISO)"; fi; \
 		env $$image VEXIT_GUESTS_DIR=$(BUILD)/guests VEXIT_BOCHSRC=$(BOCHSRC) VEXIT_TIMEOUT=$(TIMEOUT) \

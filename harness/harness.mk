@@ -60,15 +60,17 @@ $(SAN_HARNESS_BIN): $(SAN_OBJ_DIR)/harness/vexit-run.c.o $(SAN_HARNESS_LIB_OBJS)
 	@echo "  SANLD   $@"
 	$(Q)$(HOST_CC) $(SAN_FLAGS) -o $@ $^
 
-# One Check program per harness/tests/check_*.c. check_guests boots Bochs (built plain: it needs
-# the harness library only); the others are unit tests of the harness library and of the
-# hypervisor sources built for the host, built with the sanitizers.
-CHECK_UNIT_SRCS := $(filter-out harness/tests/check_guests.c,$(wildcard harness/tests/check_*.c))
+# One Check program per harness/tests/check_*.c. check_guests and check_boot_panics boot Bochs
+# (built plain: they need the harness library only); the others are unit tests of the harness
+# library and of the hypervisor sources built for the host, built with the sanitizers.
+CHECK_BOCHS_SRCS := harness/tests/check_guests.c harness/tests/check_boot_panics.c
+CHECK_UNIT_SRCS := $(filter-out $(CHECK_BOCHS_SRCS),$(wildcard harness/tests/check_*.c))
 CHECK_UNIT_BINS := $(patsubst harness/tests/%.c,$(BUILD)/tests/%,$(CHECK_UNIT_SRCS))
 CHECK_GUESTS_BIN := $(BUILD)/tests/check_guests
+CHECK_BOOT_PANICS_BIN := $(BUILD)/tests/check_boot_panics
 
-$(CHECK_GUESTS_BIN): $(HOST_OBJ_DIR)/harness/tests/check_guests.c.o $(HOST_OBJ_DIR)/harness/tests/run_suite.c.o \
-		$(HARNESS_LIB_OBJS)
+$(CHECK_GUESTS_BIN) $(CHECK_BOOT_PANICS_BIN): $(BUILD)/tests/%: $(HOST_OBJ_DIR)/harness/tests/%.c.o \
+		$(HOST_OBJ_DIR)/harness/tests/run_suite.c.o $(HARNESS_LIB_OBJS)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOST_CC) -o $@ $^ $(CHECK_LIBS)
@@ -82,7 +84,8 @@ $(BUILD)/tests/check_%: $(SAN_OBJ_DIR)/harness/tests/check_%.c.o $(SAN_HV_HOST_O
 $(BUILD)/tests/check_cli: | $(SAN_HARNESS_BIN)
 
 -include $(patsubst %.o,%.d,$(HARNESS_LIB_OBJS) $(HOST_OBJ_DIR)/harness/vexit-run.c.o \
-	$(HOST_OBJ_DIR)/harness/tests/check_guests.c.o $(HOST_OBJ_DIR)/harness/tests/run_suite.c.o \
+	$(patsubst harness/tests/%.c,$(HOST_OBJ_DIR)/harness/tests/%.c.o,$(CHECK_BOCHS_SRCS)) \
+	$(HOST_OBJ_DIR)/harness/tests/run_suite.c.o \
 	$(filter %.c.o,$(SAN_HARNESS_LIB_OBJS)) $(SAN_HV_HOST_OBJS) $(SAN_CHECK_SUPPORT_OBJS) \
 	$(SAN_OBJ_DIR)/harness/vexit-run.c.o \
 	$(patsubst harness/tests/%.c,$(SAN_OBJ_DIR)/harness/tests/%.c.o,$(CHECK_UNIT_SRCS)))

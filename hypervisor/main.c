@@ -12,6 +12,7 @@
 #include "hw/cpu.h"
 #include "hw/vmcs.h"
 #include "hw/vmx_insn.h"
+#include "include/vexit_protocol.h"
 #include "include/x86_arch.h"
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
@@ -30,7 +31,6 @@
 #define DEFAULT_BUDGET 20000000ull
 /* The longest tests= list (the harness's SELECT_MAX_LIST must not exceed it). */
 #define TESTS_OPTION_MAX 2047
-#define VEXIT_PROTOCOL_VERSION 1
 
 extern char kernel_start[], kernel_end[]; /* linker.ld */
 
