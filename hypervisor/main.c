@@ -47,12 +47,21 @@ static void mask_legacy_pic(void)
 
 static void memory_init(const struct boot_info *b)
 {
+	uint64_t k_start = (uint64_t)(uintptr_t)kernel_start, k_end = (uint64_t)(uintptr_t)kernel_end;
+	bool kernel_in_ram = false;
 	page_alloc_reset();
-	for (size_t i = 0; i < b->n_available; i++)
-		page_alloc_add_free(b->available[i].base, b->available[i].len);
+	struct mb2_region r;
+	for (size_t cursor = 0; mb2_next_available(b, &cursor, &r);) {
+		page_alloc_add_free(r.base, r.len);
+		kernel_in_ram |= r.base <= k_start && k_end - r.base <= r.len;
+	}
+	/* boot/entry.S checked we run where we are linked; that place must be RAM the firmware gives us. */
+	if (!kernel_in_ram)
+		panic("the kernel (0x%lx-0x%lx, linked at 1 MiB) is not inside one available region of the memory map",
+		      k_start, k_end);
 	/* The first MiB (BIOS data, EBDA, ROMs), ourselves, GRUB's boot information and the modules. */
 	page_alloc_reserve(0, 1ull << 20);
-	page_alloc_reserve((uint64_t)(uintptr_t)kernel_start, (uint64_t)(kernel_end - kernel_start));
+	page_alloc_reserve(k_start, k_end - k_start);
 	page_alloc_reserve(b->mbi_start, b->mbi_end - b->mbi_start);
 	for (size_t i = 0; i < b->n_modules; i++)
 		page_alloc_reserve(b->modules[i].start, b->modules[i].end - b->modules[i].start);

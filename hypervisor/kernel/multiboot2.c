@@ -28,22 +28,35 @@ static const char *parse_mmap(const uint8_t *t, uint32_t size, struct boot_info 
 {
 	if (size < 16)
 		return "memory map tag too short";
+	if (out->mmap)
+		return "two memory map tags";
 	uint32_t entry_size = *(const uint32_t *)(t + 8);
 	if (entry_size < sizeof(struct mmap_entry))
 		return "memory map entry size too small";
 	/* The spec guarantees it ("Memory map", in section 3.6), and the entries' 64-bit fields are read in place. */
 	if (entry_size % 8 != 0)
 		return "memory map entry size is not a multiple of 8";
-	/* off <= size throughout; `off + entry_size <= size` would wrap for an entry_size near 4 GiB. */
-	for (uint32_t off = 16; entry_size <= size - off; off += entry_size) {
-		const struct mmap_entry *e = (const void *)(t + off);
-		if (e->type != MB2_MMAP_AVAILABLE || e->len == 0)
-			continue;
-		if (out->n_available == MB2_MAX_REGIONS)
-			return "too many memory regions";
-		out->available[out->n_available++] = (struct mb2_region){ e->base, e->len };
-	}
+	out->mmap = t + 16;
+	out->mmap_len = size - 16;
+	out->mmap_entry_size = entry_size;
+	struct mb2_region r;
+	for (size_t cursor = 0; mb2_next_available(out, &cursor, &r);)
+		out->n_available++;
 	return NULL;
+}
+
+bool mb2_next_available(const struct boot_info *b, size_t *cursor, struct mb2_region *out)
+{
+	/* *cursor <= mmap_len throughout; `*cursor + entry_size <= mmap_len` would wrap for an entry_size near 4 GiB. */
+	for (; b->mmap && b->mmap_entry_size <= b->mmap_len - *cursor; *cursor += b->mmap_entry_size) {
+		const struct mmap_entry *e = (const void *)(b->mmap + *cursor);
+		if (e->type == MB2_MMAP_AVAILABLE && e->len != 0) {
+			*out = (struct mb2_region){ e->base, e->len };
+			*cursor += b->mmap_entry_size;
+			return true;
+		}
+	}
+	return false;
 }
 
 /* Whether the string at body[from] ends with a NUL inside its tag (size bytes from the tag's header). */

@@ -2,12 +2,12 @@
 #ifndef VEXIT_MULTIBOOT2_H
 #define VEXIT_MULTIBOOT2_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #define MB2_BOOTLOADER_MAGIC 0x36d76289u
 #define MB2_MAX_MODULES 64
-#define MB2_MAX_REGIONS 64
 
 struct mb2_module {
 	uint64_t start; /* physical, first byte */
@@ -24,8 +24,14 @@ struct boot_info {
 	const char *cmdline;
 	size_t n_modules;
 	struct mb2_module modules[MB2_MAX_MODULES];
+	/*
+	 * The memory map, read in place (any number of entries): its entries, validated by
+	 * mb2_parse (NULL: the boot information has none), and how many are available RAM.
+	 * mb2_next_available walks the available ones.
+	 */
+	const uint8_t *mmap;
+	uint32_t mmap_len, mmap_entry_size;
 	size_t n_available;
-	struct mb2_region available[MB2_MAX_REGIONS]; /* type 1 (available) regions only */
 	uint64_t mbi_start, mbi_end;
 };
 
@@ -34,5 +40,11 @@ struct boot_info {
  * success, or a sentence saying what is malformed.
  */
 const char *mb2_parse(const void *mbi, struct boot_info *out);
+
+/*
+ * The next type 1 (available) region of a parsed memory map, from *cursor (0 to start):
+ * true with it in *out, or false when there is none left.
+ */
+bool mb2_next_available(const struct boot_info *b, size_t *cursor, struct mb2_region *out);
 
 #endif
