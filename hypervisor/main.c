@@ -19,6 +19,7 @@
 #include "kernel/cpu_tables.h"
 #include "kernel/fmt.h"
 #include "kernel/kstring.h"
+#include "kernel/machine_check.h"
 #include "kernel/multiboot2.h"
 #include "kernel/page_alloc.h"
 #include "kernel/panic.h"
@@ -107,6 +108,7 @@ void kmain(uint32_t magic, uint64_t mbi)
 {
 	console_init();
 	cpu_tables_init();
+	machine_check_enable(); /* from now on a machine check is a reported #MC, not a silent shutdown */
 	mask_legacy_pic();
 	kprintf("VEXIT protocol %d\n", VEXIT_PROTOCOL_VERSION);
 	if (magic != MB2_BOOTLOADER_MAGIC)

@@ -132,6 +132,8 @@ struct exit_case {
  */
 #define AT_CPL(dpl) F(VMCS_GUEST_SS_ACCESS_RIGHTS, AR_DATA | (dpl) << AR_DPL_SHIFT), \
 	F(VMCS_GUEST_CS_ACCESS_RIGHTS, AR_CODE64 | (dpl) << AR_DPL_SHIFT)
+/* An NMI's type and vector, without the valid bit. */
+#define NMI_INFO_NOT_VALID (EXIT_INTR_TYPE_NMI | VECTOR_NMI)
 #define REFUSED .skip = true, .out = { R(GPR_RAX, VEXIT_HC_EPERM) }
 
 /* Guest linear addresses mapped by 4 KiB pages (map_4k_pages): two pages far apart, a hole, and outside memory. */
@@ -606,6 +608,15 @@ static const struct exit_case cases[] = {
 	{ "HLT ends the VM", EXIT_REASON_HLT, 0, 1, .action = EXIT_STOP, .stop = VM_STOP_HALTED, .stop_fields = "rip=0x10000" },
 	{ "Triple fault ends the VM", EXIT_REASON_TRIPLE_FAULT, 0, 0, .action = EXIT_STOP, .stop = VM_STOP_TRIPLE_FAULT,
 	  .stop_fields = "rip=0x10000" },
+	/* NMIs and machine checks (the policy: docs/hardware.md); a #MC ends the run: test_machine_check_in_guest. */
+	{ "NMI while the guest ran: the VM stops as nmi", EXIT_REASON_EXCEPTION_NMI, 0, 0,
+	  .fin = { F(VMCS_EXIT_INTR_INFO, INTR_INFO_VALID | EXIT_INTR_TYPE_NMI | VECTOR_NMI) }, .action = EXIT_STOP,
+	  .stop = VM_STOP_NMI, .stop_fields = "rip=0x10000" },
+	{ "An exception the bitmap did not ask for goes to the caller", EXIT_REASON_EXCEPTION_NMI, 0, 0,
+	  .fin = { F(VMCS_EXIT_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_HARDWARE_EXCEPTION | VECTOR_GP) },
+	  .action = EXIT_TO_CALLER },
+	{ "Exception-or-NMI exit without valid information goes to the caller", EXIT_REASON_EXCEPTION_NMI, 0, 0,
+	  .fin = { F(VMCS_EXIT_INTR_INFO, NMI_INFO_NOT_VALID) }, .action = EXIT_TO_CALLER },
 	{ "EPT violation on a write: gpa and access in the stop", EXIT_REASON_EPT_VIOLATION, 0x182, 0,
 	  .fin = { F(VMCS_GUEST_PHYSICAL_ADDRESS, 0x300008) }, .action = EXIT_STOP, .stop = VM_STOP_EPT_VIOLATION,
 	  .stop_fields = "gpa=0x300008 access=w rip=0x10000" },
@@ -946,6 +957,20 @@ START_TEST(test_run_budget_spent_before_entry)
 }
 END_TEST
 
+START_TEST(test_machine_check_in_guest)
+{
+	/* A #MC exit (exception bitmap bit 18): the banks are reported, then the run stops (a panic). */
+	fake_cpu_set_cpuid(1, 0, 0, 0, 0, 1u << 14); /* MCA */
+	fake_cpu_set_msr(MSR_IA32_MCG_CAP, 1);
+	fake_cpu_set_msr(MSR_IA32_MCG_STATUS, 0x5);
+	fake_cpu_set_msr(MSR_IA32_MC0_STATUS, 1ull << 63 | 0x150);
+	*fake_vmcs_field(VMCS_EXIT_INTR_INFO) = INTR_INFO_VALID | INTR_TYPE_HARDWARE_EXCEPTION | VECTOR_MC;
+	t.vm->vcpu.exit_reason = EXIT_REASON_EXCEPTION_NMI;
+	t.vm->vcpu.rip = 0x10000;
+	exit_dispatch(&t.vm->vcpu);
+}
+END_TEST
+
 START_TEST(test_every_handled_reason_has_a_case)
 {
 	/* Each exit reason the dispatch table handles is driven by at least one case above: any other reason
@@ -974,6 +999,7 @@ int main(void)
 	TCase *loop = tcase_create("run_loop");
 	tcase_add_checked_fixture(loop, run_setup, run_teardown);
 	tcase_add_test(loop, test_every_handled_reason_has_a_case);
+	tcase_add_exit_test(loop, test_machine_check_in_guest, FAKE_PANIC_EXIT);
 	tcase_add_test(loop, test_run_until_stop);
 	tcase_add_test(loop, test_run_returns_unhandled_to_caller);
 	tcase_add_test(loop, test_run_vmlaunch_fails_valid);

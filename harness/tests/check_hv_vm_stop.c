@@ -23,6 +23,7 @@ static const struct {
 	{ VM_STOP_BUDGET, "budget" },
 	{ VM_STOP_UNHANDLED_EXIT, "unhandled-exit" },
 	{ VM_STOP_EPT_VIOLATION, "ept-violation" },
+	{ VM_STOP_NMI, "nmi" },
 	{ VM_STOP_ENTRY_FAILED, "entry-failed" },
 	{ VM_STOP_BAD_IMAGE, "bad-image" },
 	{ VM_STOP_SKIPPED, "skipped" },

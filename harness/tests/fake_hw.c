@@ -59,9 +59,19 @@ static uint64_t *msr_slot(uint32_t msr)
 	case MSR_IA32_FEATURE_CONTROL:
 		return &fake_cpu.msr_feature_control;
 	default:
+		for (unsigned i = 0; i < fake_cpu.n_msrs; i++)
+			if (fake_cpu.msrs[i].msr == msr)
+				return &fake_cpu.msrs[i].v;
 		ck_abort_msg("fake CPU: MSR 0x%x is not modelled", msr);
 		return NULL;
 	}
+}
+
+void fake_cpu_set_msr(uint32_t msr, uint64_t v)
+{
+	ck_assert_uint_lt(fake_cpu.n_msrs, sizeof(fake_cpu.msrs) / sizeof(fake_cpu.msrs[0]));
+	fake_cpu.msrs[fake_cpu.n_msrs].msr = msr;
+	fake_cpu.msrs[fake_cpu.n_msrs++].v = v;
 }
 
 uint64_t rdmsr(uint32_t msr)

@@ -37,6 +37,9 @@ struct fake_cpu {
 	unsigned xsetbv_calls;
 	uint64_t cr0, cr2, cr3, cr4;
 	uint64_t msr_efer, msr_fs_base, msr_gs_base, msr_feature_control;
+	/* Any other MSR a test models: fake_cpu_set_msr; reading one not set fails the test. */
+	struct { uint32_t msr; uint64_t v; } msrs[16];
+	unsigned n_msrs;
 	unsigned invept_calls, vmclear_calls, vmptrld_calls;
 	enum vmx_result vmclear_result, vmptrld_result, invept_result;
 	unsigned magic_breaks;
@@ -53,6 +56,7 @@ struct fake_cpu {
 extern struct fake_cpu fake_cpu;
 /* Back to a plain CPU: everything zero, RDTSC stepping by 1, outside VMX operation with no current VMCS. */
 void fake_cpu_reset(void);
+void fake_cpu_set_msr(uint32_t msr, uint64_t v);
 void fake_cpu_set_cpuid(uint32_t leaf, uint32_t sub, uint32_t eax, uint32_t ebx, uint32_t ecx, uint32_t edx);
 
 /*

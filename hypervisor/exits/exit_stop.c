@@ -1,6 +1,9 @@
 /* Exits that end the VM: each records the stop reason and the facts that explain it. */
 #include "exits/exit_handlers.h"
 #include "hw/vmcs.h"
+#include "include/x86_arch.h"
+#include "kernel/machine_check.h"
+#include "kernel/panic.h"
 #include "vm/guest_time.h"
 #include "vm/vm.h"
 
@@ -33,4 +36,28 @@ enum exit_action handle_preemption_timer(struct vcpu *v)
 		return EXIT_RESUME;
 	vm_stop(v->vm, VM_STOP_BUDGET, "budget=%lu", v->budget);
 	return EXIT_STOP;
+}
+
+/*
+ * Exception or NMI (basic reason 0). The controls let only two events exit so: NMIs ("NMI
+ * exiting") and machine checks (bit 18 of the exception bitmap; with it clear, the guest's own
+ * IDT would take the host's #MC: SDM 26.2). The policy (docs/hardware.md): vexit arms no NMI
+ * source, so an NMI is the platform's (a hardware error line, a BMC or front-panel button), not
+ * the guest's doing: the VM stops as `nmi` and the run goes on. A machine check means the
+ * machine cannot be trusted: the run stops, as after a #MC in the hypervisor itself.
+ */
+enum exit_action handle_exception_nmi(struct vcpu *v)
+{
+	uint32_t info = (uint32_t)vmcs_read(VMCS_EXIT_INTR_INFO);
+	if (!(info & INTR_INFO_VALID))
+		return EXIT_TO_CALLER;
+	if (EXIT_INTR_TYPE(info) == EXIT_INTR_TYPE_NMI) {
+		vm_stop(v->vm, VM_STOP_NMI, "rip=0x%lx", v->rip);
+		return EXIT_STOP;
+	}
+	if (EXIT_INTR_TYPE(info) == INTR_TYPE_HARDWARE_EXCEPTION && EXIT_INTR_VECTOR(info) == VECTOR_MC) {
+		machine_check_report();
+		panic("machine check (#MC) while guest %s ran, at guest rip=0x%lx", v->vm->name, v->rip);
+	}
+	return EXIT_TO_CALLER; /* the exception bitmap asked for no other: unhandled-exit names it */
 }

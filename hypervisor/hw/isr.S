@@ -6,10 +6,11 @@
  * One fault is expected, never reported: the #UD of the VMREAD probe
  * (hw/vmx_insn.c, vmread_raises_ud), which resumes after the VMREAD with RAX=1.
  */
+#include "include/x86_arch.h"
+
 #define FRAME_RAX	(14 * 8)
 #define FRAME_VECTOR	(15 * 8)
 #define FRAME_RIP	(17 * 8)
-#define VECTOR_UD	6
 
 	.text
 .macro ISR_NOERR v

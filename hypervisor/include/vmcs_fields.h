@@ -161,5 +161,9 @@
 #define INTR_INFO_VALID (1u << 31)
 #define INTR_INFO_DELIVER_ERROR_CODE (1u << 11)
 #define INTR_TYPE_HARDWARE_EXCEPTION (3u << 8)
+/* VM-exit interruption-information field (SDM 25.9.2): the same layout, type in bits 10:8. */
+#define EXIT_INTR_TYPE(i) ((i) & (7u << 8))
+#define EXIT_INTR_VECTOR(i) ((i) & 0xffu)
+#define EXIT_INTR_TYPE_NMI (2u << 8)
 
 #endif

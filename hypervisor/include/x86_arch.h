@@ -60,13 +60,22 @@
 #define MSR_IA32_SYSENTER_ESP 0x175
 #define MSR_IA32_SYSENTER_EIP 0x176
 #define MSR_IA32_PAT 0x277
+/* Machine-check architecture (SDM Vol. 3B 16.3, "Machine-Check MSRs"): MCG_CAP[7:0] banks of 4 MSRs from MC0_CTL. */
+#define MSR_IA32_MCG_CAP 0x179
+#define MSR_IA32_MCG_STATUS 0x17a
+#define MSR_IA32_MC0_STATUS 0x401
+#define MSR_IA32_MC0_ADDR 0x402
+#define MSR_IA32_MC0_MISC 0x403
+#define MSR_MC_BANK_STRIDE 4
 #define MSR_IA32_EFER 0xc0000080
 #define MSR_IA32_FS_BASE 0xc0000100
 #define MSR_IA32_GS_BASE 0xc0000101
 #define MSR_IA32_TSC_AUX 0xc0000103
 
+#define VECTOR_NMI 2
 #define VECTOR_UD 6
 #define VECTOR_GP 13
+#define VECTOR_MC 18
 
 /* Segment access rights as the VMCS holds them (SDM Vol. 3C 25.4.1, table 25-2). */
 #define AR_TYPE(ar) ((ar) & 0xf)

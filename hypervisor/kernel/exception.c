@@ -2,8 +2,13 @@
 #include <stdint.h>
 
 #include "hw/cpu.h"
+#include "include/x86_arch.h"
 #include "kernel/console.h"
+#include "kernel/machine_check.h"
 #include "kernel/panic.h"
+
+/* System control port B: its bits 7 and 6 latch a PCI SERR# and an ISA IOCHK#, the legacy NMI sources. */
+#define PORT_NMI_STATUS 0x61
 
 /* Layout pushed by isr.S, lowest address first. */
 struct exception_frame {
@@ -31,5 +36,10 @@ void exception_report(const struct exception_frame *f)
 	kprintf("  rsi=0x%016lx rdi=0x%016lx rbp=0x%016lx r8 =0x%016lx\n", f->rsi, f->rdi, f->rbp, f->r8);
 	kprintf("  r9 =0x%016lx r10=0x%016lx r11=0x%016lx r12=0x%016lx\n", f->r9, f->r10, f->r11, f->r12);
 	kprintf("  r13=0x%016lx r14=0x%016lx r15=0x%016lx\n", f->r13, f->r14, f->r15);
+	/* The policy (docs/hardware.md): an NMI or a machine check in the hypervisor stops the run. */
+	if (f->vector == VECTOR_NMI)
+		kprintf("  NMI: port 0x61=0x%x (bit 7: SERR#, bit 6: IOCHK#)\n", inb(PORT_NMI_STATUS));
+	if (f->vector == VECTOR_MC)
+		machine_check_report();
 	panic("exception %s at rip=0x%lx", exception_names[f->vector & 31], f->rip);
 }

@@ -32,6 +32,7 @@ enum vm_stop {
 	VM_STOP_BUDGET,
 	VM_STOP_UNHANDLED_EXIT,
 	VM_STOP_EPT_VIOLATION,
+	VM_STOP_NMI, /* the platform raised an NMI while the guest ran (docs/hardware.md: the policy) */
 	VM_STOP_ENTRY_FAILED,
 	VM_STOP_BAD_IMAGE,
 	VM_STOP_SKIPPED,

@@ -20,10 +20,12 @@ uint32_t vmcs_proc_controls_for(const struct vm *vm, uint32_t proc)
 static const char *setup_controls(struct vm *vm, uint64_t eptp)
 {
 	const struct vmx_caps *c = vm->caps;
-	uint32_t pin = 0, proc, proc2, exit, entry;
+	uint32_t pin, proc, proc2, exit, entry;
 	/* Saved at exit, the timer counts guest time by itself (vm/guest_time.h). */
 	uint32_t exit_timer = vm->vcpu.timer_saved ? EXIT_SAVE_PREEMPTION_TIMER : 0;
 
+	/* NMIs are the host's: they exit (SDM 26.2), and handle_exception_nmi applies the policy. */
+	pin = PIN_NMI_EXITING;
 	if (vm->vcpu.budget_timer)
 		pin |= PIN_PREEMPTION_TIMER;
 	pin = vmx_adjust_controls(pin, c->pinbased);
@@ -41,6 +43,8 @@ static const char *setup_controls(struct vm *vm, uint64_t eptp)
 				   c->exit);
 	entry = vmx_adjust_controls(ENTRY_IA32E_MODE_GUEST | ENTRY_LOAD_IA32_EFER, c->entry);
 
+	if (!(pin & PIN_NMI_EXITING))
+		return "no-nmi-exiting";
 	if (!(proc & PROC_USE_IO_BITMAPS))
 		return "no-io-bitmaps";
 	if (!(proc & PROC_USE_MSR_BITMAPS))
@@ -59,7 +63,8 @@ static const char *setup_controls(struct vm *vm, uint64_t eptp)
 	vmcs_write(VMCS_PROC_BASED_CONTROLS2, proc2);
 	vmcs_write(VMCS_EXIT_CONTROLS, exit);
 	vmcs_write(VMCS_ENTRY_CONTROLS, entry);
-	vmcs_write(VMCS_EXCEPTION_BITMAP, 0);
+	/* Only machine checks: they are the host's (handle_exception_nmi); every other exception is the guest's. */
+	vmcs_write(VMCS_EXCEPTION_BITMAP, 1u << VECTOR_MC);
 	vmcs_write(VMCS_CR3_TARGET_COUNT, 0);
 	vmcs_write(VMCS_EXIT_MSR_STORE_COUNT, 0);
 	vmcs_write(VMCS_EXIT_MSR_LOAD_COUNT, 0);
