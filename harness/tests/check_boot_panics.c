@@ -9,7 +9,10 @@
  *  - a panic after VMXON (a malformed budget= option, on corei7_skylake_x) is
  *    followed by the vmx-off line, whose VMREAD raised #UD: VMX was left;
  *  - a kernel a loader put 1 MiB above its link address stops with the
- *    load-address panic instead of running at the wrong place.
+ *    load-address panic instead of running at the wrong place;
+ *  - an NMI in the hypervisor (selftest=nmi sends one through the local APIC,
+ *    after VMXON) is reported by the IDT's handler with the NMI status port,
+ *    ends the run by the policy of docs/hardware.md, and VMX is left.
  * The runs go side by side (each about a second). Environment: VEXIT_KERNEL
  * (build/vexit.elf), VEXIT_BOCHSRC, VEXIT_KEEP_LOGS (optional: keep each run's
  * files in a directory of that name per case).
@@ -46,7 +49,8 @@ struct boot_case {
 	const char *cpu;
 	const char *kernel_args;
 	bool moved;             /* boot a copy of the kernel whose segments load MOVED_BY higher */
-	const char *lines;      /* every protocol line of the run, in order */
+	const char *lines;      /* every protocol line of the run, in order; a line ending in '*' is a prefix */
+	const char *text;       /* NULL, or free text the capture must hold */
 	const char *panic;      /* the panic the harness must report */
 	struct bochs_run_opts o;
 	struct bochs_run_result r;
@@ -64,6 +68,11 @@ static struct boot_case cases[] = {
 		   "VEXIT cpu vmx-revision=0x2b ept=yes ug=yes preemption-timer=yes\n"
 		   "VEXIT panic budget=x is not a decimal number of ticks\n" VMX_OFF_LINE "\n",
 	  .panic = "budget=x is not a decimal number of ticks" },
+	{ .name = "nmi_in_the_hypervisor", .kernel_args = "selftest=nmi",
+	  .lines = "VEXIT protocol 1\n"
+		   "VEXIT cpu vmx-revision=0x2b ept=yes ug=yes preemption-timer=yes\n"
+		   "VEXIT panic exception NMI at rip=0x*\n" VMX_OFF_LINE "\n",
+	  .text = "\nhypervisor exception NMI (vector 2) error=0x0\n", .panic = "exception NMI at rip=0x" },
 	{ .name = "wrong_load_address", .moved = true, .lines = "VEXIT protocol 1\nVEXIT panic " LOAD_ADDRESS "\n",
 	  .panic = LOAD_ADDRESS },
 };
@@ -86,6 +95,24 @@ static char *protocol_lines(const char *s)
 		p += len;
 	}
 	return out;
+}
+
+/* Whether the protocol lines `got` are those of `want`, where a want line ending in '*' is a prefix. */
+static bool lines_match(const char *got, const char *want)
+{
+	while (*got && *want) {
+		const char *g_nl = strchr(got, '\n'), *w_nl = strchr(want, '\n');
+		if (!g_nl || !w_nl)
+			return false;
+		size_t g_len = (size_t)(g_nl - got), w_len = (size_t)(w_nl - want);
+		bool prefix = w_len && want[w_len - 1] == '*';
+		if (prefix ? g_len < w_len - 1 || memcmp(got, want, w_len - 1) != 0
+			   : g_len != w_len || memcmp(got, want, w_len) != 0)
+			return false;
+		got = g_nl + 1;
+		want = w_nl + 1;
+	}
+	return !*got && !*want;
 }
 
 /* A copy of the kernel ELF whose PT_LOAD segments have physical addresses MOVED_BY higher; NULL on error. */
@@ -131,9 +158,12 @@ START_TEST(test_boot_ends_with_its_named_panic)
 	ck_assert_msg(c->r.end == BOCHS_RUN_EXITED, "%s: %s", c->name, how);
 	ck_assert_msg(c->r.seconds < RUN_MAX_SECONDS, "%s: took %.1f s: %s", c->name, c->r.seconds, how);
 	char *lines = protocol_lines(c->r.serial);
-	ck_assert_msg(strcmp(lines, c->lines) == 0, "%s: the protocol lines were\n%s\nwant\n%s", c->name, lines,
+	ck_assert_msg(lines_match(lines, c->lines), "%s: the protocol lines were\n%s\nwant\n%s", c->name, lines,
 		      c->lines);
 	free(lines);
+	if (c->text)
+		ck_assert_msg(strstr(c->r.serial, c->text), "%s: no '%s' in the capture:\n%s", c->name, c->text,
+			      c->r.serial);
 
 	/* What the harness makes of it: the panic, by name, among the run's problems. */
 	struct run_report rep;
@@ -142,8 +172,12 @@ START_TEST(test_boot_ends_with_its_named_panic)
 	verdict_run(&rep, &none, &problems);
 	char want[512];
 	snprintf(want, sizeof(want), "the hypervisor panicked: %s", c->panic);
-	ck_assert_msg(strlist_find(&problems, want) >= 0, "%s: the harness said: %s", c->name,
-		      strlist_join(&problems, " | "));
+	bool named = false;
+	for (size_t i = 0; i < problems.n; i++)
+		named |= strncmp(problems.v[i], want, strlen(want)) == 0;
+	char *said = strlist_join(&problems, " | ");
+	ck_assert_msg(named, "%s: the harness said: %s", c->name, said);
+	free(said);
 	strlist_free(&problems);
 	run_report_free(&rep);
 }
