@@ -46,7 +46,8 @@ static const struct rule_case {
 	{ "ctl_cr3_target_count", F(cr3_target_count), 5, NONE, 0, "CR3_TARGET_COUNT" },
 	{ "ctl_io_bitmap_addr", F(io_bitmap_a), 0x10, NONE, 0, "IO_BITMAP_A" },
 	{ "ctl_msr_bitmap_addr", F(msr_bitmap), 0x80, NONE, 0, "MSR_BITMAP" },
-	{ "ctl_nmi_controls", F(pin), 1ull << 5, NONE, 0, "PIN_BASED_VM_EXEC_CONTROL" },
+	/* Virtual NMIs on, NMI exiting (bit 3, on in every VM vexit builds) off. */
+	{ "ctl_nmi_controls", F(pin), 1ull << 5 | 1ull << 3, NONE, 0, "PIN_BASED_VM_EXEC_CONTROL" },
 	{ "ctl_eptp", F(eptp), 0x38, NONE, 0, "EPT_POINTER" },
 	{ "ctl_ug_requires_ept", F(proc2), 0x82, NONE, 0, "SECONDARY_VM_EXEC_CONTROL" },
 	{ "ctl_exit_allowed", F(exit_ctls), 1ull << 0, NONE, 0, "VM_EXIT_CONTROLS" },
