@@ -34,8 +34,8 @@ uint64_t vmptrst(void)
 	return pa;
 }
 
-/* Out of line and never inlined: isr.S knows the two labels, which must exist once. */
-__attribute__((noinline)) bool vmread_raises_ud(void)
+/* Never inlined nor cloned: isr.S knows the two labels, which must exist once. */
+__attribute__((noinline, noclone)) bool vmread_raises_ud(void)
 {
 	uint64_t faulted = 0, value, field = VMCS_PROBE_FIELD;
 	__asm__ volatile(".globl vmread_probe, vmread_probe_resume\n"
