@@ -87,12 +87,25 @@ static void host_cpu_facts(struct vm_config *cfg)
 		cpuid(0x80000001u, 0, r);
 		cfg->nx = r[3] & (1u << 20);
 	}
-	/* XSETBV emulation loads the guest's XCR0, which needs CR4.OSXSAVE on the host. */
+	/*
+	 * The guests' x87 and SSE state is switched with FXSAVE/FXRSTOR or XSAVE/XRSTOR
+	 * (vm/guest_cpu_state.h): no emulation, no lazy switching (SDM Vol. 3A 2.5).
+	 */
+	write_cr0((read_cr0() & ~(CR0_EM | CR0_TS)) | CR0_MP);
+	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
+	/* XSETBV emulation loads the guest's XCR0, and XRSTOR every component, which needs CR4.OSXSAVE. */
 	cpuid(1, 0, r);
-	if (r[2] & (1u << 26)) {
-		write_cr4(read_cr4() | CR4_OSXSAVE);
-		cfg->xsave = true;
-	}
+	if (!(r[2] & (1u << 26)))
+		return;
+	write_cr4(read_cr4() | CR4_OSXSAVE);
+	cfg->xsave = true;
+	cpuid(0xd, 0, r);
+	cfg->xsave_mask = ((uint64_t)r[3] << 32) | r[0];
+	/* One page holds each VM's area: enough for every component but AMX's 8 KiB of tile data. */
+	if (r[2] > PAGE_SIZE)
+		panic("the XSAVE area of this CPU's components (%u bytes) is larger than a page", r[2]);
+	cpuid(0xd, 1, r);
+	cfg->xsaveopt = r[0] & 1;
 }
 
 static uint64_t budget_option(const char *cmdline)

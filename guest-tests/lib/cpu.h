@@ -10,18 +10,26 @@
 #include "include/x86_arch.h"
 #include "vexit_guest.h"
 
-#define DEFINE_READ_CR(n)                                                     \
-	static inline uint64_t read_cr##n(void)                               \
+/* MOV from a control or debug register: read_cr0() ... read_dr7(). */
+#define DEFINE_READ_REG(reg)                                                  \
+	static inline uint64_t read_##reg(void)                               \
 	{                                                                     \
 		uint64_t v;                                                   \
-		__asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));              \
+		__asm__ volatile("mov %%" #reg ", %0" : "=r"(v));              \
 		return v;                                                     \
 	}
-DEFINE_READ_CR(0)
-DEFINE_READ_CR(3)
-DEFINE_READ_CR(4)
-DEFINE_READ_CR(8)
-#undef DEFINE_READ_CR
+DEFINE_READ_REG(cr0)
+DEFINE_READ_REG(cr2)
+DEFINE_READ_REG(cr3)
+DEFINE_READ_REG(cr4)
+DEFINE_READ_REG(cr8)
+DEFINE_READ_REG(dr0)
+DEFINE_READ_REG(dr1)
+DEFINE_READ_REG(dr2)
+DEFINE_READ_REG(dr3)
+DEFINE_READ_REG(dr6)
+DEFINE_READ_REG(dr7)
+#undef DEFINE_READ_REG
 
 static inline void write_cr0(uint64_t v) { __asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory"); }
 static inline void write_cr3(uint64_t v) { __asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory"); }

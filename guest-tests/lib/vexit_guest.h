@@ -27,6 +27,8 @@ void guest_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 bool report(bool cond, const char *what);
 /* "PASS what" or "FAIL what: got 0x.. want 0x.."; returns got == want. */
 bool report_eq(uint64_t got, uint64_t want, const char *what);
+/* The general registers at the guest's first instruction, by encoding (RAX, RCX, ... R15), then RFLAGS. */
+extern uint64_t guest_entry_regs[17];
 
 static inline uint64_t vmcall4(uint64_t nr, uint64_t a, uint64_t b, uint64_t c, uint64_t d)
 {

@@ -28,6 +28,7 @@
 #include "include/vexit_abi.h"
 #include "include/x86_arch.h"
 #include "run/vcpu_run.h"
+#include "vm/guest_cpu_state.h"
 #include "run_suite.h"
 #include "test_vm.h"
 #include "vm/devices.h"
@@ -475,7 +476,7 @@ static const struct exit_case cases[] = {
 	  .msr = { VEXIT_MSR_SCRATCH, 0xcafef00ddeadbeef } },
 	{ "RDMSR VEXIT_MSR_EXITS counts this exit", EXIT_REASON_RDMSR, 0, 2, .in = { R(GPR_RCX, VEXIT_MSR_EXITS) },
 	  .skip = true, .out = { R(GPR_RAX, 1), R(GPR_RDX, 0) } },
-	{ "RDMSR of an MSR vexit does not have: #GP", EXIT_REASON_RDMSR, 0, 2, .in = { R(GPR_RCX, 0xc0000102) },
+	{ "RDMSR of an MSR vexit does not have: #GP", EXIT_REASON_RDMSR, 0, 2, .in = { R(GPR_RCX, 0xc0000104) },
 	  .inject = INJECT(VECTOR_GP) },
 	{ "WRMSR of an MSR vexit does not have: #GP", EXIT_REASON_WRMSR, 0, 2,
 	  .in = { R(GPR_RCX, 0x10), R(GPR_RAX, 0), R(GPR_RDX, 0) }, .inject = INJECT(VECTOR_GP) },
@@ -791,6 +792,7 @@ START_TEST(test_exit_case)
 	test_vm_build(&t, "exits", 0, NULL);
 	struct vm *vm = t.vm;
 	struct vcpu *v = &vm->vcpu;
+	guest_cpu_state_load(vm); /* as in a run: the CPU holds the guest's XCR0, CR2, DRs... */
 	for (unsigned i = 0; i < GPR_COUNT; i++)
 		v->gpr[i] = gpr_pattern(i);
 	for (unsigned i = 0; i < ARRAY_LEN(c->in) && c->in[i].gpr1; i++)

@@ -10,7 +10,9 @@
  *    while paging is on;
  *  - Vol. 3A 12.12.2: each PAT entry is UC 0, WC 1, WT 4, WP 5, WB 6 or UC- 7,
  *    anything else (2, 3, 8-FFH) is #GP;
- *  - Vol. 2 WRMSR: #GP for a non-canonical IA32_SYSENTER_ESP/EIP, FS/GS base;
+ *  - Vol. 2 WRMSR: #GP for a non-canonical IA32_SYSENTER_ESP/EIP, FS/GS base,
+ *    KERNEL_GS_BASE, LSTAR and CSTAR; Vol. 4 table 2-2: IA32_FMASK bits 63:32
+ *    are reserved, IA32_STAR has none;
  *    IA32_TSC_AUX bits 63:32 are reserved.
  * Plus the synthetic MSRs of hypervisor/include/vexit_abi.h.
  */
@@ -69,6 +71,7 @@ START_TEST(test_reset_values)
 	ck_assert_uint_eq(m.gs_base, 0);
 	ck_assert_uint_eq(m.tsc_aux, 0);
 	ck_assert_uint_eq(m.hv_scratch, 0);
+	ck_assert_uint_eq(m.star | m.lstar | m.cstar | m.fmask | m.kernel_gs_base, 0);
 	ck_assert_uint_eq(m.exits, 0);
 	ck_assert(m.paging);
 	ck_assert(m.nx);
@@ -130,8 +133,7 @@ END_TEST
 START_TEST(test_unknown_msrs)
 {
 	static const uint32_t unknown[] = { 0, 0x10 /* TSC */, 0x3a, 0x1a0, 0x480, 0x48e, 0x174 + 3, 0x276, 0x278,
-					    0xc0000081u /* STAR */, 0xc0000082u /* LSTAR */, 0xc0000084u,
-					    0xc0000102u /* KERNEL_GS_BASE */, 0xc0000104u, 0x40000003u,
+					    0xc0000085u, 0xc0000104u, 0x40000003u,
 					    0x3fffffffu, 0x4000ffffu, 0xffffffffu, 0x800 /* x2APIC */, 0x1b + 0x100 };
 	for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
 		uint64_t v = SENTINEL;
@@ -292,22 +294,41 @@ END_TEST
 
 /* --- canonical addresses --------------------------------------------------------------------- */
 
+/* STAR has no reserved bit; FMASK's bits 63:32 are reserved (SDM Vol. 4 table 2-2). */
+START_TEST(test_syscall_msrs)
+{
+	wr_ok(MSR_IA32_STAR, 0xffffffffffffffffull);
+	ck_assert_uint_eq(rd(MSR_IA32_STAR), 0xffffffffffffffffull);
+	wr_ok(MSR_IA32_STAR, 0x0023001000000000ull);
+	ck_assert_uint_eq(rd(MSR_IA32_STAR), 0x0023001000000000ull);
+	wr_ok(MSR_IA32_FMASK, 0xffffffffull);
+	ck_assert_uint_eq(rd(MSR_IA32_FMASK), 0xffffffffull);
+	wr_gp(MSR_IA32_FMASK, 0x100000000ull);
+	wr_gp(MSR_IA32_FMASK, 0x8000000000000700ull);
+	ck_assert_uint_eq(rd(MSR_IA32_FMASK), 0xffffffffull);
+	ck_assert_uint_eq(rd(MSR_IA32_STAR), 0x0023001000000000ull);
+}
+END_TEST
+
 START_TEST(test_canonical_msrs)
 {
-	static const uint32_t msrs[] = { MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP, MSR_IA32_FS_BASE, MSR_IA32_GS_BASE };
+	static const uint32_t msrs[] = { MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP, MSR_IA32_FS_BASE,
+					 MSR_IA32_GS_BASE,	MSR_IA32_KERNEL_GS_BASE, MSR_IA32_LSTAR,
+					 MSR_IA32_CSTAR };
+	const size_t n = sizeof(msrs) / sizeof(msrs[0]);
 	static const uint64_t good[] = { 0, 0x1000, 0x00007fffffffffffull, 0xffff800000000000ull,
 					 0xffffffffffffffffull, 0xffffffff80000000ull };
 	static const uint64_t bad[] = { 0x0000800000000000ull, 0xffff7fffffffffffull, 0x8000000000000000ull,
 					0x00ff000000000000ull, 0x7fffffffffffffffull, 0x0001000000000000ull };
-	for (size_t i = 0; i < 4; i++) {
+	for (size_t i = 0; i < n; i++) {
 		for (size_t g = 0; g < sizeof(good) / sizeof(good[0]); g++) {
 			/* Each write reaches its own MSR and no other. */
-			uint64_t others[4];
-			for (size_t j = 0; j < 4; j++)
+			uint64_t others[sizeof(msrs) / sizeof(msrs[0])];
+			for (size_t j = 0; j < n; j++)
 				wr_ok(msrs[j], 0x1000 * (j + 1));
 			wr_ok(msrs[i], good[g]);
 			ck_assert_uint_eq(rd(msrs[i]), good[g]);
-			for (size_t j = 0; j < 4; j++) {
+			for (size_t j = 0; j < n; j++) {
 				others[j] = rd(msrs[j]);
 				if (j != i)
 					ck_assert_uint_eq(others[j], 0x1000 * (j + 1));
@@ -428,6 +449,7 @@ static Suite *virtual_msr_suite(void)
 	tcase_add_test(o, test_pat_valid_types);
 	tcase_add_test(o, test_pat_invalid_types);
 	tcase_add_test(o, test_canonical_msrs);
+	tcase_add_test(o, test_syscall_msrs);
 	tcase_add_test(o, test_sysenter_cs);
 	tcase_add_test(o, test_tsc_aux);
 	tcase_add_test(o, test_read_only_synthetic);

@@ -58,6 +58,16 @@ static uint64_t *msr_slot(uint32_t msr)
 		return &fake_cpu.msr_gs_base;
 	case MSR_IA32_FEATURE_CONTROL:
 		return &fake_cpu.msr_feature_control;
+	case MSR_IA32_STAR:
+		return &fake_cpu.msr_star;
+	case MSR_IA32_LSTAR:
+		return &fake_cpu.msr_lstar;
+	case MSR_IA32_CSTAR:
+		return &fake_cpu.msr_cstar;
+	case MSR_IA32_FMASK:
+		return &fake_cpu.msr_fmask;
+	case MSR_IA32_KERNEL_GS_BASE:
+		return &fake_cpu.msr_kernel_gs_base;
 	default:
 		for (unsigned i = 0; i < fake_cpu.n_msrs; i++)
 			if (fake_cpu.msrs[i].msr == msr)
@@ -107,6 +117,64 @@ void xsetbv(uint32_t index, uint64_t v)
 	ck_assert_uint_eq(index, 0);
 	fake_cpu.xcr0 = v;
 	fake_cpu.xsetbv_calls++;
+}
+
+static void record_save(void *area, uint64_t mask, unsigned *calls)
+{
+	fake_cpu.saved_area = area;
+	fake_cpu.save_mask = mask;
+	fake_cpu.save_xcr0 = fake_cpu.xcr0;
+	(*calls)++;
+}
+
+void xsave(void *area, uint64_t mask)
+{
+	record_save(area, mask, &fake_cpu.xsave_calls);
+}
+
+void xsaveopt(void *area, uint64_t mask)
+{
+	record_save(area, mask, &fake_cpu.xsaveopt_calls);
+}
+
+void fxsave(void *area)
+{
+	record_save(area, 0, &fake_cpu.fxsave_calls);
+}
+
+static void record_restore(const void *area, uint64_t mask, unsigned *calls)
+{
+	fake_cpu.restored_area = area;
+	fake_cpu.restore_mask = mask;
+	fake_cpu.restore_xcr0 = fake_cpu.xcr0;
+	(*calls)++;
+}
+
+void xrstor(const void *area, uint64_t mask)
+{
+	record_restore(area, mask, &fake_cpu.xrstor_calls);
+}
+
+void fxrstor(const void *area)
+{
+	record_restore(area, 0, &fake_cpu.fxrstor_calls);
+}
+
+uint64_t read_dr(unsigned n)
+{
+	ck_assert(n <= 3 || n == 6);
+	return fake_cpu.dr[n];
+}
+
+void write_dr(unsigned n, uint64_t v)
+{
+	ck_assert(n <= 3 || n == 6);
+	fake_cpu.dr[n] = v;
+}
+
+void write_cr2(uint64_t v)
+{
+	fake_cpu.cr2 = v;
 }
 
 uint64_t read_cr0(void)

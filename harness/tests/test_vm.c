@@ -64,7 +64,9 @@ void test_vm_build(struct test_vm *t, const char *name, uint64_t budget, const s
 	fake_vmcs_reset();
 	page_alloc_reset();
 	page_alloc_add_free(pool(), POOL_SIZE);
-	struct vm_config cfg = { .caps = &t->caps, .budget = budget, .nx = true, .xsave = true, .phys_addr_bits = 40 };
+	/* The CPU has x87, SSE and AVX (XCR0 bits 0-2) and XSAVEOPT. */
+	struct vm_config cfg = { .caps = &t->caps, .budget = budget, .nx = true, .xsave = true, .xsave_mask = 7,
+				 .xsaveopt = true, .phys_addr_bits = 40 };
 	struct vm *vm = vm_create(&cfg, name);
 	/* The allocator handed out the guest pages one after the other: map them in reverse. */
 	for (uint64_t i = 1; i < GUEST_PAGES; i++)

@@ -1,11 +1,15 @@
 /*
  * RDMSR/WRMSR exits: the MSR bitmap (msr_bitmap.c) decides which exit; the
  * virtual MSR table (vm/virtual_msr.c) decides what they do. The VMCS-backed
- * MSRs are copied into the table and back around each access. Unknown MSRs,
- * reserved bits and bad values get #GP; the host MSR is never touched.
+ * MSRs are copied into the table and back around each access; those the CPU
+ * holds while the VM runs (vm/guest_cpu_state.h) are written to it too, and
+ * KERNEL_GS_BASE, which SWAPGS changes without an exit, is read from it. Unknown
+ * MSRs, reserved bits and bad values get #GP, and change nothing.
  */
 #include "exits/exit_handlers.h"
+#include "hw/cpu.h"
 #include "hw/vmcs.h"
+#include "vm/guest_cpu_state.h"
 #include "vm/vm.h"
 #include "vmx/cr_access.h"
 #include "vmx/event_inject.h"
@@ -36,8 +40,11 @@ enum exit_action handle_rdmsr(struct vcpu *v)
 {
 	struct virtual_msrs *m = &v->vm->msrs;
 	uint64_t value;
+	uint32_t msr = (uint32_t)v->gpr[GPR_RCX];
 	load_vmcs_msrs(v, m);
-	if (!virtual_msr_read(m, (uint32_t)v->gpr[GPR_RCX], &value)) {
+	if (msr == MSR_IA32_KERNEL_GS_BASE)
+		m->kernel_gs_base = rdmsr(msr);
+	if (!virtual_msr_read(m, msr, &value)) {
 		vcpu_inject_exception(v, VECTOR_GP, 0);
 		return EXIT_RESUME;
 	}
@@ -52,12 +59,15 @@ enum exit_action handle_wrmsr(struct vcpu *v)
 {
 	struct virtual_msrs *m = &v->vm->msrs;
 	uint64_t value = (v->gpr[GPR_RDX] << 32) | (v->gpr[GPR_RAX] & 0xffffffffull);
+	uint32_t msr = (uint32_t)v->gpr[GPR_RCX];
 	load_vmcs_msrs(v, m);
-	if (!virtual_msr_write(m, (uint32_t)v->gpr[GPR_RCX], value)) {
+	if (!virtual_msr_write(m, msr, value)) {
 		vcpu_inject_exception(v, VECTOR_GP, 0);
 		return EXIT_RESUME;
 	}
 	store_vmcs_msrs(m);
+	if (guest_cpu_state_msr(msr) && virtual_msr_read(m, msr, &value))
+		wrmsr(msr, value);
 	vcpu_skip_instruction(v);
 	return EXIT_RESUME;
 }

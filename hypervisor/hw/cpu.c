@@ -1,6 +1,8 @@
 /* The x86 instructions of hw/cpu.h. */
 #include "hw/cpu.h"
 
+#define PAGE_BYTES 4096 /* the largest area the XSAVE functions are given: one page */
+
 void outb(uint16_t port, uint8_t v)
 {
 	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
@@ -45,6 +47,65 @@ void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 void xsetbv(uint32_t index, uint64_t v)
 {
 	__asm__ volatile("xsetbv" : : "c"(index), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+
+/* XSAVE and friends take the requested-feature bitmap in EDX:EAX (SDM Vol. 1 13.6); the area is 64-byte aligned. */
+void xsave(void *area, uint64_t mask)
+{
+	__asm__ volatile("xsave64 %0" : "=m"(*(char(*)[PAGE_BYTES])area) : "a"((uint32_t)mask), "d"((uint32_t)(mask >> 32)));
+}
+
+void xsaveopt(void *area, uint64_t mask)
+{
+	__asm__ volatile("xsaveopt64 %0"
+			 : "+m"(*(char(*)[PAGE_BYTES])area)
+			 : "a"((uint32_t)mask), "d"((uint32_t)(mask >> 32)));
+}
+
+void xrstor(const void *area, uint64_t mask)
+{
+	__asm__ volatile("xrstor64 %0" : : "m"(*(const char(*)[PAGE_BYTES])area), "a"((uint32_t)mask),
+			 "d"((uint32_t)(mask >> 32)));
+}
+
+void fxsave(void *area)
+{
+	__asm__ volatile("fxsave64 %0" : "=m"(*(char(*)[512])area));
+}
+
+void fxrstor(const void *area)
+{
+	__asm__ volatile("fxrstor64 %0" : : "m"(*(const char(*)[512])area));
+}
+
+/* MOV to and from DR0-DR3 and DR6, by number (the register is part of the instruction). */
+uint64_t read_dr(unsigned n)
+{
+	uint64_t v = 0;
+	switch (n) {
+	case 0: __asm__ volatile("mov %%dr0, %0" : "=r"(v)); break;
+	case 1: __asm__ volatile("mov %%dr1, %0" : "=r"(v)); break;
+	case 2: __asm__ volatile("mov %%dr2, %0" : "=r"(v)); break;
+	case 3: __asm__ volatile("mov %%dr3, %0" : "=r"(v)); break;
+	case 6: __asm__ volatile("mov %%dr6, %0" : "=r"(v)); break;
+	}
+	return v;
+}
+
+void write_dr(unsigned n, uint64_t v)
+{
+	switch (n) {
+	case 0: __asm__ volatile("mov %0, %%dr0" : : "r"(v)); break;
+	case 1: __asm__ volatile("mov %0, %%dr1" : : "r"(v)); break;
+	case 2: __asm__ volatile("mov %0, %%dr2" : : "r"(v)); break;
+	case 3: __asm__ volatile("mov %0, %%dr3" : : "r"(v)); break;
+	case 6: __asm__ volatile("mov %0, %%dr6" : : "r"(v)); break;
+	}
+}
+
+void write_cr2(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr2" : : "r"(v));
 }
 
 #define DEFINE_CR_READ(n)                                                \

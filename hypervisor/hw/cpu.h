@@ -18,12 +18,27 @@ void wrmsr(uint32_t msr, uint64_t v);
 uint64_t rdtsc(void);
 void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4]);
 void xsetbv(uint32_t index, uint64_t v);
+/*
+ * Extended state (SDM Vol. 1 13): save or restore the components in `mask` (ANDed
+ * with XCR0) to or from a 64-byte aligned area of at most one page, in the standard
+ * format; XSAVEOPT skips components in their initial state or unchanged since the
+ * last XRSTOR of the area. FXSAVE/FXRSTOR: x87 and SSE only, a 512-byte area.
+ */
+void xsave(void *area, uint64_t mask);
+void xsaveopt(void *area, uint64_t mask);
+void xrstor(const void *area, uint64_t mask);
+void fxsave(void *area);
+void fxrstor(const void *area);
+/* DR0-DR3 and DR6 (n = 0..3, 6); other numbers read 0 and write nothing. */
+uint64_t read_dr(unsigned n);
+void write_dr(unsigned n, uint64_t v);
 
 uint64_t read_cr0(void);
 uint64_t read_cr2(void);
 uint64_t read_cr3(void);
 uint64_t read_cr4(void);
 void write_cr0(uint64_t v);
+void write_cr2(uint64_t v);
 void write_cr4(uint64_t v);
 
 struct desc_ptr {

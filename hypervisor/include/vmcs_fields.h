@@ -147,6 +147,7 @@
 #define PROC2_WBINVD_EXITING (1u << 6)
 #define PROC2_UNRESTRICTED_GUEST (1u << 7)
 /* VM-exit controls (SDM 25.7.1) */
+#define EXIT_SAVE_DEBUG_CONTROLS (1u << 2)
 #define EXIT_HOST_ADDR_SPACE_SIZE (1u << 9)
 #define EXIT_SAVE_IA32_PAT (1u << 18)
 #define EXIT_LOAD_IA32_PAT (1u << 19)
@@ -154,6 +155,7 @@
 #define EXIT_LOAD_IA32_EFER (1u << 21)
 #define EXIT_SAVE_PREEMPTION_TIMER (1u << 22)
 /* VM-entry controls (SDM 25.8.1) */
+#define ENTRY_LOAD_DEBUG_CONTROLS (1u << 2)
 #define ENTRY_IA32E_MODE_GUEST (1u << 9)
 #define ENTRY_LOAD_IA32_PAT (1u << 14)
 #define ENTRY_LOAD_IA32_EFER (1u << 15)

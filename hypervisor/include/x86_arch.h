@@ -53,6 +53,7 @@
 #define RFLAGS_VM (1ull << 17)
 
 #define DR7_FIXED1 0x400ull /* bit 10 is always 1 */
+#define DR6_FIXED1 0xffff0ff0ull /* DR6 at power-on (SDM Vol. 3A 18.2.3): its reserved bits read 1 */
 
 #define MSR_IA32_APIC_BASE 0x1b
 #define MSR_IA32_FEATURE_CONTROL 0x3a
@@ -68,8 +69,13 @@
 #define MSR_IA32_MC0_MISC 0x403
 #define MSR_MC_BANK_STRIDE 4
 #define MSR_IA32_EFER 0xc0000080
+#define MSR_IA32_STAR 0xc0000081
+#define MSR_IA32_LSTAR 0xc0000082
+#define MSR_IA32_CSTAR 0xc0000083
+#define MSR_IA32_FMASK 0xc0000084
 #define MSR_IA32_FS_BASE 0xc0000100
 #define MSR_IA32_GS_BASE 0xc0000101
+#define MSR_IA32_KERNEL_GS_BASE 0xc0000102
 #define MSR_IA32_TSC_AUX 0xc0000103
 
 #define VECTOR_NMI 2

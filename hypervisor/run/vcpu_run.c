@@ -7,6 +7,7 @@
 #include "hw/vmcs.h"
 #include "hw/vmx_entry.h"
 #include "hw/vmx_insn.h" /* enum vmx_result: what vmx_run returns */
+#include "vm/guest_cpu_state.h"
 #include "vm/guest_time.h"
 #include "vm/vcpu.h"
 #include "vm/vm.h"
@@ -85,7 +86,7 @@ static int vcpu_on_exit(uint64_t *frame, void *ctx)
 	return 0;
 }
 
-enum exit_action vcpu_run(struct vcpu *v)
+static enum exit_action run_guest(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
 	if (!prepare_entry(v))
@@ -103,4 +104,13 @@ enum exit_action vcpu_run(struct vcpu *v)
 	vm_stop(vm, VM_STOP_ENTRY_FAILED, "error=%lu instruction=%s", error, v->launched ? "VMRESUME" : "VMLAUNCH");
 	entry_debug_after_failure(&vm->dbg, &v->history, r == VMX_FAIL_VALID);
 	return EXIT_STOP;
+}
+
+enum exit_action vcpu_run(struct vcpu *v)
+{
+	/* Once per run, not per exit: the exit path never touches this state (vm/guest_cpu_state.h). */
+	guest_cpu_state_load(v->vm);
+	enum exit_action a = run_guest(v);
+	guest_cpu_state_save(v->vm);
+	return a;
 }

@@ -44,6 +44,11 @@ bool virtual_msr_read(const struct virtual_msrs *m, uint32_t msr, uint64_t *valu
 	case MSR_IA32_FS_BASE: *value = m->fs_base; return true;
 	case MSR_IA32_GS_BASE: *value = m->gs_base; return true;
 	case MSR_IA32_TSC_AUX: *value = m->tsc_aux; return true;
+	case MSR_IA32_STAR: *value = m->star; return true;
+	case MSR_IA32_LSTAR: *value = m->lstar; return true;
+	case MSR_IA32_CSTAR: *value = m->cstar; return true;
+	case MSR_IA32_FMASK: *value = m->fmask; return true;
+	case MSR_IA32_KERNEL_GS_BASE: *value = m->kernel_gs_base; return true;
 	case VEXIT_MSR_ID: *value = VEXIT_MSR_ID_VALUE; return true;
 	case VEXIT_MSR_SCRATCH: *value = m->hv_scratch; return true;
 	case VEXIT_MSR_EXITS: *value = m->exits; return true;
@@ -74,6 +79,20 @@ static bool write_apic_base(struct virtual_msrs *m, uint64_t v)
 	return true;
 }
 
+/* The slot of an MSR that holds a linear address. */
+static uint64_t *address_msr(struct virtual_msrs *m, uint32_t msr)
+{
+	switch (msr) {
+	case MSR_IA32_SYSENTER_ESP: return &m->sysenter_esp;
+	case MSR_IA32_SYSENTER_EIP: return &m->sysenter_eip;
+	case MSR_IA32_FS_BASE: return &m->fs_base;
+	case MSR_IA32_GS_BASE: return &m->gs_base;
+	case MSR_IA32_KERNEL_GS_BASE: return &m->kernel_gs_base;
+	case MSR_IA32_LSTAR: return &m->lstar;
+	default: return &m->cstar;
+	}
+}
+
 bool virtual_msr_write(struct virtual_msrs *m, uint32_t msr, uint64_t v)
 {
 	switch (msr) {
@@ -86,12 +105,21 @@ bool virtual_msr_write(struct virtual_msrs *m, uint32_t msr, uint64_t v)
 	case MSR_IA32_SYSENTER_EIP:
 	case MSR_IA32_FS_BASE:
 	case MSR_IA32_GS_BASE:
+	case MSR_IA32_KERNEL_GS_BASE:
+	case MSR_IA32_LSTAR:
+	case MSR_IA32_CSTAR:
+		/* SDM Vol. 2 WRMSR: #GP for a non-canonical address in any of these. */
 		if (!canonical(v))
 			return false;
-		*(msr == MSR_IA32_SYSENTER_ESP ? &m->sysenter_esp :
-		  msr == MSR_IA32_SYSENTER_EIP ? &m->sysenter_eip :
-		  msr == MSR_IA32_FS_BASE	       ? &m->fs_base :
-						 &m->gs_base) = v;
+		*address_msr(m, msr) = v;
+		return true;
+	case MSR_IA32_STAR:
+		m->star = v; /* SYSRET and SYSCALL selectors, bits 31:0 unused in 64-bit mode: no reserved bit */
+		return true;
+	case MSR_IA32_FMASK:
+		if (v >> 32) /* bits 63:32 are reserved (SDM Vol. 4 table 2-2) */
+			return false;
+		m->fmask = v;
 		return true;
 	case MSR_IA32_PAT:
 		if (!pat_valid(v))

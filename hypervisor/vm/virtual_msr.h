@@ -20,6 +20,8 @@
 struct virtual_msrs {
 	/* Backed by the VMCS guest-state area (the handler syncs them). */
 	uint64_t efer, sysenter_cs, sysenter_esp, sysenter_eip, fs_base, gs_base;
+	/* Loaded into the CPU while the VM runs (vm/guest_cpu_state.h): SYSCALL, SYSRET and SWAPGS use them. */
+	uint64_t star, lstar, cstar, fmask, kernel_gs_base;
 	/* Held here only. */
 	uint64_t pat, apic_base, tsc_aux, hv_scratch;
 	/* Facts the rules need. */

@@ -12,6 +12,7 @@
 #include "diag/entry_debug.h"
 #include "diag/exit_trace.h"
 #include "kernel/page_alloc.h"
+#include "vm/guest_cpu_state.h"
 #include "vm/io_bus.h"
 #include "vm/vcpu.h"
 #include "vm/virtual_msr.h"
@@ -56,6 +57,7 @@ struct vm {
 	struct virtual_msrs msrs;
 	uint8_t tpr;                 /* CR8 (bits 3:0): the task priority, kept here (no APIC page) */
 	uint64_t xcr0;               /* loaded into XCR0 by XSETBV emulation */
+	struct guest_cpu_state cpu_state; /* in the CPU while the vCPU runs */
 	/* Per-VM choices a guest makes through hypercalls, applied by exits/exit_vmcall.c. */
 	bool cr3_exiting;
 	bool controls_dirty;

@@ -37,10 +37,9 @@ struct vm *vm_create(const struct vm_config *cfg, const char *name)
 		vm->mem_pages[i] = zeroed_page();
 	vcpu_init(&vm->vcpu, vm);
 	virtual_msrs_reset(&vm->msrs, cfg->nx, cfg->phys_addr_bits);
-	/* Each VM starts with the power-on XCR0 (x87 only), whatever the last one loaded. */
+	/* Each VM starts with the power-on XCR0 (x87 only), loaded with the rest of its CPU state. */
 	vm->xcr0 = XCR0_X87;
-	if (cfg->xsave)
-		xsetbv(0, vm->xcr0);
+	guest_cpu_state_init(&vm->cpu_state, (uint8_t *)(uintptr_t)zeroed_page(), cfg->xsave_mask, cfg->xsaveopt);
 	guest_time_configure(&vm->vcpu, cfg->budget, vmx_has_preemption_timer(cfg->caps),
 			     vmx_control_allowed(EXIT_SAVE_PREEMPTION_TIMER, cfg->caps->exit),
 			     vmx_preemption_timer_rate(cfg->caps));
@@ -111,5 +110,6 @@ void vm_destroy(struct vm *vm)
 	for (uint64_t i = 0; i < GUEST_PAGES; i++)
 		page_free(vm->mem_pages[i]);
 	page_free((uint64_t)(uintptr_t)vm->mem_pages);
+	page_free((uint64_t)(uintptr_t)vm->cpu_state.area);
 	page_free((uint64_t)(uintptr_t)vm);
 }

@@ -14,6 +14,8 @@ struct vm_config {
 	/* Host CPU facts the guest's virtual MSRs and XCR0 follow. */
 	bool nx;                 /* EFER.NXE may be set */
 	bool xsave;              /* XSETBV works (the host has set CR4.OSXSAVE) */
+	uint64_t xsave_mask;     /* every XCR0 component the CPU has (CPUID.0DH:EDX:EAX); 0 without XSAVE */
+	bool xsaveopt;           /* CPUID.(0DH,1):EAX.XSAVEOPT */
 	unsigned phys_addr_bits;
 	/* Entry debugging (README "Debugging"): comma lists of guest names, or "all"; NULL: none. */
 	const char *precheck, *debug, *dump;

@@ -39,9 +39,11 @@ static const char *setup_controls(struct vm *vm, uint64_t eptp)
 	       PROC_USE_IO_BITMAPS | PROC_USE_MSR_BITMAPS | PROC_ACTIVATE_SECONDARY;
 	proc = vmcs_proc_controls_for(vm, proc);
 	proc2 = vmx_adjust_controls(PROC2_ENABLE_EPT | PROC2_WBINVD_EXITING, c->procbased2);
-	exit = vmx_adjust_controls(EXIT_HOST_ADDR_SPACE_SIZE | EXIT_SAVE_IA32_EFER | EXIT_LOAD_IA32_EFER | exit_timer,
+	/* The guest's DR7 and DEBUGCTL travel in the VMCS (SDM 27.3.2.1, 28.3.1); the host's are reset at exit. */
+	exit = vmx_adjust_controls(EXIT_SAVE_DEBUG_CONTROLS | EXIT_HOST_ADDR_SPACE_SIZE | EXIT_SAVE_IA32_EFER |
+					   EXIT_LOAD_IA32_EFER | exit_timer,
 				   c->exit);
-	entry = vmx_adjust_controls(ENTRY_IA32E_MODE_GUEST | ENTRY_LOAD_IA32_EFER, c->entry);
+	entry = vmx_adjust_controls(ENTRY_LOAD_DEBUG_CONTROLS | ENTRY_IA32E_MODE_GUEST | ENTRY_LOAD_IA32_EFER, c->entry);
 
 	if (!(pin & PIN_NMI_EXITING))
 		return "no-nmi-exiting";
@@ -57,6 +59,8 @@ static const char *setup_controls(struct vm *vm, uint64_t eptp)
 		return "no-64-bit-guest";
 	if (!(exit & EXIT_LOAD_IA32_EFER) || !(entry & ENTRY_LOAD_IA32_EFER))
 		return "no-efer-load";
+	if (!(exit & EXIT_SAVE_DEBUG_CONTROLS) || !(entry & ENTRY_LOAD_DEBUG_CONTROLS))
+		return "no-debug-controls";
 
 	vmcs_write(VMCS_PIN_BASED_CONTROLS, pin);
 	vmcs_write(VMCS_PROC_BASED_CONTROLS, proc);
