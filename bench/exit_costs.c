@@ -50,10 +50,10 @@ static uint64_t measure_floor(void)
 int main(void)
 {
 	uint32_t r[4];
-	vmcall4(VEXIT_HC_IO_BITMAP, 0x80, 1, 0, 0);
+	vmcall4(VEXIT_HC_IO_BITMAP, VEXIT_IO_DELAY_PORT, 1, 0, 0);
 	vmcall4(VEXIT_HC_MSR_BITMAP, 0xc0000100u, VEXIT_MSR_WRITE, 0, 0);
 	MEASURE("baseline: empty loop", __asm__ volatile("" ::: "memory"));
-	MEASURE("baseline: OUT to passed 0x80", outb(0x80, 0));
+	MEASURE("baseline: OUT to passed 0xED", outb(VEXIT_IO_DELAY_PORT, 0));
 	MEASURE("baseline: WRMSR passed FS_BASE", wrmsr(0xc0000100u, 0));
 	floor_ticks = measure_floor();
 	guest_printf("BENCH %-36s %6lu ticks/op", "floor: VMCALL VERSION (null hypercall)", floor_ticks);

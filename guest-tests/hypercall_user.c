@@ -8,7 +8,7 @@
  * ports, which raise #GP before any VM exit (IOPL 0, and the TSS has no I/O
  * permission bitmap); INT 0x80 brings it back to CPL 0. Each hypercall
  * answered EPERM and changed nothing: the VM did not end (EXIT with status 42),
- * break (BREAK_STATE) or print (REPORT of a FAIL line); port 0x80 and FS_BASE
+ * break (BREAK_STATE) or print (REPORT of a FAIL line); port 0xED and FS_BASE
  * still exit; CR3 loads still do not; the trace the kernel turns on afterwards
  * holds only its own exit.
  */
@@ -20,7 +20,7 @@ EXPECT("status 0");
 EXPECT("asserts 23");
 /* 13 from CPL 3; at CPL 0: 12 EXIT_COUNTs, VERSION, TRACE on and off. */
 EXPECT("exit VMCALL 28");
-/* 23 report lines, the OUT to port 0x80, the exit port; none from CPL 3. */
+/* 23 report lines, the OUT to port 0xED, the exit port; none from CPL 3. */
 EXPECT("exit IO_INSTRUCTION 25");
 EXPECT("exit RDMSR 1");
 EXPECT("exit WRMSR 1");
@@ -149,7 +149,7 @@ static const struct attempt attempts[VEXIT_HC_COUNT + 1] = {
 	[VEXIT_HC_EXIT] = { { 42 }, "EXIT with status 42 from CPL 3: EPERM, and the VM runs on" },
 	[VEXIT_HC_REPORT] = { { (uint64_t)(uintptr_t)fail_line, sizeof(fail_line) - 1 },
 			      "REPORT of a FAIL line from CPL 3: EPERM, nothing printed" },
-	[VEXIT_HC_IO_BITMAP] = { { 0x80, 1, 0 }, "IO_BITMAP passing port 0x80 from CPL 3: EPERM" },
+	[VEXIT_HC_IO_BITMAP] = { { VEXIT_IO_DELAY_PORT, 1, 0 }, "IO_BITMAP passing port 0xED from CPL 3: EPERM" },
 	[VEXIT_HC_MSR_BITMAP] = { { MSR_IA32_FS_BASE, VEXIT_MSR_READ | VEXIT_MSR_WRITE, 0 },
 				  "MSR_BITMAP passing FS_BASE from CPL 3: EPERM" },
 	[VEXIT_HC_CR3_EXITING] = { { 1 }, "CR3_EXITING on from CPL 3: EPERM" },
@@ -203,8 +203,8 @@ int main(void)
 	report_eq(exit_port_fault, VECTOR_GP, "OUT to the exit port from CPL 3: #GP, and the VM runs on");
 
 	uint64_t before = exits_of(REASON_IO);
-	outb(0x80, 0);
-	report_eq(exits_of(REASON_IO) - before, 1, "port 0x80 still exits");
+	outb(VEXIT_IO_DELAY_PORT, 0);
+	report_eq(exits_of(REASON_IO) - before, 1, "port 0xED still exits");
 	before = exits_of(REASON_RDMSR);
 	uint64_t fs_base = rdmsr(MSR_IA32_FS_BASE);
 	report_eq(exits_of(REASON_RDMSR) - before, 1, "RDMSR of FS_BASE still exits");

@@ -33,9 +33,12 @@ int main(void)
 	uint64_t b_passed = exits_for_in(0x8008, 4);
 	uint64_t straddle_ab = exits_for_in(0x7ffe, 4); /* 0x7FFE-0x7FFF passed, 0x8000-0x8001 not */
 	uint64_t straddle_b = exits_for_in(0x8003, 2);  /* 0x8003 intercepted, 0x8004 passed */
-	/* Pass all of 0xFFF0-0xFFFF and port 0: a 2-byte access at 0xFFFF still wraps, so it exits. */
+	/*
+	 * Pass all of 0xFFF0-0xFFFF: a 2-byte access at 0xFFFF wraps, so it exits (port 0, where
+	 * it wraps to, cannot be passed: the DMA controller; check_hv_io_bitmap tests the wrap rule
+	 * with both ends passed).
+	 */
 	vmcall4(VEXIT_HC_IO_BITMAP, 0xfff0, 0x10, 0, 0);
-	vmcall4(VEXIT_HC_IO_BITMAP, 0x0000, 1, 0, 0);
 	uint64_t top_passed = exits_for_in(0xfffe, 2);
 	uint64_t wrap = exits_for_in(0xffff, 2);
 

@@ -225,11 +225,11 @@ static void budget_saved_timer_used(struct test_vm *t)
 	v->timer_value = 0xffffffffu;
 }
 
-static void port80_passes(struct test_vm *t)
+static void port_ed_passes(struct test_vm *t)
 {
 	struct io_bitmaps bm = { (uint8_t *)(uintptr_t)t->vm->io_bitmap_a, (uint8_t *)(uintptr_t)t->vm->io_bitmap_b };
-	ck_assert(!io_bitmap_intercepts(&bm, 0x80));
-	ck_assert(io_bitmap_intercepts(&bm, 0x81));
+	ck_assert(!io_bitmap_intercepts(&bm, 0xed));
+	ck_assert(io_bitmap_intercepts(&bm, 0xee));
 }
 
 static void fs_base_read_passes(struct test_vm *t)
@@ -533,9 +533,9 @@ static const struct exit_case cases[] = {
 	{ "VMCALL REPORT: one guest line", EXIT_REASON_VMCALL, 0, 3,
 	  .in = { R(GPR_RAX, VEXIT_HC_REPORT), R(GPR_RBX, 0x20000), R(GPR_RCX, 5) }, .mem_in = { MEM(0x20000, "hello") },
 	  .skip = true, .out = { R(GPR_RAX, 0) }, .output = "VEXIT guest exits hello\n" },
-	{ "VMCALL IO_BITMAP passes port 0x80", EXIT_REASON_VMCALL, 0, 3,
-	  .in = { R(GPR_RAX, VEXIT_HC_IO_BITMAP), R(GPR_RBX, 0x80), R(GPR_RCX, 1), R(GPR_RDX, 0) }, .skip = true,
-	  .out = { R(GPR_RAX, 0) }, .verify = port80_passes },
+	{ "VMCALL IO_BITMAP passes port 0xED", EXIT_REASON_VMCALL, 0, 3,
+	  .in = { R(GPR_RAX, VEXIT_HC_IO_BITMAP), R(GPR_RBX, 0xed), R(GPR_RCX, 1), R(GPR_RDX, 0) }, .skip = true,
+	  .out = { R(GPR_RAX, 0) }, .verify = port_ed_passes },
 	{ "VMCALL MSR_BITMAP passes reads of FS_BASE", EXIT_REASON_VMCALL, 0, 3,
 	  .in = { R(GPR_RAX, VEXIT_HC_MSR_BITMAP), R(GPR_RBX, MSR_IA32_FS_BASE), R(GPR_RCX, VEXIT_MSR_READ), R(GPR_RDX, 0) },
 	  .skip = true, .out = { R(GPR_RAX, 0) }, .verify = fs_base_read_passes },
@@ -577,8 +577,8 @@ static const struct exit_case cases[] = {
 	{ "VMCALL REPORT from CPL 3: EPERM, nothing printed", EXIT_REASON_VMCALL, 0, 3,
 	  .in = { R(GPR_RAX, VEXIT_HC_REPORT), R(GPR_RBX, 0x20000), R(GPR_RCX, 5) }, .fin = { AT_CPL(3) },
 	  .mem_in = { MEM(0x20000, "hello") }, REFUSED, .verify = nothing_changed },
-	{ "VMCALL IO_BITMAP passing port 0x80 from CPL 3: EPERM, still intercepted", EXIT_REASON_VMCALL, 0, 3,
-	  .in = { R(GPR_RAX, VEXIT_HC_IO_BITMAP), R(GPR_RBX, 0x80), R(GPR_RCX, 1), R(GPR_RDX, 0) }, .fin = { AT_CPL(3) },
+	{ "VMCALL IO_BITMAP passing port 0xED from CPL 3: EPERM, still intercepted", EXIT_REASON_VMCALL, 0, 3,
+	  .in = { R(GPR_RAX, VEXIT_HC_IO_BITMAP), R(GPR_RBX, 0xed), R(GPR_RCX, 1), R(GPR_RDX, 0) }, .fin = { AT_CPL(3) },
 	  REFUSED, .verify = nothing_changed },
 	{ "VMCALL MSR_BITMAP passing FS_BASE from CPL 3: EPERM, still intercepted", EXIT_REASON_VMCALL, 0, 3,
 	  .in = { R(GPR_RAX, VEXIT_HC_MSR_BITMAP), R(GPR_RBX, MSR_IA32_FS_BASE), R(GPR_RCX, VEXIT_MSR_READ | VEXIT_MSR_WRITE),

@@ -283,29 +283,48 @@ END_TEST
 
 /* --- IO_BITMAP ------------------------------------------------------------------------- */
 
-START_TEST(test_io_pass_post_port)
+START_TEST(test_io_pass_delay_port)
 {
-	ck_assert_uint_eq(hc(VEXIT_HC_IO_BITMAP, 0x80, 1, 0, 0), 0);
-	ck_assert(!port_intercepted(0x80));
-	ck_assert(port_intercepted(0x7f));
-	ck_assert(port_intercepted(0x81));
-	ck_assert_uint_eq(io_a[0x80 / 8], 0xfe);
+	ck_assert_uint_eq(hc(VEXIT_HC_IO_BITMAP, 0xed, 1, 0, 0), 0);
+	ck_assert(!port_intercepted(0xed));
+	ck_assert(port_intercepted(0xec));
+	ck_assert(port_intercepted(0xee));
+	ck_assert_uint_eq(io_a[0xed / 8], 0xdf);
 	ck_assert_uint_eq(popcount(io_a, PAGE_SIZE) + popcount(io_b, PAGE_SIZE), 2 * 8 * PAGE_SIZE - 1);
 	/* Intercept it again. */
-	ck_assert_uint_eq(hc(VEXIT_HC_IO_BITMAP, 0x80, 1, 1, 0), 0);
-	ck_assert(port_intercepted(0x80));
-	ck_assert_uint_eq(io_a[0x80 / 8], 0xff);
+	ck_assert_uint_eq(hc(VEXIT_HC_IO_BITMAP, 0xed, 1, 1, 0), 0);
+	ck_assert(port_intercepted(0xed));
+	ck_assert_uint_eq(io_a[0xed / 8], 0xff);
+}
+END_TEST
+
+/*
+ * The passable set, port by port: exactly 0xED, 0x7FF0-0x800F and 0xFFF0-0xFFFF,
+ * ports that reach no device on a PC. Not 0x0000 (DMA channel 0's address
+ * register) nor 0x80 (the POST port, latched by the chipset), which once were.
+ */
+START_TEST(test_io_passable_set)
+{
+	unsigned passable = 0;
+	for (uint32_t p = 0; p <= 0xffff; p++) {
+		bool want = p == 0xed || (p >= 0x7ff0 && p <= 0x800f) || p >= 0xfff0;
+		uint64_t r = hc(VEXIT_HC_IO_BITMAP, p, 1, 0, 0);
+		ck_assert_msg(r == (want ? 0 : VEXIT_HC_EPERM), "port 0x%x: 0x%llx", p, (unsigned long long)r);
+		ck_assert_msg(port_intercepted((uint16_t)p) == !want, "port 0x%x", p);
+		passable += want;
+	}
+	ck_assert_uint_eq(passable, 1 + 0x20 + 0x10);
+	ck_assert_uint_eq(popcount(io_a, PAGE_SIZE) + popcount(io_b, PAGE_SIZE), 2 * 8 * PAGE_SIZE - passable);
 }
 END_TEST
 
 START_TEST(test_io_pass_windows)
 {
-	/* The A/B window in one call, and the two ends of the port space. */
+	/* The A/B window in one call, and the top of the port space. */
 	ck_assert_uint_eq(hc(VEXIT_HC_IO_BITMAP, 0x7ff0, 0x20, 0, 0), 0);
 	ck_assert_uint_eq(hc(VEXIT_HC_IO_BITMAP, 0xfff0, 0x10, 0, 0), 0);
-	ck_assert_uint_eq(hc(VEXIT_HC_IO_BITMAP, 0, 1, 0, 0), 0);
 	for (uint32_t p = 0; p <= 0xffff; p++) {
-		int passed = (p >= 0x7ff0 && p <= 0x800f) || p >= 0xfff0 || p == 0;
+		int passed = (p >= 0x7ff0 && p <= 0x800f) || p >= 0xfff0;
 		ck_assert_msg(port_intercepted((uint16_t)p) == !passed, "port 0x%x", p);
 	}
 	ck_assert_uint_eq(io_a[PAGE_SIZE - 2], 0);
@@ -313,7 +332,7 @@ START_TEST(test_io_pass_windows)
 	ck_assert_uint_eq(io_b[0], 0);
 	ck_assert_uint_eq(io_b[1], 0);
 	ck_assert_uint_eq(io_b[PAGE_SIZE - 1], 0);
-	ck_assert_uint_eq(io_a[0], 0xfe);
+	ck_assert_uint_eq(io_a[0], 0xff);
 }
 END_TEST
 
@@ -328,7 +347,9 @@ START_TEST(test_io_pass_refused)
 	/* Partly passable ranges: refused as a whole, not even the passable part changes. */
 	ck_assert_uint_eq(hc(VEXIT_HC_IO_BITMAP, 0x7fef, 2, 0, 0), VEXIT_HC_EPERM);
 	ck_assert_uint_eq(hc(VEXIT_HC_IO_BITMAP, 0x7ff0, 0x21, 0, 0), VEXIT_HC_EPERM);
-	ck_assert_uint_eq(hc(VEXIT_HC_IO_BITMAP, 0x80, 2, 0, 0), VEXIT_HC_EPERM);
+	ck_assert_uint_eq(hc(VEXIT_HC_IO_BITMAP, 0xed, 2, 0, 0), VEXIT_HC_EPERM);
+	ck_assert_uint_eq(hc(VEXIT_HC_IO_BITMAP, 0x80, 1, 0, 0), VEXIT_HC_EPERM); /* the POST port: a latch */
+	ck_assert_uint_eq(hc(VEXIT_HC_IO_BITMAP, 0, 1, 0, 0), VEXIT_HC_EPERM);    /* DMA channel 0 */
 	ck_assert_uint_eq(hc(VEXIT_HC_IO_BITMAP, 0xffef, 0x11, 0, 0), VEXIT_HC_EPERM);
 	ck_assert_uint_eq(hc(VEXIT_HC_IO_BITMAP, 0, 0x10000, 0, 0), VEXIT_HC_EPERM);
 	assert_unchanged(s);
@@ -672,7 +693,8 @@ static Suite *hypercall_ext_suite(void)
 	suite_add_tcase(s, e);
 	TCase *b = tcase_create("bitmaps");
 	tcase_add_checked_fixture(b, setup, teardown);
-	tcase_add_test(b, test_io_pass_post_port);
+	tcase_add_test(b, test_io_pass_delay_port);
+	tcase_add_test(b, test_io_passable_set);
 	tcase_add_test(b, test_io_pass_windows);
 	tcase_add_test(b, test_io_pass_refused);
 	tcase_add_test(b, test_io_einval);
