@@ -90,6 +90,8 @@ struct exit_case {
 	enum exit_action action;
 	bool skip;         /* RIP moved past the instruction (else it stays on it) */
 	unsigned inject;   /* vector + 1 of the exception injected; 0: none */
+	uint32_t error_code; /* ...and its error code, when it has one */
+	uint64_t cr2;      /* SOME(v): the CPU's CR2 after the exit (a #PF's address); else CR2 stays 0 */
 	struct reg out[6]; /* every other register keeps its value */
 	struct field fout[6];
 	struct mem mem_out[3];
@@ -157,6 +159,44 @@ static void map_4k_pages(struct test_vm *t)
 	put64(t, GUEST_PT + 8 * 0, GPA_4K_0 | 3);
 	put64(t, GUEST_PT + 8 * 1, GPA_4K_1 | 3);
 	put64(t, GUEST_PT + 8 * 3, GPA_OUTSIDE | 3);
+}
+
+/* Guest-physical address of the PTE that maps LA_4K + 0x1000 * i (map_4k_pages). */
+#define PTE_4K(i) (GUEST_PT + 8 * (i))
+
+/* LA_4K's page read-only (R/W clear), then the same also user-accessible. */
+static void map_4k_read_only(struct test_vm *t)
+{
+	map_4k_pages(t);
+	put64(t, PTE_4K(0), GPA_4K_0 | 1);
+}
+
+/* LA_4K's page with XD (bit 63) set while EFER.NXE is clear: a reserved bit. */
+static void map_4k_xd(struct test_vm *t)
+{
+	map_4k_pages(t);
+	put64(t, PTE_4K(0), GPA_4K_0 | 3 | 1ull << 63);
+}
+
+/* LA_4K's page table is outside guest memory. */
+static void table_outside(struct test_vm *t)
+{
+	put64(t, GUEST_PD + 8 * 2, GPA_OUTSIDE | 3);
+}
+
+static uint64_t get64(struct test_vm *t, uint64_t gpa)
+{
+	uint64_t v;
+	ck_assert(guest_mem_read(t->vm, gpa, &v, sizeof(v)));
+	return v;
+}
+
+/* A write through LA_4K + 0x1000 set the accessed flags on the way and the PTE's dirty flag (SDM Vol. 3A 4.8). */
+static void dirty_4k_1(struct test_vm *t)
+{
+	ck_assert_uint_eq(get64(t, PTE_4K(1)), GPA_4K_1 | 3 | 0x20 | 0x40);
+	ck_assert_uint_eq(get64(t, GUEST_PD + 8 * 2) & 0x60, 0x20);
+	ck_assert_uint_eq(get64(t, PTE_4K(0)), GPA_4K_0 | 3); /* not used: untouched */
 }
 
 static void set_tpr_12(struct test_vm *t)
@@ -349,17 +389,59 @@ static const struct exit_case cases[] = {
 	{ "INSW straddling two 4 KiB guest pages", EXIT_REASON_IO_INSTRUCTION, IOQ(0x5008, 2, IO_IN | IO_STRING), 2,
 	  INFO(A64, SEG_ES), .in = { R(GPR_RDI, LA_4K + 0xfff) }, .prepare = map_4k_pages, .skip = true,
 	  .out = { R(GPR_RDI, LA_4K + 0x1001) }, .mem_out = { MEM(GPA_4K_0 + 0xffe, "\0V"), MEM(GPA_4K_1, "X\0") } },
-	{ "OUTSB from an unmapped linear address stops the VM", EXIT_REASON_IO_INSTRUCTION, IOQ(0x5000, 1, IO_STRING), 1,
-	  INFO(A64, SEG_DS), .in = { R(GPR_RSI, LA_UNMAPPED) }, .prepare = map_4k_pages, .action = EXIT_STOP,
-	  .stop = VM_STOP_UNHANDLED_EXIT, .stop_fields = "rip=0x10000 why=unmapped-la-0x402000", .accesses = SOME(0) },
+	{ "OUTSB from an unmapped linear address: #PF, error 0 (a read of a page not present), CR2 = the address",
+	  EXIT_REASON_IO_INSTRUCTION, IOQ(0x5000, 1, IO_STRING), 1, INFO(A64, SEG_DS), .in = { R(GPR_RSI, LA_UNMAPPED) },
+	  .prepare = map_4k_pages, .inject = INJECT(VECTOR_PF), .error_code = 0, .cr2 = SOME(LA_UNMAPPED),
+	  .accesses = SOME(0) },
+	{ "INSB to an unmapped linear address: #PF, error 2 (W), and the port is not read", EXIT_REASON_IO_INSTRUCTION,
+	  IOQ(0x5008, 1, IO_IN | IO_STRING), 1, INFO(A64, SEG_ES), .in = { R(GPR_RDI, LA_UNMAPPED + 5) },
+	  .prepare = map_4k_pages, .inject = INJECT(VECTOR_PF), .error_code = 2, .cr2 = SOME(LA_UNMAPPED + 5),
+	  .accesses = SOME(0) },
+	{ "INSB to a read-only page at CPL 0 with CR0.WP: #PF, error 3 (P, W)", EXIT_REASON_IO_INSTRUCTION,
+	  IOQ(0x5008, 1, IO_IN | IO_STRING), 1, INFO(A64, SEG_ES), .in = { R(GPR_RDI, LA_4K + 0x10) },
+	  .prepare = map_4k_read_only, .inject = INJECT(VECTOR_PF), .error_code = 3, .cr2 = SOME(LA_4K + 0x10),
+	  .accesses = SOME(0), .mem_out = { MEM(GPA_4K_0 + 0x10, "\0") } },
+	{ "INSB to a read-only page at CPL 0 without CR0.WP: written", EXIT_REASON_IO_INSTRUCTION,
+	  IOQ(0x5008, 1, IO_IN | IO_STRING), 1, INFO(A64, SEG_ES), .in = { R(GPR_RDI, LA_4K + 0x10) },
+	  .fin = { F(VMCS_GUEST_CR0, CR0_GUEST & ~CR0_WP) }, .prepare = map_4k_read_only, .skip = true,
+	  .out = { R(GPR_RDI, LA_4K + 0x11) }, .mem_out = { MEM(GPA_4K_0 + 0x10, "V") } },
+	{ "OUTSB from CPL 3 through a supervisor page: #PF, error 5 (P, U)", EXIT_REASON_IO_INSTRUCTION,
+	  IOQ(0x5000, 1, IO_STRING), 1, INFO(A64, SEG_DS), .in = { R(GPR_RSI, 0x20010) }, .fin = { AT_CPL(3) },
+	  .mem_in = { MEM(0x20010, "\x66") }, .inject = INJECT(VECTOR_PF), .error_code = 5, .cr2 = SOME(0x20010),
+	  .accesses = SOME(0) },
+	{ "OUTSB through a page with XD but EFER.NXE clear: #PF, error 9 (P, RSVD)", EXIT_REASON_IO_INSTRUCTION,
+	  IOQ(0x5000, 1, IO_STRING), 1, INFO(A64, SEG_DS), .in = { R(GPR_RSI, LA_4K) }, .prepare = map_4k_xd,
+	  .inject = INJECT(VECTOR_PF), .error_code = 9, .cr2 = SOME(LA_4K), .accesses = SOME(0) },
+	{ "OUTSB through a page with XD and EFER.NXE: a read, no fault", EXIT_REASON_IO_INSTRUCTION,
+	  IOQ(0x5000, 1, IO_STRING), 1, INFO(A64, SEG_DS), .in = { R(GPR_RSI, LA_4K) },
+	  .fin = { F(VMCS_GUEST_IA32_EFER, EFER_LME | EFER_LMA | EFER_NXE) }, .prepare = map_4k_xd,
+	  .mem_in = { MEM(GPA_4K_0, "\x42") }, .skip = true, .out = { R(GPR_RSI, LA_4K + 1) }, .latch = SOME(0x42) },
+	{ "REP OUTSB running into an unmapped page: 2 bytes out, then #PF at the third, RSI/RCX where it stopped",
+	  EXIT_REASON_IO_INSTRUCTION, IOQ(0x5000, 1, IO_STRING | IO_REP), 2, INFO(A64, SEG_DS),
+	  .in = { R(GPR_RSI, LA_4K + 0x1ffe), R(GPR_RCX, 4) }, .mem_in = { MEM(GPA_4K_1 + 0xffe, "\x11\x22") },
+	  .prepare = map_4k_pages, .inject = INJECT(VECTOR_PF), .error_code = 0, .cr2 = SOME(LA_UNMAPPED),
+	  .out = { R(GPR_RSI, LA_4K + 0x2000), R(GPR_RCX, 2) }, .latch = SOME(0x22) },
+	{ "INSW that straddles into an unmapped page: #PF at its second byte, neither byte written",
+	  EXIT_REASON_IO_INSTRUCTION, IOQ(0x5008, 2, IO_IN | IO_STRING), 2, INFO(A64, SEG_ES),
+	  .in = { R(GPR_RDI, LA_4K + 0x1fff) }, .prepare = map_4k_pages, .inject = INJECT(VECTOR_PF), .error_code = 2,
+	  .cr2 = SOME(LA_UNMAPPED), .accesses = SOME(0), .mem_out = { MEM(GPA_4K_1 + 0xfff, "\0") } },
+	{ "OUTSB through a page table outside guest memory: EPT violation on the table's entry",
+	  EXIT_REASON_IO_INSTRUCTION, IOQ(0x5000, 1, IO_STRING), 1, INFO(A64, SEG_DS), .in = { R(GPR_RSI, LA_4K) },
+	  .prepare = table_outside, .action = EXIT_STOP, .stop = VM_STOP_EPT_VIOLATION,
+	  .stop_fields = "gpa=0x40000000 access=r rip=0x10000", .accesses = SOME(0) },
+	{ "INSB sets the accessed and dirty flags of the entries it uses", EXIT_REASON_IO_INSTRUCTION,
+	  IOQ(0x5008, 1, IO_IN | IO_STRING), 1, INFO(A64, SEG_ES), .in = { R(GPR_RDI, LA_4K + 0x1000) },
+	  .prepare = map_4k_pages, .skip = true, .out = { R(GPR_RDI, LA_4K + 0x1001) }, .verify = dirty_4k_1 },
 	{ "INSB to an address mapped outside guest memory: EPT violation", EXIT_REASON_IO_INSTRUCTION,
 	  IOQ(0x5008, 1, IO_IN | IO_STRING), 1, INFO(A64, SEG_ES), .in = { R(GPR_RDI, LA_OUTSIDE) },
 	  .prepare = map_4k_pages, .action = EXIT_STOP, .stop = VM_STOP_EPT_VIOLATION,
 	  .stop_fields = "gpa=0x40000000 access=w rip=0x10000" },
-	{ "OUTSB from a non-canonical address stops the VM, naming it", EXIT_REASON_IO_INSTRUCTION,
-	  IOQ(0x5000, 1, IO_STRING), 1, INFO(A64, SEG_DS), .in = { R(GPR_RSI, 0x8000000000020010) },
-	  .mem_in = { MEM(0x20010, "\x66") }, .action = EXIT_STOP, .stop = VM_STOP_UNHANDLED_EXIT,
-	  .stop_fields = "why=non-canonical-la-0x8000000000020010", .accesses = SOME(0) },
+	{ "OUTSB from a non-canonical address: #GP(0)", EXIT_REASON_IO_INSTRUCTION, IOQ(0x5000, 1, IO_STRING), 1,
+	  INFO(A64, SEG_DS), .in = { R(GPR_RSI, 0x8000000000020010) }, .mem_in = { MEM(0x20010, "\x66") },
+	  .inject = INJECT(VECTOR_GP), .accesses = SOME(0) },
+	{ "OUTSB through SS from a non-canonical address: #SS(0)", EXIT_REASON_IO_INSTRUCTION,
+	  IOQ(0x5000, 1, IO_STRING), 1, INFO(A64, 2u), .in = { R(GPR_RSI, 0x8000000000020010) },
+	  .inject = INJECT(VECTOR_SS), .accesses = SOME(0) },
 	{ "INSW in 32-bit code: the linear address wraps at 4 GiB", EXIT_REASON_IO_INSTRUCTION,
 	  IOQ(0x5008, 2, IO_IN | IO_STRING), 2, INFO(A32, SEG_ES), .in = { R(GPR_RDI, 0x30004) },
 	  .fin = { F(VMCS_GUEST_CS_ACCESS_RIGHTS, (AR_CODE64 & ~AR_L) | AR_DB), F(VMCS_GUEST_ES_BASE, 0xffff0000) },
@@ -691,8 +773,8 @@ static const struct field *find_field(const struct field *list, unsigned n, uint
 
 static bool exception_pushes_error_code(unsigned vector)
 {
-	ck_assert(vector == VECTOR_GP || vector == VECTOR_UD);
-	return vector == VECTOR_GP;
+	ck_assert(vector == VECTOR_GP || vector == VECTOR_UD || vector == VECTOR_SS || vector == VECTOR_PF);
+	return vector != VECTOR_UD;
 }
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -720,7 +802,7 @@ static void check_fields(const struct exit_case *c, const struct vmcs_snapshot *
 		/* SDM 25.8.3: vector, type 3 (hardware exception), deliver-error-code, valid. */
 		intr = vector | 3u << 8 | (code ? 1u << 11 : 0) | 1u << 31;
 		if (code)
-			error = 0;
+			error = c->error_code;
 	}
 	for (unsigned i = 0; i < vmcs_field_count; i++) {
 		uint32_t enc = vmcs_field_table[i].encoding;
@@ -772,6 +854,7 @@ static void check_vm_state(const struct exit_case *c, struct test_vm *t)
 		ck_assert_uint_eq(io_bus_read(&vm->bus, TEST_DEVICE_PORT + TEST_DEVICE_LATCH, 4), (uint32_t)c->latch);
 	if (IS_SOME(c->tpr))
 		ck_assert_uint_eq(vm->tpr, (uint32_t)c->tpr);
+	ck_assert_uint_eq(fake_cpu.cr2, IS_SOME(c->cr2) ? (uint32_t)c->cr2 : 0);
 	if (IS_SOME(c->xcr0)) {
 		ck_assert_uint_eq(vm->xcr0, (uint32_t)c->xcr0);
 		ck_assert_uint_eq(fake_cpu.xcr0, (uint32_t)c->xcr0); /* what the CPU runs the guest with */

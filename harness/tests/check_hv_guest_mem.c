@@ -156,18 +156,29 @@ static void map_4k(uint64_t la, uint64_t frame)
 	pte(0x4000, (unsigned)idx(la, 0), frame | P | W);
 }
 
+/* A supervisor read with NXE on and 52-bit physical addresses: only presence and the tables decide. */
 static uint64_t walk_ok(uint64_t cr3, uint64_t la)
 {
+	struct guest_paging pg = { .cr3 = cr3, .wp = true, .nxe = true, .phys_addr_bits = 52 };
 	uint64_t gpa = 0xdeadbeef;
-	ck_assert_msg(guest_linear_to_phys(vm, cr3, la, &gpa), "la 0x%llx did not translate", (unsigned long long)la);
+	uint32_t error = 0xdead;
+	enum guest_walk r = guest_walk(vm, &pg, la, GUEST_ACCESS_READ, &gpa, &error);
+	ck_assert_msg(r == GUEST_WALK_OK, "la 0x%llx did not translate: %d, error 0x%x", (unsigned long long)la, r, error);
 	return gpa;
 }
 
 static void walk_fails(uint64_t cr3, uint64_t la)
 {
+	struct guest_paging pg = { .cr3 = cr3, .wp = true, .nxe = true, .phys_addr_bits = 52 };
 	uint64_t gpa = 0xdeadbeef;
-	ck_assert_msg(!guest_linear_to_phys(vm, cr3, la, &gpa), "la 0x%llx translated", (unsigned long long)la);
-	ck_assert_uint_eq(gpa, 0xdeadbeef);
+	uint32_t error;
+	enum guest_walk r = guest_walk(vm, &pg, la, GUEST_ACCESS_READ, &gpa, &error);
+	ck_assert_msg(r != GUEST_WALK_OK, "la 0x%llx translated", (unsigned long long)la);
+	/* A table outside guest memory is named by the address of the entry read there. */
+	if (r == GUEST_WALK_PAGE_FAULT)
+		ck_assert_uint_eq(gpa, 0xdeadbeef);
+	else
+		ck_assert_uint_ge(gpa, GUEST_MEM_SIZE);
 }
 
 START_TEST(test_walk_4k)
@@ -218,8 +229,10 @@ START_TEST(test_walk_1g)
 	pte(0x2000, 2, 0x0000000140000000ull | P | W | PS); /* la 0x80000000.. -> 0x140000000.. */
 	ck_assert_uint_eq(walk_ok(0x1000, 0x80000000ull), 0x140000000ull);
 	ck_assert_uint_eq(walk_ok(0x1000, 0x80000000ull + 0x3fedcba9), 0x140000000ull + 0x3fedcba9);
-	pte(0x2000, 2, 0x0000000140000000ull | (1ull << 12) | (1ull << 21) | P | PS); /* PAT and a low stray bit */
+	pte(0x2000, 2, 0x0000000140000000ull | (1ull << 12) | P | PS); /* PAT is not part of the frame */
 	ck_assert_uint_eq(walk_ok(0x1000, 0x80000123ull), 0x140000123ull);
+	pte(0x2000, 2, 0x0000000140000000ull | (1ull << 21) | P | PS); /* bits 29:13 are reserved */
+	walk_fails(0x1000, 0x80000123ull);
 	walk_fails(0x1000, 0xc0000000ull); /* PDPT[3] not present */
 }
 END_TEST
@@ -259,6 +272,133 @@ START_TEST(test_walk_tables_outside_memory)
 }
 END_TEST
 
+/* --- the checks of SDM Vol. 3A 4.6 and 4.7 ------------------------------------------------ */
+
+#define U 0x4ull
+#define LA_CHECK 0x0000008040201000ull /* index 1 at every level: tables 0x1000-0x4000 */
+
+struct walk_case {
+	const char *what;
+	uint64_t upper, leaf; /* flags of the PML4E, PDPTE and PDE; of the PTE */
+	struct guest_paging pg;
+	unsigned access;
+	uint32_t want; /* PASS, or FAULT(the error code) */
+};
+#define PASS 0
+#define FAULT(e) (0x100u | (e))
+#define SUP .wp = true, .phys_addr_bits = 52
+#define USR .user = true, .wp = true, .phys_addr_bits = 52
+#define RD GUEST_ACCESS_READ
+#define WR GUEST_ACCESS_WRITE
+#define EX GUEST_ACCESS_FETCH
+
+static const struct walk_case walk_cases[] = {
+	{ "supervisor read of a read-only page", P, P, { SUP }, RD, PASS },
+	{ "supervisor write to a read-only page with CR0.WP", P | W, P, { SUP }, WR, FAULT(PF_ERROR_P | PF_ERROR_W) },
+	{ "supervisor write to a read-only page without CR0.WP", P | W, P, { .phys_addr_bits = 52 }, WR, PASS },
+	{ "supervisor write where a directory is read-only", P, P | W, { SUP }, WR, FAULT(PF_ERROR_P | PF_ERROR_W) },
+	{ "user read of a supervisor page", P | U, P, { USR }, RD, FAULT(PF_ERROR_P | PF_ERROR_U) },
+	{ "user read where a directory is supervisor-only", P, P | U, { USR }, RD, FAULT(PF_ERROR_P | PF_ERROR_U) },
+	{ "user read of a user page", P | U, P | U, { USR }, RD, PASS },
+	{ "user write to a read-only user page (CR0.WP clear)", P | W | U, P | U, { .user = true, .phys_addr_bits = 52 },
+	  WR, FAULT(PF_ERROR_P | PF_ERROR_W | PF_ERROR_U) },
+	{ "user write to a user page read-only in a directory", P | U, P | W | U, { USR }, WR,
+	  FAULT(PF_ERROR_P | PF_ERROR_W | PF_ERROR_U) },
+	{ "user write to a writable user page", P | W | U, P | W | U, { USR }, WR, PASS },
+	{ "user write to a page not present", P | W | U, W | U, { USR }, WR, FAULT(PF_ERROR_W | PF_ERROR_U) },
+	{ "supervisor read of a user page with SMAP", P | U, P | U, { SUP, .smap = true }, RD, FAULT(PF_ERROR_P) },
+	{ "supervisor read of a user page with SMAP and RFLAGS.AC", P | U, P | U, { SUP, .smap = true, .ac = true }, RD,
+	  PASS },
+	{ "supervisor write to a user page with SMAP", P | W | U, P | W | U, { SUP, .smap = true }, WR,
+	  FAULT(PF_ERROR_P | PF_ERROR_W) },
+	{ "supervisor read of a user page without SMAP", P | U, P | U, { SUP }, RD, PASS },
+	{ "fetch from an XD page with NXE", P, P | NX, { SUP, .nxe = true }, EX, FAULT(PF_ERROR_P | PF_ERROR_I) },
+	{ "fetch where the PML4E has XD", P | NX, P, { SUP, .nxe = true }, EX, FAULT(PF_ERROR_P | PF_ERROR_I) },
+	{ "read of an XD page with NXE", P, P | NX, { SUP, .nxe = true }, RD, PASS },
+	{ "supervisor fetch from a user page with SMEP", P | U, P | U, { SUP, .smep = true }, EX,
+	  FAULT(PF_ERROR_P | PF_ERROR_I) },
+	{ "user fetch from a user page with SMEP", P | U, P | U, { USR, .smep = true }, EX, PASS },
+	{ "fetch from a page not present, NXE on", P, 0, { SUP, .nxe = true }, EX, FAULT(PF_ERROR_I) },
+	{ "fetch from a page not present, NXE and SMEP off", P, 0, { SUP }, EX, FAULT(0) },
+	{ "XD without NXE: a reserved bit", P, P | NX, { SUP }, RD, FAULT(PF_ERROR_P | PF_ERROR_RSVD) },
+	{ "XD without NXE in a directory, for a user write", P | W | U | NX, P | W | U, { USR }, WR,
+	  FAULT(PF_ERROR_P | PF_ERROR_RSVD | PF_ERROR_W | PF_ERROR_U) },
+	{ "a frame address above MAXPHYADDR: a reserved bit", P, P | 1ull << 45, { .wp = true, .phys_addr_bits = 40 },
+	  RD, FAULT(PF_ERROR_P | PF_ERROR_RSVD) },
+	{ "the same frame with MAXPHYADDR 46", P, P | 1ull << 45, { .wp = true, .phys_addr_bits = 46 }, RD, PASS },
+};
+
+START_TEST(test_walk_checks)
+{
+	const struct walk_case *c = &walk_cases[_i];
+	uint64_t frame = 0x20000;
+	pte(0x1000, 1, 0x2000 | c->upper);
+	pte(0x2000, 1, 0x3000 | c->upper);
+	pte(0x3000, 1, 0x4000 | c->upper);
+	pte(0x4000, 1, frame | c->leaf);
+	struct guest_paging pg = c->pg;
+	pg.cr3 = 0x1000;
+	uint64_t gpa = 0xdeadbeef;
+	uint32_t error = 0xdead;
+	enum guest_walk r = guest_walk(vm, &pg, LA_CHECK + 0x123, c->access, &gpa, &error);
+	if (c->want == PASS) {
+		ck_assert_msg(r == GUEST_WALK_OK, "%s: result %d, error 0x%x", c->what, r, error);
+		ck_assert_uint_eq(gpa & 0xfffff, 0x20123);
+	} else {
+		ck_assert_msg(r == GUEST_WALK_PAGE_FAULT, "%s: result %d", c->what, r);
+		ck_assert_msg(error == (c->want & 0xff), "%s: error 0x%x, want 0x%x", c->what, error, c->want & 0xff);
+		ck_assert_uint_eq(gpa, 0xdeadbeef);
+	}
+}
+END_TEST
+
+/* Reserved bits by level: PS in a PML4E; a large page's address bits below its size (SDM Vol. 3A 4.5.4). */
+START_TEST(test_walk_reserved_large_pages)
+{
+	struct guest_paging pg = { .cr3 = 0x1000, .wp = true, .nxe = true, .phys_addr_bits = 52 };
+	uint64_t gpa;
+	uint32_t error;
+	pte(0x1000, 0, 0x2000 | P | W | PS);
+	ck_assert_int_eq(guest_walk(vm, &pg, 0x1000, RD, &gpa, &error), GUEST_WALK_PAGE_FAULT);
+	ck_assert_uint_eq(error, PF_ERROR_P | PF_ERROR_RSVD);
+	pte(0x1000, 0, 0x2000 | P | W);
+	pte(0x2000, 0, 0x3000 | P | W);
+	pte(0x3000, 0, 0x200000 | (1ull << 13) | P | W | PS); /* 2 MiB: bits 20:13 reserved */
+	ck_assert_int_eq(guest_walk(vm, &pg, 0x1000, WR, &gpa, &error), GUEST_WALK_PAGE_FAULT);
+	ck_assert_uint_eq(error, PF_ERROR_P | PF_ERROR_RSVD | PF_ERROR_W);
+	pte(0x3000, 0, 0x200000 | (1ull << 12) | P | W | PS); /* bit 12 is PAT */
+	ck_assert_int_eq(guest_walk(vm, &pg, 0x1000, WR, &gpa, &error), GUEST_WALK_OK);
+	ck_assert_uint_eq(gpa, 0x201000);
+}
+END_TEST
+
+static uint64_t entry_at(uint64_t table, unsigned index)
+{
+	uint64_t v;
+	ck_assert(guest_mem_read(vm, table + 8 * index, &v, 8));
+	return v;
+}
+
+/* SDM Vol. 3A 4.8: a translation sets the accessed flag of every entry it uses, a write the page's dirty flag. */
+START_TEST(test_walk_accessed_dirty)
+{
+	struct guest_paging pg = { .cr3 = 0x1000, .wp = true, .nxe = true, .phys_addr_bits = 52 };
+	uint64_t gpa;
+	uint32_t error;
+	map_4k(LA_CHECK, 0x20000);
+	ck_assert_int_eq(guest_walk(vm, &pg, LA_CHECK, RD, &gpa, &error), GUEST_WALK_OK);
+	for (uint64_t table = 0x1000; table <= 0x4000; table += 0x1000)
+		ck_assert_uint_eq(entry_at(table, 1) & 0x60, 0x20);
+	ck_assert_int_eq(guest_walk(vm, &pg, LA_CHECK, WR, &gpa, &error), GUEST_WALK_OK);
+	ck_assert_uint_eq(entry_at(0x4000, 1), 0x20000 | P | W | 0x60);
+	ck_assert_uint_eq(entry_at(0x3000, 1), 0x4000 | P | W | 0x20); /* D is the page's alone */
+	/* A fault sets nothing. */
+	pte(0x4000, 2, 0x21000 | P);
+	ck_assert_int_eq(guest_walk(vm, &pg, LA_CHECK + 0x1000, WR, &gpa, &error), GUEST_WALK_PAGE_FAULT);
+	ck_assert_uint_eq(entry_at(0x4000, 2), 0x21000 | P);
+}
+END_TEST
+
 /* --- the layout of a fresh guest ------------------------------------------------------- */
 
 static uint64_t rd64(uint64_t gpa)
@@ -271,6 +411,10 @@ static uint64_t rd64(uint64_t gpa)
 START_TEST(test_layout_identity_map)
 {
 	guest_layout_build(vm);
+	/* The tables are where the header says, and writable (checked before a walk sets their accessed flags). */
+	ck_assert_uint_eq(rd64(GUEST_PML4), GUEST_PDPT | P | W);
+	ck_assert_uint_eq(rd64(GUEST_PDPT), GUEST_PD | P | W);
+	ck_assert_uint_eq(rd64(GUEST_PD), 0 | P | W | PS);
 	static const uint64_t las[] = { 0, 0x1000, 0x10000, 0x10123, 0x5000, 0x123456, GUEST_MEM_SIZE - 8,
 					GUEST_MEM_SIZE - 1 };
 	for (size_t i = 0; i < sizeof(las) / sizeof(las[0]); i++)
@@ -279,10 +423,6 @@ START_TEST(test_layout_identity_map)
 	walk_fails(GUEST_PML4, GUEST_MEM_SIZE);
 	walk_fails(GUEST_PML4, 0x40000000ull);
 	walk_fails(GUEST_PML4, 0x8000000000ull);
-	/* The tables are where the header says, and writable. */
-	ck_assert_uint_eq(rd64(GUEST_PML4), GUEST_PDPT | P | W);
-	ck_assert_uint_eq(rd64(GUEST_PDPT), GUEST_PD | P | W);
-	ck_assert_uint_eq(rd64(GUEST_PD), 0 | P | W | PS);
 }
 END_TEST
 
@@ -351,6 +491,9 @@ static Suite *guest_mem_suite(void)
 	tcase_add_test(walk, test_walk_1g);
 	tcase_add_test(walk, test_walk_not_present_each_level);
 	tcase_add_test(walk, test_walk_tables_outside_memory);
+	tcase_add_loop_test(walk, test_walk_checks, 0, sizeof(walk_cases) / sizeof(walk_cases[0]));
+	tcase_add_test(walk, test_walk_reserved_large_pages);
+	tcase_add_test(walk, test_walk_accessed_dirty);
 	suite_add_tcase(s, walk);
 	TCase *layout = tcase_create("layout");
 	tcase_add_checked_fixture(layout, setup, teardown);

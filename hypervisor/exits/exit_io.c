@@ -1,12 +1,15 @@
 /* I/O-instruction exits: IN/OUT and INS/OUTS (with REP) routed to the VM's port devices. */
 #include "exits/exit_handlers.h"
+#include "hw/cpu.h"
 #include "hw/vmcs.h"
 #include "include/x86_arch.h"
 #include "vm/guest_mem.h"
 #include "vm/vm.h"
 #include "vmx/io_qualification.h"
 
-#define SEG_FS 4         /* segment numbers of the instruction-information field: ES 0 ... FS 4, GS 5 */
+/* Segment numbers of the instruction-information field: ES 0, CS 1, SS 2, DS 3, FS 4, GS 5. */
+#define SEG_SS 2
+#define SEG_FS 4
 /* Emulate at most this many REP iterations per exit; the guest re-executes the rest (SDM: REP is restartable). */
 #define IO_REP_CHUNK 4096
 
@@ -45,28 +48,68 @@ static void set_address_register(uint64_t *reg, uint64_t value, unsigned asize)
 		*reg = (*reg & ~0xffffull) | (value & 0xffff);
 }
 
+/* The paging controls of the guest as it is now: the string instruction's accesses obey them. */
+static void guest_paging_now(const struct vcpu *v, struct guest_paging *pg)
+{
+	uint64_t cr0 = vmcs_read(VMCS_GUEST_CR0), cr4 = vmcs_read(VMCS_GUEST_CR4);
+	*pg = (struct guest_paging){
+		.cr3 = vmcs_read(VMCS_GUEST_CR3),
+		.wp = cr0 & CR0_WP,
+		.smep = cr4 & CR4_SMEP,
+		.smap = cr4 & CR4_SMAP,
+		.nxe = vmcs_read(VMCS_GUEST_IA32_EFER) & EFER_NXE,
+		.ac = vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_AC,
+		/* The CPL is SS.DPL (SDM 25.4.1). */
+		.user = AR_DPL(vmcs_read(VMCS_GUEST_SS_ACCESS_RIGHTS)) == 3,
+		.phys_addr_bits = v->vm->msrs.phys_addr_bits,
+	};
+}
+
 /*
- * Move one element between guest memory at linear address la and val, a byte at a
- * time, so an element that straddles two guest pages goes to both. An unmapped
- * address, a non-canonical one (where the CPU would raise #GP) or one outside
- * guest memory stops the VM, naming it (no fault or EPT violation is reflected
- * to the guest). Returns false when it stopped the VM.
+ * Translate the `size` bytes of one element at linear address la, each on its
+ * own (an element may straddle two pages), before any of it moves, so that a
+ * fault leaves the device and memory untouched and the instruction restartable.
+ * A fault goes to the guest as the CPU raises it: a non-canonical address #GP(0)
+ * (#SS(0) through SS, SDM Vol. 2 INS/OUTS), a page-table check #PF with the
+ * error code and CR2 = the faulting byte's address (SDM Vol. 3A 4.7). A paging
+ * structure outside guest memory stops the VM (an EPT violation on hardware).
+ * False when the element does not move.
  */
-static bool copy_element(struct vcpu *v, uint64_t cr3, uint64_t la, uint32_t *val, unsigned size, bool to_guest)
+static bool translate_element(struct vcpu *v, const struct guest_paging *pg, unsigned seg, uint64_t la, unsigned size,
+			      bool to_guest, uint64_t gpa[4])
+{
+	for (unsigned i = 0; i < size; i++) {
+		uint64_t at = la + i;
+		uint32_t pf_error;
+		/* 48-bit linear addresses: bits 63:47 all equal (SDM Vol. 1 3.3.7.1). */
+		if (at >> 47 != 0 && at >> 47 != 0x1ffff) {
+			vcpu_inject_exception(v, seg == SEG_SS ? VECTOR_SS : VECTOR_GP, 0);
+			return false;
+		}
+		switch (guest_walk(v->vm, pg, at, to_guest ? GUEST_ACCESS_WRITE : GUEST_ACCESS_READ, &gpa[i], &pf_error)) {
+		case GUEST_WALK_OK:
+			break;
+		case GUEST_WALK_PAGE_FAULT:
+			write_cr2(at); /* the CPU holds the guest's CR2 while it runs (vm/guest_cpu_state.h) */
+			vcpu_inject_exception(v, VECTOR_PF, pf_error);
+			return false;
+		case GUEST_WALK_NO_MEMORY:
+			/* The CPU reads the paging structure: a read outside guest memory. */
+			vm_stop(v->vm, VM_STOP_EPT_VIOLATION, "gpa=0x%lx access=r rip=0x%lx", gpa[i], v->rip);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Move one translated element between guest memory and val, a byte at a time. False: it stopped the VM. */
+static bool move_element(struct vcpu *v, const uint64_t gpa[4], uint32_t *val, unsigned size, bool to_guest)
 {
 	uint8_t *bytes = (uint8_t *)val;
 	for (unsigned i = 0; i < size; i++) {
-		uint64_t gpa, at = la + i;
-		/* 48-bit linear addresses: bits 63:47 all equal (SDM Vol. 1 3.3.7.1). */
-		bool canonical = at >> 47 == 0 || at >> 47 == 0x1ffff;
-		if (!canonical || !guest_linear_to_phys(v->vm, cr3, at, &gpa)) {
-			vm_stop(v->vm, VM_STOP_UNHANDLED_EXIT, "reason=IO_INSTRUCTION qual=0x%lx rip=0x%lx why=%s-la-0x%lx",
-				v->exit_qualification, v->rip, canonical ? "unmapped" : "non-canonical", at);
-			return false;
-		}
-		bool ok = to_guest ? guest_mem_write(v->vm, gpa, &bytes[i], 1) : guest_mem_read(v->vm, gpa, &bytes[i], 1);
+		bool ok = to_guest ? guest_mem_write(v->vm, gpa[i], &bytes[i], 1) : guest_mem_read(v->vm, gpa[i], &bytes[i], 1);
 		if (!ok) {
-			vm_stop(v->vm, VM_STOP_EPT_VIOLATION, "gpa=0x%lx access=%s rip=0x%lx", gpa, to_guest ? "w" : "r",
+			vm_stop(v->vm, VM_STOP_EPT_VIOLATION, "gpa=0x%lx access=%s rip=0x%lx", gpa[i], to_guest ? "w" : "r",
 				v->rip);
 			return false;
 		}
@@ -91,7 +134,8 @@ static bool handle_io_string(struct vcpu *v, const struct io_access *a)
 	/* In 64-bit mode only FS and GS have a base; ES, CS, SS and DS count as 0 (SDM Vol. 1 3.3.4). */
 	bool mode64 = vmcs_read(VMCS_GUEST_CS_ACCESS_RIGHTS) & AR_L;
 	uint64_t seg_base = mode64 && seg < SEG_FS ? 0 : vmcs_read(VMCS_GUEST_ES_BASE + 2 * seg);
-	uint64_t cr3 = vmcs_read(VMCS_GUEST_CR3);
+	struct guest_paging pg;
+	guest_paging_now(v, &pg);
 	bool down = vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_DF;
 	uint64_t *index = &v->gpr[a->in ? GPR_RDI : GPR_RSI];
 	uint64_t *count = &v->gpr[GPR_RCX];
@@ -103,12 +147,16 @@ static bool handle_io_string(struct vcpu *v, const struct io_access *a)
 		if (!mode64)
 			la = (uint32_t)la; /* outside 64-bit mode linear addresses are 32 bits and wrap (SDM Vol. 1 3.3.7) */
 		uint32_t val = 0;
+		uint64_t gpa[4];
+		/* A fault: the iterations done so far stay done, RIP stays at the instruction. */
+		if (!translate_element(v, &pg, seg, la, a->size, a->in, gpa))
+			return false;
 		if (a->in) {
 			val = io_bus_read(&vm->bus, a->port, a->size);
-			if (!copy_element(v, cr3, la, &val, a->size, true))
+			if (!move_element(v, gpa, &val, a->size, true))
 				return true;
 		} else {
-			if (!copy_element(v, cr3, la, &val, a->size, false))
+			if (!move_element(v, gpa, &val, a->size, false))
 				return true;
 			io_bus_write(&vm->bus, a->port, a->size, val);
 		}

@@ -51,6 +51,7 @@
 #define RFLAGS_IF (1ull << 9)
 #define RFLAGS_DF (1ull << 10)
 #define RFLAGS_VM (1ull << 17)
+#define RFLAGS_AC (1ull << 18)
 
 #define DR7_FIXED1 0x400ull /* bit 10 is always 1 */
 #define DR6_FIXED1 0xffff0ff0ull /* DR6 at power-on (SDM Vol. 3A 18.2.3): its reserved bits read 1 */
@@ -80,7 +81,9 @@
 
 #define VECTOR_NMI 2
 #define VECTOR_UD 6
+#define VECTOR_SS 12
 #define VECTOR_GP 13
+#define VECTOR_PF 14
 #define VECTOR_MC 18
 
 /* Segment access rights as the VMCS holds them (SDM Vol. 3C 25.4.1, table 25-2). */
