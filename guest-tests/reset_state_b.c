@@ -7,6 +7,8 @@
 
 EXPECT("stop done");
 EXPECT("asserts 17");
+/* In its twin's shard, whatever -j: it checks what reset_state_a left (a shard runs by name). */
+EXPECT("shard-with reset_state_a");
 
 int main(void)
 {

@@ -257,10 +257,25 @@ static void mkdir_p(const char *path)
 	mkdir(tmp, 0755);
 }
 
-/* The shard of each guest, balanced by the guests' cost hints (select.h). The caller frees it. */
-static unsigned *shard_guests(const struct suite *all, unsigned shards)
+/* The guest each guest must share a shard with (`shard-with <name>`, when that guest runs too), or itself. */
+static size_t *shard_partners(const struct suite *all)
 {
-	unsigned *shard_of = xrealloc(NULL, all->n * sizeof(*shard_of));
+	size_t *with = xrealloc(NULL, (all->n + 1) * sizeof(*with));
+	for (size_t i = 0; i < all->n; i++) {
+		with[i] = i;
+		for (size_t e = 0; e < all->guests[i].expect.n; e++)
+			if (all->guests[i].expect.v[e].kind == EXPECT_SHARD_WITH)
+				for (size_t k = 0; k < all->n; k++)
+					if (strcmp(all->names.v[k], all->guests[i].expect.v[e].key) == 0)
+						with[i] = k;
+	}
+	return with;
+}
+
+/* The shard of each guest, balanced by the guests' cost hints, partners together (select.h). The caller frees it. */
+static unsigned *shard_guests(const struct suite *all, unsigned shards, const size_t *with)
+{
+	unsigned *shard_of = xrealloc(NULL, (all->n + 1) * sizeof(*shard_of));
 	unsigned long long *cost = xrealloc(NULL, (all->n + 1) * sizeof(*cost));
 	for (size_t i = 0; i < all->n; i++) {
 		cost[i] = SELECT_DEFAULT_COST;
@@ -268,7 +283,7 @@ static unsigned *shard_guests(const struct suite *all, unsigned shards)
 			if (all->guests[i].expect.v[e].kind == EXPECT_COST)
 				cost[i] = all->guests[i].expect.v[e].n;
 	}
-	select_shard(all->n, shards, cost, shard_of);
+	select_shard_grouped(all->n, shards, cost, with, shard_of);
 	free(cost);
 	return shard_of;
 }
@@ -342,12 +357,14 @@ static int plan(struct plan *p)
 		return 0;
 	}
 	parse_models(c->capture ? "capture" : c->cpu, &p->models);
-	p->shards = c->capture ? 1 : c->jobs < p->all.n ? c->jobs : (unsigned)p->all.n;
+	size_t *with = shard_partners(&p->all);
+	p->shards = c->capture ? 1 : select_shard_count(p->all.n, c->jobs, with);
 	p->per_rep = p->models.n * p->shards;
 	p->n_jobs = p->per_rep * c->repeat;
 	p->jobs = xrealloc(NULL, p->n_jobs * sizeof(*p->jobs));
 	memset(p->jobs, 0, p->n_jobs * sizeof(*p->jobs)); /* what plan_free frees, should a job fail to plan */
-	unsigned *shard_of = shard_guests(&p->all, p->shards);
+	unsigned *shard_of = shard_guests(&p->all, p->shards, with);
+	free(with);
 	if (c->logs)
 		mkdir_p(c->logs);
 	int rc = -1;

@@ -2,9 +2,9 @@
  * The reset-state check of docs/guest-abi.md ("The state a guest starts in"),
  * shared by the pair reset_state_a and reset_state_b: each first asserts that
  * everything it can reach holds its reset value, then dirties all of it (and
- * proves the writes took). Whichever of the two a shard runs second checks what
- * the first left, and every other guest before either is checked too: no order
- * of the suite lets a value of one VM reach the next unseen.
+ * proves the writes took). reset_state_b shares its twin's shard whatever -j
+ * (`shard-with`, docs/sharding.md) and runs after it, so it checks everything
+ * its twin left; reset_state_a checks what the guest before it left.
  */
 #ifndef VEXIT_RESET_STATE_H
 #define VEXIT_RESET_STATE_H

@@ -119,15 +119,16 @@ int expect_parse(const char *text, struct expectation *e, char *err, size_t errl
 		e->kind = EXPECT_FIELD;
 		e->key = xstrndup(arg, (size_t)(eq - arg));
 		e->value = xstrndup(eq + 1, strlen(eq + 1));
-	} else if (strcmp(copy, "entry-rule") == 0) {
+	} else if (strcmp(copy, "entry-rule") == 0 || strcmp(copy, "shard-with") == 0) {
+		bool rule = copy[0] == 'e';
 		if (!is_token(arg)) {
-			fail(err, errlen, "'%s': want 'entry-rule <rule>'", text);
+			fail(err, errlen, rule ? "'%s': want 'entry-rule <rule>'" : "'%s': want 'shard-with <guest>'", text);
 			goto out;
 		}
-		e->kind = EXPECT_ENTRY_RULE;
+		e->kind = rule ? EXPECT_ENTRY_RULE : EXPECT_SHARD_WITH;
 		e->key = xstrndup(arg, strlen(arg));
 	} else {
-		fail(err, errlen, "'%s': unknown expectation (want stop, status, exit, field, asserts, trace, needs, entry-rule or cost)",
+		fail(err, errlen, "'%s': unknown expectation (want stop, status, exit, field, asserts, trace, needs, entry-rule, cost or shard-with)",
 		     text);
 		goto out;
 	}

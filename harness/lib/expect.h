@@ -10,7 +10,8 @@
 
 enum expect_kind {
 	EXPECT_STOP, EXPECT_STATUS, EXPECT_EXIT, EXPECT_FIELD, EXPECT_ASSERTS, EXPECT_TRACE, EXPECT_NEEDS, EXPECT_ENTRY_RULE,
-	EXPECT_COST /* not a check: how long the guest takes, in ordinary guests, for balancing shards (select.h) */
+	EXPECT_COST, /* not a check: how long the guest takes, in ordinary guests, for balancing shards (select.h) */
+	EXPECT_SHARD_WITH /* not a check: run in the same shard as the guest named in key, when both run (select.h) */
 };
 
 /* The largest `cost <n>` (relative to an ordinary guest, which costs 1). */
@@ -20,7 +21,7 @@ enum expect_kind {
 struct expectation {
 	enum expect_kind kind;
 	char *text;               /* the expectation as written, for messages */
-	char *key;                /* STOP: token; EXIT, TRACE: reason; FIELD: key; NEEDS: CPU feature; ENTRY_RULE: rule */
+	char *key;                /* STOP: token; EXIT, TRACE: reason; FIELD: key; NEEDS: CPU feature; ENTRY_RULE: rule; SHARD_WITH: guest */
 	char *value;              /* FIELD: value; TRACE: "<REASON> 0x<qualification>"; else NULL */
 	unsigned long long n;     /* STATUS, EXIT, ASSERTS, COST; TRACE: the entry's index */
 };

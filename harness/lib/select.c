@@ -81,6 +81,55 @@ void select_shard(size_t n, unsigned shards, const unsigned long long *cost, uns
 	free(load);
 }
 
+/* The group of item i: the least index on its with[] path (which ends in a loop: itself, or a cycle). */
+static size_t group_of(size_t n, const size_t *with, size_t i)
+{
+	size_t least = n, at = i;
+	/* n steps reach the loop; n more go round it once whatever its length. */
+	for (size_t step = 0; step < 2 * n; step++) {
+		at = with[at] < n ? with[at] : at;
+		if (step >= n && at < least)
+			least = at;
+	}
+	/* least is the smallest index on the loop; the path into it joins that group too. */
+	return least;
+}
+
+unsigned select_shard_count(size_t n, unsigned shards, const size_t *with)
+{
+	size_t groups = 0;
+	for (size_t i = 0; i < n; i++)
+		groups += group_of(n, with, i) == i;
+	return groups < shards ? (unsigned)groups : shards;
+}
+
+unsigned select_shard_grouped(size_t n, unsigned shards, const unsigned long long *cost, const size_t *with,
+			      unsigned *out)
+{
+	size_t *group = xrealloc(NULL, (n + 1) * sizeof(*group)), *unit = xrealloc(NULL, (n + 1) * sizeof(*unit));
+	unsigned long long *unit_cost = xrealloc(NULL, (n + 1) * sizeof(*unit_cost));
+	unsigned *unit_out = xrealloc(NULL, (n + 1) * sizeof(*unit_out));
+	size_t units = 0;
+	for (size_t i = 0; i < n; i++) {
+		group[i] = group_of(n, with, i);
+		if (group[i] == i) {
+			unit[i] = units;
+			unit_cost[units++] = 0;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		unit_cost[unit[group[i]]] += cost[i];
+	unsigned used = select_shard_count(n, shards, with);
+	select_shard(units, used, unit_cost, unit_out);
+	for (size_t i = 0; i < n; i++)
+		out[i] = unit_out[unit[group[i]]];
+	free(group);
+	free(unit);
+	free(unit_cost);
+	free(unit_out);
+	return used;
+}
+
 char *select_join(const struct strlist *names)
 {
 	char *s = strlist_join(names, ",");

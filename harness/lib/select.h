@@ -45,6 +45,18 @@ size_t select_unmatched(const char *patterns, const struct strlist *names, struc
  */
 void select_shard(size_t n, unsigned shards, const unsigned long long *cost, unsigned *out);
 
+/*
+ * The same, keeping groups together: with[i] is the index of the item that item
+ * i must share a shard with (a guest's `shard-with <name>`), or i itself. Each
+ * group (the items linked by with[], chains and cycles included) is placed as
+ * one item of its members' total cost, and its members keep their order within
+ * the shard. Uses at most `shards` shards and never more than there are groups,
+ * so none is empty: returns how many (select_shard_count gives it beforehand).
+ */
+unsigned select_shard_grouped(size_t n, unsigned shards, const unsigned long long *cost, const size_t *with,
+			      unsigned *out);
+unsigned select_shard_count(size_t n, unsigned shards, const size_t *with);
+
 /* "a,b,c": the names joined by commas, or NULL when longer than SELECT_MAX_LIST. Caller frees. */
 char *select_join(const struct strlist *names);
 

@@ -60,6 +60,7 @@ static bool check_one(const char *name, const struct guest_report *g, const stru
 	case EXPECT_NEEDS:
 		return true; /* judged before the run's lines: verdict_needs_missing */
 	case EXPECT_COST:
+	case EXPECT_SHARD_WITH:
 		return true; /* a scheduling hint (select_shard), nothing to check */
 	case EXPECT_ENTRY_RULE: {
 		const struct entry_report *er = &g->entry;

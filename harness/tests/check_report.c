@@ -86,6 +86,77 @@ START_TEST(test_shards_of_equal_cost_deal_round_robin)
 }
 END_TEST
 
+/* No shard of `used` is empty, and none past it is used. */
+static void assert_shards_filled(size_t n, const unsigned *out, unsigned used)
+{
+	unsigned count[16] = { 0 };
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_uint_lt(out[i], used);
+		count[out[i]]++;
+	}
+	for (unsigned s = 0; s < used; s++)
+		ck_assert_msg(count[s] > 0, "shard %u of %u is empty", s, used);
+}
+
+/*
+ * `shard-with`: every placement of a pair (b runs with a, for every a and b of
+ * up to 8 items), under every shard count and three cost shapes, puts the pair
+ * in one shard (where the items keep their order), leaves no shard empty, and
+ * uses as many shards as there are groups when fewer than asked.
+ */
+START_TEST(test_shard_with_keeps_pairs_together_in_every_layout)
+{
+	for (size_t n = 2; n <= 8; n++)
+		for (size_t a = 0; a < n; a++)
+			for (size_t b = 0; b < n; b++) {
+				if (a == b)
+					continue;
+				for (unsigned shape = 0; shape < 3; shape++) {
+					unsigned long long cost[12];
+					size_t with[12];
+					for (size_t i = 0; i < n; i++) {
+						cost[i] = shape == 0 ? 1 : shape == 1 ? 1 + i % 3 : (i == a ? 16 : 1);
+						with[i] = i;
+					}
+					with[b] = a;
+					for (unsigned shards = 1; shards <= n + 1; shards++) {
+						unsigned out[12];
+						unsigned want = shards < n - 1 ? shards : (unsigned)(n - 1);
+						ck_assert_uint_eq(select_shard_count(n, shards, with), want);
+						unsigned used = select_shard_grouped(n, shards, cost, with, out);
+						ck_assert_uint_eq(used, want);
+						ck_assert_msg(out[a] == out[b], "n %zu pair %zu<-%zu shards %u: %u and %u", n, a,
+							      b, shards, out[a], out[b]);
+						assert_shards_filled(n, out, used);
+					}
+				}
+			}
+}
+END_TEST
+
+/* Chains and cycles of `shard-with` make one group each; a name that is not selected is no partner. */
+START_TEST(test_shard_with_chains_and_cycles)
+{
+	unsigned long long cost[6] = { 1, 1, 1, 1, 1, 1 };
+	size_t chain[6] = { 0, 0, 1, 2, 4, 5 }; /* 3 -> 2 -> 1 -> 0; 4 and 5 alone */
+	unsigned out[6];
+	ck_assert_uint_eq(select_shard_grouped(6, 4, cost, chain, out), 3);
+	ck_assert(out[0] == out[1] && out[1] == out[2] && out[2] == out[3]);
+	ck_assert(out[4] != out[0] && out[5] != out[0] && out[4] != out[5]);
+	size_t cycle[6] = { 2, 0, 1, 3, 3, 4 }; /* 0 -> 2 -> 1 -> 0; 5 -> 4 -> 3 */
+	ck_assert_uint_eq(select_shard_grouped(6, 6, cost, cycle, out), 2);
+	ck_assert(out[0] == out[1] && out[1] == out[2]);
+	ck_assert(out[3] == out[4] && out[4] == out[5] && out[3] != out[0]);
+	/* Without partners it is select_shard itself. */
+	size_t none[6] = { 0, 1, 2, 3, 4, 5 };
+	unsigned plain[6];
+	ck_assert_uint_eq(select_shard_grouped(6, 2, cost, none, out), 2);
+	select_shard(6, 2, cost, plain);
+	for (int i = 0; i < 6; i++)
+		ck_assert_uint_eq(out[i], plain[i]);
+}
+END_TEST
+
 START_TEST(test_a_costly_guest_is_balanced_by_fewer_companions)
 {
 	/* The suite's shape: one guest (index 1) costs as much as 12 ordinary ones. */
@@ -251,6 +322,8 @@ int main(void)
 	tcase_add_test(tc, test_unmatched_patterns);
 	tcase_add_test(tc, test_shards_of_equal_cost_deal_round_robin);
 	tcase_add_test(tc, test_a_costly_guest_is_balanced_by_fewer_companions);
+	tcase_add_test(tc, test_shard_with_keeps_pairs_together_in_every_layout);
+	tcase_add_test(tc, test_shard_with_chains_and_cycles);
 	tcase_add_test(tc, test_join_respects_the_kernel_limit);
 	tcase_add_test(tc, test_selection_image);
 	tcase_add_test(tc, test_xml_escape);
