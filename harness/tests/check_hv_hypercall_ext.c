@@ -305,16 +305,27 @@ END_TEST
  */
 START_TEST(test_io_passable_set)
 {
+	/* The rule, port by port. */
 	unsigned passable = 0;
 	for (uint32_t p = 0; p <= 0xffff; p++) {
 		bool want = p == 0xed || (p >= 0x7ff0 && p <= 0x800f) || p >= 0xfff0;
-		uint64_t r = hc(VEXIT_HC_IO_BITMAP, p, 1, 0, 0);
-		ck_assert_msg(r == (want ? 0 : VEXIT_HC_EPERM), "port 0x%x: 0x%llx", p, (unsigned long long)r);
-		ck_assert_msg(port_intercepted((uint16_t)p) == !want, "port 0x%x", p);
+		ck_assert_msg(VEXIT_IO_PASSABLE(p) == want, "port 0x%x", p);
 		passable += want;
 	}
 	ck_assert_uint_eq(passable, 1 + 0x20 + 0x10);
-	ck_assert_uint_eq(popcount(io_a, PAGE_SIZE) + popcount(io_b, PAGE_SIZE), 2 * 8 * PAGE_SIZE - passable);
+	/* The hypercall at each edge of the set. */
+	static const uint16_t edges[] = { 0, 1, 0x7f, 0x80, 0x81, 0xec, 0xed, 0xee, 0x7fef, 0x7ff0,
+					  0x800f, 0x8010, 0xffef, 0xfff0, 0xffff };
+	unsigned passed = 0;
+	for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i++) {
+		uint16_t p = edges[i];
+		uint64_t r = hc(VEXIT_HC_IO_BITMAP, p, 1, 0, 0);
+		ck_assert_msg(r == (VEXIT_IO_PASSABLE(p) ? 0 : VEXIT_HC_EPERM), "port 0x%x: 0x%llx", p,
+			      (unsigned long long)r);
+		ck_assert_msg(port_intercepted(p) == !VEXIT_IO_PASSABLE(p), "port 0x%x", p);
+		passed += VEXIT_IO_PASSABLE(p);
+	}
+	ck_assert_uint_eq(popcount(io_a, PAGE_SIZE) + popcount(io_b, PAGE_SIZE), 2 * 8 * PAGE_SIZE - passed);
 }
 END_TEST
 
