@@ -73,10 +73,11 @@ static void guest_paging_now(const struct vcpu *v, struct guest_paging *pg)
  * (#SS(0) through SS, SDM Vol. 2 INS/OUTS), a page-table check #PF with the
  * error code and CR2 = the faulting byte's address (SDM Vol. 3A 4.7). A paging
  * structure outside guest memory stops the VM (an EPT violation on hardware).
- * False when the element does not move.
+ * False when the element does not move. Out of line: inlined, the walk made
+ * handle_io save more registers for every IN and OUT (make bench: IN 322 ticks, not 317).
  */
-static bool translate_element(struct vcpu *v, const struct guest_paging *pg, unsigned seg, uint64_t la, unsigned size,
-			      bool to_guest, uint64_t gpa[4])
+__attribute__((noinline)) static bool translate_element(struct vcpu *v, const struct guest_paging *pg, unsigned seg,
+							uint64_t la, unsigned size, bool to_guest, uint64_t gpa[4])
 {
 	for (unsigned i = 0; i < size; i++) {
 		uint64_t at = la + i;
