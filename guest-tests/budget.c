@@ -1,7 +1,7 @@
 /* budget: a guest that never finishes is stopped by the hypervisor's tick budget (VMX-preemption timer). */
 #include "vexit_guest.h"
 
-EXPECT("needs preemption-timer");
+EXPECT("needs watchdog=preemption-timer");
 EXPECT("stop budget");
 EXPECT("exit PREEMPTION_TIMER 1");
 EXPECT("exit IO_INSTRUCTION 1");

@@ -3,6 +3,7 @@
  * own, print the summary, end the run. Command line (GRUB's multiboot2 line):
  *   tests=a,b,c   run only these guests (default: all modules)
  *   budget=N      stop a guest after N ticks of its own time, 0: none (default below; vm/guest_time.h)
+ *   watchdog=apic-timer  enforce the budget with the local-APIC timer even where the preemption timer exists
  *   precheck=a,b  run the software entry checker before these guests' first VMLAUNCH ("all": every guest)
  *   debug=a       Bochs magic breakpoints before a's VMLAUNCH and after any failed entry of a
  *   dump=a,b      dump the VMCS before these guests' first VMLAUNCH
@@ -16,6 +17,7 @@
 #include "hw/vmx_insn.h"
 #include "include/vexit_protocol.h"
 #include "include/x86_arch.h"
+#include "kernel/apic_timer.h"
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
 #include "kernel/cpu_tables.h"
@@ -27,6 +29,7 @@
 #include "kernel/panic.h"
 #include "kernel/power.h"
 #include "run/vm_run.h"
+#include "vm/guest_time.h"
 #include "vmx/vmx_caps.h"
 #include "vmx/vmx_off.h"
 #include "vmx/vmx_on.h"
@@ -130,6 +133,25 @@ static void self_test(const char *cmdline)
 	panic("selftest=nmi: the NMI sent to this CPU did not arrive");
 }
 
+/* What enforces the budget (vm/guest_time.h): the kernel option watchdog=apic-timer forces the fallback. */
+static enum watchdog watchdog_option(const char *cmdline)
+{
+	char buf[24];
+	bool force_apic = false;
+	if (cmdline_get(cmdline, "watchdog", buf, sizeof(buf))) {
+		if (strcmp(buf, "apic-timer") != 0)
+			panic("watchdog=%s: the only choice is watchdog=apic-timer", buf);
+		force_apic = true;
+	}
+	bool preemption = vmx_has_preemption_timer(&caps);
+	const char *why = NULL;
+	if (!preemption || force_apic)
+		why = apic_timer_init();
+	if (why && force_apic)
+		panic("watchdog=apic-timer: %s", why);
+	return guest_time_watchdog(preemption, why == NULL, force_apic);
+}
+
 void kmain(uint32_t magic, uint64_t mbi);
 
 void kmain(uint32_t magic, uint64_t mbi)
@@ -148,9 +170,10 @@ void kmain(uint32_t magic, uint64_t mbi)
 
 	if ((err = vmx_on(&caps, &vmx_root)))
 		panic("%s", err);
-	kprintf("VEXIT cpu vmx-revision=0x%x ept=%s ug=%s preemption-timer=%s\n", vmx_revision_id(&caps),
+	enum watchdog watchdog = watchdog_option(boot.cmdline);
+	kprintf("VEXIT cpu vmx-revision=0x%x ept=%s ug=%s preemption-timer=%s watchdog=%s\n", vmx_revision_id(&caps),
 		vmx_has_ept(&caps) ? "yes" : "no", vmx_has_unrestricted_guest(&caps) ? "yes" : "no",
-		vmx_has_preemption_timer(&caps) ? "yes" : "no");
+		vmx_has_preemption_timer(&caps) ? "yes" : "no", guest_time_watchdog_name(watchdog));
 
 	self_test(boot.cmdline);
 
@@ -158,7 +181,7 @@ void kmain(uint32_t magic, uint64_t mbi)
 	int selected = cmdline_get(boot.cmdline, "tests", tests, sizeof(tests));
 	if (selected && strlen(tests) > TESTS_OPTION_MAX)
 		panic("tests= is longer than %d bytes: guests would be dropped silently", TESTS_OPTION_MAX);
-	struct vm_config cfg = { .caps = &caps, .budget = budget_option(boot.cmdline) };
+	struct vm_config cfg = { .caps = &caps, .budget = budget_option(boot.cmdline), .watchdog = watchdog };
 	host_cpu_facts(&cfg);
 	char precheck[256], debug[256], dump[256];
 	cfg.precheck = cmdline_get(boot.cmdline, "precheck", precheck, sizeof(precheck)) ? precheck : NULL;

@@ -30,6 +30,20 @@ static bool is_token(const char *s)
 	return true;
 }
 
+/* `feature` or `key=value`: one token with at most one '=', not at either end. */
+static bool is_need(const char *s)
+{
+	const char *eq = strchr(s, '=');
+	if (!eq)
+		return is_token(s);
+	if (eq == s || !eq[1] || strchr(eq + 1, '='))
+		return false;
+	char *key = xstrndup(s, (size_t)(eq - s));
+	bool ok = is_token(key) && is_token(eq + 1);
+	free(key);
+	return ok;
+}
+
 static int parse_count(const char *s, unsigned long long *n)
 {
 	if (*s < '0' || *s > '9')
@@ -65,8 +79,9 @@ int expect_parse(const char *text, struct expectation *e, char *err, size_t errl
 		*sp = '\0';
 	int rc = -1;
 	if (strcmp(copy, "stop") == 0 || strcmp(copy, "needs") == 0) {
-		if (!is_token(arg)) {
-			fail(err, errlen, copy[0] == 's' ? "'%s': want 'stop <token>'" : "'%s': want 'needs <feature>'",
+		if (copy[0] == 's' ? !is_token(arg) : !is_need(arg)) {
+			fail(err, errlen,
+			     copy[0] == 's' ? "'%s': want 'stop <token>'" : "'%s': want 'needs <feature>' or 'needs <key>=<value>'",
 			     text);
 			goto out;
 		}

@@ -171,11 +171,20 @@ bool verdict_needs_missing(const char *name, const char *cpu_line, const struct 
 	for (size_t i = 0; cpu_line && i < e->n; i++) {
 		if (e->v[i].kind != EXPECT_NEEDS)
 			continue;
-		char want[128];
-		snprintf(want, sizeof(want), "%s=no", e->v[i].key);
-		if (has_word(cpu_line, want)) {
-			strlist_addf(why, "%s: needs %s, which this CPU lacks (VEXIT cpu %s)", name, e->v[i].key,
-				     cpu_line);
+		const char *need = e->v[i].key;
+		if (strchr(need, '=')) {
+			/* key=value: this run must have exactly that (e.g. watchdog=apic-timer). */
+			if (!has_word(cpu_line, need)) {
+				strlist_addf(why, "%s: needs %s, which this run does not have (VEXIT cpu %s)", name, need,
+					     cpu_line);
+				return true;
+			}
+			continue;
+		}
+		char lacks[128];
+		snprintf(lacks, sizeof(lacks), "%s=no", need);
+		if (has_word(cpu_line, lacks)) {
+			strlist_addf(why, "%s: needs %s, which this CPU lacks (VEXIT cpu %s)", name, need, cpu_line);
 			return true;
 		}
 	}

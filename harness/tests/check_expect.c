@@ -52,6 +52,13 @@ START_TEST(test_parse_each_kind)
 	expectation_free(&e);
 	ck_assert_int_eq(expect_parse("needs", &e, err, sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "want 'needs <feature>'"));
+	ck_assert_int_eq(expect_parse("needs watchdog=apic-timer", &e, err, sizeof(err)), 0);
+	ck_assert_str_eq(e.key, "watchdog=apic-timer");
+	expectation_free(&e);
+	ck_assert_int_eq(expect_parse("needs watchdog=", &e, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "'needs <key>=<value>'"));
+	ck_assert_int_eq(expect_parse("needs =apic", &e, err, sizeof(err)), -1);
+	ck_assert_int_eq(expect_parse("needs a=b=c", &e, err, sizeof(err)), -1);
 
 	ck_assert_int_eq(expect_parse("cost 12", &e, err, sizeof(err)), 0);
 	ck_assert_int_eq(e.kind, EXPECT_COST);

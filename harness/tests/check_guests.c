@@ -5,12 +5,16 @@
  * no panic, complete output, no leaked pages).
  *
  * Environment (set by `make check`, which runs this twice): VEXIT_KERNEL (direct
- * boot of that kernel ELF, direct_boot.h) or else VEXIT_ISO (the GRUB image),
+ * boot of that kernel ELF, direct_boot.h, with the command line VEXIT_KERNEL_ARGS)
+ * or else VEXIT_ISO (the GRUB image),
  * VEXIT_GUESTS_DIR, VEXIT_BOCHSRC, VEXIT_TIMEOUT (seconds), VEXIT_TESTS (optional
- * name patterns), VEXIT_KEEP_LOGS (optional), VEXIT_CPU (optional Bochs CPU model).
+ * name patterns), VEXIT_KEEP_LOGS (optional), VEXIT_CPU (optional Bochs CPU model),
+ * VEXIT_NO_SKIP (when set, a skipped guest fails: for a run that selects guests
+ * which must run, as the watchdog run of `make check` does).
  */
 #include <check.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +27,7 @@
 #include "suite_oracle.h"
 
 static struct suite suite;
+static bool no_skip;
 
 static char *joined(const struct strlist *l)
 {
@@ -41,6 +46,8 @@ START_TEST(test_guest)
 	if (g->verdict == VERDICT_SKIP)
 		fprintf(stderr, "check_guests: %s skipped: %s\n", g->name, g->why.n ? g->why.v[0] : "");
 	ck_assert_msg(g->verdict != VERDICT_FAIL, "%s", joined(&g->why));
+	ck_assert_msg(!no_skip || g->verdict != VERDICT_SKIP, "skipped in a run where it must run: %s",
+		      joined(&g->why));
 }
 END_TEST
 
@@ -83,9 +90,12 @@ static const char *env_or(const char *name, const char *fallback)
 
 int main(void)
 {
+	no_skip = getenv("VEXIT_NO_SKIP") && *getenv("VEXIT_NO_SKIP");
 	const char *kernel = getenv("VEXIT_KERNEL") && *getenv("VEXIT_KERNEL") ? getenv("VEXIT_KERNEL") : NULL;
 	struct bochs_run_opts o = {
 		.kernel = kernel,
+		.kernel_args = kernel && getenv("VEXIT_KERNEL_ARGS") && *getenv("VEXIT_KERNEL_ARGS") ?
+				       getenv("VEXIT_KERNEL_ARGS") : NULL,
 		.iso = kernel ? NULL : env_or("VEXIT_ISO", "build/vexit.iso"),
 		.bochsrc = env_or("VEXIT_BOCHSRC", "bochsrc/ci.bochsrc"),
 		.timeout_s = (unsigned)strtoul(env_or("VEXIT_TIMEOUT", "600"), NULL, 10),
@@ -123,7 +133,8 @@ int main(void)
 	free(selected);
 	base = o;
 	suite_judge_run(&suite, &o, &r, how, sizeof(how));
-	printf("check_guests: %s boot: %s\n", kernel ? "direct" : "GRUB", how);
+	printf("check_guests: %s boot%s%s: %s\n", kernel ? "direct" : "GRUB", o.kernel_args ? ", kernel args " : "",
+	       o.kernel_args ? o.kernel_args : "", how);
 	for (size_t i = 0; i < suite.n; i++)
 		for (size_t j = 0; j < suite.guests[i].notes.n; j++)
 			printf("check_guests: %s: %s\n", suite.guests[i].name, suite.guests[i].notes.v[j]);
@@ -135,7 +146,7 @@ int main(void)
 	TCase *run = tcase_create("run");
 	tcase_add_test(run, test_run_is_complete);
 	suite_add_tcase(s, run);
-	if (kernel && suite.n) {
+	if (kernel && !o.kernel_args && suite.n) { /* once: not again in a run with other kernel options */
 		TCase *loader = tcase_create("loader");
 		tcase_set_timeout(loader, 90);
 		tcase_add_test(loader, test_loader_names_a_failed_disk_read);

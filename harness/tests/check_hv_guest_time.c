@@ -4,13 +4,16 @@
  * itself where the CPU saves its value at exit (armed once), or with RDTSC
  * between entry and exit (the timer re-armed with what is left before every
  * entry); a budget bigger than the timer's 32 bits, less than one timer unit
- * left, and budget 0 meaning none. The timer field is the fake VMCS's.
+ * left, and budget 0 meaning none. The timer field is the fake VMCS's. Then the
+ * fallback watchdog: which one a run gets, the local-APIC timer's calibration and
+ * conversion (kernel/apic_timer.c) over the fake APIC, armed before every entry.
  */
 #include <check.h>
 #include <stdint.h>
 
 #include "fake_hw.h"
 #include "hw/vmcs.h"
+#include "kernel/apic_timer.h"
 #include "run_suite.h"
 #include "vm/guest_time.h"
 #include "vm/vcpu.h"
@@ -20,6 +23,7 @@ static struct vcpu v;
 static void setup(void)
 {
 	fake_vmcs_reset();
+	fake_cpu_reset();
 	vcpu_init(&v, NULL);
 }
 
@@ -39,7 +43,7 @@ START_TEST(test_budget_zero_is_none)
 	/* No budget: nothing is armed, every entry is allowed, whatever the CPU has. */
 	for (int saved = 0; saved < 2; saved++) {
 		fake_vmcs_reset();
-		guest_time_configure(&v, 0, true, saved, 5);
+		guest_time_configure(&v, 0, WATCHDOG_PREEMPTION_TIMER, saved, 5);
 		ck_assert(!v.budget_timer);
 		ck_assert(!v.timer_saved);
 		ck_assert(guest_time_enter(&v, 100));
@@ -55,7 +59,7 @@ END_TEST
 START_TEST(test_no_timer_counts_but_never_stops)
 {
 	/* Without a preemption timer the budget cannot be enforced (guests that need it say so). */
-	guest_time_configure(&v, 50, false, true, 0);
+	guest_time_configure(&v, 50, WATCHDOG_NONE, true, 0);
 	ck_assert(!v.budget_timer);
 	ck_assert(!v.timer_saved); /* "save timer value" is meaningless without the timer */
 	ck_assert(guest_time_enter(&v, 0));
@@ -69,7 +73,7 @@ END_TEST
 START_TEST(test_rdtsc_counts_only_guest_time)
 {
 	/* Ticks between each entry and its exit count; the hypervisor's own time between them does not. */
-	guest_time_configure(&v, 1000, true, false, 0);
+	guest_time_configure(&v, 1000, WATCHDOG_PREEMPTION_TIMER, false, 0);
 	ck_assert(v.budget_timer && !v.timer_saved);
 	ck_assert(guest_time_enter(&v, 10000));
 	ck_assert_uint_eq(timer_field(), 1000);
@@ -93,7 +97,7 @@ END_TEST
 START_TEST(test_rdtsc_timer_rate)
 {
 	/* The timer counts once every 2^rate ticks: it is armed in its units, rounded down. */
-	guest_time_configure(&v, 1000, true, false, 3);
+	guest_time_configure(&v, 1000, WATCHDOG_PREEMPTION_TIMER, false, 3);
 	ck_assert(guest_time_enter(&v, 0));
 	ck_assert_uint_eq(timer_field(), 1000 >> 3);
 	guest_time_exit(&v, 997);
@@ -102,7 +106,7 @@ START_TEST(test_rdtsc_timer_rate)
 	ck_assert(guest_time_timer_expired_early(&v));
 	ck_assert(!guest_time_enter(&v, 2000));
 	/* 8 left is exactly one unit. */
-	guest_time_configure(&v, 1000, true, false, 3);
+	guest_time_configure(&v, 1000, WATCHDOG_PREEMPTION_TIMER, false, 3);
 	v.guest_ticks = 992;
 	ck_assert(guest_time_enter(&v, 0));
 	ck_assert_uint_eq(timer_field(), 1);
@@ -113,7 +117,7 @@ START_TEST(test_rdtsc_budget_past_32_bits)
 {
 	/* A budget the 32-bit timer cannot hold takes several timer exits, each re-arming with the rest. */
 	const uint64_t budget = 0x280000000ull; /* 2.5 x 2^32 */
-	guest_time_configure(&v, budget, true, false, 0);
+	guest_time_configure(&v, budget, WATCHDOG_PREEMPTION_TIMER, false, 0);
 	uint64_t now = 0;
 	unsigned timer_exits = 0;
 	for (;;) {
@@ -138,7 +142,7 @@ END_TEST
 START_TEST(test_saved_timer_armed_once)
 {
 	/* With "save timer value" the timer is written before the first entry only; the CPU carries it on. */
-	guest_time_configure(&v, 1000, true, true, 0);
+	guest_time_configure(&v, 1000, WATCHDOG_PREEMPTION_TIMER, true, 0);
 	ck_assert(v.timer_saved);
 	ck_assert(guest_time_enter(&v, 5));
 	ck_assert_uint_eq(timer_field(), 1000);
@@ -160,7 +164,7 @@ END_TEST
 
 START_TEST(test_saved_timer_rate)
 {
-	guest_time_configure(&v, 1000, true, true, 5);
+	guest_time_configure(&v, 1000, WATCHDOG_PREEMPTION_TIMER, true, 5);
 	ck_assert(guest_time_enter(&v, 0));
 	ck_assert_uint_eq(timer_field(), 1000 >> 5); /* 31 units: 992 ticks */
 	v.launched = true;
@@ -176,7 +180,7 @@ END_TEST
 START_TEST(test_saved_timer_budget_past_32_bits)
 {
 	const uint64_t budget = 0x100000010ull; /* 2^32 + 16 */
-	guest_time_configure(&v, budget, true, true, 0);
+	guest_time_configure(&v, budget, WATCHDOG_PREEMPTION_TIMER, true, 0);
 	ck_assert(guest_time_enter(&v, 0));
 	ck_assert_uint_eq(timer_field(), 0xffffffffull); /* as much as fits */
 	v.launched = true;
@@ -196,11 +200,112 @@ END_TEST
 START_TEST(test_first_entry_with_nothing_to_arm)
 {
 	/* A budget below one timer unit never enters the guest at all. */
-	guest_time_configure(&v, 31, true, true, 5);
+	guest_time_configure(&v, 31, WATCHDOG_PREEMPTION_TIMER, true, 5);
 	ck_assert(!guest_time_enter(&v, 0));
-	guest_time_configure(&v, 31, true, false, 5);
+	guest_time_configure(&v, 31, WATCHDOG_PREEMPTION_TIMER, false, 5);
 	ck_assert(!guest_time_enter(&v, 0));
 	ck_assert_uint_eq(fake_vmcs_writes(), 0);
+}
+END_TEST
+
+START_TEST(test_watchdog_choice)
+{
+	ck_assert_int_eq(guest_time_watchdog(true, true, false), WATCHDOG_PREEMPTION_TIMER);
+	ck_assert_int_eq(guest_time_watchdog(true, false, false), WATCHDOG_PREEMPTION_TIMER);
+	ck_assert_int_eq(guest_time_watchdog(true, true, true), WATCHDOG_APIC_TIMER);
+	ck_assert_int_eq(guest_time_watchdog(false, true, false), WATCHDOG_APIC_TIMER);
+	ck_assert_int_eq(guest_time_watchdog(false, false, false), WATCHDOG_NONE);
+	ck_assert_str_eq(guest_time_watchdog_name(WATCHDOG_PREEMPTION_TIMER), "preemption-timer");
+	ck_assert_str_eq(guest_time_watchdog_name(WATCHDOG_APIC_TIMER), "apic-timer");
+	ck_assert_str_eq(guest_time_watchdog_name(WATCHDOG_NONE), "none");
+}
+END_TEST
+
+START_TEST(test_apic_ratio)
+{
+	/* Counts per tick in 32.32 fixed point, rounded up; unusable measurements give 0. */
+	ck_assert_uint_eq(apic_timer_ratio(1000, 1000), 1ull << 32);
+	ck_assert_uint_eq(apic_timer_ratio(1, 30), ((1ull << 32) + 29) / 30);
+	ck_assert_uint_eq(apic_timer_ratio(3, 2), 3ull << 31);
+	ck_assert_uint_eq(apic_timer_ratio(0, 1000), 0);
+	ck_assert_uint_eq(apic_timer_ratio(1000, 0), 0);
+	ck_assert_uint_eq(apic_timer_ratio(1ull << 31, 1000), 0);
+	ck_assert_uint_eq(apic_timer_ratio(1000, 1ull << 31), 0);
+}
+END_TEST
+
+START_TEST(test_apic_count_for)
+{
+	uint64_t one = 1ull << 32, half = 1ull << 31, thirtieth = apic_timer_ratio(1, 30);
+	ck_assert_uint_eq(apic_timer_count_for(one, 700), 700);
+	ck_assert_uint_eq(apic_timer_count_for(half, 4), 2);
+	/* Rounded up: the timer may fire late, never early. */
+	ck_assert_uint_eq(apic_timer_count_for(half, 3), 2);
+	ck_assert_uint_eq(apic_timer_count_for(thirtieth, 29), 1);
+	ck_assert_uint_eq(apic_timer_count_for(half, 3000000000ull), 1500000000);
+	/* Never 0 (that stops the timer), never past 32 bits (it fires, and is re-armed). */
+	ck_assert_uint_eq(apic_timer_count_for(thirtieth, 0), 1);
+	ck_assert_uint_eq(apic_timer_count_for(one, 0x100000000ull), 0xffffffffu);
+	ck_assert_uint_eq(apic_timer_count_for(3ull << 31, UINT64_MAX), 0xffffffffu);
+	ck_assert_uint_eq(apic_timer_count_for(thirtieth, UINT64_MAX), 0xffffffffu);
+}
+END_TEST
+
+START_TEST(test_apic_calibration)
+{
+	/* An APIC at 3 counts per tick: the ratio errs high, by the TSC reads inside the APIC's interval. */
+	fake_cpu.apic_per_tick = 3;
+	ck_assert_ptr_null(apic_timer_init());
+	ck_assert_uint_eq(fake_cpu.apic_start, 0); /* stopped after measuring */
+	apic_timer_arm(1000);
+	ck_assert_uint_ge(fake_cpu.apic_start, 3000);
+	ck_assert_uint_le(fake_cpu.apic_start, 3001);
+	/* An APIC that does not count, or cannot be used, is refused with the reason. */
+	fake_cpu_reset();
+	ck_assert_str_eq(apic_timer_init(), "the local-APIC timer did not count against the TSC");
+	fake_cpu.lapic_why = "no local APIC";
+	ck_assert_str_eq(apic_timer_init(), "no local APIC");
+}
+END_TEST
+
+START_TEST(test_apic_armed_before_every_entry)
+{
+	fake_cpu.apic_per_tick = 1;
+	ck_assert_ptr_null(apic_timer_init());
+	guest_time_configure(&v, 1000, WATCHDOG_APIC_TIMER, true, 5);
+	/* No preemption timer, whatever the CPU could do; time is counted with RDTSC. */
+	ck_assert(!v.budget_timer && !v.timer_saved && v.budget_apic);
+	ck_assert(!guest_time_counted_by_cpu(&v));
+	ck_assert(guest_time_enter(&v, 100));
+	ck_assert_uint_ge(fake_cpu.apic_start, 1000);
+	ck_assert_uint_le(fake_cpu.apic_start, 1001);
+	guest_time_exit(&v, 400);
+	ck_assert(!guest_time_watchdog_expired(&v));
+	ck_assert(guest_time_enter(&v, 500));
+	ck_assert_uint_ge(fake_cpu.apic_start, 700);
+	ck_assert_uint_le(fake_cpu.apic_start, 701);
+	guest_time_exit(&v, 1200);
+	ck_assert(guest_time_watchdog_expired(&v));
+	/* Used up: no entry, the timer not armed again; the end stops it. */
+	unsigned starts = fake_cpu.apic_starts;
+	ck_assert(!guest_time_enter(&v, 1300));
+	ck_assert_uint_eq(fake_cpu.apic_starts, starts);
+	guest_time_end(&v);
+	ck_assert_uint_eq(fake_cpu.apic_stops, 2); /* the calibration's and this one */
+	ck_assert_uint_eq(fake_vmcs_writes(), 0);  /* nothing of the preemption timer */
+}
+END_TEST
+
+START_TEST(test_apic_not_touched_without_it)
+{
+	guest_time_configure(&v, 1000, WATCHDOG_PREEMPTION_TIMER, false, 0);
+	ck_assert(guest_time_enter(&v, 0));
+	guest_time_end(&v);
+	guest_time_configure(&v, 0, WATCHDOG_APIC_TIMER, false, 0);
+	ck_assert(!v.budget_apic);
+	ck_assert(guest_time_enter(&v, 0));
+	guest_time_end(&v);
+	ck_assert_uint_eq(fake_cpu.apic_starts + fake_cpu.apic_stops, 0);
 }
 END_TEST
 
@@ -218,6 +323,12 @@ int main(void)
 	tcase_add_test(tc, test_saved_timer_rate);
 	tcase_add_test(tc, test_saved_timer_budget_past_32_bits);
 	tcase_add_test(tc, test_first_entry_with_nothing_to_arm);
+	tcase_add_test(tc, test_watchdog_choice);
+	tcase_add_test(tc, test_apic_ratio);
+	tcase_add_test(tc, test_apic_count_for);
+	tcase_add_test(tc, test_apic_calibration);
+	tcase_add_test(tc, test_apic_armed_before_every_entry);
+	tcase_add_test(tc, test_apic_not_touched_without_it);
 	suite_add_tcase(s, tc);
 	return run_suite(s, CK_NORMAL);
 }

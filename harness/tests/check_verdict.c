@@ -267,6 +267,14 @@ START_TEST(test_needs_a_missing_feature_skips)
 	ck_assert(!verdict_needs_missing("budget", "ug=no", &expects, &why));
 	EXPECT_SECTION("needs ug");
 	ck_assert(verdict_needs_missing("budget", lacks, &expects, &why));
+	/* key=value: skipped unless the run has exactly that field. */
+	EXPECT_SECTION("needs watchdog=apic-timer");
+	ck_assert(verdict_needs_missing("budget_apic", "ept=yes watchdog=preemption-timer", &expects, &why));
+	ck_assert(why_has("budget_apic: needs watchdog=apic-timer, which this run does not have "
+			  "(VEXIT cpu ept=yes watchdog=preemption-timer)"));
+	ck_assert(verdict_needs_missing("budget_apic", "ept=yes watchdog=apic-timerx", &expects, &why));
+	ck_assert(verdict_needs_missing("budget_apic", "ept=yes", &expects, &why));
+	ck_assert(!verdict_needs_missing("budget_apic", "watchdog=apic-timer ept=yes", &expects, &why));
 	/* A needs line is no expectation on the run's lines: a passing run still passes. */
 	parse_run(vmcall_run);
 	EXPECT_SECTION("needs ept\0exit VMCALL 3");

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "hw/cpu.h"
+#include "hw/lapic.h"
 #include "include/x86_arch.h"
 #include "kernel/console.h"
 #include "kernel/cpu_tables.h"
@@ -364,4 +365,33 @@ int vmx_run(uint64_t *gpr, int launched, vmx_exit_fn on_exit, void *ctx)
 
 void vmx_exit_entry_point(void)
 {
+}
+
+const char *lapic_init(void)
+{
+	return fake_cpu.lapic_why;
+}
+
+void lapic_timer_start(uint32_t count)
+{
+	fake_cpu.apic_start = count;
+	fake_cpu.apic_start_tsc = fake_cpu.tsc;
+	fake_cpu.apic_starts++;
+}
+
+uint32_t lapic_timer_current(void)
+{
+	uint64_t counted = (fake_cpu.tsc - fake_cpu.apic_start_tsc) * fake_cpu.apic_per_tick;
+	return counted >= fake_cpu.apic_start ? 0 : (uint32_t)(fake_cpu.apic_start - counted);
+}
+
+void lapic_timer_stop(void)
+{
+	fake_cpu.apic_start = 0;
+	fake_cpu.apic_stops++;
+}
+
+void lapic_eoi(void)
+{
+	fake_cpu.apic_eois++;
 }

@@ -27,6 +27,7 @@ static const exit_handler_fn exit_handlers[EXIT_REASON_MAX] = {
 	[EXIT_REASON_EPT_VIOLATION] = handle_ept_violation,
 	[EXIT_REASON_INVEPT] = handle_vmx_instruction,
 	[EXIT_REASON_PREEMPTION_TIMER] = handle_preemption_timer,
+	[EXIT_REASON_EXTERNAL_INTERRUPT] = handle_external_interrupt,
 	[EXIT_REASON_INVVPID] = handle_vmx_instruction,
 	[EXIT_REASON_WBINVD] = handle_cache_flush,
 	[EXIT_REASON_XSETBV] = handle_xsetbv,

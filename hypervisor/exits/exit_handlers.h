@@ -10,6 +10,7 @@ enum exit_action handle_hlt(struct vcpu *v);             /* exit_stop.c */
 enum exit_action handle_ept_violation(struct vcpu *v);   /* exit_stop.c */
 enum exit_action handle_preemption_timer(struct vcpu *v); /* exit_stop.c */
 enum exit_action handle_exception_nmi(struct vcpu *v);   /* exit_stop.c: NMIs and #MC */
+enum exit_action handle_external_interrupt(struct vcpu *v); /* exit_stop.c */
 enum exit_action handle_io(struct vcpu *v);              /* exit_io.c */
 enum exit_action handle_vmcall(struct vcpu *v);          /* exit_vmcall.c */
 enum exit_action handle_cr_access(struct vcpu *v);       /* exit_cr.c */

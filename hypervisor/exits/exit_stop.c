@@ -1,5 +1,6 @@
 /* Exits that end the VM: each records the stop reason and the facts that explain it. */
 #include "exits/exit_handlers.h"
+#include "hw/lapic.h"
 #include "hw/vmcs.h"
 #include "include/x86_arch.h"
 #include "kernel/machine_check.h"
@@ -60,4 +61,19 @@ enum exit_action handle_exception_nmi(struct vcpu *v)
 		panic("machine check (#MC) while guest %s ran, at guest rip=0x%lx", v->vm->name, v->rip);
 	}
 	return EXIT_TO_CALLER; /* the exception bitmap asked for no other: unhandled-exit names it */
+}
+
+enum exit_action handle_external_interrupt(struct vcpu *v)
+{
+	/*
+	 * Only the APIC watchdog turns external-interrupt exiting on. The exit acknowledged
+	 * the interrupt (SDM 28.2.2: its vector is in the exit interruption information),
+	 * so the APIC waits for its EOI. Fired early (it counts host time too), the timer is
+	 * armed again with what is left before the next entry.
+	 */
+	lapic_eoi();
+	if (!guest_time_watchdog_expired(v))
+		return EXIT_RESUME;
+	vm_stop(v->vm, VM_STOP_BUDGET, "budget=%lu", v->budget);
+	return EXIT_STOP;
 }

@@ -1,7 +1,8 @@
 /*
  * Exception entry stubs for vectors 0-31. Each pushes a dummy error code when
  * the CPU does not push one (SDM Vol. 3A 7.13), then the vector, then all GPRs,
- * and calls exception_report(frame), which never returns.
+ * and calls exception_report(frame), which never returns. Vector 32 is the
+ * local-APIC timer's (hw/lapic.h): it only signals the end of the interrupt.
  *
  * One fault is expected, never reported: the #UD of the VMREAD probe
  * (hw/vmx_insn.c, vmread_raises_ud), which resumes after the VMREAD with RAX=1.
@@ -106,10 +107,18 @@ isr_common:
 	hlt
 	jmp 1b
 
+/* The watchdog's timer fired while the host ran (hw/lapic.c, lapic_timer_stop): nothing to do but EOI. */
+isr_32:
+	push %rax
+	mov lapic_eoi_register(%rip), %rax
+	movl $0, (%rax)
+	pop %rax
+	iretq
+
 	.section .rodata
 	.balign 8
 	.globl isr_stub_table
 isr_stub_table:
-.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32
 	.quad isr_\v
 .endr

@@ -149,6 +149,7 @@
 /* VM-exit controls (SDM 25.7.1) */
 #define EXIT_SAVE_DEBUG_CONTROLS (1u << 2)
 #define EXIT_HOST_ADDR_SPACE_SIZE (1u << 9)
+#define EXIT_ACK_INTERRUPT_ON_EXIT (1u << 15)
 #define EXIT_SAVE_IA32_PAT (1u << 18)
 #define EXIT_LOAD_IA32_PAT (1u << 19)
 #define EXIT_SAVE_IA32_EFER (1u << 20)

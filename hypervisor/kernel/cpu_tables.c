@@ -3,6 +3,7 @@
 #include <stdint.h>
 
 #include "hw/cpu.h"
+#include "hw/lapic.h"
 #include "kernel/kstring.h"
 
 struct tss64 {
@@ -25,7 +26,9 @@ struct idt_gate {
 	uint32_t reserved;
 } __attribute__((packed));
 
-#define IDT_VECTORS 32
+/* The 32 exceptions and the local-APIC timer's vector (hw/lapic.h). */
+#define IDT_VECTORS 33
+_Static_assert(LAPIC_TIMER_VECTOR == IDT_VECTORS - 1, "isr.S's table ends with the timer's gate");
 #define GATE_INTERRUPT_PRESENT 0x8e
 #define TSS_TYPE_AVAILABLE 0x89
 
@@ -51,7 +54,7 @@ void cpu_tables_init(void)
 	gdt[1] = 0x00af9a000000ffffull; /* 64-bit code, DPL 0 */
 	gdt[2] = 0x00cf92000000ffffull; /* data */
 	memset(&tss, 0, sizeof(tss));
-	/* Faults run on their own stack (IST1), so a blown stack still gets reported. */
+	/* Faults run on their own stack (IST1), so a blown stack still gets reported; the timer on ours. */
 	tss.ist[0] = (uint64_t)(fault_stack + sizeof(fault_stack));
 	tss.iomap_base = sizeof(tss);
 	set_tss_descriptor();
@@ -64,7 +67,7 @@ void cpu_tables_init(void)
 		idt[v] = (struct idt_gate){
 			.offset_lo = h & 0xffff,
 			.selector = SEL_CODE64,
-			.ist = 1,
+			.ist = v < 32 ? 1 : 0,
 			.type_attr = GATE_INTERRUPT_PRESENT,
 			.offset_mid = (h >> 16) & 0xffff,
 			.offset_hi = h >> 32,

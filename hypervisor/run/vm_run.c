@@ -56,6 +56,7 @@ void vm_run_module(const struct vm_config *cfg, const char *name, const uint8_t 
 		while (vm->stop == VM_RUNNING)
 			if (vcpu_run(&vm->vcpu) == EXIT_TO_CALLER)
 				stop_unhandled(vm);
+		guest_time_end(&vm->vcpu);
 		guest_ticks = guest_time_ticks(&vm->vcpu);
 	}
 	io_bus_stop(&vm->bus);

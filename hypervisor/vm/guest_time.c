@@ -1,14 +1,35 @@
 #include "vm/guest_time.h"
 
 #include "hw/vmcs.h"
+#include "kernel/apic_timer.h"
 #include "vm/vcpu.h"
 
 #define TIMER_MAX 0xffffffffull
 
-void guest_time_configure(struct vcpu *v, uint64_t budget, bool has_timer, bool timer_saved, unsigned timer_rate)
+enum watchdog guest_time_watchdog(bool has_preemption_timer, bool has_apic_timer, bool force_apic_timer)
+{
+	if (has_preemption_timer && !force_apic_timer)
+		return WATCHDOG_PREEMPTION_TIMER;
+	return has_apic_timer ? WATCHDOG_APIC_TIMER : WATCHDOG_NONE;
+}
+
+const char *guest_time_watchdog_name(enum watchdog w)
+{
+	switch (w) {
+	case WATCHDOG_PREEMPTION_TIMER:
+		return "preemption-timer";
+	case WATCHDOG_APIC_TIMER:
+		return "apic-timer";
+	default:
+		return "none";
+	}
+}
+
+void guest_time_configure(struct vcpu *v, uint64_t budget, enum watchdog w, bool timer_saved, unsigned timer_rate)
 {
 	v->budget = budget;
-	v->budget_timer = budget && has_timer;
+	v->budget_timer = budget && w == WATCHDOG_PREEMPTION_TIMER;
+	v->budget_apic = budget && w == WATCHDOG_APIC_TIMER;
 	v->timer_saved = v->budget_timer && timer_saved;
 	v->timer_rate = timer_rate;
 	v->guest_ticks = 0;
@@ -34,6 +55,11 @@ bool guest_time_enter(struct vcpu *v, uint64_t now)
 		/* Armed once, before the first entry; the CPU carries the count from exit to entry. */
 		return v->launched || arm(v);
 	}
+	if (v->budget_apic) {
+		if (v->guest_ticks >= v->budget)
+			return false;
+		apic_timer_arm(v->budget - v->guest_ticks);
+	}
 	v->entry_tick = now;
 	return !v->budget_timer || arm(v);
 }
@@ -42,6 +68,18 @@ void guest_time_exit(struct vcpu *v, uint64_t now)
 {
 	if (!v->timer_saved)
 		v->guest_ticks += now - v->entry_tick;
+}
+
+void guest_time_end(struct vcpu *v)
+{
+	if (v->budget_apic)
+		apic_timer_stop();
+}
+
+bool guest_time_watchdog_expired(const struct vcpu *v)
+{
+	/* The timer counted host time too, so it may fire before the guest used it all: then it is re-armed. */
+	return v->guest_ticks >= v->budget;
 }
 
 bool guest_time_timer_expired_early(struct vcpu *v)

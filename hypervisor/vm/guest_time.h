@@ -9,6 +9,12 @@
  * itself: nothing is done per exit or entry. Else the ticks between each entry
  * and the exit that ends it are added up (RDTSC), and with a timer that does not
  * save its value, it is re-armed with what is left before every entry.
+ *
+ * Without the preemption timer (or with the kernel option watchdog=apic-timer),
+ * the host's local-APIC timer is the watchdog (kernel/apic_timer.h): armed before
+ * every entry with what is left, its interrupt forces an exit ("external-interrupt
+ * exiting", SDM 26.2; RFLAGS.IF of the guest does not block it, SDM 26.4.1), and
+ * the exit handler checks the budget.
  */
 #ifndef VEXIT_GUEST_TIME_H
 #define VEXIT_GUEST_TIME_H
@@ -18,8 +24,18 @@
 
 #include "vm/vcpu.h"
 
+/* What stops a guest that uses up its budget. */
+enum watchdog { WATCHDOG_NONE, WATCHDOG_PREEMPTION_TIMER, WATCHDOG_APIC_TIMER };
+/*
+ * The watchdog of a run: the preemption timer when the CPU has one, unless the APIC
+ * timer is forced; else the APIC timer when it is usable; else none.
+ */
+enum watchdog guest_time_watchdog(bool has_preemption_timer, bool has_apic_timer, bool force_apic_timer);
+/* Its name on the protocol's cpu line: preemption-timer, apic-timer or none. */
+const char *guest_time_watchdog_name(enum watchdog w);
+
 /* Choose how v's time is counted; budget 0 means none (the harness's timeout is then the only guard). */
-void guest_time_configure(struct vcpu *v, uint64_t budget, bool has_timer, bool timer_saved, unsigned timer_rate);
+void guest_time_configure(struct vcpu *v, uint64_t budget, enum watchdog w, bool timer_saved, unsigned timer_rate);
 /* Nothing to do before an entry: the CPU counts the guest's time itself (the hot path's only test). */
 static inline bool guest_time_counted_by_cpu(const struct vcpu *v)
 {
@@ -29,6 +45,10 @@ static inline bool guest_time_counted_by_cpu(const struct vcpu *v)
 bool guest_time_enter(struct vcpu *v, uint64_t now);
 /* Right after an exit, at tick now. */
 void guest_time_exit(struct vcpu *v, uint64_t now);
+/* After the VM's last exit: the APIC watchdog stops, and leaves nothing pending for the next VM. */
+void guest_time_end(struct vcpu *v);
+/* At an external-interrupt exit with the APIC watchdog: true when the budget is used up. */
+bool guest_time_watchdog_expired(const struct vcpu *v);
 /* At a preemption-timer exit: true when budget is left (the timer fired early because the whole budget did not
  * fit its 32 bits) and it has been re-armed with the rest. */
 bool guest_time_timer_expired_early(struct vcpu *v);

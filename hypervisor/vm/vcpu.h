@@ -42,11 +42,12 @@ struct vcpu {
 	/*
 	 * Guest time: ticks spent in the guest, between each entry and the exit that
 	 * ends it (docs/protocol.md, "Guest time"). The budget bounds it, with the
-	 * VMX-preemption timer when the CPU has one.
+	 * VMX-preemption timer when the CPU has one, else the host's local-APIC timer.
 	 */
 	uint64_t guest_ticks;
 	uint64_t budget;      /* 0: no budget */
 	bool budget_timer;    /* the preemption timer enforces it */
+	bool budget_apic;     /* the local-APIC timer does, through external-interrupt exiting */
 	bool timer_saved;     /* the CPU saves the timer's value at exit: no rewrite per entry */
 	unsigned timer_rate;  /* the timer counts once every 2^timer_rate ticks */
 	uint32_t timer_value; /* what was last written to (or saved in) the timer field */

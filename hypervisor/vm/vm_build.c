@@ -40,7 +40,7 @@ struct vm *vm_create(const struct vm_config *cfg, const char *name)
 	/* Each VM starts with the power-on XCR0 (x87 only), loaded with the rest of its CPU state. */
 	vm->xcr0 = XCR0_X87;
 	guest_cpu_state_init(&vm->cpu_state, (uint8_t *)(uintptr_t)zeroed_page(), cfg->xsave_mask, cfg->xsaveopt);
-	guest_time_configure(&vm->vcpu, cfg->budget, vmx_has_preemption_timer(cfg->caps),
+	guest_time_configure(&vm->vcpu, cfg->budget, cfg->watchdog,
 			     vmx_control_allowed(EXIT_SAVE_PREEMPTION_TIMER, cfg->caps->exit),
 			     vmx_preemption_timer_rate(cfg->caps));
 	entry_debug_configure(&vm->dbg, vm->name, vm->caps, cfg->precheck, cfg->debug, cfg->dump);

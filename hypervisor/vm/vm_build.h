@@ -5,12 +5,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vm/guest_time.h"
+
 struct vm;
 struct vmx_caps;
 
 struct vm_config {
 	const struct vmx_caps *caps;
 	uint64_t budget; /* guest ticks (vm/guest_time.h); 0: no budget */
+	enum watchdog watchdog; /* what enforces it */
 	/* Host CPU facts the guest's virtual MSRs and XCR0 follow. */
 	bool nx;                 /* EFER.NXE may be set */
 	bool xsave;              /* XSETBV works (the host has set CR4.OSXSAVE) */

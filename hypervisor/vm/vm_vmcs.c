@@ -23,11 +23,18 @@ static const char *setup_controls(struct vm *vm, uint64_t eptp)
 	uint32_t pin, proc, proc2, exit, entry;
 	/* Saved at exit, the timer counts guest time by itself (vm/guest_time.h). */
 	uint32_t exit_timer = vm->vcpu.timer_saved ? EXIT_SAVE_PREEMPTION_TIMER : 0;
+	/*
+	 * The APIC watchdog's interrupt must force an exit (SDM 25.6.1) and be acknowledged
+	 * by it (SDM 25.7.1), so that it is not left pending for the host to take.
+	 */
+	uint32_t exit_ack = vm->vcpu.budget_apic ? EXIT_ACK_INTERRUPT_ON_EXIT : 0;
 
 	/* NMIs are the host's: they exit (SDM 26.2), and handle_exception_nmi applies the policy. */
 	pin = PIN_NMI_EXITING;
 	if (vm->vcpu.budget_timer)
 		pin |= PIN_PREEMPTION_TIMER;
+	if (vm->vcpu.budget_apic)
+		pin |= PIN_EXTERNAL_INTERRUPT_EXITING;
 	pin = vmx_adjust_controls(pin, c->pinbased);
 
 	/*
@@ -41,7 +48,7 @@ static const char *setup_controls(struct vm *vm, uint64_t eptp)
 	proc2 = vmx_adjust_controls(PROC2_ENABLE_EPT | PROC2_WBINVD_EXITING, c->procbased2);
 	/* The guest's DR7 and DEBUGCTL travel in the VMCS (SDM 27.3.2.1, 28.3.1); the host's are reset at exit. */
 	exit = vmx_adjust_controls(EXIT_SAVE_DEBUG_CONTROLS | EXIT_HOST_ADDR_SPACE_SIZE | EXIT_SAVE_IA32_EFER |
-					   EXIT_LOAD_IA32_EFER | exit_timer,
+					   EXIT_LOAD_IA32_EFER | exit_timer | exit_ack,
 				   c->exit);
 	entry = vmx_adjust_controls(ENTRY_LOAD_DEBUG_CONTROLS | ENTRY_IA32E_MODE_GUEST | ENTRY_LOAD_IA32_EFER, c->entry);
 
@@ -61,6 +68,8 @@ static const char *setup_controls(struct vm *vm, uint64_t eptp)
 		return "no-efer-load";
 	if (!(exit & EXIT_SAVE_DEBUG_CONTROLS) || !(entry & ENTRY_LOAD_DEBUG_CONTROLS))
 		return "no-debug-controls";
+	if (vm->vcpu.budget_apic && (!(pin & PIN_EXTERNAL_INTERRUPT_EXITING) || !(exit & EXIT_ACK_INTERRUPT_ON_EXIT)))
+		return "no-interrupt-exiting";
 
 	vmcs_write(VMCS_PIN_BASED_CONTROLS, pin);
 	vmcs_write(VMCS_PROC_BASED_CONTROLS, proc);
