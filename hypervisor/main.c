@@ -26,6 +26,7 @@
 #include "kernel/machine_check.h"
 #include "kernel/multiboot2.h"
 #include "kernel/page_alloc.h"
+#include "kernel/vga_text.h"
 #include "kernel/panic.h"
 #include "kernel/power.h"
 #include "run/vm_run.h"
@@ -73,6 +74,24 @@ static void memory_init(const struct boot_info *b)
 		page_alloc_reserve(b->modules[i].start, b->modules[i].end - b->modules[i].start);
 	if (page_alloc_free_count() == 0)
 		panic("no usable memory in the multiboot2 memory map");
+}
+
+/*
+ * Without COM1 the console writes to the screen: the text screen the boot information
+ * names, or with none named (a BIOS boot: GRUB and the direct-boot loader leave the
+ * VGA in text mode) the VGA's own. A graphics framebuffer gets nothing yet.
+ */
+static void screen_init(const struct boot_info *b)
+{
+	if (b && b->has_framebuffer) {
+		const struct mb2_framebuffer *fb = &b->framebuffer;
+		if (fb->type == MB2_FRAMEBUFFER_EGA_TEXT && fb->addr < (4ull << 30) && fb->pitch >= 2 * fb->width)
+			console_use_text_screen((volatile uint16_t *)(uintptr_t)fb->addr, fb->width, fb->height,
+						fb->pitch / 2);
+		return;
+	}
+	console_use_text_screen((volatile uint16_t *)(uintptr_t)VGA_TEXT_ADDR, VGA_TEXT_COLS, VGA_TEXT_ROWS,
+				VGA_TEXT_COLS);
 }
 
 /* What the guests' virtual CPU inherits from this one (CPUID, SDM Vol. 2). */
@@ -160,10 +179,12 @@ void kmain(uint32_t magic, uint64_t mbi)
 	cpu_tables_init();
 	machine_check_enable(); /* from now on a machine check is a reported #MC, not a silent shutdown */
 	mask_legacy_pic();
+	/* The boot information first: it says where the screen is, and the screen must have the first line too. */
+	const char *err = magic == MB2_BOOTLOADER_MAGIC ? mb2_parse((const void *)(uintptr_t)mbi, &boot) : NULL;
+	screen_init(magic == MB2_BOOTLOADER_MAGIC && !err ? &boot : NULL);
 	kprintf("VEXIT protocol %d\n", VEXIT_PROTOCOL_VERSION);
 	if (magic != MB2_BOOTLOADER_MAGIC)
 		panic("not booted by a multiboot2 loader (magic 0x%x)", magic);
-	const char *err = mb2_parse((const void *)(uintptr_t)mbi, &boot);
 	if (err)
 		panic("multiboot2 boot information: %s", err);
 	memory_init(&boot);

@@ -350,7 +350,7 @@ int bochs_run_start(const struct bochs_run_opts *o, struct bochs_run_result *r)
 	unlink(log);
 	FILE *f = fopen(cmds, "w");
 	/* Bochs is built with its debugger: continue at the prompt, quit when the simulation ends. */
-	if (!f || fputs("c\nquit\n", f) < 0 || fclose(f) != 0)
+	if (!f || fputs(o->debugger_cmds ? o->debugger_cmds : "c\nquit\n", f) < 0 || fclose(f) != 0)
 		return not_started(r, "cannot write %s: %s", cmds, strerror(errno));
 	if (select_image_write(sel, o->select && !o->kernel ? o->select : "") < 0)
 		return not_started(r, "cannot write the selection image %s: %s", sel, strerror(errno));

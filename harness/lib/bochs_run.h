@@ -33,6 +33,7 @@ struct bochs_run_opts {
 	const char *stream_prefix; /* with stream_fd: streamed a whole line at a time, each after this */
 	const char *cpu;        /* Bochs CPU model, exported as $VEXIT_CPU; NULL: corei7_skylake_x */
 	const char *select;     /* GRUB: tests= list for the kernel (select.h), via $VEXIT_SELECT; NULL: all */
+	const char *debugger_cmds; /* Bochs debugger script (one command a line); NULL: continue, quit at the end */
 };
 
 #define BOCHS_RUN_DEFAULT_CPU "corei7_skylake_x"

@@ -4,13 +4,15 @@
  * after it, plus a "run" test case for the run as a whole (protocol version,
  * no panic, complete output, no leaked pages).
  *
- * Environment (set by `make check`, which runs this twice): VEXIT_KERNEL (direct
+ * Environment (set by `make check`, which runs this four times): VEXIT_KERNEL (direct
  * boot of that kernel ELF, direct_boot.h, with the command line VEXIT_KERNEL_ARGS)
  * or else VEXIT_ISO (the GRUB image),
  * VEXIT_GUESTS_DIR, VEXIT_BOCHSRC, VEXIT_TIMEOUT (seconds), VEXIT_TESTS (optional
  * name patterns), VEXIT_KEEP_LOGS (optional), VEXIT_CPU (optional Bochs CPU model),
  * VEXIT_NO_SKIP (when set, a skipped guest fails: for a run that selects guests
- * which must run, as the watchdog run of `make check` does).
+ * which must run, as the watchdog run of `make check` does), VEXIT_SCREEN (when
+ * set, the run has no COM1: the debugger stops Bochs at the kernel's power_off and
+ * dumps the VGA text screen, and that screen is judged instead of a COM1 capture).
  */
 #include <check.h>
 #include <limits.h>
@@ -20,8 +22,11 @@
 #include <string.h>
 
 #include "bochs_run.h"
+#include "elf_symbol.h"
+#include "file_read.h"
 #include "protocol.h"
 #include "run_suite.h"
+#include "screen_dump.h"
 #include "select.h"
 #include "suite.h"
 #include "suite_oracle.h"
@@ -82,6 +87,37 @@ START_TEST(test_loader_names_a_failed_disk_read)
 }
 END_TEST
 
+#define SCREEN_COLS 80
+#define SCREEN_ROWS 25
+#define BOCHS_OUT_MAX (64u << 20)
+
+/* The screen run: stop where the kernel powers off, and dump the text screen. */
+static char *screen_commands(const char *kernel)
+{
+	uint64_t addr;
+	char err[1024];
+	if (elf_symbol_address(kernel, "power_off", &addr, err, sizeof(err))) {
+		fprintf(stderr, "check_guests: %s\n", err);
+		exit(1);
+	}
+	return screen_dump_commands(addr, SCREEN_COLS, SCREEN_ROWS);
+}
+
+/* Judge what the screen showed, in place of the (empty) COM1 capture. */
+static void take_screen(struct bochs_run_result *r)
+{
+	char path[PATH_MAX + 16];
+	snprintf(path, sizeof(path), "%s/bochs.out", r->dir);
+	size_t len;
+	char *out = file_read(path, BOCHS_OUT_MAX, &len);
+	char *text = out ? screen_dump_text(out, SCREEN_COLS, SCREEN_ROWS) : NULL;
+	free(out);
+	free(r->serial);
+	r->serial = text ? text : strdup("");
+	r->serial_len = strlen(r->serial);
+	printf("check_guests: the screen at power-off:\n%s", text ? text : "(no dump of the screen in bochs.out)\n");
+}
+
 static const char *env_or(const char *name, const char *fallback)
 {
 	const char *v = getenv(name);
@@ -129,7 +165,18 @@ int main(void)
 	}
 	struct bochs_run_result r;
 	char how[1024];
+	bool screen = getenv("VEXIT_SCREEN") && *getenv("VEXIT_SCREEN");
+	if (screen && !kernel) {
+		fprintf(stderr, "check_guests: VEXIT_SCREEN needs VEXIT_KERNEL (a direct boot: the breakpoint is a kernel symbol)\n");
+		return 1;
+	}
+	char *cmds = screen ? screen_commands(kernel) : NULL;
+	o.debugger_cmds = cmds;
 	bochs_run(&o, &r);
+	if (screen)
+		take_screen(&r);
+	free(cmds);
+	o.debugger_cmds = NULL;
 	free(selected);
 	base = o;
 	suite_judge_run(&suite, &o, &r, how, sizeof(how));
@@ -146,7 +193,8 @@ int main(void)
 	TCase *run = tcase_create("run");
 	tcase_add_test(run, test_run_is_complete);
 	suite_add_tcase(s, run);
-	if (kernel && !o.kernel_args && suite.n) { /* once: not again in a run with other kernel options */
+	/* Once: not again in a run with other kernel options or without COM1 (the loader's panic goes there). */
+	if (kernel && !o.kernel_args && !screen && suite.n) {
 		TCase *loader = tcase_create("loader");
 		tcase_set_timeout(loader, 90);
 		tcase_add_test(loader, test_loader_names_a_failed_disk_read);

@@ -500,6 +500,46 @@ START_TEST(test_unknown_tags_skipped)
 }
 END_TEST
 
+START_TEST(test_framebuffer)
+{
+	/* GRUB's EGA text screen under BIOS (multiboot2 spec 3.6.12): 80x25 cells at 0xB8000. */
+	struct mbi *m = mbi_new();
+	uint32_t off = tag_begin(m, 8, 32);
+	put64(m, off + 8, 0xb8000);
+	put32(m, off + 16, 160);
+	put32(m, off + 20, 80);
+	put32(m, off + 24, 25);
+	m->buf[off + 28] = 16;
+	m->buf[off + 29] = MB2_FRAMEBUFFER_EGA_TEXT;
+	tag_end(m);
+	struct boot_info *b = info_new();
+	ck_assert_ptr_null(mb2_parse(mbi_finish(m), b));
+	ck_assert(b->has_framebuffer);
+	ck_assert_uint_eq(b->framebuffer.addr, 0xb8000);
+	ck_assert_uint_eq(b->framebuffer.pitch, 160);
+	ck_assert_uint_eq(b->framebuffer.width, 80);
+	ck_assert_uint_eq(b->framebuffer.height, 25);
+	ck_assert_uint_eq(b->framebuffer.bpp, 16);
+	ck_assert_uint_eq(b->framebuffer.type, MB2_FRAMEBUFFER_EGA_TEXT);
+	free(b);
+	free(m);
+
+	/* Without the tag, none; with one too short for its type field, an error. */
+	m = mbi_new();
+	tag_end(m);
+	b = info_new();
+	ck_assert_ptr_null(mb2_parse(mbi_finish(m), b));
+	ck_assert(!b->has_framebuffer);
+	free(m);
+	m = mbi_new();
+	tag_begin(m, 8, 29);
+	tag_end(m);
+	ck_assert_str_eq(mb2_parse(mbi_finish(m), b), "framebuffer tag too short");
+	free(b);
+	free(m);
+}
+END_TEST
+
 START_TEST(test_tags_after_end_ignored)
 {
 	struct mbi *m = mbi_new();
@@ -639,6 +679,7 @@ static Suite *mb2_suite(void)
 	tcase_add_test(good, test_mmap_larger_entries);
 	tcase_add_test(good, test_mmap_partial_trailing_entry_ignored);
 	tcase_add_test(good, test_unknown_tags_skipped);
+	tcase_add_test(good, test_framebuffer);
 	tcase_add_test(good, test_tags_after_end_ignored);
 	tcase_add_test(good, test_a_map_of_any_size);
 	tcase_add_test(good, test_too_many_modules);

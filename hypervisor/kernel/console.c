@@ -4,6 +4,7 @@
 
 #include "hw/cpu.h"
 #include "kernel/fmt.h"
+#include "kernel/vga_text.h"
 
 #define COM1 0x3f8
 #define UART_THR 0
@@ -21,6 +22,7 @@
 
 static bool have_e9;
 static bool have_com1;
+static struct vga_text screen; /* used only without COM1: then the screen is the console a person reads */
 
 void console_init(void)
 {
@@ -36,6 +38,12 @@ void console_init(void)
 	have_com1 = inb(COM1 + UART_LSR) != 0xff;
 	/* Bochs's port_e9_hack reads back 0xe9; real hardware almost never does. */
 	have_e9 = inb(DEBUG_PORT) == DEBUG_PORT;
+}
+
+void console_use_text_screen(volatile uint16_t *cells, unsigned cols, unsigned rows, unsigned pitch_cells)
+{
+	if (!have_com1)
+		vga_text_init(&screen, cells, cols, rows, pitch_cells);
 }
 
 bool console_has_debug_port(void)
@@ -57,6 +65,8 @@ void console_write(const char *s, unsigned long n)
 	for (unsigned long i = 0; i < n; i++) {
 		if (have_com1)
 			com1_putc(s[i]);
+		else
+			vga_text_putc(&screen, s[i]);
 		if (have_e9)
 			outb(DEBUG_PORT, (uint8_t)s[i]);
 	}

@@ -1,10 +1,16 @@
-/* The hypervisor's console: COM1 always, the Bochs debug port 0xE9 when present. */
+/*
+ * The hypervisor's console: COM1 when a UART answers there, else the screen (a
+ * text screen, kernel/vga_text.h); and the Bochs debug port 0xE9 when present.
+ */
 #ifndef VEXIT_CONSOLE_H
 #define VEXIT_CONSOLE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 void console_init(void);
+/* Without COM1, write to this text screen from now on (blanked first); with COM1, nothing. */
+void console_use_text_screen(volatile uint16_t *cells, unsigned cols, unsigned rows, unsigned pitch_cells);
 bool console_has_debug_port(void);
 void console_write(const char *s, unsigned long n);
 /* Wait for the UART to send everything written so far. */

@@ -9,6 +9,8 @@
 #define MB2_TAG_CMDLINE 1
 #define MB2_TAG_MODULE 3
 #define MB2_TAG_MMAP 6
+#define MB2_TAG_FRAMEBUFFER 8
+#define MB2_FRAMEBUFFER_TAG_MIN 30 /* through framebuffer_type (multiboot2 spec 3.6.12) */
 #define MB2_MMAP_AVAILABLE 1
 #define MB2_MAX_TOTAL_SIZE (1u << 20)
 
@@ -114,6 +116,19 @@ const char *mb2_parse(const void *mbi, struct boot_info *out)
 			const char *err = parse_mmap(body, t->size, out);
 			if (err)
 				return err;
+			break;
+		}
+		case MB2_TAG_FRAMEBUFFER: {
+			if (t->size < MB2_FRAMEBUFFER_TAG_MIN)
+				return "framebuffer tag too short";
+			struct mb2_framebuffer *fb = &out->framebuffer;
+			fb->addr = *(const uint64_t *)(body + 8);
+			fb->pitch = *(const uint32_t *)(body + 16);
+			fb->width = *(const uint32_t *)(body + 20);
+			fb->height = *(const uint32_t *)(body + 24);
+			fb->bpp = body[28];
+			fb->type = body[29];
+			out->has_framebuffer = true;
 			break;
 		}
 		default:

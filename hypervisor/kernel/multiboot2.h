@@ -20,6 +20,16 @@ struct mb2_region {
 	uint64_t len;
 };
 
+/* The screen the loader left (multiboot2 spec 3.6.12); `type` MB2_FRAMEBUFFER_EGA_TEXT: width x height cells. */
+#define MB2_FRAMEBUFFER_RGB 1
+#define MB2_FRAMEBUFFER_EGA_TEXT 2
+struct mb2_framebuffer {
+	uint64_t addr;
+	uint32_t pitch; /* bytes from one row (of pixels or cells) to the next */
+	uint32_t width, height;
+	uint8_t bpp, type;
+};
+
 struct boot_info {
 	const char *cmdline;
 	size_t n_modules;
@@ -33,6 +43,8 @@ struct boot_info {
 	uint32_t mmap_len, mmap_entry_size;
 	size_t n_available;
 	uint64_t mbi_start, mbi_end;
+	bool has_framebuffer;
+	struct mb2_framebuffer framebuffer;
 };
 
 /*

@@ -1,0 +1,90 @@
+#include "screen_dump.h"
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SCREEN_BASE 0xb8000u
+
+char *screen_dump_commands(uint64_t stop_at, unsigned cols, unsigned rows)
+{
+	char *s = NULL;
+	if (asprintf(&s, "lb 0x%" PRIx64 "\nc\nxp /%uhx 0x%x\nquit\n", stop_at, cols * rows, SCREEN_BASE) < 0)
+		return NULL;
+	return s;
+}
+
+/*
+ * One dump line into cells[] (marking them in seen[]); a line that is no dump line of
+ * the screen's memory changes nothing.
+ */
+static void parse_dump_line(const char *line, uint16_t *cells, unsigned char *seen, unsigned n)
+{
+	char *end;
+	unsigned long long addr = strtoull(line, &end, 16);
+	if (end == line || strncmp(end, " <bogus+", 8) != 0 || addr < SCREEN_BASE || (addr - SCREEN_BASE) % 2)
+		return;
+	const char *p = strchr(end, ':');
+	unsigned long long i = (addr - SCREEN_BASE) / 2;
+	while (p && *++p && *p != '\n' && i < n) {
+		if (*p == '\t' || *p == ' ')
+			continue;
+		unsigned long v = strtoul(p, &end, 16);
+		if (end == p)
+			return;
+		cells[i] = (uint16_t)v;
+		seen[i++] = 1;
+		p = end - 1;
+	}
+}
+
+char *screen_dump_text(const char *bochs_out, unsigned cols, unsigned rows)
+{
+	unsigned n = cols * rows;
+	uint16_t *cells = calloc(n, sizeof(*cells));
+	unsigned char *seen = calloc(n, 1);
+	char *text = malloc((size_t)n + rows + 1);
+	if (!cells || !seen || !text)
+		abort();
+	for (const char *line = bochs_out; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		/* The last dump wins: the debugger prints "[bochs]:" before each. */
+		if (strncmp(line, "[bochs]:", 8) == 0)
+			memset(seen, 0, n);
+		parse_dump_line(line, cells, seen, n);
+	}
+	bool whole = true;
+	for (unsigned i = 0; i < n; i++)
+		whole &= seen[i];
+	/* Blank rows below the last line are no part of the text. */
+	unsigned used = rows;
+	while (whole && used > 1) {
+		unsigned r = used - 1, c = 0;
+		while (c < cols && (cells[r * cols + c] & 0xff) == ' ')
+			c++;
+		if (c < cols)
+			break;
+		used--;
+	}
+	size_t t = 0;
+	for (unsigned r = 0; whole && r < used; r++) {
+		unsigned len = cols;
+		while (len && (cells[r * cols + len - 1] & 0xff) == ' ')
+			len--;
+		for (unsigned c = 0; c < len; c++) {
+			unsigned char ch = cells[r * cols + c] & 0xff;
+			text[t++] = ch >= 0x20 && ch < 0x7f ? (char)ch : '?';
+		}
+		if (len < cols || r + 1 == used)
+			text[t++] = '\n';
+	}
+	text[t] = '\0';
+	free(cells);
+	free(seen);
+	if (!whole) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
