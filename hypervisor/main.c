@@ -17,7 +17,7 @@
 #include "hw/vmx_insn.h"
 #include "include/vexit_protocol.h"
 #include "include/x86_arch.h"
-#include "kernel/apic_timer.h"
+#include "kernel/apic_watchdog.h"
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
 #include "kernel/cpu_tables.h"
@@ -165,7 +165,7 @@ static enum watchdog watchdog_option(const char *cmdline)
 	bool preemption = vmx_has_preemption_timer(&caps);
 	const char *why = NULL;
 	if (!preemption || force_apic)
-		why = apic_timer_init();
+		why = apic_watchdog_init();
 	if (why && force_apic)
 		panic("watchdog=apic-timer: %s", why);
 	return guest_time_watchdog(preemption, why == NULL, force_apic);

@@ -27,7 +27,7 @@
 #include "hw/vmcs.h"
 #include "include/vexit_abi.h"
 #include "include/x86_arch.h"
-#include "kernel/apic_timer.h"
+#include "kernel/apic_watchdog.h"
 #include "run/vcpu_run.h"
 #include "vm/guest_cpu_state.h"
 #include "run_suite.h"
@@ -270,7 +270,7 @@ static void budget_saved_timer_used(struct test_vm *t)
 static void apic_budget_1000_used_300(struct test_vm *t)
 {
 	fake_cpu.apic_per_tick = 1;
-	ck_assert_ptr_null(apic_timer_init());
+	ck_assert_ptr_null(apic_watchdog_init());
 	struct vcpu *v = &t->vm->vcpu;
 	guest_time_configure(v, 1000, WATCHDOG_APIC_TIMER, false, 0);
 	v->launched = true;
@@ -290,7 +290,7 @@ static void apic_eoi_and_rearmed_with_the_rest(struct test_vm *t)
 	(void)t;
 	ck_assert_uint_eq(fake_cpu.apic_eois, 1);
 	ck_assert_uint_eq(fake_cpu.apic_starts, 1);
-	/* 700 ticks left; the calibration errs high by a count or so (kernel/apic_timer.c). */
+	/* 700 ticks left; the calibration errs high by a count or so (kernel/apic_watchdog.c). */
 	ck_assert_uint_ge(fake_cpu.apic_start, 700);
 	ck_assert_uint_le(fake_cpu.apic_start, 702);
 }

@@ -6,14 +6,14 @@
  * entry); a budget bigger than the timer's 32 bits, less than one timer unit
  * left, and budget 0 meaning none. The timer field is the fake VMCS's. Then the
  * fallback watchdog: which one a run gets, the local-APIC timer's calibration and
- * conversion (kernel/apic_timer.c) over the fake APIC, armed before every entry.
+ * conversion (kernel/apic_watchdog.c) over the fake APIC, armed before every entry.
  */
 #include <check.h>
 #include <stdint.h>
 
 #include "fake_hw.h"
 #include "hw/vmcs.h"
-#include "kernel/apic_timer.h"
+#include "kernel/apic_watchdog.h"
 #include "run_suite.h"
 #include "vm/guest_time.h"
 #include "vm/vcpu.h"
@@ -224,30 +224,30 @@ END_TEST
 START_TEST(test_apic_ratio)
 {
 	/* Counts per tick in 32.32 fixed point, rounded up; unusable measurements give 0. */
-	ck_assert_uint_eq(apic_timer_ratio(1000, 1000), 1ull << 32);
-	ck_assert_uint_eq(apic_timer_ratio(1, 30), ((1ull << 32) + 29) / 30);
-	ck_assert_uint_eq(apic_timer_ratio(3, 2), 3ull << 31);
-	ck_assert_uint_eq(apic_timer_ratio(0, 1000), 0);
-	ck_assert_uint_eq(apic_timer_ratio(1000, 0), 0);
-	ck_assert_uint_eq(apic_timer_ratio(1ull << 31, 1000), 0);
-	ck_assert_uint_eq(apic_timer_ratio(1000, 1ull << 31), 0);
+	ck_assert_uint_eq(apic_watchdog_ratio(1000, 1000), 1ull << 32);
+	ck_assert_uint_eq(apic_watchdog_ratio(1, 30), ((1ull << 32) + 29) / 30);
+	ck_assert_uint_eq(apic_watchdog_ratio(3, 2), 3ull << 31);
+	ck_assert_uint_eq(apic_watchdog_ratio(0, 1000), 0);
+	ck_assert_uint_eq(apic_watchdog_ratio(1000, 0), 0);
+	ck_assert_uint_eq(apic_watchdog_ratio(1ull << 31, 1000), 0);
+	ck_assert_uint_eq(apic_watchdog_ratio(1000, 1ull << 31), 0);
 }
 END_TEST
 
 START_TEST(test_apic_count_for)
 {
-	uint64_t one = 1ull << 32, half = 1ull << 31, thirtieth = apic_timer_ratio(1, 30);
-	ck_assert_uint_eq(apic_timer_count_for(one, 700), 700);
-	ck_assert_uint_eq(apic_timer_count_for(half, 4), 2);
+	uint64_t one = 1ull << 32, half = 1ull << 31, thirtieth = apic_watchdog_ratio(1, 30);
+	ck_assert_uint_eq(apic_watchdog_count_for(one, 700), 700);
+	ck_assert_uint_eq(apic_watchdog_count_for(half, 4), 2);
 	/* Rounded up: the timer may fire late, never early. */
-	ck_assert_uint_eq(apic_timer_count_for(half, 3), 2);
-	ck_assert_uint_eq(apic_timer_count_for(thirtieth, 29), 1);
-	ck_assert_uint_eq(apic_timer_count_for(half, 3000000000ull), 1500000000);
+	ck_assert_uint_eq(apic_watchdog_count_for(half, 3), 2);
+	ck_assert_uint_eq(apic_watchdog_count_for(thirtieth, 29), 1);
+	ck_assert_uint_eq(apic_watchdog_count_for(half, 3000000000ull), 1500000000);
 	/* Never 0 (that stops the timer), never past 32 bits (it fires, and is re-armed). */
-	ck_assert_uint_eq(apic_timer_count_for(thirtieth, 0), 1);
-	ck_assert_uint_eq(apic_timer_count_for(one, 0x100000000ull), 0xffffffffu);
-	ck_assert_uint_eq(apic_timer_count_for(3ull << 31, UINT64_MAX), 0xffffffffu);
-	ck_assert_uint_eq(apic_timer_count_for(thirtieth, UINT64_MAX), 0xffffffffu);
+	ck_assert_uint_eq(apic_watchdog_count_for(thirtieth, 0), 1);
+	ck_assert_uint_eq(apic_watchdog_count_for(one, 0x100000000ull), 0xffffffffu);
+	ck_assert_uint_eq(apic_watchdog_count_for(3ull << 31, UINT64_MAX), 0xffffffffu);
+	ck_assert_uint_eq(apic_watchdog_count_for(thirtieth, UINT64_MAX), 0xffffffffu);
 }
 END_TEST
 
@@ -255,23 +255,23 @@ START_TEST(test_apic_calibration)
 {
 	/* An APIC at 3 counts per tick: the ratio errs high, by the TSC reads inside the APIC's interval. */
 	fake_cpu.apic_per_tick = 3;
-	ck_assert_ptr_null(apic_timer_init());
+	ck_assert_ptr_null(apic_watchdog_init());
 	ck_assert_uint_eq(fake_cpu.apic_start, 0); /* stopped after measuring */
-	apic_timer_arm(1000);
+	apic_watchdog_arm(1000);
 	ck_assert_uint_ge(fake_cpu.apic_start, 3000);
 	ck_assert_uint_le(fake_cpu.apic_start, 3001);
 	/* An APIC that does not count, or cannot be used, is refused with the reason. */
 	fake_cpu_reset();
-	ck_assert_str_eq(apic_timer_init(), "the local-APIC timer did not count against the TSC");
-	fake_cpu.lapic_why = "no local APIC";
-	ck_assert_str_eq(apic_timer_init(), "no local APIC");
+	ck_assert_str_eq(apic_watchdog_init(), "the local-APIC timer did not count against the TSC");
+	fake_cpu.apic_why = "no local APIC";
+	ck_assert_str_eq(apic_watchdog_init(), "no local APIC");
 }
 END_TEST
 
 START_TEST(test_apic_armed_before_every_entry)
 {
 	fake_cpu.apic_per_tick = 1;
-	ck_assert_ptr_null(apic_timer_init());
+	ck_assert_ptr_null(apic_watchdog_init());
 	guest_time_configure(&v, 1000, WATCHDOG_APIC_TIMER, true, 5);
 	/* No preemption timer, whatever the CPU could do; time is counted with RDTSC. */
 	ck_assert(!v.budget_timer && !v.timer_saved && v.budget_apic);

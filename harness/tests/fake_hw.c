@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "hw/cpu.h"
-#include "hw/lapic.h"
+#include "hw/apic.h"
 #include "include/x86_arch.h"
 #include "kernel/console.h"
 #include "kernel/cpu_tables.h"
@@ -367,31 +367,31 @@ void vmx_exit_entry_point(void)
 {
 }
 
-const char *lapic_init(void)
+const char *apic_init(void)
 {
-	return fake_cpu.lapic_why;
+	return fake_cpu.apic_why;
 }
 
-void lapic_timer_start(uint32_t count)
+void apic_timer_start(uint32_t count)
 {
 	fake_cpu.apic_start = count;
 	fake_cpu.apic_start_tsc = fake_cpu.tsc;
 	fake_cpu.apic_starts++;
 }
 
-uint32_t lapic_timer_current(void)
+uint32_t apic_timer_current(void)
 {
 	uint64_t counted = (fake_cpu.tsc - fake_cpu.apic_start_tsc) * fake_cpu.apic_per_tick;
 	return counted >= fake_cpu.apic_start ? 0 : (uint32_t)(fake_cpu.apic_start - counted);
 }
 
-void lapic_timer_stop(void)
+void apic_timer_stop(void)
 {
 	fake_cpu.apic_start = 0;
 	fake_cpu.apic_stops++;
 }
 
-void lapic_eoi(void)
+void apic_eoi(void)
 {
 	fake_cpu.apic_eois++;
 }

@@ -1,6 +1,6 @@
 /*
  * The host build's hardware: stand-ins for every function of hypervisor/hw/
- * (hw/cpu.h, hw/vmx_insn.h, hw/vmx_entry.h, hw/vmcs.h, hw/lapic.h) and for the kernel
+ * (hw/cpu.h, hw/vmx_insn.h, hw/vmx_entry.h, hw/vmcs.h, hw/apic.h) and for the kernel
  * services the host build leaves out (panic, console_drain, the CPU tables), so
  * the whole exit path above hw/ links and runs under Check. The VMCS is a
  * struct vmcs_snapshot (fake_vmcs); instructions with results (CPUID, RDMSR,
@@ -59,9 +59,9 @@ struct fake_cpu {
 	uint64_t current_vmcs, last_vmclear;
 	unsigned vmxoff_calls;
 	enum vmx_result vmxoff_result;
-	/* The local APIC (hw/lapic.h): lapic_init answers lapic_why; the timer counts down
+	/* The local APIC (hw/apic.h): apic_init answers apic_why; the timer counts down
 	 * apic_per_tick counts per RDTSC step from the last start; EOIs and stops are counted. */
-	const char *lapic_why;
+	const char *apic_why;
 	uint32_t apic_start, apic_starts, apic_per_tick;
 	uint64_t apic_start_tsc;
 	unsigned apic_eois, apic_stops;

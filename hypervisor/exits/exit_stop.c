@@ -1,6 +1,6 @@
 /* Exits that end the VM: each records the stop reason and the facts that explain it. */
 #include "exits/exit_handlers.h"
-#include "hw/lapic.h"
+#include "hw/apic.h"
 #include "hw/vmcs.h"
 #include "include/x86_arch.h"
 #include "kernel/machine_check.h"
@@ -71,7 +71,7 @@ enum exit_action handle_external_interrupt(struct vcpu *v)
 	 * so the APIC waits for its EOI. Fired early (it counts host time too), the timer is
 	 * armed again with what is left before the next entry.
 	 */
-	lapic_eoi();
+	apic_eoi();
 	if (!guest_time_watchdog_expired(v))
 		return EXIT_RESUME;
 	vm_stop(v->vm, VM_STOP_BUDGET, "budget=%lu", v->budget);

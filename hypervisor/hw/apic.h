@@ -1,8 +1,14 @@
-/* The local APIC, as far as the hypervisor uses it: an NMI sent to itself (the NMI self-test). */
+/*
+ * The host's local APIC in xAPIC mode, through its MMIO page (SDM Vol. 3A chapter
+ * 11), as far as the hypervisor uses it: an NMI sent to itself (the NMI self-test),
+ * and the one-shot timer and end of interrupt of the budget's fallback watchdog
+ * (kernel/apic_watchdog.h; the host build fakes those, harness/tests/fake_hw.c).
+ */
 #ifndef VEXIT_HW_APIC_H
 #define VEXIT_HW_APIC_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 /*
  * Send this CPU an NMI through its xAPIC's interrupt command register (SDM Vol. 3A
@@ -10,5 +16,27 @@
  * when the APIC is disabled or in x2APIC mode (no MMIO registers then).
  */
 bool apic_send_self_nmi(void);
+
+/* The vector the timer raises; the host's IDT has a gate for it (hw/isr.S, isr_32). */
+#define APIC_TIMER_VECTOR 32
+
+/*
+ * Find the APIC (CPUID.1:EDX[9], IA32_APIC_BASE), software-enable it, open its
+ * task priority to every vector and program the timer as one-shot, divide by 1,
+ * stopped. NULL on success, else why it cannot be used (absent, disabled by the
+ * firmware, in x2APIC mode: this code speaks MMIO only).
+ */
+const char *apic_init(void);
+/* Start the one-shot countdown from count (0 stops it). */
+void apic_timer_start(uint32_t count);
+/* What the countdown reads now (0 once it has run out). */
+uint32_t apic_timer_current(void);
+/*
+ * Stop the countdown and, when it ran out before it was stopped, take the
+ * interrupt it left pending, so that nothing of one VM's watchdog reaches the next.
+ */
+void apic_timer_stop(void);
+/* Signal the end of the interrupt the CPU acknowledged (SDM Vol. 3A 11.8.5). */
+void apic_eoi(void);
 
 #endif

@@ -2,7 +2,7 @@
  * Exception entry stubs for vectors 0-31. Each pushes a dummy error code when
  * the CPU does not push one (SDM Vol. 3A 7.13), then the vector, then all GPRs,
  * and calls exception_report(frame), which never returns. Vector 32 is the
- * local-APIC timer's (hw/lapic.h): it only signals the end of the interrupt.
+ * local-APIC timer's (hw/apic.h): it only signals the end of the interrupt.
  *
  * One fault is expected, never reported: the #UD of the VMREAD probe
  * (hw/vmx_insn.c, vmread_raises_ud), which resumes after the VMREAD with RAX=1.
@@ -107,10 +107,10 @@ isr_common:
 	hlt
 	jmp 1b
 
-/* The watchdog's timer fired while the host ran (hw/lapic.c, lapic_timer_stop): nothing to do but EOI. */
+/* The watchdog's timer fired while the host ran (hw/apic.c, apic_timer_stop): nothing to do but EOI. */
 isr_32:
 	push %rax
-	mov lapic_eoi_register(%rip), %rax
+	mov apic_eoi_register(%rip), %rax
 	movl $0, (%rax)
 	pop %rax
 	iretq

@@ -3,7 +3,7 @@
 #include <stdint.h>
 
 #include "hw/cpu.h"
-#include "hw/lapic.h"
+#include "hw/apic.h"
 #include "kernel/kstring.h"
 
 struct tss64 {
@@ -26,9 +26,9 @@ struct idt_gate {
 	uint32_t reserved;
 } __attribute__((packed));
 
-/* The 32 exceptions and the local-APIC timer's vector (hw/lapic.h). */
+/* The 32 exceptions and the local-APIC timer's vector (hw/apic.h). */
 #define IDT_VECTORS 33
-_Static_assert(LAPIC_TIMER_VECTOR == IDT_VECTORS - 1, "isr.S's table ends with the timer's gate");
+_Static_assert(APIC_TIMER_VECTOR == IDT_VECTORS - 1, "isr.S's table ends with the timer's gate");
 #define GATE_INTERRUPT_PRESENT 0x8e
 #define TSS_TYPE_AVAILABLE 0x89
 

@@ -1,7 +1,7 @@
 #include "vm/guest_time.h"
 
 #include "hw/vmcs.h"
-#include "kernel/apic_timer.h"
+#include "kernel/apic_watchdog.h"
 #include "vm/vcpu.h"
 
 #define TIMER_MAX 0xffffffffull
@@ -58,7 +58,7 @@ bool guest_time_enter(struct vcpu *v, uint64_t now)
 	if (v->budget_apic) {
 		if (v->guest_ticks >= v->budget)
 			return false;
-		apic_timer_arm(v->budget - v->guest_ticks);
+		apic_watchdog_arm(v->budget - v->guest_ticks);
 	}
 	v->entry_tick = now;
 	return !v->budget_timer || arm(v);
@@ -73,7 +73,7 @@ void guest_time_exit(struct vcpu *v, uint64_t now)
 void guest_time_end(struct vcpu *v)
 {
 	if (v->budget_apic)
-		apic_timer_stop();
+		apic_watchdog_stop();
 }
 
 bool guest_time_watchdog_expired(const struct vcpu *v)

@@ -11,7 +11,7 @@
  * save its value, it is re-armed with what is left before every entry.
  *
  * Without the preemption timer (or with the kernel option watchdog=apic-timer),
- * the host's local-APIC timer is the watchdog (kernel/apic_timer.h): armed before
+ * the host's local-APIC timer is the watchdog (kernel/apic_watchdog.h): armed before
  * every entry with what is left, its interrupt forces an exit ("external-interrupt
  * exiting", SDM 26.2; RFLAGS.IF of the guest does not block it, SDM 26.4.1), and
  * the exit handler checks the budget.
