@@ -65,12 +65,12 @@ static struct boot_case cases[] = {
 	  .panic = NO_VMX },
 	{ .name = "panic_after_vmxon", .kernel_args = "budget=x",
 	  .lines = "VEXIT protocol 1\n"
-		   "VEXIT cpu vmx-revision=0x2b ept=yes ug=yes preemption-timer=yes\n"
+		   "VEXIT cpu vmx-revision=0x2b ept=yes ug=yes preemption-timer=yes watchdog=preemption-timer\n"
 		   "VEXIT panic budget=x is not a decimal number of ticks\n" VMX_OFF_LINE "\n",
 	  .panic = "budget=x is not a decimal number of ticks" },
 	{ .name = "nmi_in_the_hypervisor", .kernel_args = "selftest=nmi",
 	  .lines = "VEXIT protocol 1\n"
-		   "VEXIT cpu vmx-revision=0x2b ept=yes ug=yes preemption-timer=yes\n"
+		   "VEXIT cpu vmx-revision=0x2b ept=yes ug=yes preemption-timer=yes watchdog=preemption-timer\n"
 		   "VEXIT panic exception NMI at rip=0x*\n" VMX_OFF_LINE "\n",
 	  .text = "\nhypervisor exception NMI (vector 2) error=0x0\n", .panic = "exception NMI at rip=0x" },
 	{ .name = "wrong_load_address", .moved = true, .lines = "VEXIT protocol 1\nVEXIT panic " LOAD_ADDRESS "\n",

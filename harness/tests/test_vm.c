@@ -12,6 +12,7 @@
 #include "kernel/page_alloc.h"
 #include "vm/guest_layout.h"
 #include "vm/vm_build.h"
+#include "vmx/vmx_caps.h"
 
 void test_vm_create(struct test_vm *t, const char *name, uint8_t fill)
 {
@@ -64,9 +65,11 @@ void test_vm_build(struct test_vm *t, const char *name, uint64_t budget, const s
 	fake_vmcs_reset();
 	page_alloc_reset();
 	page_alloc_add_free(pool(), POOL_SIZE);
-	/* The CPU has x87, SSE and AVX (XCR0 bits 0-2) and XSAVEOPT. */
+	/* The CPU has x87, SSE and AVX (XCR0 bits 0-2) and XSAVEOPT; the watchdog is the one the kernel would
+	 * choose on it (no usable APIC in the host build). */
 	struct vm_config cfg = { .caps = &t->caps, .budget = budget, .nx = true, .xsave = true, .xsave_mask = 7,
-				 .xsaveopt = true, .phys_addr_bits = 40 };
+				 .xsaveopt = true, .phys_addr_bits = 40,
+				 .watchdog = guest_time_watchdog(vmx_has_preemption_timer(&t->caps), false, false) };
 	struct vm *vm = vm_create(&cfg, name);
 	/* The allocator handed out the guest pages one after the other: map them in reverse. */
 	for (uint64_t i = 1; i < GUEST_PAGES; i++)
