@@ -24,6 +24,7 @@ void test_vm_create(struct test_vm *t, const char *name, uint8_t fill)
 	for (uint64_t i = 0; i < GUEST_PAGES; i++)
 		t->pages[i] = (uint64_t)(uintptr_t)(t->host + (GUEST_PAGES - 1 - i) * PAGE_SIZE);
 	t->vm->mem_pages = t->pages;
+	t->vm->mem_size = GUEST_MEM_SIZE;
 	vcpu_init(&t->vm->vcpu, t->vm); /* vcpu->gpr points at its regs[], as vm_create leaves it */
 	snprintf(t->vm->name, sizeof(t->vm->name), "%s", name);
 }
@@ -67,7 +68,7 @@ void test_vm_build(struct test_vm *t, const char *name, uint64_t budget, const s
 	/* The CPU has x87, SSE and AVX (XCR0 bits 0-2) and XSAVEOPT. */
 	struct vm_config cfg = { .caps = &t->caps, .budget = budget, .nx = true, .xsave = true, .xsave_mask = 7,
 				 .xsaveopt = true, .phys_addr_bits = 40 };
-	struct vm *vm = vm_create(&cfg, name);
+	struct vm *vm = vm_create(&cfg, name, VM_TEST_GUEST, GUEST_MEM_SIZE);
 	/* The allocator handed out the guest pages one after the other: map them in reverse. */
 	for (uint64_t i = 1; i < GUEST_PAGES; i++)
 		ck_assert_uint_eq(vm->mem_pages[i], vm->mem_pages[0] + i * PAGE_SIZE);

@@ -15,14 +15,14 @@
 
 static uint8_t *page_of(const struct vm *vm, uint64_t gpa)
 {
-	if (gpa >= GUEST_MEM_SIZE)
+	if (gpa >= vm->mem_size)
 		return NULL;
 	return (uint8_t *)(uintptr_t)vm->mem_pages[gpa / PAGE_SIZE];
 }
 
 static bool copy(const struct vm *vm, uint64_t gpa, uint8_t *host, size_t n, bool to_guest)
 {
-	if (gpa >= GUEST_MEM_SIZE || n > GUEST_MEM_SIZE - gpa)
+	if (gpa >= vm->mem_size || n > vm->mem_size - gpa)
 		return false;
 	while (n) {
 		size_t off = gpa % PAGE_SIZE;
