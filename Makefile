@@ -74,7 +74,7 @@ $(HV_ELF): $(HV_OBJS) hypervisor/boot/linker.ld Makefile
 
 # --- vexit's own external kernels: external/mbtest.S as ELF32, ELF64 and an a.out-kludge image -----
 EXT_DIR := $(BUILD)/external
-EXT_KERNELS := $(EXT_DIR)/mbtest32.elf $(EXT_DIR)/mbtest64.elf $(EXT_DIR)/mbtestflat.bin
+EXT_KERNELS := $(EXT_DIR)/mbtest32.elf $(EXT_DIR)/mbtest64.elf $(EXT_DIR)/mbtestflat.bin $(EXT_DIR)/vexit.elf
 mbtest_defs_32 :=
 mbtest_defs_64 := -DMBTEST_POWER_OFF
 mbtest_defs_flat := -DMBTEST_FLAT
@@ -90,6 +90,10 @@ $(EXT_DIR)/mbtest64.elf: $(EXT_DIR)/mbtest64.elf64
 	$(Q)cp $< $@
 $(EXT_DIR)/mbtestflat.bin: $(EXT_DIR)/mbtestflat.elf64
 	$(Q)objcopy -O binary $< $@
+# vexit itself, a multiboot2 ELF64 kernel, as a guest of vexit (external/mbtest.cfg).
+$(EXT_DIR)/vexit.elf: $(HV_ELF)
+	@mkdir -p $(@D)
+	$(Q)cp $< $@
 
 # --- guest test images ----------------------------------------------------------------------
 # The guests of the ISO: guest-tests/ (make bench builds one of bench/ instead).

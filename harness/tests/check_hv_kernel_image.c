@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/multiboot2.h"
 #include "kernel/page_alloc.h"
 #include "run_suite.h"
 #include "test_vm.h"
@@ -338,11 +339,131 @@ START_TEST(test_aout_refusals)
 }
 END_TEST
 
+/* --- multiboot version 2 headers (Multiboot 2.0, 3.1) --------------------------------------- */
+
+/* A version 2 header at off: magic, architecture, length, checksum, then the tags (each 8-aligned, given
+ * as 32-bit words: type | flags << 16, size, body...), then the end tag. */
+static void put_header2(size_t off, uint32_t arch, const uint32_t *tags, size_t n_words)
+{
+	uint32_t len = (uint32_t)(16 + n_words * 4 + 8);
+	uint32_t h[4] = { MB2_HEADER_MAGIC, arch, len, -(MB2_HEADER_MAGIC + arch + len) };
+	memcpy(img + off, h, sizeof(h));
+	memcpy(img + off + 16, tags, n_words * 4);
+	uint32_t end[2] = { 0, 8 };
+	memcpy(img + off + 16 + n_words * 4, end, sizeof(end));
+}
+
+/* The ELF32 kernel with a version 2 header in place of the version 1 one. */
+static void build_elf32_mb2(const uint32_t *tags, size_t n_words)
+{
+	build_elf32();
+	memset(img + HDR_OFF, 0, 12);
+	put_header2(HDR_OFF, 0, tags, n_words);
+}
+
+static void build_mb2_flat(void)
+{
+	build_aout();
+	const uint32_t tags[] = { 2, 24, LOAD + 0x20, LOAD, 0, LOAD + 0x400 + 0x800, 3, 12, LOAD + 0x80, 0 };
+	put_header2(0x20, 0, tags, 10);
+}
+
+START_TEST(test_mb2_elf_loads)
+{
+	static const uint32_t tags[] = { 1, 16, 6, 4 }; /* an information request: memory map, basic meminfo */
+	build_elf32_mb2(tags, 4);
+	ck_assert_int_eq(kernel_image_format(img, img_len), KERNEL_MULTIBOOT2);
+	ck_assert(kernel_image_is_multiboot(img, img_len));
+	uint32_t entry;
+	struct kernel_ranges used;
+	ck_assert_ptr_null(load(&entry, &used));
+	check_loaded_elf(entry, &used);
+	/* An entry address tag overrides the ELF's. */
+	static const uint32_t with_entry[] = { 3, 12, LOAD + 0x20, 0 };
+	build_elf32_mb2(with_entry, 4);
+	ck_assert_ptr_null(load(&entry, &used));
+	ck_assert_uint_eq(entry, LOAD + 0x20);
+}
+END_TEST
+
+START_TEST(test_mb2_address_tag_loads_flat)
+{
+	/* The flat image of build_aout, with a version 2 header at 0x20: address and entry tags. */
+	build_aout();
+	memset(img + 0x20, 0xc3, 32);
+	const uint32_t tags[] = { 2, 24, LOAD + 0x20, LOAD, 0, LOAD + 0x400 + 0x800, 3, 12, LOAD + 0x80, 0 };
+	put_header2(0x20, 0, tags, 10);
+	uint32_t entry;
+	struct kernel_ranges used;
+	ck_assert_ptr_null(load(&entry, &used));
+	ck_assert_uint_eq(entry, LOAD + 0x80);
+	ck_assert_uint_eq(g32(LOAD + 0x20), MB2_HEADER_MAGIC);
+	ck_assert_uint_eq(gbyte(LOAD + 0x3ff), 0xc3);
+	ck_assert_uint_eq(gbyte(LOAD + 0xbff), 0);
+	ck_assert_uint_eq(gbyte(LOAD + 0xc00), 0xaa);
+	/* An address tag needs an entry tag. */
+	put_header2(0x20, 0, tags, 6);
+	expect_refused("multiboot2-address-without-entry");
+}
+END_TEST
+
+START_TEST(test_mb2_refusals)
+{
+	static const uint32_t none[] = { 0 };
+	build_elf32_mb2(none, 0);
+	img[HDR_OFF + 12] ^= 1;
+	ck_assert(!kernel_image_is_multiboot(img, img_len));
+	expect_refused("multiboot-bad-checksum");
+	build_elf32();
+	memset(img + HDR_OFF, 0, 12);
+	put_header2(HDR_OFF, 4, none, 0); /* MIPS */
+	expect_refused("multiboot2-not-i386");
+	build_elf32_mb2(none, 0);
+	uint32_t *len = (uint32_t *)(img + HDR_OFF + 8), *sum = (uint32_t *)(img + HDR_OFF + 12);
+	*len += 0x10000;
+	*sum -= 0x10000;
+	expect_refused("truncated");
+	/* A tag vexit cannot honour: refused, unless optional. */
+	static const uint32_t efi[] = { 7, 8 };
+	build_elf32_mb2(efi, 2);
+	expect_refused("multiboot2-unsupported-tag");
+	static const uint32_t efi_optional[] = { 7 | 1u << 16, 8 };
+	build_elf32_mb2(efi_optional, 2);
+	uint32_t entry;
+	struct kernel_ranges used;
+	ck_assert_ptr_null(load(&entry, &used));
+	/* An EGA text console required; the framebuffer requested (information type 8). */
+	static const uint32_t ega[] = { 4, 12, 1, 0 };
+	build_elf32_mb2(ega, 4);
+	expect_refused("multiboot2-unsupported-tag");
+	static const uint32_t fb[] = { 1, 12, 8, 0 };
+	build_elf32_mb2(fb, 4);
+	expect_refused("multiboot2-unsupported-request");
+	static const uint32_t fb_optional[] = { 1 | 1u << 16, 12, 8, 0 };
+	build_elf32_mb2(fb_optional, 4);
+	ck_assert_ptr_null(load(&entry, &used));
+	/* Tags that run out of the header, or are too short. */
+	static const uint32_t long_tag[] = { 6, 0x100 };
+	build_elf32_mb2(long_tag, 2);
+	expect_refused("multiboot2-bad-tag");
+	static const uint32_t short_tag[] = { 6, 4 };
+	build_elf32_mb2(short_tag, 2);
+	expect_refused("multiboot2-bad-tag");
+	static const uint32_t short_addr[] = { 2, 16, 0, 0 };
+	build_elf32_mb2(short_addr, 4);
+	expect_refused("multiboot2-bad-tag");
+	/* No end tag inside the header. */
+	build_elf32_mb2(none, 0);
+	memset(img + HDR_OFF + 16, 0xff, 8);
+	expect_refused("multiboot2-bad-tag");
+}
+END_TEST
+
 START_TEST(test_every_truncation)
 {
 	/* Every prefix of a good image is refused or loaded, never read past its end (ASan). */
-	void (*builders[])(void) = { build_elf32, build_elf64, build_aout };
-	for (unsigned b = 0; b < 3; b++) {
+	void (*builders[])(void) = { build_elf32, build_elf64, build_aout, build_mb2_flat };
+	for (unsigned b = 0; b < 4; b++) {
 		builders[b]();
 		size_t full = img_len;
 		for (size_t len = 0; len < full; len++) {
@@ -355,6 +476,23 @@ START_TEST(test_every_truncation)
 			free(copy);
 		}
 	}
+}
+END_TEST
+
+START_TEST(test_format)
+{
+	build_elf32();
+	ck_assert_int_eq(kernel_image_format(img, img_len), KERNEL_MULTIBOOT1);
+	static const uint32_t none[] = { 0 };
+	put_header2(HDR_OFF + 0x40, 0, none, 0); /* both: version 1 wins */
+	ck_assert_int_eq(kernel_image_format(img, img_len), KERNEL_MULTIBOOT1);
+	memset(img + HDR_OFF, 0, 12);
+	ck_assert_int_eq(kernel_image_format(img, img_len), KERNEL_MULTIBOOT2);
+	memset(img + HDR_OFF + 0x40, 0, 16);
+	ck_assert_int_eq(kernel_image_format(img, img_len), KERNEL_NOT_MULTIBOOT);
+	/* A version 2 magic not 8-byte aligned is none. */
+	put_header2(HDR_OFF + 4, 0, none, 0);
+	ck_assert_int_eq(kernel_image_format(img, img_len), KERNEL_NOT_MULTIBOOT);
 }
 END_TEST
 
@@ -453,6 +591,51 @@ START_TEST(test_info_modules)
 }
 END_TEST
 
+START_TEST(test_info2_read_by_vexits_own_parser)
+{
+	/* vexit's own multiboot2 parser (kernel/multiboot2.c) must read what the writer writes. */
+	struct kernel_ranges k = { .n = 1, .r = { { LOAD, LOAD + 0x2000 } } };
+	static const char env[] = "NR_CPUS=1\n";
+	struct mb1_module mods[1] = { { (const uint8_t *)env, sizeof(env) - 1, "env file" } };
+	ck_assert_ptr_null(multiboot2_info_write(t.vm, &k, "vexit tests=none", mods, 1, &mbi));
+	ck_assert_uint_eq(mbi % 8, 0);
+	uint32_t total = g32(mbi);
+	ck_assert_uint_lt(total, 4096);
+	uint8_t *copy = aligned_alloc(8, 4096);
+	ck_assert(guest_mem_read(t.vm, mbi, copy, total));
+	struct boot_info *b = malloc(sizeof(*b));
+	const char *why = mb2_parse(copy, b);
+	ck_assert_msg(why == NULL, "mb2_parse: %s", why);
+	ck_assert_str_eq(b->cmdline, "vexit tests=none");
+	ck_assert_uint_eq(b->n_available, 2);
+	ck_assert_uint_eq(b->available[0].base, 0);
+	ck_assert_uint_eq(b->available[0].len, 0x9fc00);
+	ck_assert_uint_eq(b->available[1].base, 0x100000);
+	ck_assert_uint_eq(b->available[1].len, GUEST_MEM_SIZE - 0x100000);
+	ck_assert_uint_eq(b->n_modules, 1);
+	ck_assert_str_eq(b->modules[0].cmdline, "env file");
+	ck_assert_uint_eq(b->modules[0].end - b->modules[0].start, sizeof(env) - 1);
+	ck_assert_uint_eq(gbyte(b->modules[0].start), 'N');
+	/* The tags the parser does not read: the loader's name and the basic memory information. */
+	int seen = 0;
+	for (uint32_t off = 8; off < total;) {
+		uint32_t type = g32(mbi + off), size = g32(mbi + off + 4);
+		if (type == 2) {
+			check_string(mbi + off + 8, "vexit");
+			seen |= 1;
+		} else if (type == 4) {
+			ck_assert_uint_eq(g32(mbi + off + 8), 639);
+			ck_assert_uint_eq(g32(mbi + off + 12), (GUEST_MEM_SIZE - 0x100000) / 1024);
+			seen |= 2;
+		}
+		off += (size + 7) & ~7u;
+	}
+	ck_assert_int_eq(seen, 3);
+	free(b);
+	free(copy);
+}
+END_TEST
+
 static Suite *kernel_image_suite(void)
 {
 	Suite *s = suite_create("hv_kernel_image");
@@ -468,12 +651,17 @@ static Suite *kernel_image_suite(void)
 	tcase_add_test(tc, test_segment_refusals);
 	tcase_add_test(tc, test_aout_refusals);
 	tcase_add_test(tc, test_every_truncation);
+	tcase_add_test(tc, test_mb2_elf_loads);
+	tcase_add_test(tc, test_mb2_address_tag_loads_flat);
+	tcase_add_test(tc, test_mb2_refusals);
+	tcase_add_test(tc, test_format);
 	suite_add_tcase(s, tc);
 	TCase *info = tcase_create("boot_information");
 	tcase_add_checked_fixture(info, setup, teardown);
 	tcase_add_test(info, test_info_fields);
 	tcase_add_test(info, test_info_avoids_the_kernel);
 	tcase_add_test(info, test_info_modules);
+	tcase_add_test(info, test_info2_read_by_vexits_own_parser);
 	suite_add_tcase(s, info);
 	return s;
 }

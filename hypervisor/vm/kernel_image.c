@@ -36,20 +36,46 @@ static uint32_t get32(const uint8_t *p)
 	return v;
 }
 
-/* The offset of the first 4-byte-aligned magic in the first 8 KiB, or -1. */
-static int64_t find_header(const uint8_t *image, uint64_t size)
+/* The offset of the first `align`-aligned `magic` in the first `limit` bytes (room for `need` after it), or -1. */
+static int64_t find_magic(const uint8_t *image, uint64_t size, uint32_t magic, uint64_t align, uint64_t limit,
+			  uint64_t need)
 {
-	uint64_t limit = size < MB1_SEARCH_BYTES ? size : MB1_SEARCH_BYTES;
-	for (uint64_t off = 0; off + 12 <= limit; off += 4)
-		if (get32(image + off) == MB1_HEADER_MAGIC)
+	if (size < limit)
+		limit = size;
+	for (uint64_t off = 0; off + need <= limit; off += align)
+		if (get32(image + off) == magic)
 			return (int64_t)off;
 	return -1;
+}
+
+/* Version 1: 4-byte aligned in the first 8 KiB (Multiboot 0.6.96, 3.1.1). */
+static int64_t find_header(const uint8_t *image, uint64_t size)
+{
+	return find_magic(image, size, MB1_HEADER_MAGIC, 4, MB1_SEARCH_BYTES, 12);
+}
+
+/* Version 2: 8-byte aligned in the first 32 KiB (Multiboot 2.0, 3.1.1). */
+static int64_t find_header2(const uint8_t *image, uint64_t size)
+{
+	return find_magic(image, size, MB2_HEADER_MAGIC, 8, MB2_SEARCH_BYTES, 16);
+}
+
+enum kernel_format kernel_image_format(const uint8_t *image, uint64_t size)
+{
+	int64_t off = find_header(image, size);
+	if (off >= 0)
+		return KERNEL_MULTIBOOT1;
+	return find_header2(image, size) >= 0 ? KERNEL_MULTIBOOT2 : KERNEL_NOT_MULTIBOOT;
 }
 
 bool kernel_image_is_multiboot(const uint8_t *image, uint64_t size)
 {
 	int64_t off = find_header(image, size);
-	return off >= 0 && get32(image + off) + get32(image + off + 4) + get32(image + off + 8) == 0;
+	if (off >= 0)
+		return get32(image + off) + get32(image + off + 4) + get32(image + off + 8) == 0;
+	off = find_header2(image, size);
+	return off >= 0 && get32(image + off) + get32(image + off + 4) + get32(image + off + 8) +
+					   get32(image + off + 12) == 0;
 }
 
 static const char *record(struct kernel_ranges *used, uint64_t start, uint64_t end)
@@ -145,12 +171,15 @@ static const char *load_elf(struct vm *vm, const uint8_t *image, uint64_t size, 
 	return used->n ? NULL : "no-loadable-segment";
 }
 
-/* Flag 16: the header's addresses say where the file's bytes go (Multiboot 0.6.96, 3.1.3). */
-static const char *load_aout_kludge(struct vm *vm, const uint8_t *image, uint64_t size, uint64_t header_off,
-				    const struct mb1_header *h, uint64_t *entry, struct kernel_ranges *used)
+/*
+ * The header's addresses say where the file's bytes go (version 1 flag 16,
+ * Multiboot 0.6.96 3.1.3; version 2's address tag, Multiboot 2.0 3.1.5): the
+ * header at header_addr, the file from load_addr to load_end_addr (0: its end),
+ * zeros up to bss_end_addr (0: none).
+ */
+static const char *load_flat(struct vm *vm, const uint8_t *image, uint64_t size, uint64_t header_off,
+			     const struct mb1_header *h, uint64_t *entry, struct kernel_ranges *used)
 {
-	if (header_off + sizeof(*h) > size)
-		return "truncated";
 	if (h->load_addr > h->header_addr || h->header_addr - h->load_addr > header_off)
 		return "multiboot-load-address-after-header";
 	uint64_t offset = header_off - (h->header_addr - h->load_addr);
@@ -173,12 +202,105 @@ static bool entry_loaded(const struct kernel_ranges *used, uint64_t entry)
 	return false;
 }
 
+static const char *check_entry(const struct kernel_ranges *used, uint64_t e, uint32_t *entry)
+{
+	if (e >> 32)
+		return "entry-above-4g";
+	if (!entry_loaded(used, e))
+		return "entry-outside-loaded-image";
+	*entry = (uint32_t)e;
+	return NULL;
+}
+
+/* Version 2 tag types (Multiboot 2.0, 3.1.3-3.1.12) and the boot information a request may ask for. */
+#define MB2_HTAG_END 0
+#define MB2_HTAG_INFO_REQUEST 1
+#define MB2_HTAG_ADDRESS 2
+#define MB2_HTAG_ENTRY 3
+#define MB2_HTAG_CONSOLE 4
+#define MB2_HTAG_MODULE_ALIGN 6
+#define MB2_HTAG_OPTIONAL 1u
+#define MB2_PROVIDED_INFO ((1u << 1) | (1u << 2) | (1u << 3) | (1u << 4) | (1u << 6)) /* cmdline, name, modules,
+										       * meminfo, mmap */
+
+/* The header's tags: what vexit cannot honour is refused unless the kernel marked it optional. */
+static const char *read_tags2(const uint8_t *image, uint64_t off, uint32_t len, struct mb1_header *addr,
+			      bool *has_addr, uint64_t *entry, bool *has_entry)
+{
+	for (uint64_t t = off + 16; t + 8 <= off + len;) {
+		uint32_t type = get32(image + t) & 0xffff, flags = get32(image + t) >> 16, tsize = get32(image + t + 4);
+		bool optional = flags & MB2_HTAG_OPTIONAL;
+		if (tsize < 8 || tsize > off + len - t)
+			return "multiboot2-bad-tag";
+		if (type == MB2_HTAG_END)
+			return NULL;
+		if (type == MB2_HTAG_INFO_REQUEST) {
+			for (uint32_t i = 8; i + 4 <= tsize; i += 4) {
+				uint32_t want = get32(image + t + i);
+				if (!optional && (want >= 32 || !(MB2_PROVIDED_INFO & (1u << want))))
+					return "multiboot2-unsupported-request";
+			}
+		} else if (type == MB2_HTAG_ADDRESS) {
+			if (tsize < 24)
+				return "multiboot2-bad-tag";
+			addr->header_addr = get32(image + t + 8);
+			addr->load_addr = get32(image + t + 12);
+			addr->load_end_addr = get32(image + t + 16);
+			addr->bss_end_addr = get32(image + t + 20);
+			*has_addr = true;
+		} else if (type == MB2_HTAG_ENTRY) {
+			if (tsize < 12)
+				return "multiboot2-bad-tag";
+			*entry = get32(image + t + 8);
+			*has_entry = true;
+		} else if (type == MB2_HTAG_CONSOLE) {
+			/* Bit 0 of console_flags: an EGA text console is required. vexit's is serial. */
+			if (tsize >= 12 && (get32(image + t + 8) & 1) && !optional)
+				return "multiboot2-unsupported-tag";
+		} else if (type != MB2_HTAG_MODULE_ALIGN && !optional) {
+			return "multiboot2-unsupported-tag";
+		}
+		t += (tsize + 7) & ~7u;
+	}
+	return "multiboot2-bad-tag"; /* no end tag inside the header */
+}
+
+static const char *load_multiboot2(struct vm *vm, const uint8_t *image, uint64_t size, uint32_t *entry,
+				   struct kernel_ranges *used)
+{
+	int64_t found = find_header2(image, size);
+	if (found < 0)
+		return "no-multiboot-header";
+	uint64_t off = (uint64_t)found;
+	uint32_t arch = get32(image + off + 4), len = get32(image + off + 8);
+	if (get32(image + off) + arch + len + get32(image + off + 12) != 0)
+		return "multiboot-bad-checksum";
+	if (arch != 0)
+		return "multiboot2-not-i386";
+	if (len < 24 || len > size - off)
+		return "truncated";
+	struct mb1_header addr = { 0 };
+	bool has_addr = false, has_entry = false;
+	uint64_t tag_entry = 0, e = 0;
+	const char *err = read_tags2(image, off, len, &addr, &has_addr, &tag_entry, &has_entry);
+	if (err)
+		return err;
+	used->n = 0;
+	if (has_addr && !has_entry)
+		return "multiboot2-address-without-entry";
+	addr.entry_addr = (uint32_t)tag_entry;
+	err = has_addr ? load_flat(vm, image, size, off, &addr, &e, used) : load_elf(vm, image, size, &e, used);
+	if (err)
+		return err;
+	return check_entry(used, has_entry ? tag_entry : e, entry);
+}
+
 const char *kernel_image_load(struct vm *vm, const uint8_t *image, uint64_t size, uint32_t *entry,
 			      struct kernel_ranges *used)
 {
 	int64_t off = find_header(image, size);
 	if (off < 0)
-		return "no-multiboot-header";
+		return load_multiboot2(vm, image, size, entry, used);
 	struct mb1_header h = { 0 };
 	memcpy(&h, image + off, size - (uint64_t)off < sizeof(h) ? size - (uint64_t)off : sizeof(h));
 	if (h.magic + h.flags + h.checksum != 0)
@@ -187,15 +309,12 @@ const char *kernel_image_load(struct vm *vm, const uint8_t *image, uint64_t size
 		return "multiboot-unsupported-flags";
 	used->n = 0;
 	uint64_t e = 0;
-	const char *err = (h.flags & MB1_FLAG_AOUT_KLUDGE)
-				  ? load_aout_kludge(vm, image, size, (uint64_t)off, &h, &e, used)
-				  : load_elf(vm, image, size, &e, used);
-	if (err)
-		return err;
-	if (e >> 32)
-		return "entry-above-4g";
-	if (!entry_loaded(used, e))
-		return "entry-outside-loaded-image";
-	*entry = (uint32_t)e;
-	return NULL;
+	const char *err;
+	if (!(h.flags & MB1_FLAG_AOUT_KLUDGE))
+		err = load_elf(vm, image, size, &e, used);
+	else if ((uint64_t)off + sizeof(h) > size)
+		err = "truncated";
+	else
+		err = load_flat(vm, image, size, (uint64_t)off, &h, &e, used);
+	return err ? err : check_entry(used, e, entry);
 }

@@ -1,9 +1,10 @@
 /*
- * The boot information a multiboot (version 1) kernel finds through EBX
- * (Multiboot Specification 0.6.96, section 3.3): memory sizes, a memory map,
- * the command line (beginning with the kernel's name, as GRUB and QEMU pass
- * it), the boot loader's name and the modules. Written into guest memory where
- * the kernel is not; plain C, host-tested.
+ * The boot information a multiboot kernel finds through EBX (version 1:
+ * Multiboot Specification 0.6.96, section 3.3; version 2: Multiboot 2.0,
+ * section 3.6): memory sizes, a memory map, the command line (beginning with
+ * the kernel's name, as GRUB and QEMU pass it), the boot loader's name and the
+ * modules. Written into guest memory where the kernel is not; plain C,
+ * host-tested.
  */
 #ifndef VEXIT_MULTIBOOT_INFO_H
 #define VEXIT_MULTIBOOT_INFO_H
@@ -43,5 +44,9 @@ struct mb1_module {
  */
 const char *multiboot_info_write(struct vm *vm, const struct kernel_ranges *kernel, const char *cmdline,
 				 const struct mb1_module *mods, unsigned n_mods, uint32_t *mbi_addr);
+/* The same information in version 2's tags: command line (1), loader name (2), modules (3), basic memory
+ * information (4), memory map (6), end (0); 8-byte aligned. */
+const char *multiboot2_info_write(struct vm *vm, const struct kernel_ranges *kernel, const char *cmdline,
+				  const struct mb1_module *mods, unsigned n_mods, uint32_t *mbi_addr);
 
 #endif

@@ -95,8 +95,8 @@ static const char *break_request(struct vm *vm, const uint8_t *image, uint64_t s
 
 /*
  * An external kernel: loaded and entered as a multiboot boot loader would
- * (Multiboot 0.6.96, 3.2): EAX the boot loader's magic, EBX the boot
- * information; the rest of the machine state is vm_vmcs.c's.
+ * (Multiboot 0.6.96, 3.2; Multiboot 2.0, 3.3, the same machine state): EAX
+ * the boot loader's magic, EBX the boot information; the rest is vm_vmcs.c's.
  */
 static const char *load_external(struct vm *vm, const uint8_t *image, uint64_t size, const char *cmdline)
 {
@@ -105,10 +105,13 @@ static const char *load_external(struct vm *vm, const uint8_t *image, uint64_t s
 	const char *why = kernel_image_load(vm, image, size, &entry, &used);
 	if (why)
 		return why;
-	if ((why = multiboot_info_write(vm, &used, cmdline, NULL, 0, &mbi)))
+	bool v2 = kernel_image_format(image, size) == KERNEL_MULTIBOOT2;
+	why = v2 ? multiboot2_info_write(vm, &used, cmdline, NULL, 0, &mbi)
+		 : multiboot_info_write(vm, &used, cmdline, NULL, 0, &mbi);
+	if (why)
 		return why;
 	vm->entry = entry;
-	vm->vcpu.regs[GPR_RAX] = MB1_BOOTLOADER_MAGIC;
+	vm->vcpu.regs[GPR_RAX] = v2 ? MB2_BOOT_MAGIC : MB1_BOOTLOADER_MAGIC;
 	vm->vcpu.regs[GPR_RBX] = mbi;
 	/* Power-on EFER: long mode is the kernel's to turn on. */
 	vm->msrs.efer = 0;
