@@ -23,6 +23,9 @@ RUN_ARGS ?=
 TEST ?=
 DEBUG_BOCHSRC ?= bochsrc/debug.bochsrc
 DEBUG_CMDS ?=
+# The prebuilt kvm-unit-tests kernels (docs/external-kernels.md): make check and make external run
+# them when this directory exists; ci/build-kvm-unit-tests.sh builds another.
+KUT_DIR ?= ../shared/kvm-unit-tests/x86
 
 # --- tools: install what is missing (ci/install-deps.sh), then carry on ---------------------
 REQUIRED_COMMANDS := bochs grub-mkrescue xorriso mformat gcc ld pkg-config xmllint
@@ -68,6 +71,29 @@ $(HV_ELF): $(HV_OBJS) hypervisor/boot/linker.ld Makefile
 	@echo "  LD      $@"
 	$(Q)$(KCC) $(KCFLAGS) -flto=auto -nostdlib -static -no-pie -Wl,-n,-z,max-page-size=0x1000,-z,noexecstack,--no-warn-rwx-segments,--build-id=none \
 		-T hypervisor/boot/linker.ld -o $@ $(HV_OBJS)
+
+# --- vexit's own external kernels: external/mbtest.S as ELF32, ELF64 and an a.out-kludge image -----
+EXT_DIR := $(BUILD)/external
+EXT_KERNELS := $(EXT_DIR)/mbtest32.elf $(EXT_DIR)/mbtest64.elf $(EXT_DIR)/mbtestflat.bin $(EXT_DIR)/vexit.elf
+mbtest_defs_32 :=
+mbtest_defs_64 := -DMBTEST_POWER_OFF
+mbtest_defs_flat := -DMBTEST_FLAT
+$(EXT_DIR)/mbtest%.elf64: external/mbtest.S external/mbtest.ld Makefile
+	@mkdir -p $(@D)
+	@echo "  AS      $@"
+	$(Q)$(KCC) -c -m64 $(mbtest_defs_$*) '-DMBTEST_CMDLINE="mbtest$* one two"' $< -o $(@:.elf64=.o)
+	$(Q)ld -m elf_x86_64 -nostdlib -static --no-warn-rwx-segments --build-id=none -T external/mbtest.ld \
+		-o $@ $(@:.elf64=.o)
+$(EXT_DIR)/mbtest32.elf: $(EXT_DIR)/mbtest32.elf64
+	$(Q)objcopy -O elf32-i386 $< $@
+$(EXT_DIR)/mbtest64.elf: $(EXT_DIR)/mbtest64.elf64
+	$(Q)cp $< $@
+$(EXT_DIR)/mbtestflat.bin: $(EXT_DIR)/mbtestflat.elf64
+	$(Q)objcopy -O binary $< $@
+# vexit itself, a multiboot2 ELF64 kernel, as a guest of vexit (external/mbtest.cfg).
+$(EXT_DIR)/vexit.elf: $(HV_ELF)
+	@mkdir -p $(@D)
+	$(Q)cp $< $@
 
 # --- guest test images ----------------------------------------------------------------------
 # The guests of the ISO: guest-tests/ (make bench builds one of bench/ instead).
@@ -152,11 +178,11 @@ HV_HOST_SRCS := $(filter-out $(HV_KERNEL_ONLY),$(wildcard $(addsuffix /*.c,$(fil
 include harness/harness.mk
 
 # --- targets --------------------------------------------------------------------------------
-.PHONY: all iso guests run check bench debug clean help FORCE
+.PHONY: all iso guests run check external bench debug clean help FORCE
 FORCE:
 .SECONDARY:
 
-all: $(ISO) $(HARNESS_BIN) $(SAN_HARNESS_BIN) $(CHECK_UNIT_BINS) $(CHECK_GUESTS_BIN) $(CHECK_BOOT_PANICS_BIN) ## build everything
+all: $(ISO) $(HARNESS_BIN) $(SAN_HARNESS_BIN) $(CHECK_UNIT_BINS) $(CHECK_GUESTS_BIN) $(CHECK_BOOT_PANICS_BIN) $(EXT_KERNELS) ## build everything
 
 iso: $(ISO) ## build the bootable image (hypervisor + every guest test)
 
@@ -196,7 +222,7 @@ SCREEN_BOCHSRC := bochsrc/screen.bochsrc
 UNIT_JOBS := $(shell nproc 2>/dev/null || echo 1)
 UNIT_LOGS := $(BUILD)/logs/unit
 
-check: all ## Check unit tests (under ASan+UBSan), the named boot panics (Bochs), then every guest test: one Bochs run booting directly, one booting GRUB; then a few with the APIC watchdog, and a few without COM1
+check: all ## Check unit tests (under ASan+UBSan), the named boot panics (Bochs), every guest test (booted directly, then by GRUB; then a few with the APIC watchdog, and a few without COM1), then make external
 	@rm -rf $(UNIT_LOGS); mkdir -p $(UNIT_LOGS); \
 	printf '%s\n' $(CHECK_UNIT_BINS) | xargs -P $(UNIT_JOBS) -I{} sh -c 'case {} in */check_hv_*) leaks=0;; *) leaks=1;; esac; \
 		log=$(UNIT_LOGS)/$$(basename {}); CK_TIMEOUT_MULTIPLIER=4 ASAN_OPTIONS=exitcode=99:detect_leaks=$$leaks \
@@ -219,7 +245,20 @@ check: all ## Check unit tests (under ASan+UBSan), the named boot panics (Bochs)
 			VEXIT_KEEP_LOGS=$(BUILD)/logs/$$boot \
 			$(CHECK_GUESTS_BIN) || status=1; \
 	done; \
+	$(MAKE) --no-print-directory external || status=1; \
 	if [ $$status -ne 0 ]; then echo "make check: FAILED (see above)"; fi; exit $$status
+
+# External kernels, booted directly: vexit's own (external/mbtest.cfg), then kvm-unit-tests' when
+# KUT_DIR holds them (external/kvm-unit-tests.cfg), else one line saying they were skipped.
+external: $(HV_ELF) $(HARNESS_BIN) $(EXT_KERNELS) ## run the external kernels (mbtest; kvm-unit-tests from KUT_DIR)
+	@status=0; echo "== external kernels: external/mbtest.cfg"; \
+	$(HARNESS_BIN) --kernel $(HV_ELF) --manifest external/mbtest.cfg --kut-dir $(EXT_DIR) \
+		--bochsrc $(BOCHSRC) --timeout $(TIMEOUT) --logs $(BUILD)/logs/external $(RUN_ARGS) || status=1; \
+	if [ -f $(KUT_DIR)/msr.flat ]; then echo "== external kernels: external/kvm-unit-tests.cfg ($(KUT_DIR))"; \
+		$(HARNESS_BIN) --kernel $(HV_ELF) --manifest external/kvm-unit-tests.cfg --kut-dir $(KUT_DIR) \
+			--bochsrc $(BOCHSRC) --timeout $(TIMEOUT) --logs $(BUILD)/logs/kut $(RUN_ARGS) || status=1; \
+	else echo "== SKIP kvm-unit-tests: no kernels in KUT_DIR=$(KUT_DIR) (ci/build-kvm-unit-tests.sh builds them)"; fi; \
+	exit $$status
 
 debug: ## boot TEST=name alone in the Bochs debugger; it stops before VMLAUNCH and after a failed entry
 	@test -n "$(TEST)" || { echo "make debug: name one guest, e.g. make debug TEST=neg_rflags_bit1"; exit 2; }

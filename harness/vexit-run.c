@@ -36,6 +36,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: vexit-run (--kernel FILE | --iso FILE) --guests DIR [options]\n"
+		"       vexit-run --kernel FILE --manifest FILE [--kut-dir DIR] [options]\n"
+		"       vexit-run --kernel FILE --external KERNEL [options] [--] [ARGS...]\n"
 		"       vexit-run --list --guests DIR [--tests PATTERNS]\n"
 		"       vexit-run --capture FILE --guests DIR [--tests PATTERNS]\n"
 		"Boot vexit in Bochs and judge every guest test (docs/protocol.md).\n"
@@ -44,6 +46,9 @@ static void usage(FILE *f)
 		"  --kernel-args S   with --kernel: the kernel's command line (e.g. budget=5000000)\n"
 		"  --iso FILE        boot this GRUB image instead, as on hardware (make iso builds build/vexit.iso)\n"
 		"  --guests DIR      the guest images; their .vexit.expect sections hold the expectations\n"
+		"  --manifest FILE   run the external kernels this manifest lists (docs/external-kernels.md)\n"
+		"  --kut-dir DIR     where the manifest's kernel files are (default $KUT_DIR)\n"
+		"  --external KERNEL run this one multiboot kernel, with ARGS as its arguments\n"
 		"  --list            print the names of the selected guests and exit\n"
 		"  --tests PATTERNS  only the guests matching these comma-separated shell patterns (io_*,hello)\n"
 		"  -j, --jobs N      boot N Bochs side by side, each a shard of the suite (default: one per core)\n"
@@ -73,6 +78,7 @@ struct job {
 	char prefix[112];            /* "[label] " for streamed lines */
 	char dir[PATH_MAX];
 	char *select;                /* the shard's guests, comma-separated (GRUB: the tests= list) */
+	char *kernel_args;           /* direct boot: the command line, with what the shard's external kernels need */
 	struct direct_boot_module *modules; /* direct boot: the shard's guests */
 	struct suite s;
 	struct bochs_run_opts o;
@@ -84,6 +90,9 @@ struct job {
 struct cli {
 	struct bochs_run_opts base;
 	const char *guests, *tests, *capture, *tap, *junit, *logs, *cpu;
+	const char *manifest_file, *kut_dir, *external;
+	struct manifest manifest; /* the external kernels, from --manifest or --external */
+	char *external_args;
 	unsigned jobs, repeat;
 	bool list, keep_all, color;
 };
@@ -150,6 +159,12 @@ static void print_failure(const struct cli *c, const struct job *j, const struct
 		printf("    hypervisor panicked: %s\n", j->s.run.panic);
 	for (size_t i = 0; g->report && i < g->report->lines.n; i++)
 		printf("    | %s\n", g->report->lines.v[i]);
+	/* An external kernel's console, its last lines: the whole of it is in the run's serial.txt. */
+	size_t n_con = g->report ? g->report->console.n : 0, first = n_con > 20 ? n_con - 20 : 0;
+	if (first)
+		printf("    console: %zu earlier lines left out\n", first);
+	for (size_t i = first; i < n_con; i++)
+		printf("    console| %s\n", g->report->console.v[i]);
 	if (j->dir[0] && !j->r.own_dir)
 		printf("    files: %s\n", j->dir);
 }
@@ -166,6 +181,35 @@ static int parse_uint(const char *opt, const char *s, unsigned *out)
 	return 0;
 }
 
+/* --manifest or --external: the manifest of the external kernels; the kernels' directory. 0, or -1. */
+static int external_kernels(struct cli *c, int argc, char **argv)
+{
+	if (c->external) {
+		struct strlist args = { 0 };
+		for (int i = optind; i < argc; i++)
+			strlist_addf(&args, "%s", argv[i]);
+		c->external_args = strlist_join(&args, " ");
+		strlist_free(&args);
+		manifest_single(&c->manifest, c->external, c->external_args);
+		c->kut_dir = ".";
+		return 0;
+	}
+	if (!c->manifest_file)
+		return 0;
+	if (!c->kut_dir)
+		c->kut_dir = getenv("KUT_DIR");
+	if (!c->kut_dir || !*c->kut_dir) {
+		fprintf(stderr, "vexit-run: --manifest needs the kernels' directory: --kut-dir DIR or KUT_DIR\n");
+		return -1;
+	}
+	char err[1024];
+	if (manifest_read(c->manifest_file, &c->manifest, err, sizeof(err))) {
+		fprintf(stderr, "vexit-run: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct cli *c)
 {
 	static const struct option longopts[] = {
@@ -178,6 +222,8 @@ static int parse_args(int argc, char **argv, struct cli *c)
 		{ "list", no_argument, 0, 'l' },          { "jobs", required_argument, 0, 'j' },
 		{ "cpu", required_argument, 0, 'm' },     { "tap", required_argument, 0, 'P' },
 		{ "junit", required_argument, 0, 'J' },   { "repeat", required_argument, 0, 'R' },
+		{ "manifest", required_argument, 0, 'M' }, { "kut-dir", required_argument, 0, 'D' },
+		{ "external", required_argument, 0, 'E' },
 		{ "help", no_argument, 0, 'h' },          { 0, 0, 0, 0 },
 	};
 	for (int o; (o = getopt_long(argc, argv, "j:", longopts, NULL)) != -1;) {
@@ -200,14 +246,29 @@ static int parse_args(int argc, char **argv, struct cli *c)
 		case 'j': if (parse_uint("--jobs", optarg, &c->jobs)) return 2; break;
 		case 'R': if (parse_uint("--repeat", optarg, &c->repeat)) return 2; break;
 		case 'T': if (parse_uint("--timeout", optarg, &c->base.timeout_s)) return 2; break;
+		case 'M': c->manifest_file = optarg; break;
+		case 'D': c->kut_dir = optarg; break;
+		case 'E': c->external = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
 	}
-	if (optind < argc || !c->guests || (!c->base.iso && !c->base.kernel && !c->capture && !c->list)) {
+	int sources = !!c->guests + !!c->manifest_file + !!c->external;
+	if ((optind < argc && !c->external) || sources == 0 ||
+	    (!c->base.iso && !c->base.kernel && !c->capture && !c->list)) {
 		usage(stderr);
 		return 2;
 	}
+	if (sources > 1) {
+		fprintf(stderr, "vexit-run: --guests, --manifest and --external each name what to run: give one\n");
+		return 2;
+	}
+	if ((c->manifest_file || c->external) && c->base.iso) {
+		fprintf(stderr, "vexit-run: external kernels boot directly (--kernel); the ISO holds vexit's own guests\n");
+		return 2;
+	}
+	if (external_kernels(c, argc, argv))
+		return 2;
 	if (c->base.iso && c->base.kernel) {
 		fprintf(stderr, "vexit-run: --iso boots GRUB, --kernel boots without it: give one, not both\n");
 		return 2;
@@ -288,6 +349,14 @@ static unsigned *shard_guests(const struct suite *all, unsigned shards, const si
 	return shard_of;
 }
 
+/* The guests, or the external kernels, that `select` names. 0, or -1 with err. */
+static int load_suite(const struct cli *c, struct suite *s, const char *select, char *err, size_t errlen)
+{
+	if (c->guests)
+		return suite_load(s, c->guests, select, err, errlen);
+	return suite_load_external(s, &c->manifest, c->kut_dir, select, err, errlen);
+}
+
 /* Job k: its model, shard and repeat, its guests, its label and its Bochs options. -1, or an exit status. */
 static int plan_job(struct plan *p, const unsigned *shard_of, size_t k)
 {
@@ -321,7 +390,7 @@ static int plan_job(struct plan *p, const unsigned *shard_of, size_t k)
 		return 2;
 	}
 	char err[1024];
-	if (suite_load(&j->s, c->guests, j->select, err, sizeof(err))) {
+	if (load_suite(c, &j->s, j->select, err, sizeof(err))) {
 		fprintf(stderr, "vexit-run: %s\n", err);
 		return 2;
 	}
@@ -337,6 +406,14 @@ static int plan_job(struct plan *p, const unsigned *shard_of, size_t k)
 		j->modules = suite_boot_modules(&j->s);
 		j->o.modules = j->modules;
 		j->o.n_modules = j->s.n;
+		/* The external kernels' memory and budgets ride on the kernel's command line (hypervisor/main.c). */
+		char *opts = suite_kernel_options(&j->s);
+		const char *base = c->base.kernel_args ? c->base.kernel_args : "";
+		size_t n = strlen(base) + strlen(opts) + 2;
+		j->kernel_args = xrealloc(NULL, n);
+		snprintf(j->kernel_args, n, "%s%s%s", base, base[0] && opts[0] ? " " : "", opts);
+		free(opts);
+		j->o.kernel_args = j->kernel_args;
 	}
 	j->o.stream_prefix = p->n_jobs > 1 ? j->prefix : NULL;
 	return -1;
@@ -347,7 +424,7 @@ static int plan(struct plan *p)
 {
 	const struct cli *c = p->c;
 	char err[1024];
-	if (suite_load(&p->all, c->guests, c->tests, err, sizeof(err))) {
+	if (load_suite(c, &p->all, c->tests, err, sizeof(err))) {
 		fprintf(stderr, "vexit-run: %s\n", err);
 		return 2;
 	}
@@ -469,7 +546,8 @@ static void add_cases(struct report_case **cases, size_t *n, const struct job *j
 	for (size_t i = 0; i < j->s.n; i++) {
 		const struct suite_guest *g = &j->s.guests[i];
 		(*cases)[(*n)++] = (struct report_case){ .model = j->model, .name = g->name, .verdict = g->verdict,
-							 .why = &g->why, .lines = g->report ? &g->report->lines : NULL,
+							 .why = &g->why,
+							 .lines = !g->report ? NULL : g->ext ? &g->report->console : &g->report->lines,
 							 .seconds = j->r.seconds / (double)j->s.n };
 	}
 }
@@ -538,6 +616,7 @@ static void plan_free(struct plan *p)
 		bochs_run_result_free(&j->r);
 		suite_free(&j->s);
 		free(j->select);
+		free(j->kernel_args);
 		free(j->modules);
 	}
 	free(p->jobs);
@@ -560,5 +639,7 @@ int main(int argc, char **argv)
 	if (rc < 0)
 		rc = summary(&p);
 	plan_free(&p);
+	manifest_free(&c.manifest);
+	free(c.external_args);
 	return rc;
 }

@@ -8,6 +8,9 @@
  *   debug=a       Bochs magic breakpoints before a's VMLAUNCH and after any failed entry of a
  *   dump=a,b      dump the VMCS before these guests' first VMLAUNCH
  *   selftest=nmi  send this CPU an NMI once VMX is on: the NMI policy for host code (docs/hardware.md) runs
+ *   mem.NAME=MiB  memory of external kernel NAME (2 MiB steps up to 1 GiB; default 64 MiB)
+ *   budget.NAME=N guest NAME's budget, instead of budget=
+ * A module's string is the guest's name; for an external kernel, the name then its arguments.
  */
 #include <stdint.h>
 
@@ -31,6 +34,7 @@
 #include "kernel/power.h"
 #include "run/vm_run.h"
 #include "vm/guest_time.h"
+#include "vm/vm.h"
 #include "vmx/vmx_caps.h"
 #include "vmx/vmx_off.h"
 #include "vmx/vmx_on.h"
@@ -130,12 +134,12 @@ static void host_cpu_facts(struct vm_config *cfg)
 	cfg->xsaveopt = r[0] & 1;
 }
 
-static uint64_t budget_option(const char *cmdline)
+static uint64_t number_option(const char *cmdline, const char *key, uint64_t dflt, const char *unit)
 {
 	char buf[24];
-	uint64_t v = DEFAULT_BUDGET;
-	if (cmdline_get(cmdline, "budget", buf, sizeof(buf)) && !cmdline_parse_u64(buf, &v))
-		panic("budget=%s is not a decimal number of ticks", buf);
+	uint64_t v = dflt;
+	if (cmdline_get(cmdline, key, buf, sizeof(buf)) && !cmdline_parse_u64(buf, &v))
+		panic("%s=%s is not a decimal number of %s", key, buf, unit);
 	return v;
 }
 
@@ -171,6 +175,30 @@ static enum watchdog watchdog_option(const char *cmdline)
 	return guest_time_watchdog(preemption, why == NULL, force_apic);
 }
 
+/* A per-guest option: `key.NAME=N`, or dflt. */
+static uint64_t guest_option(const char *cmdline, const char *key, const char *name, uint64_t dflt, const char *unit)
+{
+	char k[VM_NAME_MAX + 16];
+	size_t klen = strlen(key);
+	memcpy(k, key, klen);
+	k[klen] = '.';
+	memcpy(k + klen + 1, name, strlen(name) + 1);
+	return number_option(cmdline, k, dflt, unit);
+}
+
+static void run_module(const struct vm_config *all, const struct mb2_module *m)
+{
+	char name[VM_NAME_MAX];
+	cmdline_first_word(m->cmdline, name, sizeof(name));
+	struct vm_config cfg = *all;
+	cfg.budget = guest_option(boot.cmdline, "budget", name, all->budget, "ticks");
+	uint64_t mib = guest_option(boot.cmdline, "mem", name, 0, "MiB");
+	if (mib % (VM_MEM_GRANULE >> 20) || mib > (VM_MEM_MAX >> 20))
+		panic("mem.%s=%lu: guest memory is a whole number of 2 MiB, at most %llu MiB", name, mib,
+		      VM_MEM_MAX >> 20);
+	vm_run_module(&cfg, name, m->cmdline, (const uint8_t *)(uintptr_t)m->start, m->end - m->start, mib << 20);
+}
+
 void kmain(uint32_t magic, uint64_t mbi);
 
 void kmain(uint32_t magic, uint64_t mbi)
@@ -202,7 +230,8 @@ void kmain(uint32_t magic, uint64_t mbi)
 	int selected = cmdline_get(boot.cmdline, "tests", tests, sizeof(tests));
 	if (selected && strlen(tests) > TESTS_OPTION_MAX)
 		panic("tests= is longer than %d bytes: guests would be dropped silently", TESTS_OPTION_MAX);
-	struct vm_config cfg = { .caps = &caps, .budget = budget_option(boot.cmdline), .watchdog = watchdog };
+	struct vm_config cfg = { .caps = &caps, .budget = number_option(boot.cmdline, "budget", DEFAULT_BUDGET, "ticks"),
+				  .watchdog = watchdog };
 	host_cpu_facts(&cfg);
 	char precheck[256], debug[256], dump[256];
 	cfg.precheck = cmdline_get(boot.cmdline, "precheck", precheck, sizeof(precheck)) ? precheck : NULL;
@@ -212,9 +241,11 @@ void kmain(uint32_t magic, uint64_t mbi)
 	unsigned guests = 0;
 	for (size_t i = 0; i < boot.n_modules; i++) {
 		const struct mb2_module *m = &boot.modules[i];
-		if (selected && !cmdline_list_has(tests, m->cmdline))
+		char name[VM_NAME_MAX];
+		cmdline_first_word(m->cmdline, name, sizeof(name));
+		if (selected && !cmdline_list_has(tests, name))
 			continue;
-		vm_run_module(&cfg, m->cmdline, (const uint8_t *)(uintptr_t)m->start, m->end - m->start);
+		run_module(&cfg, m);
 		guests++;
 	}
 	size_t free_after = page_alloc_free_count();

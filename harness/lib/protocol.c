@@ -139,21 +139,38 @@ static void on_guest_begin(struct line *l)
 	r->guests[r->n_guests++] = (struct guest_report){ .name = xstrndup(a, a_len) };
 }
 
-static void on_guest(struct line *l)
+/* A `guest` or `console` line: its text, kept in the guest's lines of that kind. */
+static void on_text_line(struct line *l, bool console)
 {
 	const char *a;
 	size_t a_len;
 	if (!next_word(&l->w, &a, &a_len)) {
-		strlist_addf(&l->r->errors, "line %u: guest line without a name", l->lineno);
+		strlist_addf(&l->r->errors, "line %u: %s line without a name", l->lineno, l->kind);
 		return;
 	}
-	struct guest_report *g = protocol_open_guest(l->r, l->lineno, "guest line", a, a_len);
+	struct guest_report *g =
+		protocol_open_guest(l->r, l->lineno, console ? "console line" : "guest line", a, a_len);
 	if (!g)
 		return;
 	char *text = rest_of_line(&l->w);
-	classify_guest_line(g, text);
-	strlist_addf(&g->lines, "%s", text);
+	if (console) {
+		strlist_addf(&g->console, "%s", text);
+	} else {
+		classify_guest_line(g, text);
+		strlist_addf(&g->lines, "%s", text);
+	}
 	free(text);
+}
+
+static void on_guest(struct line *l)
+{
+	on_text_line(l, false);
+}
+
+/* An external kernel's serial console (docs/protocol.md, "Console lines"): its words mean nothing here. */
+static void on_console(struct line *l)
+{
+	on_text_line(l, true);
 }
 
 static void on_exit_count(struct line *l)
@@ -279,6 +296,7 @@ static const struct {
 	{ "cpu", on_cpu },
 	{ "guest-begin", on_guest_begin },
 	{ "guest", on_guest },
+	{ "console", on_console },
 	{ "exit-count", on_exit_count },
 	{ "exit-trace", on_exit_trace },
 	{ "guest-end", on_guest_end },
@@ -347,6 +365,7 @@ void run_report_free(struct run_report *r)
 		free(g->stop);
 		strlist_free(&g->fields);
 		strlist_free(&g->lines);
+		strlist_free(&g->console);
 		strlist_free(&g->trace);
 		for (size_t j = 0; j < g->n_exits; j++)
 			free(g->exits[j].reason);

@@ -26,6 +26,7 @@ struct guest_report {
 	char *stop;             /* stop token of guest-end, NULL before it */
 	struct strlist fields;  /* "key=value" fields of guest-end, in order */
 	struct strlist lines;   /* the guest's own lines (text after "VEXIT guest <name> ") */
+	struct strlist console; /* an external kernel's console lines (text after "VEXIT console <name> ") */
 	unsigned passes, fails, skips;
 	struct exit_count *exits;
 	size_t n_exits;

@@ -1,6 +1,7 @@
 #include "suite.h"
 
 #include "select.h"
+#include "verdict_external.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -18,6 +19,35 @@ static bool has_elf_suffix(const char *s)
 	return n > 4 && strcmp(s + n - 4, ".elf") == 0;
 }
 
+/* The names of `found` that `select` matches, in order, become the suite's guests (zeroed). 0, or -1 with err. */
+static int choose(struct suite *s, struct strlist *found, const char *select, const char *where, const char *what,
+		  char *err, size_t errlen)
+{
+	if (select && *select) {
+		struct strlist unmatched = { 0 };
+		if (select_unmatched(select, found, &unmatched)) {
+			snprintf(err, errlen, "no guest in %s matches '%s'", where, unmatched.v[0]);
+			strlist_free(&unmatched);
+			strlist_free(found);
+			suite_free(s);
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < found->n; i++)
+		if (select_match(select, found->v[i]))
+			strlist_addf(&s->names, "%s", found->v[i]);
+	strlist_free(found);
+	if (s->names.n == 0) {
+		snprintf(err, errlen, "no %s in %s", what, where);
+		suite_free(s);
+		return -1;
+	}
+	s->n = s->names.n;
+	s->guests = xrealloc(NULL, s->n * sizeof(*s->guests));
+	memset(s->guests, 0, s->n * sizeof(*s->guests));
+	return 0;
+}
+
 int suite_load(struct suite *s, const char *guests_dir, const char *select, char *err, size_t errlen)
 {
 	*s = (struct suite){ 0 };
@@ -31,35 +61,16 @@ int suite_load(struct suite *s, const char *guests_dir, const char *select, char
 		if (has_elf_suffix(e->d_name))
 			strlist_addf(&found, "%.*s", (int)(strlen(e->d_name) - 4), e->d_name);
 	closedir(d);
+	/* Run order is the module order of the ISO, which is sorted: keep the suite sorted too. */
 	if (found.n)
 		qsort(found.v, found.n, sizeof(*found.v), by_name);
 
-	if (select && *select) {
-		struct strlist unmatched = { 0 };
-		if (select_unmatched(select, &found, &unmatched)) {
-			snprintf(err, errlen, "no guest image in %s matches '%s'", guests_dir, unmatched.v[0]);
-			strlist_free(&unmatched);
-			strlist_free(&found);
-			suite_free(s);
-			return -1;
-		}
-	}
-	/* Run order is the module order of the ISO, which is sorted: keep the suite sorted too. */
-	for (size_t i = 0; i < found.n; i++)
-		if (select_match(select, found.v[i]))
-			strlist_addf(&s->names, "%s", found.v[i]);
-	strlist_free(&found);
-	if (s->names.n == 0) {
-		snprintf(err, errlen, "no guest images (*.elf) in %s", guests_dir);
-		suite_free(s);
+	if (choose(s, &found, select, guests_dir, "guest images (*.elf)", err, errlen))
 		return -1;
-	}
-
-	s->n = s->names.n;
-	s->guests = xrealloc(NULL, s->n * sizeof(*s->guests));
 	for (size_t i = 0; i < s->n; i++) {
 		struct suite_guest *g = &s->guests[i];
 		*g = (struct suite_guest){ .name = s->names.v[i] };
+		g->module = xstrndup(g->name, strlen(g->name));
 		size_t plen = strlen(guests_dir) + strlen(g->name) + 6;
 		g->image = xrealloc(NULL, plen);
 		snprintf(g->image, plen, "%s/%s.elf", guests_dir, g->name);
@@ -73,11 +84,56 @@ int suite_load(struct suite *s, const char *guests_dir, const char *select, char
 	return 0;
 }
 
+int suite_load_external(struct suite *s, const struct manifest *m, const char *kernel_dir, const char *select,
+			char *err, size_t errlen)
+{
+	*s = (struct suite){ 0 };
+	struct strlist found = { 0 };
+	for (size_t i = 0; i < m->n; i++)
+		strlist_addf(&found, "%s", m->v[i].name);
+	if (choose(s, &found, select, "the manifest", "kernels", err, errlen))
+		return -1;
+	for (size_t i = 0; i < s->n; i++) {
+		struct suite_guest *g = &s->guests[i];
+		const struct manifest_entry *e = manifest_find(m, s->names.v[i]);
+		bool as_is = strchr(e->file, '/') != NULL;
+		g->name = s->names.v[i];
+		g->ext = e;
+		size_t n = strlen(kernel_dir) + strlen(e->file) + 2;
+		g->image = xrealloc(NULL, n);
+		snprintf(g->image, n, "%s%s%s", as_is ? "" : kernel_dir, as_is ? "" : "/", e->file);
+		n = strlen(e->name) + strlen(e->args) + 2;
+		g->module = xrealloc(NULL, n);
+		snprintf(g->module, n, "%s%s%s", e->name, e->args[0] ? " " : "", e->args);
+		FILE *f = fopen(g->image, "rb");
+		if (!f) {
+			snprintf(err, errlen, "kernel %s: cannot open %s (KUT_DIR or --kut-dir names the directory)",
+				 e->name, g->image);
+			suite_free(s);
+			return -1;
+		}
+		fclose(f);
+	}
+	return 0;
+}
+
+char *suite_kernel_options(const struct suite *s)
+{
+	struct strlist o = { 0 };
+	for (size_t i = 0; i < s->n; i++)
+		if (s->guests[i].ext)
+			strlist_addf(&o, "mem.%s=%llu budget.%s=%llu", s->guests[i].name, s->guests[i].ext->mem_mib,
+				     s->guests[i].name, s->guests[i].ext->budget);
+	char *joined = strlist_join(&o, " ");
+	strlist_free(&o);
+	return joined;
+}
+
 struct direct_boot_module *suite_boot_modules(const struct suite *s)
 {
 	struct direct_boot_module *m = xrealloc(NULL, (s->n + 1) * sizeof(*m));
 	for (size_t i = 0; i < s->n; i++)
-		m[i] = (struct direct_boot_module){ s->guests[i].image, s->guests[i].name };
+		m[i] = (struct direct_boot_module){ s->guests[i].image, s->guests[i].module };
 	return m;
 }
 
@@ -95,7 +151,9 @@ void suite_judge(struct suite *s, const char *capture, size_t len, const char *r
 		strlist_free(&g->why);
 		strlist_free(&g->notes);
 		g->report = run_report_guest(&s->run, g->name);
-		if (g->expect_error) {
+		if (g->ext) {
+			g->verdict = verdict_external(g->ext, g->report, &g->why, &g->notes);
+		} else if (g->expect_error) {
 			strlist_addf(&g->why, "%s: bad expectations in %s", g->name, g->expect_error);
 			g->verdict = VERDICT_FAIL;
 		} else if (verdict_needs_missing(g->name, s->run.cpu, &g->expect, &g->why)) {
@@ -122,6 +180,7 @@ void suite_free(struct suite *s)
 	for (size_t i = 0; i < s->n; i++) {
 		struct suite_guest *g = &s->guests[i];
 		free(g->image);
+		free(g->module);
 		free(g->expect_error);
 		expect_set_free(&g->expect);
 		strlist_free(&g->why);

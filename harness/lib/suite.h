@@ -10,6 +10,7 @@
 
 #include "direct_boot.h"
 #include "expect.h"
+#include "manifest.h"
 #include "protocol.h"
 #include "strlist.h"
 #include "verdict.h"
@@ -17,6 +18,8 @@
 struct suite_guest {
 	char *name;                       /* module name: the image's file name without .elf */
 	char *image;                      /* path of the image */
+	char *module;                     /* the module string: the name, then an external kernel's arguments */
+	const struct manifest_entry *ext; /* an external kernel: its manifest entry (judged by it); else NULL */
 	struct expect_set expect;
 	char *expect_error;               /* the image's expectations could not be read */
 	enum verdict verdict;
@@ -41,6 +44,15 @@ struct suite {
  * with a reason in err.
  */
 int suite_load(struct suite *s, const char *guests_dir, const char *select, char *err, size_t errlen);
+/*
+ * The external kernels of manifest m whose names match `select` (as suite_load),
+ * each entry's file under kernel_dir (a file given with a '/' in it as it is).
+ * The suite points into m, which must outlive it. 0, or -1 with a reason in err.
+ */
+int suite_load_external(struct suite *s, const struct manifest *m, const char *kernel_dir, const char *select,
+			char *err, size_t errlen);
+/* The kernel command-line options the suite's external kernels need ("mem.NAME=64 budget.NAME=..."), maybe "". */
+char *suite_kernel_options(const struct suite *s);
 /* The guests as direct-boot modules (image, name), in suite order; the caller frees the array. */
 struct direct_boot_module *suite_boot_modules(const struct suite *s);
 /* Judge a capture; run_problem (may be NULL) is how the Bochs run went wrong, if it did. */

@@ -195,6 +195,67 @@ START_TEST(test_boot_options_that_conflict_are_refused)
 }
 END_TEST
 
+/* vexit-run with exactly these arguments (no --guests): for the external-kernel options. */
+static void run_raw(const char *args)
+{
+	const char *cli = getenv("VEXIT_RUN");
+	char cmd[2048];
+	snprintf(cmd, sizeof(cmd), "env -u KUT_DIR %s %s 2>&1", cli && *cli ? cli : "build/harness/vexit-run", args);
+	FILE *p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(p);
+	size_t n = fread(out, 1, sizeof(out) - 1, p);
+	out[n] = '\0';
+	int st = pclose(p);
+	status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+START_TEST(test_external_kernel_options_refused)
+{
+	char args[1024];
+	write_file("good.cfg", "[k]\nfile = k.flat\n", 18);
+	write_file("bad.cfg", "[k]\nfiel = k.flat\n", 18);
+	/* --guests and --manifest both: which suite? */
+	snprintf(args, sizeof(args), "--manifest %s/good.cfg", dir);
+	run_cli("select", "ok.bochsrc", args);
+	ck_assert_int_eq(status, 2);
+	ck_assert_ptr_nonnull(strstr(out, "--guests, --manifest and --external each name what to run: give one"));
+	/* External kernels boot directly, never from the ISO. */
+	snprintf(args, sizeof(args), "--iso %s/fake.iso --manifest %s/good.cfg --kut-dir %s", dir, dir, dir);
+	run_raw(args);
+	ck_assert_int_eq(status, 2);
+	ck_assert_ptr_nonnull(strstr(out, "external kernels boot directly (--kernel)"));
+	/* No directory for the kernels. */
+	snprintf(args, sizeof(args), "--kernel %s/kernel.elf --manifest %s/good.cfg", dir, dir);
+	run_raw(args);
+	ck_assert_int_eq(status, 2);
+	ck_assert_ptr_nonnull(strstr(out, "--manifest needs the kernels' directory: --kut-dir DIR or KUT_DIR"));
+	/* A manifest with a mistake names its line. */
+	snprintf(args, sizeof(args), "--kernel %s/kernel.elf --manifest %s/bad.cfg --kut-dir %s", dir, dir, dir);
+	run_raw(args);
+	ck_assert_int_eq(status, 2);
+	ck_assert_ptr_nonnull(strstr(out, "bad.cfg: line 2: unknown key"));
+	/* A kernel file that is not there. */
+	snprintf(args, sizeof(args), "--kernel %s/kernel.elf --manifest %s/good.cfg --kut-dir %s --list", dir, dir, dir);
+	run_raw(args);
+	ck_assert_int_eq(status, 2);
+	ck_assert_ptr_nonnull(strstr(out, "kernel k: cannot open"));
+	/* Arguments are an external kernel's only. */
+	snprintf(args, sizeof(args), "--kernel %s/kernel.elf --guests %s/guests stray", dir, dir);
+	run_raw(args);
+	ck_assert_int_eq(status, 2);
+	/* --list names the manifest's kernels, --external's one by its file's name. */
+	write_file("k.flat", "x", 1);
+	snprintf(args, sizeof(args), "--list --manifest %s/good.cfg --kut-dir %s", dir, dir);
+	run_raw(args);
+	ck_assert_int_eq(status, 0);
+	ck_assert_str_eq(out, "k\n");
+	snprintf(args, sizeof(args), "--list --external %s/k.flat -- -t 1", dir);
+	run_raw(args);
+	ck_assert_int_eq(status, 0);
+	ck_assert_str_eq(out, "k\n");
+}
+END_TEST
+
 START_TEST(test_tap_and_junit)
 {
 	char args[512];
@@ -312,6 +373,7 @@ int main(void)
 	tcase_add_test(tc, test_kept_logs_show_the_shards);
 	tcase_add_test(tc, test_direct_boot_shards_carry_their_own_guests);
 	tcase_add_test(tc, test_boot_options_that_conflict_are_refused);
+	tcase_add_test(tc, test_external_kernel_options_refused);
 	tcase_add_test(tc, test_tap_and_junit);
 	tcase_add_test(tc, test_repeat_catches_nondeterminism);
 	tcase_add_test(tc, test_list_and_patterns);

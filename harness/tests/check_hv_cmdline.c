@@ -194,6 +194,23 @@ START_TEST(test_get_then_list)
 }
 END_TEST
 
+/* A module's string: the guest's name, then an external kernel's arguments. */
+START_TEST(test_first_word)
+{
+	char out[8];
+	cmdline_first_word("msr -t 1", out, sizeof(out));
+	ck_assert_str_eq(out, "msr");
+	cmdline_first_word("  hello", out, sizeof(out));
+	ck_assert_str_eq(out, "hello");
+	cmdline_first_word("", out, sizeof(out));
+	ck_assert_str_eq(out, "");
+	cmdline_first_word("averylongname x", out, sizeof(out));
+	ck_assert_str_eq(out, "averylo"); /* cut to fit */
+	cmdline_first_word("x", out, 1);
+	ck_assert_str_eq(out, "");
+}
+END_TEST
+
 static Suite *cmdline_suite(void)
 {
 	Suite *s = suite_create("hv_cmdline");
@@ -213,6 +230,7 @@ static Suite *cmdline_suite(void)
 	tcase_add_test(list, test_list_has);
 	tcase_add_test(list, test_list_trailing_and_empty_items);
 	tcase_add_test(list, test_get_then_list);
+	tcase_add_test(list, test_first_word);
 	suite_add_tcase(s, list);
 	return s;
 }

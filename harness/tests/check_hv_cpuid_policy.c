@@ -1,11 +1,16 @@
 /*
  * Unit tests of hypervisor/vmx/cpuid_policy.c: what CPUID returns to a vexit
  * guest, given the host's values (SDM Vol. 2 CPUID):
- *  - leaf 1 ECX: VMX 5, SMX 6, MONITOR 3, PCID 17, x2APIC 21, TSC-deadline 24
+ *  - leaf 1 ECX: VMX 5, SMX 6, MONITOR 3, PCID 17, x2APIC 21, TSC-deadline 24,
+ *    and the MSR-backed DTES64 2, DS-CPL 4, EST 7, TM2 8, xTPR 14, PDCM 15, DCA 18
  *    hidden; OSXSAVE 27 mirrors the guest's CR4.OSXSAVE; bit 31 (reserved for
- *    hypervisor use) set; EAX, EBX, EDX and every other bit as the host's;
- *  - leaf 7 subleaf 0: EBX INVPCID 10, ECX PKU 3, OSPKE 4, LA57 16 hidden;
- *    other subleaves untouched;
+ *    hypervisor use) set; EDX: APIC 9, MTRR 12, MCA 14, DS 21, ACPI 22, TM 29,
+ *    PBE 31 hidden; EAX, EBX and every other bit as the host's;
+ *  - leaf 7 subleaf 0: EBX SGX 2, INVPCID 10, RDT-M 12, MPX 14, RDT-A 15, PT 25;
+ *    ECX PKU 3, OSPKE 4, LA57 16; EDX 26-31 (speculation-control and capability
+ *    MSRs) hidden; other subleaves untouched;
+ *  - leaves 6 (thermal/power), 0xA (PMU: vexit #GPs every PMU MSR), 0xF and 0x10
+ *    (RDT), 0x12 (SGX), 0x14 (processor trace): all zero;
  *  - 0x40000000: EAX max hypervisor leaf, EBX:ECX:EDX "vexit-vmm-v1";
  *    0x40000001: EAX features, EBX ABI version; the rest of 0x4000xxxx-0x4FFFFFFF zero.
  */
@@ -19,8 +24,7 @@
 #include "vmx/cpuid_policy.h"
 #include "vmx/cr_access.h"
 
-#define HIDDEN1 (CPUID1_ECX_VMX | CPUID1_ECX_SMX | CPUID1_ECX_MONITOR | CPUID1_ECX_PCID | CPUID1_ECX_X2APIC | \
-		 CPUID1_ECX_TSC_DEADLINE)
+#define HIDDEN1 CPUID1_ECX_HIDDEN
 
 static void view(uint32_t leaf, uint32_t subleaf, uint64_t cr4, const uint32_t in[4], uint32_t out[4])
 {
@@ -45,6 +49,13 @@ START_TEST(test_leaf1_bit_numbers)
 	ck_assert_uint_eq(CPUID7_ECX_PKU, 1u << 3);
 	ck_assert_uint_eq(CPUID7_ECX_OSPKE, 1u << 4);
 	ck_assert_uint_eq(CPUID7_ECX_LA57, 1u << 16);
+	ck_assert_uint_eq(CPUID1_ECX_HIDDEN, (1u << 2) | (1u << 3) | (1u << 4) | (1u << 5) | (1u << 6) | (1u << 7) |
+						     (1u << 8) | (1u << 14) | (1u << 15) | (1u << 17) | (1u << 18) |
+						     (1u << 21) | (1u << 24));
+	ck_assert_uint_eq(CPUID1_EDX_HIDDEN, (1u << 9) | (1u << 12) | (1u << 14) | (1u << 21) | (1u << 22) |
+						     (1u << 29) | (1u << 31));
+	ck_assert_uint_eq(CPUID7_EBX_HIDDEN, (1u << 2) | (1u << 10) | (1u << 12) | (1u << 14) | (1u << 15) | (1u << 25));
+	ck_assert_uint_eq(CPUID7_EDX_HIDDEN, 0xfc000000u);
 }
 END_TEST
 
@@ -56,13 +67,13 @@ START_TEST(test_leaf1_all_ones)
 	ck_assert_uint_eq(r[0], 0xffffffffu);
 	ck_assert_uint_eq(r[1], 0xffffffffu);
 	ck_assert_uint_eq(r[2], 0xffffffffu & ~HIDDEN1);
-	ck_assert_uint_eq(r[3], 0xffffffffu);
+	ck_assert_uint_eq(r[3], 0xffffffffu & ~CPUID1_EDX_HIDDEN);
 	/* Without the guest's OSXSAVE, bit 27 goes too. */
 	view(1, 0, CR4_PAE, host, r);
 	ck_assert_uint_eq(r[2], 0xffffffffu & ~(HIDDEN1 | CPUID1_ECX_OSXSAVE));
 	ck_assert_uint_eq(r[0], 0xffffffffu);
 	ck_assert_uint_eq(r[1], 0xffffffffu);
-	ck_assert_uint_eq(r[3], 0xffffffffu);
+	ck_assert_uint_eq(r[3], 0xffffffffu & ~CPUID1_EDX_HIDDEN);
 }
 END_TEST
 
@@ -92,7 +103,7 @@ START_TEST(test_leaf1_each_hidden_bit)
 		ck_assert_uint_eq(r[2], 0x1 | CPUID1_ECX_HYPERVISOR);
 		ck_assert_uint_eq(r[0], 0x000906ea);
 		ck_assert_uint_eq(r[1], 0x00100800);
-		ck_assert_uint_eq(r[3], 0x178bfbff);
+		ck_assert_uint_eq(r[3], 0x178bfbff & ~CPUID1_EDX_HIDDEN);
 	}
 }
 END_TEST
@@ -140,10 +151,10 @@ START_TEST(test_leaf7_subleaf0)
 	uint32_t r[4];
 	view(7, 0, CR4_PAE | CR4_OSXSAVE, host, r);
 	ck_assert_uint_eq(r[0], 0xffffffffu);
-	ck_assert_uint_eq(r[1], 0xffffffffu & ~CPUID7_EBX_INVPCID);
+	ck_assert_uint_eq(r[1], 0xffffffffu & ~CPUID7_EBX_HIDDEN);
 	ck_assert_uint_eq(r[2], 0xffffffffu & ~(CPUID7_ECX_PKU | CPUID7_ECX_OSPKE | CPUID7_ECX_LA57 |
 						CPUID7_ECX_RDPID | CPUID7_ECX_WAITPKG));
-	ck_assert_uint_eq(r[3], 0xffffffffu);
+	ck_assert_uint_eq(r[3], 0xffffffffu & ~CPUID7_EDX_HIDDEN);
 	/* Each hidden bit alone. */
 	const uint32_t inv[4] = { 0, CPUID7_EBX_INVPCID | 1u, 0, 0 };
 	view(7, 0, 0, inv, r);
@@ -231,7 +242,7 @@ END_TEST
 START_TEST(test_other_leaves_untouched)
 {
 	const uint32_t host[4] = { 0xffffffffu, 0xa5a5a5a5u, 0xffffffffu, 0x5a5a5a5au };
-	static const uint32_t leaves[] = { 0, 2, 4, 6, 0xb, 0x14, 0x3fffffffu, 0x50000000u, 0x80000000u,
+	static const uint32_t leaves[] = { 0, 2, 4, 5, 0xb, 0x13, 0x15, 0x3fffffffu, 0x50000000u, 0x80000000u,
 					   0x80000008u, 0xffffffffu };
 	for (size_t i = 0; i < sizeof(leaves) / sizeof(leaves[0]); i++) {
 		uint32_t r[4];
@@ -260,6 +271,38 @@ START_TEST(test_controls_we_leave_off_are_hidden)
 }
 END_TEST
 
+START_TEST(test_leaf1_each_hidden_edx_bit)
+{
+	for (unsigned b = 0; b < 32; b++) {
+		uint32_t bit = 1u << b;
+		const uint32_t host[4] = { 0, 0, 0, bit };
+		uint32_t r[4];
+		view(1, 0, 0, host, r);
+		ck_assert_msg(r[3] == ((bit & CPUID1_EDX_HIDDEN) ? 0 : bit), "EDX bit %u: 0x%x", b, r[3]);
+	}
+}
+END_TEST
+
+/* vexit advertised a PMU (leaf 0xA) and #GPed on every PMU MSR: a leaf that describes only what it
+ * does not virtualize now reads as all zero, for every subleaf and whatever the host says. */
+START_TEST(test_unvirtualized_leaves_zero)
+{
+	const uint32_t host[4] = { 0x07300805u, 0xffffffffu, 0xffffffffu, 0x00000603u };
+	static const uint32_t leaves[] = { CPUID_LEAF_THERMAL_POWER, CPUID_LEAF_PMU, CPUID_LEAF_RDT_MONITORING,
+					   CPUID_LEAF_RDT_ALLOCATION, CPUID_LEAF_SGX, CPUID_LEAF_PT };
+	static const uint32_t numbers[] = { 6, 0xa, 0xf, 0x10, 0x12, 0x14 };
+	for (size_t i = 0; i < sizeof(leaves) / sizeof(leaves[0]); i++) {
+		ck_assert_uint_eq(leaves[i], numbers[i]);
+		for (uint32_t sub = 0; sub < 3; sub++) {
+			uint32_t r[4];
+			view(leaves[i], sub, CR4_OSXSAVE, host, r);
+			ck_assert_msg(r[0] == 0 && r[1] == 0 && r[2] == 0 && r[3] == 0, "leaf 0x%x.%u not zero",
+				      leaves[i], sub);
+		}
+	}
+}
+END_TEST
+
 static Suite *cpuid_policy_suite(void)
 {
 	Suite *s = suite_create("hv_cpuid_policy");
@@ -270,6 +313,7 @@ static Suite *cpuid_policy_suite(void)
 	tcase_add_test(l1, test_leaf1_each_hidden_bit);
 	tcase_add_test(l1, test_leaf1_other_ecx_bits_kept);
 	tcase_add_test(l1, test_leaf1_osxsave_both_ways);
+	tcase_add_test(l1, test_leaf1_each_hidden_edx_bit);
 	suite_add_tcase(s, l1);
 	TCase *l7 = tcase_create("leaf7");
 	tcase_add_test(l7, test_leaf7_subleaf0);
@@ -281,6 +325,7 @@ static Suite *cpuid_policy_suite(void)
 	tcase_add_test(hv, test_hv_features);
 	tcase_add_test(hv, test_hv_range_zero);
 	tcase_add_test(hv, test_other_leaves_untouched);
+	tcase_add_test(hv, test_unvirtualized_leaves_zero);
 	suite_add_tcase(s, hv);
 	return s;
 }

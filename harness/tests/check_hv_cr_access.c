@@ -405,6 +405,79 @@ START_TEST(test_cr8)
 }
 END_TEST
 
+/* --- mode switches of an external kernel (SDM Vol. 3A 10.8.5) and PAE's PDPTEs (4.4.1) -------- */
+
+START_TEST(test_paging_on_with_lme_enters_ia32e)
+{
+	uint64_t efer = EFER_LME;
+	ck_assert(cr0_paging_switch(CR0_PE, CR0_PE | CR0_PG, CR4_PAE, false, &efer));
+	ck_assert_uint_eq(efer, EFER_LME | EFER_LMA);
+	/* Without CR4.PAE, or with CS.L set: #GP, EFER untouched. */
+	efer = EFER_LME;
+	ck_assert(!cr0_paging_switch(CR0_PE, CR0_PE | CR0_PG, 0, false, &efer));
+	ck_assert(!cr0_paging_switch(CR0_PE, CR0_PE | CR0_PG, CR4_PAE, true, &efer));
+	ck_assert_uint_eq(efer, EFER_LME);
+}
+END_TEST
+
+START_TEST(test_paging_on_without_lme_stays_legacy)
+{
+	uint64_t efer = EFER_NXE;
+	ck_assert(cr0_paging_switch(CR0_PE, CR0_PE | CR0_PG, 0, false, &efer));
+	ck_assert_uint_eq(efer, EFER_NXE);
+	ck_assert(cr0_paging_switch(CR0_PE, CR0_PE | CR0_PG, CR4_PAE, false, &efer));
+	ck_assert_uint_eq(efer, EFER_NXE);
+	/* A CR0 write that leaves PG as it was changes no mode. */
+	efer = EFER_LME;
+	ck_assert(cr0_paging_switch(CR0_PE, CR0_PE | CR0_TS, 0, true, &efer));
+	ck_assert_uint_eq(efer, EFER_LME);
+	efer = EFER_LME | EFER_LMA;
+	ck_assert(cr0_paging_switch(CR0_PE | CR0_PG, CR0_PE | CR0_PG | CR0_TS, CR4_PAE, true, &efer));
+	ck_assert_uint_eq(efer, EFER_LME | EFER_LMA);
+}
+END_TEST
+
+START_TEST(test_paging_off_leaves_ia32e)
+{
+	/* From compatibility mode (cr0_guest_write refuses it from 64-bit mode): LMA clears, LME stays. */
+	uint64_t efer = EFER_LME | EFER_LMA;
+	ck_assert(cr0_paging_switch(CR0_PE | CR0_PG, CR0_PE, CR4_PAE, false, &efer));
+	ck_assert_uint_eq(efer, EFER_LME);
+	uint64_t shadow;
+	ck_assert(!cr0_guest_write(CR0_PE, true, &shadow));
+	ck_assert(cr0_guest_write(CR0_PE, false, &shadow));
+	/* Real mode: PE and PG clear is a value a guest may load (an unrestricted guest runs it). */
+	ck_assert(cr0_guest_write(0, false, &shadow));
+	ck_assert_uint_eq(shadow, CR0_ET);
+}
+END_TEST
+
+START_TEST(test_pae_legacy_paging)
+{
+	ck_assert(cr_pae_legacy_paging(CR0_PE | CR0_PG, CR4_PAE, 0));
+	ck_assert(cr_pae_legacy_paging(CR0_PE | CR0_PG, CR4_PAE, EFER_LME)); /* LME before PG: LMA is what counts */
+	ck_assert(!cr_pae_legacy_paging(CR0_PE | CR0_PG, CR4_PAE, EFER_LME | EFER_LMA));
+	ck_assert(!cr_pae_legacy_paging(CR0_PE, CR4_PAE, 0));
+	ck_assert(!cr_pae_legacy_paging(CR0_PE | CR0_PG, 0, 0));
+}
+END_TEST
+
+START_TEST(test_pdpte_reserved_bits)
+{
+	ck_assert(cr_pdpte_ok(0, 36));
+	ck_assert(cr_pdpte_ok(0x12345001, 36));
+	ck_assert(cr_pdpte_ok(0xfffffffe, 36));                   /* not present: anything goes */
+	ck_assert(cr_pdpte_ok(0x1 | (1ull << 35) | 0x18, 36));    /* PWT, PCD, the top address bit */
+	for (unsigned b = 1; b < 9; b++) {
+		bool reserved = b == 1 || b == 2 || (b >= 5 && b <= 8);
+		ck_assert_msg(cr_pdpte_ok(1 | (1ull << b), 36) == !reserved, "bit %u", b);
+	}
+	ck_assert(!cr_pdpte_ok(1 | (1ull << 36), 36));
+	ck_assert(cr_pdpte_ok(1 | (1ull << 36), 40));
+	ck_assert(!cr_pdpte_ok(1 | (1ull << 63), 52)); /* XD is reserved in a PDPTE */
+}
+END_TEST
+
 static Suite *cr_access_suite(void)
 {
 	Suite *s = suite_create("hv_cr_access");
@@ -436,6 +509,11 @@ static Suite *cr_access_suite(void)
 	tcase_add_test(r, test_cr4_real);
 	tcase_add_test(r, test_cr3_width);
 	tcase_add_test(r, test_cr8);
+	tcase_add_test(r, test_paging_on_with_lme_enters_ia32e);
+	tcase_add_test(r, test_paging_on_without_lme_stays_legacy);
+	tcase_add_test(r, test_paging_off_leaves_ia32e);
+	tcase_add_test(r, test_pae_legacy_paging);
+	tcase_add_test(r, test_pdpte_reserved_bits);
 	suite_add_tcase(s, r);
 	return s;
 }

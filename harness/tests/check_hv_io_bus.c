@@ -506,9 +506,9 @@ START_TEST(test_debug_port_unprintable)
 		io_bus_write(&vm->bus, DEBUG_PORT, 1, bytes[i]);
 	ck_assert_str_eq(hv_fake_output(), "VEXIT guest unit a?b??????~ z\n");
 	/* The same rule as the REPORT hypercall's. */
-	ck_assert_int_eq(debug_port_printable('\t'), '?');
-	ck_assert_int_eq(debug_port_printable('~'), '~');
-	ck_assert_int_eq(debug_port_printable((char)0x80), '?');
+	ck_assert_int_eq(guest_line_printable('\t'), '?');
+	ck_assert_int_eq(guest_line_printable('~'), '~');
+	ck_assert_int_eq(guest_line_printable((char)0x80), '?');
 }
 END_TEST
 

@@ -318,12 +318,67 @@ START_TEST(test_reset_forgets_everything)
 }
 END_TEST
 
+/* --- runs of pages (page_alloc_run): guest memory in 2 MiB-aligned runs, page arrays ---------- */
+
+START_TEST(test_run_aligned_and_counted)
+{
+	page_alloc_add_free(MIB, 8 * MIB); /* [1 MiB, 9 MiB): aligned 2 MiB runs at 2, 4 and 6 MiB */
+	size_t before = page_alloc_free_count();
+	uint64_t a = page_alloc_run(512, 512);
+	ck_assert_uint_eq(a, 2 * MIB);
+	ck_assert_uint_eq(page_alloc_free_count(), before - 512);
+	ck_assert_uint_eq(page_alloc_run(512, 512), 4 * MIB);
+	ck_assert_uint_eq(page_alloc_run(512, 512), 6 * MIB);
+	ck_assert_uint_eq(page_alloc_run(512, 512), 0); /* [8, 9) MiB is too short; [1, 2) is not aligned */
+	/* Every page of a run is used, each freed on its own. */
+	for (uint64_t i = 0; i < 512; i++)
+		page_free(a + i * PAGE_SIZE);
+	ck_assert_uint_eq(page_alloc_run(512, 512), 2 * MIB);
+	ck_assert_uint_eq(hv_fake_misuse_count(), 0);
+}
+END_TEST
+
+START_TEST(test_run_skips_used_pages)
+{
+	page_alloc_add_free(MIB, 4 * PAGE_SIZE);
+	page_alloc_add_free(MIB + 5 * PAGE_SIZE, 3 * PAGE_SIZE);
+	page_alloc_add_free(MIB + 9 * PAGE_SIZE, 6 * PAGE_SIZE);
+	/* 5 in a row exist only at page 9. */
+	ck_assert_uint_eq(page_alloc_run(5, 1), MIB + 9 * PAGE_SIZE);
+	ck_assert_uint_eq(page_alloc_run(4, 1), MIB);
+	ck_assert_uint_eq(page_alloc_run(4, 1), 0);
+	ck_assert_uint_eq(page_alloc_run(3, 1), MIB + 5 * PAGE_SIZE);
+	ck_assert_uint_eq(page_alloc_free_count(), 1);
+	ck_assert_uint_eq(page_alloc_run(1, 1), MIB + 14 * PAGE_SIZE);
+	ck_assert_uint_eq(page_alloc_free_count(), 0);
+}
+END_TEST
+
+START_TEST(test_run_bad_requests)
+{
+	page_alloc_add_free(MIB, 4 * MIB);
+	size_t before = page_alloc_free_count();
+	ck_assert_uint_eq(page_alloc_run(0, 1), 0);
+	ck_assert_uint_eq(page_alloc_run(1, 0), 0);
+	ck_assert_uint_eq(page_alloc_run(1, 3), 0); /* not a power of two */
+	ck_assert_uint_eq(page_alloc_run(1ull << 40, 1), 0);
+	ck_assert_uint_eq(page_alloc_free_count(), before);
+	/* Page 0 is never handed out, even as the start of a run. */
+	page_alloc_reset();
+	page_alloc_add_free(0, 8 * PAGE_SIZE);
+	ck_assert_uint_eq(page_alloc_run(7, 1), PAGE_SIZE);
+}
+END_TEST
+
 static Suite *page_alloc_suite(void)
 {
 	Suite *s = suite_create("hv_page_alloc");
 	TCase *tc = tcase_create("page_alloc");
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, test_empty_after_reset);
+	tcase_add_test(tc, test_run_aligned_and_counted);
+	tcase_add_test(tc, test_run_skips_used_pages);
+	tcase_add_test(tc, test_run_bad_requests);
 	tcase_add_test(tc, test_add_and_exhaust);
 	tcase_add_test(tc, test_add_whole_pages_only);
 	tcase_add_test(tc, test_page_zero_never_handed_out);

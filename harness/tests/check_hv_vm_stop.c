@@ -27,12 +27,13 @@ static const struct {
 	{ VM_STOP_ENTRY_FAILED, "entry-failed" },
 	{ VM_STOP_BAD_IMAGE, "bad-image" },
 	{ VM_STOP_SKIPPED, "skipped" },
+	{ VM_STOP_POWER_OFF, "power-off" },
 };
 #define N_STOPS (sizeof(stops) / sizeof(stops[0]))
 
 START_TEST(test_every_stop_name)
 {
-	ck_assert_uint_eq(N_STOPS, VM_STOP_SKIPPED); /* every kind but VM_RUNNING */
+	ck_assert_uint_eq(N_STOPS, VM_STOP_LAST); /* every kind but VM_RUNNING */
 	for (size_t i = 0; i < N_STOPS; i++)
 		ck_assert_str_eq(vm_stop_name(stops[i].why), stops[i].token);
 	ck_assert_str_eq(vm_stop_name(VM_RUNNING), "running");
@@ -41,15 +42,15 @@ END_TEST
 
 START_TEST(test_names_distinct)
 {
-	for (int a = VM_RUNNING; a <= VM_STOP_SKIPPED; a++)
-		for (int b = a + 1; b <= VM_STOP_SKIPPED; b++)
+	for (int a = VM_RUNNING; a <= VM_STOP_LAST; a++)
+		for (int b = a + 1; b <= VM_STOP_LAST; b++)
 			ck_assert_str_ne(vm_stop_name((enum vm_stop)a), vm_stop_name((enum vm_stop)b));
 }
 END_TEST
 
 START_TEST(test_out_of_range_is_unknown)
 {
-	ck_assert_str_eq(vm_stop_name((enum vm_stop)(VM_STOP_SKIPPED + 1)), "unknown");
+	ck_assert_str_eq(vm_stop_name((enum vm_stop)(VM_STOP_LAST + 1)), "unknown");
 	ck_assert_str_eq(vm_stop_name((enum vm_stop)1000), "unknown");
 	ck_assert_str_eq(vm_stop_name((enum vm_stop)-1), "unknown");
 }
@@ -96,11 +97,11 @@ START_TEST(test_matches_protocol_doc)
 	ck_assert_uint_eq(n_doc, N_STOPS);
 	for (size_t i = 0; i < n_doc; i++) {
 		int found = 0;
-		for (int k = VM_STOP_DONE; k <= VM_STOP_SKIPPED; k++)
+		for (int k = VM_STOP_DONE; k <= VM_STOP_LAST; k++)
 			found |= strcmp(vm_stop_name((enum vm_stop)k), doc[i]) == 0;
 		ck_assert_msg(found, "docs/protocol.md stop '%s' has no vm_stop kind", doc[i]);
 	}
-	for (int k = VM_STOP_DONE; k <= VM_STOP_SKIPPED; k++) {
+	for (int k = VM_STOP_DONE; k <= VM_STOP_LAST; k++) {
 		int found = 0;
 		for (size_t i = 0; i < n_doc; i++)
 			found |= strcmp(vm_stop_name((enum vm_stop)k), doc[i]) == 0;

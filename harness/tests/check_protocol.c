@@ -181,6 +181,27 @@ START_TEST(test_guest_line_classes)
 }
 END_TEST
 
+START_TEST(test_console_lines)
+{
+	/* An external kernel's console: kept in order apart from guest lines, its words counting nothing. */
+	parse("VEXIT protocol 1\nVEXIT guest-begin k\n"
+	      "VEXIT console k PASS: msr\nVEXIT console k FAIL x\nVEXIT console k PASS one\n"
+	      "VEXIT console k \nVEXIT guest k log\n"
+	      "VEXIT guest-end k done exits=2 ticks=5 status=0 exit-code=1\n"
+	      "VEXIT console k late\nVEXIT console\nVEXIT console nobody hi\n");
+	const struct guest_report *g = run_report_guest(&r, "k");
+	ck_assert_uint_eq(g->console.n, 4);
+	ck_assert_str_eq(g->console.v[0], "PASS: msr");
+	ck_assert_str_eq(g->console.v[2], "PASS one");
+	ck_assert_str_eq(g->console.v[3], "");
+	ck_assert_uint_eq(g->passes + g->fails + g->skips, 0);
+	ck_assert_uint_eq(g->lines.n, 1);
+	ck_assert(has_error("line 9: console line for guest 'k' after its guest-end"));
+	ck_assert(has_error("line 10: console line without a name"));
+	ck_assert(has_error("line 11: console line for guest 'nobody' with no guest-begin"));
+}
+END_TEST
+
 START_TEST(test_exit_trace)
 {
 	parse("VEXIT protocol 1\nVEXIT guest-begin g\n"
@@ -219,6 +240,7 @@ int main(void)
 	tcase_add_test(tc, test_malformed_lines);
 	tcase_add_test(tc, test_panic_keeps_first_text);
 	tcase_add_test(tc, test_guest_line_classes);
+	tcase_add_test(tc, test_console_lines);
 	tcase_add_test(tc, test_exit_trace);
 	suite_add_tcase(s, tc);
 	return run_suite(s, CK_NORMAL);

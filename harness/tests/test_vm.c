@@ -25,6 +25,7 @@ void test_vm_create(struct test_vm *t, const char *name, uint8_t fill)
 	for (uint64_t i = 0; i < GUEST_PAGES; i++)
 		t->pages[i] = (uint64_t)(uintptr_t)(t->host + (GUEST_PAGES - 1 - i) * PAGE_SIZE);
 	t->vm->mem_pages = t->pages;
+	t->vm->mem_size = GUEST_MEM_SIZE;
 	vcpu_init(&t->vm->vcpu, t->vm); /* vcpu->gpr points at its regs[], as vm_create leaves it */
 	snprintf(t->vm->name, sizeof(t->vm->name), "%s", name);
 }
@@ -54,7 +55,9 @@ void test_vm_host_cpu(void)
 	fake_cpu_set_cpuid(0x80000008, 0, 48 << 8 | 40, 0, 0, 0);
 }
 
-void test_vm_build(struct test_vm *t, const char *name, uint64_t budget, const struct vmx_caps *caps)
+/* vm_create of this kind over the pool, on a fresh fake CPU and VMCS, its guest pages reversed on the host. */
+static struct vm *build(struct test_vm *t, const char *name, uint64_t budget, const struct vmx_caps *caps,
+			enum vm_kind kind)
 {
 	*t = (struct test_vm){ .built = true };
 	if (caps)
@@ -70,7 +73,7 @@ void test_vm_build(struct test_vm *t, const char *name, uint64_t budget, const s
 	struct vm_config cfg = { .caps = &t->caps, .budget = budget, .nx = true, .xsave = true, .xsave_mask = 7,
 				 .xsaveopt = true, .phys_addr_bits = 40,
 				 .watchdog = guest_time_watchdog(vmx_has_preemption_timer(&t->caps), false, false) };
-	struct vm *vm = vm_create(&cfg, name);
+	struct vm *vm = vm_create(&cfg, name, kind, GUEST_MEM_SIZE);
 	/* The allocator handed out the guest pages one after the other: map them in reverse. */
 	for (uint64_t i = 1; i < GUEST_PAGES; i++)
 		ck_assert_uint_eq(vm->mem_pages[i], vm->mem_pages[0] + i * PAGE_SIZE);
@@ -82,10 +85,24 @@ void test_vm_build(struct test_vm *t, const char *name, uint64_t budget, const s
 	}
 	t->vm = vm;
 	t->pages = vm->mem_pages;
+	return vm;
+}
+
+void test_vm_build(struct test_vm *t, const char *name, uint64_t budget, const struct vmx_caps *caps)
+{
+	struct vm *vm = build(t, name, budget, caps, VM_TEST_GUEST);
 	guest_layout_build(vm);
 	vm->entry = GUEST_IMAGE_BASE;
 	const char *why = vm_setup_vmx(vm);
 	ck_assert_msg(why == NULL, "vm_setup_vmx: %s", why);
+}
+
+const char *test_vm_build_external(struct test_vm *t, const char *name, const uint8_t *image, uint64_t size,
+				   const char *cmdline, const struct vmx_caps *caps)
+{
+	struct vm *vm = build(t, name, 0, caps, VM_EXTERNAL_KERNEL);
+	const char *why = vm_load(vm, image, size, cmdline);
+	return why ? why : vm_setup_vmx(vm);
 }
 
 uint8_t *test_vm_byte(const struct test_vm *t, uint64_t gpa)

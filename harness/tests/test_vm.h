@@ -35,6 +35,13 @@ void test_vm_create(struct test_vm *t, const char *name, uint8_t fill);
  * are reset first. Fails the test if vm_setup_vmx refuses.
  */
 void test_vm_build(struct test_vm *t, const char *name, uint64_t budget, const struct vmx_caps *caps);
+/*
+ * The same for an external kernel: a VM of that kind with GUEST_MEM_SIZE bytes,
+ * the multiboot kernel `image` loaded with `cmdline` by vm_load, then vm_setup_vmx.
+ * Returns vm_setup_vmx's or vm_load's refusal (NULL when the VM is ready).
+ */
+const char *test_vm_build_external(struct test_vm *t, const char *name, const uint8_t *image, uint64_t size,
+				   const char *cmdline, const struct vmx_caps *caps);
 /* The fake CPU's host state as the kernel runs it (64-bit, paging, VMX on; 40-bit physical addresses). */
 void test_vm_host_cpu(void);
 /* The host byte that backs guest-physical address gpa. */

@@ -135,6 +135,10 @@ enum vmcs_decode {
 	X(guest_sysenter_esp, VMCS_GUEST_IA32_SYSENTER_ESP, "GUEST_SYSENTER_ESP", DEC_HEX)              \
 	X(guest_sysenter_eip, VMCS_GUEST_IA32_SYSENTER_EIP, "GUEST_SYSENTER_EIP", DEC_HEX)              \
 	X(guest_efer, VMCS_GUEST_IA32_EFER, "GUEST_IA32_EFER", DEC_EFER)                                \
+	X(guest_pdpte0, VMCS_GUEST_PDPTE0, "GUEST_PDPTR0", DEC_HEX)                                     \
+	X(guest_pdpte1, VMCS_GUEST_PDPTE1, "GUEST_PDPTR1", DEC_HEX)                                     \
+	X(guest_pdpte2, VMCS_GUEST_PDPTE2, "GUEST_PDPTR2", DEC_HEX)                                     \
+	X(guest_pdpte3, VMCS_GUEST_PDPTE3, "GUEST_PDPTR3", DEC_HEX)                                     \
 	X(guest_interruptibility, VMCS_GUEST_INTERRUPTIBILITY, "GUEST_INTERRUPTIBILITY_INFO", DEC_HEX)  \
 	X(guest_activity, VMCS_GUEST_ACTIVITY_STATE, "GUEST_ACTIVITY_STATE", DEC_ACTIVITY)              \
 	X(guest_pending_debug, VMCS_GUEST_PENDING_DEBUG, "GUEST_PENDING_DBG_EXCEPTIONS", DEC_HEX)       \

@@ -6,6 +6,7 @@
  */
 #include "exits/exit_handlers.h"
 #include "hw/vmcs.h"
+#include "vm/guest_mem.h"
 #include "vm/vm.h"
 #include "vmx/cr_access.h"
 #include "vmx/event_inject.h"
@@ -36,14 +37,56 @@ static bool long_mode(void)
 	return vmcs_read(VMCS_GUEST_IA32_EFER) & EFER_LMA;
 }
 
-/* Load a guest view of CR0: the shadow is what the guest reads, the real value what the CPU runs with. */
+static bool cs_l(void)
+{
+	return vmcs_read(VMCS_GUEST_CS_ACCESS_RIGHTS) & AR_L;
+}
+
+/*
+ * A MOV to CR0, CR3 or CR4 that leaves PAE paging on outside IA-32e mode loads
+ * the four PDPTEs from CR3 (a CR0 or CR4 write only when it changes one of the
+ * bits SDM Vol. 3A 4.4.1 lists); with EPT, VM entry loads them from the VMCS
+ * (SDM 27.3.2.4), so an emulated MOV CR loads them there. #GP for a reserved bit.
+ */
+#define PDPTE_RELOAD_CR0 (CR0_CD | CR0_NW | CR0_PG)
+#define PDPTE_RELOAD_CR4 (CR4_PAE | CR4_PGE | CR4_PSE | CR4_SMEP)
+
+static bool load_pdptes(struct vcpu *v, uint64_t cr3, uint64_t cr0, uint64_t cr4, uint64_t efer)
+{
+	if (!cr_pae_legacy_paging(cr0, cr4, efer))
+		return true;
+	uint64_t pdpte[4];
+	if (!guest_mem_read(v->vm, cr3 & 0xffffffe0ull, pdpte, sizeof(pdpte)))
+		return false;
+	for (unsigned i = 0; i < 4; i++)
+		if (!cr_pdpte_ok(pdpte[i], v->vm->msrs.phys_addr_bits))
+			return false;
+	for (unsigned i = 0; i < 4; i++)
+		vmcs_write(VMCS_GUEST_PDPTE0 + 2 * i, pdpte[i]);
+	return true;
+}
+
+/*
+ * Load a guest view of CR0: the shadow is what the guest reads, the real value
+ * what the CPU runs with. Turning paging on or off may switch IA-32e mode:
+ * EFER.LMA and the IA-32e mode guest entry control move together (SDM 27.3.1.1
+ * wants them equal), as KVM's enter_lmode and exit_lmode keep them.
+ */
 static bool load_cr0(struct vcpu *v, uint64_t value)
 {
-	uint64_t shadow;
-	if (!cr0_guest_write(value, long_mode(), &shadow))
+	uint64_t shadow, old = vmcs_read(VMCS_CR0_READ_SHADOW), cr4 = vmcs_read(VMCS_CR4_READ_SHADOW);
+	uint64_t efer = vmcs_read(VMCS_GUEST_IA32_EFER);
+	if (!cr0_guest_write(value, long_mode() && cs_l(), &shadow) || !cr0_paging_switch(old, shadow, cr4, cs_l(), &efer))
 		return false;
+	if (((old ^ shadow) & PDPTE_RELOAD_CR0) && !load_pdptes(v, vmcs_read(VMCS_GUEST_CR3), shadow, cr4, efer))
+		return false;
+	if ((efer ^ vmcs_read(VMCS_GUEST_IA32_EFER)) & EFER_LMA) {
+		uint64_t entry = vmcs_read(VMCS_ENTRY_CONTROLS) & ~(uint64_t)ENTRY_IA32E_MODE_GUEST;
+		vmcs_write(VMCS_ENTRY_CONTROLS, entry | (efer & EFER_LMA ? ENTRY_IA32E_MODE_GUEST : 0));
+		vmcs_write(VMCS_GUEST_IA32_EFER, efer);
+	}
 	vmcs_write(VMCS_CR0_READ_SHADOW, shadow);
-	vmcs_write(VMCS_GUEST_CR0, cr0_real(shadow, v->vm->caps->cr0_fixed0, v->vm->caps->cr0_fixed1));
+	vmcs_write(VMCS_GUEST_CR0, cr0_real(shadow, v->vm->cr0_fixed0, v->vm->caps->cr0_fixed1));
 	return true;
 }
 
@@ -51,6 +94,10 @@ static bool load_cr4(struct vcpu *v, uint64_t value)
 {
 	const struct vmx_caps *c = v->vm->caps;
 	if (!cr4_guest_write(value, long_mode(), c->cr4_fixed1))
+		return false;
+	if (((value ^ vmcs_read(VMCS_CR4_READ_SHADOW)) & PDPTE_RELOAD_CR4) &&
+	    !load_pdptes(v, vmcs_read(VMCS_GUEST_CR3), vmcs_read(VMCS_CR0_READ_SHADOW), value,
+			 vmcs_read(VMCS_GUEST_IA32_EFER)))
 		return false;
 	vmcs_write(VMCS_CR4_READ_SHADOW, value);
 	vmcs_write(VMCS_GUEST_CR4, cr4_real(value, c->cr4_fixed0, c->cr4_fixed1));
@@ -65,6 +112,10 @@ static bool mov_to_cr(struct vcpu *v, const struct cr_access *a)
 		return load_cr0(v, value);
 	case 3:
 		if (!cr3_guest_write_ok(value, v->vm->msrs.phys_addr_bits))
+			return false;
+		/* This exit happens only with CR3 exiting on: the PDPTEs a MOV to CR3 would load, we load. */
+		if (!load_pdptes(v, value, vmcs_read(VMCS_CR0_READ_SHADOW), vmcs_read(VMCS_CR4_READ_SHADOW),
+				 vmcs_read(VMCS_GUEST_IA32_EFER)))
 			return false;
 		vmcs_write(VMCS_GUEST_CR3, value);
 		return true;

@@ -98,6 +98,7 @@
 #define AR_G (1u << 15)
 #define AR_UNUSABLE (1u << 16)
 #define AR_CODE64 0xa09bu /* type 11 (execute/read, accessed), S, P, L, G */
+#define AR_CODE32 0xc09bu /* type 11 (execute/read, accessed), S, P, D/B, G */
 #define AR_DATA 0xc093u   /* type 3 (read/write, accessed), S, P, D/B, G */
 #define AR_TSS_BUSY 0x8bu /* type 11 (64-bit busy TSS), P */
 

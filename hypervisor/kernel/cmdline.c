@@ -44,6 +44,17 @@ bool cmdline_parse_u64(const char *s, uint64_t *out)
 	return true;
 }
 
+void cmdline_first_word(const char *s, char *out, size_t n)
+{
+	size_t len = 0;
+	while (*s == ' ')
+		s++;
+	while (s[len] && s[len] != ' ' && len < n - 1)
+		len++;
+	memcpy(out, s, len);
+	out[len] = '\0';
+}
+
 bool cmdline_list_has(const char *list, const char *name)
 {
 	size_t nlen = strlen(name);

@@ -10,6 +10,8 @@
 bool cmdline_get(const char *cmdline, const char *key, char *out, size_t n);
 /* Parse a decimal number; false on anything else (empty, sign, junk, overflow). */
 bool cmdline_parse_u64(const char *s, uint64_t *out);
+/* Copy the first space-separated word of s into out (NUL-terminated, truncated to n-1, n > 0). */
+void cmdline_first_word(const char *s, char *out, size_t n);
 /* Is name one of the comma-separated items of list? */
 bool cmdline_list_has(const char *list, const char *name);
 

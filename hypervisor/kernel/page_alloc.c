@@ -70,6 +70,32 @@ uint64_t page_alloc(void)
 	return 0;
 }
 
+uint64_t page_alloc_run(uint64_t n, uint64_t align_pages)
+{
+	if (n == 0 || align_pages == 0 || (align_pages & (align_pages - 1)) || n > FRAMES)
+		return 0;
+	/* Frame 0 is never free, so a run at 0 cannot be mistaken for "none". */
+	for (uint64_t f = align_pages; f + n <= FRAMES;) {
+		if (!free_map[f / WORD_BITS] && f % WORD_BITS == 0) {
+			f += WORD_BITS; /* a used word: skip it whole, staying aligned when align <= 64 */
+			f = (f + align_pages - 1) & ~(align_pages - 1);
+			continue;
+		}
+		uint64_t i = 0;
+		while (i < n && is_free(f + i))
+			i++;
+		if (i == n) {
+			for (i = 0; i < n; i++)
+				set_used(f + i);
+			free_frames -= n;
+			return f * PAGE_SIZE;
+		}
+		/* Frame f + i is used: the next candidate starts past it. */
+		f = (f + i + 1 + align_pages - 1) & ~(align_pages - 1);
+	}
+	return 0;
+}
+
 void page_free(uint64_t addr)
 {
 	uint64_t f = addr / PAGE_SIZE;

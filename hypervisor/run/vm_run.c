@@ -2,8 +2,10 @@
 
 #include "diag/exit_trace.h"
 #include "kernel/console.h"
+#include "kernel/page_alloc.h"
 #include "run/vcpu_run.h"
 #include "vm/guest_time.h"
+#include "vm/kernel_image.h"
 #include "vm/vm.h"
 
 static void report_end(const struct vm *vm, uint64_t guest_ticks)
@@ -41,14 +43,25 @@ static void stop_unhandled(struct vm *vm)
 			v->rip);
 }
 
-void vm_run_module(const struct vm_config *cfg, const char *name, const uint8_t *image, uint64_t size)
+void vm_run_module(const struct vm_config *cfg, const char *name, const char *cmdline, const uint8_t *image,
+		   uint64_t size, uint64_t mem_size)
 {
 	kprintf("VEXIT guest-begin %s\n", name);
-	struct vm *vm = vm_create(cfg, name);
+	enum vm_kind kind = kernel_image_is_multiboot(image, size) ? VM_EXTERNAL_KERNEL : VM_TEST_GUEST;
+	if (kind == VM_TEST_GUEST)
+		mem_size = GUEST_MEM_SIZE;
+	else if (!mem_size)
+		mem_size = VM_MEM_EXTERNAL_DEFAULT;
+	if (vm_pages_needed(mem_size) > page_alloc_free_count()) {
+		kprintf("VEXIT guest-end %s skipped exits=0 ticks=0 guest-ticks=0 why=not-enough-memory mem-mib=%lu\n",
+			name, mem_size >> 20);
+		return;
+	}
+	struct vm *vm = vm_create(cfg, name, kind, mem_size);
 	const char *why;
 	uint64_t guest_ticks = 0;
 
-	if ((why = vm_load(vm, image, size))) {
+	if ((why = vm_load(vm, image, size, cmdline))) {
 		vm_stop(vm, VM_STOP_BAD_IMAGE, "why=%s", why);
 	} else if ((why = vm_setup_vmx(vm))) {
 		vm_stop(vm, VM_STOP_SKIPPED, "why=%s", why);

@@ -1,11 +1,15 @@
 /*
- * The virtual devices every VM gets (ports documented in docs/guest-abi.md), one
- * file each, registered in vm/vm_devices.c:
+ * The virtual devices of a VM, one file each, registered in vm/vm_devices.c.
+ * A vexit test guest gets (ports documented in docs/guest-abi.md):
  *  - debug port 0xE9 (dev_debug_port.c): bytes written form lines, forwarded as
  *    protocol lines; reads return 0xE9, as on Bochs, so a guest can detect it;
  *  - exit port 0xF4 (dev_exit_port.c): a write ends the VM with the written
  *    value as its status;
  *  - test device 0x5000-0x500F (dev_test.c): registers the io tests read back.
+ * An external kernel gets the PC devices it expects (docs/external-kernels.md):
+ *  - a 16550A UART at COM1 (dev_uart.c): its output becomes console lines;
+ *  - isa-debug-exit at 0xF4 (dev_isa_debug_exit.c): a write ends the VM, as under QEMU;
+ *  - the ACPI PM1a control port 0x604 (dev_power_off.c): 0x2000 powers off.
  * Each attach function takes its state from vm_device_state() and adds the
  * device to vm->bus; false when either has no room.
  */
@@ -15,6 +19,7 @@
 #include <stdbool.h>
 
 #include "include/vexit_abi.h"
+#include "vm/guest_line.h"
 
 #define DEBUG_PORT VEXIT_DEBUG_PORT
 #define EXIT_PORT VEXIT_EXIT_PORT
@@ -26,16 +31,43 @@
 #define TEST_DEVICE_ID 0x8       /* 4 bytes, read-only: "VXT1" */
 #define TEST_DEVICE_ACCESSES 0xc /* 4 bytes, read-only: accesses to the device so far, this one excluded */
 #define TEST_DEVICE_ID_VALUE VEXIT_TEST_ID_VALUE
-/* The longest guest line; a longer one is split. */
-#define DEBUG_LINE_MAX 200
+/* The longest guest line; a longer one is split (vm/guest_line.h). */
+#define DEBUG_LINE_MAX GUEST_LINE_MAX
+
+/* The 16550A UART: COM1's ports, its registers by offset, and their bits (PC16550D datasheet). */
+#define UART_COM1_PORT 0x3f8
+#define UART_PORTS 8
+#define UART_RBR 0 /* read: receive buffer; write: THR; with LCR.DLAB: divisor latch low */
+#define UART_THR 0
+#define UART_IER 1 /* with LCR.DLAB: divisor latch high */
+#define UART_IIR 2 /* read: interrupt identification; write: FCR */
+#define UART_FCR 2
+#define UART_LCR 3
+#define UART_MCR 4
+#define UART_LSR 5
+#define UART_MSR 6
+#define UART_SCR 7
+#define UART_LCR_DLAB 0x80
+#define UART_IIR_NO_INTERRUPT 0x01
+#define UART_IIR_FIFOS 0xc0
+#define UART_FCR_ENABLE 0x01
+#define UART_MCR_LOOP 0x10
+#define UART_LSR_DR 0x01
+#define UART_LSR_THRE 0x20
+#define UART_LSR_TEMT 0x40
+#define UART_MSR_CTS 0x10
+#define UART_MSR_DSR 0x20
+#define UART_MSR_DCD 0x80
+#define ISA_DEBUG_EXIT_PORT 0xf4
+#define POWER_OFF_PORT 0x604
 
 struct vm;
 
 bool debug_port_attach(struct vm *vm);
 bool exit_port_attach(struct vm *vm);
 bool test_device_attach(struct vm *vm);
-
-/* A guest line must stay one printable protocol line: control and non-ASCII bytes become '?'. */
-char debug_port_printable(char c);
+bool uart_attach(struct vm *vm);
+bool isa_debug_exit_attach(struct vm *vm);
+bool power_off_attach(struct vm *vm);
 
 #endif

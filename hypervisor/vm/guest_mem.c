@@ -15,14 +15,14 @@
 
 static uint8_t *page_of(const struct vm *vm, uint64_t gpa)
 {
-	if (gpa >= GUEST_MEM_SIZE)
+	if (gpa >= vm->mem_size)
 		return NULL;
 	return (uint8_t *)(uintptr_t)vm->mem_pages[gpa / PAGE_SIZE];
 }
 
 static bool copy(const struct vm *vm, uint64_t gpa, uint8_t *host, size_t n, bool to_guest)
 {
-	if (gpa >= GUEST_MEM_SIZE || n > GUEST_MEM_SIZE - gpa)
+	if (gpa >= vm->mem_size || n > vm->mem_size - gpa)
 		return false;
 	while (n) {
 		size_t off = gpa % PAGE_SIZE;
@@ -51,12 +51,13 @@ bool guest_mem_write(struct vm *vm, uint64_t gpa, const void *src, size_t n)
 
 bool guest_mem_fill(struct vm *vm, uint64_t gpa, uint8_t byte, size_t n)
 {
-	uint8_t block[64];
-	memset(block, byte, sizeof(block));
+	if (gpa >= vm->mem_size || n > vm->mem_size - gpa)
+		return false;
+	/* A page at a time, straight into its host page: a kernel's bss can be many MiB. */
 	while (n) {
-		size_t chunk = n < sizeof(block) ? n : sizeof(block);
-		if (!guest_mem_write(vm, gpa, block, chunk))
-			return false;
+		size_t off = gpa % PAGE_SIZE;
+		size_t chunk = PAGE_SIZE - off < n ? PAGE_SIZE - off : n;
+		memset(page_of(vm, gpa) + off, byte, chunk);
 		gpa += chunk;
 		n -= chunk;
 	}

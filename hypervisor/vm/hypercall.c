@@ -20,7 +20,7 @@ __attribute__((noinline)) static uint64_t report(struct vm *vm, uint64_t gpa, ui
 	if (len > REPORT_MAX || !guest_mem_read(vm, gpa, text, len))
 		return VEXIT_HC_EINVAL;
 	for (uint64_t i = 0; i < len; i++)
-		text[i] = debug_port_printable(text[i]);
+		text[i] = guest_line_printable(text[i]);
 	text[len] = '\0';
 	kprintf("VEXIT guest %s %s\n", vm->name, text);
 	return 0;

@@ -18,8 +18,12 @@
 #include "vm/virtual_msr.h"
 #include "vmx/ept.h"
 
+/* A vexit test guest's memory; an external kernel's is chosen per guest (VM_MEM_*). */
 #define GUEST_MEM_SIZE (2ull << 20)
 #define GUEST_PAGES (GUEST_MEM_SIZE / PAGE_SIZE)
+#define VM_MEM_GRANULE (2ull << 20) /* a VM's memory is a whole number of 2 MiB (large-page) units */
+#define VM_MEM_EXTERNAL_DEFAULT (64ull << 20)
+#define VM_MEM_MAX (1ull << 30)
 #define VM_NAME_MAX 48
 #define VM_STOP_FIELDS_MAX 160
 /* The state of all a VM's devices (vm_device_state), in bytes. */
@@ -37,14 +41,28 @@ enum vm_stop {
 	VM_STOP_ENTRY_FAILED,
 	VM_STOP_BAD_IMAGE,
 	VM_STOP_SKIPPED,
+	VM_STOP_POWER_OFF,
+	VM_STOP_LAST = VM_STOP_POWER_OFF,
 };
 
 struct vmx_caps;
 
+/* The two kinds of guest (docs/external-kernels.md). */
+enum vm_kind {
+	VM_TEST_GUEST,      /* a vexit test guest: ELF64, entered in 64-bit mode on vexit's page tables */
+	VM_EXTERNAL_KERNEL, /* an unmodified multiboot kernel: entered as the multiboot specification says */
+};
+
 struct vm {
 	char name[VM_NAME_MAX];
+	enum vm_kind kind;
 	const struct vmx_caps *caps;
-	uint64_t *mem_pages; /* GUEST_PAGES host-physical page addresses; the array fills one page */
+	/* Guest-physical memory [0, mem_size): mem_pages[i] is the host page of guest page i. The array
+	 * is a run of host pages of its own; guest pages are 2 MiB-aligned host runs where the allocator
+	 * finds them (so EPT can map them with large pages), single pages otherwise. */
+	uint64_t *mem_pages;
+	uint64_t mem_size;
+	uint64_t cr0_fixed0; /* the CR0 bits VMX operation forces on this guest (PE and PG not with unrestricted guest) */
 	/* Host pages of the VMX structures. */
 	uint64_t vmcs, io_bitmap_a, io_bitmap_b, msr_bitmap;
 	struct ept ept;
@@ -72,9 +90,16 @@ struct vm {
 void vm_stop(struct vm *vm, enum vm_stop why, const char *fields_fmt, ...) __attribute__((format(printf, 3, 4)));
 const char *vm_stop_name(enum vm_stop why);
 
+/* Pages of guest memory and host pages holding the mem_pages array. */
+static inline uint64_t vm_mem_pages(const struct vm *vm) { return vm->mem_size / PAGE_SIZE; }
+static inline uint64_t vm_mem_array_pages(uint64_t mem_size)
+{
+	return (mem_size / PAGE_SIZE * sizeof(uint64_t) + PAGE_SIZE - 1) / PAGE_SIZE;
+}
+
 /* `size` zeroed bytes of the VM's device-state arena, 8-byte aligned; NULL when it is full. */
 void *vm_device_state(struct vm *vm, size_t size);
-/* Attach every device a VM has (vm/vm_devices.c); false, naming it in *failed, when one does not fit. */
+/* Attach every device a VM of its kind has (vm/vm_devices.c); false, naming it in *failed, when one does not fit. */
 bool vm_attach_devices(struct vm *vm, const char **failed);
 
 #endif

@@ -3,19 +3,21 @@
 #include "diag/entry_break.h"
 #include "hw/cpu.h"
 #include "hw/vmx_insn.h"
+#include "include/x86_arch.h"
 #include "kernel/kstring.h"
 #include "kernel/panic.h"
 #include "vm/guest_image.h"
 #include "vm/guest_layout.h"
 #include "vm/guest_section.h"
 #include "vm/guest_time.h"
+#include "vm/kernel_image.h"
+#include "vm/multiboot_info.h"
 #include "vm/vm.h"
 #include "vm/vm_vmcs.h"
 #include "vmx/vmx_caps.h"
 #include "vmx/xcr0.h"
 
 _Static_assert(sizeof(struct vm) <= PAGE_SIZE, "struct vm lives in one page");
-_Static_assert(GUEST_PAGES * sizeof(uint64_t) <= PAGE_SIZE, "the guest page array lives in one page");
 
 static uint64_t zeroed_page(void)
 {
@@ -26,15 +28,41 @@ static uint64_t zeroed_page(void)
 	return p;
 }
 
-struct vm *vm_create(const struct vm_config *cfg, const char *name)
+uint64_t vm_pages_needed(uint64_t mem_size)
 {
+	/* Guest memory, its page array, and room for EPT tables, bitmaps, VMCS and the VM itself. */
+	return mem_size / PAGE_SIZE + vm_mem_array_pages(mem_size) + mem_size / (2ull << 20) + 16;
+}
+
+/* Guest memory, one 2 MiB unit at a time: an aligned run when there is one (EPT maps it with one
+ * large page), else single pages. */
+static void alloc_guest_memory(struct vm *vm)
+{
+	uint64_t array_pages = vm_mem_array_pages(vm->mem_size);
+	vm->mem_pages = (uint64_t *)(uintptr_t)page_alloc_run(array_pages, 1);
+	if (!vm->mem_pages)
+		panic("out of memory building a VM");
+	for (uint64_t first = 0; first < vm_mem_pages(vm); first += EPT_PAGES_PER_LARGE) {
+		uint64_t run = page_alloc_run(EPT_PAGES_PER_LARGE, EPT_PAGES_PER_LARGE);
+		if (run)
+			memset((void *)(uintptr_t)run, 0, EPT_PAGES_PER_LARGE * PAGE_SIZE);
+		for (uint64_t i = 0; i < EPT_PAGES_PER_LARGE; i++)
+			vm->mem_pages[first + i] = run ? run + i * PAGE_SIZE : zeroed_page();
+	}
+}
+
+struct vm *vm_create(const struct vm_config *cfg, const char *name, enum vm_kind kind, uint64_t mem_size)
+{
+	if (!mem_size || mem_size % VM_MEM_GRANULE || mem_size > VM_MEM_MAX)
+		panic("VM %s: memory size 0x%lx is not a whole number of 2 MiB up to 1 GiB", name, mem_size);
 	struct vm *vm = (struct vm *)(uintptr_t)zeroed_page();
 	for (unsigned i = 0; name[i] && i < VM_NAME_MAX - 1; i++)
 		vm->name[i] = name[i];
+	vm->kind = kind;
 	vm->caps = cfg->caps;
-	vm->mem_pages = (uint64_t *)(uintptr_t)zeroed_page();
-	for (uint64_t i = 0; i < GUEST_PAGES; i++)
-		vm->mem_pages[i] = zeroed_page();
+	vm->mem_size = mem_size;
+	vm->cr0_fixed0 = cfg->caps->cr0_fixed0;
+	alloc_guest_memory(vm);
 	vcpu_init(&vm->vcpu, vm);
 	virtual_msrs_reset(&vm->msrs, cfg->nx, cfg->phys_addr_bits);
 	/* Each VM starts with the power-on XCR0 (x87 only), loaded with the rest of its CPU state. */
@@ -65,8 +93,35 @@ static const char *break_request(struct vm *vm, const uint8_t *image, uint64_t s
 	return vm->dbg.break_pending ? NULL : "unknown-break";
 }
 
-const char *vm_load(struct vm *vm, const uint8_t *image, uint64_t size)
+/*
+ * An external kernel: loaded and entered as a multiboot boot loader would
+ * (Multiboot 0.6.96, 3.2; Multiboot 2.0, 3.3, the same machine state): EAX
+ * the boot loader's magic, EBX the boot information; the rest is vm_vmcs.c's.
+ */
+static const char *load_external(struct vm *vm, const uint8_t *image, uint64_t size, const char *cmdline)
 {
+	struct kernel_ranges used;
+	uint32_t entry, mbi;
+	const char *why = kernel_image_load(vm, image, size, &entry, &used);
+	if (why)
+		return why;
+	bool v2 = kernel_image_format(image, size) == KERNEL_MULTIBOOT2;
+	why = v2 ? multiboot2_info_write(vm, &used, cmdline, NULL, 0, &mbi)
+		 : multiboot_info_write(vm, &used, cmdline, NULL, 0, &mbi);
+	if (why)
+		return why;
+	vm->entry = entry;
+	vm->vcpu.regs[GPR_RAX] = v2 ? MB2_BOOT_MAGIC : MB1_BOOTLOADER_MAGIC;
+	vm->vcpu.regs[GPR_RBX] = mbi;
+	/* Power-on EFER: long mode is the kernel's to turn on. */
+	vm->msrs.efer = 0;
+	return NULL;
+}
+
+const char *vm_load(struct vm *vm, const uint8_t *image, uint64_t size, const char *cmdline)
+{
+	if (vm->kind == VM_EXTERNAL_KERNEL)
+		return load_external(vm, image, size, cmdline);
 	guest_layout_build(vm);
 	const char *why = guest_image_load(vm, image, size, &vm->entry);
 	return why ? why : break_request(vm, image, size);
@@ -76,7 +131,13 @@ const char *vm_setup_vmx(struct vm *vm)
 {
 	if (!vmx_has_ept(vm->caps))
 		return "no-ept";
-	uint64_t eptp = ept_build(&vm->ept, vm->mem_pages, GUEST_PAGES);
+	/* An external kernel starts with paging off, which VMX allows only an unrestricted guest (SDM 27.2.1.1). */
+	if (vm->kind == VM_EXTERNAL_KERNEL) {
+		if (!vmx_has_unrestricted_guest(vm->caps))
+			return "no-unrestricted-guest";
+		vm->cr0_fixed0 &= ~(CR0_PE | CR0_PG);
+	}
+	uint64_t eptp = ept_build(&vm->ept, vm->mem_pages, vm_mem_pages(vm), ept_has_large_pages(vm->caps));
 	if (!eptp)
 		panic("out of memory building EPT for %s", vm->name);
 	if (!ept_invalidate(vm->caps, eptp))
@@ -107,9 +168,10 @@ void vm_destroy(struct vm *vm)
 	for (unsigned i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
 		if (pages[i])
 			page_free(pages[i]);
-	for (uint64_t i = 0; i < GUEST_PAGES; i++)
+	for (uint64_t i = 0; i < vm_mem_pages(vm); i++)
 		page_free(vm->mem_pages[i]);
-	page_free((uint64_t)(uintptr_t)vm->mem_pages);
+	for (uint64_t i = 0; i < vm_mem_array_pages(vm->mem_size); i++)
+		page_free((uint64_t)(uintptr_t)vm->mem_pages + i * PAGE_SIZE);
 	page_free((uint64_t)(uintptr_t)vm->cpu_state.area);
 	page_free((uint64_t)(uintptr_t)vm);
 }

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "vm/guest_time.h"
+#include "vm/vm.h"
 
 struct vm;
 struct vmx_caps;
@@ -24,10 +25,14 @@ struct vm_config {
 	const char *precheck, *debug, *dump;
 };
 
-/* A VM named `name` with zeroed memory, its devices attached and its vCPU at power-on. */
-struct vm *vm_create(const struct vm_config *cfg, const char *name);
-/* Load the guest image and the guest's boot structures; NULL, or a `why=` token when the image is refused. */
-const char *vm_load(struct vm *vm, const uint8_t *image, uint64_t size);
+/* A VM named `name` of this kind with mem_size bytes (a whole number of VM_MEM_GRANULE, at most
+ * VM_MEM_MAX) of zeroed memory, its devices attached and its vCPU at power-on. */
+struct vm *vm_create(const struct vm_config *cfg, const char *name, enum vm_kind kind, uint64_t mem_size);
+/* Host pages a VM of mem_size bytes takes, at most: a caller checks them before vm_create. */
+uint64_t vm_pages_needed(uint64_t mem_size);
+/* Load the guest image and the guest's boot structures (for an external kernel, the multiboot
+ * boot information with this command line); NULL, or a `why=` token when the image is refused. */
+const char *vm_load(struct vm *vm, const uint8_t *image, uint64_t size, const char *cmdline);
 /* EPT, bitmaps and the VMCS, made current; NULL, or a `why=` token naming what this CPU lacks. */
 const char *vm_setup_vmx(struct vm *vm);
 /* VMCLEAR the VMCS and free every page of the VM. */

@@ -1,6 +1,6 @@
 /*
- * The devices every VM gets, and the arena their state lives in. Adding a device
- * is a file of its own (vm/dev_*.c) and one line in vm_devices[] below.
+ * The devices a VM gets by its kind, and the arena their state lives in. Adding
+ * a device is a file of its own (vm/dev_*.c) and one line in vm_devices[] below.
  */
 #include "kernel/kstring.h"
 #include "vm/devices.h"
@@ -8,11 +8,15 @@
 
 static const struct {
 	const char *name;
+	enum vm_kind kind;
 	bool (*attach)(struct vm *vm);
 } vm_devices[] = {
-	{ "debug-port", debug_port_attach },
-	{ "exit-port", exit_port_attach },
-	{ "test-device", test_device_attach },
+	{ "debug-port", VM_TEST_GUEST, debug_port_attach },
+	{ "exit-port", VM_TEST_GUEST, exit_port_attach },
+	{ "test-device", VM_TEST_GUEST, test_device_attach },
+	{ "uart", VM_EXTERNAL_KERNEL, uart_attach },
+	{ "isa-debug-exit", VM_EXTERNAL_KERNEL, isa_debug_exit_attach },
+	{ "power-off", VM_EXTERNAL_KERNEL, power_off_attach },
 };
 
 void *vm_device_state(struct vm *vm, size_t size)
@@ -27,6 +31,8 @@ void *vm_device_state(struct vm *vm, size_t size)
 bool vm_attach_devices(struct vm *vm, const char **failed)
 {
 	for (unsigned i = 0; i < sizeof(vm_devices) / sizeof(vm_devices[0]); i++) {
+		if (vm_devices[i].kind != vm->kind)
+			continue;
 		if (!vm_devices[i].attach(vm)) {
 			*failed = vm_devices[i].name;
 			return false;

@@ -16,11 +16,12 @@ static const char *const stop_names[] = {
 	[VM_STOP_ENTRY_FAILED] = "entry-failed",
 	[VM_STOP_BAD_IMAGE] = "bad-image",
 	[VM_STOP_SKIPPED] = "skipped",
+	[VM_STOP_POWER_OFF] = "power-off",
 };
 
 const char *vm_stop_name(enum vm_stop why)
 {
-	return why <= VM_STOP_SKIPPED ? stop_names[why] : "unknown";
+	return why <= VM_STOP_LAST ? stop_names[why] : "unknown";
 }
 
 void vm_stop(struct vm *vm, enum vm_stop why, const char *fields_fmt, ...)

@@ -45,12 +45,21 @@ static const char *setup_controls(struct vm *vm, uint64_t eptp)
 	proc = PROC_HLT_EXITING | PROC_RDPMC_EXITING | PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING |
 	       PROC_USE_IO_BITMAPS | PROC_USE_MSR_BITMAPS | PROC_ACTIVATE_SECONDARY;
 	proc = vmcs_proc_controls_for(vm, proc);
-	proc2 = vmx_adjust_controls(PROC2_ENABLE_EPT | PROC2_WBINVD_EXITING, c->procbased2);
+	/*
+	 * An external kernel starts in protected mode with paging off and switches
+	 * modes itself: unrestricted guest (vm_setup_vmx checked the CPU has it), and
+	 * IA-32e mode guest off until it turns paging on with EFER.LME (exit_cr.c).
+	 */
+	bool external = vm->kind == VM_EXTERNAL_KERNEL;
+	proc2 = vmx_adjust_controls(PROC2_ENABLE_EPT | PROC2_WBINVD_EXITING | (external ? PROC2_UNRESTRICTED_GUEST : 0),
+				    c->procbased2);
 	/* The guest's DR7 and DEBUGCTL travel in the VMCS (SDM 27.3.2.1, 28.3.1); the host's are reset at exit. */
 	exit = vmx_adjust_controls(EXIT_SAVE_DEBUG_CONTROLS | EXIT_HOST_ADDR_SPACE_SIZE | EXIT_SAVE_IA32_EFER |
 					   EXIT_LOAD_IA32_EFER | exit_timer | exit_ack,
 				   c->exit);
-	entry = vmx_adjust_controls(ENTRY_LOAD_DEBUG_CONTROLS | ENTRY_IA32E_MODE_GUEST | ENTRY_LOAD_IA32_EFER, c->entry);
+	entry = vmx_adjust_controls(ENTRY_LOAD_DEBUG_CONTROLS | (external ? 0 : ENTRY_IA32E_MODE_GUEST) |
+					    ENTRY_LOAD_IA32_EFER,
+				    c->entry);
 
 	if (!(pin & PIN_NMI_EXITING))
 		return "no-nmi-exiting";
@@ -62,7 +71,10 @@ static const char *setup_controls(struct vm *vm, uint64_t eptp)
 		return "no-cr8-exiting";
 	if (!(proc & PROC_ACTIVATE_SECONDARY) || !(proc2 & PROC2_ENABLE_EPT))
 		return "no-ept";
-	if (!(exit & EXIT_HOST_ADDR_SPACE_SIZE) || !(entry & ENTRY_IA32E_MODE_GUEST))
+	if (external && !(proc2 & PROC2_UNRESTRICTED_GUEST))
+		return "no-unrestricted-guest";
+	if (!(exit & EXIT_HOST_ADDR_SPACE_SIZE) || !vmx_control_allowed(ENTRY_IA32E_MODE_GUEST, c->entry) ||
+	    (!external && !(entry & ENTRY_IA32E_MODE_GUEST)))
 		return "no-64-bit-guest";
 	if (!(exit & EXIT_LOAD_IA32_EFER) || !(entry & ENTRY_LOAD_IA32_EFER))
 		return "no-efer-load";
@@ -130,24 +142,58 @@ static void setup_segment(uint32_t sel_field, uint16_t sel, uint32_t ar)
 	vmcs_write(VMCS_GUEST_ES_ACCESS_RIGHTS + 2 * n, ar);
 }
 
-/* SDM 27.3.1: a 64-bit guest with paging on, flat segments and no interrupts. */
-static void setup_guest_state(struct vm *vm, uint64_t entry_rip)
+/* What differs between the two kinds of guest at their first entry. */
+struct entry_state {
+	uint64_t cr0, cr4, cr3, rsp;
+	uint32_t code_ar;
+	uint16_t tr_selector;
+	uint64_t tr_base, gdtr_base, gdtr_limit;
+};
+
+/*
+ * A vexit test guest (SDM 27.3.1): 64-bit mode with paging on vexit's page
+ * tables, flat segments, the GDT and TSS of vm/guest_layout.h, no interrupts.
+ */
+static const struct entry_state test_guest_entry = {
+	.cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG,
+	.cr4 = CR4_PAE,
+	.cr3 = GUEST_PML4,
+	.rsp = GUEST_STACK_TOP,
+	.code_ar = AR_CODE64,
+	.tr_selector = GUEST_SEL_TSS,
+	.tr_base = GUEST_TSS,
+	.gdtr_base = GUEST_GDT,
+	.gdtr_limit = GUEST_GDT_LIMIT,
+};
+
+/*
+ * An external kernel, as a multiboot boot loader enters it (Multiboot 0.6.96,
+ * 3.2): 32-bit protected mode, paging off, flat 4 GiB code and data segments,
+ * interrupts off; GDTR and IDTR are the kernel's to load (zero here); EAX and
+ * EBX were set by the loader (vm_build.c). TR must still be a usable busy TSS
+ * for VM entry (SDM 27.3.1.2): one at 0 that the kernel never sees unless it
+ * uses TR before loading its own.
+ */
+static const struct entry_state external_kernel_entry = {
+	.cr0 = CR0_PE | CR0_ET,
+	.code_ar = AR_CODE32,
+};
+
+static void setup_guest_state(struct vm *vm, const struct entry_state *e, uint64_t entry_rip)
 {
 	const struct vmx_caps *c = vm->caps;
-	uint64_t cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG;
-	uint64_t cr4 = CR4_PAE;
 
-	/* The guest owns no CR0/CR4 bit yet: it reads the shadows, and any write exits. */
+	/* The guest owns no CR0/CR4 bit: it reads the shadows, and any write exits (exit_cr.c). */
 	vmcs_write(VMCS_CR0_GUEST_HOST_MASK, ~0ull);
 	vmcs_write(VMCS_CR4_GUEST_HOST_MASK, ~0ull);
-	vmcs_write(VMCS_CR0_READ_SHADOW, cr0);
-	vmcs_write(VMCS_CR4_READ_SHADOW, cr4);
-	vmcs_write(VMCS_GUEST_CR0, cr0_real(cr0, c->cr0_fixed0, c->cr0_fixed1));
-	vmcs_write(VMCS_GUEST_CR4, cr4_real(cr4, c->cr4_fixed0, c->cr4_fixed1));
-	vmcs_write(VMCS_GUEST_CR3, GUEST_PML4);
+	vmcs_write(VMCS_CR0_READ_SHADOW, e->cr0);
+	vmcs_write(VMCS_CR4_READ_SHADOW, e->cr4);
+	vmcs_write(VMCS_GUEST_CR0, cr0_real(e->cr0, vm->cr0_fixed0, c->cr0_fixed1));
+	vmcs_write(VMCS_GUEST_CR4, cr4_real(e->cr4, c->cr4_fixed0, c->cr4_fixed1));
+	vmcs_write(VMCS_GUEST_CR3, e->cr3);
 	vmcs_write(VMCS_GUEST_IA32_EFER, vm->msrs.efer);
 
-	setup_segment(VMCS_GUEST_CS_SELECTOR, GUEST_SEL_CODE, AR_CODE64);
+	setup_segment(VMCS_GUEST_CS_SELECTOR, GUEST_SEL_CODE, e->code_ar);
 	setup_segment(VMCS_GUEST_SS_SELECTOR, GUEST_SEL_DATA, AR_DATA);
 	setup_segment(VMCS_GUEST_DS_SELECTOR, GUEST_SEL_DATA, AR_DATA);
 	setup_segment(VMCS_GUEST_ES_SELECTOR, GUEST_SEL_DATA, AR_DATA);
@@ -157,17 +203,17 @@ static void setup_guest_state(struct vm *vm, uint64_t entry_rip)
 	vmcs_write(VMCS_GUEST_LDTR_BASE, 0);
 	vmcs_write(VMCS_GUEST_LDTR_LIMIT, 0);
 	vmcs_write(VMCS_GUEST_LDTR_ACCESS_RIGHTS, AR_UNUSABLE);
-	vmcs_write(VMCS_GUEST_TR_SELECTOR, GUEST_SEL_TSS);
-	vmcs_write(VMCS_GUEST_TR_BASE, GUEST_TSS);
+	vmcs_write(VMCS_GUEST_TR_SELECTOR, e->tr_selector);
+	vmcs_write(VMCS_GUEST_TR_BASE, e->tr_base);
 	vmcs_write(VMCS_GUEST_TR_LIMIT, GUEST_TSS_LIMIT);
 	vmcs_write(VMCS_GUEST_TR_ACCESS_RIGHTS, AR_TSS_BUSY);
-	vmcs_write(VMCS_GUEST_GDTR_BASE, GUEST_GDT);
-	vmcs_write(VMCS_GUEST_GDTR_LIMIT, GUEST_GDT_LIMIT);
+	vmcs_write(VMCS_GUEST_GDTR_BASE, e->gdtr_base);
+	vmcs_write(VMCS_GUEST_GDTR_LIMIT, e->gdtr_limit);
 	vmcs_write(VMCS_GUEST_IDTR_BASE, 0);
 	vmcs_write(VMCS_GUEST_IDTR_LIMIT, 0);
 
 	vmcs_write(VMCS_GUEST_RIP, entry_rip);
-	vmcs_write(VMCS_GUEST_RSP, GUEST_STACK_TOP);
+	vmcs_write(VMCS_GUEST_RSP, e->rsp);
 	vmcs_write(VMCS_GUEST_RFLAGS, RFLAGS_FIXED1);
 	vmcs_write(VMCS_GUEST_DR7, DR7_FIXED1);
 	vmcs_write(VMCS_GUEST_IA32_DEBUGCTL, 0);
@@ -187,6 +233,6 @@ const char *vmcs_setup(struct vm *vm, uint64_t eptp, uint64_t entry_rip)
 	if (err)
 		return err;
 	setup_host_state();
-	setup_guest_state(vm, entry_rip);
+	setup_guest_state(vm, vm->kind == VM_EXTERNAL_KERNEL ? &external_kernel_entry : &test_guest_entry, entry_rip);
 	return NULL;
 }

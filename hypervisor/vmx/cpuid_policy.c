@@ -28,9 +28,14 @@ void cpuid_guest_view(uint32_t leaf, uint32_t subleaf, uint64_t guest_cr4, uint3
 	}
 	switch (leaf) {
 	case 1:
-		/* No nested VMX, SMX, MONITOR/MWAIT, PCIDs, x2APIC or TSC deadline here. */
-		r[2] &= ~(CPUID1_ECX_VMX | CPUID1_ECX_SMX | CPUID1_ECX_MONITOR | CPUID1_ECX_PCID |
-			  CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE | CPUID1_ECX_OSXSAVE);
+		/*
+		 * No nested VMX, SMX, MONITOR/MWAIT, PCIDs, x2APIC or TSC deadline here;
+		 * nor the MSRs and machinery behind debug store, thermal monitoring,
+		 * SpeedStep, xTPR, PDCM, DCA, MTRRs, MCA and ACPI thermal control; nor
+		 * (until vexit virtualizes it) a local APIC: its page is not mapped.
+		 */
+		r[2] &= ~(CPUID1_ECX_HIDDEN | CPUID1_ECX_OSXSAVE);
+		r[3] &= ~CPUID1_EDX_HIDDEN;
 		/* OSXSAVE mirrors the guest's CR4, not the host's (SDM Vol. 2 CPUID). */
 		if (guest_cr4 & CR4_OSXSAVE)
 			r[2] |= CPUID1_ECX_OSXSAVE;
@@ -43,7 +48,9 @@ void cpuid_guest_view(uint32_t leaf, uint32_t subleaf, uint64_t guest_cr4, uint3
 		 * of them; PKU and LA57 are not virtualized.
 		 */
 		if (subleaf == 0) {
-			r[1] &= ~CPUID7_EBX_INVPCID;
+			/* Nor SGX, RDT, MPX, processor trace, or the speculation-control MSRs. */
+			r[1] &= ~CPUID7_EBX_HIDDEN;
+			r[3] &= ~CPUID7_EDX_HIDDEN;
 			r[2] &= ~(CPUID7_ECX_PKU | CPUID7_ECX_OSPKE | CPUID7_ECX_LA57 | CPUID7_ECX_RDPID |
 				  CPUID7_ECX_WAITPKG);
 		}
@@ -52,6 +59,15 @@ void cpuid_guest_view(uint32_t leaf, uint32_t subleaf, uint64_t guest_cr4, uint3
 		/* XSAVES/XRSTORS #UD without "enable XSAVES/XRSTORS" (SDM 26.3). */
 		if (subleaf == 1)
 			r[0] &= ~CPUIDD1_EAX_XSAVES;
+		break;
+	case CPUID_LEAF_THERMAL_POWER:
+	case CPUID_LEAF_PMU:
+	case CPUID_LEAF_RDT_MONITORING:
+	case CPUID_LEAF_RDT_ALLOCATION:
+	case CPUID_LEAF_SGX:
+	case CPUID_LEAF_PT:
+		/* Leaf 0xA: version 0, no counters: every PMU MSR #GPs, and now CPUID says there is no PMU. */
+		r[0] = r[1] = r[2] = r[3] = 0;
 		break;
 	case 0x80000001u:
 		/* RDTSCP #UDs without "enable RDTSCP"; enabling it would expose the host's TSC_AUX. */

@@ -21,7 +21,42 @@
 #define CPUID1_ECX_TSC_DEADLINE (1u << 24)
 #define CPUID1_ECX_OSXSAVE (1u << 27)
 #define CPUID1_ECX_HYPERVISOR (1u << 31)
+/* Leaf 1 bits naming MSRs or machinery vexit does not virtualize (SDM Vol. 2 CPUID, tables 3-10, 3-11). */
+#define CPUID1_ECX_DTES64 (1u << 2)
+#define CPUID1_ECX_DS_CPL (1u << 4)
+#define CPUID1_ECX_EST (1u << 7)
+#define CPUID1_ECX_TM2 (1u << 8)
+#define CPUID1_ECX_XTPR (1u << 14)
+#define CPUID1_ECX_PDCM (1u << 15)
+#define CPUID1_ECX_DCA (1u << 18)
+#define CPUID1_EDX_APIC (1u << 9)
+#define CPUID1_EDX_MTRR (1u << 12)
+#define CPUID1_EDX_MCA (1u << 14)
+#define CPUID1_EDX_DS (1u << 21)
+#define CPUID1_EDX_ACPI (1u << 22)
+#define CPUID1_EDX_TM (1u << 29)
+#define CPUID1_EDX_PBE (1u << 31)
+#define CPUID1_ECX_HIDDEN (CPUID1_ECX_VMX | CPUID1_ECX_SMX | CPUID1_ECX_MONITOR | CPUID1_ECX_PCID |            \
+			   CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE | CPUID1_ECX_DTES64 | CPUID1_ECX_DS_CPL | \
+			   CPUID1_ECX_EST | CPUID1_ECX_TM2 | CPUID1_ECX_XTPR | CPUID1_ECX_PDCM | CPUID1_ECX_DCA)
+#define CPUID1_EDX_HIDDEN (CPUID1_EDX_APIC | CPUID1_EDX_MTRR | CPUID1_EDX_MCA | CPUID1_EDX_DS | CPUID1_EDX_ACPI | \
+			   CPUID1_EDX_TM | CPUID1_EDX_PBE)
+#define CPUID7_EBX_SGX (1u << 2)
 #define CPUID7_EBX_INVPCID (1u << 10)
+#define CPUID7_EBX_RDT_M (1u << 12)
+#define CPUID7_EBX_MPX (1u << 14)
+#define CPUID7_EBX_RDT_A (1u << 15)
+#define CPUID7_EBX_PT (1u << 25)
+#define CPUID7_EDX_SPEC_CTRL (1u << 26)
+#define CPUID7_EDX_STIBP (1u << 27)
+#define CPUID7_EDX_L1D_FLUSH (1u << 28)
+#define CPUID7_EDX_ARCH_CAPABILITIES (1u << 29)
+#define CPUID7_EDX_CORE_CAPABILITIES (1u << 30)
+#define CPUID7_EDX_SSBD (1u << 31)
+#define CPUID7_EBX_HIDDEN (CPUID7_EBX_SGX | CPUID7_EBX_INVPCID | CPUID7_EBX_RDT_M | CPUID7_EBX_MPX | \
+			   CPUID7_EBX_RDT_A | CPUID7_EBX_PT)
+#define CPUID7_EDX_HIDDEN (CPUID7_EDX_SPEC_CTRL | CPUID7_EDX_STIBP | CPUID7_EDX_L1D_FLUSH |             \
+			   CPUID7_EDX_ARCH_CAPABILITIES | CPUID7_EDX_CORE_CAPABILITIES | CPUID7_EDX_SSBD)
 #define CPUID7_ECX_PKU (1u << 3)
 #define CPUID7_ECX_OSPKE (1u << 4)
 #define CPUID7_ECX_WAITPKG (1u << 5)
@@ -29,6 +64,14 @@
 #define CPUID7_ECX_RDPID (1u << 22)
 #define CPUIDD1_EAX_XSAVES (1u << 3)
 #define CPUID80000001_EDX_RDTSCP (1u << 27)
+
+/* Leaves that describe only what vexit does not virtualize: all zero. */
+#define CPUID_LEAF_THERMAL_POWER 0x6u /* thermal and power management: IA32_THERM_*, HWP MSRs */
+#define CPUID_LEAF_PMU 0xau           /* architectural performance monitoring: PMCs, PERF_GLOBAL_* MSRs */
+#define CPUID_LEAF_RDT_MONITORING 0xfu
+#define CPUID_LEAF_RDT_ALLOCATION 0x10u
+#define CPUID_LEAF_SGX 0x12u
+#define CPUID_LEAF_PT 0x14u           /* processor trace */
 
 /* regs = {eax, ebx, ecx, edx}: on entry the host's CPUID(leaf, subleaf), on return the guest's. */
 void cpuid_guest_view(uint32_t leaf, uint32_t subleaf, uint64_t guest_cr4, uint32_t regs[4]);

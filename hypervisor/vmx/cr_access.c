@@ -32,6 +32,30 @@ bool cr0_guest_write(uint64_t value, bool long_mode, uint64_t *shadow)
 	return true;
 }
 
+bool cr0_paging_switch(uint64_t old_cr0, uint64_t new_cr0, uint64_t cr4, bool cs_l, uint64_t *efer)
+{
+	bool was = old_cr0 & CR0_PG, now = new_cr0 & CR0_PG;
+	if (!was && now && (*efer & EFER_LME)) {
+		if (!(cr4 & CR4_PAE) || cs_l)
+			return false;
+		*efer |= EFER_LMA;
+	}
+	if (was && !now)
+		*efer &= ~EFER_LMA;
+	return true;
+}
+
+bool cr_pae_legacy_paging(uint64_t cr0, uint64_t cr4, uint64_t efer)
+{
+	return (cr0 & CR0_PG) && (cr4 & CR4_PAE) && !(efer & EFER_LMA);
+}
+
+bool cr_pdpte_ok(uint64_t pdpte, unsigned phys_addr_bits)
+{
+	uint64_t reserved = 0x1e6ull | (phys_addr_bits >= 64 ? 0 : ~0ull << phys_addr_bits);
+	return !(pdpte & 1) || !(pdpte & reserved);
+}
+
 uint64_t cr0_after_lmsw(uint64_t old, uint16_t source)
 {
 	uint64_t low = CR0_PE | CR0_MP | CR0_EM | CR0_TS;

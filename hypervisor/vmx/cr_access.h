@@ -38,6 +38,17 @@ bool cr_access_decode(uint64_t qualification, struct cr_access *out);
  * Returns false when the write must raise #GP; else *shadow is the guest's view.
  */
 bool cr0_guest_write(uint64_t value, bool long_mode, uint64_t *shadow);
+/*
+ * The mode switch a CR0 write makes (SDM Vol. 3A 10.8.5): setting PG with
+ * EFER.LME activates IA-32e mode (EFER.LMA set), which needs CR4.PAE and a CS
+ * without L; clearing PG outside 64-bit mode deactivates it (LMA clear).
+ * Returns false when the write must raise #GP; else *efer is EFER after it.
+ */
+bool cr0_paging_switch(uint64_t old_cr0, uint64_t new_cr0, uint64_t cr4, bool cs_l, uint64_t *efer);
+/* Paging is PAE paging outside IA-32e mode, whose PDPTEs VM entry loads from the VMCS (SDM 27.3.2.4). */
+bool cr_pae_legacy_paging(uint64_t cr0, uint64_t cr4, uint64_t efer);
+/* A PDPTE that is present with reserved bits set (2:1, 8:5, above the physical-address width): MOV CR #GPs. */
+bool cr_pdpte_ok(uint64_t pdpte, unsigned phys_addr_bits);
 /* CR0 after LMSW: it loads PE, MP, EM and TS, and cannot clear PE (SDM Vol. 2 LMSW). */
 uint64_t cr0_after_lmsw(uint64_t old, uint16_t source);
 /*

@@ -8,43 +8,99 @@
 #define EPT_RWX 0x7ull
 #define EPT_MEMTYPE_WB 6ull
 #define EPT_LEAF_MEMTYPE_SHIFT 3
+#define EPT_LARGE (1ull << 7) /* a PDE that maps a 2 MiB page (SDM 29.3.2, table 29-4) */
+#define EPT_ADDR_MASK 0x000ffffffffff000ull
+#define EPT_LEAF (EPT_RWX | (EPT_MEMTYPE_WB << EPT_LEAF_MEMTYPE_SHIFT))
+#define EPT_CAP_LARGE_2M (1ull << 16)
 /* EPTP (SDM 25.6.11): memory type in bits 2:0, page-walk length minus one in bits 5:3. */
 #define EPTP_WALK_LENGTH_4 (3ull << 3)
+#define LARGE_SIZE (EPT_PAGES_PER_LARGE * PAGE_SIZE)
 
-static uint64_t zeroed_page(void)
+static uint64_t *table(uint64_t entry)
 {
-	uint64_t p = page_alloc();
-	if (p)
-		memset((void *)(uintptr_t)p, 0, PAGE_SIZE);
-	return p;
+	return (uint64_t *)(uintptr_t)(entry & EPT_ADDR_MASK);
 }
 
-uint64_t ept_build(struct ept *e, const uint64_t *pages, uint64_t n)
+/* The table entry `*slot` points to, made (zeroed) when it is empty; 0 when out of memory. */
+static uint64_t next_table(uint64_t *slot)
 {
-	e->pml4 = zeroed_page();
-	e->pdpt = zeroed_page();
-	e->pd = zeroed_page();
-	e->pt = zeroed_page();
-	if (!e->pml4 || !e->pdpt || !e->pd || !e->pt || n > EPT_MAX_PAGES)
+	if (!*slot) {
+		uint64_t p = page_alloc();
+		if (!p)
+			return 0;
+		memset((void *)(uintptr_t)p, 0, PAGE_SIZE);
+		*slot = p | EPT_RWX;
+	}
+	return *slot & EPT_ADDR_MASK;
+}
+
+/* pages[0..count) are one 2 MiB-aligned run of host pages. */
+static bool one_large_run(const uint64_t *pages, uint64_t count)
+{
+	if (count != EPT_PAGES_PER_LARGE || pages[0] % LARGE_SIZE)
+		return false;
+	for (uint64_t i = 1; i < count; i++)
+		if (pages[i] != pages[0] + i * PAGE_SIZE)
+			return false;
+	return true;
+}
+
+uint64_t ept_build(struct ept *e, const uint64_t *pages, uint64_t n, bool large_pages)
+{
+	uint64_t pml4 = page_alloc();
+	e->pml4 = pml4;
+	if (!pml4 || n > EPT_MAX_PAGES)
 		return 0;
-	/* One entry at each upper level, one page table. */
-	((uint64_t *)(uintptr_t)e->pml4)[0] = e->pdpt | EPT_RWX;
-	((uint64_t *)(uintptr_t)e->pdpt)[0] = e->pd | EPT_RWX;
-	((uint64_t *)(uintptr_t)e->pd)[0] = e->pt | EPT_RWX;
-	uint64_t *pt = (uint64_t *)(uintptr_t)e->pt;
-	for (uint64_t i = 0; i < n; i++)
-		pt[i] = pages[i] | EPT_RWX | (EPT_MEMTYPE_WB << EPT_LEAF_MEMTYPE_SHIFT);
-	return e->pml4 | EPTP_WALK_LENGTH_4 | EPT_MEMTYPE_WB;
+	memset((void *)(uintptr_t)pml4, 0, PAGE_SIZE);
+	/* One 2 MiB unit of guest memory per step: a PDE, then a large leaf or a page table. */
+	for (uint64_t first = 0; first < n; first += EPT_PAGES_PER_LARGE) {
+		uint64_t gpa = first * PAGE_SIZE;
+		uint64_t count = n - first < EPT_PAGES_PER_LARGE ? n - first : EPT_PAGES_PER_LARGE;
+		uint64_t pdpt = next_table(&table(pml4)[(gpa >> 39) & 511]);
+		uint64_t pd = pdpt ? next_table(&table(pdpt)[(gpa >> 30) & 511]) : 0;
+		if (!pd)
+			return 0;
+		uint64_t *pde = &table(pd)[(gpa >> 21) & 511];
+		if (large_pages && one_large_run(&pages[first], count)) {
+			*pde = pages[first] | EPT_LARGE | EPT_LEAF;
+			continue;
+		}
+		uint64_t pt = next_table(pde);
+		if (!pt)
+			return 0;
+		for (uint64_t i = 0; i < count; i++)
+			table(pt)[i] = pages[first + i] | EPT_LEAF;
+	}
+	return pml4 | EPTP_WALK_LENGTH_4 | EPT_MEMTYPE_WB;
+}
+
+/* Free the tables below table t at `level` (3: PML4, 2: PDPT, 1: PD), then t itself. */
+static void free_table(uint64_t t, int level)
+{
+	for (unsigned i = 0; level > 1 && i < 512; i++) {
+		uint64_t entry = table(t)[i];
+		if (entry && !(entry & EPT_LARGE))
+			free_table(entry & EPT_ADDR_MASK, level - 1);
+	}
+	/* A PD's non-large entries are page tables: leaves below them are guest memory, not ours. */
+	for (unsigned i = 0; level == 1 && i < 512; i++) {
+		uint64_t entry = table(t)[i];
+		if (entry && !(entry & EPT_LARGE))
+			page_free(entry & EPT_ADDR_MASK);
+	}
+	page_free(t);
 }
 
 void ept_free(struct ept *e)
 {
-	uint64_t *pages[] = { &e->pml4, &e->pdpt, &e->pd, &e->pt };
-	for (unsigned i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
-		if (*pages[i])
-			page_free(*pages[i]);
-		*pages[i] = 0;
-	}
+	if (e->pml4)
+		free_table(e->pml4, 3);
+	e->pml4 = 0;
+}
+
+bool ept_has_large_pages(const struct vmx_caps *caps)
+{
+	return caps->ept_vpid & EPT_CAP_LARGE_2M;
 }
 
 bool ept_invalidate(const struct vmx_caps *caps, uint64_t eptp)

@@ -1,0 +1,333 @@
+/*
+ * mbtest: a small multiboot (v1) kernel that checks, from the inside, what
+ * vexit promises an external kernel (docs/external-kernels.md), and reports it
+ * as kvm-unit-tests does: `PASS: <what>` / `FAIL: <what>` lines and a
+ * `SUMMARY:` line on COM1, then its number of failures to isa-debug-exit.
+ * Built three ways (Makefile): ELF32 (mbtest32), ELF64 (mbtest64, which powers
+ * off through port 0x604 instead) and a flat binary loaded by its header's
+ * a.out-kludge addresses (mbtestflat). Entered as the Multiboot Specification
+ * says: 32-bit protected mode, paging off, EAX the magic, EBX the information.
+ * It checks the magic, the information (flags, memory sizes for 64 MiB, the
+ * memory map, the command line `<name> one two`, the loader's name), the
+ * UART as Linux's 8250 probe does
+ * (scratch register, loopback), then turns on long mode as a kernel does
+ * (PAE, EFER.LME, CR0.PG: EFER.LMA must follow) and reports from 64-bit code.
+ */
+#define MB_MAGIC 0x1badb002
+#if defined(MBTEST_FLAT)
+#define MB_FLAGS 0x00010003 /* page-align, memory info, a.out kludge */
+#else
+#define MB_FLAGS 0x00000003
+#endif
+#define COM1 0x3f8
+#define LOAD 0x100000
+
+/* puts<sfx> (the NUL-terminated string at ESI/RSI) and putc<sfx> (AL), polling LSR.THRE; assembled
+ * once as 32-bit code and once as 64-bit code. */
+.macro SERIAL_OUTPUT sfx=
+puts\sfx:
+	lodsb
+	test %al, %al
+	jz 1f
+	call putc\sfx
+	jmp puts\sfx
+1:	ret
+
+putc\sfx:
+	mov %eax, %ecx
+	mov $(COM1 + 5), %dx
+1:	in %dx, %al
+	test $0x20, %al
+	jz 1b
+	mov %ecx, %eax
+	mov $COM1, %dx
+	out %al, %dx
+	ret
+.endm
+
+	.section .multiboot, "a"
+	.code32
+	.align 4
+mb_header:
+	.long MB_MAGIC, MB_FLAGS, -(MB_MAGIC + MB_FLAGS)
+#if defined(MBTEST_FLAT)
+	.long mb_header, LOAD, load_end, bss_end, start /* header, load, load end, bss end, entry */
+#endif
+
+	.text
+	.code32
+	.globl start
+start:
+	mov $stack_top, %esp
+	mov %eax, saved_eax
+	mov %ebx, saved_ebx
+	call uart_init
+
+	/* The boot loader's magic. */
+	cmpl $0x2badb002, saved_eax
+	mov $t_magic, %esi
+	call report
+	/* Information flags: memory, command line, modules, memory map, loader name. */
+	mov saved_ebx, %ebx
+	mov (%ebx), %eax
+	and $0x24d, %eax
+	cmp $0x24d, %eax
+	mov $t_flags, %esi
+	call report
+	/* 639 KiB below 1 MiB; 63 MiB above it (the manifest gives 64 MiB). */
+	cmpl $639, 4(%ebx)
+	mov $t_mem_lower, %esi
+	call report
+	cmpl $(63 * 1024), 8(%ebx)
+	mov $t_mem_upper, %esi
+	call report
+	/* The memory map: 4 entries of 24 bytes, the last one RAM from 1 MiB to 64 MiB. */
+	cmpl $96, 44(%ebx)
+	jne 1f
+	mov 48(%ebx), %edx
+	cmpl $20, 72(%edx)
+	jne 1f
+	cmpl $0x100000, 76(%edx)
+	jne 1f
+	cmpl $(63 << 20), 84(%edx)
+	jne 1f
+	cmpl $1, 92(%edx)
+1:	mov $t_mmap, %esi
+	call report
+	/* The command line: the kernel's name, then its arguments, as GRUB and QEMU pass them. */
+	mov 16(%ebx), %esi
+	mov $want_cmdline, %edi
+	call strcmp
+	mov $t_cmdline, %esi
+	call report
+	mov 64(%ebx), %esi
+	mov $want_loader, %edi
+	call strcmp
+	mov $t_loader, %esi
+	call report
+	/* No modules were given. */
+	cmpl $0, 20(%ebx)
+	mov $t_mods, %esi
+	call report
+
+	/* The UART as Linux's 8250 probe sees it: a scratch register, then loopback with RTS and OUT2. */
+	mov $(COM1 + 7), %dx
+	mov $0xa5, %al
+	out %al, %dx
+	in %dx, %al
+	cmp $0xa5, %al
+	mov $t_scratch, %esi
+	call report
+	mov $(COM1 + 4), %dx
+	mov $0x1a, %al
+	out %al, %dx
+	mov $(COM1 + 6), %dx
+	in %dx, %al
+	and $0xf0, %al
+	mov %al, %bl
+	mov $(COM1 + 4), %dx
+	mov $0x03, %al
+	out %al, %dx
+	cmp $0x90, %bl
+	mov $t_loopback, %esi
+	call report
+
+	/* Long mode: identity-map 1 GiB with 2 MiB pages, PAE, EFER.LME, then CR0.PG. */
+	mov $pdpt, %eax
+	or $3, %eax
+	mov %eax, pml4
+	mov $pd, %eax
+	or $3, %eax
+	mov %eax, pdpt
+	xor %ecx, %ecx
+2:	mov %ecx, %eax
+	shl $21, %eax
+	or $0x83, %eax
+	mov %eax, pd(, %ecx, 8)
+	inc %ecx
+	cmp $512, %ecx
+	jne 2b
+	mov $pml4, %eax
+	mov %eax, %cr3
+	mov %cr4, %eax
+	or $0x20, %eax
+	mov %eax, %cr4
+	mov $0xc0000080, %ecx
+	rdmsr
+	or $0x100, %eax
+	wrmsr
+	mov %cr0, %eax
+	or $0x80000000, %eax
+	mov %eax, %cr0
+	lgdt gdt_desc
+	ljmp $0x08, $long_mode
+
+	.code64
+long_mode:
+	mov $0x10, %ax
+	mov %ax, %ds
+	mov %ax, %ss
+	mov $0xc0000080, %ecx
+	rdmsr
+	test $0x400, %eax        /* EFER.LMA, which the CPU sets when paging turns on with LME */
+	setnz %al
+	mov $t_long_mode, %rsi
+	call report64
+	/* Past 16 MiB too: guest memory reaches 64 MiB. */
+	movl $0x5a5a5a5a, 0x3fffff0
+	cmpl $0x5a5a5a5a, 0x3fffff0
+	sete %al
+	mov $t_high_memory, %rsi
+	call report64
+
+	mov $summary, %rsi
+	call puts64
+	mov failures, %eax
+	call putdec64
+	mov $summary_end, %rsi
+	call puts64
+	/* Wait for the transmitter to drain, as a real kernel must before it ends the machine. */
+	mov $(COM1 + 5), %dx
+3:	in %dx, %al
+	test $0x40, %al
+	jz 3b
+#if defined(MBTEST_POWER_OFF)
+	mov $0x604, %dx
+	mov $0x2000, %ax
+	out %ax, %dx
+#else
+	mov failures, %eax
+	out %al, $0xf4
+#endif
+	cli
+4:	hlt
+	jmp 4b
+
+/* 64-bit: report(AL != 0, RSI = name). */
+report64:
+	test %al, %al
+	jnz 1f
+	incl failures
+	push %rsi
+	mov $fail_word, %rsi
+	call puts64
+	pop %rsi
+	jmp 2f
+1:	push %rsi
+	mov $pass_word, %rsi
+	call puts64
+	pop %rsi
+2:	call puts64
+	mov $'\n', %al
+	jmp putc64
+
+	SERIAL_OUTPUT 64
+
+/* EAX in decimal (< 100). */
+putdec64:
+	mov $10, %cl
+	div %cl
+	test %al, %al
+	jz 1f
+	push %rax
+	add $'0', %al
+	call putc64
+	pop %rax
+1:	mov %ah, %al
+	add $'0', %al
+	jmp putc64
+
+	.code32
+/* report: ZF set means the check held; ESI names it. */
+report:
+	jz 1f
+	incl failures
+	push %esi
+	mov $fail_word, %esi
+	call puts
+	pop %esi
+	jmp 2f
+1:	push %esi
+	mov $pass_word, %esi
+	call puts
+	pop %esi
+2:	call puts
+	mov $'\n', %al
+	jmp putc
+
+	SERIAL_OUTPUT
+
+/* strcmp of ESI and EDI: ZF set when equal. */
+strcmp:
+	lodsb
+	mov (%edi), %ah
+	inc %edi
+	cmp %ah, %al
+	jne 1f
+	test %al, %al
+	jnz strcmp
+1:	ret
+
+/* 115200 8N1, FIFOs on, no interrupts. */
+uart_init:
+	mov $(COM1 + 1), %dx
+	xor %al, %al
+	out %al, %dx
+	mov $(COM1 + 3), %dx
+	mov $0x80, %al
+	out %al, %dx
+	mov $COM1, %dx
+	mov $1, %al
+	out %al, %dx
+	mov $(COM1 + 1), %dx
+	xor %al, %al
+	out %al, %dx
+	mov $(COM1 + 3), %dx
+	mov $0x03, %al
+	out %al, %dx
+	mov $(COM1 + 2), %dx
+	mov $0x07, %al
+	out %al, %dx
+	mov $(COM1 + 4), %dx
+	mov $0x03, %al
+	out %al, %dx
+	ret
+
+	.data
+	.align 8
+gdt:
+	.quad 0
+	.quad 0x00af9b000000ffff /* 64-bit code */
+	.quad 0x00cf93000000ffff /* data */
+gdt_desc:
+	.word gdt_desc - gdt - 1
+	.long gdt
+saved_eax: .long 0
+saved_ebx: .long 0
+failures: .long 0
+want_cmdline: .asciz MBTEST_CMDLINE
+want_loader: .asciz "vexit"
+pass_word: .asciz "PASS: "
+fail_word: .asciz "FAIL: "
+summary: .asciz "SUMMARY: 12 tests, "
+summary_end: .asciz " unexpected failures\n"
+t_magic: .asciz "EAX holds the multiboot boot loader magic"
+t_flags: .asciz "boot information: memory, command line, modules, memory map, loader name"
+t_mem_lower: .asciz "mem_lower is 639 KiB"
+t_mem_upper: .asciz "mem_upper is 63 MiB (64 MiB of guest memory)"
+t_mmap: .asciz "memory map: 4 entries, RAM from 1 MiB to 64 MiB last"
+t_cmdline: .asciz "command line: the kernel's name, then its arguments"
+t_loader: .asciz "boot loader name"
+t_mods: .asciz "no modules"
+t_scratch: .asciz "UART scratch register"
+t_loopback: .asciz "UART loopback: RTS and OUT2 come back as CTS and DCD"
+t_long_mode: .asciz "CR0.PG with EFER.LME and CR4.PAE activates IA-32e mode (EFER.LMA)"
+t_high_memory: .asciz "memory at 64 MiB - 16 is RAM"
+
+	.bss
+	.align 4096
+pml4: .skip 4096
+pdpt: .skip 4096
+pd: .skip 4096
+stack: .skip 4096
+stack_top:

@@ -1,0 +1,219 @@
+#include "manifest.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "file_read.h"
+#include "strlist.h"
+
+static char *trim(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		s[--n] = '\0';
+	return s;
+}
+
+static int parse_num(const char *v, unsigned long long *out)
+{
+	char *end;
+	if (!*v || *v == '-')
+		return -1;
+	errno = 0;
+	*out = strtoull(v, &end, 10);
+	return *end || errno ? -1 : 0;
+}
+
+/* "prefix: reason", split at the last ": " so a prefix may hold colons of its own. */
+static int parse_allow(const char *v, struct manifest_allow **list, size_t *n)
+{
+	const char *sep = NULL;
+	for (const char *p = strstr(v, ": "); p; p = strstr(p + 1, ": "))
+		sep = p;
+	if (!sep || sep == v || !*trim((char *)sep + 2))
+		return -1;
+	*list = xrealloc(*list, (*n + 1) * sizeof(**list));
+	(*list)[*n].prefix = xstrndup(v, (size_t)(sep - v));
+	(*list)[*n].reason = xstrndup(sep + 2, strlen(sep + 2));
+	(*n)++;
+	return 0;
+}
+
+static struct manifest_entry *new_entry(struct manifest *m, const char *name)
+{
+	m->v = xrealloc(m->v, (m->n + 1) * sizeof(*m->v));
+	struct manifest_entry *e = &m->v[m->n++];
+	*e = (struct manifest_entry){ .name = xstrndup(name, strlen(name)), .args = xstrndup("", 0),
+				      .mem_mib = MANIFEST_DEFAULT_MEM_MIB, .budget = MANIFEST_DEFAULT_BUDGET,
+				      .cost = 1 };
+	return e;
+}
+
+static void set_string(char **slot, const char *v)
+{
+	free(*slot);
+	*slot = xstrndup(v, strlen(v));
+}
+
+/* One `key = value` line of entry e: NULL, or what is wrong. */
+static const char *entry_key(struct manifest_entry *e, const char *key, const char *v)
+{
+	if (strcmp(key, "file") == 0)
+		set_string(&e->file, v);
+	else if (strcmp(key, "args") == 0)
+		set_string(&e->args, v);
+	else if (strcmp(key, "end") == 0)
+		set_string(&e->end_line, v);
+	else if (strcmp(key, "needs") == 0)
+		set_string(&e->needs, v);
+	else if (strcmp(key, "stops") == 0)
+		set_string(&e->stops, v);
+	else if (strcmp(key, "mem") == 0) {
+		if (parse_num(v, &e->mem_mib) || e->mem_mib == 0 || e->mem_mib % 2 || e->mem_mib > 1024)
+			return "mem is a whole number of MiB, even, from 2 to 1024";
+	} else if (strcmp(key, "budget") == 0) {
+		if (parse_num(v, &e->budget))
+			return "budget is a number of guest ticks";
+	} else if (strcmp(key, "cost") == 0) {
+		if (parse_num(v, &e->cost) || e->cost == 0)
+			return "cost is a whole number > 0";
+	} else if (strcmp(key, "fail") == 0) {
+		if (parse_allow(v, &e->fails, &e->n_fails))
+			return "fail wants '<prefix>: <reason>'";
+	} else if (strcmp(key, "skip") == 0) {
+		if (parse_allow(v, &e->skips, &e->n_skips))
+			return "skip wants '<prefix>: <reason>'";
+	} else {
+		return "unknown key";
+	}
+	return NULL;
+}
+
+static const char *check_entry(const struct manifest_entry *e)
+{
+	if (!e->file)
+		return "has no file";
+	if (!e->needs != !e->stops)
+		return "needs and stops go together";
+	return NULL;
+}
+
+int manifest_parse(const char *text, struct manifest *m, char *err, size_t errlen)
+{
+	*m = (struct manifest){ 0 };
+	char *copy = xstrndup(text, strlen(text));
+	unsigned lineno = 0;
+	const char *why = NULL;
+	char *save = NULL;
+	for (char *line = strtok_r(copy, "\n", &save); line && !why; line = strtok_r(NULL, "\n", &save)) {
+		lineno++;
+		char *s = trim(line);
+		if (!*s || *s == '#')
+			continue;
+		if (*s == '[') {
+			char *close = strchr(s, ']');
+			if (!close || close[1] || close == s + 1 || strcspn(s + 1, " \t") < (size_t)(close - s - 1)) {
+				why = "a section is [name], one word";
+				break;
+			}
+			*close = '\0';
+			if (m->n && (why = check_entry(&m->v[m->n - 1])))
+				break;
+			if (manifest_find(m, s + 1)) {
+				why = "a kernel of that name is already listed";
+				break;
+			}
+			new_entry(m, s + 1);
+			continue;
+		}
+		char *eq = strchr(s, '=');
+		if (!eq) {
+			why = "not a [name] or a key = value line";
+			break;
+		}
+		if (!m->n) {
+			why = "a key before the first [name]";
+			break;
+		}
+		*eq = '\0';
+		why = entry_key(&m->v[m->n - 1], trim(s), trim(eq + 1));
+	}
+	if (!why && m->n && (why = check_entry(&m->v[m->n - 1])))
+		lineno++;
+	free(copy);
+	if (!why && !m->n)
+		why = "no kernel listed";
+	if (why) {
+		snprintf(err, errlen, "line %u: %s", lineno, why);
+		manifest_free(m);
+		return -1;
+	}
+	return 0;
+}
+
+int manifest_read(const char *path, struct manifest *m, char *err, size_t errlen)
+{
+	size_t len;
+	char *text = file_read(path, 1u << 20, &len);
+	if (!text) {
+		snprintf(err, errlen, "cannot read the manifest %s: %s", path, strerror(errno));
+		return -1;
+	}
+	char why[512];
+	int rc = manifest_parse(text, m, why, sizeof(why));
+	if (rc)
+		snprintf(err, errlen, "manifest %s: %s", path, why);
+	free(text);
+	return rc;
+}
+
+void manifest_single(struct manifest *m, const char *file, const char *args)
+{
+	*m = (struct manifest){ 0 };
+	const char *base = strrchr(file, '/');
+	base = base ? base + 1 : file;
+	size_t n = strcspn(base, ".");
+	char *name = xstrndup(base, n ? n : strlen(base));
+	struct manifest_entry *e = new_entry(m, name);
+	free(name);
+	set_string(&e->file, file);
+	set_string(&e->args, args);
+}
+
+const struct manifest_entry *manifest_find(const struct manifest *m, const char *name)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (strcmp(m->v[i].name, name) == 0)
+			return &m->v[i];
+	return NULL;
+}
+
+static void free_allows(struct manifest_allow *a, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(a[i].prefix);
+		free(a[i].reason);
+	}
+	free(a);
+}
+
+void manifest_free(struct manifest *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		struct manifest_entry *e = &m->v[i];
+		free(e->name);
+		free(e->file);
+		free(e->args);
+		free(e->end_line);
+		free(e->needs);
+		free(e->stops);
+		free_allows(e->fails, e->n_fails);
+		free_allows(e->skips, e->n_skips);
+	}
+	free(m->v);
+	*m = (struct manifest){ 0 };
+}

@@ -1,0 +1,279 @@
+/*
+ * Check tests of the external-kernel harness: the manifest parser
+ * (harness/lib/manifest.c) and the verdict on an external kernel
+ * (harness/lib/verdict_external.c), over captures parsed by the protocol parser.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "manifest.h"
+#include "protocol.h"
+#include "run_suite.h"
+#include "verdict_external.h"
+
+static struct manifest m;
+static char err[256];
+
+static void teardown(void)
+{
+	manifest_free(&m);
+}
+
+/* --- the manifest ------------------------------------------------------------------------- */
+
+START_TEST(test_manifest_entries)
+{
+	ck_assert_int_eq(manifest_parse("# kvm-unit-tests\n\n[msr]\nfile = msr.flat\n"
+					"  args =  -t  1 \nmem = 128\nbudget = 7\ncost = 3\n"
+					"fail = MSR_IA32_FOO: reads 0: SDM Vol. 4 table 2-2\nfail = x: y\n"
+					"skip = PMU: no PMU (CPUID.0AH:EAX[7:0] = 0)\n"
+					"[realmode]\r\nfile = realmode.flat\r\nend = --- DONE: 0 ---\r\n"
+					"needs = interrupts: HLT\nstops = halted rip=0x827f\n",
+					&m, err, sizeof(err)),
+			 0);
+	ck_assert_uint_eq(m.n, 2);
+	const struct manifest_entry *e = manifest_find(&m, "msr");
+	ck_assert_str_eq(e->file, "msr.flat");
+	ck_assert_str_eq(e->args, "-t  1");
+	ck_assert_uint_eq(e->mem_mib, 128);
+	ck_assert_uint_eq(e->budget, 7);
+	ck_assert_uint_eq(e->cost, 3);
+	ck_assert_uint_eq(e->n_fails, 2);
+	ck_assert_str_eq(e->fails[0].prefix, "MSR_IA32_FOO: reads 0"); /* split at the last ": " */
+	ck_assert_str_eq(e->fails[0].reason, "SDM Vol. 4 table 2-2");
+	ck_assert_str_eq(e->skips[0].prefix, "PMU");
+	ck_assert_ptr_null(e->needs);
+	e = manifest_find(&m, "realmode");
+	ck_assert_str_eq(e->file, "realmode.flat");
+	ck_assert_str_eq(e->args, "");
+	ck_assert_str_eq(e->end_line, "--- DONE: 0 ---");
+	ck_assert_str_eq(e->needs, "interrupts: HLT");
+	ck_assert_str_eq(e->stops, "halted rip=0x827f");
+	ck_assert_uint_eq(e->mem_mib, MANIFEST_DEFAULT_MEM_MIB);
+	ck_assert_uint_eq(e->budget, MANIFEST_DEFAULT_BUDGET);
+	ck_assert_ptr_null(manifest_find(&m, "apic"));
+}
+END_TEST
+
+START_TEST(test_manifest_errors)
+{
+	static const struct {
+		const char *text, *err;
+	} bad[] = {
+		{ "file = x\n", "line 1: a key before the first [name]" },
+		{ "[a]\nfile = x\nflie = y\n", "line 3: unknown key" },
+		{ "[a]\nfile = x\nmem = 3\n", "line 3: mem is a whole number of MiB, even, from 2 to 1024" },
+		{ "[a]\nfile = x\nmem = 0\n", "line 3: mem is a whole number of MiB, even, from 2 to 1024" },
+		{ "[a]\nfile = x\nmem = 2048\n", "line 3: mem is a whole number of MiB, even, from 2 to 1024" },
+		{ "[a]\nfile = x\nmem = -2\n", "line 3: mem is a whole number of MiB, even, from 2 to 1024" },
+		{ "[a]\nfile = x\nbudget = 1e9\n", "line 3: budget is a number of guest ticks" },
+		{ "[a]\nfile = x\ncost = 0\n", "line 3: cost is a whole number > 0" },
+		{ "[a]\nfile = x\nfail = no reason\n", "line 3: fail wants '<prefix>: <reason>'" },
+		{ "[a]\nfile = x\nfail = : reason\n", "line 3: fail wants '<prefix>: <reason>'" },
+		{ "[a]\nfile = x\nskip = prefix: \n", "line 3: skip wants '<prefix>: <reason>'" },
+		{ "[a b]\nfile = x\n", "line 1: a section is [name], one word" },
+		{ "[]\n", "line 1: a section is [name], one word" },
+		{ "[a\n", "line 1: a section is [name], one word" },
+		{ "[a]\nfile = x\n[a]\nfile = y\n", "line 3: a kernel of that name is already listed" },
+		{ "[a]\nargs = 1\n[b]\nfile = y\n", "line 3: has no file" },
+		{ "[a]\nfile = x\nneeds = apic: why\n", "line 4: needs and stops go together" },
+		{ "[a]\nfile = x\njust words\n", "line 3: not a [name] or a key = value line" },
+		{ "# nothing\n", "line 1: no kernel listed" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_msg(manifest_parse(bad[i].text, &m, err, sizeof(err)) == -1, "accepted: %s", bad[i].text);
+		ck_assert_str_eq(err, bad[i].err);
+		ck_assert_uint_eq(m.n, 0);
+	}
+	ck_assert_int_eq(manifest_read("/nonexistent/vexit.cfg", &m, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "cannot read the manifest /nonexistent/vexit.cfg"));
+}
+END_TEST
+
+START_TEST(test_manifest_single)
+{
+	manifest_single(&m, "/x/y/msr.flat", "-t 1");
+	ck_assert_uint_eq(m.n, 1);
+	ck_assert_str_eq(m.v[0].name, "msr");
+	ck_assert_str_eq(m.v[0].file, "/x/y/msr.flat");
+	ck_assert_str_eq(m.v[0].args, "-t 1");
+	manifest_free(&m);
+	manifest_single(&m, "kernel", "");
+	ck_assert_str_eq(m.v[0].name, "kernel");
+}
+END_TEST
+
+/* --- the verdict ---------------------------------------------------------------------------- */
+
+static struct run_report r;
+static struct strlist why, notes;
+
+static void vsetup(void)
+{
+	ck_assert_int_eq(manifest_parse("[k]\nfile = k.flat\n"
+					"[f]\nfile = f.flat\nfail = known bad: SDM 27.2.1\nskip = no PMU: CPUID.0AH\n"
+					"[rm]\nfile = rm.flat\nend = --- DONE ---\n"
+					"[n]\nfile = n.flat\nneeds = apic: the local APIC\n"
+					"stops = ept-violation gpa=0xfee00020\n",
+					&m, err, sizeof(err)),
+			 0);
+}
+
+static void vteardown(void)
+{
+	run_report_free(&r);
+	strlist_free(&why);
+	strlist_free(&notes);
+	manifest_free(&m);
+}
+
+/* Judge kernel `name` from the console lines and the guest-end of a made-up capture. */
+static enum verdict judge(const char *name, const char *console, const char *end)
+{
+	char text[2048];
+	int n = snprintf(text, sizeof(text), "VEXIT protocol 1\nVEXIT guest-begin %s\n", name);
+	for (const char *l = console; l && *l;) {
+		const char *nl = strchr(l, '\n');
+		n += snprintf(text + n, sizeof(text) - (size_t)n, "VEXIT console %s %.*s\n", name, (int)(nl - l), l);
+		l = nl + 1;
+	}
+	if (end)
+		snprintf(text + n, sizeof(text) - (size_t)n, "VEXIT guest-end %s %s\n", name, end);
+	run_report_free(&r);
+	strlist_free(&why);
+	strlist_free(&notes);
+	protocol_parse(text, strlen(text), &r);
+	return verdict_external(manifest_find(&m, name), run_report_guest(&r, name), &why, &notes);
+}
+
+static bool why_has(const char *needle)
+{
+	for (size_t i = 0; i < why.n; i++)
+		if (strstr(why.v[i], needle))
+			return true;
+	return false;
+}
+
+START_TEST(test_ends_clean)
+{
+	ck_assert_int_eq(judge("k", "PASS: a\nPASS: b\nSKIP: c\nSUMMARY: 3 tests, 1 skipped\n",
+			       "done exits=3 ticks=9 status=0 exit-code=1"),
+			 VERDICT_FAIL); /* a SKIP the manifest does not list */
+	ck_assert(why_has("k: unlisted skip: 'SKIP: c'"));
+	ck_assert_int_eq(judge("k", "PASS: a\nPASS: b\nXFAIL: c\n", "done exits=3 ticks=9 status=0 exit-code=1"),
+			 VERDICT_PASS);
+	ck_assert_uint_eq(why.n, 0);
+	ck_assert_str_eq(notes.v[0], "k: 2 PASS, 0 FAIL (0 listed), 0 SKIP, 1 XFAIL");
+	ck_assert_int_eq(judge("k", "PASS: a\n", "power-off exits=3 ticks=9 value=0x2000"), VERDICT_PASS);
+}
+END_TEST
+
+START_TEST(test_failures)
+{
+	ck_assert_int_eq(judge("k", "PASS: a\nFAIL: b\n", "done exits=3 ticks=9 status=1 exit-code=3"), VERDICT_FAIL);
+	ck_assert(why_has("k: unexpected failure: 'FAIL: b'"));
+	ck_assert_int_eq(judge("k", "XPASS: b\n", "done exits=3 ticks=9 status=1 exit-code=3"), VERDICT_FAIL);
+	ck_assert(why_has("unexpected failure: 'XPASS: b'"));
+	/* A nonzero status with no FAIL line at all. */
+	ck_assert_int_eq(judge("k", "PASS: a\n", "done exits=3 ticks=9 status=2 exit-code=5"), VERDICT_FAIL);
+	ck_assert(why_has("k: exit status 2 with no listed failure"));
+	/* FAIL in a word is not a report line. */
+	ck_assert_int_eq(judge("k", "FAILED to frob\nPASSIVE\n", "done exits=3 ticks=9 status=0 exit-code=1"),
+			 VERDICT_PASS);
+}
+END_TEST
+
+START_TEST(test_listed_failures_and_skips)
+{
+	ck_assert_int_eq(judge("f", "PASS: a\nFAIL: known bad value\nSKIP: no PMU here\n",
+			       "done exits=3 ticks=9 status=1 exit-code=3"),
+			 VERDICT_PASS);
+	ck_assert_str_eq(notes.v[0], "f: 1 PASS, 1 FAIL (1 listed), 1 SKIP, 0 XFAIL");
+	/* The listed skip must happen. */
+	ck_assert_int_eq(judge("f", "PASS: a\n", "done exits=3 ticks=9 status=0 exit-code=1"), VERDICT_FAIL);
+	ck_assert(why_has("f: the listed skip 'no PMU' (CPUID.0AH) did not happen"));
+}
+END_TEST
+
+START_TEST(test_stops_that_are_not_ends)
+{
+	ck_assert_int_eq(judge("k", "PASS: a\n", "budget exits=3 ticks=9 budget=100"), VERDICT_FAIL);
+	ck_assert(why_has("k: did not end by itself: stop=budget exits=3 ticks=9 budget=100"));
+	ck_assert_int_eq(judge("k", "PASS: a\n", "ept-violation exits=3 ticks=9 gpa=0xfee00020 access=r rip=0x1"),
+			 VERDICT_FAIL);
+	ck_assert_int_eq(judge("k", "PASS: a\n", "halted exits=3 ticks=9 rip=0x1"), VERDICT_FAIL);
+	ck_assert_int_eq(judge("k", "PASS: a\n", NULL), VERDICT_FAIL);
+	ck_assert(why_has("k: never ended (no guest-end line)"));
+	run_report_free(&r);
+	strlist_free(&why);
+	ck_assert_int_eq(verdict_external(manifest_find(&m, "k"), NULL, &why, &notes), VERDICT_FAIL);
+	ck_assert(why_has("k: the run never began it"));
+}
+END_TEST
+
+START_TEST(test_end_line)
+{
+	ck_assert_int_eq(judge("rm", "PASS: a\n--- DONE ---\n", "halted exits=3 ticks=9 rip=0x1"), VERDICT_PASS);
+	ck_assert_int_eq(judge("rm", "PASS: a\n--- DONE --- \n", "halted exits=3 ticks=9 rip=0x1"), VERDICT_FAIL);
+	ck_assert_int_eq(judge("rm", "PASS: a\n", "halted exits=3 ticks=9 rip=0x1"), VERDICT_FAIL);
+	/* The line then a triple fault is no end. */
+	ck_assert_int_eq(judge("rm", "--- DONE ---\n", "triple-fault exits=3 ticks=9 rip=0x1"), VERDICT_FAIL);
+}
+END_TEST
+
+START_TEST(test_needs)
+{
+	ck_assert_int_eq(judge("n", "", "ept-violation exits=3 ticks=9 gpa=0xfee00020 access=r rip=0x40"),
+			 VERDICT_SKIP);
+	ck_assert(why_has("n: needs apic: the local APIC (stopped as the manifest says: ept-violation"));
+	ck_assert_int_eq(judge("n", "", "ept-violation exits=3 ticks=9 gpa=0xfee00030 access=r rip=0x40"),
+			 VERDICT_FAIL);
+	ck_assert(why_has("n: stopped at 'ept-violation exits=3 ticks=9 gpa=0xfee00030 access=r rip=0x40', "
+			  "not where the manifest says it stops ('ept-violation gpa=0xfee00020')"));
+	ck_assert_int_eq(judge("n", "", "triple-fault exits=3 ticks=9 rip=0x40"), VERDICT_FAIL);
+	ck_assert_int_eq(judge("n", "PASS: a\n", "done exits=3 ticks=9 status=0 exit-code=1"), VERDICT_FAIL);
+	ck_assert(why_has("n: ran to its end (done exits=3 ticks=9 status=0 exit-code=1), but the manifest says it "
+			  "needs apic: the local APIC: update the manifest"));
+	/* An unexpected FAIL before the listed stop still fails it. */
+	ck_assert_int_eq(judge("n", "FAIL: early\n", "ept-violation exits=3 ticks=9 gpa=0xfee00020 access=r"),
+			 VERDICT_FAIL);
+}
+END_TEST
+
+START_TEST(test_hypervisor_skip_and_refusal)
+{
+	ck_assert_int_eq(judge("k", "", "skipped exits=0 ticks=0 why=no-unrestricted-guest"), VERDICT_SKIP);
+	ck_assert(why_has("k: skipped by the hypervisor: no-unrestricted-guest"));
+	ck_assert_int_eq(judge("k", "", "bad-image exits=0 ticks=0 why=multiboot-bad-checksum"), VERDICT_FAIL);
+	ck_assert(why_has("k: the hypervisor refused the kernel: multiboot-bad-checksum"));
+}
+END_TEST
+
+static Suite *external_suite(void)
+{
+	Suite *s = suite_create("external");
+	TCase *mt = tcase_create("manifest");
+	tcase_add_checked_fixture(mt, NULL, teardown);
+	tcase_add_test(mt, test_manifest_entries);
+	tcase_add_test(mt, test_manifest_errors);
+	tcase_add_test(mt, test_manifest_single);
+	suite_add_tcase(s, mt);
+	TCase *v = tcase_create("verdict");
+	tcase_add_checked_fixture(v, vsetup, vteardown);
+	tcase_add_test(v, test_ends_clean);
+	tcase_add_test(v, test_failures);
+	tcase_add_test(v, test_listed_failures_and_skips);
+	tcase_add_test(v, test_stops_that_are_not_ends);
+	tcase_add_test(v, test_end_line);
+	tcase_add_test(v, test_needs);
+	tcase_add_test(v, test_hypervisor_skip_and_refusal);
+	suite_add_tcase(s, v);
+	return s;
+}
+
+int main(void)
+{
+	return run_suite(external_suite(), CK_NORMAL);
+}

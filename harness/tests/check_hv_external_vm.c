@@ -1,0 +1,248 @@
+/*
+ * An external kernel's VM as the kernel's own code builds it (vm_create,
+ * vm_load, vm_setup_vmx into the fake VMCS: test_vm_build_external), then
+ * driven through run/vcpu_run.c's vcpu_exit as the hardware drives it:
+ *  - the entry state is the Multiboot Specification's (protected mode, paging
+ *    off, EAX magic, EBX the boot information) with unrestricted guest, and the
+ *    software entry checker (SDM 27.2, 27.3) finds nothing wrong with it;
+ *  - a CPU without unrestricted guest skips the kernel;
+ *  - the kernel's own switch to long mode (CR4.PAE, EFER.LME by WRMSR, CR0.PG)
+ *    sets EFER.LMA and the IA-32e mode guest control together, and still passes
+ *    the checker; clearing CR0.PG from compatibility mode leaves it; from 64-bit
+ *    mode it is #GP;
+ *  - PAE paging outside long mode loads the PDPTEs into the VMCS, #GP for a
+ *    reserved bit; real mode (CR0.PE clear) is a value an unrestricted guest loads.
+ */
+#include <check.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "diag/entry_check.h"
+#include "diag/vmcs_snapshot.h"
+#include "fake_hw.h"
+#include "hv_good_vmcs.h"
+#include "hw/vmcs.h"
+#include "include/x86_arch.h"
+#include "run/vcpu_run.h"
+#include "run_suite.h"
+#include "test_vm.h"
+#include "vm/guest_mem.h"
+#include "vm/kernel_image.h"
+#include "vm/vm.h"
+#include "vmx/event_inject.h"
+
+#define LOAD 0x100000u
+#define MSR_EFER 0xc0000080u
+
+static struct test_vm t;
+static struct vmx_caps caps;
+
+/* A flat a.out-kludge kernel of 64 bytes at LOAD, entry at LOAD + 0x20: the smallest multiboot kernel. */
+static uint8_t kernel[64];
+
+static void setup(void)
+{
+	hv_good_caps(&caps); /* unrestricted guest allowed (bits 63:32 of the secondary controls) */
+	memset(kernel, 0xf4, sizeof(kernel)); /* HLT */
+	uint32_t h[8] = { MB1_HEADER_MAGIC, MB1_FLAG_AOUT_KLUDGE, -(MB1_HEADER_MAGIC + MB1_FLAG_AOUT_KLUDGE),
+			  LOAD, LOAD, 0, LOAD + 0x1000, LOAD + 0x20 };
+	memcpy(kernel, h, sizeof(h));
+}
+
+static void build(void)
+{
+	const char *why = test_vm_build_external(&t, "kut", kernel, sizeof(kernel), "kut -v", &caps);
+	ck_assert_msg(why == NULL, "refused: %s", why);
+}
+
+static void teardown(void)
+{
+	if (t.vm)
+		test_vm_destroy(&t);
+}
+
+static unsigned entry_violations(void)
+{
+	struct vmcs_snapshot s;
+	struct entry_check_result r;
+	vmcs_snapshot_read(&s);
+	unsigned n = entry_check_run(&s, &caps, &r);
+	for (unsigned i = 0; i < n && i < ENTRY_CHECK_MAX_VIOLATIONS; i++)
+		fprintf(stderr, "violation: %s\n", r.v[i].text);
+	return n;
+}
+
+START_TEST(test_entry_state)
+{
+	build();
+	struct vm *vm = t.vm;
+	ck_assert_int_eq(vm->kind, VM_EXTERNAL_KERNEL);
+	ck_assert_uint_eq(vmcs_read(VMCS_GUEST_RIP), LOAD + 0x20);
+	ck_assert_uint_eq(vm->vcpu.regs[GPR_RAX], MB1_BOOTLOADER_MAGIC);
+	uint32_t flags;
+	ck_assert(guest_mem_read(vm, vm->vcpu.regs[GPR_RBX], &flags, 4));
+	ck_assert_uint_eq(flags & 0x24d, 0x24d);
+	/* Protected mode, paging off: the guest sees PE and ET; the CPU runs without PG (unrestricted guest). */
+	ck_assert_uint_eq(vmcs_read(VMCS_CR0_READ_SHADOW), CR0_PE | CR0_ET);
+	ck_assert_uint_eq(vmcs_read(VMCS_GUEST_CR0) & (CR0_PE | CR0_PG), CR0_PE);
+	ck_assert_uint_eq(vmcs_read(VMCS_CR4_READ_SHADOW), 0);
+	ck_assert_uint_eq(vmcs_read(VMCS_PROC_BASED_CONTROLS2) & PROC2_UNRESTRICTED_GUEST, PROC2_UNRESTRICTED_GUEST);
+	ck_assert_uint_eq(vmcs_read(VMCS_ENTRY_CONTROLS) & ENTRY_IA32E_MODE_GUEST, 0);
+	ck_assert_uint_eq(vmcs_read(VMCS_GUEST_IA32_EFER), 0);
+	ck_assert_uint_eq(vmcs_read(VMCS_GUEST_CS_ACCESS_RIGHTS), AR_CODE32);
+	ck_assert_uint_eq(vmcs_read(VMCS_GUEST_CS_BASE), 0);
+	ck_assert_uint_eq(vmcs_read(VMCS_GUEST_CS_LIMIT), 0xffffffff);
+	ck_assert_uint_eq(vmcs_read(VMCS_GUEST_RFLAGS), RFLAGS_FIXED1);
+	ck_assert_uint_eq(entry_violations(), 0);
+}
+END_TEST
+
+START_TEST(test_needs_unrestricted_guest)
+{
+	caps.procbased2 &= ~((uint64_t)PROC2_UNRESTRICTED_GUEST << 32); /* as corei5_lynnfield_750 */
+	ck_assert_str_eq(test_vm_build_external(&t, "kut", kernel, sizeof(kernel), "kut", &caps),
+			 "no-unrestricted-guest");
+}
+END_TEST
+
+START_TEST(test_bad_image_refused_before_vmx)
+{
+	kernel[8] ^= 1; /* checksum */
+	ck_assert_str_eq(test_vm_build_external(&t, "kut", kernel, sizeof(kernel), "kut", &caps),
+			 "multiboot-bad-checksum");
+}
+END_TEST
+
+/* One exit, as the hardware reports it, through the run loop's per-exit body. */
+static void exit_with(uint32_t reason, uint64_t qual, uint64_t rax, uint64_t rcx, uint64_t rdx)
+{
+	struct vcpu *v = &t.vm->vcpu;
+	v->gpr[GPR_RAX] = rax;
+	v->gpr[GPR_RCX] = rcx;
+	v->gpr[GPR_RDX] = rdx;
+	fake_vmcs.exit_reason = reason;
+	fake_vmcs.exit_qualification = qual;
+	fake_vmcs.exit_instruction_length = 3;
+	fake_vmcs.entry_intr_info = 0;
+	ck_assert_int_eq(vcpu_exit(v), EXIT_RESUME);
+}
+
+#define MOV_TO_CR0_FROM_EAX 0x0
+#define MOV_TO_CR4_FROM_EAX 0x4
+#define MOV_TO_CR3_FROM_EAX 0x3
+
+static bool gp_injected(void)
+{
+	return fake_vmcs.entry_intr_info == (INTR_INFO_VALID | INTR_TYPE_HARDWARE_EXCEPTION | INTR_INFO_DELIVER_ERROR_CODE |
+					     VECTOR_GP);
+}
+
+static void enter_long_mode(void)
+{
+	exit_with(EXIT_REASON_CR_ACCESS, MOV_TO_CR4_FROM_EAX, CR4_PAE, 0, 0);
+	exit_with(EXIT_REASON_WRMSR, 0, EFER_LME, MSR_EFER, 0);
+	ck_assert_uint_eq(vmcs_read(VMCS_GUEST_IA32_EFER), EFER_LME); /* LME alone changes no mode */
+	ck_assert_uint_eq(vmcs_read(VMCS_ENTRY_CONTROLS) & ENTRY_IA32E_MODE_GUEST, 0);
+	exit_with(EXIT_REASON_CR_ACCESS, MOV_TO_CR0_FROM_EAX, CR0_PE | CR0_ET | CR0_PG, 0, 0);
+	ck_assert(!gp_injected());
+}
+
+START_TEST(test_enter_long_mode)
+{
+	build();
+	enter_long_mode();
+	ck_assert_uint_eq(vmcs_read(VMCS_GUEST_IA32_EFER), EFER_LME | EFER_LMA);
+	ck_assert_uint_eq(vmcs_read(VMCS_ENTRY_CONTROLS) & ENTRY_IA32E_MODE_GUEST, ENTRY_IA32E_MODE_GUEST);
+	ck_assert_uint_eq(vmcs_read(VMCS_GUEST_CR0) & CR0_PG, CR0_PG);
+	ck_assert_uint_eq(vmcs_read(VMCS_CR0_READ_SHADOW), CR0_PE | CR0_ET | CR0_PG);
+	/* Compatibility mode (CS still 32-bit) in IA-32e mode: a state VM entry accepts. */
+	ck_assert_uint_eq(entry_violations(), 0);
+	/* Leaving: clearing PG from compatibility mode clears LMA and the control. */
+	exit_with(EXIT_REASON_CR_ACCESS, MOV_TO_CR0_FROM_EAX, CR0_PE | CR0_ET, 0, 0);
+	ck_assert(!gp_injected());
+	ck_assert_uint_eq(vmcs_read(VMCS_GUEST_IA32_EFER), EFER_LME);
+	ck_assert_uint_eq(vmcs_read(VMCS_ENTRY_CONTROLS) & ENTRY_IA32E_MODE_GUEST, 0);
+	ck_assert_uint_eq(entry_violations(), 0);
+}
+END_TEST
+
+START_TEST(test_long_mode_refusals)
+{
+	build();
+	/* PG with LME but without PAE: #GP, nothing changes. */
+	exit_with(EXIT_REASON_WRMSR, 0, EFER_LME, MSR_EFER, 0);
+	exit_with(EXIT_REASON_CR_ACCESS, MOV_TO_CR0_FROM_EAX, CR0_PE | CR0_ET | CR0_PG, 0, 0);
+	ck_assert(gp_injected());
+	ck_assert_uint_eq(vmcs_read(VMCS_GUEST_IA32_EFER), EFER_LME);
+	ck_assert_uint_eq(vmcs_read(VMCS_CR0_READ_SHADOW), CR0_PE | CR0_ET);
+	/* In 64-bit mode (CS.L), clearing PG is #GP. */
+	teardown();
+	build();
+	enter_long_mode();
+	vmcs_write(VMCS_GUEST_CS_ACCESS_RIGHTS, AR_CODE64);
+	exit_with(EXIT_REASON_CR_ACCESS, MOV_TO_CR0_FROM_EAX, CR0_PE | CR0_ET, 0, 0);
+	ck_assert(gp_injected());
+	ck_assert_uint_eq(vmcs_read(VMCS_GUEST_IA32_EFER), EFER_LME | EFER_LMA);
+	/* And EFER.LME cannot change while paging is on. */
+	exit_with(EXIT_REASON_WRMSR, 0, 0, MSR_EFER, 0);
+	ck_assert(gp_injected());
+}
+END_TEST
+
+START_TEST(test_pae_paging_loads_pdptes)
+{
+	build();
+	/* The PDPT at 0x5000: CR3 points at it, then CR4.PAE, then CR0.PG (no LME: legacy PAE paging). */
+	uint64_t pdpte[4] = { 0x1001, 0x2001, 0, 0x3001 };
+	ck_assert(guest_mem_write(t.vm, 0x5000, pdpte, sizeof(pdpte)));
+	vmcs_write(VMCS_GUEST_CR3, 0x5000);
+	exit_with(EXIT_REASON_CR_ACCESS, MOV_TO_CR4_FROM_EAX, CR4_PAE, 0, 0);
+	ck_assert_uint_eq(vmcs_read(VMCS_GUEST_PDPTE0), 0); /* paging still off: nothing loaded */
+	exit_with(EXIT_REASON_CR_ACCESS, MOV_TO_CR0_FROM_EAX, CR0_PE | CR0_ET | CR0_PG, 0, 0);
+	ck_assert(!gp_injected());
+	ck_assert_uint_eq(vmcs_read(VMCS_GUEST_PDPTE0), 0x1001);
+	ck_assert_uint_eq(vmcs_read(VMCS_GUEST_PDPTE1), 0x2001);
+	ck_assert_uint_eq(vmcs_read(VMCS_GUEST_PDPTE2), 0);
+	ck_assert_uint_eq(vmcs_read(VMCS_GUEST_PDPTE3), 0x3001);
+	ck_assert_uint_eq(vmcs_read(VMCS_GUEST_IA32_EFER), 0);
+	/* CR0.TS alone reloads nothing (SDM Vol. 3A 4.4.1 lists CD, NW and PG). */
+	pdpte[0] = 0x7001;
+	ck_assert(guest_mem_write(t.vm, 0x5000, pdpte, sizeof(pdpte)));
+	exit_with(EXIT_REASON_CR_ACCESS, MOV_TO_CR0_FROM_EAX, CR0_PE | CR0_ET | CR0_PG | CR0_TS, 0, 0);
+	ck_assert_uint_eq(vmcs_read(VMCS_GUEST_PDPTE0), 0x1001);
+	/* CR4.PGE does: and a present PDPTE with a reserved bit is #GP, the old ones kept. */
+	pdpte[1] = 0x2001 | (1ull << 5);
+	ck_assert(guest_mem_write(t.vm, 0x5000, pdpte, sizeof(pdpte)));
+	exit_with(EXIT_REASON_CR_ACCESS, MOV_TO_CR4_FROM_EAX, CR4_PAE | CR4_PGE, 0, 0);
+	ck_assert(gp_injected());
+	ck_assert_uint_eq(vmcs_read(VMCS_GUEST_PDPTE0), 0x1001);
+	ck_assert_uint_eq(vmcs_read(VMCS_CR4_READ_SHADOW), CR4_PAE);
+	/* Real mode: PE clear is a value an unrestricted guest may load, and runs with it. */
+	teardown();
+	build();
+	exit_with(EXIT_REASON_CR_ACCESS, MOV_TO_CR0_FROM_EAX, CR0_ET, 0, 0);
+	ck_assert(!gp_injected());
+	ck_assert_uint_eq(vmcs_read(VMCS_GUEST_CR0) & (CR0_PE | CR0_PG), 0);
+}
+END_TEST
+
+static Suite *external_vm_suite(void)
+{
+	Suite *s = suite_create("hv_external_vm");
+	TCase *tc = tcase_create("external_vm");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_entry_state);
+	tcase_add_test(tc, test_needs_unrestricted_guest);
+	tcase_add_test(tc, test_bad_image_refused_before_vmx);
+	tcase_add_test(tc, test_enter_long_mode);
+	tcase_add_test(tc, test_long_mode_refusals);
+	tcase_add_test(tc, test_pae_paging_loads_pdptes);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return run_suite(external_vm_suite(), CK_NORMAL);
+}
