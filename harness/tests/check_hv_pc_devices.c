@@ -216,7 +216,7 @@ END_TEST
 
 START_TEST(test_device_state_fits)
 {
-	/* The three devices' state fits the arena with room to spare for the next ones (APIC, fw_cfg...). */
+	/* The devices' state fits the arena with room to spare for the next ones (the APIC...). */
 	ck_assert_uint_le(vm->device_state_used, VM_DEVICE_STATE_MAX / 2);
 }
 END_TEST

@@ -9,7 +9,8 @@
  * An external kernel gets the PC devices it expects (docs/external-kernels.md):
  *  - a 16550A UART at COM1 (dev_uart.c): its output becomes console lines;
  *  - isa-debug-exit at 0xF4 (dev_isa_debug_exit.c): a write ends the VM, as under QEMU;
- *  - the ACPI PM1a control port 0x604 (dev_power_off.c): 0x2000 powers off.
+ *  - the ACPI PM1a control port 0x604 (dev_power_off.c): 0x2000 powers off;
+ *  - QEMU's fw_cfg at 0x510/0x511 (dev_fw_cfg.c): signature, CPU count 1, RAM size.
  * Each attach function takes its state from vm_device_state() and adds the
  * device to vm->bus; false when either has no room.
  */
@@ -60,6 +61,18 @@
 #define UART_MSR_DCD 0x80
 #define ISA_DEBUG_EXIT_PORT 0xf4
 #define POWER_OFF_PORT 0x604
+/* QEMU's fw_cfg, port form (QEMU docs/specs/fw_cfg.rst): selector (16-bit writes) and data (byte reads). */
+#define FW_CFG_SELECTOR_PORT 0x510
+#define FW_CFG_DATA_PORT 0x511
+#define FW_CFG_SIGNATURE 0x00
+#define FW_CFG_ID 0x01
+#define FW_CFG_RAM_SIZE 0x03
+#define FW_CFG_NB_CPUS 0x05
+#define FW_CFG_MAX_CPUS 0x0f
+#define FW_CFG_FILE_DIR 0x19
+#define FW_CFG_WRITE_CHANNEL 0x4000 /* a key bit that asks for writing, which this device ignores */
+#define FW_CFG_SIGNATURE_VALUE "QEMU"
+#define FW_CFG_ID_TRADITIONAL 1 /* ID bit 0: the port interface; bit 1 (DMA) clear */
 
 struct vm;
 
@@ -69,5 +82,6 @@ bool test_device_attach(struct vm *vm);
 bool uart_attach(struct vm *vm);
 bool isa_debug_exit_attach(struct vm *vm);
 bool power_off_attach(struct vm *vm);
+bool fw_cfg_attach(struct vm *vm);
 
 #endif

@@ -48,7 +48,7 @@ uint32_t io_bus_read(struct io_bus *bus, uint16_t port, unsigned size)
 	if (e && e->dev->read)
 		return e->dev->read(e->state, port, size);
 	bus->unclaimed_reads++;
-	return size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
+	return io_bus_floating(size);
 }
 
 void io_bus_write(struct io_bus *bus, uint16_t port, unsigned size, uint32_t value)

@@ -39,6 +39,11 @@ bool io_bus_add(struct io_bus *bus, const struct io_device *dev, void *state, ui
 		uint16_t port_count);
 /* The entry claiming this port, or NULL. */
 const struct io_bus_entry *io_bus_find(const struct io_bus *bus, uint16_t port);
+/* What a read of size bytes returns when nothing drives the bus: all-ones. */
+static inline uint32_t io_bus_floating(unsigned size)
+{
+	return size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
+}
 /* An unclaimed port reads all-ones and drops writes (counted), like a floating ISA bus. */
 uint32_t io_bus_read(struct io_bus *bus, uint16_t port, unsigned size);
 void io_bus_write(struct io_bus *bus, uint16_t port, unsigned size, uint32_t value);

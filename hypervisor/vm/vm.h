@@ -27,7 +27,7 @@
 #define VM_NAME_MAX 48
 #define VM_STOP_FIELDS_MAX 160
 /* The state of all a VM's devices (vm_device_state), in bytes. */
-#define VM_DEVICE_STATE_MAX 512
+#define VM_DEVICE_STATE_MAX 1024
 
 enum vm_stop {
 	VM_RUNNING,

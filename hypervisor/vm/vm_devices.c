@@ -17,6 +17,7 @@ static const struct {
 	{ "uart", VM_EXTERNAL_KERNEL, uart_attach },
 	{ "isa-debug-exit", VM_EXTERNAL_KERNEL, isa_debug_exit_attach },
 	{ "power-off", VM_EXTERNAL_KERNEL, power_off_attach },
+	{ "fw-cfg", VM_EXTERNAL_KERNEL, fw_cfg_attach },
 };
 
 void *vm_device_state(struct vm *vm, size_t size)
