@@ -10,7 +10,8 @@
  *  - a 16550A UART at COM1 (dev_uart.c): its output becomes console lines;
  *  - isa-debug-exit at 0xF4 (dev_isa_debug_exit.c): a write ends the VM, as under QEMU;
  *  - the ACPI PM1a control port 0x604 (dev_power_off.c): 0x2000 powers off;
- *  - QEMU's fw_cfg at 0x510/0x511 (dev_fw_cfg.c): signature, CPU count 1, RAM size.
+ *  - QEMU's fw_cfg at 0x510/0x511 (dev_fw_cfg.c): signature, CPU count 1, RAM size;
+ *  - the ACPI PM timer at 0x608 (dev_pm_timer.c), which the FADT (vm/acpi_tables.h) names.
  * Each attach function takes its state from vm_device_state() and adds the
  * device to vm->bus; false when either has no room.
  */
@@ -18,6 +19,7 @@
 #define VEXIT_DEVICES_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "include/vexit_abi.h"
 #include "vm/guest_line.h"
@@ -61,6 +63,10 @@
 #define UART_MSR_DCD 0x80
 #define ISA_DEBUG_EXIT_PORT 0xf4
 #define POWER_OFF_PORT 0x604
+/* The ACPI PM1a event block (not implemented: its ports float) and the PM timer, at QEMU's PC addresses. */
+#define PM1A_EVT_PORT 0x600
+#define PM_TIMER_PORT 0x608
+#define PM_TIMER_HZ 3579545u /* the ACPI PM timer's frequency (ACPI 6.5, 4.8.3.3) */
 /* QEMU's fw_cfg, port form (QEMU docs/specs/fw_cfg.rst): selector (16-bit writes) and data (byte reads). */
 #define FW_CFG_SELECTOR_PORT 0x510
 #define FW_CFG_DATA_PORT 0x511
@@ -83,5 +89,8 @@ bool uart_attach(struct vm *vm);
 bool isa_debug_exit_attach(struct vm *vm);
 bool power_off_attach(struct vm *vm);
 bool fw_cfg_attach(struct vm *vm);
+bool pm_timer_attach(struct vm *vm);
+/* The PM timer's 32-bit count after `guest_ticks` of guest time. */
+uint32_t pm_timer_count(uint64_t guest_ticks);
 
 #endif

@@ -99,3 +99,10 @@ uint64_t guest_time_ticks(const struct vcpu *v)
 	uint32_t now = (uint32_t)vmcs_read(VMCS_PREEMPTION_TIMER_VALUE);
 	return v->guest_ticks + ((uint64_t)(v->timer_value - now) << v->timer_rate);
 }
+
+uint64_t guest_time_at_rate(uint64_t ticks, uint32_t hz)
+{
+	/* Whole seconds, then the rest: neither product overflows 64 bits. */
+	uint64_t seconds = ticks / GUEST_TICKS_PER_SECOND, rest = ticks % GUEST_TICKS_PER_SECOND;
+	return seconds * hz + rest * hz / GUEST_TICKS_PER_SECOND;
+}

@@ -24,6 +24,14 @@
 
 #include "vm/vcpu.h"
 
+/*
+ * The rate guest time is read at by the devices that tell time (the PM timer): a
+ * nominal 1,000,000 ticks per second, the rate the harness's Bochs is configured
+ * with (ips=1000000: one tick per instruction), so Bochs's own clocks and the
+ * guest's agree. On hardware the TSC runs faster and these clocks run fast with it.
+ */
+#define GUEST_TICKS_PER_SECOND 1000000ull
+
 /* What stops a guest that uses up its budget. */
 enum watchdog { WATCHDOG_NONE, WATCHDOG_PREEMPTION_TIMER, WATCHDOG_APIC_TIMER };
 /*
@@ -52,6 +60,9 @@ bool guest_time_watchdog_expired(const struct vcpu *v);
 /* At a preemption-timer exit: true when budget is left (the timer fired early because the whole budget did not
  * fit its 32 bits) and it has been re-armed with the rest. */
 bool guest_time_timer_expired_early(struct vcpu *v);
+/* A clock of `hz` counts per second that started with the guest: its count after `ticks` guest ticks
+ * (floor of ticks * hz / GUEST_TICKS_PER_SECOND, exact for every 64-bit tick count with hz < 2^32). */
+uint64_t guest_time_at_rate(uint64_t ticks, uint32_t hz);
 /* The guest's ticks so far (reads the saved timer value when it counts them; the VMCS must be current). */
 uint64_t guest_time_ticks(const struct vcpu *v);
 

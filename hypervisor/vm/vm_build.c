@@ -6,6 +6,7 @@
 #include "include/x86_arch.h"
 #include "kernel/kstring.h"
 #include "kernel/panic.h"
+#include "vm/acpi_tables.h"
 #include "vm/guest_image.h"
 #include "vm/guest_layout.h"
 #include "vm/guest_section.h"
@@ -96,13 +97,17 @@ static const char *break_request(struct vm *vm, const uint8_t *image, uint64_t s
 /*
  * An external kernel: loaded and entered as a multiboot boot loader would
  * (Multiboot 0.6.96, 3.2; Multiboot 2.0, 3.3, the same machine state): EAX
- * the boot loader's magic, EBX the boot information; the rest is vm_vmcs.c's.
+ * the boot loader's magic, EBX the boot information; the ACPI tables in the
+ * BIOS area, as firmware leaves them; the rest is vm_vmcs.c's.
  */
 static const char *load_external(struct vm *vm, const uint8_t *image, uint64_t size, const char *cmdline)
 {
 	struct kernel_ranges used;
 	uint32_t entry, mbi;
 	const char *why = kernel_image_load(vm, image, size, &entry, &used);
+	if (why)
+		return why;
+	why = acpi_tables_write(vm, &used);
 	if (why)
 		return why;
 	bool v2 = kernel_image_format(image, size) == KERNEL_MULTIBOOT2;

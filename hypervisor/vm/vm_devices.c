@@ -18,6 +18,7 @@ static const struct {
 	{ "isa-debug-exit", VM_EXTERNAL_KERNEL, isa_debug_exit_attach },
 	{ "power-off", VM_EXTERNAL_KERNEL, power_off_attach },
 	{ "fw-cfg", VM_EXTERNAL_KERNEL, fw_cfg_attach },
+	{ "pm-timer", VM_EXTERNAL_KERNEL, pm_timer_attach },
 };
 
 void *vm_device_state(struct vm *vm, size_t size)
