@@ -10,7 +10,10 @@
  * It checks the magic, the information (flags, memory sizes for 64 MiB, the
  * memory map, the command line `<name> one two`, the loader's name), the
  * UART as Linux's 8250 probe does
- * (scratch register, loopback), then turns on long mode as a kernel does
+ * (scratch register, loopback), fw_cfg as kvm-unit-tests reads it (signature,
+ * CPU count, RAM size), the ACPI tables as a kernel finds them (the RSDP and
+ * its checksum, the FADT through the RSDT) and the PM timer at the FADT's
+ * port (it counts up), then turns on long mode as a kernel does
  * (PAE, EFER.LME, CR0.PG: EFER.LMA must follow) and reports from 64-bit code.
  */
 #define MB_MAGIC 0x1badb002
@@ -130,6 +133,88 @@ start:
 	out %al, %dx
 	cmp $0x90, %bl
 	mov $t_loopback, %esi
+	call report
+
+	/* fw_cfg: a 16-bit OUT of the key to 0x510, then byte INs from 0x511 (kvm-unit-tests' fwcfg.c). */
+	xor %eax, %eax           /* the signature */
+	mov $4, %ecx
+	call fw_cfg
+	cmp $0x554d4551, %eax    /* "QEMU" */
+	mov $t_fw_cfg_sig, %esi
+	call report
+	mov $5, %eax             /* the CPU count */
+	mov $2, %ecx
+	call fw_cfg
+	cmp $1, %eax
+	mov $t_fw_cfg_cpus, %esi
+	call report
+	mov $3, %eax             /* the RAM size: 64 MiB (its high half too: 0) */
+	mov $4, %ecx
+	call fw_cfg
+	mov %eax, %ebx
+	mov $4, %ecx
+	call fw_cfg_more
+	or %eax, %eax
+	jnz 1f
+	cmp $(64 << 20), %ebx
+1:	mov $t_fw_cfg_ram, %esi
+	call report
+
+	/* ACPI: the RSDP on a 16-byte boundary in 0xE0000-0xFFFFF, its first 20 bytes summing to 0. */
+	mov $0xe0000, %ebx
+5:	cmpl $0x20445352, (%ebx)  /* "RSD " */
+	jne 6f
+	cmpl $0x20525450, 4(%ebx) /* "PTR " */
+	je 7f
+6:	add $16, %ebx
+	cmp $0x100000, %ebx
+	jne 5b
+	xor %ebx, %ebx
+7:	mov %ebx, rsdp
+	mov $1, %al              /* not found: as a wrong checksum */
+	test %ebx, %ebx
+	jz 8f
+	xor %eax, %eax
+	xor %ecx, %ecx
+9:	add (%ebx, %ecx), %al
+	inc %ecx
+	cmp $20, %ecx
+	jne 9b
+8:	test %al, %al
+	mov $t_rsdp, %esi
+	call report
+	/* The FADT through the RSDT, and its PM timer block: port 0x608. */
+	xor %edx, %edx
+	mov rsdp, %ebx
+	test %ebx, %ebx
+	jz 2f
+	mov 16(%ebx), %ebx       /* the RSDT */
+	mov 4(%ebx), %ecx        /* its length */
+	add %ebx, %ecx
+	lea 36(%ebx), %esi
+3:	cmp %ecx, %esi
+	jae 2f
+	mov (%esi), %eax
+	add $4, %esi
+	cmpl $0x50434146, (%eax) /* "FACP" */
+	jne 3b
+	mov 76(%eax), %edx       /* PM_TMR_BLK */
+2:	mov %edx, pm_timer_port
+	cmp $0x608, %edx
+	mov $t_fadt, %esi
+	call report
+	/* The PM timer counts up while the guest runs. */
+	mov pm_timer_port, %edx
+	in %dx, %eax
+	mov %eax, %ebx
+	mov $1000, %ecx
+4:	loop 4b
+	in %dx, %eax
+	sub %ebx, %eax
+	cmp $0, %eax
+	setg %al
+	cmp $1, %al
+	mov $t_pm_timer, %esi
 	call report
 
 	/* Long mode: identity-map 1 GiB with 2 MiB pages, PAE, EFER.LME, then CR0.PG. */
@@ -268,6 +353,29 @@ strcmp:
 	jnz strcmp
 1:	ret
 
+/* fw_cfg: select key AX, then ECX (1-4) bytes of it into EAX, low byte first; fw_cfg_more: the
+ * next ECX bytes of the item already selected. */
+fw_cfg:
+	mov $0x510, %dx
+	out %ax, %dx
+fw_cfg_more:
+	mov $0x511, %dx
+	push %ebx
+	xor %ebx, %ebx
+	mov %ecx, %eax
+	shl $3, %eax
+	push %eax                /* 8 * ECX: the shift that leaves the last byte read at the top */
+1:	in %dx, %al
+	shrd $8, %eax, %ebx
+	loop 1b
+	pop %ecx
+	neg %ecx
+	add $32, %ecx
+	mov %ebx, %eax
+	shr %cl, %eax
+	pop %ebx
+	ret
+
 /* 115200 8N1, FIFOs on, no interrupts. */
 uart_init:
 	mov $(COM1 + 1), %dx
@@ -305,11 +413,13 @@ gdt_desc:
 saved_eax: .long 0
 saved_ebx: .long 0
 failures: .long 0
+rsdp: .long 0
+pm_timer_port: .long 0
 want_cmdline: .asciz MBTEST_CMDLINE
 want_loader: .asciz "vexit"
 pass_word: .asciz "PASS: "
 fail_word: .asciz "FAIL: "
-summary: .asciz "SUMMARY: 12 tests, "
+summary: .asciz "SUMMARY: 18 tests, "
 summary_end: .asciz " unexpected failures\n"
 t_magic: .asciz "EAX holds the multiboot boot loader magic"
 t_flags: .asciz "boot information: memory, command line, modules, memory map, loader name"
@@ -321,6 +431,12 @@ t_loader: .asciz "boot loader name"
 t_mods: .asciz "no modules"
 t_scratch: .asciz "UART scratch register"
 t_loopback: .asciz "UART loopback: RTS and OUT2 come back as CTS and DCD"
+t_fw_cfg_sig: .asciz "fw_cfg signature: QEMU"
+t_fw_cfg_cpus: .asciz "fw_cfg CPU count: 1"
+t_fw_cfg_ram: .asciz "fw_cfg RAM size: 64 MiB"
+t_rsdp: .asciz "ACPI RSDP found in the BIOS area, checksum 0"
+t_fadt: .asciz "ACPI FADT through the RSDT: PM timer at port 0x608"
+t_pm_timer: .asciz "ACPI PM timer counts up"
 t_long_mode: .asciz "CR0.PG with EFER.LME and CR4.PAE activates IA-32e mode (EFER.LMA)"
 t_high_memory: .asciz "memory at 64 MiB - 16 is RAM"
 
