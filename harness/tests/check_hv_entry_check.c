@@ -16,6 +16,7 @@
 #include "hv_host_fakes.h"
 #include "hw/vmcs.h"
 #include "include/x86_arch.h"
+#include "kernel/page_alloc.h"
 #include "run_suite.h"
 #include "test_vm.h"
 
@@ -91,6 +92,8 @@ static const struct rule_case {
 	{ "guest_interruptibility", F(guest_interruptibility), 3, NONE, 0, "GUEST_INTERRUPTIBILITY_INFO" },
 	{ "guest_pending_debug", F(guest_pending_debug), 1ull << 5, NONE, 0, "GUEST_PENDING_DBG_EXCEPTIONS" },
 	{ "guest_link_pointer", F(link_pointer), ~0ull, NONE, 0, "VMCS_LINK_POINTER" },
+	/* One entry read from the area, whose index becomes 800H (an x2APIC MSR). */
+	{ "msr_load_entry", F(msr_load_n), 1, F(msr_load[0]), 0x800, "VM_ENTRY_MSR_LOAD_ADDR" },
 };
 #define N_CASES (sizeof(cases) / sizeof(cases[0]))
 
@@ -226,6 +229,72 @@ START_TEST(test_unrestricted_guest_may_clear_pe_pg)
 }
 END_TEST
 
+/* SDM 27.4: which MSR-load entries fail, and that the violation names the entry's number (from 1). */
+START_TEST(test_msr_load_entries)
+{
+	static const struct {
+		uint32_t index, reserved;
+		bool bad;
+	} t[] = {
+		{ 0x174, 0, false },      { 0x277, 0, false },      { 0x7ff, 0, false },     { 0x900, 0, false },
+		{ 0xc0000080, 0, false }, { 0xc0000100, 0, true },  { 0xc0000101, 0, true }, { 0x800, 0, true },
+		{ 0x8ff, 0, true },       { 0x9b, 0, true },        { 0x174, 1, true },
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct vmcs_snapshot s = good;
+		s.entry_msr_load_count = 3;
+		s.entry_msr_load_addr = 0x5000;
+		s.msr_load_n = 3;
+		s.msr_load[0] = (struct vmcs_msr_entry){ .index = 0x174 };
+		s.msr_load[1] = (struct vmcs_msr_entry){ .index = t[i].index, .reserved = t[i].reserved, .value = 7 };
+		s.msr_load[2] = (struct vmcs_msr_entry){ .index = 0x175 };
+		struct entry_check_result r;
+		entry_check_run(&s, &caps, &r);
+		const struct entry_violation *v = violation_of(&r, "msr_load_entry");
+		ck_assert_msg((v != NULL) == t[i].bad, "MSR 0x%x reserved 0x%x: %s", t[i].index, t[i].reserved,
+			      v ? v->text : "no violation");
+		ck_assert_uint_eq(r.n, t[i].bad ? 1 : 0);
+		if (v)
+			ck_assert_msg(strstr(v->text, "entry 2 (msr-entry=2)"), "%s", v->text);
+		/* Entries not read (the area was not readable) are not judged. */
+		s.msr_load_n = 1;
+		entry_check_run(&s, &caps, &r);
+		ck_assert(!entry_check_names(&r, "msr_load_entry"));
+	}
+}
+END_TEST
+
+/* vmcs_snapshot_read reads the area the VMCS points at; vmcs_msr_load_entry finds one entry by number. */
+START_TEST(test_msr_load_area_read)
+{
+	struct test_vm tv;
+	test_vm_build(&tv, "msr", 0, NULL);
+	uint64_t page = page_alloc();
+	ck_assert_uint_ne(page, 0);
+	struct vmcs_msr_entry *area = (struct vmcs_msr_entry *)(uintptr_t)page;
+	for (unsigned i = 0; i < 10; i++)
+		area[i] = (struct vmcs_msr_entry){ .index = 0x100 + i, .value = i };
+	vmcs_write(VMCS_ENTRY_MSR_LOAD_ADDR, page);
+	vmcs_write(VMCS_ENTRY_MSR_LOAD_COUNT, 10);
+	struct vmcs_snapshot s;
+	vmcs_snapshot_read(&s);
+	ck_assert_uint_eq(s.msr_load_n, VMCS_SNAPSHOT_MSR_LOAD_MAX);
+	ck_assert_uint_eq(s.msr_load[7].index, 0x107);
+	struct vmcs_msr_entry e;
+	ck_assert(vmcs_msr_load_entry(10, &e));
+	ck_assert_uint_eq(e.index, 0x109);
+	ck_assert(!vmcs_msr_load_entry(0, &e));
+	ck_assert(!vmcs_msr_load_entry(11, &e));
+	/* A misaligned area is not read. */
+	vmcs_write(VMCS_ENTRY_MSR_LOAD_ADDR, page + 8);
+	vmcs_snapshot_read(&s);
+	ck_assert_uint_eq(s.msr_load_n, 0);
+	ck_assert(!vmcs_msr_load_entry(1, &e));
+	page_free(page);
+	test_vm_destroy(&tv);
+}
+END_TEST
+
 START_TEST(test_link_pointer_revision)
 {
 	struct vmcs_snapshot s = good;
@@ -299,6 +368,8 @@ int main(void)
 	tcase_add_checked_fixture(br, setup, NULL);
 	tcase_add_loop_test(br, test_break_trips_its_rule, 0, (int)entry_break_count);
 	tcase_add_test(br, test_break_find_rejects_unknown);
+	tcase_add_test(br, test_msr_load_entries);
+	tcase_add_test(br, test_msr_load_area_read);
 	suite_add_tcase(s, br);
 	return run_suite(s, CK_NORMAL);
 }

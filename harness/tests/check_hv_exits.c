@@ -200,6 +200,17 @@ static void dirty_4k_1(struct test_vm *t)
 	ck_assert_uint_eq(get64(t, PTE_4K(0)), GPA_4K_0 | 3); /* not used: untouched */
 }
 
+/* A VM-entry MSR-load area of three entries (in a guest page: any low host page does). */
+static void msr_load_area(struct test_vm *t)
+{
+	struct vmcs_msr_entry *area = (struct vmcs_msr_entry *)test_vm_byte(t, 0x30000);
+	area[0] = (struct vmcs_msr_entry){ .index = MSR_IA32_SYSENTER_CS };
+	area[1] = (struct vmcs_msr_entry){ .index = MSR_IA32_GS_BASE, .value = 5 };
+	area[2] = (struct vmcs_msr_entry){ .index = MSR_IA32_SYSENTER_ESP };
+	vmcs_write(VMCS_ENTRY_MSR_LOAD_ADDR, (uint64_t)(uintptr_t)area);
+	vmcs_write(VMCS_ENTRY_MSR_LOAD_COUNT, 3);
+}
+
 static void set_tpr_12(struct test_vm *t)
 {
 	t->vm->tpr = 12;
@@ -788,6 +799,10 @@ static const struct exit_case cases[] = {
 	{ "Entry failure (MSR loading) with the entry's qualification", EXIT_REASON_ENTRY_FAILURE | 34, 2, 0,
 	  .action = EXIT_STOP, .stop = VM_STOP_ENTRY_FAILED, .stop_fields = "reason=ENTRY_FAIL_MSR_LOADING qual=0x2",
 	  .output = "VEXIT vmcs exits VM_EXIT_REASON 0x80000022 ", .verify = not_launched },
+	{ "Entry failure (MSR loading): the stop names the entry and its MSR", EXIT_REASON_ENTRY_FAILURE | 34, 2, 0,
+	  .prepare = msr_load_area, .action = EXIT_STOP, .stop = VM_STOP_ENTRY_FAILED,
+	  .stop_fields = "reason=ENTRY_FAIL_MSR_LOADING qual=0x2 msr-entry=2 msr=0xc0000101",
+	  .output = "VEXIT entry-violation exits msr_load_entry family=msr-load sdm=27.4 ", .verify = not_launched },
 };
 #define N_CASES (sizeof(cases) / sizeof(cases[0]))
 

@@ -1,5 +1,6 @@
 #include "diag/entry_break.h"
 
+#include "include/x86_arch.h"
 #include "kernel/kstring.h"
 
 static unsigned field_index(unsigned offset)
@@ -111,6 +112,22 @@ static unsigned gdtr_limit_wide(struct vmcs_snapshot *s, const struct vmx_caps *
 	return FIELD(guest_gdtr_limit);
 }
 
+/*
+ * SDM 27.4: a VM-entry MSR-load area whose second entry is IA32_FS_BASE, which the
+ * area cannot load: entry 1 (IA32_SYSENTER_CS) loads, entry 2 ends the entry with
+ * reason 34 and qualification 2. The entries are the snapshot's; the caller
+ * puts them in an area of its own and points VM_ENTRY_MSR_LOAD_ADDR at it.
+ */
+static unsigned msr_load_fs_base(struct vmcs_snapshot *s, const struct vmx_caps *c)
+{
+	(void)c;
+	s->msr_load[0] = (struct vmcs_msr_entry){ .index = MSR_IA32_SYSENTER_CS, .value = 0 };
+	s->msr_load[1] = (struct vmcs_msr_entry){ .index = MSR_IA32_FS_BASE, .value = 0 };
+	s->msr_load_n = 2;
+	s->entry_msr_load_count = 2;
+	return FIELD(entry_msr_load_count);
+}
+
 const struct entry_break entry_breaks[] = {
 	{ "cr0-pg-without-pe", "guest_cr0_pg_requires_pe", cr0_pg_without_pe },
 	{ "rflags-bit1-clear", "guest_rflags_reserved", rflags_bit1_clear },
@@ -124,6 +141,7 @@ const struct entry_break entry_breaks[] = {
 	{ "link-pointer-zero", "guest_link_pointer", link_pointer_zero },
 	{ "activity-state-bad", "guest_activity_state", activity_state_bad },
 	{ "gdtr-limit-wide", "guest_gdtr_idtr", gdtr_limit_wide },
+	{ "msr-load-fs-base", "msr_load_entry", msr_load_fs_base },
 };
 const unsigned entry_break_count = sizeof(entry_breaks) / sizeof(entry_breaks[0]);
 

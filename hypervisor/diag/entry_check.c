@@ -2,7 +2,8 @@
  * VM-entry checks, one function per rule of SDM Vol. 3C chapter 27, each named
  * after its rule. A rule calls violate() once per problem, naming the VMCS
  * fields and their values. The order of the table is the SDM's: controls
- * (27.2.1), host state (27.2.2-27.2.4), guest state (27.3.1.1-27.3.1.5).
+ * (27.2.1), host state (27.2.2-27.2.4), guest state (27.3.1.1-27.3.1.5), MSR
+ * loading (27.4).
  */
 #include "diag/entry_check.h"
 
@@ -646,6 +647,31 @@ static void guest_link_pointer(struct ec *x)
 			l, s->link_revision, rev);
 }
 
+/* --- 27.4 loading MSRs --------------------------------------------------------------------- */
+
+#define MSR_IA32_SMM_MONITOR_CTL 0x9bu
+
+static void msr_load_entry(struct ec *x)
+{
+	/* SDM 27.4: each entry of the VM-entry MSR-load area, in order; the first bad one ends the entry. */
+	const struct vmcs_snapshot *s = x->s;
+	for (unsigned i = 0; i < s->msr_load_n && i < VMCS_SNAPSHOT_MSR_LOAD_MAX; i++) {
+		const struct vmcs_msr_entry *e = &s->msr_load[i];
+		const char *why = NULL;
+		if (e->reserved)
+			why = "bits 63:32 must be 0";
+		else if (e->index == MSR_IA32_FS_BASE || e->index == MSR_IA32_GS_BASE)
+			why = "IA32_FS_BASE and IA32_GS_BASE cannot be loaded from the area";
+		else if ((e->index >> 8) == 0x8)
+			why = "an x2APIC MSR (800H-8FFH) cannot be loaded from the area";
+		else if (e->index == MSR_IA32_SMM_MONITOR_CTL)
+			why = "IA32_SMM_MONITOR_CTL can be written only in SMM";
+		if (why)
+			violate(x, "VM_ENTRY_MSR_LOAD_ADDR=0x%lx entry %u (msr-entry=%u): MSR 0x%x value 0x%lx: %s",
+				s->entry_msr_load_addr, i + 1, i + 1, e->index, e->value, why);
+	}
+}
+
 /* --- the table ------------------------------------------------------------------------------- */
 
 #define ENTRY_RULES(X)                                                    \
@@ -698,7 +724,8 @@ static void guest_link_pointer(struct ec *x)
 	X(guest_activity_state, ENTRY_FAMILY_GUEST_NONREG, "27.3.1.5")    \
 	X(guest_interruptibility, ENTRY_FAMILY_GUEST_NONREG, "27.3.1.5")  \
 	X(guest_pending_debug, ENTRY_FAMILY_GUEST_NONREG, "27.3.1.5")     \
-	X(guest_link_pointer, ENTRY_FAMILY_GUEST_NONREG, "27.3.1.5")
+	X(guest_link_pointer, ENTRY_FAMILY_GUEST_NONREG, "27.3.1.5")    \
+	X(msr_load_entry, ENTRY_FAMILY_MSR_LOAD, "27.4")
 
 const struct entry_rule entry_rules[] = {
 #define ENTRY_RULE_ROW(fn, fam, sec) { .name = #fn, .family = fam, .sdm = sec },

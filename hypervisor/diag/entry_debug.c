@@ -15,6 +15,8 @@
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
 #include "kernel/kstring.h"
+#include "kernel/page_alloc.h"
+#include "kernel/panic.h"
 
 static void print_verdict(const struct entry_debug *d, const char *when, const struct vmcs_snapshot *s)
 {
@@ -32,12 +34,20 @@ static void debug_stop(const struct entry_debug *d, const char *where)
 	magic_break();
 }
 
-static void apply_break(const struct entry_debug *d, unsigned which)
+static void apply_break(struct entry_debug *d, unsigned which)
 {
 	const struct entry_break *b = &entry_breaks[which - 1];
 	struct vmcs_snapshot s;
 	vmcs_snapshot_read(&s);
+	s.msr_load_n = 0;
 	unsigned f = b->apply(&s, d->caps);
+	if (s.msr_load_n) {
+		/* The breakage wrote MSR-load entries: they go to an area of this VM's own. */
+		if (!d->msr_area && !(d->msr_area = page_alloc()))
+			panic("out of memory for the MSR-load area of %s", d->guest);
+		memcpy((void *)(uintptr_t)d->msr_area, s.msr_load, s.msr_load_n * sizeof(s.msr_load[0]));
+		vmcs_write(VMCS_ENTRY_MSR_LOAD_ADDR, d->msr_area);
+	}
 	uint64_t value = *vmcs_snapshot_slot(&s, f);
 	vmcs_write(vmcs_field_table[f].encoding, value);
 	kprintf("VEXIT entry-break %s %s %s=0x%lx\n", d->guest, b->name, vmcs_field_table[f].name, value);
@@ -74,6 +84,13 @@ void entry_debug_after_failure(struct entry_debug *d, const struct exit_history 
 		vmcs_dump_print(d->guest, &s);
 	if (d->stop)
 		debug_stop(d, "after-failure");
+}
+
+void entry_debug_release(struct entry_debug *d)
+{
+	if (d->msr_area)
+		page_free(d->msr_area);
+	d->msr_area = 0;
 }
 
 static bool selects(const char *list, const char *guest)

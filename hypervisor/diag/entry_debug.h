@@ -25,6 +25,7 @@ struct entry_debug {
 	bool dump_first;              /* dump the VMCS before the first VMLAUNCH */
 	bool dump_pending;            /* a hypercall asked for a dump before the next entry */
 	unsigned break_pending;       /* 1 + index into entry_breaks[] to apply before the next entry; 0: none */
+	uint64_t msr_area;            /* the page of a breakage's VM-entry MSR-load area, or 0 */
 };
 
 /* Whether entry_debug_before_entry has anything to do: all the run loop pays per entry when nothing is armed. */
@@ -39,6 +40,8 @@ void entry_debug_before_entry(struct entry_debug *d, bool first);
  * nothing to read, so only the exit history is printed).
  */
 void entry_debug_after_failure(struct entry_debug *d, const struct exit_history *h, bool vmcs_current);
+/* Return what a breakage allocated (the VM is being torn down). */
+void entry_debug_release(struct entry_debug *d);
 /* Options of the kernel command line for the VM of `guest` (each a comma list of names, or "all"). */
 void entry_debug_configure(struct entry_debug *d, const char *guest, const struct vmx_caps *caps,
 			   const char *precheck, const char *debug, const char *dump);

@@ -144,6 +144,14 @@ enum vmcs_decode {
 	X(guest_pending_debug, VMCS_GUEST_PENDING_DEBUG, "GUEST_PENDING_DBG_EXCEPTIONS", DEC_HEX)       \
 	X(link_pointer, VMCS_LINK_POINTER, "VMCS_LINK_POINTER", DEC_HEX)
 
+/* One entry of a VM-entry MSR-load area (SDM 25.8.2, table 25-15): 16 bytes. */
+struct vmcs_msr_entry {
+	uint32_t index;
+	uint32_t reserved; /* bits 63:32: must be 0 */
+	uint64_t value;
+};
+#define VMCS_SNAPSHOT_MSR_LOAD_MAX 8
+
 struct vmcs_snapshot {
 #define VMCS_SNAPSHOT_MEMBER(m, enc, name, dec) uint64_t m;
 	VMCS_SNAPSHOT_FIELDS(VMCS_SNAPSHOT_MEMBER)
@@ -155,6 +163,9 @@ struct vmcs_snapshot {
 	uint32_t link_revision;    /* SDM 27.3.1.5: they must hold the VMCS revision id */
 	unsigned maxphyaddr;       /* physical-address width (CPUID 80000008H:EAX[7:0]) */
 	unsigned linear_width;     /* linear-address width, for canonical checks (CPUID 80000008H:EAX[15:8]) */
+	/* The first entries of the VM-entry MSR-load area, when it could be read (SDM 27.4 checks them). */
+	uint64_t msr_load_n;        /* how many of msr_load[] were read (at most VMCS_SNAPSHOT_MSR_LOAD_MAX) */
+	struct vmcs_msr_entry msr_load[VMCS_SNAPSHOT_MSR_LOAD_MAX];
 };
 
 struct vmcs_field_info {
@@ -183,5 +194,7 @@ const char *vmcs_field_name_at(unsigned offset);
 
 /* Hardware: VMREAD every field of the table from the current VMCS (vmcs_snapshot_read.c). */
 void vmcs_snapshot_read(struct vmcs_snapshot *s);
+/* Entry n (from 1, as an exit qualification of reason 34 counts) of the current VMCS's VM-entry MSR-load area. */
+bool vmcs_msr_load_entry(uint64_t n, struct vmcs_msr_entry *out);
 
 #endif
