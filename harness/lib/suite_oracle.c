@@ -85,6 +85,11 @@ static void judge_guest(struct suite *s, const struct guest_report *r, const str
 {
 	struct suite_guest *g = suite_guest_named(s, r->name);
 	bool failed = r->ended && strcmp(r->stop, "entry-failed") == 0;
+	if (g && r->entry.resume_checks) {
+		char *rules = strlist_join(&r->entry.resume_rules, ", ");
+		strlist_addf(&g->notes, "precheck: the VMRESUME after exit %s breaks %s", r->entry.resume_exit, rules);
+		free(rules);
+	}
 	for (size_t i = 0; i < w->unknown.n; i++) {
 		strlist_addf(&s->problems, "bochs.log: guest %s: Bochs message in no row of the catalogue "
 					   "(harness/lib/bochs_oracle.c): '%s'", r->name, w->unknown.v[i]);

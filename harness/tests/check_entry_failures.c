@@ -104,6 +104,29 @@ START_TEST(test_protocol_entry_errors)
 }
 END_TEST
 
+START_TEST(test_protocol_before_resume)
+{
+	parse("VEXIT protocol 1\nVEXIT guest-begin g tsc=1\n"
+	      "VEXIT entry-check g before-launch violations=0\n"
+	      "VEXIT entry-check g before-resume exit=3 reason=VMCALL violations=1\n"
+	      "VEXIT entry-violation g guest_rflags_reserved family=guest-rip sdm=27.3.1.4 GUEST_RFLAGS=0x0\n"
+	      "VEXIT entry-check g before-resume reason=VMCALL violations=1\n"
+	      "VEXIT entry-check g before-resume exit=4 violations=1\n"
+	      "VEXIT entry-check g after-failure violations=1\n"
+	      "VEXIT entry-violation g guest_rflags_reserved family=guest-rip sdm=27.3.1.4 GUEST_RFLAGS=0x0\n"
+	      "VEXIT guest-end g entry-failed exits=4 ticks=9 error=0 instruction=VMRESUME\n");
+	const struct entry_report *e = &run_report_guest(&r, "g")->entry;
+	ck_assert_uint_eq(e->resume_checks, 1);
+	ck_assert_str_eq(e->resume_exit, "3 VMCALL");
+	ck_assert_uint_eq(e->resume_rules.n, 1);
+	ck_assert_str_eq(e->resume_rules.v[0], "guest_rflags_reserved");
+	ck_assert_uint_eq(e->rules.n, 1); /* the after-failure verdict keeps its own */
+	ck_assert_uint_eq(r.errors.n, 2);
+	ck_assert_str_eq(r.errors.v[0], "line 6: malformed entry-check line");
+	ck_assert_str_eq(r.errors.v[1], "line 7: malformed entry-check line");
+}
+END_TEST
+
 START_TEST(test_expect_entry_rule)
 {
 	struct expectation e;
@@ -401,6 +424,20 @@ START_TEST(test_oracle_stray_reasons)
 }
 END_TEST
 
+START_TEST(test_precheck_resume_note)
+{
+	static const char capture[] = "VEXIT protocol 1\nVEXIT guest-begin ok tsc=10\n"
+				      "VEXIT entry-check ok before-resume exit=7 reason=IO_INSTRUCTION violations=2\n"
+				      "VEXIT entry-violation ok guest_rflags_reserved family=guest-rip sdm=27.3.1.4 x\n"
+				      "VEXIT entry-violation ok guest_rip family=guest-rip sdm=27.3.1.4 y\n"
+				      "VEXIT guest-end ok done exits=8 ticks=9 status=0\nVEXIT end\n";
+	suite_judge(&s, capture, strlen(capture), NULL);
+	suite_judge_bochs(&s, "", 0);
+	ck_assert_str_eq(guest("ok")->notes.v[0],
+			 "precheck: the VMRESUME after exit 7 IO_INSTRUCTION breaks guest_rflags_reserved, guest_rip");
+}
+END_TEST
+
 START_TEST(test_oracle_needs_ticks)
 {
 	static const char capture[] = "VEXIT protocol 1\nVEXIT guest-begin neg_a\n"
@@ -545,6 +582,7 @@ int main(void)
 	TCase *p = tcase_create("protocol");
 	tcase_add_test(p, test_protocol_entry_lines);
 	tcase_add_test(p, test_protocol_entry_errors);
+	tcase_add_test(p, test_protocol_before_resume);
 	tcase_add_test(p, test_expect_entry_rule);
 	tcase_add_test(p, test_verdict_entry_rule);
 	suite_add_tcase(su, p);
@@ -562,6 +600,7 @@ int main(void)
 	tcase_add_test(j, test_oracle_unmapped_is_a_problem);
 	tcase_add_test(j, test_oracle_stray_reasons);
 	tcase_add_test(j, test_oracle_needs_ticks);
+	tcase_add_test(j, test_precheck_resume_note);
 	tcase_add_test(j, test_oracle_msr_loading_shard);
 	tcase_add_test(j, test_oracle_without_log);
 	tcase_add_test(j, test_judge_run_reads_the_runs_bochs_log);

@@ -211,6 +211,12 @@ static void msr_load_area(struct test_vm *t)
 	vmcs_write(VMCS_ENTRY_MSR_LOAD_COUNT, 3);
 }
 
+/* Kernel option precheck= for this VM: the checker runs before every VMRESUME too. */
+static void precheck_on(struct test_vm *t)
+{
+	t->vm->dbg.precheck = true;
+}
+
 static void set_tpr_12(struct test_vm *t)
 {
 	t->vm->tpr = 12;
@@ -685,6 +691,15 @@ static const struct exit_case cases[] = {
 	  .in = { R(GPR_RAX, VEXIT_HC_BREAK_STATE), R(GPR_RBX, 0x20000) }, .mem_in = { MEM(0x20000, "rflags-bit1-clear\0") },
 	  .skip = true, .out = { R(GPR_RAX, 0) }, .fout = { FCLR(VMCS_GUEST_RFLAGS, RFLAGS_FIXED1) },
 	  .output = "VEXIT entry-break exits rflags-bit1-clear GUEST_RFLAGS=0x0\n" },
+	{ "precheck=: a handler left the VMCS broken; the check before VMRESUME names the exit and the rule",
+	  EXIT_REASON_VMCALL, 0, 3, .in = { R(GPR_RAX, VEXIT_HC_BREAK_STATE), R(GPR_RBX, 0x20000) },
+	  .mem_in = { MEM(0x20000, "rflags-bit1-clear\0") }, .prepare = precheck_on, .skip = true, .out = { R(GPR_RAX, 0) },
+	  .fout = { FCLR(VMCS_GUEST_RFLAGS, RFLAGS_FIXED1) },
+	  .output = "VEXIT entry-check exits before-resume exit=0 reason=VMCALL violations=1\n"
+		    "VEXIT entry-violation exits guest_rflags_reserved family=guest-rip" },
+	{ "precheck=: a VMRESUME into a good VMCS prints nothing", EXIT_REASON_VMCALL, 0, 3,
+	  .in = { R(GPR_RAX, VEXIT_HC_VERSION) }, .prepare = precheck_on, .skip = true,
+	  .out = { R(GPR_RAX, VEXIT_ABI_VERSION) } },
 	{ "VMCALL BREAK_STATE of an unknown breakage: EINVAL", EXIT_REASON_VMCALL, 0, 3,
 	  .in = { R(GPR_RAX, VEXIT_HC_BREAK_STATE), R(GPR_RBX, 0x20000) }, .mem_in = { MEM(0x20000, "no-such-break\0") },
 	  .skip = true, .out = { R(GPR_RAX, VEXIT_HC_EINVAL) } },

@@ -14,9 +14,11 @@
 #include "hw/vmx_entry.h"
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
+#include "kernel/fmt.h"
 #include "kernel/kstring.h"
 #include "kernel/page_alloc.h"
 #include "kernel/panic.h"
+#include "vmx/exit_reason.h"
 
 static void print_verdict(const struct entry_debug *d, const char *when, const struct vmcs_snapshot *s)
 {
@@ -53,13 +55,31 @@ static void apply_break(struct entry_debug *d, unsigned which)
 	kprintf("VEXIT entry-break %s %s %s=0x%lx\n", d->guest, b->name, vmcs_field_table[f].name, value);
 }
 
-void entry_debug_before_entry(struct entry_debug *d, bool first)
+/* The checker before a VMRESUME: silent unless a rule is broken; then it names the exit just handled. */
+static void precheck_resume(const struct entry_debug *d, const struct vmcs_snapshot *s, const struct exit_history *h)
+{
+	struct entry_check_result r;
+	if (!entry_check_run(s, d->caps, &r))
+		return;
+	unsigned kept = exit_history_kept(h);
+	const struct exit_record *last = kept ? exit_history_at(h, kept - 1) : NULL;
+	const char *name = last ? exit_reason_name(EXIT_REASON_BASIC(last->reason)) : NULL;
+	char when[96];
+	if (name)
+		fmt_snprintf(when, sizeof(when), "before-resume exit=%lu reason=%s", h->total - 1, name);
+	else
+		fmt_snprintf(when, sizeof(when), "before-resume exit=%lu reason=%u", h->total - 1,
+			     last ? EXIT_REASON_BASIC(last->reason) : 0);
+	entry_check_print(d->guest, when, &r);
+}
+
+void entry_debug_before_entry(struct entry_debug *d, bool first, const struct exit_history *h)
 {
 	if (d->break_pending) {
 		apply_break(d, d->break_pending);
 		d->break_pending = 0;
 	}
-	if (!d->dump_pending && !(first && (d->dump_first || d->precheck || d->stop)))
+	if (!d->dump_pending && !d->precheck && !(first && (d->dump_first || d->stop)))
 		return;
 	struct vmcs_snapshot s;
 	vmcs_snapshot_read(&s);
@@ -68,6 +88,8 @@ void entry_debug_before_entry(struct entry_debug *d, bool first)
 	d->dump_pending = false;
 	if (first && (d->precheck || d->stop))
 		print_verdict(d, "before-launch", &s);
+	else if (!first && d->precheck)
+		precheck_resume(d, &s, h);
 	if (first && d->stop)
 		debug_stop(d, "before-launch");
 }

@@ -22,7 +22,7 @@ __attribute__((noinline, cold)) static bool prepare_entry(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
 	if (entry_debug_armed(&vm->dbg, !v->launched))
-		entry_debug_before_entry(&vm->dbg, !v->launched);
+		entry_debug_before_entry(&vm->dbg, !v->launched, &v->history);
 	if (!guest_time_counted_by_cpu(v) && !guest_time_enter(v, rdtsc())) {
 		vm_stop(vm, VM_STOP_BUDGET, "budget=%lu", v->budget);
 		return false;
