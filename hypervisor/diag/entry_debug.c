@@ -42,17 +42,25 @@ static void apply_break(struct entry_debug *d, unsigned which)
 	struct vmcs_snapshot s;
 	vmcs_snapshot_read(&s);
 	s.msr_load_n = 0;
-	unsigned f = b->apply(&s, d->caps);
+	struct vmcs_snapshot before = s;
+	unsigned f = entry_break_apply(b, &s, d->caps);
 	if (s.msr_load_n) {
 		/* The breakage wrote MSR-load entries: they go to an area of this VM's own. */
 		if (!d->msr_area && !(d->msr_area = page_alloc()))
 			panic("out of memory for the MSR-load area of %s", d->guest);
 		memcpy((void *)(uintptr_t)d->msr_area, s.msr_load, s.msr_load_n * sizeof(s.msr_load[0]));
-		vmcs_write(VMCS_ENTRY_MSR_LOAD_ADDR, d->msr_area);
+		s.entry_msr_load_addr = d->msr_area;
 	}
-	uint64_t value = *vmcs_snapshot_slot(&s, f);
-	vmcs_write(vmcs_field_table[f].encoding, value);
-	kprintf("VEXIT entry-break %s %s %s=0x%lx\n", d->guest, b->name, vmcs_field_table[f].name, value);
+	/* The breakage's own field first, then any other it changed (a breakage may need several). */
+	kprintf("VEXIT entry-break %s %s %s=0x%lx", d->guest, b->name, vmcs_field_table[f].name,
+		*vmcs_snapshot_slot(&s, f));
+	vmcs_write(vmcs_field_table[f].encoding, *vmcs_snapshot_slot(&s, f));
+	for (unsigned i = 0; i < vmcs_field_count; i++)
+		if (i != f && *vmcs_snapshot_slot(&s, i) != *vmcs_snapshot_slot(&before, i)) {
+			vmcs_write(vmcs_field_table[i].encoding, *vmcs_snapshot_slot(&s, i));
+			kprintf(" %s=0x%lx", vmcs_field_table[i].name, *vmcs_snapshot_slot(&s, i));
+		}
+	kprintf("\n");
 }
 
 /* The checker before a VMRESUME: silent unless a rule is broken; then it names the exit just handled. */

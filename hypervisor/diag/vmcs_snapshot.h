@@ -43,6 +43,8 @@ enum vmcs_decode {
 	X(io_bitmap_b, VMCS_IO_BITMAP_B, "IO_BITMAP_B", DEC_HEX)                                        \
 	X(msr_bitmap, VMCS_MSR_BITMAP, "MSR_BITMAP", DEC_HEX)                                           \
 	X(eptp, VMCS_EPT_POINTER, "EPT_POINTER", DEC_HEX)                                               \
+	X(virtual_apic_addr, VMCS_VIRTUAL_APIC_ADDR, "VIRTUAL_APIC_PAGE_ADDR", DEC_HEX)                 \
+	X(tpr_threshold, VMCS_TPR_THRESHOLD, "TPR_THRESHOLD", DEC_HEX)                                  \
 	X(vpid, VMCS_VPID, "VIRTUAL_PROCESSOR_ID", DEC_HEX)                                             \
 	X(preemption_timer, VMCS_PREEMPTION_TIMER_VALUE, "VMX_PREEMPTION_TIMER_VALUE", DEC_HEX)         \
 	X(cr0_mask, VMCS_CR0_GUEST_HOST_MASK, "CR0_GUEST_HOST_MASK", DEC_HEX)                           \
@@ -84,6 +86,7 @@ enum vmcs_decode {
 	X(host_sysenter_esp, VMCS_HOST_IA32_SYSENTER_ESP, "HOST_IA32_SYSENTER_ESP", DEC_HEX)            \
 	X(host_sysenter_eip, VMCS_HOST_IA32_SYSENTER_EIP, "HOST_IA32_SYSENTER_EIP", DEC_HEX)            \
 	X(host_efer, VMCS_HOST_IA32_EFER, "HOST_IA32_EFER", DEC_EFER)                                   \
+	X(host_pat, VMCS_HOST_IA32_PAT, "HOST_IA32_PAT", DEC_HEX)                                       \
 	X(host_rsp, VMCS_HOST_RSP, "HOST_RSP", DEC_HEX)                                                 \
 	X(host_rip, VMCS_HOST_RIP, "HOST_RIP", DEC_HEX)                                                 \
 	/* Guest state (SDM 25.4) */                                                                    \
@@ -135,6 +138,7 @@ enum vmcs_decode {
 	X(guest_sysenter_esp, VMCS_GUEST_IA32_SYSENTER_ESP, "GUEST_SYSENTER_ESP", DEC_HEX)              \
 	X(guest_sysenter_eip, VMCS_GUEST_IA32_SYSENTER_EIP, "GUEST_SYSENTER_EIP", DEC_HEX)              \
 	X(guest_efer, VMCS_GUEST_IA32_EFER, "GUEST_IA32_EFER", DEC_EFER)                                \
+	X(guest_pat, VMCS_GUEST_IA32_PAT, "GUEST_IA32_PAT", DEC_HEX)                                    \
 	X(guest_pdpte0, VMCS_GUEST_PDPTE0, "GUEST_PDPTR0", DEC_HEX)                                     \
 	X(guest_pdpte1, VMCS_GUEST_PDPTE1, "GUEST_PDPTR1", DEC_HEX)                                     \
 	X(guest_pdpte2, VMCS_GUEST_PDPTE2, "GUEST_PDPTR2", DEC_HEX)                                     \
