@@ -56,6 +56,7 @@ static const struct rule_case {
 	{ "ctl_entry_allowed", F(entry_ctls), 1ull << 0, NONE, 0, "VM_ENTRY_CONTROLS" },
 	{ "ctl_entry_event_injection", F(entry_intr_info), 0x80000100, NONE, 0, "VM_ENTRY_INTR_INFO_FIELD" },
 	{ "ctl_entry_msr_load", F(entry_msr_load_count), 1, F(entry_msr_load_addr), 0x1008, "VM_ENTRY_MSR_LOAD_ADDR" },
+	{ "ctl_exit_msr_areas", F(exit_msr_load_count), 2, F(exit_msr_load_addr), 1ull << 45, "VM_EXIT_MSR_LOAD_ADDR" },
 	{ "ctl_entry_smm", F(entry_ctls), 1ull << 10, NONE, 0, "VM_ENTRY_CONTROLS" },
 	{ "host_cr0_fixed", F(host_cr0), 1ull << 5, NONE, 0, "HOST_CR0" },
 	{ "host_cr4_fixed", F(host_cr4), 1ull << 13, NONE, 0, "HOST_CR4" },

@@ -28,7 +28,6 @@
 /* Controls this file reads beyond vmcs_fields.h (SDM 25.6-25.8). */
 #define PIN_VIRTUAL_NMIS (1u << 5)
 #define PROC_NMI_WINDOW_EXITING (1u << 22)
-#define EXIT_SAVE_PREEMPTION_TIMER (1u << 22)
 #define ENTRY_LOAD_DEBUG_CONTROLS (1u << 2)
 #define ENTRY_TO_SMM (1u << 10)
 #define ENTRY_DEACTIVATE_DUAL_MONITOR (1u << 11)
@@ -289,6 +288,20 @@ static void ctl_ug_requires_ept(struct ec *x)
 		violate(x, "SECONDARY_VM_EXEC_CONTROL=0x%x: unrestricted guest without enable EPT", p2);
 }
 
+/* An MSR area of n entries at a: 16-byte aligned, its last byte within the physical-address width. */
+static void msr_area(struct ec *x, const char *field, uint64_t a, uint64_t n)
+{
+	if (n && ((a & 0xf) || beyond_phys(x->s, a + 16 * n - 1)))
+		violate(x, "%s=0x%lx with %lu entries: not 16-byte aligned or beyond the physical-address width", field, a, n);
+}
+
+static void ctl_exit_msr_areas(struct ec *x)
+{
+	/* SDM 27.2.1.2: the VM-exit MSR-store and MSR-load areas. */
+	msr_area(x, "VM_EXIT_MSR_STORE_ADDR", x->s->exit_msr_store_addr, x->s->exit_msr_store_count);
+	msr_area(x, "VM_EXIT_MSR_LOAD_ADDR", x->s->exit_msr_load_addr, x->s->exit_msr_load_count);
+}
+
 static void ctl_preemption_timer_save(struct ec *x)
 {
 	/* SDM 27.2.1.2: "save VMX-preemption timer value" needs "activate VMX-preemption timer". */
@@ -355,10 +368,7 @@ static void ctl_entry_intr_length(struct ec *x)
 
 static void ctl_entry_msr_load(struct ec *x)
 {
-	uint64_t n = x->s->entry_msr_load_count, a = x->s->entry_msr_load_addr;
-	if (n && ((a & 0xf) || beyond_phys(x->s, a + 16 * n - 1)))
-		violate(x, "VM_ENTRY_MSR_LOAD_ADDR=0x%lx with VM_ENTRY_MSR_LOAD_COUNT=%lu: not 16-byte aligned or beyond the physical-address width",
-			a, n);
+	msr_area(x, "VM_ENTRY_MSR_LOAD_ADDR", x->s->entry_msr_load_addr, x->s->entry_msr_load_count);
 }
 
 static void ctl_entry_smm(struct ec *x)
@@ -888,6 +898,7 @@ static void msr_load_entry(struct ec *x)
 	X(ctl_ug_requires_ept, ENTRY_FAMILY_CTL, "27.2.1.1")              \
 	X(ctl_exit_allowed, ENTRY_FAMILY_CTL, "27.2.1.2")                 \
 	X(ctl_preemption_timer_save, ENTRY_FAMILY_CTL, "27.2.1.2")        \
+	X(ctl_exit_msr_areas, ENTRY_FAMILY_CTL, "27.2.1.2")               \
 	X(ctl_entry_allowed, ENTRY_FAMILY_CTL, "27.2.1.3")                \
 	X(ctl_entry_event_injection, ENTRY_FAMILY_CTL, "27.2.1.3")        \
 	X(ctl_entry_intr_error_code, ENTRY_FAMILY_CTL, "27.2.1.3")        \

@@ -53,6 +53,8 @@ enum vmcs_decode {
 	X(cr4_shadow, VMCS_CR4_READ_SHADOW, "CR4_READ_SHADOW", DEC_CR4)                                 \
 	X(exit_msr_store_count, VMCS_EXIT_MSR_STORE_COUNT, "VM_EXIT_MSR_STORE_COUNT", DEC_HEX)          \
 	X(exit_msr_load_count, VMCS_EXIT_MSR_LOAD_COUNT, "VM_EXIT_MSR_LOAD_COUNT", DEC_HEX)             \
+	X(exit_msr_store_addr, VMCS_EXIT_MSR_STORE_ADDR, "VM_EXIT_MSR_STORE_ADDR", DEC_HEX)             \
+	X(exit_msr_load_addr, VMCS_EXIT_MSR_LOAD_ADDR, "VM_EXIT_MSR_LOAD_ADDR", DEC_HEX)                \
 	X(entry_msr_load_count, VMCS_ENTRY_MSR_LOAD_COUNT, "VM_ENTRY_MSR_LOAD_COUNT", DEC_HEX)          \
 	X(entry_msr_load_addr, VMCS_ENTRY_MSR_LOAD_ADDR, "VM_ENTRY_MSR_LOAD_ADDR", DEC_HEX)             \
 	X(entry_intr_info, VMCS_ENTRY_INTR_INFO, "VM_ENTRY_INTR_INFO_FIELD", DEC_HEX)                   \
