@@ -100,6 +100,7 @@ static unsigned cr3_target_count_high(struct vmcs_snapshot *s, const struct vmx_
 #define PAT_WITH_TYPE_2 0x0007040600070402ull /* the power-on PAT with PA0 = 2, a reserved memory type */
 #define ALL ~0ull                             /* clear: the whole field is replaced by set */
 #define PIN_VIRTUAL_NMIS_BIT (1u << 5)
+#define ENTRY_LOAD_DEBUG_CONTROLS_BIT (1u << 2)
 #define ENTRY_TO_SMM_BIT (1u << 10)
 #define ENTRY_DEACTIVATE_DUAL_MONITOR_BIT (1u << 11)
 #define E(member, c, st) { .offset = OFF(member), .clear = (c), .set = (st) }
@@ -131,6 +132,7 @@ const struct entry_break entry_breaks[] = {
 	{ "gdtr-limit-wide", "guest_gdtr_idtr", .edit = { E(guest_gdtr_limit, ALL, 0x10000) } },
 	{ "msr-load-fs-base", "msr_load_entry", .apply = msr_load_fs_base },
 	/* 27.2.2: CR4 fixed bits (VMXE), CR3 width, IA32_EFER and IA32_PAT when the exit loads them */
+	{ "host-cr0-ne-clear", "host_cr0_fixed", .edit = { E(host_cr0, CR0_NE, 0) } },
 	{ "host-cr4-vmxe-clear", "host_cr4_fixed", .edit = { E(host_cr4, CR4_VMXE, 0) } },
 	{ "host-cr3-wide", "host_cr3_width", .edit = { E(host_cr3, 0, WIDE_ADDRESS) } },
 	{ "host-efer-reserved", "host_efer", .edit = { E(host_efer, 0, 1ull << 2) } },
@@ -178,11 +180,15 @@ const struct entry_break entry_breaks[] = {
 	{ "guest-cr4-vmxe-clear", "guest_cr4_fixed", .edit = { E(guest_cr4, CR4_VMXE, 0) } },
 	{ "guest-cr4-pae-clear", "guest_ia32e_paging", .edit = { E(guest_cr4, CR4_PAE, 0) } },
 	{ "guest-cr3-wide", "guest_cr3_width", .edit = { E(guest_cr3, 0, WIDE_ADDRESS) } },
+	{ "dr7-high", "guest_dr7_high", .edit = { E(guest_dr7, 0, 1ull << 40), E(entry_ctls, 0, ENTRY_LOAD_DEBUG_CONTROLS_BIT) } },
 	{ "sysenter-eip-noncanonical", "guest_sysenter_canonical", .edit = { E(guest_sysenter_eip, ALL, NONCANONICAL) } },
 	{ "guest-pat-type2", "guest_pat", .edit = { E(guest_pat, ALL, PAT_WITH_TYPE_2), E(entry_ctls, 0, ENTRY_LOAD_IA32_PAT) } },
 	{ "efer-lma-clear", "guest_efer", .edit = { E(guest_efer, EFER_LMA, 0) } },
 	/* 27.3.1.2: CS.L with CS.D/B, SS read-only (type 1), DS not accessed, FS base, a 16-bit busy TSS, LDTR type 3 */
 	{ "cs-l-and-db", "guest_cs_l_db", .edit = { E(guest_cs_ar, 0, AR_DB) } },
+	{ "ss-rpl3", "guest_cs_ss_rpl", .edit = { E(guest_ss_sel, 0, 3) } },
+	{ "fs-limit-granularity", "guest_seg_limit_granularity", .edit = { E(guest_fs_limit, 1, 0) } },
+	{ "es-ar-reserved", "guest_ar_reserved", .edit = { E(guest_es_ar, 0, 0x100) } },
 	{ "ss-read-only", "guest_ss", .edit = { E(guest_ss_ar, 0xf, 1) } },
 	{ "ds-not-accessed", "guest_data_segments", .edit = { E(guest_ds_ar, 1, 0) } },
 	{ "fs-base-noncanonical", "guest_seg_bases", .edit = { E(guest_fs_base, ALL, NONCANONICAL) } },
