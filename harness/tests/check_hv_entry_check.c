@@ -310,6 +310,33 @@ static const struct detail details[] = {
 	{ "guest_pending_debug_bs", .pending = 1u << 14, .fires = false }, /* active, no blocking: not judged */
 };
 
+/* Where Bochs 2.7 is more lenient than the SDM (docs/debugging.md): the checker follows the SDM. */
+START_TEST(test_rules_where_bochs_is_lenient)
+{
+	struct entry_check_result r;
+	/* Pending debug exceptions bits 63:32 are reserved; Bochs reads only 31:0. */
+	struct vmcs_snapshot s = good;
+	s.guest_pending_debug = 1ull << 40;
+	entry_check_run(&s, &caps, &r);
+	ck_assert(entry_check_names(&r, "guest_pending_debug"));
+	/* DPL >= RPL holds for data segments and non-conforming code, type 11 included; Bochs stops below 11. */
+	s = good;
+	s.guest_ds_sel |= 3;
+	s.guest_ds_ar = (s.guest_ds_ar & ~0xfull) | 11;
+	entry_check_run(&s, &caps, &r);
+	ck_assert(entry_check_names(&r, "guest_data_segments"));
+	s.guest_ds_ar = (s.guest_ds_ar & ~0xfull) | 15; /* conforming code: no DPL rule */
+	entry_check_run(&s, &caps, &r);
+	ck_assert(!entry_check_names(&r, "guest_data_segments"));
+	/* An unusable SS still needs DPL = RPL (without unrestricted guest); Bochs skips a null SS of a 64-bit guest. */
+	s = good;
+	s.guest_ss_sel = 3;
+	s.guest_ss_ar = AR_UNUSABLE;
+	entry_check_run(&s, &caps, &r);
+	ck_assert(entry_check_names(&r, "guest_ss"));
+}
+END_TEST
+
 START_TEST(test_rule_detail)
 {
 	const struct detail *d = &details[_i];
@@ -484,6 +511,7 @@ int main(void)
 	tcase_add_loop_test(br, test_break_trips_its_rule, 0, (int)entry_break_count);
 	tcase_add_test(br, test_break_find_rejects_unknown);
 	tcase_add_test(br, test_msr_load_entries);
+	tcase_add_test(br, test_rules_where_bochs_is_lenient);
 	tcase_add_loop_test(br, test_rule_detail, 0, (int)(sizeof(details) / sizeof(details[0])));
 	tcase_add_test(br, test_msr_load_area_read);
 	suite_add_tcase(s, br);
