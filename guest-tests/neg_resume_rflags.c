@@ -1,7 +1,7 @@
 /*
  * neg_resume_rflags: a running guest asks for RFLAGS bit 1 to be cleared
  * before its next VMRESUME (VEXIT_HC_BREAK_STATE), so the failure comes after
- * real exits and the exit history shows the path into it (SDM 26.3.1.4).
+ * real exits and the exit history shows the path into it (SDM 27.3.1.4).
  */
 #include "vexit_break.h"
 

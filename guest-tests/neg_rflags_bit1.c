@@ -1,4 +1,4 @@
-/* neg_rflags_bit1: RFLAGS bit 1 clear fails guest-state checks (SDM 26.3.1.4). */
+/* neg_rflags_bit1: RFLAGS bit 1 clear fails guest-state checks (SDM 27.3.1.4). */
 #include "vexit_break.h"
 
 VEXIT_BREAK("rflags-bit1-clear");

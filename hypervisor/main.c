@@ -4,7 +4,7 @@
  *   tests=a,b,c   run only these guests (default: all modules)
  *   budget=N      stop a guest after N ticks of its own time, 0: none (default below; vm/guest_time.h)
  *   watchdog=apic-timer  enforce the budget with the local-APIC timer even where the preemption timer exists
- *   precheck=a,b  run the software entry checker before these guests' first VMLAUNCH ("all": every guest)
+ *   precheck=a,b  run the software entry checker before these guests' VMLAUNCH and VMRESUMEs ("all": every guest)
  *   debug=a       Bochs magic breakpoints before a's VMLAUNCH and after any failed entry of a
  *   dump=a,b      dump the VMCS before these guests' first VMLAUNCH
  *   selftest=nmi  send this CPU an NMI once VMX is on: the NMI policy for host code (docs/hardware.md) runs

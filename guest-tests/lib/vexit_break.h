@@ -19,10 +19,25 @@
  */
 #define VEXIT_FAILED_ENTRY_COST "cost 2"
 
-#define VEXIT_BREAK(name)                                                                  \
+#define VEXIT_BREAK_SECTION(name)                                                          \
 	static const char vexit_break_request[] __attribute__((section(".vexit.break"), used, \
-							       aligned(1))) = name;                   \
+							       aligned(1))) = name
+#define VEXIT_BREAK(name)       \
+	VEXIT_BREAK_SECTION(name); \
 	EXPECT(VEXIT_FAILED_ENTRY_COST)
+
+/*
+ * A whole negative guest whose first entry must fail: the breakage, the failure its stop line shows
+ * ("error=7", "reason=ENTRY_FAIL_GUEST_STATE"...), and the rule vexit must name, whose family
+ * Bochs's own reason must share. Its code never runs. (One EXPECT: its strings are NUL-separated.)
+ */
+#define VEXIT_NEGATIVE(breakage, failure, rule)                                                     \
+	VEXIT_BREAK_SECTION(breakage);                                                                \
+	EXPECT(VEXIT_FAILED_ENTRY_COST "\0stop entry-failed\0field " failure "\0entry-rule " rule "\0asserts 0"); \
+	int main(void)                                                                                \
+	{                                                                                             \
+		return 1;                                                                             \
+	}
 
 /* VEXIT_HC_BREAK_STATE: 0 when the hypervisor accepted the name. The guest identity-maps its memory. */
 static inline uint64_t break_state(const char *name)

@@ -22,7 +22,8 @@ struct expectation {
 	enum expect_kind kind;
 	char *text;               /* the expectation as written, for messages */
 	char *key;                /* STOP: token; EXIT, TRACE: reason; FIELD: key; NEEDS: CPU feature; ENTRY_RULE: rule; SHARD_WITH: guest */
-	char *value;              /* FIELD: value; TRACE: "<REASON> 0x<qualification>"; else NULL */
+	char *value;              /* FIELD: value; TRACE: "<REASON> 0x<qualification>"; ENTRY_RULE: Bochs's family
+				     where Bochs deviates from the SDM (bochs=), else NULL */
 	unsigned long long n;     /* STATUS, EXIT, ASSERTS, COST; TRACE: the entry's index */
 };
 

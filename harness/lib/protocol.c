@@ -135,8 +135,18 @@ static void on_guest_begin(struct line *l)
 		strlist_addf(&r->errors, "line %u: guest '%.*s' begins twice", l->lineno, (int)a_len, a);
 		return;
 	}
+	/* Optional `tsc=<n>`: the host's tick at the guest's start, which files bochs.log lines under it. */
+	const char *t;
+	size_t t_len;
+	unsigned long long tsc = 0;
+	bool has_tsc = next_word(&l->w, &t, &t_len);
+	if (has_tsc && (t_len < 5 || memcmp(t, "tsc=", 4) != 0 || !parse_ull(t + 4, t_len - 4, &tsc))) {
+		malformed(l);
+		has_tsc = false;
+	}
 	r->guests = xrealloc(r->guests, (r->n_guests + 1) * sizeof(*r->guests));
-	r->guests[r->n_guests++] = (struct guest_report){ .name = xstrndup(a, a_len) };
+	r->guests[r->n_guests++] = (struct guest_report){ .name = xstrndup(a, a_len), .begin_tsc = tsc,
+							  .has_tsc = has_tsc };
 }
 
 /* A `guest` or `console` line: its text, kept in the guest's lines of that kind. */

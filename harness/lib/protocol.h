@@ -23,6 +23,8 @@ struct exit_count {
 struct guest_report {
 	char *name;
 	bool ended;             /* its guest-end line was seen */
+	bool has_tsc;           /* its guest-begin line carried tsc= */
+	unsigned long long begin_tsc; /* the host's tick (= Bochs's) at guest-begin */
 	char *stop;             /* stop token of guest-end, NULL before it */
 	struct strlist fields;  /* "key=value" fields of guest-end, in order */
 	struct strlist lines;   /* the guest's own lines (text after "VEXIT guest <name> ") */

@@ -1,5 +1,6 @@
 #include "protocol_entry.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,8 +61,25 @@ void protocol_entry_line(struct run_report *r, unsigned lineno, const char *k, c
 	unsigned long long n;
 	if (strcmp(k, "entry-check") == 0) {
 		bool after = a && strcmp(a, "after-failure") == 0, before = a && strcmp(a, "before-launch") == 0;
-		if ((!after && !before) || !number(field(b, "violations"), &n)) {
+		bool resume = a && strcmp(a, "before-resume") == 0;
+		unsigned long long seq = 0;
+		const char *reason = NULL;
+		if (resume) { /* before-resume exit=<seq> reason=<NAME> violations=<n> */
+			bool ok = number(field(b, "exit"), &seq);
+			reason = field(word(&p), "reason");
+			b = ok ? word(&p) : NULL;
+		}
+		if ((!after && !before && !resume) || (resume && !reason) || !number(field(b, "violations"), &n)) {
 			malformed(r, lineno, k);
+		} else if (resume) {
+			if (!e->resume_checks++) {
+				size_t len = strlen(reason) + 24;
+				e->resume_exit = malloc(len);
+				if (!e->resume_exit)
+					abort();
+				snprintf(e->resume_exit, len, "%llu %s", seq, reason);
+			}
+			e->open_check = 3;
 		} else if (after) {
 			e->checked_after_failure = true;
 			e->announced = n;
@@ -78,6 +96,8 @@ void protocol_entry_line(struct run_report *r, unsigned lineno, const char *k, c
 		} else if (!e->open_check) {
 			strlist_addf(&r->errors, "line %u: entry-violation for '%s' with no entry-check before it", lineno,
 				     g->name);
+		} else if (e->open_check == 3) {
+			strlist_addf(&e->resume_rules, "%s", a);
 		} else if (e->open_check == 2) {
 			strlist_addf(&e->rules, "%s", a);
 			strlist_addf(&e->families, "%s", family);
@@ -117,6 +137,8 @@ void entry_report_free(struct entry_report *e)
 	strlist_free(&e->rules);
 	strlist_free(&e->families);
 	strlist_free(&e->texts);
+	strlist_free(&e->resume_rules);
+	free(e->resume_exit);
 	free(e->breakage);
 	*e = (struct entry_report){ 0 };
 }

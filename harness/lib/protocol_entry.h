@@ -24,7 +24,10 @@ struct entry_report {
 	unsigned vmcs_fields;             /* vmcs lines */
 	char *breakage;                   /* name on the entry-break line, or NULL */
 	unsigned debug_stops;             /* debug-stop lines */
-	int open_check;                   /* 0: none; 1: before-launch; 2: after-failure (violations go there) */
+	unsigned resume_checks;           /* before-resume entry-check lines (printed only when a rule is broken) */
+	char *resume_exit;                /* "<seq> <REASON>" of the exit the first of them names, or NULL */
+	struct strlist resume_rules;      /* rules of the entry-violation lines after before-resume checks */
+	int open_check;                   /* 0: none; 1: before-launch; 2: after-failure (violations go there); 3: before-resume */
 };
 
 struct run_report;

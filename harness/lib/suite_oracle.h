@@ -13,12 +13,17 @@
 #include "suite.h"
 
 /*
- * The n-th guest of the run that stopped `entry-failed` is paired with the n-th
- * entry-failure reason of the log (Bochs logs exactly one per failed entry).
- * Each such guest gets a note with our rule beside Bochs's reason. A guest with
- * an `entry-rule` expectation fails when Bochs gave no reason, or a reason whose
- * family is not the family of that rule. log == NULL: there is no Bochs log
- * (a --capture run); guests with entry-rule expectations get a note saying so.
+ * Pairs Bochs's reasons with the guests by tick, never by order: each guest's
+ * guest-begin carries the host's TSC, which is Bochs's tick count, so a log
+ * line belongs to the guest whose window [its tsc, the next guest's tsc) holds
+ * it. Each guest that stopped `entry-failed` gets a note with our rule beside
+ * the first reason of its window (or "no reason logged"). A guest with an
+ * `entry-rule` expectation fails when its window has no reason, or one whose
+ * family is not that rule's. Run problems: a message of the window that is in
+ * no row of Bochs's catalogue (bochs_oracle.c), a reason in the window of a
+ * guest that did not fail its entry, two reasons in one window, a reason before
+ * the first guest, guest-begin lines without tsc=. log == NULL: there is no
+ * Bochs log (a --capture run); the notes say so.
  */
 void suite_judge_bochs(struct suite *s, const char *log, size_t len);
 /*

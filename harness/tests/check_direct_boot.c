@@ -231,12 +231,12 @@ START_TEST(test_bad_modules_are_refused_by_name)
 		many[i] = (struct direct_boot_module){ g, names[i] };
 	}
 	ck_assert_int_eq(write_disk(&k, "", many, N), -1);
-	ck_assert_str_eq(err, "65 modules: the kernel takes at most 64 (MB2_MAX_MODULES); use more shards");
+	ck_assert_str_eq(err, "257 modules: the kernel takes at most 256 (MB2_MAX_MODULES); use more shards");
 	ck_assert_msg(write_disk(&k, "", many, N - 1) == 0, "%s", err);
 	/* Names too long for the boot information the loader has room for (below its bounce buffer). */
-	for (int i = 0; i < N; i++)
+	for (int i = 0; i < 64; i++)
 		snprintf(names[i], sizeof(names[i]), "%0500d", i);
-	ck_assert_int_eq(write_disk(&k, "", many, N - 1), -1);
+	ck_assert_int_eq(write_disk(&k, "", many, 64), -1);
 	ck_assert_msg(strstr(err, "the boot information for 64 modules needs") != NULL, "%s", err);
 }
 END_TEST

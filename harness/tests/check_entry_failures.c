@@ -22,7 +22,7 @@
 
 static const char neg_run[] =
 	"VEXIT protocol 1\n"
-	"VEXIT guest-begin neg_a\n"
+	"VEXIT guest-begin neg_a tsc=100\n"
 	"VEXIT entry-break neg_a rflags-bit1-clear GUEST_RFLAGS=0x0\n"
 	"VEXIT entry-check neg_a after-failure violations=2\n"
 	"VEXIT entry-violation neg_a guest_rflags_reserved family=guest-rip sdm=27.3.1.4 GUEST_RFLAGS=0x0: bit 1\n"
@@ -34,10 +34,10 @@ static const char neg_run[] =
 	"VEXIT vmcs neg_a VIRTUAL_PROCESSOR_ID unsupported\n"
 	"VEXIT debug-stop neg_a after-failure vmcs=0x1b8a000 vmx_run=0x102000 exit_stub=0x102080\n"
 	"VEXIT guest-end neg_a entry-failed exits=2 ticks=900 reason=ENTRY_FAIL_GUEST_STATE qual=0x0\n"
-	"VEXIT guest-begin ok\n"
+	"VEXIT guest-begin ok tsc=1000\n"
 	"VEXIT entry-check ok before-launch violations=0\n"
 	"VEXIT guest-end ok done exits=1 ticks=9 status=0\n"
-	"VEXIT guest-begin neg_b\n"
+	"VEXIT guest-begin neg_b tsc=2000\n"
 	"VEXIT entry-check neg_b after-failure violations=1\n"
 	"VEXIT entry-violation neg_b host_cs_tr_not_null family=host sdm=27.2.3 HOST_CS_SELECTOR=0: null\n"
 	"VEXIT exit-history neg_b exits=0 kept=0\n"
@@ -104,6 +104,29 @@ START_TEST(test_protocol_entry_errors)
 }
 END_TEST
 
+START_TEST(test_protocol_before_resume)
+{
+	parse("VEXIT protocol 1\nVEXIT guest-begin g tsc=1\n"
+	      "VEXIT entry-check g before-launch violations=0\n"
+	      "VEXIT entry-check g before-resume exit=3 reason=VMCALL violations=1\n"
+	      "VEXIT entry-violation g guest_rflags_reserved family=guest-rip sdm=27.3.1.4 GUEST_RFLAGS=0x0\n"
+	      "VEXIT entry-check g before-resume reason=VMCALL violations=1\n"
+	      "VEXIT entry-check g before-resume exit=4 violations=1\n"
+	      "VEXIT entry-check g after-failure violations=1\n"
+	      "VEXIT entry-violation g guest_rflags_reserved family=guest-rip sdm=27.3.1.4 GUEST_RFLAGS=0x0\n"
+	      "VEXIT guest-end g entry-failed exits=4 ticks=9 error=0 instruction=VMRESUME\n");
+	const struct entry_report *e = &run_report_guest(&r, "g")->entry;
+	ck_assert_uint_eq(e->resume_checks, 1);
+	ck_assert_str_eq(e->resume_exit, "3 VMCALL");
+	ck_assert_uint_eq(e->resume_rules.n, 1);
+	ck_assert_str_eq(e->resume_rules.v[0], "guest_rflags_reserved");
+	ck_assert_uint_eq(e->rules.n, 1); /* the after-failure verdict keeps its own */
+	ck_assert_uint_eq(r.errors.n, 2);
+	ck_assert_str_eq(r.errors.v[0], "line 6: malformed entry-check line");
+	ck_assert_str_eq(r.errors.v[1], "line 7: malformed entry-check line");
+}
+END_TEST
+
 START_TEST(test_expect_entry_rule)
 {
 	struct expectation e;
@@ -115,6 +138,12 @@ START_TEST(test_expect_entry_rule)
 	ck_assert_int_eq(expect_parse("entry-rule", &e, err, sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "want 'entry-rule <rule>'"));
 	ck_assert_int_eq(expect_parse("entry-rule a b", &e, err, sizeof(err)), -1);
+	ck_assert_int_eq(expect_parse("entry-rule a bochs=", &e, err, sizeof(err)), -1);
+	ck_assert_int_eq(expect_parse("entry-rule a bochs=x y", &e, err, sizeof(err)), -1);
+	ck_assert_int_eq(expect_parse("entry-rule ctl_entry_smm bochs=guest-nonreg", &e, err, sizeof(err)), 0);
+	ck_assert_str_eq(e.key, "ctl_entry_smm");
+	ck_assert_str_eq(e.value, "guest-nonreg");
+	expectation_free(&e);
 }
 END_TEST
 
@@ -150,25 +179,37 @@ START_TEST(test_verdict_entry_rule)
 END_TEST
 
 static const char bochs_log[] =
-	"00139542240e[CPU0  ] VMEXIT: EPT violation for guest paddr 0x000000200010\n"
-	"00174575965e[CPU0  ] VMENTER FAIL: RFLAGS[1] cleared\n"
-	"00174575965e[CPU0  ] VMEXIT: Guest State Checks Failed\n"
-	"00174575999e[CPU0  ] VMFAIL: VMREAD with invalid VMCS ptr !\n"
-	"00212546247e[CPU0  ] VMFAIL: VMCS host CS selector 0\r\n"
-	"00295652032p[UNMAP ] >>PANIC<< Shutdown port: shutdown requested";
+	"00000000050i[CPU0  ] CPU is in long mode\n"
+	"00000000160e[CPU0  ] VMEXIT: EPT violation for guest paddr 0x000000200010\n"
+	"00000000175e[CPU0  ] VMENTER FAIL: RFLAGS[1] cleared\n"
+	"00000000175e[CPU0  ] VMEXIT: Guest State Checks Failed\n"
+	"00000001500e[CPU0  ] VMFAIL: VMREAD with invalid VMCS ptr !\n"
+	"00000002120e[CPU0  ] VMFAIL: VMCS host CS selector 0\r\n"
+	"00000002952p[UNMAP ] >>PANIC<< Shutdown port: shutdown requested";
 
-START_TEST(test_bochs_reasons_parse)
+START_TEST(test_bochs_lines_parse)
 {
-	struct bochs_reasons br;
-	bochs_reasons_parse(bochs_log, strlen(bochs_log), &br);
-	ck_assert_uint_eq(br.n, 2);
-	ck_assert_str_eq(br.v[0].text, "VMENTER FAIL: RFLAGS[1] cleared");
-	ck_assert_str_eq(br.v[0].family, "guest-rip");
-	ck_assert_str_eq(br.v[1].text, "VMFAIL: VMCS host CS selector 0");
-	ck_assert_str_eq(br.v[1].family, "host");
-	bochs_reasons_free(&br);
-	bochs_reasons_parse("", 0, &br);
-	ck_assert_uint_eq(br.n, 0);
+	struct bochs_lines bl;
+	bochs_lines_parse(bochs_log, strlen(bochs_log), &bl);
+	ck_assert_uint_eq(bl.n, 3);
+	ck_assert_uint_eq(bl.v[0].tick, 175);
+	ck_assert_str_eq(bl.v[0].text, "VMENTER FAIL: RFLAGS[1] cleared");
+	ck_assert_str_eq(bl.v[0].family, "guest-rip");
+	ck_assert_int_eq(bl.v[0].role, BOCHS_CAUSE);
+	ck_assert_int_eq(bl.v[1].role, BOCHS_OUTCOME);
+	ck_assert_uint_eq(bl.v[2].tick, 2120);
+	ck_assert_str_eq(bl.v[2].text, "VMFAIL: VMCS host CS selector 0");
+	ck_assert_str_eq(bl.v[2].family, "host");
+	bochs_lines_free(&bl);
+	bochs_lines_parse("", 0, &bl);
+	ck_assert_uint_eq(bl.n, 0);
+	/* Looks like an entry message, is in no row: kept, as unknown. */
+	static const char odd[] = "7e[CPU0  ] VMENTER FAIL: VMCS guest something new\n";
+	bochs_lines_parse(odd, strlen(odd), &bl);
+	ck_assert_uint_eq(bl.n, 1);
+	ck_assert_int_eq(bl.v[0].role, BOCHS_UNKNOWN);
+	ck_assert_ptr_null(bl.v[0].family);
+	bochs_lines_free(&bl);
 }
 END_TEST
 
@@ -180,17 +221,32 @@ START_TEST(test_bochs_reason_families)
 		{ "VMFAIL: VMCS EXEC CTRL: VMX pin-based controls allowed 1-settings [0x80000000]", "ctl" },
 		{ "VMFAIL: VMCS EXEC CTRL: MSR bitmap phy addr malformed", "ctl" },
 		{ "VMFAIL: VMCS VMENTRY CTRL: msr load addr malformed", "ctl" },
+		{ "VMFAIL: VMENTRY from outside SMM with dual-monitor treatment enabled", "ctl" },
+		{ "VMFAIL: VMENTRY bad error code 0x00010000 for injected event 13", "ctl" },
 		{ "VMFAIL: VMCS host state invalid CR0 0x00000031", "host" },
 		{ "VMFAIL: VMCS host segreg 3 TI/RPL != 0", "host" },
 		{ "VMFAIL: VMCS link pointer incorrect revision ID -268370093 != 43", "guest-nonreg" },
 		{ "VMENTER FAIL: VMCS guest invalid CR0", "guest-cr" },
 		{ "VMENTER FAIL: VMCS guest EFER reserved bits set !", "guest-msr" },
 		{ "VMENTER FAIL: VMCS guest CS.TYPE", "guest-seg" },
+		{ "VMENTER FAIL: VMCS x86_64 guest wrong CS.D_B/L", "guest-seg" },
+		{ "VMENTER FAIL: VMCS guest non-conforming DS.RPL < DS.DPL", "guest-seg" },
 		{ "VMENTER FAIL: VMCS guest GDTR/IDTR limit > 0xFFFF", "guest-seg" },
 		{ "VMENTER FAIL: VMCS guest activity state 4", "guest-nonreg" },
 		{ "VMENTER FAIL: VMCS guest HLT state with SS.DPL=3", "guest-nonreg" },
+		{ "VMENTER FAIL: VMCS SMI blocked when not in SMM mode", "guest-nonreg" },
+		{ "VMENTER FAIL: VMCS SMM guest should block SMI", "guest-nonreg" },
 		{ "VMENTER FAIL: RFLAGS reserved bits are set", "guest-rip" },
-		{ "VMFAIL: VMLAUNCH with non-clear VMCS!", NULL },
+		{ "VMENTER: Guest State PDPTRs Checks Failed", "guest-pdpte" },
+		{ "VMENTER: EPT Guest State PDPTRs Checks Failed", "guest-pdpte" },
+		{ "VMX LoadMSRs 2: unable to restore FSBASE or GSBASE", "msr-load" },
+		{ "VMX LoadMSRs 1: broken msr index 0x100000174", "msr-load" },
+		{ "VMX LoadMSRs 3: unable to set up MSR 12345678", "msr-load" },
+		{ "VMFAIL: VMLAUNCH with non-clear VMCS!", "launch" },
+		{ "VMEXIT: Error when loading guest MSR number 2", NULL },  /* an outcome, not a cause */
+		{ "VMFAIL: VMREAD with invalid VMCS ptr !", NULL },        /* not an entry */
+		{ "VMENTER FAIL: VMCS guest CS.TYPE extra", NULL },         /* a whole-text match, not a prefix */
+		{ "VMFAIL: VMCS host segreg x TI/RPL != 0", NULL },
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		const char *f = bochs_reason_family(t[i].text);
@@ -198,7 +254,40 @@ START_TEST(test_bochs_reason_families)
 			ck_assert_msg(f && strcmp(f, t[i].family) == 0, "'%s' -> %s, want %s", t[i].text, f ? f : "NULL",
 				      t[i].family);
 		else
-			ck_assert_msg(f == NULL, "'%s' -> %s, want unmapped", t[i].text, f);
+			ck_assert_msg(f == NULL, "'%s' -> %s, want none", t[i].text, f);
+	}
+}
+END_TEST
+
+/* Each row, its conversions filled in as Bochs would print them, is found as that very row, by bochs_lines_parse too. */
+START_TEST(test_bochs_catalogue_rows)
+{
+	for (size_t i = 0; i < bochs_message_count; i++) {
+		const struct bochs_message *m = &bochs_messages[i];
+		char text[256] = "";
+		size_t n = 0;
+		for (const char *f = m->format; *f && n + 16 < sizeof(text);) {
+			if (*f != '%') {
+				text[n++] = *f++;
+				continue;
+			}
+			f++;
+			while (*f == 'l')
+				f++;
+			const char *fill = *f == 's' ? "DS" : *f == 'c' ? "A" : *f == 'x' ? "1f" : "3";
+			f++;
+			n += (size_t)snprintf(text + n, sizeof(text) - n, "%s", fill);
+		}
+		text[n] = '\0';
+		ck_assert_msg(bochs_message_find(text) == m, "row %zu '%s' is shadowed or unmatched", i, m->format);
+		ck_assert_msg((m->role == BOCHS_CAUSE) == (m->family != NULL), "row %zu: a family on a cause only", i);
+		char line[300];
+		snprintf(line, sizeof(line), "00000000042e[CPU0  ] %s\n", text);
+		struct bochs_lines bl;
+		bochs_lines_parse(line, strlen(line), &bl);
+		ck_assert_msg(bl.n == (m->role == BOCHS_IGNORED ? 0u : 1u), "row %zu '%s': %zu lines", i, text, bl.n);
+		ck_assert(bl.n == 0 || bl.v[0].role == m->role);
+		bochs_lines_free(&bl);
 	}
 }
 END_TEST
@@ -207,16 +296,21 @@ END_TEST
 static char dir[64];
 static struct suite s;
 
-static void write_guest(const char *name, const char *section, size_t len)
+static void write_guest_to(const char *in, const char *name, const char *section, size_t len)
 {
 	struct elf_image im;
 	elf_image_build(&im, ".vexit.expect", section, len);
 	char path[128];
-	snprintf(path, sizeof(path), "%s/%s.elf", dir, name);
+	snprintf(path, sizeof(path), "%s/%s.elf", in, name);
 	FILE *f = fopen(path, "wb");
 	ck_assert_ptr_nonnull(f);
 	ck_assert_uint_eq(fwrite(im.bytes, 1, im.len, f), im.len);
 	fclose(f);
+}
+
+static void write_guest(const char *name, const char *section, size_t len)
+{
+	write_guest_to(dir, name, section, len);
 }
 
 static void suite_setup(void)
@@ -268,8 +362,8 @@ END_TEST
 
 START_TEST(test_oracle_contradiction_fails)
 {
-	static const char log[] = "1e[CPU0  ] VMENTER FAIL: VMCS guest CS.TYPE\n"
-				  "2e[CPU0  ] VMFAIL: VMCS host CS selector 0\n";
+	static const char log[] = "150e[CPU0  ] VMENTER FAIL: VMCS guest CS.TYPE\n"
+				  "2100e[CPU0  ] VMFAIL: VMCS host CS selector 0\n";
 	suite_judge_bochs(&s, log, strlen(log));
 	ck_assert_uint_eq(s.passed, 2);
 	ck_assert_uint_eq(s.failed, 1);
@@ -280,28 +374,185 @@ START_TEST(test_oracle_contradiction_fails)
 }
 END_TEST
 
+/* neg_b's reason is missing: neg_b is told so, and neg_a keeps its own reason (nothing is shifted). */
 START_TEST(test_oracle_missing_reason_fails)
 {
-	static const char log[] = "1e[CPU0  ] VMENTER FAIL: RFLAGS[1] cleared\n";
+	static const char log[] = "150e[CPU0  ] VMENTER FAIL: RFLAGS[1] cleared\n";
 	suite_judge_bochs(&s, log, strlen(log));
 	ck_assert_int_eq(guest("neg_b")->verdict, VERDICT_FAIL);
 	ck_assert_str_eq(guest("neg_b")->why.v[0], "neg_b: expectation 'entry-rule host_cs_tr_not_null': got no Bochs "
 						   "VMFAIL/VMENTER FAIL reason, want one of family host");
 	ck_assert_int_eq(guest("neg_a")->verdict, VERDICT_PASS);
-	ck_assert_uint_eq(s.problems.n, 1); /* and the run as a whole says the counts differ */
+	ck_assert_uint_eq(s.problems.n, 0);
 }
 END_TEST
 
-START_TEST(test_oracle_unmapped_and_extra)
+/* A reason in neg_a's window is neg_a's, however many other reasons the log has or lacks. */
+/* A documented deviation: Bochs's family is the declared one, not the rule's. */
+START_TEST(test_oracle_declared_deviation)
 {
-	static const char log[] = "1e[CPU0  ] VMENTER FAIL: something new\n"
-				  "2e[CPU0  ] VMFAIL: VMCS host CS selector 0\n"
-				  "3e[CPU0  ] VMFAIL: VMCS host SS selector 0\n";
+	struct suite_guest *a = guest("neg_a");
+	expectation_free(&a->expect.v[1]);
+	char err[256];
+	ck_assert_int_eq(expect_parse("entry-rule guest_rflags_reserved bochs=guest-seg", &a->expect.v[1], err,
+				      sizeof(err)), 0);
+	static const char log[] = "150e[CPU0  ] VMENTER FAIL: VMCS guest CS.TYPE\n"
+				  "2100e[CPU0  ] VMFAIL: VMCS host CS selector 0\n";
 	suite_judge_bochs(&s, log, strlen(log));
-	ck_assert_int_eq(guest("neg_a")->verdict, VERDICT_PASS); /* unmapped: shown, not compared */
-	ck_assert_ptr_nonnull(strstr(guest("neg_a")->notes.v[0], "'VMENTER FAIL: something new' [unmapped]"));
+	ck_assert_int_eq(a->verdict, VERDICT_PASS);
+	static const char log2[] = "150e[CPU0  ] VMENTER FAIL: RFLAGS[1] cleared\n";
+	suite_judge_bochs(&s, log2, strlen(log2));
+	ck_assert_int_eq(a->verdict, VERDICT_FAIL);
+	ck_assert_ptr_nonnull(strstr(a->why.v[0], "(family guest-rip), want family guest-seg"));
+}
+END_TEST
+
+START_TEST(test_oracle_pairs_by_tick_not_order)
+{
+	static const char log[] = "2100e[CPU0  ] VMFAIL: VMCS host CS selector 0\n";
+	suite_judge_bochs(&s, log, strlen(log));
+	ck_assert_int_eq(guest("neg_b")->verdict, VERDICT_PASS);
+	ck_assert_ptr_nonnull(strstr(guest("neg_a")->notes.v[0], "Bochs: 'no reason logged' [none]"));
+	ck_assert_int_eq(guest("neg_a")->verdict, VERDICT_FAIL);
+}
+END_TEST
+
+START_TEST(test_oracle_unmapped_is_a_problem)
+{
+	static const char log[] = "150e[CPU0  ] VMENTER FAIL: something new\n"
+				  "160e[CPU0  ] VMENTER FAIL: RFLAGS[1] cleared\n"
+				  "2100e[CPU0  ] VMFAIL: VMCS host CS selector 0\n";
+	suite_judge_bochs(&s, log, strlen(log));
+	ck_assert_int_eq(guest("neg_a")->verdict, VERDICT_PASS);
+	ck_assert_str_eq(guest("neg_a")->notes.v[0], "entry failure: Bochs: 'VMENTER FAIL: something new' [unmapped]");
+	ck_assert_ptr_nonnull(strstr(guest("neg_a")->notes.v[1], "Bochs: 'VMENTER FAIL: RFLAGS[1] cleared'"));
 	ck_assert_uint_eq(s.problems.n, 1);
-	ck_assert_str_eq(s.problems.v[0], "bochs.log has 3 entry-failure reasons but the run has 2 failed entries");
+	ck_assert_str_eq(s.problems.v[0], "bochs.log: guest neg_a: Bochs message in no row of the catalogue "
+					  "(harness/lib/bochs_oracle.c): 'VMENTER FAIL: something new'");
+}
+END_TEST
+
+START_TEST(test_oracle_stray_reasons)
+{
+	static const char log[] = "50e[CPU0  ] VMFAIL: VMCS host SS selector 0\n"
+				  "150e[CPU0  ] VMENTER FAIL: RFLAGS[1] cleared\n"
+				  "160e[CPU0  ] VMENTER FAIL: VMCS guest CS.TYPE\n"
+				  "1100e[CPU0  ] VMENTER FAIL: VMCS guest TR invalid\n"
+				  "2100e[CPU0  ] VMFAIL: VMCS host CS selector 0\n";
+	suite_judge_bochs(&s, log, strlen(log));
+	ck_assert_int_eq(guest("neg_a")->verdict, VERDICT_PASS); /* the first reason of its window */
+	ck_assert_uint_eq(s.problems.n, 3);
+	ck_assert_str_eq(s.problems.v[0], "bochs.log: 'VMFAIL: VMCS host SS selector 0' at tick 50, before any guest began");
+	ck_assert_str_eq(s.problems.v[1], "bochs.log: 2 Bochs reasons while guest neg_a ran, which has one failed entry");
+	ck_assert_str_eq(s.problems.v[2], "bochs.log: Bochs refused an entry of guest ok ('VMENTER FAIL: VMCS guest TR "
+					  "invalid'), which did not stop entry-failed");
+}
+END_TEST
+
+START_TEST(test_precheck_resume_note)
+{
+	static const char capture[] = "VEXIT protocol 1\nVEXIT guest-begin ok tsc=10\n"
+				      "VEXIT entry-check ok before-resume exit=7 reason=IO_INSTRUCTION violations=2\n"
+				      "VEXIT entry-violation ok guest_rflags_reserved family=guest-rip sdm=27.3.1.4 x\n"
+				      "VEXIT entry-violation ok guest_rip family=guest-rip sdm=27.3.1.4 y\n"
+				      "VEXIT guest-end ok done exits=8 ticks=9 status=0\nVEXIT end\n";
+	suite_judge(&s, capture, strlen(capture), NULL);
+	suite_judge_bochs(&s, "", 0);
+	ck_assert_str_eq(guest("ok")->notes.v[0],
+			 "precheck: the VMRESUME after exit 7 IO_INSTRUCTION breaks guest_rflags_reserved, guest_rip");
+}
+END_TEST
+
+START_TEST(test_oracle_needs_ticks)
+{
+	static const char capture[] = "VEXIT protocol 1\nVEXIT guest-begin neg_a\n"
+				      "VEXIT entry-check neg_a after-failure violations=1\n"
+				      "VEXIT entry-violation neg_a guest_rflags_reserved family=guest-rip sdm=27.3.1.4 x\n"
+				      "VEXIT guest-end neg_a entry-failed exits=1 ticks=9 reason=ENTRY_FAIL_GUEST_STATE qual=0x0\n"
+				      "VEXIT end\n";
+	suite_judge(&s, capture, strlen(capture), NULL);
+	suite_judge_bochs(&s, bochs_log, strlen(bochs_log));
+	ck_assert_str_eq(s.problems.v[s.problems.n - 1],
+			 "bochs.log: guest-begin lines without tsc=: Bochs's reasons cannot be paired with guests");
+	ck_assert_ptr_nonnull(strstr(guest("neg_a")->notes.v[0], "no bochs.log to compare with"));
+}
+END_TEST
+
+/*
+ * The bug of issue 13: an MSR-loading failure in the middle of a shard. Bochs logs
+ * it as `VMX LoadMSRs n: ...`, and every guest after it must still get its own
+ * reason (paired by order, each got the reason of the guest before it).
+ */
+static const char shard_run[] =
+	"VEXIT protocol 1\n"
+	"VEXIT guest-begin neg_cr tsc=1000\n"
+	"VEXIT entry-check neg_cr after-failure violations=1\n"
+	"VEXIT entry-violation neg_cr guest_cr0_fixed family=guest-cr sdm=27.3.1.1 GUEST_CR0=0x0: PE\n"
+	"VEXIT guest-end neg_cr entry-failed exits=1 ticks=66 reason=ENTRY_FAIL_GUEST_STATE qual=0x0\n"
+	"VEXIT guest-begin neg_msr tsc=2000\n"
+	"VEXIT entry-check neg_msr after-failure violations=1\n"
+	"VEXIT entry-violation neg_msr msr_load_entry family=msr-load sdm=27.4 entry 2: IA32_FS_BASE\n"
+	"VEXIT guest-end neg_msr entry-failed exits=1 ticks=66 reason=ENTRY_FAIL_MSR_LOADING qual=0x2 msr-entry=2 msr=0xc0000100\n"
+	"VEXIT guest-begin hello tsc=3000\n"
+	"VEXIT guest-end hello done exits=1 ticks=9 status=0\n"
+	"VEXIT guest-begin neg_seg tsc=4000\n"
+	"VEXIT entry-check neg_seg after-failure violations=1\n"
+	"VEXIT entry-violation neg_seg guest_cs_type family=guest-seg sdm=27.3.1.2 GUEST_CS_AR_BYTES=0xa093\n"
+	"VEXIT guest-end neg_seg entry-failed exits=1 ticks=66 reason=ENTRY_FAIL_GUEST_STATE qual=0x0\n"
+	"VEXIT guest-begin neg_host tsc=5000\n"
+	"VEXIT entry-check neg_host after-failure violations=1\n"
+	"VEXIT entry-violation neg_host host_cs_tr_not_null family=host sdm=27.2.3 HOST_CS_SELECTOR=0: null\n"
+	"VEXIT guest-end neg_host entry-failed exits=0 ticks=0 error=8 instruction=VMLAUNCH\n"
+	"VEXIT summary guests=5 pages-leaked=0\n"
+	"VEXIT end\n";
+static const char shard_log[] =
+	"00000001300e[CPU0  ] VMENTER FAIL: VMCS guest invalid CR0\n"
+	"00000001300e[CPU0  ] VMEXIT: Guest State Checks Failed\n"
+	"00000002300e[CPU0  ] VMX LoadMSRs 2: unable to restore FSBASE or GSBASE\n"
+	"00000002300e[CPU0  ] VMEXIT: Error when loading guest MSR number 2\n"
+	"00000003100e[CPU0  ] VMEXIT: EPT violation for guest paddr 0x000000200010\n"
+	"00000004300e[CPU0  ] VMENTER FAIL: VMCS guest CS.TYPE\n"
+	"00000004300e[CPU0  ] VMEXIT: Guest State Checks Failed\n"
+	"00000005300e[CPU0  ] VMFAIL: VMCS host CS selector 0\n";
+
+START_TEST(test_oracle_msr_loading_shard)
+{
+	char shard_dir[64] = "/tmp/check_entry_shard.XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(shard_dir));
+	static const struct {
+		const char *name, *rule, *bochs;
+	} g[] = {
+		{ "neg_cr", "guest_cr0_fixed", "'VMENTER FAIL: VMCS guest invalid CR0' [guest-cr]" },
+		{ "neg_msr", "msr_load_entry", "'VMX LoadMSRs 2: unable to restore FSBASE or GSBASE' [msr-load]" },
+		{ "neg_seg", "guest_cs_type", "'VMENTER FAIL: VMCS guest CS.TYPE' [guest-seg]" },
+		{ "neg_host", "host_cs_tr_not_null", "'VMFAIL: VMCS host CS selector 0' [host]" },
+	};
+	struct suite sh;
+	char err[256];
+	for (size_t i = 0; i < sizeof(g) / sizeof(g[0]); i++) {
+		char section[128];
+		int n = snprintf(section, sizeof(section), "stop entry-failed%centry-rule %s", '\0', g[i].rule);
+		write_guest_to(shard_dir, g[i].name, section, (size_t)n + 1);
+	}
+	write_guest_to(shard_dir, "hello", "exit VMCALL 0", sizeof("exit VMCALL 0"));
+	ck_assert_msg(suite_load(&sh, shard_dir, NULL, err, sizeof(err)) == 0, "%s", err);
+	suite_judge(&sh, shard_run, strlen(shard_run), NULL);
+	suite_judge_bochs(&sh, shard_log, strlen(shard_log));
+	for (size_t i = 0; i < sizeof(g) / sizeof(g[0]); i++) {
+		const struct suite_guest *x = NULL;
+		for (size_t j = 0; j < sh.n; j++)
+			if (strcmp(sh.guests[j].name, g[i].name) == 0)
+				x = &sh.guests[j];
+		ck_assert_ptr_nonnull(x);
+		ck_assert_msg(x->verdict == VERDICT_PASS, "%s: %s", g[i].name, x->why.n ? x->why.v[0] : "");
+		ck_assert_msg(strstr(x->notes.v[0], g[i].bochs), "%s paired with: %s", g[i].name, x->notes.v[0]);
+	}
+	ck_assert_uint_eq(sh.problems.n, 0);
+	ck_assert_uint_eq(sh.passed, 5);
+	suite_free(&sh);
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", shard_dir);
+	(void)!system(cmd);
 }
 END_TEST
 
@@ -356,19 +607,27 @@ int main(void)
 	TCase *p = tcase_create("protocol");
 	tcase_add_test(p, test_protocol_entry_lines);
 	tcase_add_test(p, test_protocol_entry_errors);
+	tcase_add_test(p, test_protocol_before_resume);
 	tcase_add_test(p, test_expect_entry_rule);
 	tcase_add_test(p, test_verdict_entry_rule);
 	suite_add_tcase(su, p);
 	TCase *o = tcase_create("oracle");
-	tcase_add_test(o, test_bochs_reasons_parse);
+	tcase_add_test(o, test_bochs_lines_parse);
 	tcase_add_test(o, test_bochs_reason_families);
+	tcase_add_test(o, test_bochs_catalogue_rows);
 	suite_add_tcase(su, o);
 	TCase *j = tcase_create("judge");
 	tcase_add_checked_fixture(j, suite_setup, suite_teardown);
 	tcase_add_test(j, test_oracle_agrees);
 	tcase_add_test(j, test_oracle_contradiction_fails);
 	tcase_add_test(j, test_oracle_missing_reason_fails);
-	tcase_add_test(j, test_oracle_unmapped_and_extra);
+	tcase_add_test(j, test_oracle_pairs_by_tick_not_order);
+	tcase_add_test(j, test_oracle_declared_deviation);
+	tcase_add_test(j, test_oracle_unmapped_is_a_problem);
+	tcase_add_test(j, test_oracle_stray_reasons);
+	tcase_add_test(j, test_oracle_needs_ticks);
+	tcase_add_test(j, test_precheck_resume_note);
+	tcase_add_test(j, test_oracle_msr_loading_shard);
 	tcase_add_test(j, test_oracle_without_log);
 	tcase_add_test(j, test_judge_run_reads_the_runs_bochs_log);
 	tcase_add_test(j, test_judge_run_names_a_bad_end);

@@ -16,6 +16,7 @@
 #include "hv_host_fakes.h"
 #include "hw/vmcs.h"
 #include "include/x86_arch.h"
+#include "kernel/page_alloc.h"
 #include "run_suite.h"
 #include "test_vm.h"
 
@@ -55,6 +56,7 @@ static const struct rule_case {
 	{ "ctl_entry_allowed", F(entry_ctls), 1ull << 0, NONE, 0, "VM_ENTRY_CONTROLS" },
 	{ "ctl_entry_event_injection", F(entry_intr_info), 0x80000100, NONE, 0, "VM_ENTRY_INTR_INFO_FIELD" },
 	{ "ctl_entry_msr_load", F(entry_msr_load_count), 1, F(entry_msr_load_addr), 0x1008, "VM_ENTRY_MSR_LOAD_ADDR" },
+	{ "ctl_exit_msr_areas", F(exit_msr_load_count), 2, F(exit_msr_load_addr), 1ull << 45, "VM_EXIT_MSR_LOAD_ADDR" },
 	{ "ctl_entry_smm", F(entry_ctls), 1ull << 10, NONE, 0, "VM_ENTRY_CONTROLS" },
 	{ "host_cr0_fixed", F(host_cr0), 1ull << 5, NONE, 0, "HOST_CR0" },
 	{ "host_cr4_fixed", F(host_cr4), 1ull << 13, NONE, 0, "HOST_CR4" },
@@ -91,6 +93,24 @@ static const struct rule_case {
 	{ "guest_interruptibility", F(guest_interruptibility), 3, NONE, 0, "GUEST_INTERRUPTIBILITY_INFO" },
 	{ "guest_pending_debug", F(guest_pending_debug), 1ull << 5, NONE, 0, "GUEST_PENDING_DBG_EXCEPTIONS" },
 	{ "guest_link_pointer", F(link_pointer), ~0ull, NONE, 0, "VMCS_LINK_POINTER" },
+	{ "ctl_vpid", F(proc2), PROC2_ENABLE_VPID, NONE, 0, "VIRTUAL_PROCESSOR_ID" },
+	{ "ctl_tpr_shadow", F(proc), PROC_USE_TPR_SHADOW, F(virtual_apic_addr), 0x1080, "VIRTUAL_APIC_PAGE_ADDR" },
+	{ "ctl_apic_virtualization", F(proc2), PROC2_VIRTUAL_INTR_DELIVERY, NONE, 0, "SECONDARY_VM_EXEC_CONTROL" },
+	{ "ctl_entry_intr_error_code", F(entry_intr_info), 0x80000b0d, F(entry_exception_error), 0x10000,
+	  "VM_ENTRY_EXCEPTION_ERROR_CODE" },
+	{ "ctl_entry_intr_length", F(entry_intr_info), 0x80000480, F(entry_instruction_length), 16, "VM_ENTRY_INSTRUCTION_LEN" },
+	{ "host_pat", F(exit_ctls), EXIT_LOAD_IA32_PAT, F(host_pat), 0x02, "HOST_IA32_PAT" },
+	{ "guest_pat", F(entry_ctls), ENTRY_LOAD_IA32_PAT, F(guest_pat), 0x0300, "GUEST_IA32_PAT" },
+	{ "guest_activity_blocking", F(guest_activity), 1, F(guest_interruptibility), 2, "GUEST_ACTIVITY_STATE" },
+	{ "guest_smi_blocking", F(guest_interruptibility), 4, NONE, 0, "GUEST_INTERRUPTIBILITY_INFO" },
+	{ "guest_injection_blocking", F(entry_intr_info), 0x80000202, F(guest_interruptibility), 2,
+	  "GUEST_INTERRUPTIBILITY_INFO" },
+	{ "guest_activity_injection", F(guest_activity), 3, F(entry_intr_info), 0x80000202, "GUEST_ACTIVITY_STATE" },
+	{ "guest_pending_debug_bs", F(guest_activity), 1, F(guest_pending_debug), 1ull << 14, "GUEST_PENDING_DBG_EXCEPTIONS" },
+	/* A PAE guest (not IA-32e; CR0.PG, CR4.PAE and EPT stay) whose PDPTE 0 is present with bit 1 set. */
+	{ "guest_pdptes", F(entry_ctls), ENTRY_IA32E_MODE_GUEST, F(guest_pdpte0), 0x3, "GUEST_PDPTR0" },
+	/* One entry read from the area, whose index becomes 800H (an x2APIC MSR). */
+	{ "msr_load_entry", F(msr_load_n), 1, F(msr_load[0]), 0x800, "VM_ENTRY_MSR_LOAD_ADDR" },
 };
 #define N_CASES (sizeof(cases) / sizeof(cases[0]))
 
@@ -226,6 +246,197 @@ START_TEST(test_unrestricted_guest_may_clear_pe_pg)
 }
 END_TEST
 
+/*
+ * The conditions of the newer rules one by one, against the capabilities they depend on: each row sets
+ * fields of the good VMCS (and capability bits) and says whether its rule must fire.
+ */
+struct detail {
+	const char *rule;
+	uint64_t intr, error, len, interruptibility, activity, rflags_set, pending, debugctl, pin_set, proc_set,
+		proc2_set, tpr, vapic, pat, cr0_clear;
+	uint64_t basic_set, misc_clear, procbased_clear;
+	bool fires;
+};
+static const struct detail details[] = {
+	/* deliver-error-code: exactly for #DF/#TS/#NP/#SS/#GP/#PF/#AC/#CP, unless IA32_VMX_BASIC[56] */
+	{ "ctl_entry_event_injection", .intr = 0x80000b0d, .fires = false },
+	{ "ctl_entry_event_injection", .intr = 0x8000030d, .fires = true },
+	{ "ctl_entry_event_injection", .intr = 0x80000b06, .fires = true },
+	{ "ctl_entry_event_injection", .intr = 0x80000b06, .basic_set = 1ull << 56, .fires = false },
+	{ "ctl_entry_event_injection", .intr = 0x80000820, .basic_set = 1ull << 56, .fires = true },
+	/* in real mode (unrestricted guest, CR0.PE 0) no error code is delivered */
+	{ "ctl_entry_event_injection", .intr = 0x8000030d, .proc2_set = PROC2_UNRESTRICTED_GUEST, .cr0_clear = 0x80000001,
+	  .fires = false },
+	{ "ctl_entry_event_injection", .intr = 0x80000b0d, .proc2_set = PROC2_UNRESTRICTED_GUEST, .cr0_clear = 0x80000001,
+	  .fires = true },
+	/* type 7: vector 0 (pending MTF), and only with the monitor trap flag */
+	{ "ctl_entry_event_injection", .intr = 0x80000700, .fires = false },
+	{ "ctl_entry_event_injection", .intr = 0x80000701, .fires = true },
+	{ "ctl_entry_event_injection", .intr = 0x80000700, .procbased_clear = (uint64_t)(1u << 27) << 32, .fires = true },
+	{ "ctl_entry_intr_error_code", .intr = 0x80000b0d, .error = 0xffff, .fires = false },
+	{ "ctl_entry_intr_error_code", .intr = 0x80000b0d, .error = 0x8000000, .fires = true },
+	{ "ctl_entry_intr_error_code", .intr = 0x8000030d, .error = 0x10000, .fires = false }, /* not delivered */
+	{ "ctl_entry_intr_length", .intr = 0x80000480, .len = 2, .fires = false },
+	{ "ctl_entry_intr_length", .intr = 0x80000480, .len = 0, .fires = false }, /* IA32_VMX_MISC[30] */
+	{ "ctl_entry_intr_length", .intr = 0x80000480, .len = 0, .misc_clear = 1ull << 30, .fires = true },
+	{ "ctl_entry_intr_length", .intr = 0x80000603, .len = 16, .fires = true },
+	{ "ctl_entry_intr_length", .intr = 0x8000030d, .len = 16, .fires = false }, /* hardware exception: no length */
+	{ "ctl_tpr_shadow", .proc_set = PROC_USE_TPR_SHADOW, .vapic = 0x5000, .tpr = 0xf, .fires = false },
+	{ "ctl_tpr_shadow", .proc_set = PROC_USE_TPR_SHADOW, .vapic = 0x5000, .tpr = 0x10, .fires = true },
+	{ "ctl_tpr_shadow", .proc_set = PROC_USE_TPR_SHADOW, .vapic = 0x5000, .tpr = 0x10, .pin_set = 1,
+	  .proc2_set = PROC2_VIRTUAL_INTR_DELIVERY, .fires = false },
+	{ "ctl_apic_virtualization", .proc_set = PROC_USE_TPR_SHADOW, .vapic = 0x5000,
+	  .proc2_set = PROC2_VIRTUALIZE_X2APIC | PROC2_VIRTUALIZE_APIC_ACCESSES, .fires = true },
+	{ "ctl_apic_virtualization", .proc_set = PROC_USE_TPR_SHADOW, .vapic = 0x5000, .proc2_set = PROC2_VIRTUALIZE_X2APIC,
+	  .fires = false },
+	{ "ctl_apic_virtualization", .proc_set = PROC_USE_TPR_SHADOW, .vapic = 0x5000,
+	  .proc2_set = PROC2_VIRTUAL_INTR_DELIVERY, .pin_set = 1, .fires = false },
+	{ "guest_pat", .pat = 0x0007040600070406, .fires = false },
+	{ "guest_pat", .pat = 0x0807040600070406, .fires = true },
+	{ "guest_injection_blocking", .intr = 0x80000020, .rflags_set = RFLAGS_IF, .interruptibility = 1, .fires = true },
+	{ "guest_injection_blocking", .intr = 0x80000202, .interruptibility = 1, .fires = false }, /* NMI after STI */
+	{ "guest_injection_blocking", .intr = 0x80000202, .interruptibility = 8, .fires = false },
+	{ "guest_injection_blocking", .intr = 0x80000202, .interruptibility = 8, .pin_set = 0x28, .fires = true },
+	{ "guest_activity_injection", .activity = 1, .intr = 0x80000301, .fires = false }, /* #DB into HLT */
+	{ "guest_activity_injection", .activity = 1, .intr = 0x8000030d, .fires = true },
+	{ "guest_activity_injection", .activity = 2, .intr = 0x80000312, .fires = false }, /* #MC into shutdown */
+	{ "guest_activity_injection", .activity = 2, .intr = 0x80000020, .fires = true },
+	{ "guest_activity_blocking", .activity = 1, .interruptibility = 8, .fires = false },
+	{ "guest_activity_blocking", .activity = 1, .rflags_set = RFLAGS_IF, .interruptibility = 1, .fires = true },
+	{ "guest_pending_debug_bs", .interruptibility = 2, .rflags_set = RFLAGS_TF, .pending = 1u << 14, .fires = false },
+	{ "guest_pending_debug_bs", .interruptibility = 2, .rflags_set = RFLAGS_TF, .fires = true },
+	{ "guest_pending_debug_bs", .interruptibility = 2, .rflags_set = RFLAGS_TF, .debugctl = 2, .fires = false },
+	{ "guest_pending_debug_bs", .activity = 1, .pending = 1u << 14, .fires = true },
+	{ "guest_pending_debug_bs", .pending = 1u << 14, .fires = false }, /* active, no blocking: not judged */
+};
+
+/* Where Bochs 2.7 is more lenient than the SDM (docs/debugging.md): the checker follows the SDM. */
+START_TEST(test_rules_where_bochs_is_lenient)
+{
+	struct entry_check_result r;
+	/* Pending debug exceptions bits 63:32 are reserved; Bochs reads only 31:0. */
+	struct vmcs_snapshot s = good;
+	s.guest_pending_debug = 1ull << 40;
+	entry_check_run(&s, &caps, &r);
+	ck_assert(entry_check_names(&r, "guest_pending_debug"));
+	/* DPL >= RPL holds for data segments and non-conforming code, type 11 included; Bochs stops below 11. */
+	s = good;
+	s.guest_ds_sel |= 3;
+	s.guest_ds_ar = (s.guest_ds_ar & ~0xfull) | 11;
+	entry_check_run(&s, &caps, &r);
+	ck_assert(entry_check_names(&r, "guest_data_segments"));
+	s.guest_ds_ar = (s.guest_ds_ar & ~0xfull) | 15; /* conforming code: no DPL rule */
+	entry_check_run(&s, &caps, &r);
+	ck_assert(!entry_check_names(&r, "guest_data_segments"));
+	/* An unusable SS still needs DPL = RPL (without unrestricted guest); Bochs skips a null SS of a 64-bit guest. */
+	s = good;
+	s.guest_ss_sel = 3;
+	s.guest_ss_ar = AR_UNUSABLE;
+	entry_check_run(&s, &caps, &r);
+	ck_assert(entry_check_names(&r, "guest_ss"));
+}
+END_TEST
+
+START_TEST(test_rule_detail)
+{
+	const struct detail *d = &details[_i];
+	struct vmcs_snapshot s = good;
+	struct vmx_caps c = caps;
+	s.entry_intr_info = d->intr;
+	s.entry_exception_error = d->error;
+	s.entry_instruction_length = d->len;
+	s.guest_interruptibility = d->interruptibility;
+	s.guest_activity = d->activity;
+	s.guest_rflags |= d->rflags_set;
+	s.guest_pending_debug = d->pending;
+	s.guest_debugctl = d->debugctl;
+	s.pin |= d->pin_set;
+	s.proc |= d->proc_set;
+	s.proc2 |= d->proc2_set;
+	s.tpr_threshold = d->tpr;
+	s.virtual_apic_addr = d->vapic;
+	s.guest_cr0 &= ~d->cr0_clear;
+	if (d->pat) {
+		s.entry_ctls |= ENTRY_LOAD_IA32_PAT;
+		s.guest_pat = d->pat;
+	}
+	c.basic |= d->basic_set;
+	c.misc &= ~d->misc_clear;
+	c.procbased &= ~d->procbased_clear;
+	struct entry_check_result r;
+	entry_check_run(&s, &c, &r);
+	const struct entry_violation *v = violation_of(&r, d->rule);
+	ck_assert_msg((v != NULL) == d->fires, "row %d: %s %s: %s", _i, d->rule, d->fires ? "silent" : "fires",
+		      v ? v->text : "");
+}
+END_TEST
+
+/* SDM 27.4: which MSR-load entries fail, and that the violation names the entry's number (from 1). */
+START_TEST(test_msr_load_entries)
+{
+	static const struct {
+		uint32_t index, reserved;
+		bool bad;
+	} t[] = {
+		{ 0x174, 0, false },      { 0x277, 0, false },      { 0x7ff, 0, false },     { 0x900, 0, false },
+		{ 0xc0000080, 0, false }, { 0xc0000100, 0, true },  { 0xc0000101, 0, true }, { 0x800, 0, true },
+		{ 0x8ff, 0, true },       { 0x9b, 0, true },        { 0x174, 1, true },
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct vmcs_snapshot s = good;
+		s.entry_msr_load_count = 3;
+		s.entry_msr_load_addr = 0x5000;
+		s.msr_load_n = 3;
+		s.msr_load[0] = (struct vmcs_msr_entry){ .index = 0x174 };
+		s.msr_load[1] = (struct vmcs_msr_entry){ .index = t[i].index, .reserved = t[i].reserved, .value = 7 };
+		s.msr_load[2] = (struct vmcs_msr_entry){ .index = 0x175 };
+		struct entry_check_result r;
+		entry_check_run(&s, &caps, &r);
+		const struct entry_violation *v = violation_of(&r, "msr_load_entry");
+		ck_assert_msg((v != NULL) == t[i].bad, "MSR 0x%x reserved 0x%x: %s", t[i].index, t[i].reserved,
+			      v ? v->text : "no violation");
+		ck_assert_uint_eq(r.n, t[i].bad ? 1 : 0);
+		if (v)
+			ck_assert_msg(strstr(v->text, "entry 2 (msr-entry=2)"), "%s", v->text);
+		/* Entries not read (the area was not readable) are not judged. */
+		s.msr_load_n = 1;
+		entry_check_run(&s, &caps, &r);
+		ck_assert(!entry_check_names(&r, "msr_load_entry"));
+	}
+}
+END_TEST
+
+/* vmcs_snapshot_read reads the area the VMCS points at; vmcs_msr_load_entry finds one entry by number. */
+START_TEST(test_msr_load_area_read)
+{
+	struct test_vm tv;
+	test_vm_build(&tv, "msr", 0, NULL);
+	uint64_t page = page_alloc();
+	ck_assert_uint_ne(page, 0);
+	struct vmcs_msr_entry *area = (struct vmcs_msr_entry *)(uintptr_t)page;
+	for (unsigned i = 0; i < 10; i++)
+		area[i] = (struct vmcs_msr_entry){ .index = 0x100 + i, .value = i };
+	vmcs_write(VMCS_ENTRY_MSR_LOAD_ADDR, page);
+	vmcs_write(VMCS_ENTRY_MSR_LOAD_COUNT, 10);
+	struct vmcs_snapshot s;
+	vmcs_snapshot_read(&s);
+	ck_assert_uint_eq(s.msr_load_n, VMCS_SNAPSHOT_MSR_LOAD_MAX);
+	ck_assert_uint_eq(s.msr_load[7].index, 0x107);
+	struct vmcs_msr_entry e;
+	ck_assert(vmcs_msr_load_entry(10, &e));
+	ck_assert_uint_eq(e.index, 0x109);
+	ck_assert(!vmcs_msr_load_entry(0, &e));
+	ck_assert(!vmcs_msr_load_entry(11, &e));
+	/* A misaligned area is not read. */
+	vmcs_write(VMCS_ENTRY_MSR_LOAD_ADDR, page + 8);
+	vmcs_snapshot_read(&s);
+	ck_assert_uint_eq(s.msr_load_n, 0);
+	ck_assert(!vmcs_msr_load_entry(1, &e));
+	page_free(page);
+	test_vm_destroy(&tv);
+}
+END_TEST
+
 START_TEST(test_link_pointer_revision)
 {
 	struct vmcs_snapshot s = good;
@@ -247,7 +458,7 @@ START_TEST(test_break_trips_its_rule)
 {
 	const struct entry_break *b = &entry_breaks[_i];
 	struct vmcs_snapshot s = good;
-	unsigned f = b->apply(&s, &caps);
+	unsigned f = entry_break_apply(b, &s, &caps);
 	ck_assert_uint_lt(f, vmcs_field_count);
 	ck_assert_msg(*vmcs_snapshot_slot(&s, f) != *vmcs_snapshot_slot(&good, f), "%s changed nothing", b->name);
 	struct entry_check_result r;
@@ -299,6 +510,10 @@ int main(void)
 	tcase_add_checked_fixture(br, setup, NULL);
 	tcase_add_loop_test(br, test_break_trips_its_rule, 0, (int)entry_break_count);
 	tcase_add_test(br, test_break_find_rejects_unknown);
+	tcase_add_test(br, test_msr_load_entries);
+	tcase_add_test(br, test_rules_where_bochs_is_lenient);
+	tcase_add_loop_test(br, test_rule_detail, 0, (int)(sizeof(details) / sizeof(details[0])));
+	tcase_add_test(br, test_msr_load_area_read);
 	suite_add_tcase(s, br);
 	return run_suite(s, CK_NORMAL);
 }

@@ -200,6 +200,23 @@ static void dirty_4k_1(struct test_vm *t)
 	ck_assert_uint_eq(get64(t, PTE_4K(0)), GPA_4K_0 | 3); /* not used: untouched */
 }
 
+/* A VM-entry MSR-load area of three entries (in a guest page: any low host page does). */
+static void msr_load_area(struct test_vm *t)
+{
+	struct vmcs_msr_entry *area = (struct vmcs_msr_entry *)test_vm_byte(t, 0x30000);
+	area[0] = (struct vmcs_msr_entry){ .index = MSR_IA32_SYSENTER_CS };
+	area[1] = (struct vmcs_msr_entry){ .index = MSR_IA32_GS_BASE, .value = 5 };
+	area[2] = (struct vmcs_msr_entry){ .index = MSR_IA32_SYSENTER_ESP };
+	vmcs_write(VMCS_ENTRY_MSR_LOAD_ADDR, (uint64_t)(uintptr_t)area);
+	vmcs_write(VMCS_ENTRY_MSR_LOAD_COUNT, 3);
+}
+
+/* Kernel option precheck= for this VM: the checker runs before every VMRESUME too. */
+static void precheck_on(struct test_vm *t)
+{
+	t->vm->dbg.precheck = true;
+}
+
 static void set_tpr_12(struct test_vm *t)
 {
 	t->vm->tpr = 12;
@@ -674,6 +691,15 @@ static const struct exit_case cases[] = {
 	  .in = { R(GPR_RAX, VEXIT_HC_BREAK_STATE), R(GPR_RBX, 0x20000) }, .mem_in = { MEM(0x20000, "rflags-bit1-clear\0") },
 	  .skip = true, .out = { R(GPR_RAX, 0) }, .fout = { FCLR(VMCS_GUEST_RFLAGS, RFLAGS_FIXED1) },
 	  .output = "VEXIT entry-break exits rflags-bit1-clear GUEST_RFLAGS=0x0\n" },
+	{ "precheck=: a handler left the VMCS broken; the check before VMRESUME names the exit and the rule",
+	  EXIT_REASON_VMCALL, 0, 3, .in = { R(GPR_RAX, VEXIT_HC_BREAK_STATE), R(GPR_RBX, 0x20000) },
+	  .mem_in = { MEM(0x20000, "rflags-bit1-clear\0") }, .prepare = precheck_on, .skip = true, .out = { R(GPR_RAX, 0) },
+	  .fout = { FCLR(VMCS_GUEST_RFLAGS, RFLAGS_FIXED1) },
+	  .output = "VEXIT entry-check exits before-resume exit=0 reason=VMCALL violations=1\n"
+		    "VEXIT entry-violation exits guest_rflags_reserved family=guest-rip" },
+	{ "precheck=: a VMRESUME into a good VMCS prints nothing", EXIT_REASON_VMCALL, 0, 3,
+	  .in = { R(GPR_RAX, VEXIT_HC_VERSION) }, .prepare = precheck_on, .skip = true,
+	  .out = { R(GPR_RAX, VEXIT_ABI_VERSION) } },
 	{ "VMCALL BREAK_STATE of an unknown breakage: EINVAL", EXIT_REASON_VMCALL, 0, 3,
 	  .in = { R(GPR_RAX, VEXIT_HC_BREAK_STATE), R(GPR_RBX, 0x20000) }, .mem_in = { MEM(0x20000, "no-such-break\0") },
 	  .skip = true, .out = { R(GPR_RAX, VEXIT_HC_EINVAL) } },
@@ -788,6 +814,10 @@ static const struct exit_case cases[] = {
 	{ "Entry failure (MSR loading) with the entry's qualification", EXIT_REASON_ENTRY_FAILURE | 34, 2, 0,
 	  .action = EXIT_STOP, .stop = VM_STOP_ENTRY_FAILED, .stop_fields = "reason=ENTRY_FAIL_MSR_LOADING qual=0x2",
 	  .output = "VEXIT vmcs exits VM_EXIT_REASON 0x80000022 ", .verify = not_launched },
+	{ "Entry failure (MSR loading): the stop names the entry and its MSR", EXIT_REASON_ENTRY_FAILURE | 34, 2, 0,
+	  .prepare = msr_load_area, .action = EXIT_STOP, .stop = VM_STOP_ENTRY_FAILED,
+	  .stop_fields = "reason=ENTRY_FAIL_MSR_LOADING qual=0x2 msr-entry=2 msr=0xc0000101",
+	  .output = "VEXIT entry-violation exits msr_load_entry family=msr-load sdm=27.4 ", .verify = not_launched },
 };
 #define N_CASES (sizeof(cases) / sizeof(cases[0]))
 

@@ -159,6 +159,20 @@ START_TEST(test_malformed_lines)
 }
 END_TEST
 
+START_TEST(test_guest_begin_tsc)
+{
+	parse("VEXIT protocol 1\nVEXIT guest-begin a tsc=1234\nVEXIT guest-begin b\n"
+	      "VEXIT guest-begin c tsc=x\nVEXIT guest-begin d when=now\n");
+	ck_assert(run_report_guest(&r, "a")->has_tsc);
+	ck_assert_uint_eq(run_report_guest(&r, "a")->begin_tsc, 1234);
+	ck_assert(!run_report_guest(&r, "b")->has_tsc);
+	ck_assert(!run_report_guest(&r, "c")->has_tsc);
+	ck_assert(has_error("line 4: malformed guest-begin line"));
+	ck_assert(has_error("line 5: malformed guest-begin line"));
+	ck_assert_uint_eq(r.errors.n, 2);
+}
+END_TEST
+
 START_TEST(test_panic_keeps_first_text)
 {
 	parse("VEXIT protocol 1\nVEXIT panic #GP at rip=0x1234\nVEXIT panic again\n");
@@ -233,6 +247,7 @@ int main(void)
 	TCase *tc = tcase_create("parse");
 	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, test_good_run);
+	tcase_add_test(tc, test_guest_begin_tsc);
 	tcase_add_test(tc, test_empty_and_garbage);
 	tcase_add_test(tc, test_nul_bytes_do_not_stop_parsing);
 	tcase_add_test(tc, test_truncated_capture);

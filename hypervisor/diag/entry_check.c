@@ -2,7 +2,8 @@
  * VM-entry checks, one function per rule of SDM Vol. 3C chapter 27, each named
  * after its rule. A rule calls violate() once per problem, naming the VMCS
  * fields and their values. The order of the table is the SDM's: controls
- * (27.2.1), host state (27.2.2-27.2.4), guest state (27.3.1.1-27.3.1.5).
+ * (27.2.1), host state (27.2.2-27.2.4), guest state (27.3.1.1-27.3.1.5), MSR
+ * loading (27.4).
  */
 #include "diag/entry_check.h"
 
@@ -27,7 +28,6 @@
 /* Controls this file reads beyond vmcs_fields.h (SDM 25.6-25.8). */
 #define PIN_VIRTUAL_NMIS (1u << 5)
 #define PROC_NMI_WINDOW_EXITING (1u << 22)
-#define EXIT_SAVE_PREEMPTION_TIMER (1u << 22)
 #define ENTRY_LOAD_DEBUG_CONTROLS (1u << 2)
 #define ENTRY_TO_SMM (1u << 10)
 #define ENTRY_DEACTIVATE_DUAL_MONITOR (1u << 11)
@@ -40,8 +40,25 @@
 #define INTR_TYPE_RESERVED 1
 #define INTR_TYPE_NMI 2
 #define INTR_TYPE_HW_EXCEPTION 3
+#define INTR_TYPE_SW_INTERRUPT 4
+#define INTR_TYPE_SW_EXCEPTION 6
+#define INTR_TYPE_OTHER 7
 #define ACTIVITY_HLT 1
+#define ACTIVITY_SHUTDOWN 2
+#define ACTIVITY_WAIT_SIPI 3
 #define ACTIVITY_MAX 3
+#define BLOCK_STI (1u << 0)
+#define BLOCK_MOV_SS (1u << 1)
+#define BLOCK_SMI (1u << 2)
+#define BLOCK_NMI (1u << 3)
+#define PROC_MONITOR_TRAP_FLAG (1u << 27)
+#define BASIC_NO_ERROR_CODE_CHECK BIT64(56) /* IA32_VMX_BASIC[56]: any hardware exception may deliver an error code */
+#define MISC_INJECT_ZERO_LENGTH BIT64(30)   /* IA32_VMX_MISC[30]: software events may have instruction length 0 */
+#define DEBUGCTL_BTF BIT64(1)
+#define PENDING_DEBUG_BS BIT64(14)
+#define VECTOR_DB 1
+#define VECTOR_NMI 2
+#define VECTOR_MC 18
 #define EPT_CAP_UC BIT64(8)
 #define EPT_CAP_AD BIT64(21)
 #define EPTP_AD BIT64(6)
@@ -230,11 +247,59 @@ static void ctl_eptp(struct ec *x)
 		violate(x, "EPT_POINTER=0x%lx: reserved bits 11:7 or bits beyond the physical-address width set", e);
 }
 
+static void ctl_vpid(struct ec *x)
+{
+	if ((proc2_effective(x->s) & PROC2_ENABLE_VPID) && x->s->vpid == 0)
+		violate(x, "VIRTUAL_PROCESSOR_ID=0 with enable VPID: VPID 0 is the host's");
+}
+
+static void ctl_tpr_shadow(struct ec *x)
+{
+	/* SDM 27.2.1.1, use TPR shadow: a 4-KByte aligned virtual-APIC page, and TPR threshold bits 31:4 clear. */
+	const struct vmcs_snapshot *s = x->s;
+	if (!(s->proc & PROC_USE_TPR_SHADOW))
+		return;
+	uint64_t a = s->virtual_apic_addr;
+	if ((a & 0xfff) || beyond_phys(s, a))
+		violate(x, "VIRTUAL_APIC_PAGE_ADDR=0x%lx: not 4-KByte aligned or beyond the %u-bit physical-address width",
+			a, s->maxphyaddr);
+	if (!(proc2_effective(s) & PROC2_VIRTUAL_INTR_DELIVERY) && (s->tpr_threshold & ~(uint64_t)0xf))
+		violate(x, "TPR_THRESHOLD=0x%lx: bits 31:4 must be 0", s->tpr_threshold);
+}
+
+static void ctl_apic_virtualization(struct ec *x)
+{
+	const struct vmcs_snapshot *s = x->s;
+	uint32_t p2 = proc2_effective(s);
+	uint32_t needs_tpr = PROC2_VIRTUALIZE_X2APIC | PROC2_APIC_REGISTER_VIRT | PROC2_VIRTUAL_INTR_DELIVERY;
+	if (!(s->proc & PROC_USE_TPR_SHADOW) && (p2 & needs_tpr))
+		violate(x, "SECONDARY_VM_EXEC_CONTROL=0x%x: x2APIC virtualization, APIC-register virtualization or virtual-interrupt delivery without use TPR shadow",
+			p2);
+	if ((p2 & PROC2_VIRTUALIZE_X2APIC) && (p2 & PROC2_VIRTUALIZE_APIC_ACCESSES))
+		violate(x, "SECONDARY_VM_EXEC_CONTROL=0x%x: virtualize x2APIC mode together with virtualize APIC accesses", p2);
+	if ((p2 & PROC2_VIRTUAL_INTR_DELIVERY) && !(s->pin & PIN_EXTERNAL_INTERRUPT_EXITING))
+		violate(x, "SECONDARY_VM_EXEC_CONTROL=0x%x: virtual-interrupt delivery without external-interrupt exiting", p2);
+}
+
 static void ctl_ug_requires_ept(struct ec *x)
 {
 	uint32_t p2 = proc2_effective(x->s);
 	if ((p2 & PROC2_UNRESTRICTED_GUEST) && !(p2 & PROC2_ENABLE_EPT))
 		violate(x, "SECONDARY_VM_EXEC_CONTROL=0x%x: unrestricted guest without enable EPT", p2);
+}
+
+/* An MSR area of n entries at a: 16-byte aligned, its last byte within the physical-address width. */
+static void msr_area(struct ec *x, const char *field, uint64_t a, uint64_t n)
+{
+	if (n && ((a & 0xf) || beyond_phys(x->s, a + 16 * n - 1)))
+		violate(x, "%s=0x%lx with %lu entries: not 16-byte aligned or beyond the physical-address width", field, a, n);
+}
+
+static void ctl_exit_msr_areas(struct ec *x)
+{
+	/* SDM 27.2.1.2: the VM-exit MSR-store and MSR-load areas. */
+	msr_area(x, "VM_EXIT_MSR_STORE_ADDR", x->s->exit_msr_store_addr, x->s->exit_msr_store_count);
+	msr_area(x, "VM_EXIT_MSR_LOAD_ADDR", x->s->exit_msr_load_addr, x->s->exit_msr_load_count);
 }
 
 static void ctl_preemption_timer_save(struct ec *x)
@@ -245,9 +310,16 @@ static void ctl_preemption_timer_save(struct ec *x)
 			x->s->exit_ctls, x->s->pin);
 }
 
+/* The exceptions that push an error code (SDM Vol. 3A 6.15): #DF, #TS, #NP, #SS, #GP, #PF, #AC, #CP. */
+static bool exception_has_error_code(unsigned vec)
+{
+	return vec == 8 || (vec >= 10 && vec <= 14) || vec == 17 || vec == 21;
+}
+
 static void ctl_entry_event_injection(struct ec *x)
 {
-	uint32_t i = (uint32_t)x->s->entry_intr_info;
+	const struct vmcs_snapshot *s = x->s;
+	uint32_t i = (uint32_t)s->entry_intr_info;
 	if (!(i & INTR_INFO_VALID))
 		return;
 	unsigned type = INTR_INFO_TYPE(i), vec = INTR_INFO_VECTOR(i);
@@ -255,20 +327,48 @@ static void ctl_entry_event_injection(struct ec *x)
 		violate(x, "VM_ENTRY_INTR_INFO_FIELD=0x%x: reserved bits 30:12 set", i);
 	if (type == INTR_TYPE_RESERVED)
 		violate(x, "VM_ENTRY_INTR_INFO_FIELD=0x%x: interruption type 1 is reserved", i);
-	if (type == INTR_TYPE_NMI && vec != 2)
+	if (type == INTR_TYPE_NMI && vec != VECTOR_NMI)
 		violate(x, "VM_ENTRY_INTR_INFO_FIELD=0x%x: an NMI must have vector 2, not %u", i, vec);
 	if (type == INTR_TYPE_HW_EXCEPTION && vec > 31)
 		violate(x, "VM_ENTRY_INTR_INFO_FIELD=0x%x: hardware exception vector %u > 31", i, vec);
-	if ((i & INTR_INFO_DELIVER_CODE) && type != INTR_TYPE_HW_EXCEPTION)
-		violate(x, "VM_ENTRY_INTR_INFO_FIELD=0x%x: deliver-error-code for interruption type %u", i, type);
+	if (type == INTR_TYPE_OTHER && (vec != 0 || !((x->c->procbased >> 32) & PROC_MONITOR_TRAP_FLAG)))
+		violate(x, "VM_ENTRY_INTR_INFO_FIELD=0x%x: other event (type 7) needs vector 0 (pending MTF) and the monitor trap flag capability",
+			i);
+	/*
+	 * Deliver-error-code is 1 exactly for a hardware exception that has an error code, in protected mode
+	 * (CR0.PE, or no unrestricted guest); with IA32_VMX_BASIC[56], for any hardware exception there.
+	 */
+	bool pe = !unrestricted(s) || (s->guest_cr0 & CR0_PE), deliver = i & INTR_INFO_DELIVER_CODE;
+	bool may = pe && type == INTR_TYPE_HW_EXCEPTION, any = x->c->basic & BASIC_NO_ERROR_CODE_CHECK;
+	if ((deliver && !may) || (may && !any && deliver != exception_has_error_code(vec)))
+		violate(x, "VM_ENTRY_INTR_INFO_FIELD=0x%x: deliver-error-code %d for type %u vector %u (CR0.PE %d, IA32_VMX_BASIC[56] %d)",
+			i, deliver, type, vec, pe, !!(x->c->basic & BASIC_NO_ERROR_CODE_CHECK));
+}
+
+static void ctl_entry_intr_error_code(struct ec *x)
+{
+	/* SDM 27.2.1.3: an error code that is delivered has bits 31:16 clear. */
+	uint32_t i = (uint32_t)x->s->entry_intr_info;
+	if ((i & INTR_INFO_VALID) && (i & INTR_INFO_DELIVER_CODE) && (x->s->entry_exception_error & 0xffff0000u))
+		violate(x, "VM_ENTRY_EXCEPTION_ERROR_CODE=0x%lx: bits 31:16 must be 0", x->s->entry_exception_error);
+}
+
+static void ctl_entry_intr_length(struct ec *x)
+{
+	/* SDM 27.2.1.3: software interrupts and exceptions need an instruction length of 1-15 (0 with IA32_VMX_MISC[30]). */
+	uint32_t i = (uint32_t)x->s->entry_intr_info;
+	unsigned type = INTR_INFO_TYPE(i);
+	uint64_t len = x->s->entry_instruction_length;
+	if (!(i & INTR_INFO_VALID) || type < INTR_TYPE_SW_INTERRUPT || type > INTR_TYPE_SW_EXCEPTION)
+		return;
+	if (len > 15 || (len == 0 && !(x->c->misc & MISC_INJECT_ZERO_LENGTH)))
+		violate(x, "VM_ENTRY_INSTRUCTION_LEN=%lu for interruption type %u: want 1-15%s", len, type,
+			(x->c->misc & MISC_INJECT_ZERO_LENGTH) ? " or 0" : "");
 }
 
 static void ctl_entry_msr_load(struct ec *x)
 {
-	uint64_t n = x->s->entry_msr_load_count, a = x->s->entry_msr_load_addr;
-	if (n && ((a & 0xf) || beyond_phys(x->s, a + 16 * n - 1)))
-		violate(x, "VM_ENTRY_MSR_LOAD_ADDR=0x%lx with VM_ENTRY_MSR_LOAD_COUNT=%lu: not 16-byte aligned or beyond the physical-address width",
-			a, n);
+	msr_area(x, "VM_ENTRY_MSR_LOAD_ADDR", x->s->entry_msr_load_addr, x->s->entry_msr_load_count);
 }
 
 static void ctl_entry_smm(struct ec *x)
@@ -343,6 +443,24 @@ static void host_efer(struct ec *x)
 	if (!!(s->host_efer & EFER_LMA) != wide || !!(s->host_efer & EFER_LME) != wide)
 		violate(x, "HOST_IA32_EFER=0x%lx: LMA and LME must both equal host address-space size (%d)", s->host_efer,
 			wide);
+}
+
+/* SDM 27.2.2, 27.3.1.1: each byte of a PAT loaded at entry or exit is a memory type: 0, 1, 4, 5, 6 or 7. */
+static void pat_types(struct ec *x, const char *field, uint64_t pat)
+{
+	for (unsigned i = 0; i < 8; i++) {
+		unsigned t = (pat >> (8 * i)) & 0xff;
+		if (t == 2 || t == 3 || t > 7) {
+			violate(x, "%s=0x%lx: PA%u is %u, not a memory type (0, 1, 4, 5, 6, 7)", field, pat, i, t);
+			return;
+		}
+	}
+}
+
+static void host_pat(struct ec *x)
+{
+	if (x->s->exit_ctls & EXIT_LOAD_IA32_PAT)
+		pat_types(x, "HOST_IA32_PAT", x->s->host_pat);
 }
 
 static void host_address_space(struct ec *x)
@@ -425,6 +543,12 @@ static void guest_efer(struct ec *x)
 		violate(x, "GUEST_IA32_EFER=0x%lx: LMA must equal the IA-32e mode guest control (%d)", e, ia32e_guest(s));
 	if ((s->guest_cr0 & CR0_PG) && !!(e & EFER_LMA) != !!(e & EFER_LME))
 		violate(x, "GUEST_IA32_EFER=0x%lx: with CR0.PG set, LMA must equal LME", e);
+}
+
+static void guest_pat(struct ec *x)
+{
+	if (x->s->entry_ctls & ENTRY_LOAD_IA32_PAT)
+		pat_types(x, "GUEST_IA32_PAT", x->s->guest_pat);
 }
 
 /* --- 27.3.1.2 guest segment registers -------------------------------------------------------- */
@@ -619,6 +743,72 @@ static void guest_interruptibility(struct ec *x)
 			s->guest_rflags);
 }
 
+static void guest_activity_blocking(struct ec *x)
+{
+	const struct vmcs_snapshot *s = x->s;
+	if (s->guest_activity && (s->guest_interruptibility & (BLOCK_STI | BLOCK_MOV_SS)))
+		violate(x, "GUEST_ACTIVITY_STATE=%lu with GUEST_INTERRUPTIBILITY_INFO=0x%lx: blocking by STI or MOV SS needs the active state",
+			s->guest_activity, s->guest_interruptibility);
+}
+
+static void guest_smi_blocking(struct ec *x)
+{
+	/* vexit never runs in SMM, and blocking by SMI outside SMM is refused. */
+	if (x->s->guest_interruptibility & BLOCK_SMI)
+		violate(x, "GUEST_INTERRUPTIBILITY_INFO=0x%lx: blocking by SMI (bit 2) outside SMM", x->s->guest_interruptibility);
+}
+
+static void guest_injection_blocking(struct ec *x)
+{
+	const struct vmcs_snapshot *s = x->s;
+	uint32_t i = (uint32_t)s->entry_intr_info;
+	uint64_t b = s->guest_interruptibility;
+	if (!(i & INTR_INFO_VALID))
+		return;
+	unsigned type = INTR_INFO_TYPE(i);
+	if (type == INTR_TYPE_EXTERNAL && (b & (BLOCK_STI | BLOCK_MOV_SS)))
+		violate(x, "GUEST_INTERRUPTIBILITY_INFO=0x%lx: blocking by STI or MOV SS while injecting an external interrupt", b);
+	if (type == INTR_TYPE_NMI && (b & BLOCK_MOV_SS))
+		violate(x, "GUEST_INTERRUPTIBILITY_INFO=0x%lx: blocking by MOV SS while injecting an NMI", b);
+	if (type == INTR_TYPE_NMI && (s->pin & PIN_VIRTUAL_NMIS) && (b & BLOCK_NMI))
+		violate(x, "GUEST_INTERRUPTIBILITY_INFO=0x%lx: blocking by NMI while injecting an NMI with virtual NMIs", b);
+}
+
+static void guest_activity_injection(struct ec *x)
+{
+	/* SDM 27.3.1.5: what may be injected into a guest that starts in HLT, shutdown or wait-for-SIPI. */
+	const struct vmcs_snapshot *s = x->s;
+	uint32_t i = (uint32_t)s->entry_intr_info;
+	if (!(i & INTR_INFO_VALID) || !s->guest_activity)
+		return;
+	unsigned type = INTR_INFO_TYPE(i), vec = INTR_INFO_VECTOR(i);
+	bool ok;
+	if (s->guest_activity == ACTIVITY_HLT)
+		ok = type == INTR_TYPE_EXTERNAL || type == INTR_TYPE_NMI ||
+		     (type == INTR_TYPE_HW_EXCEPTION && (vec == VECTOR_DB || vec == VECTOR_MC)) ||
+		     (type == INTR_TYPE_OTHER && vec == 0);
+	else if (s->guest_activity == ACTIVITY_SHUTDOWN)
+		ok = type == INTR_TYPE_NMI || (type == INTR_TYPE_HW_EXCEPTION && vec == VECTOR_MC);
+	else
+		ok = false;
+	if (!ok)
+		violate(x, "GUEST_ACTIVITY_STATE=%lu: VM_ENTRY_INTR_INFO_FIELD=0x%x cannot be injected in this state",
+			s->guest_activity, i);
+}
+
+static void guest_pending_debug_bs(struct ec *x)
+{
+	/* SDM 27.3.1.5: with blocking by STI/MOV SS or in HLT, BS records exactly a pending single step. */
+	const struct vmcs_snapshot *s = x->s;
+	if (!(s->guest_interruptibility & (BLOCK_STI | BLOCK_MOV_SS)) && s->guest_activity != ACTIVITY_HLT)
+		return;
+	bool step = (s->guest_rflags & RFLAGS_TF) && !(s->guest_debugctl & DEBUGCTL_BTF);
+	bool bs = s->guest_pending_debug & PENDING_DEBUG_BS;
+	if (step != bs)
+		violate(x, "GUEST_PENDING_DBG_EXCEPTIONS=0x%lx: BS must be %d with RFLAGS.TF %d and IA32_DEBUGCTL.BTF %d",
+			s->guest_pending_debug, step, !!(s->guest_rflags & RFLAGS_TF), !!(s->guest_debugctl & DEBUGCTL_BTF));
+}
+
 static void guest_pending_debug(struct ec *x)
 {
 	uint64_t v = x->s->guest_pending_debug;
@@ -646,6 +836,51 @@ static void guest_link_pointer(struct ec *x)
 			l, s->link_revision, rev);
 }
 
+/* --- 27.3.1.6 PDPTEs ----------------------------------------------------------------------- */
+
+static void guest_pdptes(struct ec *x)
+{
+	/*
+	 * With EPT, a PAE guest (CR0.PG, CR4.PAE, not IA-32e) takes its PDPTEs from the VMCS: each present
+	 * one has bits 2:1, 8:5 and those beyond the physical-address width clear. (Without EPT the CPU reads
+	 * them through CR3: not checked here.)
+	 */
+	const struct vmcs_snapshot *s = x->s;
+	if (!(proc2_effective(s) & PROC2_ENABLE_EPT) || ia32e_guest(s) || !(s->guest_cr0 & CR0_PG) ||
+	    !(s->guest_cr4 & CR4_PAE))
+		return;
+	const uint64_t p[] = { s->guest_pdpte0, s->guest_pdpte1, s->guest_pdpte2, s->guest_pdpte3 };
+	for (unsigned i = 0; i < 4; i++)
+		if ((p[i] & 1) && ((p[i] & 0x1e6) || beyond_phys(s, p[i] & ~(uint64_t)0xfff)))
+			violate(x, "GUEST_PDPTR%u=0x%lx: present with reserved bits (2:1, 8:5, or beyond the physical-address width)",
+				i, p[i]);
+}
+
+/* --- 27.4 loading MSRs --------------------------------------------------------------------- */
+
+#define MSR_IA32_SMM_MONITOR_CTL 0x9bu
+
+static void msr_load_entry(struct ec *x)
+{
+	/* SDM 27.4: each entry of the VM-entry MSR-load area, in order; the first bad one ends the entry. */
+	const struct vmcs_snapshot *s = x->s;
+	for (unsigned i = 0; i < s->msr_load_n && i < VMCS_SNAPSHOT_MSR_LOAD_MAX; i++) {
+		const struct vmcs_msr_entry *e = &s->msr_load[i];
+		const char *why = NULL;
+		if (e->reserved)
+			why = "bits 63:32 must be 0";
+		else if (e->index == MSR_IA32_FS_BASE || e->index == MSR_IA32_GS_BASE)
+			why = "IA32_FS_BASE and IA32_GS_BASE cannot be loaded from the area";
+		else if ((e->index >> 8) == 0x8)
+			why = "an x2APIC MSR (800H-8FFH) cannot be loaded from the area";
+		else if (e->index == MSR_IA32_SMM_MONITOR_CTL)
+			why = "IA32_SMM_MONITOR_CTL can be written only in SMM";
+		if (why)
+			violate(x, "VM_ENTRY_MSR_LOAD_ADDR=0x%lx entry %u (msr-entry=%u): MSR 0x%x value 0x%lx: %s",
+				s->entry_msr_load_addr, i + 1, i + 1, e->index, e->value, why);
+	}
+}
+
 /* --- the table ------------------------------------------------------------------------------- */
 
 #define ENTRY_RULES(X)                                                    \
@@ -657,17 +892,24 @@ static void guest_link_pointer(struct ec *x)
 	X(ctl_msr_bitmap_addr, ENTRY_FAMILY_CTL, "27.2.1.1")              \
 	X(ctl_nmi_controls, ENTRY_FAMILY_CTL, "27.2.1.1")                 \
 	X(ctl_eptp, ENTRY_FAMILY_CTL, "27.2.1.1")                         \
+	X(ctl_vpid, ENTRY_FAMILY_CTL, "27.2.1.1")                         \
+	X(ctl_tpr_shadow, ENTRY_FAMILY_CTL, "27.2.1.1")                   \
+	X(ctl_apic_virtualization, ENTRY_FAMILY_CTL, "27.2.1.1")          \
 	X(ctl_ug_requires_ept, ENTRY_FAMILY_CTL, "27.2.1.1")              \
 	X(ctl_exit_allowed, ENTRY_FAMILY_CTL, "27.2.1.2")                 \
 	X(ctl_preemption_timer_save, ENTRY_FAMILY_CTL, "27.2.1.2")        \
+	X(ctl_exit_msr_areas, ENTRY_FAMILY_CTL, "27.2.1.2")               \
 	X(ctl_entry_allowed, ENTRY_FAMILY_CTL, "27.2.1.3")                \
 	X(ctl_entry_event_injection, ENTRY_FAMILY_CTL, "27.2.1.3")        \
+	X(ctl_entry_intr_error_code, ENTRY_FAMILY_CTL, "27.2.1.3")        \
+	X(ctl_entry_intr_length, ENTRY_FAMILY_CTL, "27.2.1.3")            \
 	X(ctl_entry_msr_load, ENTRY_FAMILY_CTL, "27.2.1.3")               \
 	X(ctl_entry_smm, ENTRY_FAMILY_CTL, "27.2.1.3")                    \
 	X(host_cr0_fixed, ENTRY_FAMILY_HOST, "27.2.2")                    \
 	X(host_cr4_fixed, ENTRY_FAMILY_HOST, "27.2.2")                    \
 	X(host_cr3_width, ENTRY_FAMILY_HOST, "27.2.2")                    \
 	X(host_efer, ENTRY_FAMILY_HOST, "27.2.2")                         \
+	X(host_pat, ENTRY_FAMILY_HOST, "27.2.2")                          \
 	X(host_selector_rpl_ti, ENTRY_FAMILY_HOST, "27.2.3")              \
 	X(host_cs_tr_not_null, ENTRY_FAMILY_HOST, "27.2.3")               \
 	X(host_bases_canonical, ENTRY_FAMILY_HOST, "27.2.3")              \
@@ -680,6 +922,7 @@ static void guest_link_pointer(struct ec *x)
 	X(guest_dr7_high, ENTRY_FAMILY_GUEST_CR, "27.3.1.1")              \
 	X(guest_sysenter_canonical, ENTRY_FAMILY_GUEST_MSR, "27.3.1.1")   \
 	X(guest_efer, ENTRY_FAMILY_GUEST_MSR, "27.3.1.1")                 \
+	X(guest_pat, ENTRY_FAMILY_GUEST_MSR, "27.3.1.1")                  \
 	X(guest_tr, ENTRY_FAMILY_GUEST_SEG, "27.3.1.2")                   \
 	X(guest_ldtr, ENTRY_FAMILY_GUEST_SEG, "27.3.1.2")                 \
 	X(guest_cs_ss_rpl, ENTRY_FAMILY_GUEST_SEG, "27.3.1.2")            \
@@ -697,8 +940,15 @@ static void guest_link_pointer(struct ec *x)
 	X(guest_rflags_if_for_injection, ENTRY_FAMILY_GUEST_RIP, "27.3.1.4") \
 	X(guest_activity_state, ENTRY_FAMILY_GUEST_NONREG, "27.3.1.5")    \
 	X(guest_interruptibility, ENTRY_FAMILY_GUEST_NONREG, "27.3.1.5")  \
+	X(guest_activity_blocking, ENTRY_FAMILY_GUEST_NONREG, "27.3.1.5") \
+	X(guest_smi_blocking, ENTRY_FAMILY_GUEST_NONREG, "27.3.1.5")      \
+	X(guest_injection_blocking, ENTRY_FAMILY_GUEST_NONREG, "27.3.1.5") \
+	X(guest_activity_injection, ENTRY_FAMILY_GUEST_NONREG, "27.3.1.5") \
+	X(guest_pending_debug_bs, ENTRY_FAMILY_GUEST_NONREG, "27.3.1.5")  \
 	X(guest_pending_debug, ENTRY_FAMILY_GUEST_NONREG, "27.3.1.5")     \
-	X(guest_link_pointer, ENTRY_FAMILY_GUEST_NONREG, "27.3.1.5")
+	X(guest_link_pointer, ENTRY_FAMILY_GUEST_NONREG, "27.3.1.5")      \
+	X(guest_pdptes, ENTRY_FAMILY_GUEST_PDPTE, "27.3.1.6")             \
+	X(msr_load_entry, ENTRY_FAMILY_MSR_LOAD, "27.4")
 
 const struct entry_rule entry_rules[] = {
 #define ENTRY_RULE_ROW(fn, fam, sec) { .name = #fn, .family = fam, .sdm = sec },

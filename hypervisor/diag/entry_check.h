@@ -17,7 +17,8 @@
 /*
  * Rule families: what kind of failure a broken rule causes (SDM 27.1, 31.4):
  * controls -> VMfailValid error 7, host state -> error 8, guest state -> an
- * exit with reason 33 (ENTRY_FAIL_GUEST_STATE). The harness maps Bochs's own
+ * exit with reason 33 (ENTRY_FAIL_GUEST_STATE), MSR loading -> reason 34
+ * (ENTRY_FAIL_MSR_LOADING). The harness maps Bochs's own
  * reasons to the same families to compare them.
  */
 #define ENTRY_FAMILY_CTL "ctl"
@@ -27,6 +28,8 @@
 #define ENTRY_FAMILY_GUEST_SEG "guest-seg"     /* segment registers, GDTR, IDTR */
 #define ENTRY_FAMILY_GUEST_RIP "guest-rip"     /* RIP and RFLAGS */
 #define ENTRY_FAMILY_GUEST_NONREG "guest-nonreg" /* activity, interruptibility, pending debug, link pointer */
+#define ENTRY_FAMILY_GUEST_PDPTE "guest-pdpte" /* the PDPTEs of a PAE guest with EPT (SDM 27.3.1.6) */
+#define ENTRY_FAMILY_MSR_LOAD "msr-load"   /* the VM-entry MSR-load area: an exit with reason 34 (SDM 27.4) */
 
 #define ENTRY_CHECK_MAX_VIOLATIONS 16
 #define ENTRY_CHECK_TEXT_MAX 200

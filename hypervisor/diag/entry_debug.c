@@ -14,7 +14,11 @@
 #include "hw/vmx_entry.h"
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
+#include "kernel/fmt.h"
 #include "kernel/kstring.h"
+#include "kernel/page_alloc.h"
+#include "kernel/panic.h"
+#include "vmx/exit_reason.h"
 
 static void print_verdict(const struct entry_debug *d, const char *when, const struct vmcs_snapshot *s)
 {
@@ -32,24 +36,58 @@ static void debug_stop(const struct entry_debug *d, const char *where)
 	magic_break();
 }
 
-static void apply_break(const struct entry_debug *d, unsigned which)
+static void apply_break(struct entry_debug *d, unsigned which)
 {
 	const struct entry_break *b = &entry_breaks[which - 1];
 	struct vmcs_snapshot s;
 	vmcs_snapshot_read(&s);
-	unsigned f = b->apply(&s, d->caps);
-	uint64_t value = *vmcs_snapshot_slot(&s, f);
-	vmcs_write(vmcs_field_table[f].encoding, value);
-	kprintf("VEXIT entry-break %s %s %s=0x%lx\n", d->guest, b->name, vmcs_field_table[f].name, value);
+	s.msr_load_n = 0;
+	struct vmcs_snapshot before = s;
+	unsigned f = entry_break_apply(b, &s, d->caps);
+	if (s.msr_load_n) {
+		/* The breakage wrote MSR-load entries: they go to an area of this VM's own. */
+		if (!d->msr_area && !(d->msr_area = page_alloc()))
+			panic("out of memory for the MSR-load area of %s", d->guest);
+		memcpy((void *)(uintptr_t)d->msr_area, s.msr_load, s.msr_load_n * sizeof(s.msr_load[0]));
+		s.entry_msr_load_addr = d->msr_area;
+	}
+	/* The breakage's own field first, then any other it changed (a breakage may need several). */
+	kprintf("VEXIT entry-break %s %s %s=0x%lx", d->guest, b->name, vmcs_field_table[f].name,
+		*vmcs_snapshot_slot(&s, f));
+	vmcs_write(vmcs_field_table[f].encoding, *vmcs_snapshot_slot(&s, f));
+	for (unsigned i = 0; i < vmcs_field_count; i++)
+		if (i != f && *vmcs_snapshot_slot(&s, i) != *vmcs_snapshot_slot(&before, i)) {
+			vmcs_write(vmcs_field_table[i].encoding, *vmcs_snapshot_slot(&s, i));
+			kprintf(" %s=0x%lx", vmcs_field_table[i].name, *vmcs_snapshot_slot(&s, i));
+		}
+	kprintf("\n");
 }
 
-void entry_debug_before_entry(struct entry_debug *d, bool first)
+/* The checker before a VMRESUME: silent unless a rule is broken; then it names the exit just handled. */
+static void precheck_resume(const struct entry_debug *d, const struct vmcs_snapshot *s, const struct exit_history *h)
+{
+	struct entry_check_result r;
+	if (!entry_check_run(s, d->caps, &r))
+		return;
+	unsigned kept = exit_history_kept(h);
+	const struct exit_record *last = kept ? exit_history_at(h, kept - 1) : NULL;
+	const char *name = last ? exit_reason_name(EXIT_REASON_BASIC(last->reason)) : NULL;
+	char when[96];
+	if (name)
+		fmt_snprintf(when, sizeof(when), "before-resume exit=%lu reason=%s", h->total - 1, name);
+	else
+		fmt_snprintf(when, sizeof(when), "before-resume exit=%lu reason=%u", h->total - 1,
+			     last ? EXIT_REASON_BASIC(last->reason) : 0);
+	entry_check_print(d->guest, when, &r);
+}
+
+void entry_debug_before_entry(struct entry_debug *d, bool first, const struct exit_history *h)
 {
 	if (d->break_pending) {
 		apply_break(d, d->break_pending);
 		d->break_pending = 0;
 	}
-	if (!d->dump_pending && !(first && (d->dump_first || d->precheck || d->stop)))
+	if (!d->dump_pending && !d->precheck && !(first && (d->dump_first || d->stop)))
 		return;
 	struct vmcs_snapshot s;
 	vmcs_snapshot_read(&s);
@@ -58,6 +96,8 @@ void entry_debug_before_entry(struct entry_debug *d, bool first)
 	d->dump_pending = false;
 	if (first && (d->precheck || d->stop))
 		print_verdict(d, "before-launch", &s);
+	else if (!first && d->precheck)
+		precheck_resume(d, &s, h);
 	if (first && d->stop)
 		debug_stop(d, "before-launch");
 }
@@ -74,6 +114,13 @@ void entry_debug_after_failure(struct entry_debug *d, const struct exit_history 
 		vmcs_dump_print(d->guest, &s);
 	if (d->stop)
 		debug_stop(d, "after-failure");
+}
+
+void entry_debug_release(struct entry_debug *d)
+{
+	if (d->msr_area)
+		page_free(d->msr_area);
+	d->msr_area = 0;
 }
 
 static bool selects(const char *list, const char *guest)

@@ -43,6 +43,8 @@ enum vmcs_decode {
 	X(io_bitmap_b, VMCS_IO_BITMAP_B, "IO_BITMAP_B", DEC_HEX)                                        \
 	X(msr_bitmap, VMCS_MSR_BITMAP, "MSR_BITMAP", DEC_HEX)                                           \
 	X(eptp, VMCS_EPT_POINTER, "EPT_POINTER", DEC_HEX)                                               \
+	X(virtual_apic_addr, VMCS_VIRTUAL_APIC_ADDR, "VIRTUAL_APIC_PAGE_ADDR", DEC_HEX)                 \
+	X(tpr_threshold, VMCS_TPR_THRESHOLD, "TPR_THRESHOLD", DEC_HEX)                                  \
 	X(vpid, VMCS_VPID, "VIRTUAL_PROCESSOR_ID", DEC_HEX)                                             \
 	X(preemption_timer, VMCS_PREEMPTION_TIMER_VALUE, "VMX_PREEMPTION_TIMER_VALUE", DEC_HEX)         \
 	X(cr0_mask, VMCS_CR0_GUEST_HOST_MASK, "CR0_GUEST_HOST_MASK", DEC_HEX)                           \
@@ -51,6 +53,8 @@ enum vmcs_decode {
 	X(cr4_shadow, VMCS_CR4_READ_SHADOW, "CR4_READ_SHADOW", DEC_CR4)                                 \
 	X(exit_msr_store_count, VMCS_EXIT_MSR_STORE_COUNT, "VM_EXIT_MSR_STORE_COUNT", DEC_HEX)          \
 	X(exit_msr_load_count, VMCS_EXIT_MSR_LOAD_COUNT, "VM_EXIT_MSR_LOAD_COUNT", DEC_HEX)             \
+	X(exit_msr_store_addr, VMCS_EXIT_MSR_STORE_ADDR, "VM_EXIT_MSR_STORE_ADDR", DEC_HEX)             \
+	X(exit_msr_load_addr, VMCS_EXIT_MSR_LOAD_ADDR, "VM_EXIT_MSR_LOAD_ADDR", DEC_HEX)                \
 	X(entry_msr_load_count, VMCS_ENTRY_MSR_LOAD_COUNT, "VM_ENTRY_MSR_LOAD_COUNT", DEC_HEX)          \
 	X(entry_msr_load_addr, VMCS_ENTRY_MSR_LOAD_ADDR, "VM_ENTRY_MSR_LOAD_ADDR", DEC_HEX)             \
 	X(entry_intr_info, VMCS_ENTRY_INTR_INFO, "VM_ENTRY_INTR_INFO_FIELD", DEC_HEX)                   \
@@ -84,6 +88,7 @@ enum vmcs_decode {
 	X(host_sysenter_esp, VMCS_HOST_IA32_SYSENTER_ESP, "HOST_IA32_SYSENTER_ESP", DEC_HEX)            \
 	X(host_sysenter_eip, VMCS_HOST_IA32_SYSENTER_EIP, "HOST_IA32_SYSENTER_EIP", DEC_HEX)            \
 	X(host_efer, VMCS_HOST_IA32_EFER, "HOST_IA32_EFER", DEC_EFER)                                   \
+	X(host_pat, VMCS_HOST_IA32_PAT, "HOST_IA32_PAT", DEC_HEX)                                       \
 	X(host_rsp, VMCS_HOST_RSP, "HOST_RSP", DEC_HEX)                                                 \
 	X(host_rip, VMCS_HOST_RIP, "HOST_RIP", DEC_HEX)                                                 \
 	/* Guest state (SDM 25.4) */                                                                    \
@@ -135,6 +140,7 @@ enum vmcs_decode {
 	X(guest_sysenter_esp, VMCS_GUEST_IA32_SYSENTER_ESP, "GUEST_SYSENTER_ESP", DEC_HEX)              \
 	X(guest_sysenter_eip, VMCS_GUEST_IA32_SYSENTER_EIP, "GUEST_SYSENTER_EIP", DEC_HEX)              \
 	X(guest_efer, VMCS_GUEST_IA32_EFER, "GUEST_IA32_EFER", DEC_EFER)                                \
+	X(guest_pat, VMCS_GUEST_IA32_PAT, "GUEST_IA32_PAT", DEC_HEX)                                    \
 	X(guest_pdpte0, VMCS_GUEST_PDPTE0, "GUEST_PDPTR0", DEC_HEX)                                     \
 	X(guest_pdpte1, VMCS_GUEST_PDPTE1, "GUEST_PDPTR1", DEC_HEX)                                     \
 	X(guest_pdpte2, VMCS_GUEST_PDPTE2, "GUEST_PDPTR2", DEC_HEX)                                     \
@@ -143,6 +149,14 @@ enum vmcs_decode {
 	X(guest_activity, VMCS_GUEST_ACTIVITY_STATE, "GUEST_ACTIVITY_STATE", DEC_ACTIVITY)              \
 	X(guest_pending_debug, VMCS_GUEST_PENDING_DEBUG, "GUEST_PENDING_DBG_EXCEPTIONS", DEC_HEX)       \
 	X(link_pointer, VMCS_LINK_POINTER, "VMCS_LINK_POINTER", DEC_HEX)
+
+/* One entry of a VM-entry MSR-load area (SDM 25.8.2, table 25-15): 16 bytes. */
+struct vmcs_msr_entry {
+	uint32_t index;
+	uint32_t reserved; /* bits 63:32: must be 0 */
+	uint64_t value;
+};
+#define VMCS_SNAPSHOT_MSR_LOAD_MAX 8
 
 struct vmcs_snapshot {
 #define VMCS_SNAPSHOT_MEMBER(m, enc, name, dec) uint64_t m;
@@ -155,6 +169,9 @@ struct vmcs_snapshot {
 	uint32_t link_revision;    /* SDM 27.3.1.5: they must hold the VMCS revision id */
 	unsigned maxphyaddr;       /* physical-address width (CPUID 80000008H:EAX[7:0]) */
 	unsigned linear_width;     /* linear-address width, for canonical checks (CPUID 80000008H:EAX[15:8]) */
+	/* The first entries of the VM-entry MSR-load area, when it could be read (SDM 27.4 checks them). */
+	uint64_t msr_load_n;        /* how many of msr_load[] were read (at most VMCS_SNAPSHOT_MSR_LOAD_MAX) */
+	struct vmcs_msr_entry msr_load[VMCS_SNAPSHOT_MSR_LOAD_MAX];
 };
 
 struct vmcs_field_info {
@@ -183,5 +200,7 @@ const char *vmcs_field_name_at(unsigned offset);
 
 /* Hardware: VMREAD every field of the table from the current VMCS (vmcs_snapshot_read.c). */
 void vmcs_snapshot_read(struct vmcs_snapshot *s);
+/* Entry n (from 1, as an exit qualification of reason 34 counts) of the current VMCS's VM-entry MSR-load area. */
+bool vmcs_msr_load_entry(uint64_t n, struct vmcs_msr_entry *out);
 
 #endif

@@ -5,8 +5,30 @@
 #include "hw/vmx_insn.h"
 #include "kernel/kstring.h"
 
-/* The kernel identity-maps the first 4 GiB (boot/entry.S); the link-pointer word is read only below that. */
+/* The kernel identity-maps the first 4 GiB (boot/entry.S); the link-pointer word and MSR areas are read only below that. */
 #define IDENTITY_MAPPED_LIMIT (4ull << 30)
+
+/* The address of entry n (from 1) of an MSR area of `count` entries at `area`, or 0 when it cannot be read. */
+static uint64_t msr_entry_address(uint64_t area, uint64_t count, uint64_t n)
+{
+	if (n == 0 || n > count || (area & 0xf) || count > IDENTITY_MAPPED_LIMIT / 16)
+		return 0;
+	uint64_t a = area + 16 * (n - 1);
+	return a + 16 <= IDENTITY_MAPPED_LIMIT ? a : 0;
+}
+
+bool vmcs_msr_load_entry(uint64_t n, struct vmcs_msr_entry *out)
+{
+	uint64_t area = 0, count = 0;
+	if (vmread_checked(VMCS_ENTRY_MSR_LOAD_ADDR, &area) != VMX_OK ||
+	    vmread_checked(VMCS_ENTRY_MSR_LOAD_COUNT, &count) != VMX_OK)
+		return false;
+	uint64_t a = msr_entry_address(area, count, n);
+	if (!a)
+		return false;
+	memcpy(out, (const void *)(uintptr_t)a, sizeof(*out));
+	return true;
+}
 
 void vmcs_snapshot_read(struct vmcs_snapshot *s)
 {
@@ -30,5 +52,12 @@ void vmcs_snapshot_read(struct vmcs_snapshot *s)
 	if (s->link_pointer != ~0ull && !(s->link_pointer & 0xfff) && s->link_pointer < IDENTITY_MAPPED_LIMIT) {
 		s->link_revision = *(volatile uint32_t *)(uintptr_t)s->link_pointer;
 		s->link_revision_known = true;
+	}
+	for (uint64_t n = 1; n <= VMCS_SNAPSHOT_MSR_LOAD_MAX; n++) {
+		uint64_t a = msr_entry_address(s->entry_msr_load_addr, s->entry_msr_load_count, n);
+		if (!a)
+			break;
+		memcpy(&s->msr_load[n - 1], (const void *)(uintptr_t)a, sizeof(s->msr_load[0]));
+		s->msr_load_n = n;
 	}
 }

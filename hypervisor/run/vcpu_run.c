@@ -3,6 +3,7 @@
 #include "diag/entry_debug.h"
 #include "diag/exit_history.h"
 #include "diag/exit_trace.h"
+#include "diag/vmcs_snapshot.h"
 #include "hw/cpu.h"
 #include "hw/vmcs.h"
 #include "hw/vmx_entry.h"
@@ -21,7 +22,7 @@ __attribute__((noinline, cold)) static bool prepare_entry(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
 	if (entry_debug_armed(&vm->dbg, !v->launched))
-		entry_debug_before_entry(&vm->dbg, !v->launched);
+		entry_debug_before_entry(&vm->dbg, !v->launched, &v->history);
 	if (!guest_time_counted_by_cpu(v) && !guest_time_enter(v, rdtsc())) {
 		vm_stop(vm, VM_STOP_BUDGET, "budget=%lu", v->budget);
 		return false;
@@ -55,8 +56,14 @@ enum exit_action vcpu_exit(struct vcpu *v)
 	if (v->exit_reason & EXIT_REASON_ENTRY_FAILURE) {
 		/* SDM 27.8: the guest never ran; the VMCS is not launched. */
 		const char *name = exit_reason_name(basic);
-		vm_stop(vm, VM_STOP_ENTRY_FAILED, "reason=%s qual=0x%lx", name ? name : "UNKNOWN",
-			v->exit_qualification);
+		struct vmcs_msr_entry e;
+		/* SDM 27.8: for reason 34 the qualification numbers the MSR-load entry that failed, from 1. */
+		if (basic == EXIT_REASON_ENTRY_FAIL_MSR_LOADING && vmcs_msr_load_entry(v->exit_qualification, &e))
+			vm_stop(vm, VM_STOP_ENTRY_FAILED, "reason=%s qual=0x%lx msr-entry=%lu msr=0x%x", name,
+				v->exit_qualification, v->exit_qualification, e.index);
+		else
+			vm_stop(vm, VM_STOP_ENTRY_FAILED, "reason=%s qual=0x%lx", name ? name : "UNKNOWN",
+				v->exit_qualification);
 		entry_debug_after_failure(&vm->dbg, &v->history, true);
 		return EXIT_STOP;
 	}

@@ -1,6 +1,7 @@
 #include "run/vm_run.h"
 
 #include "diag/exit_trace.h"
+#include "hw/cpu.h"
 #include "kernel/console.h"
 #include "kernel/page_alloc.h"
 #include "run/vcpu_run.h"
@@ -46,7 +47,8 @@ static void stop_unhandled(struct vm *vm)
 void vm_run_module(const struct vm_config *cfg, const char *name, const char *cmdline, const uint8_t *image,
 		   uint64_t size, uint64_t mem_size)
 {
-	kprintf("VEXIT guest-begin %s\n", name);
+	/* The host's TSC counts Bochs ticks: the harness files each line of bochs.log under the guest it falls in. */
+	kprintf("VEXIT guest-begin %s tsc=%lu\n", name, rdtsc());
 	enum vm_kind kind = kernel_image_is_multiboot(image, size) ? VM_EXTERNAL_KERNEL : VM_TEST_GUEST;
 	if (kind == VM_TEST_GUEST)
 		mem_size = GUEST_MEM_SIZE;

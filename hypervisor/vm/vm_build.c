@@ -169,6 +169,7 @@ void vm_destroy(struct vm *vm)
 	if (vm->vmcs && vmclear(vm->vmcs) != VMX_OK)
 		panic("VMCLEAR failed tearing down %s", vm->name);
 	ept_free(&vm->ept);
+	entry_debug_release(&vm->dbg);
 	uint64_t pages[] = { vm->vmcs, vm->io_bitmap_a, vm->io_bitmap_b, vm->msr_bitmap };
 	for (unsigned i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
 		if (pages[i])
