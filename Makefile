@@ -136,32 +136,59 @@ $(BUILD)/guests/bad_image.elf: GUEST_LDFLAGS := --defsym=vexit_load_base=0x30000
 
 # --- the boot image -------------------------------------------------------------------------
 ISO := $(BUILD)/vexit.iso
-# Only the GRUB modules grub.cfg uses, no locales, fonts or themes: an ISO of 2 MiB instead of
-# 11 MiB, and GRUB reaches the kernel about 0.5 s sooner on every Bochs boot (measured). The image is
-# for BIOS GRUB only: -d keeps grub-mkrescue to that platform, so an installed EFI GRUB (whose module
-# set has no biosdisk) cannot break the build.
+# One hybrid image for BIOS and UEFI, on a CD or written to a USB stick, built from exactly two GRUB
+# platforms named here, whatever others are installed:
+# - BIOS (i386-pc): grub-mkrescue -d keeps grub-mkrescue to that platform (it takes one -d; without
+#   it, it would take every platform in /usr/lib/grub, and --install-modules would have to exist in
+#   each). Only the modules grub.cfg uses, no locales, fonts or themes: an ISO of 2 MiB instead of
+#   11 MiB, and GRUB reaches the kernel about 0.5 s sooner on every Bochs boot (measured).
+# - UEFI (x86_64-efi): one GRUB EFI program built by grub-mkimage with every module it needs inside
+#   (none is read from the ISO), on a FAT image that xorriso makes the El Torito EFI boot entry and,
+#   for a USB stick, an EFI system partition (the options grub-mkrescue itself uses for EFI).
+GRUB_BIOS_DIR := /usr/lib/grub/i386-pc
+GRUB_EFI_DIR := /usr/lib/grub/x86_64-efi
 GRUB_MKRESCUE_FLAGS := --install-modules="multiboot2 normal configfile blocklist true biosdisk" \
 	--locales="" --fonts="" --themes=""
+# The EFI GRUB finds the image by a file only it has, then reads the same grub.cfg as the BIOS GRUB.
+GRUB_EFI_MODULES := part_gpt part_msdos fat iso9660 search search_fs_file normal configfile multiboot2 \
+	blocklist true test
 ISO_DIR := $(BUILD)/iso
+EFI_DIR := $(BUILD)/efi
+EFI_STAMP := /boot/grub/vexit-efi.stamp
 
 $(BUILD)/grub.cfg: $(GUEST_ELFS) Makefile FORCE
 	@mkdir -p $(@D)
 	@{ echo 'set timeout=0'; echo 'set default=0'; \
 	  echo '# The harness lends Bochs a floppy whose first sector sets vexit_select (tests=...).'; \
+	  echo '# UEFI has no floppy: the source fails and every guest runs.'; \
 	  echo 'set vexit_select=""'; echo 'insmod blocklist'; \
 	  echo 'if source (fd0)0+8; then true; fi'; echo 'menuentry "vexit" {'; \
 	  echo '  multiboot2 /boot/vexit.elf $(KERNEL_ARGS) $$vexit_select'; \
 	  for g in $(GUESTS); do echo "  module2 /guests/$$g.elf $$g"; done; \
 	  echo '  boot'; echo '}'; } > $@.tmp
 	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
-$(ISO): $(HV_ELF) $(GUEST_ELFS) $(BUILD)/grub.cfg Makefile
+$(EFI_DIR)/bootx64.efi: Makefile
+	@mkdir -p $(@D)
+	@echo "  GRUBEFI $@"
+	$(Q)printf '%s\n' 'search --no-floppy --file --set=root $(EFI_STAMP)' 'set prefix=($$root)/boot/grub' \
+		> $(EFI_DIR)/early.cfg
+	$(Q)grub-mkimage -d $(GRUB_EFI_DIR) -O x86_64-efi -p /boot/grub -c $(EFI_DIR)/early.cfg -o $@ \
+		$(GRUB_EFI_MODULES)
+$(EFI_DIR)/efi.img: $(EFI_DIR)/bootx64.efi
+	@echo "  FAT     $@"
+	$(Q)rm -f $@ && mformat -C -f 2880 -L 16 -i $@ :: && mmd -i $@ ::/EFI ::/EFI/BOOT && \
+		mcopy -i $@ $< ::/EFI/BOOT/BOOTX64.EFI
+$(ISO): $(HV_ELF) $(GUEST_ELFS) $(BUILD)/grub.cfg $(EFI_DIR)/efi.img Makefile
 	$(Q)rm -rf $(ISO_DIR)
 	$(Q)mkdir -p $(ISO_DIR)/boot/grub $(ISO_DIR)/guests
 	$(Q)cp $(HV_ELF) $(ISO_DIR)/boot/vexit.elf
 	$(Q)cp $(GUEST_ELFS) $(ISO_DIR)/guests/
 	$(Q)cp $(BUILD)/grub.cfg $(ISO_DIR)/boot/grub/grub.cfg
+	$(Q)cp $(EFI_DIR)/efi.img $(ISO_DIR)/efi.img
+	$(Q): > $(ISO_DIR)$(EFI_STAMP)
 	@echo "  ISO     $@"
-	$(Q)grub-mkrescue -d /usr/lib/grub/i386-pc -o $@ $(GRUB_MKRESCUE_FLAGS) $(ISO_DIR) 2> $(BUILD)/grub-mkrescue.log || \
+	$(Q)grub-mkrescue -d $(GRUB_BIOS_DIR) -o $@ $(GRUB_MKRESCUE_FLAGS) $(ISO_DIR) \
+		--efi-boot efi.img -efi-boot-part --efi-boot-image 2> $(BUILD)/grub-mkrescue.log || \
 		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
 # --- host harness and Check tests -----------------------------------------------------------
