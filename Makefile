@@ -11,6 +11,8 @@ BOOT ?= direct
 # Kernel command line: e.g. make run KERNEL_ARGS="budget=5000000"
 KERNEL_ARGS ?=
 TIMEOUT ?= 600
+# The hard limit of one QEMU run of make check's QEMU lane (each takes 3-10 s on 2 cores).
+QEMU_TIMEOUT ?= 120
 # make V=1 shows every command.
 Q := $(if $(V),,@)
 # Parallel Bochs runs (shards of the suite); default: one per core.
@@ -28,9 +30,11 @@ DEBUG_CMDS ?=
 KUT_DIR ?= ../shared/kvm-unit-tests/x86
 
 # --- tools: install what is missing (ci/install-deps.sh), then carry on ---------------------
-REQUIRED_COMMANDS := bochs grub-mkrescue xorriso mformat gcc ld pkg-config xmllint
+REQUIRED_COMMANDS := bochs grub-mkrescue grub-mkimage xorriso mformat gcc ld pkg-config xmllint \
+	qemu-system-x86_64
 REQUIRED_FILES := /usr/share/bochs/BIOS-bochs-latest /usr/share/bochs/VGABIOS-lgpl-latest \
-	/usr/lib/grub/i386-pc/multiboot2.mod
+	/usr/lib/grub/i386-pc/multiboot2.mod /usr/lib/grub/x86_64-efi/multiboot2.mod \
+	/usr/share/ovmf/OVMF.fd /usr/share/seabios/bios-256k.bin
 MISSING := $(foreach c,$(REQUIRED_COMMANDS),$(if $(shell command -v $(c) 2>/dev/null),,$(c))) \
 	$(foreach f,$(REQUIRED_FILES),$(if $(wildcard $(f)),,$(f))) \
 	$(if $(shell pkg-config --exists check 2>/dev/null && echo ok),,check)
@@ -209,7 +213,8 @@ include harness/harness.mk
 FORCE:
 .SECONDARY:
 
-all: $(ISO) $(HARNESS_BIN) $(SAN_HARNESS_BIN) $(CHECK_UNIT_BINS) $(CHECK_GUESTS_BIN) $(CHECK_BOOT_PANICS_BIN) $(EXT_KERNELS) ## build everything
+all: $(ISO) $(HARNESS_BIN) $(SAN_HARNESS_BIN) $(CHECK_UNIT_BINS) $(CHECK_GUESTS_BIN) $(CHECK_BOOT_PANICS_BIN) \
+	$(CHECK_QEMU_BIN) $(EXT_KERNELS) ## build everything
 
 iso: $(ISO) ## build the bootable image (hypervisor + every guest test)
 
@@ -249,7 +254,7 @@ SCREEN_BOCHSRC := bochsrc/screen.bochsrc
 UNIT_JOBS := $(shell nproc 2>/dev/null || echo 1)
 UNIT_LOGS := $(BUILD)/logs/unit
 
-check: all ## Check unit tests (under ASan+UBSan), the named boot panics (Bochs), every guest test (booted directly, then by GRUB; then a few with the APIC watchdog, and a few without COM1), then make external
+check: all ## Check unit tests (under ASan+UBSan), the named boot panics (Bochs), every guest test (booted directly, then by GRUB; then a few with the APIC watchdog, and a few without COM1), then make external, then the QEMU lane
 	@rm -rf $(UNIT_LOGS); mkdir -p $(UNIT_LOGS); \
 	printf '%s\n' $(CHECK_UNIT_BINS) | xargs -P $(UNIT_JOBS) -I{} sh -c 'case {} in */check_hv_*) leaks=0;; *) leaks=1;; esac; \
 		log=$(UNIT_LOGS)/$$(basename {}); CK_TIMEOUT_MULTIPLIER=4 ASAN_OPTIONS=exitcode=99:detect_leaks=$$leaks \
@@ -273,6 +278,9 @@ check: all ## Check unit tests (under ASan+UBSan), the named boot panics (Bochs)
 			$(CHECK_GUESTS_BIN) || status=1; \
 	done; \
 	$(MAKE) --no-print-directory external || status=1; \
+	echo "== $(CHECK_QEMU_BIN) (boots QEMU: BIOS and UEFI, ISO and direct-boot disk)"; \
+	VEXIT_ISO=$(ISO) VEXIT_KERNEL=$(HV_ELF) VEXIT_QEMU_BOOT=harness/qemu/qemu-boot VEXIT_QEMU_RC=harness/qemu/qemu.rc \
+		VEXIT_TIMEOUT=$(QEMU_TIMEOUT) VEXIT_KEEP_LOGS=$(BUILD)/logs/qemu $(CHECK_QEMU_BIN) || status=1; \
 	if [ $$status -ne 0 ]; then echo "make check: FAILED (see above)"; fi; exit $$status
 
 # External kernels, booted directly: vexit's own (external/mbtest.cfg), then kvm-unit-tests' when

@@ -4,8 +4,8 @@
 # command to run and fails, so a missing tool is never a mystery.
 set -eu
 
-PACKAGES="bochs bochsbios vgabios bochs-term grub-pc-bin grub-common xorriso mtools \
-check gcc make binutils pkg-config libxml2-utils"
+PACKAGES="bochs bochsbios vgabios bochs-term grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools \
+check gcc make binutils pkg-config libxml2-utils qemu-system-x86 ovmf"
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "install-deps: missing build/test tools; run as root:" >&2

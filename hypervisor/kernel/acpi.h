@@ -5,7 +5,7 @@
  * (signature, length, checksum) and every read is bounded, so a bad table is
  * refused with a sentence, never read past. Plain C: physical memory is reached
  * only through the caller's view function (kernel/power.c: the identity map;
- * harness/tests/check_hv_acpi.c: crafted tables in a host buffer).
+ * harness/tests/check_hv_acpi_power.c: crafted tables in a host buffer).
  */
 #ifndef VEXIT_ACPI_H
 #define VEXIT_ACPI_H
