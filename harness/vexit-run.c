@@ -445,20 +445,25 @@ static int plan_job(struct plan *p, const unsigned *shard_of, size_t k)
 
 /*
  * --shard K/N: keep the K-th of N shares of the selection. The shares are
- * shard_guests's split into N, which depends on the guests and their cost hints
- * only, so every machine of a CI matrix computes the same split. -1, or an exit status.
+ * shard_guests's split into N, which depends on the guests, their cost hints and
+ * shard-with partners only, so every machine of a CI matrix computes the same
+ * split. -1, or an exit status.
  */
 static int keep_share(struct plan *p)
 {
 	const struct cli *c = p->c;
 	if (!c->shares)
 		return -1;
-	if (c->shares > p->all.n) {
-		fprintf(stderr, "vexit-run: --shard %u/%u: %zu guest(s) cannot make %u non-empty shares\n", c->share,
-			c->shares, p->all.n, c->shares);
+	/* shard-with partners stay in one share; each group of them counts as one guest here. */
+	size_t *with = shard_partners(&p->all);
+	if (select_shard_count(p->all.n, c->shares, with) < c->shares) {
+		fprintf(stderr, "vexit-run: --shard %u/%u: %zu guest(s) (shard-with partners counted once) cannot make %u "
+			"non-empty shares\n", c->share, c->shares, p->all.n, c->shares);
+		free(with);
 		return 2;
 	}
-	unsigned *shard_of = shard_guests(&p->all, c->shares);
+	unsigned *shard_of = shard_guests(&p->all, c->shares, with);
+	free(with);
 	struct strlist names = { 0 };
 	for (size_t i = 0; i < p->all.n; i++)
 		if (shard_of[i] == c->share - 1)

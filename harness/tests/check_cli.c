@@ -333,6 +333,26 @@ START_TEST(test_shard_shares)
 }
 END_TEST
 
+/* shard-with partners stay in one share, and a group counts once when N is checked. */
+START_TEST(test_shard_keeps_partners_together)
+{
+	static const char with_gamma[] = "stop done\0shard-with gamma";
+	struct elf_image im;
+	elf_image_build(&im, ".vexit.expect", with_gamma, sizeof(with_gamma));
+	write_file("guests/alpha.elf", im.bytes, im.len);
+	for (unsigned n = 2; n <= 3; n++)
+		for (unsigned k = 1; k <= n; k++) {
+			char args[64];
+			snprintf(args, sizeof(args), "--list --shard %u/%u", k, n);
+			run_cli("select", "ok.bochsrc", args);
+			ck_assert_int_eq(status, 0);
+			ck_assert_msg(!strstr(out, "alpha\n") == !strstr(out, "gamma\n"), "%s: '%s'", args, out);
+		}
+	run_cli("select", "ok.bochsrc", "--list --shard 4/4");
+	ck_assert_msg(status == 2 && strstr(out, "cannot make 4 non-empty shares"), "exit %d, '%s'", status, out);
+}
+END_TEST
+
 START_TEST(test_bad_shard_refused)
 {
 	static const struct {
@@ -424,6 +444,7 @@ int main(void)
 	tcase_add_test(tc, test_shards_and_reports);
 	tcase_add_test(tc, test_shard_shares);
 	tcase_add_test(tc, test_bad_shard_refused);
+	tcase_add_test(tc, test_shard_keeps_partners_together);
 	tcase_add_test(tc, test_kept_logs_show_the_shards);
 	tcase_add_test(tc, test_direct_boot_shards_carry_their_own_guests);
 	tcase_add_test(tc, test_boot_options_that_conflict_are_refused);
