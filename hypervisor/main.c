@@ -209,7 +209,10 @@ void kmain(uint32_t magic, uint64_t mbi)
 	mask_legacy_pic();
 	/* The boot information first: it says where the screen is, and the screen must have the first line too. */
 	const char *err = magic == MB2_BOOTLOADER_MAGIC ? mb2_parse((const void *)(uintptr_t)mbi, &boot) : NULL;
-	screen_init(magic == MB2_BOOTLOADER_MAGIC && !err ? &boot : NULL);
+	const struct boot_info *info = magic == MB2_BOOTLOADER_MAGIC && !err ? &boot : NULL;
+	screen_init(info);
+	/* Before any panic: how to power off (the BIOS areas when the loader gave no RSDP). */
+	power_init(info ? info->rsdp : NULL, info ? info->rsdp_len : 0);
 	kprintf("VEXIT protocol %d\n", VEXIT_PROTOCOL_VERSION);
 	if (magic != MB2_BOOTLOADER_MAGIC)
 		panic("not booted by a multiboot2 loader (magic 0x%x)", magic);

@@ -353,6 +353,11 @@ void protocol_parse(const char *text, size_t len, struct run_report *out)
 		const char *line_end = nl ? nl : end;
 		size_t n = (size_t)(line_end - p);
 		lineno++;
+		/* Carriage returns move no text: GRUB's EFI console leaves one before our first line. */
+		while (n > 0 && *p == '\r') {
+			p++;
+			n--;
+		}
 		while (n > 0 && (p[n - 1] == '\r'))
 			n--;
 		if (n >= 6 && memcmp(p, "VEXIT ", 6) == 0) {

@@ -298,6 +298,78 @@ START_TEST(test_list_and_patterns)
 }
 END_TEST
 
+/* --shard K/N: for each N, the K shares are non-empty, disjoint, cover the suite, and repeat exactly. */
+START_TEST(test_shard_shares)
+{
+	static const char all[] = "alpha\nbeta\ngamma\nio_one\n";
+	for (unsigned n = 1; n <= 4; n++) {
+		char seen[sizeof(all)] = "";
+		unsigned count = 0;
+		for (unsigned k = 1; k <= n; k++) {
+			char args[64], first[sizeof(out)];
+			snprintf(args, sizeof(args), "--list --shard %u/%u", k, n);
+			run_cli("select", "ok.bochsrc", args);
+			ck_assert_msg(status == 0 && *out, "%s: exit %d, '%s'", args, status, out);
+			strcpy(first, out);
+			run_cli("select", "ok.bochsrc", args);
+			ck_assert_str_eq(out, first);
+			for (char *save = NULL, *t = strtok_r(first, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
+				char line[64];
+				snprintf(line, sizeof(line), "%s\n", t);
+				ck_assert_msg(strstr(all, line) && !strstr(seen, line), "%s: '%s' unknown or in two shares", args, t);
+				strcat(seen, line);
+				count++;
+			}
+		}
+		ck_assert_uint_eq(count, 4);
+	}
+	/* A share is judged as a suite of its own; with --tests, it is a share of that selection. */
+	run_cli("select", "ok.bochsrc", "--shard 2/2");
+	ck_assert_msg(status == 0, "exit %d:\n%s", status, out);
+	ck_assert_str_eq(last_line(), "guests: 2 passed, 0 failed, 0 skipped");
+	run_cli("select", "ok.bochsrc", "--list --tests 'alpha,beta' --shard 2/2");
+	ck_assert_int_eq(status, 0);
+	ck_assert_msg((!strcmp(out, "alpha\n") || !strcmp(out, "beta\n")), "'%s'", out);
+}
+END_TEST
+
+/* shard-with partners stay in one share, and a group counts once when N is checked. */
+START_TEST(test_shard_keeps_partners_together)
+{
+	static const char with_gamma[] = "stop done\0shard-with gamma";
+	struct elf_image im;
+	elf_image_build(&im, ".vexit.expect", with_gamma, sizeof(with_gamma));
+	write_file("guests/alpha.elf", im.bytes, im.len);
+	for (unsigned n = 2; n <= 3; n++)
+		for (unsigned k = 1; k <= n; k++) {
+			char args[64];
+			snprintf(args, sizeof(args), "--list --shard %u/%u", k, n);
+			run_cli("select", "ok.bochsrc", args);
+			ck_assert_int_eq(status, 0);
+			ck_assert_msg(!strstr(out, "alpha\n") == !strstr(out, "gamma\n"), "%s: '%s'", args, out);
+		}
+	run_cli("select", "ok.bochsrc", "--list --shard 4/4");
+	ck_assert_msg(status == 2 && strstr(out, "cannot make 4 non-empty shares"), "exit %d, '%s'", status, out);
+}
+END_TEST
+
+START_TEST(test_bad_shard_refused)
+{
+	static const struct {
+		const char *arg, *says;
+	} bad[] = {
+		{ "0/2", "--shard K wants" },  { "3/2", "K must be 1 to N" }, { "1/0", "--shard N wants" },
+		{ "2", "takes K/N" },          { "a/b", "--shard K" },       { "5/5", "cannot make 5 non-empty shares" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char args[64];
+		snprintf(args, sizeof(args), "--list --shard %s", bad[i].arg);
+		run_cli("select", "ok.bochsrc", args);
+		ck_assert_msg(status == 2 && strstr(out, bad[i].says), "--shard %s: exit %d, '%s'", bad[i].arg, status, out);
+	}
+}
+END_TEST
+
 START_TEST(test_no_colour_when_not_a_terminal)
 {
 	run_cli("select", "ok.bochsrc", "--jobs 2");
@@ -370,6 +442,9 @@ int main(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_shards_and_reports);
+	tcase_add_test(tc, test_shard_shares);
+	tcase_add_test(tc, test_bad_shard_refused);
+	tcase_add_test(tc, test_shard_keeps_partners_together);
 	tcase_add_test(tc, test_kept_logs_show_the_shards);
 	tcase_add_test(tc, test_direct_boot_shards_carry_their_own_guests);
 	tcase_add_test(tc, test_boot_options_that_conflict_are_refused);

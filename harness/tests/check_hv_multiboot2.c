@@ -667,6 +667,52 @@ START_TEST(test_everything_together)
 }
 END_TEST
 
+#define TAG_ACPI_OLD 14
+#define TAG_ACPI_NEW 15
+
+static uint32_t tag_acpi(struct mbi *m, uint32_t type, uint32_t len, uint8_t fill)
+{
+	uint32_t off = tag_begin(m, type, 8 + len);
+	memset(m->buf + off + 8, fill, len);
+	return off;
+}
+
+/* The RSDP copy: the ACPI 2.0 tag wins in either order, the 1.0 one is taken alone; mb2 leaves its bytes to acpi.c. */
+START_TEST(test_acpi_rsdp_tags)
+{
+	struct boot_info *b = info_new();
+	struct mbi *m = mbi_new();
+	tag_end(m);
+	ck_assert_ptr_null(mb2_parse(mbi_finish(m), b));
+	ck_assert_ptr_null(b->rsdp);
+	free(m);
+
+	m = mbi_new();
+	uint32_t old = tag_acpi(m, TAG_ACPI_OLD, 20, 1);
+	tag_end(m);
+	ck_assert_ptr_null(mb2_parse(mbi_finish(m), b));
+	ck_assert_ptr_eq(b->rsdp, m->buf + old + 8);
+	ck_assert_uint_eq(b->rsdp_len, 20);
+	free(m);
+
+	for (int order = 0; order < 2; order++) {
+		m = mbi_new();
+		uint32_t new = 0;
+		if (order)
+			new = tag_acpi(m, TAG_ACPI_NEW, 36, 2);
+		tag_acpi(m, TAG_ACPI_OLD, 20, 1);
+		if (!order)
+			new = tag_acpi(m, TAG_ACPI_NEW, 36, 2);
+		tag_end(m);
+		ck_assert_ptr_null(mb2_parse(mbi_finish(m), b));
+		ck_assert_ptr_eq(b->rsdp, m->buf + new + 8);
+		ck_assert_uint_eq(b->rsdp_len, 36);
+		free(m);
+	}
+	free(b);
+}
+END_TEST
+
 static Suite *mb2_suite(void)
 {
 	Suite *s = suite_create("hv_multiboot2");
@@ -684,6 +730,7 @@ static Suite *mb2_suite(void)
 	tcase_add_test(good, test_a_map_of_any_size);
 	tcase_add_test(good, test_too_many_modules);
 	tcase_add_test(good, test_everything_together);
+	tcase_add_test(good, test_acpi_rsdp_tags);
 	suite_add_tcase(s, good);
 	TCase *bad = tcase_create("malformed");
 	tcase_add_test(bad, test_mmap_entry_too_small);

@@ -181,6 +181,16 @@ START_TEST(test_panic_keeps_first_text)
 }
 END_TEST
 
+/* GRUB's EFI console ends its last line "\n\r": the kernel's first line then starts with a carriage return. */
+START_TEST(test_carriage_returns_around_a_line)
+{
+	parse("error: no suitable video mode found.\n\rVEXIT protocol 1\r\n\r\rVEXIT panic no VMX\r\n");
+	ck_assert_int_eq(r.version, 1);
+	ck_assert_str_eq(r.panic, "no VMX");
+	ck_assert_uint_eq(r.errors.n, 0);
+}
+END_TEST
+
 START_TEST(test_guest_line_classes)
 {
 	parse("VEXIT protocol 1\nVEXIT guest-begin g\n"
@@ -254,6 +264,7 @@ int main(void)
 	tcase_add_test(tc, test_out_of_order_lines);
 	tcase_add_test(tc, test_malformed_lines);
 	tcase_add_test(tc, test_panic_keeps_first_text);
+	tcase_add_test(tc, test_carriage_returns_around_a_line);
 	tcase_add_test(tc, test_guest_line_classes);
 	tcase_add_test(tc, test_console_lines);
 	tcase_add_test(tc, test_exit_trace);

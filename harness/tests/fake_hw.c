@@ -48,6 +48,12 @@ uint8_t inb(uint16_t port)
 	return 0xff;
 }
 
+uint16_t inw(uint16_t port)
+{
+	(void)port;
+	return 0xffff;
+}
+
 static uint64_t *msr_slot(uint32_t msr)
 {
 	switch (msr) {

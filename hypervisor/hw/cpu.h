@@ -12,6 +12,7 @@
 void outb(uint16_t port, uint8_t v);
 void outw(uint16_t port, uint16_t v);
 uint8_t inb(uint16_t port);
+uint16_t inw(uint16_t port);
 
 uint64_t rdmsr(uint32_t msr);
 void wrmsr(uint32_t msr, uint64_t v);

@@ -11,6 +11,8 @@
 #define MB2_TAG_MMAP 6
 #define MB2_TAG_FRAMEBUFFER 8
 #define MB2_FRAMEBUFFER_TAG_MIN 30 /* through framebuffer_type (multiboot2 spec 3.6.12) */
+#define MB2_TAG_ACPI_OLD 14
+#define MB2_TAG_ACPI_NEW 15
 #define MB2_MMAP_AVAILABLE 1
 #define MB2_MAX_TOTAL_SIZE (1u << 20)
 
@@ -131,6 +133,14 @@ const char *mb2_parse(const void *mbi, struct boot_info *out)
 			out->has_framebuffer = true;
 			break;
 		}
+		case MB2_TAG_ACPI_OLD:
+		case MB2_TAG_ACPI_NEW:
+			/* The RSDP's copy follows the header; the ACPI 2.0 one wins. acpi.c checks its bytes. */
+			if (!out->rsdp || t->type == MB2_TAG_ACPI_NEW) {
+				out->rsdp = body + 8;
+				out->rsdp_len = t->size - 8;
+			}
+			break;
 		default:
 			break;
 		}

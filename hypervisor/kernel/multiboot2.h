@@ -1,4 +1,4 @@
-/* Reading the multiboot2 boot information GRUB hands us: command line, modules, memory map. */
+/* Reading the multiboot2 boot information GRUB hands us: command line, modules, memory map, ACPI RSDP. */
 #ifndef VEXIT_MULTIBOOT2_H
 #define VEXIT_MULTIBOOT2_H
 
@@ -45,6 +45,9 @@ struct boot_info {
 	uint64_t mbi_start, mbi_end;
 	bool has_framebuffer;
 	struct mb2_framebuffer framebuffer;
+	/* The copy of the ACPI RSDP the loader passed (tag 15, else 14), NULL: none (kernel/acpi.h). */
+	const uint8_t *rsdp;
+	uint32_t rsdp_len;
 };
 
 /*

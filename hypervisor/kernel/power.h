@@ -1,7 +1,15 @@
-/* Ending the run: the Bochs shutdown port when it exists, halting otherwise. */
+/*
+ * Ending the run: the Bochs shutdown port when it exists, else ACPI soft-off (S5)
+ * when the firmware's tables say how, else halting.
+ */
 #ifndef VEXIT_POWER_H
 #define VEXIT_POWER_H
 
+#include <stddef.h>
+#include <stdint.h>
+
+/* Look up the ACPI S5 recipe once memory is known; rsdp: the loader's RSDP copy, or NULL. */
+void power_init(const uint8_t *rsdp, size_t rsdp_len);
 /* Ends the run; calls power_off_prepare first. Every halt and power-off of the kernel goes through it. */
 __attribute__((noreturn)) void power_off(void);
 
