@@ -5,7 +5,7 @@
 set -eu
 
 PACKAGES="bochs bochsbios vgabios bochs-term grub-pc-bin grub-common xorriso mtools \
-check gcc make binutils pkg-config libxml2-utils"
+check gcc make binutils pkg-config libxml2-utils clang libclang-rt-14-dev"
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "install-deps: missing build/test tools; run as root:" >&2
