@@ -1,7 +1,9 @@
 #include "run/vm_run.h"
 
 #include "diag/exit_trace.h"
+#include "include/vexit_abi.h"
 #include "kernel/console.h"
+#include "kernel/kstring.h"
 #include "kernel/page_alloc.h"
 #include "run/vcpu_run.h"
 #include "vm/guest_time.h"
@@ -46,6 +48,15 @@ static void stop_unhandled(struct vm *vm)
 void vm_run_module(const struct vm_config *cfg, const char *name, const char *cmdline, const uint8_t *image,
 		   uint64_t size, uint64_t mem_size)
 {
+	/* Every line names the guest by the same characters: a name longer than the protocol's is refused. */
+	if (strlen(name) > VEXIT_GUEST_NAME_MAX) {
+		char cut[VEXIT_GUEST_NAME_MAX + 1];
+		memcpy(cut, name, VEXIT_GUEST_NAME_MAX);
+		cut[VEXIT_GUEST_NAME_MAX] = '\0';
+		kprintf("VEXIT guest-begin %s\n", cut);
+		kprintf("VEXIT guest-end %s bad-image exits=0 ticks=0 guest-ticks=0 why=name-too-long\n", cut);
+		return;
+	}
 	kprintf("VEXIT guest-begin %s\n", name);
 	enum vm_kind kind = kernel_image_is_multiboot(image, size) ? VM_EXTERNAL_KERNEL : VM_TEST_GUEST;
 	if (kind == VM_TEST_GUEST)
