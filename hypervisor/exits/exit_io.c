@@ -4,6 +4,7 @@
 #include "hw/vmcs.h"
 #include "include/x86_arch.h"
 #include "vm/guest_mem.h"
+#include "vm/guest_time.h"
 #include "vm/vm.h"
 #include "vmx/io_qualification.h"
 
@@ -180,10 +181,15 @@ enum exit_action handle_io(struct vcpu *v)
 		return EXIT_STOP;
 	}
 	bool complete = true;
-	if (a.string)
+	if (a.string) {
+		/* The emulation's ticks are the guest's (vm/guest_time.h): its budget bounds them too. */
+		uint64_t start = rdtsc();
 		complete = handle_io_string(v, &a);
-	else
+		if (!guest_time_charge(v, rdtsc() - start) && v->vm->stop == VM_RUNNING)
+			vm_stop(v->vm, VM_STOP_BUDGET, "budget=%lu", v->budget);
+	} else {
 		handle_io_simple(v, &a);
+	}
 	if (v->vm->stop != VM_RUNNING)
 		return EXIT_STOP;
 	if (complete)
