@@ -34,10 +34,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (mb2_parse(mbi, &info) == NULL) {
 		if (info.cmdline[0] != '\0')
 			check_string(info.cmdline, mbi, size);
-		if (info.n_modules > MB2_MAX_MODULES || info.n_available > MB2_MAX_REGIONS)
+		if (info.n_modules > MB2_MAX_MODULES)
 			abort();
 		for (size_t i = 0; i < info.n_modules; i++)
 			check_string(info.modules[i].cmdline, mbi, size);
+		/* The memory map is walked in place: exactly n_available regions. */
+		size_t cursor = 0, n = 0;
+		struct mb2_region r;
+		while (mb2_next_available(&info, &cursor, &r))
+			if (++n > info.n_available)
+				abort();
+		if (n != info.n_available)
+			abort();
 	}
 	free(mbi);
 	return 0;
