@@ -300,7 +300,7 @@ clean: ## remove the build directory
 help: ## this list
 	@grep -hE '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
 	@echo "variables: TESTS=a,b*  JOBS=n  CPU=model,..|all  BOOT=direct|grub  RUN_ARGS='..'  KERNEL_ARGS='budget=N'"
-	@echo "           TIMEOUT=seconds"
+	@echo "           TIMEOUT=seconds  FUZZ_TIME=seconds FUZZ_TARGETS=a,b (make fuzz)"
 	@echo "           BOCHSRC=file  TEST=name DEBUG_CMDS=file (make debug)"
 
 -include $(HV_OBJS:.o=.d) $(GUEST_LIB_OBJS:.o=.d) $(patsubst %,$(BUILD)/guest-tests/%.c.d,$(GUESTS))
