@@ -1133,12 +1133,9 @@ START_TEST(test_long_module_name_refused)
 	name[sizeof(name) - 1] = '\0';
 	memcpy(cut, name, VEXIT_GUEST_NAME_MAX);
 	cut[VEXIT_GUEST_NAME_MAX] = '\0';
-	test_vm_build(&t, "pool", 0, NULL); /* the fake CPU and the page pool, for a VM of its own */
-	struct vmx_caps caps = t.caps;
-	test_vm_destroy(&t);
 	hv_fake_output_reset();
-	struct vm_config cfg = { .caps = &caps, .nx = true, .xsave = true, .phys_addr_bits = 40 };
-	vm_run_module(&cfg, name, NULL, 0);
+	struct vm_config cfg = { 0 }; /* refused before any VM is built */
+	vm_run_module(&cfg, name, "", NULL, 0, 0);
 	const char *out = hv_fake_output();
 	snprintf(want, sizeof(want), "VEXIT guest-begin %s\nVEXIT guest-end %s bad-image ", cut, cut);
 	ck_assert_msg(strstr(out, want) == out, "%s", out);
