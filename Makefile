@@ -31,13 +31,14 @@ KUT_DIR ?= ../shared/kvm-unit-tests/x86
 
 # --- tools: install what is missing (ci/install-deps.sh), then carry on ---------------------
 REQUIRED_COMMANDS := bochs grub-mkrescue grub-mkimage xorriso mformat gcc ld pkg-config xmllint \
-	qemu-system-x86_64
+	qemu-system-x86_64 clang
 REQUIRED_FILES := /usr/share/bochs/BIOS-bochs-latest /usr/share/bochs/VGABIOS-lgpl-latest \
 	/usr/lib/grub/i386-pc/multiboot2.mod /usr/lib/grub/x86_64-efi/multiboot2.mod \
 	/usr/share/ovmf/OVMF.fd /usr/share/seabios/bios-256k.bin
 MISSING := $(foreach c,$(REQUIRED_COMMANDS),$(if $(shell command -v $(c) 2>/dev/null),,$(c))) \
 	$(foreach f,$(REQUIRED_FILES),$(if $(wildcard $(f)),,$(f))) \
-	$(if $(shell pkg-config --exists check 2>/dev/null && echo ok),,check)
+	$(if $(shell pkg-config --exists check 2>/dev/null && echo ok),,check) \
+	$(if $(wildcard /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a),,libFuzzer)
 ifneq ($(strip $(MISSING)),)
 ifeq ($(filter clean help lint,$(MAKECMDGOALS)),)
 $(info make: missing $(strip $(MISSING)); running ci/install-deps.sh)
@@ -207,9 +208,12 @@ HV_KERNEL_ONLY := $(addprefix hypervisor/kernel/,console.c panic.c power.c cpu_t
 HV_HOST_SRCS := $(filter-out $(HV_KERNEL_ONLY),$(wildcard $(addsuffix /*.c,$(filter-out hypervisor/hw,$(HV_DIRS)))))
 
 include harness/harness.mk
+include harness/fuzz/fuzz.mk
+
+comma := ,
 
 # --- targets --------------------------------------------------------------------------------
-.PHONY: all iso guests run check external bench debug lint clean help FORCE
+.PHONY: all iso guests run check fuzz external bench debug lint clean help FORCE
 FORCE:
 .SECONDARY:
 
@@ -254,7 +258,7 @@ SCREEN_BOCHSRC := bochsrc/screen.bochsrc
 UNIT_JOBS := $(shell nproc 2>/dev/null || echo 1)
 UNIT_LOGS := $(BUILD)/logs/unit
 
-check: all ## Check unit tests (under ASan+UBSan), the named boot panics (Bochs), every guest test (booted directly, then by GRUB; then a few with the APIC watchdog, and a few without COM1), then make external, then the QEMU lane
+check: all $(FUZZ_BINS) ## Check unit tests (under ASan+UBSan), the named boot panics (Bochs), every guest test (booted directly, then by GRUB; then a few with the APIC watchdog, and a few without COM1), then make external, then the QEMU lane; builds the fuzz targets
 	@rm -rf $(UNIT_LOGS); mkdir -p $(UNIT_LOGS); \
 	printf '%s\n' $(CHECK_UNIT_BINS) | xargs -P $(UNIT_JOBS) -I{} sh -c 'case {} in */check_hv_*) leaks=0;; *) leaks=1;; esac; \
 		log=$(UNIT_LOGS)/$$(basename {}); CK_TIMEOUT_MULTIPLIER=4 ASAN_OPTIONS=exitcode=99:detect_leaks=$$leaks \
@@ -304,6 +308,20 @@ debug: ## boot TEST=name alone in the Bochs debugger; it stops before VMLAUNCH a
 	VEXIT_ISO=$(ISO) VEXIT_SERIAL=$(BUILD)/debug/serial.txt VEXIT_LOG=$(BUILD)/debug/bochs.log \
 		bochs -q -unlock -f $(DEBUG_BOCHSRC) $(if $(DEBUG_CMDS),-rc $(DEBUG_CMDS)) || test $$? -eq 1 # 1: the shutdown port
 
+# make fuzz: each libFuzzer target (harness/fuzz/) for FUZZ_TIME seconds (default 60), from its seed
+# corpus (harness/fuzz/corpus/<name>, read only) plus what earlier runs found (build/fuzz/corpus/<name>).
+# A crash leaves its input in build/fuzz/crash-<name>-*: make it a Check case (docs/fuzzing.md).
+FUZZ_TARGETS ?= $(FUZZ_NAMES)
+fuzz: $(FUZZ_BINS) ## run every fuzz target for FUZZ_TIME seconds (default 60); FUZZ_TARGETS=a,b picks some
+	@status=0; for n in $(subst $(comma), ,$(FUZZ_TARGETS)); do \
+		test -x $(BUILD)/fuzz/fuzz_$$n || { echo "make fuzz: no target '$$n' (have: $(FUZZ_NAMES))"; exit 2; }; \
+		mkdir -p $(BUILD)/fuzz/corpus/$$n; log=$(BUILD)/fuzz/$$n.log; \
+		if $(BUILD)/fuzz/fuzz_$$n -max_total_time=$(FUZZ_TIME) -print_final_stats=1 -timeout=10 \
+			-artifact_prefix=$(BUILD)/fuzz/crash-$$n- $(BUILD)/fuzz/corpus/$$n harness/fuzz/corpus/$$n > $$log 2>&1; \
+		then echo "fuzz $$n: clean, $$(sed -n 's/^stat::number_of_executed_units: *//p' $$log) executions in $(FUZZ_TIME) s"; \
+		else echo "fuzz $$n: FAILED (log: $$log)"; grep -A30 '^==[0-9]*==ERROR\|runtime error' $$log | head -40; status=1; fi; \
+	done; exit $$status
+
 bench: ## exit costs in Bochs ticks (the same every run): the guests of bench/, booted directly
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/bench GUEST_DIR=bench guests $(BUILD)/bench/vexit.elf \
 		$(BUILD)/bench/harness/vexit-run
@@ -326,6 +344,7 @@ help: ## this list
 	@grep -hE '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
 	@echo "variables: TESTS=a,b*  JOBS=n  CPU=model,..|all  BOOT=direct|grub  RUN_ARGS='..'  KERNEL_ARGS='budget=N'"
 	@echo "           TIMEOUT=seconds  QEMU_TIMEOUT=seconds (one run of make check's QEMU lane)"
+	@echo "           FUZZ_TIME=seconds  FUZZ_TARGETS=a,b (make fuzz)"
 	@echo "           BOCHSRC=file  TEST=name DEBUG_CMDS=file (make debug)"
 
 -include $(HV_OBJS:.o=.d) $(GUEST_LIB_OBJS:.o=.d) $(patsubst %,$(BUILD)/guest-tests/%.c.d,$(GUESTS))

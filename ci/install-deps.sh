@@ -6,7 +6,7 @@
 set -eu
 
 PACKAGES="bochs bochsbios vgabios bochs-term grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools \
-check gcc make binutils pkg-config libxml2-utils qemu-system-x86 ovmf"
+check gcc make binutils pkg-config libxml2-utils qemu-system-x86 ovmf clang libclang-rt-14-dev"
 if [ $# -gt 0 ]; then
 	PACKAGES="$*"
 fi

@@ -151,8 +151,9 @@ static void print_progress(const struct cli *c, const struct job *j, const struc
 static void print_failure(const struct cli *c, const struct job *j, const struct suite_guest *g)
 {
 	printf("%sFAIL%s %s [%s]\n", color(c, VERDICT_FAIL), reset(c), g->name, j->model);
-	for (size_t i = 0; i < g->why.n; i++)
+	for (size_t i = 0; i < report_lines_shown(&g->why); i++)
 		printf("    %s\n", g->why.v[i]);
+	report_lines_more(stdout, "    ", &g->why);
 	if (g->report && g->report->ended) {
 		printf("    hypervisor: stop=%s", g->report->stop);
 		for (size_t i = 0; i < g->report->fields.n; i++)
@@ -161,8 +162,11 @@ static void print_failure(const struct cli *c, const struct job *j, const struct
 	}
 	if (j->s.run.panic)
 		printf("    hypervisor panicked: %s\n", j->s.run.panic);
-	for (size_t i = 0; g->report && i < g->report->lines.n; i++)
-		printf("    | %s\n", g->report->lines.v[i]);
+	if (g->report) {
+		for (size_t i = 0; i < report_lines_shown(&g->report->lines); i++)
+			printf("    | %s\n", g->report->lines.v[i]);
+		report_lines_more(stdout, "    | ", &g->report->lines);
+	}
 	/* An external kernel's console, its last lines: the whole of it is in the run's serial.txt. */
 	size_t n_con = g->report ? g->report->console.n : 0, first = n_con > 20 ? n_con - 20 : 0;
 	if (first)

@@ -81,4 +81,22 @@ static inline uint64_t exits_of(uint64_t reason)
 #define REASON_WRMSR 32
 #define REASON_VMCALL 18
 
+/* Load the IDT or GDT register with any limit and base (the tables need not exist). */
+struct table_register {
+	uint16_t limit;
+	uint64_t base;
+} __attribute__((packed));
+
+static inline void load_idtr(uint16_t limit, uint64_t base)
+{
+	struct table_register r = { limit, base };
+	__asm__ volatile("lidt %0" : : "m"(r) : "memory");
+}
+
+static inline void load_gdtr(uint16_t limit, uint64_t base)
+{
+	struct table_register r = { limit, base };
+	__asm__ volatile("lgdt %0" : : "m"(r) : "memory");
+}
+
 #endif

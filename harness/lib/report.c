@@ -21,6 +21,19 @@ void report_xml_escape(FILE *f, const char *s)
 	}
 }
 
+size_t report_lines_shown(const struct strlist *l)
+{
+	if (!l)
+		return 0;
+	return l->n < REPORT_LINES_MAX ? l->n : REPORT_LINES_MAX;
+}
+
+void report_lines_more(FILE *f, const char *prefix, const struct strlist *l)
+{
+	if (l && l->n > REPORT_LINES_MAX)
+		fprintf(f, "%s%zu more lines in the log\n", prefix, l->n - REPORT_LINES_MAX);
+}
+
 static const char *first_or(const struct strlist *l, const char *fallback)
 {
 	return l && l->n ? l->v[0] : fallback;
@@ -48,12 +61,14 @@ void report_tap(FILE *f, const struct report_case *c, size_t n, const struct str
 		if (c[i].verdict != VERDICT_FAIL)
 			continue;
 		fputs("  ---\n  message: |\n", f);
-		for (size_t j = 0; c[i].why && j < c[i].why->n; j++)
+		for (size_t j = 0; j < report_lines_shown(c[i].why); j++)
 			fprintf(f, "    %s\n", c[i].why->v[j]);
+		report_lines_more(f, "    ", c[i].why);
 		if (c[i].lines && c[i].lines->n) {
 			fputs("  guest: |\n", f);
-			for (size_t j = 0; j < c[i].lines->n; j++)
+			for (size_t j = 0; j < report_lines_shown(c[i].lines); j++)
 				fprintf(f, "    %s\n", c[i].lines->v[j]);
+			report_lines_more(f, "    ", c[i].lines);
 		}
 		fputs("  ...\n", f);
 	}
@@ -84,15 +99,17 @@ static void junit_case(FILE *f, const struct report_case *c)
 		fputs("      <failure message=\"", f);
 		report_xml_escape(f, first_or(c->why, "failed"));
 		fputs("\">", f);
-		for (size_t j = 0; c->why && j < c->why->n; j++) {
+		for (size_t j = 0; j < report_lines_shown(c->why); j++) {
 			report_xml_escape(f, c->why->v[j]);
 			fputc('\n', f);
 		}
-		for (size_t j = 0; c->lines && j < c->lines->n; j++) {
+		report_lines_more(f, "", c->why);
+		for (size_t j = 0; j < report_lines_shown(c->lines); j++) {
 			fputs("| ", f);
 			report_xml_escape(f, c->lines->v[j]);
 			fputc('\n', f);
 		}
+		report_lines_more(f, "| ", c->lines);
 		fputs("</failure>\n", f);
 	}
 	fputs("    </testcase>\n", f);

@@ -22,6 +22,16 @@ struct report_case {
 	double seconds;               /* wall time of the Bochs run that ran it (JUnit time=) */
 };
 
+/*
+ * A failing guest contributes at most REPORT_LINES_MAX of its own lines, and as many reasons, to
+ * stdout, TAP and JUnit; the rest are counted in a last line, "N more lines in the log" (the run's
+ * serial.txt has them all). report_lines_shown: how many of l's lines to write; report_lines_more:
+ * write that last line (prefix first, XML-escaped when xml), if any were left out.
+ */
+#define REPORT_LINES_MAX 40
+size_t report_lines_shown(const struct strlist *l);
+void report_lines_more(FILE *f, const char *prefix, const struct strlist *l);
+
 /* Write s with &, <, >, " and ' escaped, and control bytes XML 1.0 forbids replaced by '?'. */
 void report_xml_escape(FILE *f, const char *s);
 /* TAP 13: version line, plan, one ok / not ok line per case ("# SKIP why" for skips), YAML for failures. */

@@ -1,5 +1,7 @@
 #include "suite.h"
 
+#include "include/vexit_abi.h"
+
 #include "select.h"
 #include "verdict_external.h"
 
@@ -17,6 +19,34 @@ static bool has_elf_suffix(const char *s)
 {
 	size_t n = strlen(s);
 	return n > 4 && strcmp(s + n - 4, ".elf") == 0;
+}
+
+int guest_name_check(const char *name, char *err, size_t errlen)
+{
+	size_t n = strlen(name);
+	if (n == 0) {
+		snprintf(err, errlen, "a guest name is empty");
+		return -1;
+	}
+	if (n > VEXIT_GUEST_NAME_MAX) {
+		snprintf(err, errlen, "guest name '%.60s...' is %zu characters long; the limit is %d", name, n,
+			 VEXIT_GUEST_NAME_MAX);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!VEXIT_GUEST_NAME_CHAR(name[i])) {
+			snprintf(err, errlen, "guest name '");
+			for (size_t j = 0; j < n; j++) { /* shown with its odd bytes escaped */
+				size_t used = strlen(err);
+				unsigned char c = (unsigned char)name[j];
+				snprintf(err + used, errlen - used, c > 0x20 && c < 0x7f ? "%c" : "\\x%02x", c);
+			}
+			size_t used = strlen(err);
+			snprintf(err + used, errlen - used,
+				 "' has a character other than letters, digits, '_', '-' and '.' (byte %zu)", i);
+			return -1;
+		}
+	return 0;
 }
 
 /* The names of `found` that `select` matches, in order, become the suite's guests (zeroed). 0, or -1 with err. */
@@ -61,6 +91,13 @@ int suite_load(struct suite *s, const char *guests_dir, const char *select, char
 		if (has_elf_suffix(e->d_name))
 			strlist_addf(&found, "%.*s", (int)(strlen(e->d_name) - 4), e->d_name);
 	closedir(d);
+	for (size_t i = 0; i < found.n; i++)
+		if (guest_name_check(found.v[i], err, errlen)) {
+			size_t used = strlen(err);
+			snprintf(err + used, errlen - used, " (image %s/%s.elf)", guests_dir, found.v[i]);
+			strlist_free(&found);
+			return -1;
+		}
 	/* Run order is the module order of the ISO, which is sorted: keep the suite sorted too. */
 	if (found.n)
 		qsort(found.v, found.n, sizeof(*found.v), by_name);

@@ -38,6 +38,13 @@ struct suite {
 };
 
 /*
+ * 0 if `name` can be a guest's name (include/vexit_abi.h: at most VEXIT_GUEST_NAME_MAX letters, digits,
+ * '_', '-' or '.'); else -1 with a sentence in err naming it (its odd bytes escaped) and what is wrong.
+ * suite_load refuses a directory holding an image whose name fails it.
+ */
+int guest_name_check(const char *name, char *err, size_t errlen);
+
+/*
  * Load every *.elf in guests_dir (sorted by name), or only those matching the
  * comma-separated name patterns of `select` (select.h; a pattern matching no
  * image is an error). 0 on success, else -1

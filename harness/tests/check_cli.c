@@ -60,6 +60,7 @@ static void setup(void)
 	write_file("norom.bochsrc", norom, sizeof(norom) - 1);
 	unsetenv("FAKE_STOP");
 	unsetenv("FAKE_NOISE");
+	unsetenv("FAKE_LINES");
 }
 
 static void teardown(void)
@@ -253,6 +254,40 @@ START_TEST(test_external_kernel_options_refused)
 	run_raw(args);
 	ck_assert_int_eq(status, 0);
 	ck_assert_str_eq(out, "k\n");
+}
+END_TEST
+
+/* Odd or long guest names are refused before any Bochs starts, naming the file. */
+START_TEST(test_odd_guest_names_refused)
+{
+	struct elf_image im;
+	static const char done[] = "stop done";
+	elf_image_build(&im, ".vexit.expect", done, sizeof(done));
+	write_file("guests/two words.elf", im.bytes, im.len);
+	run_cli("select", "ok.bochsrc", "");
+	ck_assert_int_eq(status, 2);
+	ck_assert_msg(strstr(out, "guest name 'two\\x20words' has a character other than"), "%s", out);
+	ck_assert_msg(!strstr(out, "run "), "a Bochs ran: %s", out);
+	char path[160];
+	snprintf(path, sizeof(path), "%s/guests/two words.elf", dir);
+	ck_assert_int_eq(unlink(path), 0);
+	write_file("guests/a_guest_name_of_forty_eight_characters_xxxxxxxxx.elf", im.bytes, im.len);
+	run_cli("select", "ok.bochsrc", "");
+	ck_assert_int_eq(status, 2);
+	ck_assert_msg(strstr(out, "is 48 characters long; the limit is 47"), "%s", out);
+}
+END_TEST
+
+/* A guest that floods: stdout shows 40 of its lines and 40 reasons, then what was left out. */
+START_TEST(test_flooding_guest_is_capped)
+{
+	setenv("FAKE_LINES", "100", 1);
+	run_cli("select", "ok.bochsrc", "--tests alpha");
+	ck_assert_int_eq(status, 1);
+	/* Its lines: the PASS line, then FAIL flood 0..38. */
+	ck_assert_msg(strstr(out, "    | FAIL flood 38\n    | 61 more lines in the log\n"), "%s", out);
+	ck_assert_msg(strstr(out, "FAIL flood 39\n    60 more lines in the log\n"), "%s", out);
+	ck_assert_msg(!strstr(out, "| FAIL flood 39") && !strstr(out, "FAIL flood 40"), "%s", out);
 }
 END_TEST
 
@@ -450,6 +485,8 @@ int main(void)
 	tcase_add_test(tc, test_boot_options_that_conflict_are_refused);
 	tcase_add_test(tc, test_external_kernel_options_refused);
 	tcase_add_test(tc, test_tap_and_junit);
+	tcase_add_test(tc, test_odd_guest_names_refused);
+	tcase_add_test(tc, test_flooding_guest_is_capped);
 	tcase_add_test(tc, test_repeat_catches_nondeterminism);
 	tcase_add_test(tc, test_list_and_patterns);
 	tcase_add_test(tc, test_no_colour_when_not_a_terminal);

@@ -19,6 +19,7 @@
 #include <check.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "exits/exit_dispatch.h"
@@ -29,10 +30,11 @@
 #include "include/x86_arch.h"
 #include "kernel/apic_watchdog.h"
 #include "run/vcpu_run.h"
-#include "vm/guest_cpu_state.h"
+#include "run/vm_run.h"
 #include "run_suite.h"
 #include "test_vm.h"
 #include "vm/devices.h"
+#include "vm/guest_cpu_state.h"
 #include "vm/guest_layout.h"
 #include "vm/guest_mem.h"
 #include "vm/guest_time.h"
@@ -793,6 +795,8 @@ static const struct exit_case cases[] = {
 	{ "VMREAD: #UD", EXIT_REASON_VMREAD, 0, 4, .inject = INJECT(VECTOR_UD) },
 	{ "VMWRITE: #UD", EXIT_REASON_VMWRITE, 0, 4, .inject = INJECT(VECTOR_UD) },
 	{ "VMRESUME: #UD", EXIT_REASON_VMRESUME, 0, 3, .inject = INJECT(VECTOR_UD) },
+	{ "MONITOR: #UD (CPUID hides it)", EXIT_REASON_MONITOR, 0, 3, .inject = INJECT(VECTOR_UD) },
+	{ "MWAIT: #UD (CPUID hides it)", EXIT_REASON_MWAIT, 0, 3, .inject = INJECT(VECTOR_UD) },
 	{ "VMXOFF: #UD", EXIT_REASON_VMXOFF, 0, 3, .inject = INJECT(VECTOR_UD) },
 	{ "INVEPT: #UD", EXIT_REASON_INVEPT, 0, 5, .inject = INJECT(VECTOR_UD) },
 	{ "INVVPID: #UD", EXIT_REASON_INVVPID, 0, 5, .inject = INJECT(VECTOR_UD) },
@@ -1148,6 +1152,29 @@ START_TEST(test_every_handled_reason_has_a_case)
 }
 END_TEST
 
+/*
+ * A module name longer than VEXIT_GUEST_NAME_MAX (GRUB passes any): the VM is refused as a bad image,
+ * and every line, guest-begin included, names it by the same 47 characters.
+ */
+START_TEST(test_long_module_name_refused)
+{
+	char name[VEXIT_GUEST_NAME_MAX + 10], cut[VEXIT_GUEST_NAME_MAX + 1], want[160];
+	memset(name, 'n', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	memcpy(cut, name, VEXIT_GUEST_NAME_MAX);
+	cut[VEXIT_GUEST_NAME_MAX] = '\0';
+	hv_fake_output_reset();
+	struct vm_config cfg = { 0 }; /* refused before any VM is built */
+	vm_run_module(&cfg, name, "", NULL, 0, 0);
+	const char *out = hv_fake_output();
+	/* guest-begin carries the host TSC, which the fake reads as 0. */
+	snprintf(want, sizeof(want), "VEXIT guest-begin %s tsc=0\nVEXIT guest-end %s bad-image ", cut, cut);
+	ck_assert_msg(strstr(out, want) == out, "%s", out);
+	ck_assert_msg(strstr(out, "why=name-too-long\n"), "%s", out);
+	ck_assert_msg(!strstr(out, name), "the whole name was printed: %s", out);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("hv_exits");
@@ -1155,6 +1182,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_exit_case, 0, (int)N_CASES);
 	tcase_add_test(tc, test_enough_cases);
 	tcase_add_test(tc, test_every_hypercall_refused_from_user_mode);
+	tcase_add_test(tc, test_long_module_name_refused);
 	suite_add_tcase(s, tc);
 	TCase *loop = tcase_create("run_loop");
 	tcase_add_checked_fixture(loop, run_setup, run_teardown);

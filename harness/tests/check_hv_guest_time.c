@@ -197,6 +197,36 @@ START_TEST(test_saved_timer_budget_past_32_bits)
 }
 END_TEST
 
+/* Emulated work charged to the guest: the saved timer loses it, and a charge past the budget ends it. */
+START_TEST(test_charge_saved_timer)
+{
+	guest_time_configure(&v, 1000, WATCHDOG_PREEMPTION_TIMER, true, 0);
+	ck_assert(guest_time_enter(&v, 0));
+	v.launched = true;
+	fake_vmcs.preemption_timer = 900; /* 100 ticks run */
+	ck_assert(guest_time_charge(&v, 300));
+	ck_assert_uint_eq(guest_time_ticks(&v), 400);
+	ck_assert_uint_eq(timer_field(), 600);
+	fake_vmcs.preemption_timer = 550; /* 50 more */
+	ck_assert_uint_eq(guest_time_ticks(&v), 450);
+	ck_assert(!guest_time_charge(&v, 550)); /* exactly used up */
+	ck_assert_uint_eq(guest_time_ticks(&v), 1000);
+}
+END_TEST
+
+START_TEST(test_charge_rdtsc)
+{
+	guest_time_configure(&v, 1000, WATCHDOG_PREEMPTION_TIMER, false, 0);
+	ck_assert(guest_time_charge(&v, 999));
+	ck_assert(!guest_time_charge(&v, 1));
+	ck_assert_uint_eq(v.guest_ticks, 1000);
+	/* Without a timer (or a budget) nothing stops, but the ticks still count. */
+	guest_time_configure(&v, 1000, WATCHDOG_NONE, false, 0);
+	ck_assert(guest_time_charge(&v, 5000));
+	ck_assert_uint_eq(guest_time_ticks(&v), 5000);
+}
+END_TEST
+
 START_TEST(test_first_entry_with_nothing_to_arm)
 {
 	/* A budget below one timer unit never enters the guest at all. */
@@ -329,6 +359,8 @@ int main(void)
 	tcase_add_test(tc, test_apic_calibration);
 	tcase_add_test(tc, test_apic_armed_before_every_entry);
 	tcase_add_test(tc, test_apic_not_touched_without_it);
+	tcase_add_test(tc, test_charge_saved_timer);
+	tcase_add_test(tc, test_charge_rdtsc);
 	suite_add_tcase(s, tc);
 	return run_suite(s, CK_NORMAL);
 }

@@ -303,6 +303,32 @@ START_TEST(test_junit)
 }
 END_TEST
 
+/* A guest that printed 1000 lines (and as many FAIL reasons) contributes REPORT_LINES_MAX of each, then a count. */
+START_TEST(test_lines_capped)
+{
+	struct strlist why = { 0 }, lines = { 0 };
+	for (int i = 0; i < 1000; i++) {
+		strlist_addf(&why, "flood: the guest reported FAIL %d", i);
+		strlist_addf(&lines, "FAIL %d", i);
+	}
+	struct report_case c = { .model = "m1", .name = "flood", .verdict = VERDICT_FAIL, .why = &why, .lines = &lines };
+	for (int k = 0; k < 2; k++) {
+		char *text = capture(k ? report_junit : report_tap, &c, 1, NULL);
+		char last[64];
+		snprintf(last, sizeof(last), "FAIL %d\n", REPORT_LINES_MAX - 1);
+		ck_assert_msg(strstr(text, last), "%s", text);
+		snprintf(last, sizeof(last), "FAIL %d\n", REPORT_LINES_MAX);
+		ck_assert_msg(!strstr(text, last), "line %d shown", REPORT_LINES_MAX);
+		ck_assert_ptr_nonnull(strstr(text, k ? "\n960 more lines in the log\n" : "\n    960 more lines in the log\n"));
+		ck_assert_ptr_nonnull(strstr(text, k ? "\n| 960 more lines in the log\n" : "  guest: |\n    FAIL 0\n"));
+		ck_assert_uint_lt(strlen(text), 6000);
+		free(text);
+	}
+	strlist_free(&why);
+	strlist_free(&lines);
+}
+END_TEST
+
 START_TEST(test_same_output)
 {
 	char why[512];
@@ -329,6 +355,7 @@ int main(void)
 	tcase_add_test(tc, test_xml_escape);
 	tcase_add_test(tc, test_tap);
 	tcase_add_test(tc, test_junit);
+	tcase_add_test(tc, test_lines_capped);
 	tcase_add_test(tc, test_same_output);
 	suite_add_tcase(s, tc);
 	return run_suite(s, CK_NORMAL);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "elf_image.h"
+#include "include/vexit_abi.h"
 #include "run_suite.h"
 #include "suite.h"
 #include "test_files.h"
@@ -76,6 +77,36 @@ START_TEST(test_select)
 }
 END_TEST
 
+START_TEST(test_guest_names)
+{
+	ck_assert_int_eq(guest_name_check("hostile_smc", err, sizeof(err)), 0);
+	ck_assert_int_eq(guest_name_check("a-b.c_D9", err, sizeof(err)), 0);
+	char longest[VEXIT_GUEST_NAME_MAX + 2];
+	memset(longest, 'x', sizeof(longest) - 1);
+	longest[VEXIT_GUEST_NAME_MAX] = '\0';
+	ck_assert_int_eq(guest_name_check(longest, err, sizeof(err)), 0);
+	longest[VEXIT_GUEST_NAME_MAX] = 'x';
+	longest[VEXIT_GUEST_NAME_MAX + 1] = '\0';
+	ck_assert_int_eq(guest_name_check(longest, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "is 48 characters long; the limit is 47"), "%s", err);
+	ck_assert_int_eq(guest_name_check("has space", err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "'has\\x20space' has a character other than"), "%s", err);
+	ck_assert_int_eq(guest_name_check("a,b", err, sizeof(err)), -1);
+	ck_assert_int_eq(guest_name_check("bell\a", err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "'bell\\x07'"), "%s", err);
+	ck_assert_int_eq(guest_name_check("", err, sizeof(err)), -1);
+}
+END_TEST
+
+/* A directory with one oddly named image is refused whole, naming the file, whatever the selection. */
+START_TEST(test_odd_name_refused)
+{
+	write_guest("two words.elf", "exit HLT 1", 11);
+	ck_assert_int_eq(suite_load(&s, dir, "alpha", err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "'two\\x20words'") && strstr(err, "two words.elf"), "%s", err);
+}
+END_TEST
+
 static const char capture[] = "VEXIT protocol 1\n"
 			      "VEXIT guest-begin alpha\n"
 			      "VEXIT exit-count alpha HLT 1\n"
@@ -124,6 +155,8 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_load_all_sorted);
 	tcase_add_test(tc, test_select);
+	tcase_add_test(tc, test_guest_names);
+	tcase_add_test(tc, test_odd_name_refused);
 	tcase_add_test(tc, test_judge);
 	suite_add_tcase(su, tc);
 	return run_suite(su, CK_NORMAL);

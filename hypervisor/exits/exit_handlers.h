@@ -19,6 +19,6 @@ enum exit_action handle_wrmsr(struct vcpu *v);           /* exit_msr.c */
 enum exit_action handle_cpuid(struct vcpu *v);           /* exit_cpuid.c */
 enum exit_action handle_xsetbv(struct vcpu *v);          /* exit_misc.c */
 enum exit_action handle_cache_flush(struct vcpu *v);     /* exit_misc.c: INVD, WBINVD */
-enum exit_action handle_vmx_instruction(struct vcpu *v); /* exit_misc.c: #UD */
+enum exit_action handle_undefined(struct vcpu *v);       /* exit_misc.c: #UD (VMX, MONITOR, MWAIT) */
 
 #endif

@@ -1,8 +1,9 @@
 /*
  * Small exit handlers: XSETBV (XCR0 checked by xcr0.c, then loaded), INVD and
  * WBINVD (nothing to do: guest memory is ordinary write-back host memory, and
- * the host's caches must not be dropped), and the VMX instructions, which a
- * vexit guest may not use (no nested VMX): #UD, as with CR4.VMXE clear.
+ * the host's caches must not be dropped), and the instructions a vexit guest
+ * does not have: the VMX instructions (no nested VMX: #UD, as with CR4.VMXE
+ * clear) and MONITOR/MWAIT, which CPUID hides (#UD, as on a CPU without them).
  */
 #include "exits/exit_handlers.h"
 #include "hw/cpu.h"
@@ -41,7 +42,7 @@ enum exit_action handle_cache_flush(struct vcpu *v)
 	return EXIT_RESUME;
 }
 
-enum exit_action handle_vmx_instruction(struct vcpu *v)
+enum exit_action handle_undefined(struct vcpu *v)
 {
 	vcpu_inject_exception(v, VECTOR_UD, 0);
 	return EXIT_RESUME;

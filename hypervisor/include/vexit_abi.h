@@ -62,6 +62,16 @@
 #define VEXIT_CPUID_FEATURES \
 	(VEXIT_CPUID_FEATURE_HYPERCALLS | VEXIT_CPUID_FEATURE_SYNTHETIC_MSRS | VEXIT_CPUID_FEATURE_EXIT_TRACE)
 #define VEXIT_BREAK_NAME_MAX 48 /* longest breakage name VEXIT_HC_BREAK_STATE reads, NUL included */
+/*
+ * A guest's name (its module string; the harness takes it from the image's file name): at most
+ * VEXIT_GUEST_NAME_MAX characters, each a letter, a digit, '_', '-' or '.', so that it is one
+ * protocol token. The harness refuses any other name before Bochs starts; the kernel refuses a
+ * longer one (bad-image why=name-too-long) and prints it cut to this length on every line.
+ */
+#define VEXIT_GUEST_NAME_MAX 47
+#define VEXIT_GUEST_NAME_CHAR(c) \
+	(((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z') || ((c) >= '0' && (c) <= '9') || (c) == '_' || \
+	 (c) == '-' || (c) == '.')
 
 /* Virtual devices (port I/O). */
 #define VEXIT_DEBUG_PORT 0xe9   /* write: text, one line per '\n'; read: 0xe9 */

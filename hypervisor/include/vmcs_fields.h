@@ -139,6 +139,7 @@
 #define PIN_PREEMPTION_TIMER (1u << 6)
 /* Primary processor-based controls (SDM 25.6.2) */
 #define PROC_HLT_EXITING (1u << 7)
+#define PROC_MWAIT_EXITING (1u << 10)
 #define PROC_RDPMC_EXITING (1u << 11)
 #define PROC_CR3_LOAD_EXITING (1u << 15)
 #define PROC_CR3_STORE_EXITING (1u << 16)
@@ -148,6 +149,7 @@
 #define PROC_UNCOND_IO_EXITING (1u << 24)
 #define PROC_USE_IO_BITMAPS (1u << 25)
 #define PROC_USE_MSR_BITMAPS (1u << 28)
+#define PROC_MONITOR_EXITING (1u << 29)
 #define PROC_ACTIVATE_SECONDARY (1u << 31)
 /* Secondary processor-based controls (SDM 25.6.2) */
 #define PROC2_VIRTUALIZE_APIC_ACCESSES (1u << 0)

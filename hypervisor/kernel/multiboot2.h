@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #define MB2_BOOTLOADER_MAGIC 0x36d76289u
-#define MB2_MAX_MODULES 256
+#define MB2_MAX_MODULES 256 /* the ISO holds every guest of the suite */
 
 struct mb2_module {
 	uint64_t start; /* physical, first byte */

@@ -2,7 +2,9 @@
 
 #include "diag/exit_trace.h"
 #include "hw/cpu.h"
+#include "include/vexit_abi.h"
 #include "kernel/console.h"
+#include "kernel/kstring.h"
 #include "kernel/page_alloc.h"
 #include "run/vcpu_run.h"
 #include "vm/guest_time.h"
@@ -47,6 +49,15 @@ static void stop_unhandled(struct vm *vm)
 void vm_run_module(const struct vm_config *cfg, const char *name, const char *cmdline, const uint8_t *image,
 		   uint64_t size, uint64_t mem_size)
 {
+	/* Every line names the guest by the same characters: a name longer than the protocol's is refused. */
+	if (strlen(name) > VEXIT_GUEST_NAME_MAX) {
+		char cut[VEXIT_GUEST_NAME_MAX + 1];
+		memcpy(cut, name, VEXIT_GUEST_NAME_MAX);
+		cut[VEXIT_GUEST_NAME_MAX] = '\0';
+		kprintf("VEXIT guest-begin %s tsc=%lu\n", cut, rdtsc());
+		kprintf("VEXIT guest-end %s bad-image exits=0 ticks=0 guest-ticks=0 why=name-too-long\n", cut);
+		return;
+	}
 	/* The host's TSC counts Bochs ticks: the harness files each line of bochs.log under the guest it falls in. */
 	kprintf("VEXIT guest-begin %s tsc=%lu\n", name, rdtsc());
 	enum vm_kind kind = kernel_image_is_multiboot(image, size) ? VM_EXTERNAL_KERNEL : VM_TEST_GUEST;

@@ -106,3 +106,16 @@ uint64_t guest_time_at_rate(uint64_t ticks, uint32_t hz)
 	uint64_t seconds = ticks / GUEST_TICKS_PER_SECOND, rest = ticks % GUEST_TICKS_PER_SECOND;
 	return seconds * hz + rest * hz / GUEST_TICKS_PER_SECOND;
 }
+
+bool guest_time_charge(struct vcpu *v, uint64_t ticks)
+{
+	if (v->timer_saved && v->launched) {
+		/* Fold what the timer counted into guest_ticks, add the charge, and arm the timer with the rest. */
+		v->guest_ticks = guest_time_ticks(v) + ticks;
+		v->timer_value = 0;
+		vmcs_write(VMCS_PREEMPTION_TIMER_VALUE, 0); /* used up: guest_time_ticks reads guest_ticks alone */
+		return arm(v);
+	}
+	v->guest_ticks += ticks; /* with the APIC watchdog, guest_time_enter arms it with what is left */
+	return !(v->budget_timer || v->budget_apic) || v->guest_ticks < v->budget;
+}

@@ -63,6 +63,14 @@ bool guest_time_timer_expired_early(struct vcpu *v);
 /* A clock of `hz` counts per second that started with the guest: its count after `ticks` guest ticks
  * (floor of ticks * hz / GUEST_TICKS_PER_SECOND, exact for every 64-bit tick count with hz < 2^32). */
 uint64_t guest_time_at_rate(uint64_t ticks, uint32_t hz);
+/*
+ * Work the hypervisor did on the guest's behalf that the CPU would have done in the guest (the
+ * elements of a REP INS/OUTS it emulates) counts as guest time: ticks more are added to the guest's,
+ * and the timer, when it counts, is re-armed with what is left. Without this, a guest whose time
+ * is spent in one-instruction string exits could keep the hypervisor busy for ever on a small
+ * budget. False when the budget is used up (the caller stops the VM; the VMCS must be current).
+ */
+bool guest_time_charge(struct vcpu *v, uint64_t ticks);
 /* The guest's ticks so far (reads the saved timer value when it counts them; the VMCS must be current). */
 uint64_t guest_time_ticks(const struct vcpu *v);
 

@@ -11,6 +11,7 @@
 
 #include "diag/entry_debug.h"
 #include "diag/exit_trace.h"
+#include "include/vexit_abi.h"
 #include "kernel/page_alloc.h"
 #include "vm/guest_cpu_state.h"
 #include "vm/io_bus.h"
@@ -24,7 +25,7 @@
 #define VM_MEM_GRANULE (2ull << 20) /* a VM's memory is a whole number of 2 MiB (large-page) units */
 #define VM_MEM_EXTERNAL_DEFAULT (64ull << 20)
 #define VM_MEM_MAX (1ull << 30)
-#define VM_NAME_MAX 48
+#define VM_NAME_MAX (VEXIT_GUEST_NAME_MAX + 1) /* include/vexit_abi.h */
 #define VM_STOP_FIELDS_MAX 160
 /* The state of all a VM's devices (vm_device_state), in bytes. */
 #define VM_DEVICE_STATE_MAX 1024

@@ -40,9 +40,12 @@ static const char *setup_controls(struct vm *vm, uint64_t eptp)
 	/*
 	 * HLT, RDPMC, CR8 and port/MSR accesses (through the bitmaps) trap; CR3
 	 * accesses only when the guest asks (VEXIT_HC_CR3_EXITING), as far as the
-	 * TRUE controls let them be clear. No TPR shadow: CR8 is emulated.
+	 * TRUE controls let them be clear. No TPR shadow: CR8 is emulated. MONITOR
+	 * and MWAIT trap (to #UD): CPUID hides them, and a native MWAIT would let a
+	 * guest park the physical CPU (SDM 26.1.3).
 	 */
-	proc = PROC_HLT_EXITING | PROC_RDPMC_EXITING | PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING |
+	proc = PROC_HLT_EXITING | PROC_MWAIT_EXITING | PROC_RDPMC_EXITING | PROC_MONITOR_EXITING |
+	       PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING |
 	       PROC_USE_IO_BITMAPS | PROC_USE_MSR_BITMAPS | PROC_ACTIVATE_SECONDARY;
 	proc = vmcs_proc_controls_for(vm, proc);
 	/*
