@@ -5,7 +5,9 @@
  *    and the MSR-backed DTES64 2, DS-CPL 4, EST 7, TM2 8, xTPR 14, PDCM 15, DCA 18
  *    hidden; OSXSAVE 27 mirrors the guest's CR4.OSXSAVE; bit 31 (reserved for
  *    hypervisor use) set; EDX: APIC 9, MTRR 12, MCA 14, DS 21, ACPI 22, TM 29,
- *    PBE 31 hidden; EAX, EBX and every other bit as the host's;
+ *    PBE 31 hidden, but APIC 9 shown to a VM with a local APIC (an external
+ *    kernel's); EBX 31:24 (the initial APIC ID) 0, the ID vexit's APIC has;
+ *    EAX, the rest of EBX and every other bit as the host's;
  *  - leaf 7 subleaf 0: EBX SGX 2, INVPCID 10, RDT-M 12, MPX 14, RDT-A 15, PT 25;
  *    ECX PKU 3, OSPKE 4, LA57 16; EDX 26-31 (speculation-control and capability
  *    MSRs) hidden; other subleaves untouched;
@@ -29,7 +31,7 @@
 static void view(uint32_t leaf, uint32_t subleaf, uint64_t cr4, const uint32_t in[4], uint32_t out[4])
 {
 	memcpy(out, in, 4 * sizeof(uint32_t));
-	cpuid_guest_view(leaf, subleaf, cr4, out);
+	cpuid_guest_view(leaf, subleaf, cr4, false, out);
 }
 
 /* --- leaf 1 ---------------------------------------------------------------------------- */
@@ -65,15 +67,32 @@ START_TEST(test_leaf1_all_ones)
 	uint32_t r[4];
 	view(1, 0, CR4_PAE | CR4_OSXSAVE, host, r);
 	ck_assert_uint_eq(r[0], 0xffffffffu);
-	ck_assert_uint_eq(r[1], 0xffffffffu);
+	ck_assert_uint_eq(r[1], 0x00ffffffu);
 	ck_assert_uint_eq(r[2], 0xffffffffu & ~HIDDEN1);
 	ck_assert_uint_eq(r[3], 0xffffffffu & ~CPUID1_EDX_HIDDEN);
 	/* Without the guest's OSXSAVE, bit 27 goes too. */
 	view(1, 0, CR4_PAE, host, r);
 	ck_assert_uint_eq(r[2], 0xffffffffu & ~(HIDDEN1 | CPUID1_ECX_OSXSAVE));
 	ck_assert_uint_eq(r[0], 0xffffffffu);
-	ck_assert_uint_eq(r[1], 0xffffffffu);
+	ck_assert_uint_eq(r[1], 0x00ffffffu);
 	ck_assert_uint_eq(r[3], 0xffffffffu & ~CPUID1_EDX_HIDDEN);
+}
+END_TEST
+
+START_TEST(test_leaf1_apic)
+{
+	/* A VM with a local APIC sees CPUID.1:EDX.APIC, set or not on the host; x2APIC stays hidden. */
+	const uint32_t host[4] = { 0x000906ea, 0x05100800, CPUID1_ECX_X2APIC, 0 };
+	uint32_t r[4];
+	memcpy(r, host, sizeof(r));
+	cpuid_guest_view(1, 0, 0, true, r);
+	ck_assert_uint_eq(r[3], CPUID1_EDX_APIC);
+	ck_assert_uint_eq(r[2] & CPUID1_ECX_X2APIC, 0);
+	ck_assert_uint_eq(r[1], 0x00100800); /* APIC ID 5 on the host, 0 in the guest */
+	memcpy(r, host, sizeof(r));
+	r[3] = CPUID1_EDX_APIC;
+	cpuid_guest_view(1, 0, 0, false, r);
+	ck_assert_uint_eq(r[3], 0);
 }
 END_TEST
 
@@ -310,6 +329,7 @@ static Suite *cpuid_policy_suite(void)
 	tcase_add_test(l1, test_leaf1_bit_numbers);
 	tcase_add_test(l1, test_leaf1_all_ones);
 	tcase_add_test(l1, test_leaf1_all_zeros);
+	tcase_add_test(l1, test_leaf1_apic);
 	tcase_add_test(l1, test_leaf1_each_hidden_bit);
 	tcase_add_test(l1, test_leaf1_other_ecx_bits_kept);
 	tcase_add_test(l1, test_leaf1_osxsave_both_ways);

@@ -227,6 +227,99 @@ START_TEST(test_pae_paging_loads_pdptes)
 }
 END_TEST
 
+/* The EPT leaf that maps gpa with 4 KiB pages, or 0. */
+static uint64_t ept_leaf(const struct vm *vm, uint64_t gpa)
+{
+	uint64_t t = vm->ept.pml4;
+	for (int level = 3; level >= 0; level--) {
+		uint64_t e = ((const uint64_t *)(uintptr_t)(t & 0x000ffffffffff000ull))[(gpa >> (12 + 9 * level)) & 511];
+		if (!e || level == 0)
+			return e;
+		t = e;
+	}
+	return 0;
+}
+
+static void apic_store(unsigned offset, uint32_t v)
+{
+	*(uint32_t *)(void *)(t.vm->lapic->page + offset) = v;
+}
+
+START_TEST(test_local_apic)
+{
+	build();
+	struct vm *vm = t.vm;
+	ck_assert_ptr_nonnull(vm->lapic);
+	/* SDM 30: TPR shadow, APIC accesses virtualized, registers read from the virtual-APIC page; CR8 no longer exits. */
+	uint64_t proc = vmcs_read(VMCS_PROC_BASED_CONTROLS), proc2 = vmcs_read(VMCS_PROC_BASED_CONTROLS2);
+	ck_assert_uint_eq(proc & (PROC_USE_TPR_SHADOW | PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING), PROC_USE_TPR_SHADOW);
+	ck_assert_uint_eq(proc2 & (PROC2_VIRTUALIZE_APIC_ACCESSES | PROC2_APIC_REGISTER_VIRT),
+			  PROC2_VIRTUALIZE_APIC_ACCESSES | PROC2_APIC_REGISTER_VIRT);
+	ck_assert_uint_eq(vmcs_read(VMCS_VIRTUAL_APIC_ADDR), (uint64_t)(uintptr_t)vm->lapic->page);
+	ck_assert_uint_eq(vmcs_read(VMCS_APIC_ACCESS_ADDRESS), vm->apic_access_page);
+	ck_assert_uint_eq(vmcs_read(VMCS_TPR_THRESHOLD), 0);
+	/* EPT maps FEE00000H to the APIC-access page, read/write, not executable. */
+	ck_assert_uint_eq(ept_leaf(vm, LAPIC_BASE) & ~0xfffull, vm->apic_access_page);
+	ck_assert_uint_eq(ept_leaf(vm, LAPIC_BASE) & 7, 3);
+	ck_assert_uint_eq(ept_leaf(vm, LAPIC_BASE + 0x1000), 0);
+	ck_assert_uint_eq(lapic_reg(vm->lapic, LAPIC_VERSION), LAPIC_VERSION_VALUE);
+	ck_assert_uint_eq(entry_violations(), 0);
+
+	/* CPUID.1:EDX.APIC while IA32_APIC_BASE enables it. */
+	exit_with(EXIT_REASON_CPUID, 0, 1, 0, 0);
+	ck_assert_uint_ne(vm->vcpu.gpr[GPR_RDX] & (1u << 9), 0);
+
+	/* kvm-unit-tests' reset_apic: disable globally, enable again; then enable_apic writes SVR. */
+	apic_store(LAPIC_SVR, 0x1ff);
+	exit_with(EXIT_REASON_APIC_WRITE, LAPIC_SVR, 0, 0, 0);
+	exit_with(EXIT_REASON_WRMSR, 0, 0xfee00100, MSR_IA32_APIC_BASE, 0);
+	ck_assert(!gp_injected());
+	ck_assert_uint_eq(lapic_reg(vm->lapic, LAPIC_SVR), 0xff); /* back to its power-up state */
+	exit_with(EXIT_REASON_CPUID, 0, 1, 0, 0);
+	ck_assert_uint_eq(vm->vcpu.gpr[GPR_RDX] & (1u << 9), 0);
+	exit_with(EXIT_REASON_WRMSR, 0, 0xfee00900, MSR_IA32_APIC_BASE, 0);
+	ck_assert(!gp_injected());
+	exit_with(EXIT_REASON_CPUID, 0, 1, 0, 0);
+	ck_assert_uint_ne(vm->vcpu.gpr[GPR_RDX] & (1u << 9), 0);
+	apic_store(LAPIC_SVR, 0xffff01ff);
+	exit_with(EXIT_REASON_APIC_WRITE, LAPIC_SVR, 0, 0, 0);
+	ck_assert_uint_eq(lapic_reg(vm->lapic, LAPIC_SVR), 0x1ff);
+	/* Moving the base or turning on x2APIC: #GP. */
+	exit_with(EXIT_REASON_WRMSR, 0, 0xfec00900, MSR_IA32_APIC_BASE, 0);
+	ck_assert(gp_injected());
+	exit_with(EXIT_REASON_WRMSR, 0, 0xfee00d00, MSR_IA32_APIC_BASE, 0);
+	ck_assert(gp_injected());
+
+	/* INIT to all but self reaches nobody; a self-IPI cannot be delivered yet: the VM stops, saying so. */
+	apic_store(LAPIC_ICR_LOW, 0xc4500);
+	exit_with(EXIT_REASON_APIC_WRITE, LAPIC_ICR_LOW, 0, 0, 0);
+	apic_store(LAPIC_ICR_LOW, 0x40040);
+	fake_vmcs.exit_reason = EXIT_REASON_APIC_WRITE;
+	fake_vmcs.exit_qualification = LAPIC_ICR_LOW;
+	ck_assert_int_eq(vcpu_exit(&vm->vcpu), EXIT_STOP);
+	ck_assert_int_eq(vm->stop, VM_STOP_UNHANDLED_EXIT);
+	ck_assert_ptr_nonnull(strstr(vm->stop_fields, "reason=APIC_WRITE offset=0x300 icr=0x40040"));
+	ck_assert_ptr_nonnull(strstr(vm->stop_fields, "why=ipi-not-delivered"));
+}
+END_TEST
+
+START_TEST(test_no_apic_virtualization)
+{
+	/* A CPU without APIC-register virtualization: no APIC, CR8 exits as for a test guest, FEE00000H unmapped. */
+	caps.procbased2 &= ~((uint64_t)PROC2_APIC_REGISTER_VIRT << 32);
+	build();
+	ck_assert_ptr_null(t.vm->lapic);
+	uint64_t proc = vmcs_read(VMCS_PROC_BASED_CONTROLS);
+	ck_assert_uint_eq(proc & (PROC_USE_TPR_SHADOW | PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING),
+			  PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING);
+	ck_assert_uint_eq(vmcs_read(VMCS_PROC_BASED_CONTROLS2) & PROC2_VIRTUALIZE_APIC_ACCESSES, 0);
+	ck_assert_uint_eq(ept_leaf(t.vm, LAPIC_BASE), 0);
+	exit_with(EXIT_REASON_CPUID, 0, 1, 0, 0);
+	ck_assert_uint_eq(t.vm->vcpu.gpr[GPR_RDX] & (1u << 9), 0);
+	ck_assert_uint_eq(entry_violations(), 0);
+}
+END_TEST
+
 static Suite *external_vm_suite(void)
 {
 	Suite *s = suite_create("hv_external_vm");
@@ -238,6 +331,8 @@ static Suite *external_vm_suite(void)
 	tcase_add_test(tc, test_enter_long_mode);
 	tcase_add_test(tc, test_long_mode_refusals);
 	tcase_add_test(tc, test_pae_paging_loads_pdptes);
+	tcase_add_test(tc, test_local_apic);
+	tcase_add_test(tc, test_no_apic_virtualization);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -2,6 +2,7 @@
 #include "exits/exit_handlers.h"
 #include "hw/cpu.h"
 #include "hw/vmcs.h"
+#include "vm/vm.h"
 #include "vmx/cpuid_policy.h"
 
 enum exit_action handle_cpuid(struct vcpu *v)
@@ -9,7 +10,9 @@ enum exit_action handle_cpuid(struct vcpu *v)
 	uint32_t leaf = (uint32_t)v->gpr[GPR_RAX], subleaf = (uint32_t)v->gpr[GPR_RCX];
 	uint32_t r[4];
 	cpuid(leaf, subleaf, r);
-	cpuid_guest_view(leaf, subleaf, vmcs_read(VMCS_CR4_READ_SHADOW), r);
+	/* CPUID.01H:EDX.APIC follows IA32_APIC_BASE's global enable (SDM Vol. 3A 11.4.3). */
+	bool apic = v->vm->lapic && (v->vm->msrs.apic_base & APIC_BASE_ENABLE);
+	cpuid_guest_view(leaf, subleaf, vmcs_read(VMCS_CR4_READ_SHADOW), apic, r);
 	/* CPUID writes EAX, EBX, ECX, EDX and clears the upper halves of their 64-bit registers. */
 	v->gpr[GPR_RAX] = r[0];
 	v->gpr[GPR_RBX] = r[1];

@@ -33,6 +33,8 @@ static const exit_handler_fn exit_handlers[EXIT_REASON_MAX] = {
 	[EXIT_REASON_INVVPID] = handle_undefined,
 	[EXIT_REASON_WBINVD] = handle_cache_flush,
 	[EXIT_REASON_XSETBV] = handle_xsetbv,
+	[EXIT_REASON_APIC_ACCESS] = handle_apic_access,
+	[EXIT_REASON_APIC_WRITE] = handle_apic_write,
 };
 
 enum exit_action exit_dispatch(struct vcpu *v)

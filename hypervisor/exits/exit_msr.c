@@ -65,10 +65,14 @@ __attribute__((flatten)) enum exit_action handle_wrmsr(struct vcpu *v)
 	uint64_t value = (v->gpr[GPR_RDX] << 32) | (v->gpr[GPR_RAX] & 0xffffffffull);
 	uint32_t msr = (uint32_t)v->gpr[GPR_RCX];
 	load_vmcs_msrs(v, m);
+	uint64_t apic_base = m->apic_base;
 	if (!virtual_msr_write(m, msr, value)) {
 		vcpu_inject_exception(v, VECTOR_GP, 0);
 		return EXIT_RESUME;
 	}
+	/* Unlike bare Bochs 2.7, the virtual APIC comes back when a kernel re-enables it (issue 10). */
+	if (msr == MSR_IA32_APIC_BASE && v->vm->lapic)
+		lapic_global_enable(v->vm->lapic, apic_base & APIC_BASE_ENABLE, m->apic_base & APIC_BASE_ENABLE);
 	store_vmcs_msrs(m);
 	if (guest_cpu_state_msr(msr) && virtual_msr_read(m, msr, &value))
 		wrmsr(msr, value);

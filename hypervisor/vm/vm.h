@@ -15,6 +15,7 @@
 #include "kernel/page_alloc.h"
 #include "vm/guest_cpu_state.h"
 #include "vm/io_bus.h"
+#include "vm/lapic.h"
 #include "vm/vcpu.h"
 #include "vm/virtual_msr.h"
 #include "vmx/ept.h"
@@ -66,6 +67,10 @@ struct vm {
 	uint64_t cr0_fixed0; /* the CR0 bits VMX operation forces on this guest (PE and PG not with unrestricted guest) */
 	/* Host pages of the VMX structures. */
 	uint64_t vmcs, io_bitmap_a, io_bitmap_b, msr_bitmap;
+	/* An external kernel's local APIC (vm/lapic.h), when the CPU virtualizes APIC accesses: the
+	 * APIC-access page EPT maps at LAPIC_BASE, and the state over the virtual-APIC page. */
+	uint64_t apic_access_page;
+	struct lapic *lapic; /* NULL: no APIC (a test guest, or a CPU without APIC virtualization) */
 	struct ept ept;
 	uint64_t entry; /* the guest image's entry point */
 	/* Port I/O: the bus, and the arena its devices keep their state in (each device owns its piece). */
@@ -74,7 +79,7 @@ struct vm {
 	size_t device_state_used;
 	/* Guest state the VMCS does not hold. */
 	struct virtual_msrs msrs;
-	uint8_t tpr;                 /* CR8 (bits 3:0): the task priority, kept here (no APIC page) */
+	uint8_t tpr;                 /* CR8 (bits 3:0) of a VM without an APIC: the task priority, kept here */
 	uint64_t xcr0;               /* loaded into XCR0 by XSETBV emulation */
 	struct guest_cpu_state cpu_state; /* in the CPU while the vCPU runs */
 	/* Per-VM choices a guest makes through hypercalls, applied by exits/exit_vmcall.c. */

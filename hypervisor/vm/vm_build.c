@@ -132,6 +132,24 @@ const char *vm_load(struct vm *vm, const uint8_t *image, uint64_t size, const ch
 	return why ? why : break_request(vm, image, size);
 }
 
+/*
+ * An external kernel's local APIC (vm/lapic.h): the APIC-access page EPT maps at
+ * LAPIC_BASE, whose accesses the CPU virtualizes (SDM 30.4; its contents never
+ * matter), and the virtual-APIC page that holds the registers.
+ */
+static void attach_lapic(struct vm *vm)
+{
+	struct lapic *a = vm_device_state(vm, sizeof(*a));
+	if (!a)
+		panic("no room for the local APIC of %s", vm->name);
+	vm->apic_access_page = zeroed_page();
+	a->page = (uint8_t *)(uintptr_t)zeroed_page();
+	if (!ept_map_page(&vm->ept, LAPIC_BASE, vm->apic_access_page))
+		panic("out of memory mapping the APIC page of %s", vm->name);
+	lapic_reset(a);
+	vm->lapic = a;
+}
+
 const char *vm_setup_vmx(struct vm *vm)
 {
 	if (!vmx_has_ept(vm->caps))
@@ -145,6 +163,8 @@ const char *vm_setup_vmx(struct vm *vm)
 	uint64_t eptp = ept_build(&vm->ept, vm->mem_pages, vm_mem_pages(vm), ept_has_large_pages(vm->caps));
 	if (!eptp)
 		panic("out of memory building EPT for %s", vm->name);
+	if (vm->kind == VM_EXTERNAL_KERNEL && vmx_has_apic_virtualization(vm->caps))
+		attach_lapic(vm);
 	if (!ept_invalidate(vm->caps, eptp))
 		panic("INVEPT of 0x%lx failed for %s", eptp, vm->name);
 	/* Every port and every MSR traps for now: all bits set (SDM 25.6.4, 25.6.9). */
@@ -170,7 +190,8 @@ void vm_destroy(struct vm *vm)
 		panic("VMCLEAR failed tearing down %s", vm->name);
 	ept_free(&vm->ept);
 	entry_debug_release(&vm->dbg);
-	uint64_t pages[] = { vm->vmcs, vm->io_bitmap_a, vm->io_bitmap_b, vm->msr_bitmap };
+	uint64_t pages[] = { vm->vmcs, vm->io_bitmap_a, vm->io_bitmap_b, vm->msr_bitmap, vm->apic_access_page,
+			     vm->lapic ? (uint64_t)(uintptr_t)vm->lapic->page : 0 };
 	for (unsigned i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
 		if (pages[i])
 			page_free(pages[i]);

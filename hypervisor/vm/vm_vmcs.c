@@ -45,8 +45,14 @@ static const char *setup_controls(struct vm *vm, uint64_t eptp)
 	 * guest park the physical CPU (SDM 26.1.3).
 	 */
 	proc = PROC_HLT_EXITING | PROC_MWAIT_EXITING | PROC_RDPMC_EXITING | PROC_MONITOR_EXITING |
-	       PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING |
 	       PROC_USE_IO_BITMAPS | PROC_USE_MSR_BITMAPS | PROC_ACTIVATE_SECONDARY;
+	/*
+	 * A VM with a local APIC (vm/lapic.h) keeps CR8 in its virtual-APIC page: TPR shadow
+	 * (SDM 30.3: MOV to/from CR8 reads and writes VTPR, no exit with a threshold of 0),
+	 * APIC accesses virtualized and registers read from that page (SDM 30.4).
+	 */
+	uint32_t apic2 = PROC2_VIRTUALIZE_APIC_ACCESSES | PROC2_APIC_REGISTER_VIRT;
+	proc |= vm->lapic ? PROC_USE_TPR_SHADOW : PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING;
 	proc = vmcs_proc_controls_for(vm, proc);
 	/*
 	 * An external kernel starts in protected mode with paging off and switches
@@ -54,7 +60,8 @@ static const char *setup_controls(struct vm *vm, uint64_t eptp)
 	 * IA-32e mode guest off until it turns paging on with EFER.LME (exit_cr.c).
 	 */
 	bool external = vm->kind == VM_EXTERNAL_KERNEL;
-	proc2 = vmx_adjust_controls(PROC2_ENABLE_EPT | PROC2_WBINVD_EXITING | (external ? PROC2_UNRESTRICTED_GUEST : 0),
+	proc2 = vmx_adjust_controls(PROC2_ENABLE_EPT | PROC2_WBINVD_EXITING | (external ? PROC2_UNRESTRICTED_GUEST : 0) |
+					    (vm->lapic ? apic2 : 0),
 				    c->procbased2);
 	/* The guest's DR7 and DEBUGCTL travel in the VMCS (SDM 27.3.2.1, 28.3.1); the host's are reset at exit. */
 	exit = vmx_adjust_controls(EXIT_SAVE_DEBUG_CONTROLS | EXIT_HOST_ADDR_SPACE_SIZE | EXIT_SAVE_IA32_EFER |
@@ -70,8 +77,10 @@ static const char *setup_controls(struct vm *vm, uint64_t eptp)
 		return "no-io-bitmaps";
 	if (!(proc & PROC_USE_MSR_BITMAPS))
 		return "no-msr-bitmaps";
-	if (!(proc & PROC_CR8_LOAD_EXITING) || !(proc & PROC_CR8_STORE_EXITING))
+	if (!vm->lapic && (!(proc & PROC_CR8_LOAD_EXITING) || !(proc & PROC_CR8_STORE_EXITING)))
 		return "no-cr8-exiting";
+	if (vm->lapic && (!(proc & PROC_USE_TPR_SHADOW) || (proc2 & apic2) != apic2))
+		return "no-apic-virtualization";
 	if (!(proc & PROC_ACTIVATE_SECONDARY) || !(proc2 & PROC2_ENABLE_EPT))
 		return "no-ept";
 	if (external && !(proc2 & PROC2_UNRESTRICTED_GUEST))
@@ -102,6 +111,11 @@ static const char *setup_controls(struct vm *vm, uint64_t eptp)
 	vmcs_write(VMCS_IO_BITMAP_B, vm->io_bitmap_b);
 	vmcs_write(VMCS_MSR_BITMAP, vm->msr_bitmap);
 	vmcs_write(VMCS_EPT_POINTER, eptp);
+	if (vm->lapic) {
+		vmcs_write(VMCS_VIRTUAL_APIC_ADDR, (uint64_t)(uintptr_t)vm->lapic->page);
+		vmcs_write(VMCS_APIC_ACCESS_ADDRESS, vm->apic_access_page);
+		vmcs_write(VMCS_TPR_THRESHOLD, 0);
+	}
 	return NULL;
 }
 

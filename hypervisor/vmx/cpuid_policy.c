@@ -9,7 +9,7 @@ static uint32_t sig_word(const char *s)
 	       (uint32_t)(uint8_t)s[3] << 24;
 }
 
-void cpuid_guest_view(uint32_t leaf, uint32_t subleaf, uint64_t guest_cr4, uint32_t r[4])
+void cpuid_guest_view(uint32_t leaf, uint32_t subleaf, uint64_t guest_cr4, bool apic, uint32_t r[4])
 {
 	(void)subleaf;
 	if (leaf >= CPUID_HV_BASE && leaf <= CPUID_HV_LAST) {
@@ -31,11 +31,15 @@ void cpuid_guest_view(uint32_t leaf, uint32_t subleaf, uint64_t guest_cr4, uint3
 		/*
 		 * No nested VMX, SMX, MONITOR/MWAIT, PCIDs, x2APIC or TSC deadline here;
 		 * nor the MSRs and machinery behind debug store, thermal monitoring,
-		 * SpeedStep, xTPR, PDCM, DCA, MTRRs, MCA and ACPI thermal control; nor
-		 * (until vexit virtualizes it) a local APIC: its page is not mapped.
+		 * SpeedStep, xTPR, PDCM, DCA, MTRRs, MCA and ACPI thermal control; nor a
+		 * local APIC, unless the VM has one (an external kernel's, vm/lapic.h): an
+		 * xAPIC whose ID, in EBX bits 31:24, is 0.
 		 */
 		r[2] &= ~(CPUID1_ECX_HIDDEN | CPUID1_ECX_OSXSAVE);
 		r[3] &= ~CPUID1_EDX_HIDDEN;
+		r[1] &= ~CPUID1_EBX_APIC_ID;
+		if (apic)
+			r[3] |= CPUID1_EDX_APIC;
 		/* OSXSAVE mirrors the guest's CR4, not the host's (SDM Vol. 2 CPUID). */
 		if (guest_cr4 & CR4_OSXSAVE)
 			r[2] |= CPUID1_ECX_OSXSAVE;

@@ -7,6 +7,7 @@
 #ifndef VEXIT_CPUID_POLICY_H
 #define VEXIT_CPUID_POLICY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define CPUID_HV_BASE 0x40000000u
@@ -30,6 +31,7 @@
 #define CPUID1_ECX_PDCM (1u << 15)
 #define CPUID1_ECX_DCA (1u << 18)
 #define CPUID1_EDX_APIC (1u << 9)
+#define CPUID1_EBX_APIC_ID (0xffu << 24) /* the initial APIC ID */
 #define CPUID1_EDX_MTRR (1u << 12)
 #define CPUID1_EDX_MCA (1u << 14)
 #define CPUID1_EDX_DS (1u << 21)
@@ -73,7 +75,8 @@
 #define CPUID_LEAF_SGX 0x12u
 #define CPUID_LEAF_PT 0x14u           /* processor trace */
 
-/* regs = {eax, ebx, ecx, edx}: on entry the host's CPUID(leaf, subleaf), on return the guest's. */
-void cpuid_guest_view(uint32_t leaf, uint32_t subleaf, uint64_t guest_cr4, uint32_t regs[4]);
+/* regs = {eax, ebx, ecx, edx}: on entry the host's CPUID(leaf, subleaf), on return the guest's;
+ * apic: the VM has a local APIC (leaf 1 EDX bit 9). */
+void cpuid_guest_view(uint32_t leaf, uint32_t subleaf, uint64_t guest_cr4, bool apic, uint32_t regs[4]);
 
 #endif

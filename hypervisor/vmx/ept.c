@@ -6,6 +6,7 @@
 #include "vmx/vmx_caps.h"
 
 #define EPT_RWX 0x7ull
+#define EPT_READ_WRITE 0x3ull
 #define EPT_MEMTYPE_WB 6ull
 #define EPT_LEAF_MEMTYPE_SHIFT 3
 #define EPT_LARGE (1ull << 7) /* a PDE that maps a 2 MiB page (SDM 29.3.2, table 29-4) */
@@ -72,6 +73,20 @@ uint64_t ept_build(struct ept *e, const uint64_t *pages, uint64_t n, bool large_
 			table(pt)[i] = pages[first + i] | EPT_LEAF;
 	}
 	return pml4 | EPTP_WALK_LENGTH_4 | EPT_MEMTYPE_WB;
+}
+
+bool ept_map_page(struct ept *e, uint64_t gpa, uint64_t hpa)
+{
+	uint64_t pdpt = next_table(&table(e->pml4)[(gpa >> 39) & 511]);
+	uint64_t pd = pdpt ? next_table(&table(pdpt)[(gpa >> 30) & 511]) : 0;
+	if (!pd || (table(pd)[(gpa >> 21) & 511] & EPT_LARGE))
+		return false; /* out of memory, or inside guest memory that a 2 MiB page maps */
+	uint64_t pt = next_table(&table(pd)[(gpa >> 21) & 511]);
+	if (!pt)
+		return false;
+	/* Read and write, not execute: nothing runs from a device page. */
+	table(pt)[(gpa >> 12) & 511] = hpa | EPT_READ_WRITE | (EPT_MEMTYPE_WB << EPT_LEAF_MEMTYPE_SHIFT);
+	return true;
 }
 
 /* Free the tables below table t at `level` (3: PML4, 2: PDPT, 1: PD), then t itself. */

@@ -30,6 +30,14 @@ bool vmx_has_unrestricted_guest(const struct vmx_caps *c)
 	return vmx_control_allowed(PROC2_UNRESTRICTED_GUEST, c->procbased2);
 }
 
+bool vmx_has_apic_virtualization(const struct vmx_caps *c)
+{
+	/* APIC-register virtualization needs the TPR shadow (SDM 27.2.1.1). */
+	return vmx_control_allowed(PROC_USE_TPR_SHADOW, c->procbased) &&
+	       vmx_control_allowed(PROC2_VIRTUALIZE_APIC_ACCESSES, c->procbased2) &&
+	       vmx_control_allowed(PROC2_APIC_REGISTER_VIRT, c->procbased2);
+}
+
 bool vmx_has_preemption_timer(const struct vmx_caps *c)
 {
 	return vmx_control_allowed(PIN_PREEMPTION_TIMER, c->pinbased);

@@ -50,6 +50,8 @@ bool vmx_control_allowed(uint32_t bit, uint64_t cap_msr);
 uint32_t vmx_revision_id(const struct vmx_caps *c);
 bool vmx_has_ept(const struct vmx_caps *c);
 bool vmx_has_unrestricted_guest(const struct vmx_caps *c);
+/* TPR shadow, APIC-access virtualization and APIC-register virtualization: what vm/lapic.h is built on. */
+bool vmx_has_apic_virtualization(const struct vmx_caps *c);
 bool vmx_has_preemption_timer(const struct vmx_caps *c);
 /* Bits 4:0 of IA32_VMX_MISC: the preemption timer counts down once every 2^rate TSC ticks (SDM 26.5.1). */
 unsigned vmx_preemption_timer_rate(const struct vmx_caps *c);

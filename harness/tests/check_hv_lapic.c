@@ -1,0 +1,208 @@
+/*
+ * Unit tests of the local APIC's registers (hypervisor/vm/dev_lapic.c) over a
+ * virtual-APIC page, written as the CPU writes it before an APIC-write exit (SDM
+ * 30.4.3.3: the value lands in the page, then lapic_write applies it). The rules
+ * are SDM Vol. 3A chapter 11's: the reset state (11.4.7.1), software disable
+ * (11.4.7.2), PPR (11.8.3.1), EOI (11.8.5), the timer (11.5.4), IPI destinations
+ * (11.6.1, 11.6.2) and the global disable through IA32_APIC_BASE (11.4.3).
+ */
+#include <check.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "run_suite.h"
+#include "vm/lapic.h"
+
+static struct lapic a;
+
+static void setup(void)
+{
+	a.page = aligned_alloc(LAPIC_PAGE_SIZE, LAPIC_PAGE_SIZE);
+	ck_assert_ptr_nonnull(a.page);
+	lapic_reset(&a);
+}
+
+static void teardown(void)
+{
+	free(a.page);
+	a.page = NULL;
+}
+
+/* The guest's MOV to the register, then the APIC-write exit. */
+static enum lapic_effect wr(unsigned offset, uint32_t v, uint64_t now)
+{
+	*(uint32_t *)(void *)(a.page + offset) = v;
+	return lapic_write(&a, offset, now);
+}
+
+static uint32_t rd(unsigned offset)
+{
+	return lapic_reg(&a, offset);
+}
+
+START_TEST(test_reset_state)
+{
+	ck_assert_uint_eq(rd(LAPIC_ID), 0);
+	ck_assert_uint_eq(rd(LAPIC_VERSION), 0x00050014u); /* version 14H, max LVT entry 5 */
+	ck_assert_uint_eq(rd(LAPIC_DFR), 0xffffffffu);
+	ck_assert_uint_eq(rd(LAPIC_SVR), 0xff); /* software-disabled, spurious vector FFH */
+	for (unsigned o = LAPIC_LVT_TIMER; o <= LAPIC_LVT_ERROR; o += 0x10)
+		ck_assert_uint_eq(rd(o), LAPIC_LVT_MASKED);
+	static const unsigned zero[] = { LAPIC_TPR, LAPIC_PPR, LAPIC_LDR, LAPIC_ESR, LAPIC_ICR_LOW, LAPIC_ICR_HIGH,
+					 LAPIC_TIMER_INITIAL, LAPIC_TIMER_DIVIDE, LAPIC_ISR, LAPIC_IRR + 0x70 };
+	for (unsigned i = 0; i < sizeof(zero) / sizeof(zero[0]); i++)
+		ck_assert_uint_eq(rd(zero[i]), 0);
+}
+END_TEST
+
+START_TEST(test_writable_bits)
+{
+	wr(LAPIC_ID, 0xffffffffu, 0);
+	ck_assert_uint_eq(rd(LAPIC_ID), 0xff000000u);
+	wr(LAPIC_TPR, 0xffffffffu, 0);
+	ck_assert_uint_eq(rd(LAPIC_TPR), 0xff);
+	wr(LAPIC_LDR, 0x12345678u, 0);
+	ck_assert_uint_eq(rd(LAPIC_LDR), 0x12000000u);
+	wr(LAPIC_DFR, 0x0u, 0);
+	ck_assert_uint_eq(rd(LAPIC_DFR), 0x0fffffffu); /* cluster model; bits 27:0 read as ones */
+	wr(LAPIC_SVR, 0xffffffffu, 0);
+	ck_assert_uint_eq(rd(LAPIC_SVR), 0x3ff); /* no EOI-broadcast suppression (bit 12) */
+	wr(LAPIC_TIMER_DIVIDE, 0xffffffffu, 0);
+	ck_assert_uint_eq(rd(LAPIC_TIMER_DIVIDE), 0xb);
+	wr(LAPIC_ICR_HIGH, 0xffffffffu, 0);
+	ck_assert_uint_eq(rd(LAPIC_ICR_HIGH), 0xff000000u);
+	/* Read-only registers keep their value. */
+	wr(LAPIC_VERSION, 0, 0);
+	ck_assert_uint_eq(rd(LAPIC_VERSION), LAPIC_VERSION_VALUE);
+	wr(LAPIC_PPR, 0xff, 0);
+	ck_assert_uint_eq(rd(LAPIC_PPR), 0xff); /* PPR follows TPR (FFH, no interrupt in service) */
+	/* A write latches ESR: no error is ever recorded. */
+	wr(LAPIC_ESR, 0xffffffffu, 0);
+	ck_assert_uint_eq(rd(LAPIC_ESR), 0);
+}
+END_TEST
+
+START_TEST(test_lvt_bits_and_software_disable)
+{
+	wr(LAPIC_SVR, LAPIC_SVR_ENABLE | 0xff, 0);
+	wr(LAPIC_LVT_TIMER, 0xffffffffu, 0);
+	ck_assert_uint_eq(rd(LAPIC_LVT_TIMER), 0x300ffu); /* no TSC-deadline mode, delivery status read-only */
+	wr(LAPIC_LVT_LINT0, 0xffffffffu, 0);
+	ck_assert_uint_eq(rd(LAPIC_LVT_LINT0), 0x1a7ffu); /* remote IRR and delivery status read-only */
+	wr(LAPIC_LVT_ERROR, 0xffffffffu, 0);
+	ck_assert_uint_eq(rd(LAPIC_LVT_ERROR), 0x100ffu);
+	wr(LAPIC_LVT_THERMAL, 0x20, 0);
+	ck_assert_uint_eq(rd(LAPIC_LVT_THERMAL), 0x20); /* unmasked while the APIC is enabled */
+	/* Software disable masks every LVT entry, and keeps them masked. */
+	wr(LAPIC_SVR, 0xff, 0);
+	for (unsigned o = LAPIC_LVT_TIMER; o <= LAPIC_LVT_ERROR; o += 0x10)
+		ck_assert_uint_ne(rd(o) & LAPIC_LVT_MASKED, 0);
+	wr(LAPIC_LVT_THERMAL, 0x20, 0);
+	ck_assert_uint_eq(rd(LAPIC_LVT_THERMAL), 0x20 | LAPIC_LVT_MASKED);
+}
+END_TEST
+
+START_TEST(test_eoi_and_ppr)
+{
+	/* Two interrupts in service, vectors 0x31 and 0x85: PPR is the higher class, EOI retires the higher. */
+	*(uint32_t *)(void *)(a.page + LAPIC_ISR + 0x10) = 1u << (0x31 - 32);
+	*(uint32_t *)(void *)(a.page + LAPIC_ISR + 0x40) = 1u << (0x85 - 128);
+	wr(LAPIC_TPR, 0x40, 0);
+	ck_assert_uint_eq(rd(LAPIC_PPR), 0x80);
+	wr(LAPIC_EOI, 0, 0);
+	ck_assert_uint_eq(rd(LAPIC_ISR + 0x40), 0);
+	ck_assert_uint_eq(rd(LAPIC_ISR + 0x10), 1u << (0x31 - 32));
+	ck_assert_uint_eq(rd(LAPIC_PPR), 0x40); /* TPR's class is now the higher */
+	wr(LAPIC_EOI, 0, 0);
+	ck_assert_uint_eq(rd(LAPIC_ISR + 0x10), 0);
+	wr(LAPIC_EOI, 0, 0); /* nothing in service: no change */
+	ck_assert_uint_eq(rd(LAPIC_PPR), 0x40);
+}
+END_TEST
+
+START_TEST(test_ipi_destinations)
+{
+	/* kvm-unit-tests' INIT to all excluding self reaches nobody in a one-CPU VM. */
+	ck_assert_int_eq(wr(LAPIC_ICR_LOW, 0xc4500, 0), LAPIC_DONE);
+	ck_assert_uint_eq(rd(LAPIC_ICR_LOW), 0xc4500); /* delivery status idle */
+	ck_assert_int_eq(wr(LAPIC_ICR_LOW, 0x41040, 0), LAPIC_IPI);  /* self */
+	ck_assert_int_eq(wr(LAPIC_ICR_LOW, 0x81040, 0), LAPIC_IPI);  /* all including self */
+	wr(LAPIC_ICR_HIGH, 0x01000000u, 0);
+	ck_assert_int_eq(wr(LAPIC_ICR_LOW, 0x40, 0), LAPIC_DONE);    /* physical, APIC ID 1: not us */
+	wr(LAPIC_ICR_HIGH, 0x00000000u, 0);
+	ck_assert_int_eq(wr(LAPIC_ICR_LOW, 0x1040, 0), LAPIC_IPI);   /* physical, APIC ID 0; bit 12 dropped */
+	ck_assert_uint_eq(rd(LAPIC_ICR_LOW), 0x40);
+	wr(LAPIC_ICR_HIGH, 0xff000000u, 0);
+	ck_assert_int_eq(wr(LAPIC_ICR_LOW, 0x40, 0), LAPIC_IPI);     /* physical broadcast */
+	/* Logical, flat model: a bit of the logical ID in common. */
+	wr(LAPIC_LDR, 0x02000000u, 0);
+	wr(LAPIC_ICR_HIGH, 0x04000000u, 0);
+	ck_assert_int_eq(wr(LAPIC_ICR_LOW, 0x840, 0), LAPIC_DONE);
+	wr(LAPIC_ICR_HIGH, 0x06000000u, 0);
+	ck_assert_int_eq(wr(LAPIC_ICR_LOW, 0x840, 0), LAPIC_IPI);
+	/* Cluster model: the cluster (bits 7:4) must match. */
+	wr(LAPIC_DFR, 0, 0);
+	wr(LAPIC_LDR, 0x12000000u, 0);
+	wr(LAPIC_ICR_HIGH, 0x22000000u, 0);
+	ck_assert_int_eq(wr(LAPIC_ICR_LOW, 0x840, 0), LAPIC_DONE);
+	wr(LAPIC_ICR_HIGH, 0x12000000u, 0);
+	ck_assert_int_eq(wr(LAPIC_ICR_LOW, 0x840, 0), LAPIC_IPI);
+}
+END_TEST
+
+START_TEST(test_timer_counts_guest_time)
+{
+	ck_assert_uint_eq(lapic_timer_current(&a, 500), 0); /* no initial count: stopped */
+	wr(LAPIC_TIMER_DIVIDE, 0xb, 0);                     /* divide by 1 */
+	wr(LAPIC_TIMER_INITIAL, 1000, 100);
+	ck_assert_uint_eq(lapic_timer_current(&a, 100), 1000);
+	ck_assert_uint_eq(lapic_timer_current(&a, 400), 700);
+	ck_assert_uint_eq(lapic_timer_current(&a, 1100), 0); /* one-shot: stays at 0 */
+	ck_assert_uint_eq(lapic_timer_current(&a, 5000), 0);
+	wr(LAPIC_TIMER_DIVIDE, 0x3, 0); /* divide by 16 */
+	ck_assert_uint_eq(lapic_timer_current(&a, 100 + 16 * 10), 990);
+	wr(LAPIC_TIMER_DIVIDE, 0x0, 0); /* divide by 2 */
+	wr(LAPIC_SVR, LAPIC_SVR_ENABLE, 0);
+	wr(LAPIC_LVT_TIMER, LAPIC_LVT_PERIODIC | 0x40, 0);
+	ck_assert_uint_eq(lapic_timer_current(&a, 100 + 2 * 1000 + 2 * 300), 700); /* periodic: reloads */
+}
+END_TEST
+
+START_TEST(test_global_disable_resets)
+{
+	wr(LAPIC_ID, 0x05000000u, 0);
+	wr(LAPIC_SVR, LAPIC_SVR_ENABLE | 0xff, 0);
+	wr(LAPIC_TPR, 0x30, 0);
+	lapic_global_enable(&a, true, true); /* no change: nothing happens */
+	ck_assert_uint_eq(rd(LAPIC_SVR), LAPIC_SVR_ENABLE | 0xff);
+	lapic_global_enable(&a, true, false);
+	ck_assert_uint_eq(rd(LAPIC_SVR), 0xff);
+	ck_assert_uint_eq(rd(LAPIC_TPR), 0);
+	ck_assert_uint_eq(rd(LAPIC_ID), 0x05000000u); /* the ID survives */
+	lapic_global_enable(&a, false, true);
+	ck_assert_uint_eq(rd(LAPIC_SVR), 0xff);
+	wr(LAPIC_SVR, LAPIC_SVR_ENABLE | 0xff, 0); /* and it can be enabled again (bare Bochs 2.7 cannot) */
+	ck_assert_uint_eq(rd(LAPIC_SVR), LAPIC_SVR_ENABLE | 0xff);
+}
+END_TEST
+
+static Suite *lapic_suite(void)
+{
+	Suite *s = suite_create("hv_lapic");
+	TCase *tc = tcase_create("lapic");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_reset_state);
+	tcase_add_test(tc, test_writable_bits);
+	tcase_add_test(tc, test_lvt_bits_and_software_disable);
+	tcase_add_test(tc, test_eoi_and_ppr);
+	tcase_add_test(tc, test_ipi_destinations);
+	tcase_add_test(tc, test_timer_counts_guest_time);
+	tcase_add_test(tc, test_global_disable_resets);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return run_suite(lapic_suite(), CK_NORMAL);
+}
