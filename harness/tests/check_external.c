@@ -116,7 +116,8 @@ static void vsetup(void)
 					"[f]\nfile = f.flat\nfail = known bad: SDM 27.2.1\nskip = no PMU: CPUID.0AH\n"
 					"[rm]\nfile = rm.flat\nend = --- DONE ---\n"
 					"[n]\nfile = n.flat\nneeds = apic: the local APIC\n"
-					"stops = ept-violation gpa=0xfee00020\n",
+					"stops = ept-violation gpa=0xfee00020\n"
+					"[u]\nfile = u.flat\nneeds = msrs: IA32_TSC\nstops = done status=63\n",
 					&m, err, sizeof(err)),
 			 0);
 }
@@ -236,6 +237,11 @@ START_TEST(test_needs)
 	ck_assert_int_eq(judge("n", "PASS: a\n", "done exits=3 ticks=9 status=0 exit-code=1"), VERDICT_FAIL);
 	ck_assert(why_has("n: ran to its end (done exits=3 ticks=9 status=0 exit-code=1), but the manifest says it "
 			  "needs apic: the local APIC: update the manifest"));
+	/* A kernel that ends, but as `stops` says (kvm-unit-tests' unhandled exception: status 63), is skipped. */
+	ck_assert_int_eq(judge("u", "", "done exits=3 ticks=9 status=63 exit-code=127"), VERDICT_SKIP);
+	ck_assert(why_has("u: needs msrs: IA32_TSC (stopped as the manifest says: done exits=3"));
+	ck_assert_int_eq(judge("u", "", "done exits=3 ticks=9 status=0 exit-code=1"), VERDICT_FAIL);
+	ck_assert(why_has("u: ran to its end (done exits=3 ticks=9 status=0 exit-code=1), but the manifest says"));
 	/* An unexpected FAIL before the listed stop still fails it. */
 	ck_assert_int_eq(judge("n", "FAIL: early\n", "ept-violation exits=3 ticks=9 gpa=0xfee00020 access=r"),
 			 VERDICT_FAIL);

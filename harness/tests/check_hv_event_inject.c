@@ -54,6 +54,19 @@ START_TEST(test_has_error_code_beyond_31)
 }
 END_TEST
 
+START_TEST(test_fault_class)
+{
+	/* SDM Vol. 3A table 6-1: the faults; #DB may be either, #BP and #OF are traps, #DF and #MC aborts. */
+	static const unsigned faults[] = { 0, 5, 6, 7, 10, 11, 12, 13, 14, 16, 17, 19, 20, 21 };
+	unsigned n = 0;
+	for (unsigned v = 0; v < 256; v++)
+		n += exception_is_fault(v);
+	ck_assert_uint_eq(n, sizeof(faults) / sizeof(faults[0]));
+	for (unsigned i = 0; i < sizeof(faults) / sizeof(faults[0]); i++)
+		ck_assert(exception_is_fault(faults[i]));
+}
+END_TEST
+
 START_TEST(test_field_constants)
 {
 	ck_assert_uint_eq(INTR_INFO_VALID, 0x80000000u);
@@ -96,6 +109,7 @@ static Suite *event_inject_suite(void)
 	tcase_add_test(ec, test_has_error_code_0_31);
 	tcase_add_test(ec, test_no_error_code_for_amd_only_vectors);
 	tcase_add_test(ec, test_has_error_code_beyond_31);
+	tcase_add_test(ec, test_fault_class);
 	suite_add_tcase(s, ec);
 	TCase *ii = tcase_create("intr_info");
 	tcase_add_test(ii, test_field_constants);

@@ -40,6 +40,7 @@
 #include "vm/guest_time.h"
 #include "vm/vm.h"
 #include "vmx/cpuid_policy.h"
+#include "vmx/event_inject.h"
 #include "vmx/io_bitmap.h"
 #include "vmx/msr_bitmap.h"
 #include "vmx/xcr0.h"
@@ -905,6 +906,8 @@ static void check_fields(const struct exit_case *c, const struct vmcs_snapshot *
 			want = intr;
 		else if (enc == VMCS_ENTRY_EXCEPTION_ERROR_CODE)
 			want = error;
+		else if (enc == VMCS_GUEST_RFLAGS && c->inject && exception_is_fault(c->inject - 1))
+			want = was | RFLAGS_RF; /* a fault's handler sees RF set (SDM Vol. 3A 18.3.1.1) */
 		else if (f)
 			want = f->rule == FIELD_EQ ? f->value : f->rule == FIELD_SET ? was | f->value : was & ~f->value;
 		uint64_t got = *vmcs_snapshot_slot(&fake_vmcs, i);

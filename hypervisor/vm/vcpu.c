@@ -23,6 +23,13 @@ void vcpu_skip_instruction(struct vcpu *v)
 void vcpu_inject_exception(struct vcpu *v, unsigned vector, uint32_t error_code)
 {
 	(void)v;
+	/*
+	 * A fault's handler sees RF set in the RFLAGS image it was called with (SDM Vol. 3A
+	 * 18.3.1.1), so that IRET does not take an instruction breakpoint twice; event injection
+	 * pushes the guest-state RFLAGS as it is (SDM 27.6.1.1), so the fault's RF goes there.
+	 */
+	if (exception_is_fault(vector))
+		vmcs_write(VMCS_GUEST_RFLAGS, vmcs_read(VMCS_GUEST_RFLAGS) | RFLAGS_RF);
 	vmcs_write(VMCS_ENTRY_INTR_INFO, exception_intr_info(vector));
 	if (exception_has_error_code(vector))
 		vmcs_write(VMCS_ENTRY_EXCEPTION_ERROR_CODE, error_code);

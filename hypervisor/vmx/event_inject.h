@@ -8,6 +8,8 @@
 
 /* Exceptions that push an error code (SDM Vol. 3A 6.15): #DF, #TS, #NP, #SS, #GP, #PF, #AC, #CP. */
 bool exception_has_error_code(unsigned vector);
+/* Fault-class exceptions (SDM Vol. 3A table 6-1): #DE, #BR, #UD, #NM, #TS, #NP, #SS, #GP, #PF, #MF, #AC, #XM, #VE, #CP. */
+bool exception_is_fault(unsigned vector);
 /* The VM-entry interruption-information value for hardware exception `vector` (SDM 25.8.3). */
 uint32_t exception_intr_info(unsigned vector);
 
