@@ -4,7 +4,7 @@
  *  - Vol. 3A table 10-1 and 12.12.2: power-on PAT 0007040600070406H; APIC base
  *    FEE00000H with the enable and BSP flags (Vol. 3A 12.4.4, the IA32_APIC_BASE
  *    layout: 7:0 reserved, 8 BSP, 9 reserved, 10 x2APIC enable, 11 enable,
- *    MAXPHYADDR-1:12 base, the rest reserved; vexit refuses a write moving the base);
+ *    MAXPHYADDR-1:12 base, the rest reserved; a VM with a local APIC cannot move the base);
  *  - Vol. 3A 2.2.1: IA32_EFER SCE 0, LME 8, LMA 10 (set by the processor),
  *    NXE 11 (only when CPUID.80000001H:EDX.NX); 10.8.5: LME cannot change
  *    while paging is on;
@@ -227,32 +227,38 @@ START_TEST(test_apic_base_reserved)
 	/* Above the physical-address width (39 here). */
 	for (unsigned b = 39; b < 64; b++)
 		wr_gp(MSR_IA32_APIC_BASE, APIC_BASE_DEFAULT | 1ull << b);
-	ck_assert_uint_eq(rd(MSR_IA32_APIC_BASE), APIC_BASE_DEFAULT);
-}
-END_TEST
-
-START_TEST(test_apic_base_does_not_move)
-{
-	/* vexit's APIC page is at FEE00000H: every base bit, inside the width or not, is refused. */
-	for (unsigned b = 12; b < 39; b++)
-		wr_gp(MSR_IA32_APIC_BASE, APIC_BASE_DEFAULT ^ 1ull << b);
-	wr_gp(MSR_IA32_APIC_BASE, 0xfec00000ull | APIC_BASE_ENABLE | APIC_BASE_BSP);
-	ck_assert_uint_eq(rd(MSR_IA32_APIC_BASE), APIC_BASE_DEFAULT);
-	wr_ok(MSR_IA32_APIC_BASE, APIC_BASE_DEFAULT);
+	wr_ok(MSR_IA32_APIC_BASE, APIC_BASE_DEFAULT | 1ull << 38);
+	ck_assert_uint_eq(rd(MSR_IA32_APIC_BASE), APIC_BASE_DEFAULT | 1ull << 38);
 }
 END_TEST
 
 START_TEST(test_apic_base_width)
 {
 	virtual_msrs_reset(&m, true, 36);
-	wr_gp(MSR_IA32_APIC_BASE, APIC_BASE_DEFAULT | 0x1000000000ull);
+	wr_gp(MSR_IA32_APIC_BASE, 0xf00000000ull | APIC_BASE_ENABLE | 0x1000000000ull);
+	wr_ok(MSR_IA32_APIC_BASE, 0xffffff000ull | APIC_BASE_ENABLE);
+	ck_assert_uint_eq(rd(MSR_IA32_APIC_BASE), 0xffffff000ull | APIC_BASE_ENABLE | APIC_BASE_BSP);
 	virtual_msrs_reset(&m, true, 52);
-	wr_gp(MSR_IA32_APIC_BASE, APIC_BASE_DEFAULT | 0x0010000000000000ull);
-	/* A 64-bit width reserves no high bits (no undefined shift): bit 63 is a base bit, refused as a move. */
+	wr_ok(MSR_IA32_APIC_BASE, 0x000ffffffffff000ull | APIC_BASE_ENABLE);
+	wr_gp(MSR_IA32_APIC_BASE, 0x0010000000000000ull | APIC_BASE_ENABLE);
+	/* A 64-bit width reserves no high bits (no undefined shift). */
 	virtual_msrs_reset(&m, true, 64);
-	wr_gp(MSR_IA32_APIC_BASE, APIC_BASE_DEFAULT | 1ull << 63);
+	wr_ok(MSR_IA32_APIC_BASE, 0xfffffffffffff000ull);
 	wr_gp(MSR_IA32_APIC_BASE, 0xfee00001ull);
-	wr_ok(MSR_IA32_APIC_BASE, APIC_BASE_DEFAULT);
+}
+END_TEST
+
+START_TEST(test_apic_base_fixed_with_an_apic)
+{
+	/* A VM with a local APIC (vm/lapic.h): every base bit, inside the width or not, is refused. */
+	m.apic_base_fixed = true;
+	for (unsigned b = 12; b < 64; b++)
+		wr_gp(MSR_IA32_APIC_BASE, APIC_BASE_DEFAULT ^ 1ull << b);
+	wr_gp(MSR_IA32_APIC_BASE, 0xfec00000ull | APIC_BASE_ENABLE | APIC_BASE_BSP);
+	ck_assert_uint_eq(rd(MSR_IA32_APIC_BASE), APIC_BASE_DEFAULT);
+	wr_ok(MSR_IA32_APIC_BASE, 0xfee00000ull | APIC_BASE_BSP); /* the global enable stays the guest's */
+	ck_assert_uint_eq(rd(MSR_IA32_APIC_BASE), 0xfee00000ull | APIC_BASE_BSP);
+	wr_gp(MSR_IA32_APIC_BASE, APIC_BASE_DEFAULT | 1ull << 10); /* x2APIC */
 }
 END_TEST
 
@@ -261,8 +267,8 @@ START_TEST(test_apic_base_enable_and_bsp)
 	/* Enable is the guest's; BSP is read-only in both directions. */
 	wr_ok(MSR_IA32_APIC_BASE, 0xfee00000ull);
 	ck_assert_uint_eq(rd(MSR_IA32_APIC_BASE), 0xfee00000ull | APIC_BASE_BSP);
-	wr_ok(MSR_IA32_APIC_BASE, 0xfee00000ull | APIC_BASE_ENABLE);
-	ck_assert_uint_eq(rd(MSR_IA32_APIC_BASE), 0xfee00000ull | APIC_BASE_ENABLE | APIC_BASE_BSP);
+	wr_ok(MSR_IA32_APIC_BASE, 0xfec00000ull | APIC_BASE_ENABLE | APIC_BASE_BSP);
+	ck_assert_uint_eq(rd(MSR_IA32_APIC_BASE), 0xfec00000ull | APIC_BASE_ENABLE | APIC_BASE_BSP);
 	m.apic_base = 0xfee00000ull | APIC_BASE_ENABLE; /* an AP */
 	wr_ok(MSR_IA32_APIC_BASE, 0xfee00000ull | APIC_BASE_ENABLE | APIC_BASE_BSP);
 	ck_assert_uint_eq(rd(MSR_IA32_APIC_BASE), 0xfee00000ull | APIC_BASE_ENABLE);
@@ -449,8 +455,8 @@ static Suite *virtual_msr_suite(void)
 	TCase *a = tcase_create("apic_base");
 	tcase_add_checked_fixture(a, setup, NULL);
 	tcase_add_test(a, test_apic_base_reserved);
-	tcase_add_test(a, test_apic_base_does_not_move);
 	tcase_add_test(a, test_apic_base_width);
+	tcase_add_test(a, test_apic_base_fixed_with_an_apic);
 	tcase_add_test(a, test_apic_base_enable_and_bsp);
 	suite_add_tcase(s, a);
 	TCase *o = tcase_create("others");

@@ -29,6 +29,7 @@ struct virtual_msrs {
 	bool paging;              /* guest CR0.PG: EFER.LME cannot change while it is set */
 	bool nx;                  /* CPUID.80000001H:EDX.NX: EFER.NXE may be set */
 	unsigned phys_addr_bits;  /* CPUID.80000008H:EAX[7:0] */
+	bool apic_base_fixed;     /* the VM has a local APIC, whose page EPT maps at the base: a move is #GP */
 };
 
 /* Power-on values (SDM Vol. 3A table 10-1) for a guest already in IA-32e mode. */
