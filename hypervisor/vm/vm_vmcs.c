@@ -40,7 +40,7 @@ static const char *setup_controls(struct vm *vm, uint64_t eptp)
 	/*
 	 * HLT, RDPMC, CR8 and port/MSR accesses (through the bitmaps) trap; CR3
 	 * accesses only when the guest asks (VEXIT_HC_CR3_EXITING), as far as the
-	 * TRUE controls let them be clear. No TPR shadow: CR8 is emulated. MONITOR
+	 * TRUE controls let them be clear. CR8 is emulated unless the VM has an APIC (below). MONITOR
 	 * and MWAIT trap (to #UD): CPUID hides them, and a native MWAIT would let a
 	 * guest park the physical CPU (SDM 26.1.3).
 	 */
