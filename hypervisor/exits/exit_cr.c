@@ -74,16 +74,28 @@ static bool load_pdptes(struct vcpu *v, uint64_t cr3, uint64_t cr0, uint64_t cr4
  */
 static bool load_cr0(struct vcpu *v, uint64_t value)
 {
-	uint64_t shadow, old = vmcs_read(VMCS_CR0_READ_SHADOW), cr4 = vmcs_read(VMCS_CR4_READ_SHADOW);
-	uint64_t efer = vmcs_read(VMCS_GUEST_IA32_EFER);
-	if (!cr0_guest_write(value, long_mode() && cs_l(), &shadow) || !cr0_paging_switch(old, shadow, cr4, cs_l(), &efer))
+	uint64_t shadow, old = vmcs_read(VMCS_CR0_READ_SHADOW);
+	if ((old ^ value) & PDPTE_RELOAD_CR0) {
+		/* PG, CD or NW change: a mode switch or a PDPTE load may follow. Each field is read once. */
+		uint64_t cr4 = vmcs_read(VMCS_CR4_READ_SHADOW);
+		uint64_t old_efer = vmcs_read(VMCS_GUEST_IA32_EFER), efer = old_efer;
+		bool l = cs_l();
+		if (!cr0_guest_write(value, (old_efer & EFER_LMA) && l, &shadow) ||
+		    !cr0_paging_switch(old, shadow, cr4, l, &efer))
+			return false;
+		if (!load_pdptes(v, vmcs_read(VMCS_GUEST_CR3), shadow, cr4, efer))
+			return false;
+		if ((efer ^ old_efer) & EFER_LMA) {
+			uint64_t entry = vmcs_read(VMCS_ENTRY_CONTROLS) & ~(uint64_t)ENTRY_IA32E_MODE_GUEST;
+			vmcs_write(VMCS_ENTRY_CONTROLS, entry | (efer & EFER_LMA ? ENTRY_IA32E_MODE_GUEST : 0));
+			vmcs_write(VMCS_GUEST_IA32_EFER, efer);
+		}
+	} else if (!cr0_guest_write(value, false, &shadow)) {
+		/*
+		 * The common case (TS, MP, WP...): no mode switch, no PDPTEs, and the long-mode rule
+		 * cannot apply, since PG stays as it was and IA-32e mode needs PG (SDM 27.3.1.1).
+		 */
 		return false;
-	if (((old ^ shadow) & PDPTE_RELOAD_CR0) && !load_pdptes(v, vmcs_read(VMCS_GUEST_CR3), shadow, cr4, efer))
-		return false;
-	if ((efer ^ vmcs_read(VMCS_GUEST_IA32_EFER)) & EFER_LMA) {
-		uint64_t entry = vmcs_read(VMCS_ENTRY_CONTROLS) & ~(uint64_t)ENTRY_IA32E_MODE_GUEST;
-		vmcs_write(VMCS_ENTRY_CONTROLS, entry | (efer & EFER_LMA ? ENTRY_IA32E_MODE_GUEST : 0));
-		vmcs_write(VMCS_GUEST_IA32_EFER, efer);
 	}
 	vmcs_write(VMCS_CR0_READ_SHADOW, shadow);
 	vmcs_write(VMCS_GUEST_CR0, cr0_real(shadow, v->vm->cr0_fixed0, v->vm->caps->cr0_fixed1));
