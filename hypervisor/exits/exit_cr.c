@@ -90,12 +90,13 @@ static bool load_cr0(struct vcpu *v, uint64_t value)
 			vmcs_write(VMCS_ENTRY_CONTROLS, entry | (efer & EFER_LMA ? ENTRY_IA32E_MODE_GUEST : 0));
 			vmcs_write(VMCS_GUEST_IA32_EFER, efer);
 		}
-	} else if (!cr0_guest_write(value, false, &shadow)) {
+	} else {
 		/*
 		 * The common case (TS, MP, WP...): no mode switch, no PDPTEs, and the long-mode rule
 		 * cannot apply, since PG stays as it was and IA-32e mode needs PG (SDM 27.3.1.1).
 		 */
-		return false;
+		if (!cr0_guest_write(value, false, &shadow))
+			return false;
 	}
 	vmcs_write(VMCS_CR0_READ_SHADOW, shadow);
 	vmcs_write(VMCS_GUEST_CR0, cr0_real(shadow, v->vm->cr0_fixed0, v->vm->caps->cr0_fixed1));
