@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "hv_good_vmcs.h"
+#include "kernel/acpi.h"
 #include "run_suite.h"
 #include "test_vm.h"
 #include "vm/acpi_tables.h"

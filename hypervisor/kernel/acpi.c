@@ -48,12 +48,18 @@ static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
 static uint32_t rd32(const uint8_t *p) { return (uint32_t)rd16(p) | (uint32_t)rd16(p + 2) << 16; }
 static uint64_t rd64(const uint8_t *p) { return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32; }
 
-static bool sums_to_zero(const uint8_t *p, size_t len)
+uint8_t acpi_checksum(const uint8_t *bytes, size_t n)
 {
 	uint8_t sum = 0;
-	for (size_t i = 0; i < len; i++)
-		sum = (uint8_t)(sum + p[i]);
-	return sum == 0;
+	for (size_t i = 0; i < n; i++)
+		sum = (uint8_t)(sum + bytes[i]);
+	return (uint8_t)-sum;
+}
+
+/* A whole structure passes ACPI's checksum rule when its bytes already sum to 0. */
+static bool sums_to_zero(const uint8_t *p, size_t len)
+{
+	return acpi_checksum(p, len) == 0;
 }
 
 /* A valid RSDP at p (avail bytes readable there): its length, 0 when it is not one. */

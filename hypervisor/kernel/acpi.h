@@ -13,6 +13,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The byte that makes n bytes sum to 0 modulo 256 when it is added (ACPI's checksum rule): what a
+ * table's checksum field must hold (vm/acpi_tables.c), and 0 for a table that already passes. */
+uint8_t acpi_checksum(const uint8_t *bytes, size_t n);
+
 /* The bytes [phys, phys + len) readable in place, or NULL when they are not all readable. */
 typedef const uint8_t *(*acpi_view_fn)(uint64_t phys, uint64_t len, void *ctx);
 

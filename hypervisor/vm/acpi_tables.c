@@ -1,5 +1,6 @@
 #include "vm/acpi_tables.h"
 
+#include "kernel/acpi.h"
 #include "kernel/kstring.h"
 #include "vm/devices.h"
 #include "vm/guest_mem.h"
@@ -21,14 +22,6 @@ static void put(uint8_t *to, uint64_t v, unsigned bytes)
 {
 	for (unsigned i = 0; i < bytes; i++)
 		to[i] = (uint8_t)(v >> (8 * i));
-}
-
-uint8_t acpi_checksum(const uint8_t *bytes, unsigned n)
-{
-	uint8_t sum = 0;
-	for (unsigned i = 0; i < n; i++)
-		sum = (uint8_t)(sum + bytes[i]);
-	return (uint8_t)-sum;
 }
 
 static uint8_t *at(struct acpi_block *blk, uint32_t gpa)

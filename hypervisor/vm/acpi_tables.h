@@ -61,7 +61,5 @@ struct vm;
 /* Write the tables into the VM's memory. NULL, or why not: `kernel-overlaps-acpi-tables` when the kernel
  * occupies their block, `guest-memory-size` when memory ends before it. */
 const char *acpi_tables_write(struct vm *vm, const struct kernel_ranges *kernel);
-/* The byte that makes n bytes sum to 0 modulo 256 when it is added (ACPI's checksum rule). */
-uint8_t acpi_checksum(const uint8_t *bytes, unsigned n);
 
 #endif
