@@ -102,6 +102,56 @@ START_TEST(test_intr_info_every_exception)
 }
 END_TEST
 
+START_TEST(test_interrupt_and_nmi_info)
+{
+	/* Type 0 external interrupt, type 2 NMI with vector 2 (SDM 25.8.3; 27.2.1.3 refuses an NMI of another vector). */
+	ck_assert_uint_eq(external_intr_info(0x20), 0x80000020u);
+	ck_assert_uint_eq(external_intr_info(0xff), 0x800000ffu);
+	ck_assert_uint_eq(nmi_intr_info(), 0x80000202u);
+}
+END_TEST
+
+/*
+ * Every combination of what is pending and what blocks it, against the rules as the SDM states them:
+ * an NMI is taken unless NMIs are blocked (by NMI, or by MOV SS: SDM 27.3.1.5; by STI too, as KVM
+ * keeps it), before any maskable interrupt (Vol. 3A 6.9); a maskable one only with IF=1 and no STI or
+ * MOV-SS shadow (Vol. 3A 6.8.1, 6.8.3); nothing when the entry already injects an event.
+ */
+START_TEST(test_choose_every_case)
+{
+	static const uint32_t blocks[] = { 0, INTERRUPTIBILITY_STI, INTERRUPTIBILITY_MOV_SS, INTERRUPTIBILITY_NMI,
+					   INTERRUPTIBILITY_STI | INTERRUPTIBILITY_NMI };
+	for (unsigned m = 0; m < 16; m++)
+		for (unsigned b = 0; b < sizeof(blocks) / sizeof(blocks[0]); b++) {
+			struct intr_pending p = { .nmi = m & 1, .maskable = m & 2, .entry_busy = m & 4,
+						  .rflags = RFLAGS_FIXED1 | (m & 8 ? RFLAGS_IF : 0),
+						  .interruptibility = blocks[b], .virtual_nmis = true };
+			bool shadow = blocks[b] & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS);
+			enum intr_choice want = INTR_NOTHING;
+			if (!p.entry_busy && p.nmi && !shadow && !(blocks[b] & INTERRUPTIBILITY_NMI))
+				want = INTR_NMI;
+			else if (!p.entry_busy && p.maskable && !shadow && (m & 8))
+				want = INTR_MASKABLE;
+			ck_assert_msg(intr_choose(&p) == want, "pending %u block 0x%x: got %d want %d", m, blocks[b],
+				      intr_choose(&p), want);
+		}
+}
+END_TEST
+
+START_TEST(test_windows)
+{
+	ck_assert_uint_eq(intr_windows(false, false, true), 0);
+	ck_assert_uint_eq(intr_windows(false, true, true), PROC_INTERRUPT_WINDOW_EXITING);
+	ck_assert_uint_eq(intr_windows(true, false, true), PROC_NMI_WINDOW_EXITING);
+	ck_assert_uint_eq(intr_windows(true, true, true), PROC_NMI_WINDOW_EXITING | PROC_INTERRUPT_WINDOW_EXITING);
+	/* Without virtual NMIs there is no NMI window (SDM 27.2.1.1): the interrupt window stands in. */
+	ck_assert_uint_eq(intr_windows(true, false, false), PROC_INTERRUPT_WINDOW_EXITING);
+	ck_assert_uint_eq(PROC_INTERRUPT_WINDOW_EXITING, 1u << 2);
+	ck_assert_uint_eq(PROC_NMI_WINDOW_EXITING, 1u << 22);
+	ck_assert_uint_eq(PIN_VIRTUAL_NMIS, 1u << 5);
+}
+END_TEST
+
 static Suite *event_inject_suite(void)
 {
 	Suite *s = suite_create("hv_event_inject");
@@ -115,7 +165,12 @@ static Suite *event_inject_suite(void)
 	tcase_add_test(ii, test_field_constants);
 	tcase_add_test(ii, test_intr_info_known_values);
 	tcase_add_test(ii, test_intr_info_every_exception);
+	tcase_add_test(ii, test_interrupt_and_nmi_info);
 	suite_add_tcase(s, ii);
+	TCase *ch = tcase_create("choose");
+	tcase_add_test(ch, test_choose_every_case);
+	tcase_add_test(ch, test_windows);
+	suite_add_tcase(s, ch);
 	return s;
 }
 

@@ -290,16 +290,210 @@ START_TEST(test_local_apic)
 	exit_with(EXIT_REASON_WRMSR, 0, 0xfee00d00, MSR_IA32_APIC_BASE, 0);
 	ck_assert(gp_injected());
 
-	/* INIT to all but self reaches nobody; a self-IPI cannot be delivered yet: the VM stops, saying so. */
+	/* INIT to all but self reaches nobody: nothing to inject, no window. */
 	apic_store(LAPIC_ICR_LOW, 0xc4500);
 	exit_with(EXIT_REASON_APIC_WRITE, LAPIC_ICR_LOW, 0, 0, 0);
-	apic_store(LAPIC_ICR_LOW, 0x40040);
-	fake_vmcs.exit_reason = EXIT_REASON_APIC_WRITE;
-	fake_vmcs.exit_qualification = LAPIC_ICR_LOW;
-	ck_assert_int_eq(vcpu_exit(&vm->vcpu), EXIT_STOP);
-	ck_assert_int_eq(vm->stop, VM_STOP_UNHANDLED_EXIT);
-	ck_assert_ptr_nonnull(strstr(vm->stop_fields, "reason=APIC_WRITE offset=0x300 icr=0x40040"));
-	ck_assert_ptr_nonnull(strstr(vm->stop_fields, "why=ipi-not-delivered"));
+	ck_assert_uint_eq(fake_vmcs.entry_intr_info, 0);
+	ck_assert_uint_eq(fake_vmcs.proc & (PROC_INTERRUPT_WINDOW_EXITING | PROC_NMI_WINDOW_EXITING), 0);
+	ck_assert_int_eq(vm->stop, VM_RUNNING);
+}
+END_TEST
+
+/* --- the injection core (vm/irq.h) through the exits that feed it ------------------------- */
+
+static void software_enable_apic(void)
+{
+	build();
+	ck_assert_uint_eq(fake_vmcs.pin & PIN_VIRTUAL_NMIS, PIN_VIRTUAL_NMIS);
+	apic_store(LAPIC_SVR, 0x1ff);
+	exit_with(EXIT_REASON_APIC_WRITE, LAPIC_SVR, 0, 0, 0);
+}
+
+static void self_ipi(uint32_t icr)
+{
+	apic_store(LAPIC_ICR_LOW, icr);
+	exit_with(EXIT_REASON_APIC_WRITE, LAPIC_ICR_LOW, 0, 0, 0);
+}
+
+static bool in_register(unsigned base, unsigned vector)
+{
+	return lapic_reg(t.vm->lapic, base + 16 * (vector / 32)) & (1u << (vector % 32));
+}
+
+#define WINDOWS (PROC_INTERRUPT_WINDOW_EXITING | PROC_NMI_WINDOW_EXITING)
+#define EXTERNAL(vector) (INTR_INFO_VALID | (vector))
+#define NMI_INFO (INTR_INFO_VALID | (2u << 8) | VECTOR_NMI)
+
+START_TEST(test_self_ipi_injected_when_if_set)
+{
+	/* SDM Vol. 3A 11.6.1: a fixed IPI to self (shorthand 01b) lands in the IRR; RFLAGS.IF=1: injected at once (27.6). */
+	software_enable_apic();
+	fake_vmcs.guest_rflags = RFLAGS_FIXED1 | RFLAGS_IF;
+	self_ipi(0x40000 | 0x41);
+	ck_assert_uint_eq(fake_vmcs.entry_intr_info, EXTERNAL(0x41));
+	ck_assert(!in_register(LAPIC_IRR, 0x41));
+	ck_assert(in_register(LAPIC_ISR, 0x41)); /* acknowledged: in service until EOI */
+	ck_assert_uint_eq(lapic_reg(t.vm->lapic, LAPIC_PPR), 0x40);
+	ck_assert_uint_eq(fake_vmcs.proc & WINDOWS, 0);
+	ck_assert_uint_eq(entry_violations(), 0);
+	/* Physical destination = its own APIC ID 0, no shorthand: the same. */
+	apic_store(LAPIC_EOI, 0);
+	exit_with(EXIT_REASON_APIC_WRITE, LAPIC_EOI, 0, 0, 0);
+	ck_assert(!in_register(LAPIC_ISR, 0x41));
+	self_ipi(0x52);
+	ck_assert_uint_eq(fake_vmcs.entry_intr_info, EXTERNAL(0x52));
+}
+END_TEST
+
+START_TEST(test_interrupt_window_when_if_clear)
+{
+	/* IF=0: nothing injected; interrupt-window exiting (SDM 26.7.5) brings the VM back when IF is set. */
+	software_enable_apic();
+	self_ipi(0x40000 | 0x21);
+	self_ipi(0x40000 | 0x20);
+	ck_assert_uint_eq(fake_vmcs.entry_intr_info, 0);
+	ck_assert_uint_eq(fake_vmcs.proc & WINDOWS, PROC_INTERRUPT_WINDOW_EXITING);
+	/* IF=1 but blocking by STI: still waits (SDM Vol. 3A 6.8.3). */
+	fake_vmcs.guest_rflags = RFLAGS_FIXED1 | RFLAGS_IF;
+	fake_vmcs.guest_interruptibility = INTERRUPTIBILITY_STI;
+	exit_with(EXIT_REASON_INTERRUPT_WINDOW, 0, 0, 0, 0);
+	ck_assert_uint_eq(fake_vmcs.entry_intr_info, 0);
+	ck_assert_uint_eq(fake_vmcs.proc & WINDOWS, PROC_INTERRUPT_WINDOW_EXITING);
+	/* The window opens: the higher vector of the two (same class) goes first. */
+	fake_vmcs.guest_interruptibility = 0;
+	exit_with(EXIT_REASON_INTERRUPT_WINDOW, 0, 0, 0, 0);
+	ck_assert_uint_eq(fake_vmcs.entry_intr_info, EXTERNAL(0x21));
+	/* 0x20 is held back by 0x21 in service (same class, 11.8.3.1): no window, the EOI brings it. */
+	ck_assert_uint_eq(fake_vmcs.proc & WINDOWS, 0);
+	exit_with(EXIT_REASON_CPUID, 0, 0, 0, 0);
+	ck_assert_uint_eq(fake_vmcs.entry_intr_info, 0);
+	fake_vmcs.guest_rflags = RFLAGS_FIXED1; /* in the handler: IF=0 */
+	apic_store(LAPIC_EOI, 0);
+	exit_with(EXIT_REASON_APIC_WRITE, LAPIC_EOI, 0, 0, 0);
+	ck_assert_uint_eq(fake_vmcs.entry_intr_info, 0);
+	ck_assert_uint_eq(fake_vmcs.proc & WINDOWS, PROC_INTERRUPT_WINDOW_EXITING);
+	fake_vmcs.guest_rflags = RFLAGS_FIXED1 | RFLAGS_IF; /* IRET */
+	exit_with(EXIT_REASON_INTERRUPT_WINDOW, 0, 0, 0, 0);
+	ck_assert_uint_eq(fake_vmcs.entry_intr_info, EXTERNAL(0x20));
+	ck_assert_uint_eq(fake_vmcs.proc & WINDOWS, 0);
+	ck_assert_uint_eq(entry_violations(), 0);
+}
+END_TEST
+
+START_TEST(test_tpr_holds_back_and_threshold_releases)
+{
+	/* TPR class 0xF holds vectors 0x32 and 0x3e back; the TPR threshold is the class of the highest (SDM 30.1.2). */
+	software_enable_apic();
+	fake_vmcs.guest_rflags = RFLAGS_FIXED1 | RFLAGS_IF;
+	apic_store(LAPIC_TPR, 0xf0); /* TPR virtualization: no exit (SDM 30.4.3.2) */
+	self_ipi(0x40000 | 0x32);
+	self_ipi(0x40000 | 0x3e);
+	ck_assert_uint_eq(fake_vmcs.entry_intr_info, 0);
+	ck_assert_uint_eq(fake_vmcs.proc & WINDOWS, 0);
+	ck_assert_uint_eq(fake_vmcs.tpr_threshold, 3);
+	/* TPR to 0x20: the CPU exits, TPR below threshold (reason 43); 0x3e goes, 0x32 (class 3 <= PPR 3) waits. */
+	apic_store(LAPIC_TPR, 0x20);
+	exit_with(EXIT_REASON_TPR_BELOW_THRESHOLD, 0, 0, 0, 0);
+	ck_assert_uint_eq(fake_vmcs.entry_intr_info, EXTERNAL(0x3e));
+	ck_assert_uint_eq(fake_vmcs.tpr_threshold, 0); /* held by the ISR now, not by TPR */
+	ck_assert_uint_eq(entry_violations(), 0);
+	apic_store(LAPIC_EOI, 0);
+	exit_with(EXIT_REASON_APIC_WRITE, LAPIC_EOI, 0, 0, 0);
+	ck_assert_uint_eq(fake_vmcs.entry_intr_info, EXTERNAL(0x32));
+}
+END_TEST
+
+START_TEST(test_nmi_ipi_and_nmi_window)
+{
+	/* An NMI IPI to itself (delivery mode 100b, physical destination 0) is injected even with IF=0 (SDM Vol. 3A 6.7). */
+	software_enable_apic();
+	self_ipi(0x400);
+	ck_assert_uint_eq(fake_vmcs.entry_intr_info, NMI_INFO);
+	ck_assert_uint_eq(entry_violations(), 0);
+	/* In its handler NMIs are blocked (virtual-NMI blocking); a second waits for the NMI window (SDM 26.7.6). */
+	fake_vmcs.guest_interruptibility = INTERRUPTIBILITY_NMI;
+	self_ipi(0x400);
+	self_ipi(0x400); /* a third while one waits is lost: NMIs latch one (6.7.1) */
+	ck_assert_uint_eq(fake_vmcs.entry_intr_info, 0);
+	ck_assert_uint_eq(fake_vmcs.proc & WINDOWS, PROC_NMI_WINDOW_EXITING);
+	fake_vmcs.guest_interruptibility = 0; /* IRET */
+	exit_with(EXIT_REASON_NMI_WINDOW, 0, 0, 0, 0);
+	ck_assert_uint_eq(fake_vmcs.entry_intr_info, NMI_INFO);
+	ck_assert_uint_eq(fake_vmcs.proc & WINDOWS, 0);
+	exit_with(EXIT_REASON_CPUID, 0, 0, 0, 0);
+	ck_assert_uint_eq(fake_vmcs.entry_intr_info, 0);
+	/* An NMI goes before a maskable interrupt; the interrupt then waits for its window. */
+	fake_vmcs.guest_rflags = RFLAGS_FIXED1 | RFLAGS_IF;
+	fake_vmcs.guest_interruptibility = INTERRUPTIBILITY_NMI;
+	self_ipi(0x400);
+	fake_vmcs.guest_rflags = RFLAGS_FIXED1;
+	self_ipi(0x40000 | 0x60);
+	ck_assert_uint_eq(fake_vmcs.proc & WINDOWS, WINDOWS);
+	fake_vmcs.guest_interruptibility = 0;
+	fake_vmcs.guest_rflags = RFLAGS_FIXED1 | RFLAGS_IF;
+	exit_with(EXIT_REASON_NMI_WINDOW, 0, 0, 0, 0);
+	ck_assert_uint_eq(fake_vmcs.entry_intr_info, NMI_INFO);
+	ck_assert_uint_eq(fake_vmcs.proc & WINDOWS, PROC_INTERRUPT_WINDOW_EXITING);
+}
+END_TEST
+
+START_TEST(test_handler_exception_goes_first)
+{
+	/* An exit whose handler injects an exception (#GP for a bad APIC base) carries that event; the IPI waits. */
+	software_enable_apic();
+	fake_vmcs.guest_rflags = RFLAGS_FIXED1; /* IF=0: the IPI waits */
+	self_ipi(0x40000 | 0x70);
+	fake_vmcs.guest_rflags = RFLAGS_FIXED1 | RFLAGS_IF;
+	exit_with(EXIT_REASON_WRMSR, 0, 0xfee00d00, MSR_IA32_APIC_BASE, 0);
+	ck_assert(gp_injected());
+	ck_assert(in_register(LAPIC_IRR, 0x70));
+	ck_assert_uint_eq(fake_vmcs.proc & WINDOWS, PROC_INTERRUPT_WINDOW_EXITING);
+	exit_with(EXIT_REASON_INTERRUPT_WINDOW, 0, 0, 0, 0);
+	ck_assert_uint_eq(fake_vmcs.entry_intr_info, EXTERNAL(0x70));
+}
+END_TEST
+
+/* A stand-in legacy PIC on the INTR line (vm/irq.h): what i10-env's 8259 will connect. */
+struct fake_pic {
+	bool up;
+	uint8_t vector;
+	unsigned acks;
+};
+static struct fake_pic pic;
+static bool pic_pending(void *dev) { return ((struct fake_pic *)dev)->up; }
+static uint8_t pic_ack(void *dev)
+{
+	struct fake_pic *p = dev;
+	p->up = false;
+	p->acks++;
+	return p->vector;
+}
+
+START_TEST(test_extint_through_lint0)
+{
+	software_enable_apic();
+	pic = (struct fake_pic){ .up = true, .vector = 0x30 };
+	irq_connect_extint(&t.vm->vcpu.irq, &(struct irq_line){ pic_pending, pic_ack, &pic });
+	fake_vmcs.guest_rflags = RFLAGS_FIXED1 | RFLAGS_IF;
+	/* LINT0 masked (its reset state): the PIC's INTR does not reach the CPU (SDM Vol. 3A 11.5.1). */
+	exit_with(EXIT_REASON_CPUID, 0, 0, 0, 0);
+	ck_assert_uint_eq(fake_vmcs.entry_intr_info, 0);
+	ck_assert_uint_eq(pic.acks, 0);
+	/* LINT0 unmasked, ExtINT: the PIC names the vector at the acknowledge, whatever the APIC's priorities. */
+	apic_store(LAPIC_LVT_LINT0, 0x700);
+	exit_with(EXIT_REASON_APIC_WRITE, LAPIC_LVT_LINT0, 0, 0, 0);
+	irq_kick(&t.vm->vcpu.irq);
+	exit_with(EXIT_REASON_CPUID, 0, 0, 0, 0);
+	ck_assert_uint_eq(fake_vmcs.entry_intr_info, EXTERNAL(0x30));
+	ck_assert_uint_eq(pic.acks, 1);
+	ck_assert_uint_eq(lapic_reg(t.vm->lapic, LAPIC_ISR), 0); /* not the APIC's: nothing in its ISR */
+	/* With the APIC globally disabled, INTR goes straight to the CPU. */
+	exit_with(EXIT_REASON_WRMSR, 0, 0xfee00100, MSR_IA32_APIC_BASE, 0);
+	pic.up = true;
+	irq_kick(&t.vm->vcpu.irq);
+	exit_with(EXIT_REASON_CPUID, 0, 0, 0, 0);
+	ck_assert_uint_eq(fake_vmcs.entry_intr_info, EXTERNAL(0x30));
+	ck_assert_uint_eq(pic.acks, 2);
 }
 END_TEST
 
@@ -333,6 +527,12 @@ static Suite *external_vm_suite(void)
 	tcase_add_test(tc, test_pae_paging_loads_pdptes);
 	tcase_add_test(tc, test_local_apic);
 	tcase_add_test(tc, test_no_apic_virtualization);
+	tcase_add_test(tc, test_self_ipi_injected_when_if_set);
+	tcase_add_test(tc, test_interrupt_window_when_if_clear);
+	tcase_add_test(tc, test_tpr_holds_back_and_threshold_releases);
+	tcase_add_test(tc, test_nmi_ipi_and_nmi_window);
+	tcase_add_test(tc, test_handler_exception_goes_first);
+	tcase_add_test(tc, test_extint_through_lint0);
 	suite_add_tcase(s, tc);
 	return s;
 }

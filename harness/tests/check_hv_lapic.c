@@ -123,30 +123,31 @@ END_TEST
 START_TEST(test_ipi_destinations)
 {
 	/* kvm-unit-tests' INIT to all excluding self reaches nobody in a one-CPU VM. */
+	wr(LAPIC_SVR, LAPIC_SVR_ENABLE | 0xff, 0);
 	ck_assert_int_eq(wr(LAPIC_ICR_LOW, 0xc4500, 0), LAPIC_DONE);
 	ck_assert_uint_eq(rd(LAPIC_ICR_LOW), 0xc4500); /* delivery status idle */
-	ck_assert_int_eq(wr(LAPIC_ICR_LOW, 0x41040, 0), LAPIC_IPI);  /* self */
-	ck_assert_int_eq(wr(LAPIC_ICR_LOW, 0x81040, 0), LAPIC_IPI);  /* all including self */
+	ck_assert_int_eq(wr(LAPIC_ICR_LOW, 0x41040, 0), LAPIC_EVALUATE);  /* self */
+	ck_assert_int_eq(wr(LAPIC_ICR_LOW, 0x81040, 0), LAPIC_EVALUATE);  /* all including self */
 	wr(LAPIC_ICR_HIGH, 0x01000000u, 0);
 	ck_assert_int_eq(wr(LAPIC_ICR_LOW, 0x40, 0), LAPIC_DONE);    /* physical, APIC ID 1: not us */
 	wr(LAPIC_ICR_HIGH, 0x00000000u, 0);
-	ck_assert_int_eq(wr(LAPIC_ICR_LOW, 0x1040, 0), LAPIC_IPI);   /* physical, APIC ID 0; bit 12 dropped */
+	ck_assert_int_eq(wr(LAPIC_ICR_LOW, 0x1040, 0), LAPIC_EVALUATE);   /* physical, APIC ID 0; bit 12 dropped */
 	ck_assert_uint_eq(rd(LAPIC_ICR_LOW), 0x40);
 	wr(LAPIC_ICR_HIGH, 0xff000000u, 0);
-	ck_assert_int_eq(wr(LAPIC_ICR_LOW, 0x40, 0), LAPIC_IPI);     /* physical broadcast */
+	ck_assert_int_eq(wr(LAPIC_ICR_LOW, 0x40, 0), LAPIC_EVALUATE);     /* physical broadcast */
 	/* Logical, flat model: a bit of the logical ID in common. */
 	wr(LAPIC_LDR, 0x02000000u, 0);
 	wr(LAPIC_ICR_HIGH, 0x04000000u, 0);
 	ck_assert_int_eq(wr(LAPIC_ICR_LOW, 0x840, 0), LAPIC_DONE);
 	wr(LAPIC_ICR_HIGH, 0x06000000u, 0);
-	ck_assert_int_eq(wr(LAPIC_ICR_LOW, 0x840, 0), LAPIC_IPI);
+	ck_assert_int_eq(wr(LAPIC_ICR_LOW, 0x840, 0), LAPIC_EVALUATE);
 	/* Cluster model: the cluster (bits 7:4) must match. */
 	wr(LAPIC_DFR, 0, 0);
 	wr(LAPIC_LDR, 0x12000000u, 0);
 	wr(LAPIC_ICR_HIGH, 0x22000000u, 0);
 	ck_assert_int_eq(wr(LAPIC_ICR_LOW, 0x840, 0), LAPIC_DONE);
 	wr(LAPIC_ICR_HIGH, 0x12000000u, 0);
-	ck_assert_int_eq(wr(LAPIC_ICR_LOW, 0x840, 0), LAPIC_IPI);
+	ck_assert_int_eq(wr(LAPIC_ICR_LOW, 0x840, 0), LAPIC_EVALUATE);
 }
 END_TEST
 
@@ -186,6 +187,64 @@ START_TEST(test_global_disable_resets)
 }
 END_TEST
 
+START_TEST(test_self_ipi_modes)
+{
+	/* A software-disabled APIC (SVR bit 8 clear, its reset state) accepts no fixed interrupt (11.4.7.2). */
+	ck_assert_int_eq(wr(LAPIC_ICR_LOW, 0x40041, 0), LAPIC_DONE);
+	ck_assert_uint_eq(rd(LAPIC_IRR + 0x20), 0);
+	wr(LAPIC_SVR, LAPIC_SVR_ENABLE | 0xff, 0);
+	ck_assert_int_eq(wr(LAPIC_ICR_LOW, 0x40041, 0), LAPIC_EVALUATE); /* fixed */
+	ck_assert_int_eq(wr(LAPIC_ICR_LOW, 0x40142, 0), LAPIC_EVALUATE); /* lowest priority: the only APIC is the lowest */
+	ck_assert_uint_eq(rd(LAPIC_IRR + 0x20), (1u << 1) | (1u << 2));
+	ck_assert_int_eq(wr(LAPIC_ICR_LOW, 0x40400, 0), LAPIC_NMI);      /* NMI */
+	ck_assert_int_eq(wr(LAPIC_ICR_LOW, 0x00400, 0), LAPIC_NMI);      /* NMI, physical destination 0 (eventinj's) */
+	ck_assert_int_eq(wr(LAPIC_ICR_LOW, 0x40500, 0), LAPIC_DONE);     /* INIT to itself: not modelled */
+	ck_assert_int_eq(wr(LAPIC_ICR_LOW, 0x40200, 0), LAPIC_DONE);     /* SMI: no SMM */
+	/* A vector below 16 is illegal (11.8.1): not accepted, the ESR's received-illegal-vector bit (11.5.3). */
+	ck_assert_int_eq(wr(LAPIC_ICR_LOW, 0x4000f, 0), LAPIC_DONE);
+	ck_assert_uint_eq(rd(LAPIC_IRR), 0);
+	ck_assert_uint_eq(rd(LAPIC_ESR) & (1u << 6), 1u << 6);
+}
+END_TEST
+
+START_TEST(test_pending_follows_priority)
+{
+	wr(LAPIC_SVR, LAPIC_SVR_ENABLE | 0xff, 0);
+	ck_assert_int_eq(lapic_pending(&a), -1);
+	ck_assert(lapic_accept(&a, 0x45));
+	ck_assert(lapic_accept(&a, 0x38));
+	ck_assert_int_eq(lapic_pending(&a), 0x45); /* the highest vector first (11.8.3) */
+	lapic_acknowledge(&a, 0x45);
+	ck_assert_uint_eq(rd(LAPIC_ISR + 0x20), 1u << (0x45 - 64));
+	ck_assert_uint_eq(rd(LAPIC_IRR + 0x20), 0);
+	ck_assert_uint_eq(rd(LAPIC_PPR), 0x40);
+	ck_assert_int_eq(lapic_pending(&a), -1); /* 0x38's class 3 is not above PPR's 4 */
+	ck_assert_uint_eq(lapic_tpr_threshold(&a), 0); /* held back by the ISR, not by TPR: the EOI releases it */
+	ck_assert_int_eq(wr(LAPIC_EOI, 0, 0), LAPIC_EVALUATE);
+	ck_assert_int_eq(lapic_pending(&a), 0x38);
+	/* The task priority, as the CPU's TPR virtualization leaves it in the page (no exit): PPR follows it. */
+	*(uint32_t *)(void *)(a.page + LAPIC_TPR) = 0x30;
+	ck_assert_int_eq(lapic_pending(&a), -1);
+	ck_assert_uint_eq(rd(LAPIC_PPR), 0x30);
+	ck_assert_uint_eq(lapic_tpr_threshold(&a), 3); /* TPR below 0x30 must exit */
+	*(uint32_t *)(void *)(a.page + LAPIC_TPR) = 0x2f;
+	ck_assert_int_eq(lapic_pending(&a), 0x38);
+	/* Accepting twice is one request (an IRR bit). */
+	ck_assert(lapic_accept(&a, 0x38));
+	lapic_acknowledge(&a, 0x38);
+	ck_assert_uint_eq(rd(LAPIC_IRR + 0x10), 0);
+	/* Globally disabled: nothing pending, nothing accepted, INTR passes straight to the CPU (11.4.3, 11.5.1). */
+	ck_assert(!lapic_passes_extint(&a)); /* LINT0 masked */
+	wr(LAPIC_LVT_LINT0, 0x700, 0);
+	ck_assert(lapic_passes_extint(&a));
+	ck_assert(lapic_accept(&a, 0x99));
+	lapic_global_enable(&a, true, false);
+	ck_assert_int_eq(lapic_pending(&a), -1);
+	ck_assert(!lapic_accept(&a, 0x99));
+	ck_assert(lapic_passes_extint(&a));
+}
+END_TEST
+
 static Suite *lapic_suite(void)
 {
 	Suite *s = suite_create("hv_lapic");
@@ -198,6 +257,8 @@ static Suite *lapic_suite(void)
 	tcase_add_test(tc, test_ipi_destinations);
 	tcase_add_test(tc, test_timer_counts_guest_time);
 	tcase_add_test(tc, test_global_disable_resets);
+	tcase_add_test(tc, test_self_ipi_modes);
+	tcase_add_test(tc, test_pending_follows_priority);
 	suite_add_tcase(s, tc);
 	return s;
 }

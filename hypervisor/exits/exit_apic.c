@@ -26,12 +26,22 @@ enum exit_action handle_apic_write(struct vcpu *v)
 		vm_stop(vm, VM_STOP_UNHANDLED_EXIT, "reason=APIC_WRITE offset=0x%x rip=0x%lx why=no-apic", offset, v->rip);
 		return EXIT_STOP;
 	}
-	if (lapic_write(vm->lapic, offset, v->guest_ticks) == LAPIC_IPI) {
-		/* Interrupts are the next step (issue 10 item 3): an IPI that cannot be delivered ends the VM. */
-		vm_stop(vm, VM_STOP_UNHANDLED_EXIT, "reason=APIC_WRITE offset=0x%x icr=0x%x rip=0x%lx why=ipi-not-delivered",
-			offset, lapic_reg(vm->lapic, LAPIC_ICR_LOW), v->rip);
-		return EXIT_STOP;
+	switch (lapic_write(vm->lapic, offset, v->guest_ticks)) {
+	case LAPIC_EVALUATE: irq_kick(&v->irq); break;
+	case LAPIC_NMI: irq_raise_nmi(&v->irq); break;
+	case LAPIC_DONE: break;
 	}
+	return EXIT_RESUME;
+}
+
+/*
+ * The window exits (SDM 26.7.5, 26.7.6) and a TPR lowered below the threshold (SDM 30.1.2):
+ * what was held back may go in now; vm/irq.c decides before the entry. All are trap-like:
+ * RIP is where the guest goes on.
+ */
+enum exit_action handle_interrupt_window(struct vcpu *v)
+{
+	irq_kick(&v->irq);
 	return EXIT_RESUME;
 }
 

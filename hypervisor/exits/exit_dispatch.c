@@ -35,6 +35,9 @@ static const exit_handler_fn exit_handlers[EXIT_REASON_MAX] = {
 	[EXIT_REASON_XSETBV] = handle_xsetbv,
 	[EXIT_REASON_APIC_ACCESS] = handle_apic_access,
 	[EXIT_REASON_APIC_WRITE] = handle_apic_write,
+	[EXIT_REASON_INTERRUPT_WINDOW] = handle_interrupt_window,
+	[EXIT_REASON_NMI_WINDOW] = handle_interrupt_window,
+	[EXIT_REASON_TPR_BELOW_THRESHOLD] = handle_interrupt_window,
 };
 
 enum exit_action exit_dispatch(struct vcpu *v)

@@ -22,5 +22,6 @@ enum exit_action handle_cache_flush(struct vcpu *v);     /* exit_misc.c: INVD, W
 enum exit_action handle_undefined(struct vcpu *v);       /* exit_misc.c: #UD (VMX, MONITOR, MWAIT) */
 enum exit_action handle_apic_write(struct vcpu *v);      /* exit_apic.c */
 enum exit_action handle_apic_access(struct vcpu *v);     /* exit_apic.c */
+enum exit_action handle_interrupt_window(struct vcpu *v); /* exit_apic.c: interrupt and NMI windows, TPR below threshold */
 
 #endif

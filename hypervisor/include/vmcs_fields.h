@@ -137,8 +137,10 @@
 /* Pin-based controls (SDM 25.6.1) */
 #define PIN_EXTERNAL_INTERRUPT_EXITING (1u << 0)
 #define PIN_NMI_EXITING (1u << 3)
+#define PIN_VIRTUAL_NMIS (1u << 5)
 #define PIN_PREEMPTION_TIMER (1u << 6)
 /* Primary processor-based controls (SDM 25.6.2) */
+#define PROC_INTERRUPT_WINDOW_EXITING (1u << 2)
 #define PROC_HLT_EXITING (1u << 7)
 #define PROC_MWAIT_EXITING (1u << 10)
 #define PROC_RDPMC_EXITING (1u << 11)
@@ -147,6 +149,7 @@
 #define PROC_CR8_LOAD_EXITING (1u << 19)
 #define PROC_CR8_STORE_EXITING (1u << 20)
 #define PROC_USE_TPR_SHADOW (1u << 21)
+#define PROC_NMI_WINDOW_EXITING (1u << 22)
 #define PROC_UNCOND_IO_EXITING (1u << 24)
 #define PROC_USE_IO_BITMAPS (1u << 25)
 #define PROC_USE_MSR_BITMAPS (1u << 28)
@@ -178,6 +181,8 @@
 /* VM-entry interruption-information field (SDM 25.8.3) */
 #define INTR_INFO_VALID (1u << 31)
 #define INTR_INFO_DELIVER_ERROR_CODE (1u << 11)
+#define INTR_INFO_TYPE_EXTERNAL (0u << 8)
+#define INTR_INFO_TYPE_NMI (2u << 8)
 #define INTR_TYPE_HARDWARE_EXCEPTION (3u << 8)
 /* VM-exit interruption-information field (SDM 25.9.2): the same layout, type in bits 10:8. */
 #define EXIT_INTR_TYPE(i) ((i) & (7u << 8))

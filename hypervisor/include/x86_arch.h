@@ -112,5 +112,9 @@
 /* Guest interruptibility state (SDM Vol. 3C 25.4.2, table 25-3). */
 #define INTERRUPTIBILITY_STI (1u << 0)
 #define INTERRUPTIBILITY_MOV_SS (1u << 1)
+#define INTERRUPTIBILITY_NMI (1u << 3)
+/* Guest activity state (SDM Vol. 3C 25.4.2). */
+#define GUEST_ACTIVITY_ACTIVE 0
+#define GUEST_ACTIVITY_HLT 1
 
 #endif

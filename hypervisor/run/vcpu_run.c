@@ -10,19 +10,23 @@
 #include "hw/vmx_insn.h" /* enum vmx_result: what vmx_run returns */
 #include "vm/guest_cpu_state.h"
 #include "vm/guest_time.h"
+#include "vm/irq.h"
 #include "vm/vcpu.h"
 #include "vm/vm.h"
 
 /*
- * Everything before an entry: the debug hooks when one is armed, then the budget
- * and the entry's tick (last, so the hooks' own time is never the guest's). False:
- * do not enter. Out of line: the exit path calls it only when entry_work says so.
+ * Everything before an entry: the debug hooks when one is armed, the interrupts that
+ * may go in (vm/irq.h), then the budget and the entry's tick (last, so the hooks' own
+ * time is never the guest's). False: do not enter. Out of line: the exit path calls it
+ * only when entry_work says so.
  */
 __attribute__((noinline, cold)) static bool prepare_entry(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
 	if (entry_debug_armed(&vm->dbg, !v->launched))
 		entry_debug_before_entry(&vm->dbg, !v->launched, &v->history);
+	if (v->irq.work)
+		irq_prepare_entry(v);
 	if (!guest_time_counted_by_cpu(v) && !guest_time_enter(v, rdtsc())) {
 		vm_stop(vm, VM_STOP_BUDGET, "budget=%lu", v->budget);
 		return false;
@@ -33,7 +37,7 @@ __attribute__((noinline, cold)) static bool prepare_entry(struct vcpu *v)
 /* Whether prepare_entry has anything to do: the only per-entry test when the CPU counts guest time. */
 static inline bool entry_work(const struct vcpu *v)
 {
-	return !guest_time_counted_by_cpu(v) || entry_debug_armed(&v->vm->dbg, !v->launched);
+	return !guest_time_counted_by_cpu(v) || v->irq.work || entry_debug_armed(&v->vm->dbg, !v->launched);
 }
 
 enum exit_action vcpu_exit(struct vcpu *v)

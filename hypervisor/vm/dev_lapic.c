@@ -49,10 +49,10 @@ static bool is_lvt(unsigned offset)
 }
 
 /* The highest vector set in a 256-bit register (ISR, IRR): eight words 16 bytes apart; -1 if none. */
-static int highest_vector(struct lapic *a, unsigned base)
+static int highest_vector(const struct lapic *a, unsigned base)
 {
 	for (int w = 7; w >= 0; w--) {
-		uint32_t bits = *reg(a, base + 16 * (unsigned)w);
+		uint32_t bits = lapic_reg(a, base + 16 * (unsigned)w);
 		for (int b = 31; bits && b >= 0; b--)
 			if (bits & (1u << b))
 				return 32 * w + b;
@@ -99,6 +99,35 @@ static bool ipi_reaches_self(struct lapic *a)
 	return ((dest >> 4) == 0xf || (dest >> 4) == (ldr >> 4)) && (dest & ldr & 0xf) != 0;
 }
 
+static void vector_set(struct lapic *a, unsigned base, unsigned vector)
+{
+	*reg(a, base + 16 * (vector / 32)) |= 1u << (vector % 32);
+}
+
+static void vector_clear(struct lapic *a, unsigned base, unsigned vector)
+{
+	*reg(a, base + 16 * (vector / 32)) &= ~(1u << (vector % 32));
+}
+
+/*
+ * An IPI this APIC sent itself (SDM Vol. 3A 11.6.1): fixed and lowest-priority (on a
+ * single APIC it is the lowest) go to its IRR, an NMI to the CPU. SMI, INIT and SIPI to
+ * itself are not modelled (a VM has no SMM, and INIT/SIPI only start other processors):
+ * dropped. The delivery status bit reads idle at once: the bus never holds it busy.
+ */
+static enum lapic_effect ipi_to_self(struct lapic *a, uint32_t icr)
+{
+	switch (LAPIC_LVT_DELIVERY_MODE(icr)) {
+	case LAPIC_DM_FIXED:
+	case LAPIC_DM_LOWEST:
+		return lapic_accept(a, icr & 0xff) ? LAPIC_EVALUATE : LAPIC_DONE;
+	case LAPIC_DM_NMI:
+		return LAPIC_NMI;
+	default:
+		return LAPIC_DONE;
+	}
+}
+
 enum lapic_effect lapic_write(struct lapic *a, unsigned offset, uint64_t now)
 {
 	offset &= 0xff0; /* registers are 16-byte aligned */
@@ -122,13 +151,15 @@ enum lapic_effect lapic_write(struct lapic *a, unsigned offset, uint64_t now)
 		*r = v & 0x3ffu;
 		if (!(*r & LAPIC_SVR_ENABLE))
 			mask_all_lvts(a); /* SDM Vol. 3A 11.4.7.2 */
+		effect = LAPIC_EVALUATE;
 		break;
 	case LAPIC_EOI: {
 		/* SDM Vol. 3A 11.8.5: an EOI retires the highest-priority in-service interrupt. */
 		int isrv = highest_vector(a, LAPIC_ISR);
 		if (isrv >= 0)
-			*reg(a, LAPIC_ISR + 16 * ((unsigned)isrv / 32)) &= ~(1u << (isrv % 32));
+			vector_clear(a, LAPIC_ISR, (unsigned)isrv);
 		*r = 0;
+		effect = LAPIC_EVALUATE; /* one held back by it may go now */
 		break;
 	}
 	case LAPIC_ESR: *r = 0; break;                    /* a write latches the errors seen since: none */
@@ -137,7 +168,7 @@ enum lapic_effect lapic_write(struct lapic *a, unsigned offset, uint64_t now)
 		/* Vector, delivery and destination modes, level, trigger, shorthand; delivery status reads idle. */
 		*r = v & 0xccfffu & ~(1u << 12);
 		if (ipi_reaches_self(a))
-			effect = LAPIC_IPI;
+			effect = ipi_to_self(a, *r);
 		break;
 	case LAPIC_TIMER_INITIAL:
 		a->timer_start = now; /* SDM Vol. 3A 11.5.4: writing the initial count starts the count-down */
@@ -170,8 +201,54 @@ uint32_t lapic_timer_current(const struct lapic *a, uint64_t now)
 	return counts >= initial ? 0 : initial - (uint32_t)counts;
 }
 
+bool lapic_accept(struct lapic *a, unsigned vector)
+{
+	if (a->disabled || !(lapic_reg(a, LAPIC_SVR) & LAPIC_SVR_ENABLE))
+		return false;
+	if (vector < 16) {
+		*reg(a, LAPIC_ESR) |= 1u << 6; /* received illegal vector (11.5.3) */
+		return false;
+	}
+	vector_set(a, LAPIC_IRR, vector);
+	return true;
+}
+
+int lapic_pending(struct lapic *a)
+{
+	if (a->disabled)
+		return -1;
+	update_ppr(a); /* the guest may have moved TPR through CR8 without an exit (SDM 30.3) */
+	int irrv = highest_vector(a, LAPIC_IRR);
+	if (irrv < 0 || ((unsigned)irrv & 0xf0) <= (lapic_reg(a, LAPIC_PPR) & 0xf0))
+		return -1;
+	return irrv;
+}
+
+void lapic_acknowledge(struct lapic *a, unsigned vector)
+{
+	vector_clear(a, LAPIC_IRR, vector);
+	vector_set(a, LAPIC_ISR, vector);
+	update_ppr(a);
+}
+
+uint32_t lapic_tpr_threshold(const struct lapic *a)
+{
+	int irrv = highest_vector(a, LAPIC_IRR);
+	uint32_t tpr_class = (lapic_reg(a, LAPIC_TPR) >> 4) & 0xf;
+	if (a->disabled || irrv < 0 || ((unsigned)irrv >> 4) > tpr_class)
+		return 0;
+	return (unsigned)irrv >> 4;
+}
+
+bool lapic_passes_extint(const struct lapic *a)
+{
+	uint32_t lint0 = lapic_reg(a, LAPIC_LVT_LINT0);
+	return a->disabled || (!(lint0 & LAPIC_LVT_MASKED) && LAPIC_LVT_DELIVERY_MODE(lint0) == LAPIC_DM_EXTINT);
+}
+
 void lapic_global_enable(struct lapic *a, bool was, bool now)
 {
+	a->disabled = !now;
 	/* SDM Vol. 3A 11.4.3: disabling the APIC globally returns it to its power-up state; the ID stays. */
 	if (was && !now) {
 		uint32_t id = lapic_reg(a, LAPIC_ID);

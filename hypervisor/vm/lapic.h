@@ -43,15 +43,23 @@
 #define LAPIC_LVT_MASKED (1u << 16)
 #define LAPIC_LVT_PERIODIC (1u << 17)
 
+#define LAPIC_LVT_DELIVERY_MODE(lvt) (((lvt) >> 8) & 7u)
+#define LAPIC_DM_FIXED 0
+#define LAPIC_DM_LOWEST 1
+#define LAPIC_DM_NMI 4
+#define LAPIC_DM_EXTINT 7
+
 struct lapic {
 	uint8_t *page;        /* the virtual-APIC page (SDM 30.1): the registers the guest reads */
 	uint64_t timer_start; /* guest time when the initial count was last written */
+	bool disabled;        /* globally disabled through IA32_APIC_BASE (SDM Vol. 3A 11.4.3) */
 };
 
 /* What a register write asks of the VM beyond the page. */
 enum lapic_effect {
 	LAPIC_DONE,
-	LAPIC_IPI, /* an ICR write sent this APIC an interrupt: vexit delivers none yet */
+	LAPIC_EVALUATE, /* an interrupt may now be deliverable (an IPI to itself, an EOI...): irq_kick */
+	LAPIC_NMI,      /* an NMI IPI reached this APIC: irq_raise_nmi */
 };
 
 /* The power-up and reset state (SDM Vol. 3A 11.4.7.1), with APIC ID 0. */
@@ -62,6 +70,25 @@ enum lapic_effect lapic_write(struct lapic *a, unsigned offset, uint64_t now);
 uint32_t lapic_timer_current(const struct lapic *a, uint64_t now);
 /* IA32_APIC_BASE changed its global enable flag from `was` to `now` (SDM Vol. 3A 11.4.3). */
 void lapic_global_enable(struct lapic *a, bool was, bool now);
+
+/*
+ * Accept fixed interrupt `vector` into the IRR (SDM Vol. 3A 11.8.4). A disabled APIC
+ * (globally, or by software as KVM treats it) accepts none; vectors 0-15 are illegal
+ * (11.8.1): the ESR records it (11.5.3) and nothing is delivered. False: not accepted.
+ */
+bool lapic_accept(struct lapic *a, unsigned vector);
+/* The vector the APIC would have the CPU take now: its highest IRR vector whose class is above the processor priority (11.8.3.1); -1 when none. Brings PPR in the page up to date. */
+int lapic_pending(struct lapic *a);
+/* The CPU takes `vector` (the interrupt acknowledge, 11.8.4): its IRR bit moves to the ISR, PPR rises. */
+void lapic_acknowledge(struct lapic *a, unsigned vector);
+/*
+ * The TPR threshold for the next entry (SDM 30.1.2, 26.7.7): the class of the highest IRR vector
+ * when the task priority alone holds it back, so that the guest lowering TPR below it exits
+ * ("TPR below threshold"); else 0. Never above VTPR[7:4], as SDM 27.2.1.1 requires.
+ */
+uint32_t lapic_tpr_threshold(const struct lapic *a);
+/* Whether the CPU's INTR line (the PIC's ExtINT) reaches the CPU: LINT0 unmasked in ExtINT mode, or the APIC globally disabled (11.5.1). */
+bool lapic_passes_extint(const struct lapic *a);
 
 static inline uint32_t lapic_reg(const struct lapic *a, unsigned offset)
 {

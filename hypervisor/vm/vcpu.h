@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "diag/exit_history.h"
+#include "vm/irq.h"
 #include "vmx/exit_reason.h"
 
 /* General-purpose registers by x86 encoding number, so decoded operands index them directly. */
@@ -51,6 +52,7 @@ struct vcpu {
 	bool timer_saved;     /* the CPU saves the timer's value at exit: no rewrite per entry */
 	unsigned timer_rate;  /* the timer counts once every 2^timer_rate ticks */
 	uint32_t timer_value; /* what was last written to (or saved in) the timer field */
+	struct vcpu_irq irq;  /* interrupts waiting for it (vm/irq.h) */
 };
 
 /* A vCPU of vm in its power-on state: registers zero, no exit yet. */

@@ -29,8 +29,12 @@ static const char *setup_controls(struct vm *vm, uint64_t eptp)
 	 */
 	uint32_t exit_ack = vm->vcpu.budget_apic ? EXIT_ACK_INTERRUPT_ON_EXIT : 0;
 
-	/* NMIs are the host's: they exit (SDM 26.2), and handle_exception_nmi applies the policy. */
-	pin = PIN_NMI_EXITING;
+	/*
+	 * NMIs are the host's: they exit (SDM 26.2), and handle_exception_nmi applies the policy.
+	 * A VM with a local APIC gets NMIs of its own (an NMI IPI): virtual NMIs make the CPU track
+	 * their blocking from delivery to IRET, and give NMI-window exiting (SDM 25.6.1, 26.7.6).
+	 */
+	pin = PIN_NMI_EXITING | (vm->lapic ? PIN_VIRTUAL_NMIS : 0);
 	if (vm->vcpu.budget_timer)
 		pin |= PIN_PREEMPTION_TIMER;
 	if (vm->vcpu.budget_apic)
@@ -95,6 +99,8 @@ static const char *setup_controls(struct vm *vm, uint64_t eptp)
 	if (vm->vcpu.budget_apic && (!(pin & PIN_EXTERNAL_INTERRUPT_EXITING) || !(exit & EXIT_ACK_INTERRUPT_ON_EXIT)))
 		return "no-interrupt-exiting";
 
+	vm->vcpu.irq.virtual_nmis = (pin & PIN_VIRTUAL_NMIS) != 0;
+	vm->vcpu.irq.windows = 0;
 	vmcs_write(VMCS_PIN_BASED_CONTROLS, pin);
 	vmcs_write(VMCS_PROC_BASED_CONTROLS, proc);
 	vmcs_write(VMCS_PROC_BASED_CONTROLS2, proc2);
