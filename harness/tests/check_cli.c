@@ -457,16 +457,23 @@ START_TEST(test_interrupted_harness_leaves_no_bochs)
 		      "--bochsrc", rc, "--bochs", fake, "--logs", logs, "--jobs", "2", "--timeout", "60", (char *)NULL);
 		_exit(127);
 	}
-	nanosleep(&(struct timespec){ 1, 0 }, NULL);
+	/* Interrupt only once both shards' stand-ins run (their pids files exist): a fixed sleep
+	 * lost that race on a loaded machine. */
+	char shard[2][128], pids[300];
+	for (int i = 0; i < 2; i++)
+		snprintf(shard[i], sizeof(shard[i]), "%s/corei7_skylake_x.s%d", logs, i + 1);
+	for (int i = 0; i < 2; i++) {
+		snprintf(pids, sizeof(pids), "%s/pids", shard[i]);
+		for (int tries = 0; access(pids, F_OK) != 0 && tries < 2000; tries++)
+			nanosleep(&(struct timespec){ 0, 10000000L }, NULL);
+	}
+	nanosleep(&(struct timespec){ 0, 100000000L }, NULL);
 	ck_assert_int_eq(kill(pid, SIGTERM), 0);
 	int st;
 	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
 	ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
-	char shard[128];
-	for (int i = 1; i <= 2; i++) {
-		snprintf(shard, sizeof(shard), "%s/corei7_skylake_x.s%d", logs, i);
-		test_assert_pids_dead(shard);
-	}
+	for (int i = 0; i < 2; i++)
+		test_assert_pids_dead(shard[i]);
 }
 END_TEST
 
