@@ -108,9 +108,24 @@ start:
 	call strcmp
 	mov $t_loader, %esi
 	call report
-	/* No modules were given. */
-	cmpl $0, 20(%ebx)
-	mov $t_mods, %esi
+	/* One module: the environment the manifest gives (env = MBTEST=1), on a page of its own, named env. */
+	cmpl $1, 20(%ebx)
+	jne 1f
+	mov 24(%ebx), %edx       /* the module list: start, end, string, reserved */
+	mov (%edx), %esi
+	test $0xfff, %esi
+	jnz 1f
+	mov 4(%edx), %ecx
+	sub %esi, %ecx
+	cmp $(want_env_end - want_env), %ecx
+	jne 1f
+	mov $want_env, %edi
+	repe cmpsb
+	jne 1f
+	mov 8(%edx), %esi
+	mov $want_env_string, %edi
+	call strcmp
+1:	mov $t_mods, %esi
 	call report
 
 	/* The UART as Linux's 8250 probe sees it: a scratch register, then loopback with RTS and OUT2. */
@@ -417,6 +432,9 @@ rsdp: .long 0
 pm_timer_port: .long 0
 want_cmdline: .asciz MBTEST_CMDLINE
 want_loader: .asciz "vexit"
+want_env: .ascii "MBTEST=1\n"
+want_env_end:
+want_env_string: .asciz "env"
 pass_word: .asciz "PASS: "
 fail_word: .asciz "FAIL: "
 summary: .asciz "SUMMARY: 18 tests, "
@@ -428,7 +446,7 @@ t_mem_upper: .asciz "mem_upper is 63 MiB (64 MiB of guest memory)"
 t_mmap: .asciz "memory map: 4 entries, RAM from 1 MiB to 64 MiB last"
 t_cmdline: .asciz "command line: the kernel's name, then its arguments"
 t_loader: .asciz "boot loader name"
-t_mods: .asciz "no modules"
+t_mods: .asciz "one module, page-aligned: the environment MBTEST=1, its string env"
 t_scratch: .asciz "UART scratch register"
 t_loopback: .asciz "UART loopback: RTS and OUT2 come back as CTS and DCD"
 t_fw_cfg_sig: .asciz "fw_cfg signature: QEMU"

@@ -37,7 +37,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: vexit-run (--kernel FILE | --iso FILE) --guests DIR [options]\n"
 		"       vexit-run --kernel FILE --manifest FILE [--kut-dir DIR] [options]\n"
-		"       vexit-run --kernel FILE --external KERNEL [options] [--] [ARGS...]\n"
+		"       vexit-run --kernel FILE --external KERNEL [--env K=V] [--module F] [options] [--] [ARGS...]\n"
 		"       vexit-run --list --guests DIR [--tests PATTERNS] [--shard K/N]\n"
 		"       vexit-run --capture FILE --guests DIR [--tests PATTERNS]\n"
 		"Boot vexit in Bochs and judge every guest test (docs/protocol.md).\n"
@@ -49,6 +49,8 @@ static void usage(FILE *f)
 		"  --manifest FILE   run the external kernels this manifest lists (docs/external-kernels.md)\n"
 		"  --kut-dir DIR     where the manifest's kernel files are (default $KUT_DIR)\n"
 		"  --external KERNEL run this one multiboot kernel, with ARGS as its arguments\n"
+		"  --env KEY=VALUE   with --external: a line of its environment module (may repeat)\n"
+		"  --module 'F [A]'  with --external: a boot module, file F, its string 'F A' (may repeat)\n"
 		"  --list            print the names of the selected guests and exit\n"
 		"  --tests PATTERNS  only the guests matching these comma-separated shell patterns (io_*,hello)\n"
 		"  --shard K/N       only the K-th of N shares of the selected guests (1 <= K <= N), for a CI\n"
@@ -96,6 +98,7 @@ struct cli {
 	const char *manifest_file, *kut_dir, *external;
 	struct manifest manifest; /* the external kernels, from --manifest or --external */
 	char *external_args;
+	struct strlist boot_keys, boot_values; /* --env and --module, in order: manifest keys and values */
 	unsigned jobs, repeat;
 	unsigned share, shares; /* --shard K/N; 0/0: the whole selection */
 	bool list, keep_all, color;
@@ -200,7 +203,18 @@ static int external_kernels(struct cli *c, int argc, char **argv)
 		strlist_free(&args);
 		manifest_single(&c->manifest, c->external, c->external_args);
 		c->kut_dir = ".";
+		for (size_t i = 0; i < c->boot_keys.n; i++) {
+			const char *why = manifest_entry_set(&c->manifest.v[0], c->boot_keys.v[i], c->boot_values.v[i]);
+			if (why) {
+				fprintf(stderr, "vexit-run: --%s %s: %s\n", c->boot_keys.v[i], c->boot_values.v[i], why);
+				return -1;
+			}
+		}
 		return 0;
+	}
+	if (c->boot_keys.n) {
+		fprintf(stderr, "vexit-run: --env and --module go with --external (a manifest has env and module lines)\n");
+		return -1;
 	}
 	if (!c->manifest_file)
 		return 0;
@@ -251,6 +265,7 @@ static int parse_args(int argc, char **argv, struct cli *c)
 		{ "junit", required_argument, 0, 'J' },   { "repeat", required_argument, 0, 'R' },
 		{ "manifest", required_argument, 0, 'M' }, { "kut-dir", required_argument, 0, 'D' },
 		{ "external", required_argument, 0, 'E' }, { "shard", required_argument, 0, 'S' },
+		{ "env", required_argument, 0, 'e' },     { "module", required_argument, 0, 'o' },
 		{ "help", no_argument, 0, 'h' },          { 0, 0, 0, 0 },
 	};
 	for (int o; (o = getopt_long(argc, argv, "j:", longopts, NULL)) != -1;) {
@@ -276,6 +291,11 @@ static int parse_args(int argc, char **argv, struct cli *c)
 		case 'M': c->manifest_file = optarg; break;
 		case 'D': c->kut_dir = optarg; break;
 		case 'E': c->external = optarg; break;
+		case 'e':
+		case 'o':
+			strlist_addf(&c->boot_keys, "%s", o == 'e' ? "env" : "module");
+			strlist_addf(&c->boot_values, "%s", optarg);
+			break;
 		case 'S': if (parse_share(optarg, c)) return 2; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
@@ -431,9 +451,8 @@ static int plan_job(struct plan *p, const unsigned *shard_of, size_t k)
 	j->o.cpu = j->model;
 	j->o.select = j->select;
 	if (c->base.kernel) {
-		j->modules = suite_boot_modules(&j->s);
+		j->modules = suite_boot_modules(&j->s, &j->o.n_modules);
 		j->o.modules = j->modules;
-		j->o.n_modules = j->s.n;
 		/* The external kernels' memory and budgets ride on the kernel's command line (hypervisor/main.c). */
 		char *opts = suite_kernel_options(&j->s);
 		const char *base = c->base.kernel_args ? c->base.kernel_args : "";
@@ -697,16 +716,17 @@ int main(int argc, char **argv)
 				   .grace_s = DEFAULT_GRACE_S, .stream_fd = -1 },
 			 .repeat = 1 };
 	int rc = parse_args(argc, argv, &c);
-	if (rc >= 0)
-		return rc;
 	struct plan p = { .c = &c };
-	rc = plan(&p);
+	if (rc < 0)
+		rc = plan(&p);
 	if (rc < 0)
 		rc = run(&p);
 	if (rc < 0)
 		rc = summary(&p);
 	plan_free(&p);
 	manifest_free(&c.manifest);
+	strlist_free(&c.boot_keys);
+	strlist_free(&c.boot_values);
 	free(c.external_args);
 	return rc;
 }

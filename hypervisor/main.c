@@ -11,6 +11,7 @@
  *   mem.NAME=MiB  memory of external kernel NAME (2 MiB steps up to 1 GiB; default 64 MiB)
  *   budget.NAME=N guest NAME's budget, instead of budget=
  * A module's string is the guest's name; for an external kernel, the name then its arguments.
+ * A module whose string is `+NAME STRING` is a boot module of external kernel NAME (run/boot_modules.h).
  */
 #include <stdint.h>
 
@@ -32,6 +33,7 @@
 #include "kernel/vga_text.h"
 #include "kernel/panic.h"
 #include "kernel/power.h"
+#include "run/boot_modules.h"
 #include "run/vm_run.h"
 #include "vm/guest_time.h"
 #include "vm/vm.h"
@@ -196,7 +198,11 @@ static void run_module(const struct vm_config *all, const struct mb2_module *m)
 	if (mib % (VM_MEM_GRANULE >> 20) || mib > (VM_MEM_MAX >> 20))
 		panic("mem.%s=%lu: guest memory is a whole number of 2 MiB, at most %llu MiB", name, mib,
 		      VM_MEM_MAX >> 20);
-	vm_run_module(&cfg, name, m->cmdline, (const uint8_t *)(uintptr_t)m->start, m->end - m->start, mib << 20);
+	struct mb1_module mods[MB1_MAX_MODULES];
+	/* More than mods holds: vm_load refuses the guest (too-many-modules) before reading any. */
+	unsigned n_mods = boot_modules_of(boot.modules, boot.n_modules, name, mods, MB1_MAX_MODULES);
+	struct vm_image img = { (const uint8_t *)(uintptr_t)m->start, m->end - m->start, m->cmdline, mods, n_mods };
+	vm_run_module(&cfg, name, &img, mib << 20);
 }
 
 void kmain(uint32_t magic, uint64_t mbi);
@@ -240,10 +246,15 @@ void kmain(uint32_t magic, uint64_t mbi)
 	cfg.precheck = cmdline_get(boot.cmdline, "precheck", precheck, sizeof(precheck)) ? precheck : NULL;
 	cfg.debug = cmdline_get(boot.cmdline, "debug", debug, sizeof(debug)) ? debug : NULL;
 	cfg.dump = cmdline_get(boot.cmdline, "dump", dump, sizeof(dump)) ? dump : NULL;
+	const struct mb2_module *orphan = boot_module_orphan(boot.modules, boot.n_modules);
+	if (orphan)
+		panic("boot module '%s' names no guest among the modules", orphan->cmdline);
 	size_t free_before = page_alloc_free_count();
 	unsigned guests = 0;
 	for (size_t i = 0; i < boot.n_modules; i++) {
 		const struct mb2_module *m = &boot.modules[i];
+		if (boot_module_is_attached(m))
+			continue;
 		char name[VM_NAME_MAX];
 		cmdline_first_word(m->cmdline, name, sizeof(name));
 		if (selected && !cmdline_list_has(tests, name))

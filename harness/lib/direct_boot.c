@@ -190,9 +190,9 @@ int direct_boot_disk_write(const char *disk_path, const char *kernel, const char
 	put32(&mbi, 4, 0); /* total_size (below) and reserved */
 	mbi_tag(&mbi, MB2_TAG_CMDLINE, cmdline, strlen(cmdline) + 1);
 	for (size_t i = 0; i < n_mods; i++) {
-		size_t len;
-		char *data = file_read(mods[i].path, DIRECT_BOOT_IMAGE_LIMIT, &len);
-		if (!data) {
+		size_t len = mods[i].size;
+		char *data = mods[i].data ? NULL : file_read(mods[i].path, DIRECT_BOOT_IMAGE_LIMIT, &len);
+		if (!data && !mods[i].data) {
 			fail(err, err_len, "module %s: %s", mods[i].path, strerror(errno));
 			goto out;
 		}
@@ -203,7 +203,7 @@ int direct_boot_disk_write(const char *disk_path, const char *kernel, const char
 			     DIRECT_BOOT_IMAGE_LIMIT >> 20);
 			goto out;
 		}
-		bytes_put(&image, start - DIRECT_BOOT_IMAGE_BASE, data, len);
+		bytes_put(&image, start - DIRECT_BOOT_IMAGE_BASE, data ? data : mods[i].data, len);
 		free(data);
 		end = start + len;
 		size_t name_len = strlen(mods[i].name);

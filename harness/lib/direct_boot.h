@@ -18,8 +18,10 @@
 #include <stdint.h>
 
 struct direct_boot_module {
-	const char *path; /* the file, loaded as it is */
-	const char *name; /* its module string (the guest's name) */
+	const char *path; /* the file, loaded as it is; with data, only what messages call it */
+	const char *name; /* its module string (the guest's name; `+NAME STRING` for a boot module of guest NAME) */
+	const void *data; /* NULL, or the module's bytes (size of them) instead of the file's */
+	size_t size;
 };
 
 /* Where the memory image starts, and the most memory it may span (the bochsrc gives 128 MiB). */

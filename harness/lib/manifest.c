@@ -59,9 +59,57 @@ static void set_string(char **slot, const char *v)
 	*slot = xstrndup(v, strlen(v));
 }
 
-/* One `key = value` line of entry e: NULL, or what is wrong. */
-static const char *entry_key(struct manifest_entry *e, const char *key, const char *v)
+/* `env = KEY=VALUE ...`: each word a line of the environment, KEY as lib/argv.c accepts one. */
+static const char *add_env(struct manifest_entry *e, const char *v)
 {
+	struct strlist lines = { 0 };
+	if (e->env)
+		strlist_addf(&lines, "%s", e->env);
+	char *copy = xstrndup(v, strlen(v)), *save = NULL;
+	const char *why = NULL;
+	for (char *w = strtok_r(copy, " \t", &save); w && !why; w = strtok_r(NULL, " \t", &save)) {
+		size_t key = strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
+		if (key == 0 || w[key] != '=' || (w[0] >= '0' && w[0] <= '9'))
+			why = "env is KEY=VALUE words, each KEY letters, digits and _, not starting with a digit";
+		else
+			strlist_addf(&lines, "%s\n", w);
+	}
+	if (!why && lines.n == (e->env ? 1u : 0u))
+		why = "env names no KEY=VALUE";
+	if (!why) {
+		free(e->env);
+		e->env = strlist_join(&lines, "");
+	}
+	free(copy);
+	strlist_free(&lines);
+	return why;
+}
+
+/* `module = FILE [ARGS]`: the module's string is the whole value, as GRUB's module line gives it. */
+static const char *add_module(struct manifest_entry *e, const char *v)
+{
+	size_t file_len = strcspn(v, " \t");
+	if (file_len == 0)
+		return "module names a file, then maybe its arguments";
+	e->modules = xrealloc(e->modules, (e->n_modules + 1) * sizeof(*e->modules));
+	e->modules[e->n_modules++] = (struct manifest_module){ xstrndup(v, file_len), xstrndup(v, strlen(v)) };
+	return NULL;
+}
+
+size_t manifest_module_count(const struct manifest_entry *e)
+{
+	return (e->env ? 1 : 0) + e->n_modules;
+}
+
+/* One `key = value` line of entry e: NULL, or what is wrong. */
+const char *manifest_entry_set(struct manifest_entry *e, const char *key, const char *v)
+{
+	if (strcmp(key, "env") == 0 || strcmp(key, "module") == 0) {
+		const char *why = key[0] == 'e' ? add_env(e, v) : add_module(e, v);
+		if (!why && manifest_module_count(e) > MANIFEST_MAX_MODULES)
+			why = "more than 8 boot modules (the hypervisor's MB1_MAX_MODULES)";
+		return why;
+	}
 	if (strcmp(key, "file") == 0)
 		set_string(&e->file, v);
 	else if (strcmp(key, "args") == 0)
@@ -140,7 +188,7 @@ int manifest_parse(const char *text, struct manifest *m, char *err, size_t errle
 			break;
 		}
 		*eq = '\0';
-		why = entry_key(&m->v[m->n - 1], trim(s), trim(eq + 1));
+		why = manifest_entry_set(&m->v[m->n - 1], trim(s), trim(eq + 1));
 	}
 	if (!why && m->n && (why = check_entry(&m->v[m->n - 1])))
 		lineno++;
@@ -211,6 +259,12 @@ void manifest_free(struct manifest *m)
 		free(e->end_line);
 		free(e->needs);
 		free(e->stops);
+		free(e->env);
+		for (size_t k = 0; k < e->n_modules; k++) {
+			free(e->modules[k].file);
+			free(e->modules[k].string);
+		}
+		free(e->modules);
 		free_allows(e->fails, e->n_fails);
 		free_allows(e->skips, e->n_skips);
 	}

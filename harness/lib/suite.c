@@ -142,14 +142,28 @@ int suite_load_external(struct suite *s, const struct manifest *m, const char *k
 		n = strlen(e->name) + strlen(e->args) + 2;
 		g->module = xrealloc(NULL, n);
 		snprintf(g->module, n, "%s%s%s", e->name, e->args[0] ? " " : "", e->args);
-		FILE *f = fopen(g->image, "rb");
-		if (!f) {
-			snprintf(err, errlen, "kernel %s: cannot open %s (KUT_DIR or --kut-dir names the directory)",
-				 e->name, g->image);
-			suite_free(s);
-			return -1;
+		if (e->env) {
+			strlist_addf(&g->boot_paths, "the env of %s", e->name);
+			strlist_addf(&g->boot_strings, "+%s %s", e->name, MANIFEST_ENV_STRING);
 		}
-		fclose(f);
+		for (size_t k = 0; k < e->n_modules; k++) {
+			bool mod_as_is = strchr(e->modules[k].file, '/') != NULL;
+			strlist_addf(&g->boot_paths, "%s%s%s", mod_as_is ? "" : kernel_dir, mod_as_is ? "" : "/",
+				     e->modules[k].file);
+			strlist_addf(&g->boot_strings, "+%s %s", e->name, e->modules[k].string);
+		}
+		/* The kernel's file, then its modules' (the environment's text is no file). */
+		for (size_t k = 0; k <= e->n_modules; k++) {
+			const char *path = k ? g->boot_paths.v[g->boot_paths.n - e->n_modules + k - 1] : g->image;
+			FILE *f = fopen(path, "rb");
+			if (!f) {
+				snprintf(err, errlen, "kernel %s: cannot open %s (KUT_DIR or --kut-dir names the directory)",
+					 e->name, path);
+				suite_free(s);
+				return -1;
+			}
+			fclose(f);
+		}
 	}
 	return 0;
 }
@@ -166,11 +180,23 @@ char *suite_kernel_options(const struct suite *s)
 	return joined;
 }
 
-struct direct_boot_module *suite_boot_modules(const struct suite *s)
+struct direct_boot_module *suite_boot_modules(const struct suite *s, size_t *n)
 {
-	struct direct_boot_module *m = xrealloc(NULL, (s->n + 1) * sizeof(*m));
+	size_t total = s->n;
 	for (size_t i = 0; i < s->n; i++)
-		m[i] = (struct direct_boot_module){ s->guests[i].image, s->guests[i].module };
+		total += s->guests[i].boot_paths.n;
+	struct direct_boot_module *m = xrealloc(NULL, (total + 1) * sizeof(*m));
+	*n = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		const struct suite_guest *g = &s->guests[i];
+		m[(*n)++] = (struct direct_boot_module){ g->image, g->module, NULL, 0 };
+		/* The environment is the first boot module, its text in memory; the files follow. */
+		for (size_t k = 0; k < g->boot_paths.n; k++) {
+			const char *env = k == 0 && g->ext->env ? g->ext->env : NULL;
+			m[(*n)++] = (struct direct_boot_module){ g->boot_paths.v[k], g->boot_strings.v[k], env,
+								 env ? strlen(env) : 0 };
+		}
+	}
 	return m;
 }
 
@@ -218,6 +244,8 @@ void suite_free(struct suite *s)
 		struct suite_guest *g = &s->guests[i];
 		free(g->image);
 		free(g->module);
+		strlist_free(&g->boot_paths);
+		strlist_free(&g->boot_strings);
 		free(g->expect_error);
 		expect_set_free(&g->expect);
 		strlist_free(&g->why);

@@ -20,6 +20,8 @@ struct suite_guest {
 	char *image;                      /* path of the image */
 	char *module;                     /* the module string: the name, then an external kernel's arguments */
 	const struct manifest_entry *ext; /* an external kernel: its manifest entry (judged by it); else NULL */
+	struct strlist boot_paths;        /* an external kernel's boot modules (manifest env, module): their files, */
+	struct strlist boot_strings;      /* and their module strings for the hypervisor, `+NAME STRING` */
 	struct expect_set expect;
 	char *expect_error;               /* the image's expectations could not be read */
 	enum verdict verdict;
@@ -60,8 +62,9 @@ int suite_load_external(struct suite *s, const struct manifest *m, const char *k
 			char *err, size_t errlen);
 /* The kernel command-line options the suite's external kernels need ("mem.NAME=64 budget.NAME=..."), maybe "". */
 char *suite_kernel_options(const struct suite *s);
-/* The guests as direct-boot modules (image, name), in suite order; the caller frees the array. */
-struct direct_boot_module *suite_boot_modules(const struct suite *s);
+/* The guests as direct-boot modules (image, name), in suite order, each external kernel's boot modules
+ * after it; *n of them. The array points into the suite; the caller frees the array. */
+struct direct_boot_module *suite_boot_modules(const struct suite *s, size_t *n);
 /* Judge a capture; run_problem (may be NULL) is how the Bochs run went wrong, if it did. */
 void suite_judge(struct suite *s, const char *capture, size_t len, const char *run_problem);
 /* Every guest passed or was skipped, and the run itself had no problem. */

@@ -205,7 +205,7 @@ START_TEST(test_direct_boot_writes_the_disk_it_boots)
 	char kernel[128], guest[128], disk[128];
 	snprintf(kernel, sizeof(kernel), "%s/kernel.elf", work);
 	snprintf(guest, sizeof(guest), "%s/g.elf", work);
-	struct direct_boot_module m = { guest, "g" };
+	struct direct_boot_module m = { .path = guest, .name = "g" };
 	o.kernel = kernel;
 	o.kernel_args = "budget=7";
 	o.modules = &m;

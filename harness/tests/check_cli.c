@@ -8,6 +8,7 @@
  * Environment: VEXIT_RUN (the CLI, default build/harness/vexit-run).
  */
 #include <check.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -210,6 +211,20 @@ static void run_raw(const char *args)
 	status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+/* vexit-run with these arguments (printf-style, `dir` as often as they need) must exit 2, saying `says`. */
+static void expect_refused(const char *says, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void expect_refused(const char *says, const char *fmt, ...)
+{
+	char args[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	run_raw(args);
+	ck_assert_msg(status == 2, "exit %d for %s:\n%s", status, args, out);
+	ck_assert_msg(strstr(out, says), "'%s' not said for %s:\n%s", says, args, out);
+}
+
 START_TEST(test_external_kernel_options_refused)
 {
 	char args[1024];
@@ -221,25 +236,17 @@ START_TEST(test_external_kernel_options_refused)
 	ck_assert_int_eq(status, 2);
 	ck_assert_ptr_nonnull(strstr(out, "--guests, --manifest and --external each name what to run: give one"));
 	/* External kernels boot directly, never from the ISO. */
-	snprintf(args, sizeof(args), "--iso %s/fake.iso --manifest %s/good.cfg --kut-dir %s", dir, dir, dir);
-	run_raw(args);
-	ck_assert_int_eq(status, 2);
-	ck_assert_ptr_nonnull(strstr(out, "external kernels boot directly (--kernel)"));
+	expect_refused("external kernels boot directly (--kernel)",
+		       "--iso %s/fake.iso --manifest %s/good.cfg --kut-dir %s", dir, dir, dir);
 	/* No directory for the kernels. */
-	snprintf(args, sizeof(args), "--kernel %s/kernel.elf --manifest %s/good.cfg", dir, dir);
-	run_raw(args);
-	ck_assert_int_eq(status, 2);
-	ck_assert_ptr_nonnull(strstr(out, "--manifest needs the kernels' directory: --kut-dir DIR or KUT_DIR"));
+	expect_refused("--manifest needs the kernels' directory: --kut-dir DIR or KUT_DIR",
+		       "--kernel %s/kernel.elf --manifest %s/good.cfg", dir, dir);
 	/* A manifest with a mistake names its line. */
-	snprintf(args, sizeof(args), "--kernel %s/kernel.elf --manifest %s/bad.cfg --kut-dir %s", dir, dir, dir);
-	run_raw(args);
-	ck_assert_int_eq(status, 2);
-	ck_assert_ptr_nonnull(strstr(out, "bad.cfg: line 2: unknown key"));
+	expect_refused("bad.cfg: line 2: unknown key",
+		       "--kernel %s/kernel.elf --manifest %s/bad.cfg --kut-dir %s", dir, dir, dir);
 	/* A kernel file that is not there. */
-	snprintf(args, sizeof(args), "--kernel %s/kernel.elf --manifest %s/good.cfg --kut-dir %s --list", dir, dir, dir);
-	run_raw(args);
-	ck_assert_int_eq(status, 2);
-	ck_assert_ptr_nonnull(strstr(out, "kernel k: cannot open"));
+	expect_refused("kernel k: cannot open",
+		       "--kernel %s/kernel.elf --manifest %s/good.cfg --kut-dir %s --list", dir, dir, dir);
 	/* Arguments are an external kernel's only. */
 	snprintf(args, sizeof(args), "--kernel %s/kernel.elf --guests %s/guests stray", dir, dir);
 	run_raw(args);
@@ -254,6 +261,46 @@ START_TEST(test_external_kernel_options_refused)
 	run_raw(args);
 	ck_assert_int_eq(status, 0);
 	ck_assert_str_eq(out, "k\n");
+}
+END_TEST
+
+/* --env and --module: the kernel's boot modules ride on the disk after it, `+NAME STRING`, the env first. */
+START_TEST(test_external_boot_modules_on_the_disk)
+{
+	char args[1024];
+	write_file("k.flat", "kernel", 6);
+	write_file("m.bin", "module", 6);
+	snprintf(args, sizeof(args),
+		 "--kernel %s/kernel.elf --external %s/k.flat --env A=1 --module '%s/m.bin x y' --env B_2=two "
+		 "--bochs %s/select --bochsrc %s/ok.bochsrc --keep-logs %s/kept -- -v",
+		 dir, dir, dir, getenv("VEXIT_FAKE_BOCHS_DIR") && *getenv("VEXIT_FAKE_BOCHS_DIR")
+				    ? getenv("VEXIT_FAKE_BOCHS_DIR") : "harness/tests/fake-bochs", dir, dir);
+	run_raw(args);
+	char disk[128];
+	snprintf(disk, sizeof(disk), "%s/kept/corei7_skylake_x.s1/boot-disk.img", dir);
+	struct boot_disk d;
+	boot_disk_read(disk, &d);
+	ck_assert_uint_eq(d.info.n_modules, 3);
+	ck_assert_str_eq(d.info.modules[0].cmdline, "k -v");
+	ck_assert_str_eq(d.info.modules[1].cmdline, "+k env");
+	char want[256];
+	snprintf(want, sizeof(want), "+k %s/m.bin x y", dir);
+	ck_assert_str_eq(d.info.modules[2].cmdline, want);
+	static const char env[] = "A=1\nB_2=two\n";
+	ck_assert_uint_eq(d.info.modules[1].end - d.info.modules[1].start, sizeof(env) - 1);
+	ck_assert_int_eq(memcmp(boot_disk_at(&d, d.info.modules[1].start), env, sizeof(env) - 1), 0);
+	ck_assert_int_eq(memcmp(boot_disk_at(&d, d.info.modules[2].start), "module", 6), 0);
+	ck_assert_int_eq(memcmp(boot_disk_at(&d, d.info.modules[0].start), "kernel", 6), 0);
+	boot_disk_free(&d);
+	/* A bad KEY=VALUE, a missing module file, and --env without --external are refused up front. */
+	expect_refused("--env 1A=1: env is KEY=VALUE words",
+		       "--kernel %s/kernel.elf --external %s/k.flat --env 1A=1", dir, dir);
+	expect_refused("kernel k: cannot open",
+		       "--kernel %s/kernel.elf --external %s/k.flat --module %s/none.bin", dir, dir, dir);
+	ck_assert_ptr_nonnull(strstr(out, "none.bin"));
+	write_file("good.cfg", "[k]\nfile = k.flat\n", 18);
+	expect_refused("--env and --module go with --external",
+		       "--kernel %s/kernel.elf --manifest %s/good.cfg --kut-dir %s --env A=1", dir, dir, dir);
 }
 END_TEST
 
@@ -491,6 +538,7 @@ int main(void)
 	tcase_add_test(tc, test_direct_boot_shards_carry_their_own_guests);
 	tcase_add_test(tc, test_boot_options_that_conflict_are_refused);
 	tcase_add_test(tc, test_external_kernel_options_refused);
+	tcase_add_test(tc, test_external_boot_modules_on_the_disk);
 	tcase_add_test(tc, test_tap_and_junit);
 	tcase_add_test(tc, test_odd_guest_names_refused);
 	tcase_add_test(tc, test_flooding_guest_is_capped);

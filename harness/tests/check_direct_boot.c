@@ -64,7 +64,8 @@ START_TEST(test_kernel_and_modules_land_where_the_boot_information_says)
 	memset(big, 'A', sizeof(big));
 	test_write_file(dir, "a.elf", big, sizeof(big));
 	test_write_file(dir, "b.elf", "B", 1);
-	struct direct_boot_module m[] = { { in_dir("a.elf"), "alpha" }, { in_dir("b.elf"), "beta" } };
+	struct direct_boot_module m[] = { { .path = in_dir("a.elf"), .name = "alpha" },
+					 { .path = in_dir("b.elf"), .name = "beta" } };
 	ck_assert_msg(write_disk(&k, "budget=5 tests=alpha", m, 2) == 0, "%s", err);
 
 	struct boot_disk d;
@@ -215,7 +216,7 @@ START_TEST(test_bad_modules_are_refused_by_name)
 {
 	struct test_kernel k;
 	test_kernel_build(&k);
-	struct direct_boot_module missing = { "/nonexistent/g.elf", "g" };
+	struct direct_boot_module missing = { .path = "/nonexistent/g.elf", .name = "g" };
 	ck_assert_int_eq(write_disk(&k, "", &missing, 1), -1);
 	ck_assert_str_eq(err, "module /nonexistent/g.elf: No such file or directory");
 
@@ -228,7 +229,7 @@ START_TEST(test_bad_modules_are_refused_by_name)
 	static struct direct_boot_module many[N];
 	for (int i = 0; i < N; i++) {
 		snprintf(names[i], sizeof(names[i]), "g%d", i);
-		many[i] = (struct direct_boot_module){ g, names[i] };
+		many[i] = (struct direct_boot_module){ .path = g, .name = names[i] };
 	}
 	ck_assert_int_eq(write_disk(&k, "", many, N), -1);
 	ck_assert_str_eq(err, "257 modules: the kernel takes at most 256 (MB2_MAX_MODULES); use more shards");

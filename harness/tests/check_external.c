@@ -81,6 +81,11 @@ START_TEST(test_manifest_errors)
 		{ "[a]\nfile = x\nneeds = apic: why\n", "line 4: needs and stops go together" },
 		{ "[a]\nfile = x\njust words\n", "line 3: not a [name] or a key = value line" },
 		{ "# nothing\n", "line 1: no kernel listed" },
+		{ "[a]\nfile = x\nenv =\n", "line 3: env names no KEY=VALUE" },
+		{ "[a]\nfile = x\nenv = A=1 =2\n", "line 3: env is KEY=VALUE words, each KEY letters, digits and _, not starting with a digit" },
+		{ "[a]\nfile = x\nenv = 9A=1\n", "line 3: env is KEY=VALUE words, each KEY letters, digits and _, not starting with a digit" },
+		{ "[a]\nfile = x\nenv = A-B=1\n", "line 3: env is KEY=VALUE words, each KEY letters, digits and _, not starting with a digit" },
+		{ "[a]\nfile = x\nmodule =\n", "line 3: module names a file, then maybe its arguments" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		ck_assert_msg(manifest_parse(bad[i].text, &m, err, sizeof(err)) == -1, "accepted: %s", bad[i].text);
@@ -89,6 +94,37 @@ START_TEST(test_manifest_errors)
 	}
 	ck_assert_int_eq(manifest_read("/nonexistent/vexit.cfg", &m, err, sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "cannot read the manifest /nonexistent/vexit.cfg"));
+}
+END_TEST
+
+START_TEST(test_manifest_boot_modules)
+{
+	ck_assert_int_eq(manifest_parse("[sys]\nfile = s.flat\nmodule = data.bin  a b\nenv = NR_CPUS=1  TEST_DEVICE=0\n"
+					"env = _X=a=b\nmodule = /abs/m\n[plain]\nfile = p.flat\n",
+					&m, err, sizeof(err)),
+			 0);
+	const struct manifest_entry *e = manifest_find(&m, "sys");
+	/* The env lines make one module, one KEY=VALUE a line (a value may hold '='). */
+	ck_assert_str_eq(e->env, "NR_CPUS=1\nTEST_DEVICE=0\n_X=a=b\n");
+	ck_assert_uint_eq(e->n_modules, 2);
+	ck_assert_str_eq(e->modules[0].file, "data.bin");
+	ck_assert_str_eq(e->modules[0].string, "data.bin  a b");
+	ck_assert_str_eq(e->modules[1].file, "/abs/m");
+	ck_assert_str_eq(e->modules[1].string, "/abs/m");
+	ck_assert_uint_eq(manifest_module_count(e), 3);
+	e = manifest_find(&m, "plain");
+	ck_assert_ptr_null(e->env);
+	ck_assert_uint_eq(manifest_module_count(e), 0);
+	/* The CLI's way in (--env, --module) is the same code. */
+	ck_assert_ptr_null(manifest_entry_set(&m.v[1], "env", "A=1"));
+	ck_assert_str_eq(m.v[1].env, "A=1\n");
+	ck_assert_str_eq(manifest_entry_set(&m.v[1], "env", "A"),
+			 "env is KEY=VALUE words, each KEY letters, digits and _, not starting with a digit");
+	ck_assert_str_eq(m.v[1].env, "A=1\n"); /* a refused line changes nothing */
+	for (unsigned i = 1; i < MANIFEST_MAX_MODULES; i++)
+		ck_assert_ptr_null(manifest_entry_set(&m.v[1], "module", "f"));
+	ck_assert_uint_eq(manifest_module_count(&m.v[1]), MANIFEST_MAX_MODULES);
+	ck_assert_ptr_nonnull(manifest_entry_set(&m.v[1], "module", "f"));
 }
 END_TEST
 
@@ -264,6 +300,7 @@ static Suite *external_suite(void)
 	tcase_add_checked_fixture(mt, NULL, teardown);
 	tcase_add_test(mt, test_manifest_entries);
 	tcase_add_test(mt, test_manifest_errors);
+	tcase_add_test(mt, test_manifest_boot_modules);
 	tcase_add_test(mt, test_manifest_single);
 	suite_add_tcase(s, mt);
 	TCase *v = tcase_create("verdict");

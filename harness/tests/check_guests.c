@@ -151,9 +151,8 @@ int main(void)
 	 * The kernel boots only the selected guests. Direct boot: only they are on the
 	 * disk. GRUB: the ISO holds them all, and the harness tells GRUB at boot (select.h).
 	 */
-	struct direct_boot_module *modules = suite_boot_modules(&suite);
+	struct direct_boot_module *modules = suite_boot_modules(&suite, &o.n_modules);
 	o.modules = modules;
-	o.n_modules = suite.n;
 	char *selected = NULL;
 	if (!kernel && getenv("VEXIT_TESTS") && *getenv("VEXIT_TESTS")) {
 		selected = select_join(&suite.names);

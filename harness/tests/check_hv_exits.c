@@ -1180,7 +1180,8 @@ START_TEST(test_long_module_name_refused)
 	cut[VEXIT_GUEST_NAME_MAX] = '\0';
 	hv_fake_output_reset();
 	struct vm_config cfg = { 0 }; /* refused before any VM is built */
-	vm_run_module(&cfg, name, "", NULL, 0, 0);
+	struct vm_image img = { NULL, 0, "", NULL, 0 };
+	vm_run_module(&cfg, name, &img, 0);
 	const char *out = hv_fake_output();
 	/* guest-begin carries the host TSC, which the fake reads as 0. */
 	snprintf(want, sizeof(want), "VEXIT guest-begin %s tsc=0\nVEXIT guest-end %s bad-image ", cut, cut);

@@ -148,6 +148,61 @@ static void enter_long_mode(void)
 	ck_assert(!gp_injected());
 }
 
+/* vm_load hands the kernel its boot modules through the boot information (Multiboot 0.6.96, 3.3). */
+START_TEST(test_boot_modules_reach_the_kernel)
+{
+	static const char env[] = "TEST_DEVICE=0\n";
+	static const uint8_t blob[5000] = { 1, 2, 3 };
+	struct mb1_module mods[2] = { { (const uint8_t *)env, sizeof(env) - 1, "env" }, { blob, sizeof(blob), "b.bin x" } };
+	struct vm_image img = { kernel, sizeof(kernel), "kut", mods, 2 };
+	const char *why = test_vm_build_loaded(&t, "kut", &img, &caps);
+	ck_assert_msg(why == NULL, "refused: %s", why);
+	uint32_t mbi = (uint32_t)t.vm->vcpu.regs[GPR_RBX], e, flags, n;
+	ck_assert(guest_mem_read(t.vm, mbi, &flags, 4));
+	ck_assert(guest_mem_read(t.vm, mbi + 20, &n, 4));
+	ck_assert(guest_mem_read(t.vm, mbi + 24, &e, 4));
+	ck_assert_uint_ne(flags & MB1_INFO_MODS, 0);
+	ck_assert_uint_eq(n, 2);
+	uint32_t entry[8];
+	ck_assert(guest_mem_read(t.vm, e, entry, sizeof(entry)));
+	char text[sizeof(env)] = { 0 };
+	ck_assert(guest_mem_read(t.vm, entry[0], text, sizeof(env) - 1));
+	ck_assert_str_eq(text, env);
+	ck_assert_uint_eq(entry[1] - entry[0], sizeof(env) - 1);
+	char str[8] = { 0 };
+	ck_assert(guest_mem_read(t.vm, entry[6], str, sizeof("b.bin x")));
+	ck_assert_str_eq(str, "b.bin x");
+	uint8_t first;
+	ck_assert(guest_mem_read(t.vm, entry[4], &first, 1));
+	ck_assert_uint_eq(first, 1);
+	/* Each module on pages of its own, clear of the kernel (LOAD..LOAD+0x1000) and of each other. */
+	for (unsigned i = 0; i < 2; i++) {
+		ck_assert_uint_eq(entry[4 * i] % PAGE_SIZE, 0);
+		ck_assert(entry[4 * i + 1] <= LOAD || entry[4 * i] >= LOAD + 0x1000);
+	}
+	ck_assert_uint_ge(entry[4], entry[1]);
+}
+END_TEST
+
+START_TEST(test_boot_modules_refused)
+{
+	static const char env[] = "A=1\n";
+	struct mb1_module mods[MB1_MAX_MODULES + 1];
+	for (unsigned i = 0; i <= MB1_MAX_MODULES; i++)
+		mods[i] = (struct mb1_module){ (const uint8_t *)env, sizeof(env) - 1, "env" };
+	struct vm_image img = { kernel, sizeof(kernel), "kut", mods, MB1_MAX_MODULES + 1 };
+	ck_assert_str_eq(test_vm_build_loaded(&t, "kut", &img, &caps), "too-many-modules");
+	test_vm_destroy(&t);
+	img.n_mods = MB1_MAX_MODULES;
+	ck_assert_ptr_null(test_vm_build_loaded(&t, "kut", &img, &caps));
+	test_vm_destroy(&t);
+	/* A test guest has no boot information to find a module in. */
+	test_vm_create(&t, "guest", 0);
+	img.n_mods = 1;
+	ck_assert_str_eq(vm_load(t.vm, &img), "test-guest-takes-no-modules");
+}
+END_TEST
+
 START_TEST(test_enter_long_mode)
 {
 	build();
@@ -522,6 +577,8 @@ static Suite *external_vm_suite(void)
 	tcase_add_test(tc, test_entry_state);
 	tcase_add_test(tc, test_needs_unrestricted_guest);
 	tcase_add_test(tc, test_bad_image_refused_before_vmx);
+	tcase_add_test(tc, test_boot_modules_reach_the_kernel);
+	tcase_add_test(tc, test_boot_modules_refused);
 	tcase_add_test(tc, test_enter_long_mode);
 	tcase_add_test(tc, test_long_mode_refusals);
 	tcase_add_test(tc, test_pae_paging_loads_pdptes);

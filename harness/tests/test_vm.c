@@ -97,12 +97,19 @@ void test_vm_build(struct test_vm *t, const char *name, uint64_t budget, const s
 	ck_assert_msg(why == NULL, "vm_setup_vmx: %s", why);
 }
 
+const char *test_vm_build_loaded(struct test_vm *t, const char *name, const struct vm_image *img,
+				 const struct vmx_caps *caps)
+{
+	struct vm *vm = build(t, name, 0, caps, VM_EXTERNAL_KERNEL);
+	const char *why = vm_load(vm, img);
+	return why ? why : vm_setup_vmx(vm);
+}
+
 const char *test_vm_build_external(struct test_vm *t, const char *name, const uint8_t *image, uint64_t size,
 				   const char *cmdline, const struct vmx_caps *caps)
 {
-	struct vm *vm = build(t, name, 0, caps, VM_EXTERNAL_KERNEL);
-	const char *why = vm_load(vm, image, size, cmdline);
-	return why ? why : vm_setup_vmx(vm);
+	struct vm_image img = { image, size, cmdline, NULL, 0 };
+	return test_vm_build_loaded(t, name, &img, caps);
 }
 
 uint8_t *test_vm_byte(const struct test_vm *t, uint64_t gpa)

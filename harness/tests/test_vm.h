@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "vm/vm.h"
+#include "vm/vm_build.h"
 #include "vmx/vmx_caps.h"
 
 struct test_vm {
@@ -42,6 +43,9 @@ void test_vm_build(struct test_vm *t, const char *name, uint64_t budget, const s
  */
 const char *test_vm_build_external(struct test_vm *t, const char *name, const uint8_t *image, uint64_t size,
 				   const char *cmdline, const struct vmx_caps *caps);
+/* The same from a whole vm_image: the kernel with its boot modules. */
+const char *test_vm_build_loaded(struct test_vm *t, const char *name, const struct vm_image *img,
+				 const struct vmx_caps *caps);
 /* The fake CPU's host state as the kernel runs it (64-bit, paging, VMX on; 40-bit physical addresses). */
 void test_vm_host_cpu(void);
 /* The host byte that backs guest-physical address gpa. */

@@ -46,8 +46,7 @@ static void stop_unhandled(struct vm *vm)
 			v->rip);
 }
 
-void vm_run_module(const struct vm_config *cfg, const char *name, const char *cmdline, const uint8_t *image,
-		   uint64_t size, uint64_t mem_size)
+void vm_run_module(const struct vm_config *cfg, const char *name, const struct vm_image *img, uint64_t mem_size)
 {
 	/* Every line names the guest by the same characters: a name longer than the protocol's is refused. */
 	if (strlen(name) > VEXIT_GUEST_NAME_MAX) {
@@ -60,7 +59,7 @@ void vm_run_module(const struct vm_config *cfg, const char *name, const char *cm
 	}
 	/* The host's TSC counts Bochs ticks: the harness files each line of bochs.log under the guest it falls in. */
 	kprintf("VEXIT guest-begin %s tsc=%lu\n", name, rdtsc());
-	enum vm_kind kind = kernel_image_is_multiboot(image, size) ? VM_EXTERNAL_KERNEL : VM_TEST_GUEST;
+	enum vm_kind kind = kernel_image_is_multiboot(img->data, img->size) ? VM_EXTERNAL_KERNEL : VM_TEST_GUEST;
 	if (kind == VM_TEST_GUEST)
 		mem_size = GUEST_MEM_SIZE;
 	else if (!mem_size)
@@ -74,7 +73,7 @@ void vm_run_module(const struct vm_config *cfg, const char *name, const char *cm
 	const char *why;
 	uint64_t guest_ticks = 0;
 
-	if ((why = vm_load(vm, image, size, cmdline))) {
+	if ((why = vm_load(vm, img))) {
 		vm_stop(vm, VM_STOP_BAD_IMAGE, "why=%s", why);
 	} else if ((why = vm_setup_vmx(vm))) {
 		vm_stop(vm, VM_STOP_SKIPPED, "why=%s", why);

@@ -100,19 +100,19 @@ static const char *break_request(struct vm *vm, const uint8_t *image, uint64_t s
  * the boot loader's magic, EBX the boot information; the ACPI tables in the
  * BIOS area, as firmware leaves them; the rest is vm_vmcs.c's.
  */
-static const char *load_external(struct vm *vm, const uint8_t *image, uint64_t size, const char *cmdline)
+static const char *load_external(struct vm *vm, const struct vm_image *img)
 {
 	struct kernel_ranges used;
 	uint32_t entry, mbi;
-	const char *why = kernel_image_load(vm, image, size, &entry, &used);
+	const char *why = kernel_image_load(vm, img->data, img->size, &entry, &used);
 	if (why)
 		return why;
 	why = acpi_tables_write(vm, &used);
 	if (why)
 		return why;
-	bool v2 = kernel_image_format(image, size) == KERNEL_MULTIBOOT2;
-	why = v2 ? multiboot2_info_write(vm, &used, cmdline, NULL, 0, &mbi)
-		 : multiboot_info_write(vm, &used, cmdline, NULL, 0, &mbi);
+	bool v2 = kernel_image_format(img->data, img->size) == KERNEL_MULTIBOOT2;
+	why = v2 ? multiboot2_info_write(vm, &used, img->cmdline, img->mods, img->n_mods, &mbi)
+		 : multiboot_info_write(vm, &used, img->cmdline, img->mods, img->n_mods, &mbi);
 	if (why)
 		return why;
 	vm->entry = entry;
@@ -123,13 +123,18 @@ static const char *load_external(struct vm *vm, const uint8_t *image, uint64_t s
 	return NULL;
 }
 
-const char *vm_load(struct vm *vm, const uint8_t *image, uint64_t size, const char *cmdline)
+const char *vm_load(struct vm *vm, const struct vm_image *img)
 {
+	if (img->n_mods > MB1_MAX_MODULES)
+		return "too-many-modules";
 	if (vm->kind == VM_EXTERNAL_KERNEL)
-		return load_external(vm, image, size, cmdline);
+		return load_external(vm, img);
+	/* A test guest has no boot information to name a module in (docs/guest-abi.md). */
+	if (img->n_mods)
+		return "test-guest-takes-no-modules";
 	guest_layout_build(vm);
-	const char *why = guest_image_load(vm, image, size, &vm->entry);
-	return why ? why : break_request(vm, image, size);
+	const char *why = guest_image_load(vm, img->data, img->size, &vm->entry);
+	return why ? why : break_request(vm, img->data, img->size);
 }
 
 /*

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "vm/guest_time.h"
+#include "vm/multiboot_info.h"
 #include "vm/vm.h"
 
 struct vm;
@@ -30,9 +31,20 @@ struct vm_config {
 struct vm *vm_create(const struct vm_config *cfg, const char *name, enum vm_kind kind, uint64_t mem_size);
 /* Host pages a VM of mem_size bytes takes, at most: a caller checks them before vm_create. */
 uint64_t vm_pages_needed(uint64_t mem_size);
+/* What a VM is loaded from: the guest's image and, for an external kernel, its command line (its
+ * name, then its arguments) and its boot modules. More than MB1_MAX_MODULES modules (none of which
+ * is then read), or any for a test guest, and vm_load refuses the image. */
+struct vm_image {
+	const uint8_t *data;
+	uint64_t size;
+	const char *cmdline;
+	const struct mb1_module *mods;
+	unsigned n_mods;
+};
+
 /* Load the guest image and the guest's boot structures (for an external kernel, the multiboot
- * boot information with this command line); NULL, or a `why=` token when the image is refused. */
-const char *vm_load(struct vm *vm, const uint8_t *image, uint64_t size, const char *cmdline);
+ * boot information and its modules); NULL, or a `why=` token when the image is refused. */
+const char *vm_load(struct vm *vm, const struct vm_image *img);
 /* EPT, bitmaps and the VMCS, made current; NULL, or a `why=` token naming what this CPU lacks. */
 const char *vm_setup_vmx(struct vm *vm);
 /* VMCLEAR the VMCS and free every page of the VM. */
