@@ -7,7 +7,7 @@
  * off through port 0x604 instead) and a flat binary loaded by its header's
  * a.out-kludge addresses (mbtestflat). Entered as the Multiboot Specification
  * says: 32-bit protected mode, paging off, EAX the magic, EBX the information.
- * It checks the magic, the information (flags, memory sizes for 64 MiB, the
+ * It checks the magic, the information (flags, memory sizes for 128 MiB, the
  * memory map, the command line `<name> one two`, the loader's name), the
  * UART as Linux's 8250 probe does
  * (scratch register, loopback), fw_cfg as kvm-unit-tests reads it (signature,
@@ -77,14 +77,14 @@ start:
 	cmp $0x24d, %eax
 	mov $t_flags, %esi
 	call report
-	/* 639 KiB below 1 MiB; 63 MiB above it (the manifest gives 64 MiB). */
+	/* 639 KiB below 1 MiB; 127 MiB above it (the default: 128 MiB). */
 	cmpl $639, 4(%ebx)
 	mov $t_mem_lower, %esi
 	call report
-	cmpl $(63 * 1024), 8(%ebx)
+	cmpl $(127 * 1024), 8(%ebx)
 	mov $t_mem_upper, %esi
 	call report
-	/* The memory map: 4 entries of 24 bytes, the last one RAM from 1 MiB to 64 MiB. */
+	/* The memory map: 4 entries of 24 bytes, the last one RAM from 1 MiB to 128 MiB. */
 	cmpl $96, 44(%ebx)
 	jne 1f
 	mov 48(%ebx), %edx
@@ -92,7 +92,7 @@ start:
 	jne 1f
 	cmpl $0x100000, 76(%edx)
 	jne 1f
-	cmpl $(63 << 20), 84(%edx)
+	cmpl $(127 << 20), 84(%edx)
 	jne 1f
 	cmpl $1, 92(%edx)
 1:	mov $t_mmap, %esi
@@ -163,7 +163,7 @@ start:
 	cmp $1, %eax
 	mov $t_fw_cfg_cpus, %esi
 	call report
-	mov $3, %eax             /* the RAM size: 64 MiB (its high half too: 0) */
+	mov $3, %eax             /* the RAM size: 128 MiB (its high half too: 0) */
 	mov $4, %ecx
 	call fw_cfg
 	mov %eax, %ebx
@@ -171,7 +171,7 @@ start:
 	call fw_cfg_more
 	or %eax, %eax
 	jnz 1f
-	cmp $(64 << 20), %ebx
+	cmp $(128 << 20), %ebx
 1:	mov $t_fw_cfg_ram, %esi
 	call report
 
@@ -273,9 +273,9 @@ long_mode:
 	setnz %al
 	mov $t_long_mode, %rsi
 	call report64
-	/* Past 16 MiB too: guest memory reaches 64 MiB. */
-	movl $0x5a5a5a5a, 0x3fffff0
-	cmpl $0x5a5a5a5a, 0x3fffff0
+	/* Past 64 MiB too: guest memory reaches 128 MiB. */
+	movl $0x5a5a5a5a, 0x7fffff0
+	cmpl $0x5a5a5a5a, 0x7fffff0
 	sete %al
 	mov $t_high_memory, %rsi
 	call report64
@@ -442,8 +442,8 @@ summary_end: .asciz " unexpected failures\n"
 t_magic: .asciz "EAX holds the multiboot boot loader magic"
 t_flags: .asciz "boot information: memory, command line, modules, memory map, loader name"
 t_mem_lower: .asciz "mem_lower is 639 KiB"
-t_mem_upper: .asciz "mem_upper is 63 MiB (64 MiB of guest memory)"
-t_mmap: .asciz "memory map: 4 entries, RAM from 1 MiB to 64 MiB last"
+t_mem_upper: .asciz "mem_upper is 127 MiB (128 MiB of guest memory)"
+t_mmap: .asciz "memory map: 4 entries, RAM from 1 MiB to 128 MiB last"
 t_cmdline: .asciz "command line: the kernel's name, then its arguments"
 t_loader: .asciz "boot loader name"
 t_mods: .asciz "one module, page-aligned: the environment MBTEST=1, its string env"
@@ -451,12 +451,12 @@ t_scratch: .asciz "UART scratch register"
 t_loopback: .asciz "UART loopback: RTS and OUT2 come back as CTS and DCD"
 t_fw_cfg_sig: .asciz "fw_cfg signature: QEMU"
 t_fw_cfg_cpus: .asciz "fw_cfg CPU count: 1"
-t_fw_cfg_ram: .asciz "fw_cfg RAM size: 64 MiB"
+t_fw_cfg_ram: .asciz "fw_cfg RAM size: 128 MiB"
 t_rsdp: .asciz "ACPI RSDP found in the BIOS area, checksum 0"
 t_fadt: .asciz "ACPI FADT through the RSDT: PM timer at port 0x608"
 t_pm_timer: .asciz "ACPI PM timer counts up"
 t_long_mode: .asciz "CR0.PG with EFER.LME and CR4.PAE activates IA-32e mode (EFER.LMA)"
-t_high_memory: .asciz "memory at 64 MiB - 16 is RAM"
+t_high_memory: .asciz "memory at 128 MiB - 16 is RAM"
 
 	.bss
 	.align 4096

@@ -8,7 +8,7 @@
  *   debug=a       Bochs magic breakpoints before a's VMLAUNCH and after any failed entry of a
  *   dump=a,b      dump the VMCS before these guests' first VMLAUNCH
  *   selftest=nmi  send this CPU an NMI once VMX is on: the NMI policy for host code (docs/hardware.md) runs
- *   mem.NAME=MiB  memory of external kernel NAME (2 MiB steps up to 1 GiB; default 64 MiB)
+ *   mem.NAME=MiB  memory of external kernel NAME (2 MiB steps up to 1 GiB; default 128 MiB)
  *   budget.NAME=N guest NAME's budget, instead of budget=
  * A module's string is the guest's name; for an external kernel, the name then its arguments.
  * A module whose string is `+NAME STRING` is a boot module of external kernel NAME (run/boot_modules.h).

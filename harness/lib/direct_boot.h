@@ -24,7 +24,7 @@ struct direct_boot_module {
 	size_t size;
 };
 
-/* Where the memory image starts, and the most memory it may span (the bochsrc gives 128 MiB). */
+/* Where the memory image starts, and the most memory it may span (the bochsrc gives 256 MiB). */
 #define DIRECT_BOOT_IMAGE_BASE  0x100000u
 #define DIRECT_BOOT_IMAGE_LIMIT 0x4000000u
 

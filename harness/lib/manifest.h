@@ -6,7 +6,7 @@
  *   args = -t 1                  its arguments (its command line is "name args")
  *   env = NR_CPUS=1 TEST_DEVICE=0  an environment module: one KEY=VALUE a line (kvm-unit-tests' lib/argv.c)
  *   module = FILE [ARGS]         a boot module: the file (under the kernel directory), its string "FILE ARGS"
- *   mem = 64                     guest memory in MiB (default 64; 2 MiB steps up to 1024)
+ *   mem = 128                    guest memory in MiB (default 128; 2 MiB steps up to 1024)
  *   budget = 500000000           guest ticks before the hypervisor stops it (default below)
  *   cost = 3                     a sharding hint, as a guest's `cost` (default 1)
  *   end = --- DONE: 0 ---        a console line that ends the kernel when it has no exit port
@@ -22,7 +22,7 @@
 
 #include <stddef.h>
 
-#define MANIFEST_DEFAULT_MEM_MIB 64
+#define MANIFEST_DEFAULT_MEM_MIB 128 /* the hypervisor's VM_MEM_EXTERNAL_DEFAULT */
 #define MANIFEST_MAX_MODULES 8 /* the hypervisor's MB1_MAX_MODULES */
 #define MANIFEST_ENV_STRING "env" /* the environment module's string */
 #define MANIFEST_DEFAULT_BUDGET 500000000ull

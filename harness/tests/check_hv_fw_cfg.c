@@ -102,7 +102,7 @@ END_TEST
 
 START_TEST(test_ram_size)
 {
-	ck_assert_uint_eq(get(FW_CFG_RAM_SIZE, 8), 64ull << 20);
+	ck_assert_uint_eq(get(FW_CFG_RAM_SIZE, 8), VM_MEM_EXTERNAL_DEFAULT);
 	teardown();
 	setup_with(VM_MEM_MAX, VM_EXTERNAL_KERNEL);
 	ck_assert_uint_eq(get(FW_CFG_RAM_SIZE, 8), 1ull << 30);
@@ -114,6 +114,8 @@ END_TEST
 
 START_TEST(test_select_rewinds)
 {
+	teardown();
+	setup_with(64ull << 20, VM_EXTERNAL_KERNEL);
 	select_key(FW_CFG_RAM_SIZE);
 	ck_assert_uint_eq(data(), 0);
 	ck_assert_uint_eq(data(), 0);

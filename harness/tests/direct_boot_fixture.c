@@ -87,7 +87,7 @@ void boot_disk_read(const char *path, struct boot_disk *d)
 	put32(t, 6);
 	put32(t + 4, 16 + 24);
 	put32(t + 8, 24);
-	uint64_t base = 1u << 20, len = (128u << 20) - base;
+	uint64_t base = 1u << 20, len = (256u << 20) - base;
 	memcpy(t + 16, &base, 8);
 	memcpy(t + 24, &len, 8);
 	put32(t + 32, 1);

@@ -39,7 +39,7 @@ struct boot_disk {
 
 /*
  * Read the disk at path, append a memory map of one available region
- * (1 MiB..128 MiB, as Bochs's BIOS reports for the bochsrc) and the end tag,
+ * (1 MiB..256 MiB, as Bochs's BIOS reports for the bochsrc) and the end tag,
  * as the loader does, and parse the result with the kernel's own mb2_parse.
  * Check assertions fail if the disk cannot be read or is not a direct-boot disk.
  */

@@ -24,7 +24,8 @@
 #define GUEST_MEM_SIZE (2ull << 20)
 #define GUEST_PAGES (GUEST_MEM_SIZE / PAGE_SIZE)
 #define VM_MEM_GRANULE (2ull << 20) /* a VM's memory is a whole number of 2 MiB (large-page) units */
-#define VM_MEM_EXTERNAL_DEFAULT (64ull << 20)
+/* QEMU's PC default, which kernels tested under QEMU assume (docs/external-kernels.md, the memory row). */
+#define VM_MEM_EXTERNAL_DEFAULT (128ull << 20)
 #define VM_MEM_MAX (1ull << 30)
 #define VM_NAME_MAX (VEXIT_GUEST_NAME_MAX + 1) /* include/vexit_abi.h */
 #define VM_STOP_FIELDS_MAX 160
