@@ -164,6 +164,7 @@ START_TEST(test_madt_one_local_apic)
 	ck_assert_uint_ne(madt, 0);
 	uint32_t len = table(madt, "APIC");
 	ck_assert_uint_eq(u32(madt + 36), ACPI_LOCAL_APIC_ADDR);
+	ck_assert_uint_eq(u32(madt + 40), 1); /* PCAT_COMPAT: the legacy PIC is there (vm/pic.h) */
 	unsigned lapics = 0;
 	for (uint32_t off = 44; off < len; off += u8(madt + off + 1)) {
 		ck_assert_uint_ge(u8(madt + off + 1), 2); /* every structure has a length */

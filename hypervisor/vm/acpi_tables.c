@@ -88,7 +88,7 @@ static void write_madt(struct acpi_block *blk)
 {
 	uint8_t *m = header(blk, ACPI_MADT_ADDR, "APIC", ACPI_MADT_SIZE, 4);
 	put(m + 36, ACPI_LOCAL_APIC_ADDR, 4);
-	put(m + 40, 0, 4); /* flags: PCAT_COMPAT clear, there are no 8259s */
+	put(m + 40, MADT_PCAT_COMPAT, 4); /* flags: the dual 8259 of vm/pic.h is there too */
 	uint8_t *lapic = m + 44; /* Processor Local APIC structure (5.2.12.2) */
 	lapic[0] = MADT_LOCAL_APIC;
 	lapic[1] = 8;

@@ -5,8 +5,8 @@
  * list a FADT and a MADT. The FADT (revision 3, 5.2.9) gives the PM1a event and
  * control blocks (0x600, 0x604: the power-off port) and the 32-bit PM timer at
  * 0x608 (dev_pm_timer.c), a header-only DSDT and a FACS; the MADT (5.2.12) one
- * enabled local APIC, ID 0, at 0xFEE00000, and nothing else (no I/O APIC, no
- * 8259s). All in the reserved block 0xF0000-0xFFFFF of the memory map
+ * enabled local APIC, ID 0, at 0xFEE00000, and PCAT_COMPAT (the 8259 pair of
+ * vm/pic.h), and nothing else (no I/O APIC). All in the reserved block 0xF0000-0xFFFFF of the memory map
  * (vm/multiboot_info.c). Plain C, host-tested.
  */
 #ifndef VEXIT_ACPI_TABLES_H
@@ -31,6 +31,7 @@
 #define ACPI_FACS_SIZE 64
 #define ACPI_MADT_SIZE (ACPI_HEADER_SIZE + 8 + 8)
 #define ACPI_LOCAL_APIC_ADDR 0xfee00000u
+#define MADT_PCAT_COMPAT 1u /* MADT flags bit 0: a PC-AT dual 8259 as well (ACPI 6.5, 5.2.12, Multiple APIC Flags) */
 
 /* FADT fields used here, by byte offset (ACPI 6.5 table 5.9). */
 #define FADT_FIRMWARE_CTRL 36

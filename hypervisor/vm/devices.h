@@ -11,7 +11,9 @@
  *  - isa-debug-exit at 0xF4 (dev_isa_debug_exit.c): a write ends the VM, as under QEMU;
  *  - the ACPI PM1a control port 0x604 (dev_power_off.c): 0x2000 powers off;
  *  - QEMU's fw_cfg at 0x510/0x511 (dev_fw_cfg.c): signature, CPU count 1, RAM size;
- *  - the ACPI PM timer at 0x608 (dev_pm_timer.c), which the FADT (vm/acpi_tables.h) names.
+ *  - the ACPI PM timer at 0x608 (dev_pm_timer.c), which the FADT (vm/acpi_tables.h) names;
+ *  - the 8259A pair at 0x20 and 0xA0 (dev_pic.c, vm/pic.h) and the 8254's counter 0 at 0x40
+ *    and 0x43 (dev_pit.c, vm/pit.h), whose output is IRQ0, as firmware leaves them.
  * Each attach function takes its state from vm_device_state() and adds the
  * device to vm->bus; false when either has no room.
  */
@@ -90,6 +92,8 @@ bool isa_debug_exit_attach(struct vm *vm);
 bool power_off_attach(struct vm *vm);
 bool fw_cfg_attach(struct vm *vm);
 bool pm_timer_attach(struct vm *vm);
+bool pic_attach(struct vm *vm); /* vm/pic.h */
+bool pit_attach(struct vm *vm); /* vm/pit.h */
 /* The PM timer's 32-bit count after `guest_ticks` of guest time. */
 uint32_t pm_timer_count(uint64_t guest_ticks);
 

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define IO_BUS_MAX_DEVICES 8
+#define IO_BUS_MAX_DEVICES 12
 
 struct io_device {
 	const char *name;

@@ -72,6 +72,8 @@ struct vm {
 	 * APIC-access page EPT maps at LAPIC_BASE, and the state over the virtual-APIC page. */
 	uint64_t apic_access_page;
 	struct lapic *lapic; /* NULL: no APIC (a test guest, or a CPU without APIC virtualization) */
+	struct pic *pic;     /* an external kernel's legacy PIC and PIT (in device_state); NULL: a test guest */
+	struct pit *pit;
 	struct ept ept;
 	uint64_t entry; /* the guest image's entry point */
 	/* Port I/O: the bus, and the arena its devices keep their state in (each device owns its piece). */

@@ -7,6 +7,7 @@
 #include "kernel/kstring.h"
 #include "kernel/panic.h"
 #include "vm/acpi_tables.h"
+#include "vm/bios_ivt.h"
 #include "vm/guest_image.h"
 #include "vm/guest_layout.h"
 #include "vm/guest_section.h"
@@ -104,7 +105,11 @@ static const char *load_external(struct vm *vm, const struct vm_image *img)
 {
 	struct kernel_ranges used;
 	uint32_t entry, mbi;
-	const char *why = kernel_image_load(vm, img->data, img->size, &entry, &used);
+	/* Firmware's real-mode vectors first: a kernel loaded over them replaces them. */
+	const char *why = bios_ivt_write(vm);
+	if (why)
+		return why;
+	why = kernel_image_load(vm, img->data, img->size, &entry, &used);
 	if (why)
 		return why;
 	why = acpi_tables_write(vm, &used);

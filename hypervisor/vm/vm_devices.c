@@ -19,6 +19,8 @@ static const struct {
 	{ "power-off", VM_EXTERNAL_KERNEL, power_off_attach },
 	{ "fw-cfg", VM_EXTERNAL_KERNEL, fw_cfg_attach },
 	{ "pm-timer", VM_EXTERNAL_KERNEL, pm_timer_attach },
+	{ "pic", VM_EXTERNAL_KERNEL, pic_attach },
+	{ "pit", VM_EXTERNAL_KERNEL, pit_attach }, /* after the PIC: its IRQ0 goes there */
 };
 
 void *vm_device_state(struct vm *vm, size_t size)
