@@ -28,7 +28,10 @@
 #include "run_suite.h"
 #include "test_vm.h"
 #include "vm/guest_mem.h"
+#include "vm/io_bus.h"
 #include "vm/kernel_image.h"
+#include "vm/pic.h"
+#include "vm/pit.h"
 #include "vm/vm.h"
 #include "vmx/event_inject.h"
 
@@ -552,6 +555,38 @@ START_TEST(test_extint_through_lint0)
 }
 END_TEST
 
+/* The VM's own 8259 pair (vm/pic.h) is its ExtINT source: the timer's IRQ0 reaches the guest as vector 0x08. */
+START_TEST(test_legacy_pic_is_the_extint_source)
+{
+	software_enable_apic();
+	apic_store(LAPIC_LVT_LINT0, 0x700); /* ExtINT, as firmware leaves LINT0 (virtual wire) */
+	exit_with(EXIT_REASON_APIC_WRITE, LAPIC_LVT_LINT0, 0, 0, 0);
+	fake_vmcs.guest_rflags = RFLAGS_FIXED1 | RFLAGS_IF;
+	/* Masked at the PIC: nothing. */
+	io_bus_write(&t.vm->bus, PIC_MASTER_PORT + 1, 1, 0xff);
+	pic_set_irq(t.vm->pic, PIT_IRQ, true);
+	pic_set_irq(t.vm->pic, PIT_IRQ, false);
+	exit_with(EXIT_REASON_CPUID, 0, 0, 0, 0);
+	ck_assert_uint_eq(fake_vmcs.entry_intr_info, 0);
+	/* The unmask is a port write: it wakes the injection core, which takes the latched request. */
+	t.vm->vcpu.irq.work = false;
+	io_bus_write(&t.vm->bus, PIC_MASTER_PORT + 1, 1, PIC_BIOS_MASTER_MASK);
+	ck_assert(t.vm->vcpu.irq.work);
+	exit_with(EXIT_REASON_CPUID, 0, 0, 0, 0);
+	ck_assert_uint_eq(fake_vmcs.entry_intr_info, EXTERNAL(PIC_BIOS_MASTER_BASE));
+	ck_assert_uint_eq(t.vm->pic->chip[0].isr, 1);
+	/* In service until the guest's EOI: the next edge waits for it. */
+	pic_set_irq(t.vm->pic, PIT_IRQ, true);
+	pic_set_irq(t.vm->pic, PIT_IRQ, false);
+	irq_kick(&t.vm->vcpu.irq);
+	exit_with(EXIT_REASON_CPUID, 0, 0, 0, 0);
+	ck_assert_uint_eq(fake_vmcs.entry_intr_info, 0);
+	io_bus_write(&t.vm->bus, PIC_MASTER_PORT, 1, PIC_OCW2_EOI);
+	exit_with(EXIT_REASON_CPUID, 0, 0, 0, 0);
+	ck_assert_uint_eq(fake_vmcs.entry_intr_info, EXTERNAL(PIC_BIOS_MASTER_BASE));
+}
+END_TEST
+
 START_TEST(test_no_apic_virtualization)
 {
 	/* A CPU without APIC-register virtualization: no APIC, CR8 exits as for a test guest, FEE00000H unmapped. */
@@ -590,6 +625,7 @@ static Suite *external_vm_suite(void)
 	tcase_add_test(tc, test_nmi_ipi_and_nmi_window);
 	tcase_add_test(tc, test_handler_exception_goes_first);
 	tcase_add_test(tc, test_extint_through_lint0);
+	tcase_add_test(tc, test_legacy_pic_is_the_extint_source);
 	suite_add_tcase(s, tc);
 	return s;
 }

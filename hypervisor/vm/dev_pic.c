@@ -1,9 +1,11 @@
 /*
  * The 8259A pair of vm/pic.h, and its ports for external kernels (vm/devices.h).
  * Each chip keeps its request (IRR), in-service (ISR) and mask (IMR) registers;
- * the slave's INT output is the master's IR2.
+ * the slave's INT output is the master's IR2, the master's the vCPU's ExtINT
+ * source (vm/irq.h).
  */
 #include "vm/devices.h"
+#include "vm/irq.h"
 #include "vm/pic.h"
 #include "vm/vm.h"
 
@@ -162,16 +164,20 @@ static bool same_chip(uint16_t port, unsigned i)
 
 static uint32_t pic_port_read(void *state, uint16_t port, unsigned size)
 {
+	struct vm *vm = state;
 	uint32_t v = 0;
 	for (unsigned i = 0; i < size; i++)
-		v |= (uint32_t)(same_chip(port, i) ? pic_read(state, (uint16_t)(port + i)) : 0xff) << (8 * i);
+		v |= (uint32_t)(same_chip(port, i) ? pic_read(vm->pic, (uint16_t)(port + i)) : 0xff) << (8 * i);
 	return v;
 }
 
 static void pic_port_write(void *state, uint16_t port, unsigned size, uint32_t value)
 {
+	struct vm *vm = state;
 	for (unsigned i = 0; i < size && same_chip(port, i); i++)
-		pic_write(state, (uint16_t)(port + i), (uint8_t)(value >> (8 * i)));
+		pic_write(vm->pic, (uint16_t)(port + i), (uint8_t)(value >> (8 * i)));
+	/* An unmask, an EOI or a new initialization may have raised INTR. */
+	irq_kick(&vm->vcpu.irq);
 }
 
 static const struct io_device pic_device = {
@@ -180,6 +186,17 @@ static const struct io_device pic_device = {
 	.write = pic_port_write,
 };
 
+/* The ExtINT source's two calls (vm/irq.h): INTR, and the interrupt acknowledge. */
+static bool pic_line_pending(void *dev)
+{
+	return pic_intr(dev);
+}
+
+static uint8_t pic_line_acknowledge(void *dev)
+{
+	return pic_acknowledge(dev);
+}
+
 bool pic_attach(struct vm *vm)
 {
 	struct pic *p = vm_device_state(vm, sizeof(*p));
@@ -187,6 +204,7 @@ bool pic_attach(struct vm *vm)
 		return false;
 	pic_reset(p);
 	vm->pic = p;
-	return io_bus_add(&vm->bus, &pic_device, p, PIC_MASTER_PORT, 2) &&
-	       io_bus_add(&vm->bus, &pic_device, p, PIC_SLAVE_PORT, 2);
+	irq_connect_extint(&vm->vcpu.irq, &(struct irq_line){ pic_line_pending, pic_line_acknowledge, p });
+	return io_bus_add(&vm->bus, &pic_device, vm, PIC_MASTER_PORT, 2) &&
+	       io_bus_add(&vm->bus, &pic_device, vm, PIC_SLAVE_PORT, 2);
 }

@@ -3,8 +3,8 @@
  * datasheet, 1988), master at 0x20-0x21 and slave at 0xA0-0xA1 on the master's
  * IR2, as firmware leaves them (pic_reset). vm/dev_pic.c owns their state and
  * their ports; what drives the CPU's INTR line is pic_intr, and the CPU's
- * interrupt acknowledge is pic_acknowledge (the shape of an interrupt source the
- * injection core takes: a "pending / acknowledge" pair). Inputs are edge
+ * interrupt acknowledge is pic_acknowledge: the pair connected as the vCPU's
+ * ExtINT source (vm/irq.h). Inputs are edge
  * triggered, priorities fixed (IR0 highest); not modelled: level-triggered mode
  * (ICW1.LTIM, the ELCR), priority rotation (its OCW2 forms act as the plain
  * EOIs), special mask and special fully nested modes, poll mode, and buffered
