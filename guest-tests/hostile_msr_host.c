@@ -1,10 +1,11 @@
 /*
  * hostile_msr_host: RDMSR and WRMSR of the MSRs whose host value matters most:
  * feature control (VMX lock), the VMX capability MSRs, SMM monitor control,
- * microcode update trigger, speculation controls, debug control, the TSC, the
- * MTRRs, the performance counters' global control, MISC_ENABLE. Each raises #GP
- * in the guest, and no host MSR is written (the run's later guests prove VMX
- * still works: any of these written on the host would end it).
+ * microcode update trigger, speculation controls, debug control, the MTRRs, the
+ * performance counters' global control, P-state control, machine-check global
+ * control. Each raises #GP in the guest, and no host MSR is written (the run's
+ * later guests prove VMX still works: any of these written on the host would
+ * end it). The TSC and MISC_ENABLE are virtual MSRs now (tsc_msr, msr_misc_enable).
  */
 #include "cpu.h"
 #include "fault.h"
@@ -23,11 +24,11 @@ static const uint32_t host_msrs[] = {
 	0x79,  /* IA32_BIOS_UPDT_TRIG */
 	0x48,  /* IA32_SPEC_CTRL */
 	0x1d9, /* IA32_DEBUGCTL */
-	0x10,  /* IA32_TIME_STAMP_COUNTER */
+	0x199, /* IA32_PERF_CTL */
 	0x2ff, /* IA32_MTRR_DEF_TYPE */
 	0x200, /* IA32_MTRR_PHYSBASE0 */
 	0x38f, /* IA32_PERF_GLOBAL_CTRL */
-	0x1a0, /* IA32_MISC_ENABLE */
+	0x17b, /* IA32_MCG_CTL (MCG_CAP.MCG_CTL_P is clear here) */
 };
 
 int main(void)

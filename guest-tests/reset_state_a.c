@@ -6,7 +6,7 @@
 #include "reset_state.h"
 
 EXPECT("stop done");
-EXPECT("asserts 17");
+EXPECT("asserts 18");
 
 int main(void)
 {

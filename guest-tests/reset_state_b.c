@@ -6,7 +6,7 @@
 #include "reset_state.h"
 
 EXPECT("stop done");
-EXPECT("asserts 17");
+EXPECT("asserts 18");
 /* In its twin's shard, whatever -j: it checks what reset_state_a left (a shard runs by name). */
 EXPECT("shard-with reset_state_a");
 

@@ -37,6 +37,7 @@
 #include "run/vm_run.h"
 #include "vm/guest_time.h"
 #include "vm/vm.h"
+#include "vmx/cpuid_policy.h"
 #include "vmx/vmx_caps.h"
 #include "vmx/vmx_off.h"
 #include "vmx/vmx_on.h"
@@ -114,6 +115,11 @@ static void host_cpu_facts(struct vm_config *cfg)
 	if (max_ext >= 0x80000001u) {
 		cpuid(0x80000001u, 0, r);
 		cfg->nx = r[3] & (1u << 20);
+	}
+	cpuid(0, 0, r);
+	if (r[0] >= 7) {
+		cpuid(7, 0, r);
+		cfg->tsc_adjust = r[1] & CPUID7_EBX_TSC_ADJUST;
 	}
 	/*
 	 * The guests' x87 and SSE state is switched with FXSAVE/FXRSTOR or XSAVE/XRSTOR

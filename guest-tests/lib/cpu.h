@@ -68,6 +68,24 @@ static inline bool cpu_has_xsave(void)
 	return r[2] & (1u << 26);
 }
 
+static inline uint64_t read_tsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+/* CPUID.(EAX=07H,ECX=0):EBX.TSC_ADJUST[bit 1]: whether IA32_TSC_ADJUST exists. */
+static inline bool cpu_has_tsc_adjust(void)
+{
+	uint32_t r[4];
+	cpuid(0, 0, r);
+	if (r[0] < 7)
+		return false;
+	cpuid(7, 0, r);
+	return r[1] & (1u << 1);
+}
+
 /* Exits of one basic reason this VM has taken so far (the VMCALL asking included). */
 static inline uint64_t exits_of(uint64_t reason)
 {

@@ -13,8 +13,10 @@
 #include "fault.h"
 #include "vmx/xcr0.h"
 
-/* 17 assertions: 12 checks of the reset state, 5 that the dirtying took. */
-#define RESET_STATE_ASSERTS 17
+/* 18 assertions: 13 checks of the reset state, 5 that the dirtying took. */
+#define RESET_STATE_ASSERTS 18
+#define RS_TSC_NEAR 1000000ull /* the TSC at the first instructions: far below the host's count (direct boot: 4M+) */
+#define RS_TSC_FAR (1ull << 40)
 
 #define RS_CR0_RESET (CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG)
 #define RS_MEM ((volatile uint64_t *)0x180000) /* a page of guest memory no image or stack uses */
@@ -96,7 +98,7 @@ static uint64_t rs_xsave_dirt(uint64_t mask)
 	return dirt;
 }
 
-static void rs_check(bool xsave)
+static void rs_check(bool xsave, uint64_t tsc)
 {
 	uint64_t bad = 0;
 	for (unsigned i = 0; i < 16; i++)
@@ -122,6 +124,10 @@ static void rs_check(bool xsave)
 			 rdmsr(MSR_IA32_FS_BASE) | rdmsr(MSR_IA32_GS_BASE) | rdmsr(MSR_IA32_TSC_AUX) |
 			 (rdmsr(MSR_IA32_APIC_BASE) ^ 0xfee00900ull) | rdmsr(VEXIT_MSR_SCRATCH);
 	report_eq(other, 0, "EFER, PAT, SYSENTER_*, FS/GS_BASE, TSC_AUX, APIC_BASE and the scratch MSR at reset");
+	uint64_t adjust = cpu_has_tsc_adjust() ? rdmsr(MSR_IA32_TSC_ADJUST) : 0;
+	report(tsc < RS_TSC_NEAR && adjust == 0 && rdmsr(MSR_IA32_MISC_ENABLE) == 0x1801 &&
+		       rdmsr(MSR_IA32_MCG_STATUS) == 0,
+	       "TSC counted from 0 at VM creation, TSC_ADJUST 0, MISC_ENABLE 0x1801, MCG_STATUS 0");
 	uint64_t mem = 0;
 	for (unsigned i = 0; i < RS_MEM_WORDS; i++)
 		mem |= RS_MEM[i];
@@ -204,7 +210,15 @@ static void rs_dirty(bool xsave)
 	wrmsr(MSR_IA32_TSC_AUX, 0x5ec0de04);
 	wrmsr(MSR_IA32_APIC_BASE, 0xfed00000ull | 0x900);
 	wrmsr(VEXIT_MSR_SCRATCH, 0x5ec0de05);
-	report_eq(rdmsr(MSR_IA32_PAT), 0x0606060606060606ull, "the other MSRs hold patterns");
+	wrmsr(MSR_IA32_TSC, RS_TSC_FAR);
+	if (cpu_has_tsc_adjust())
+		wrmsr(MSR_IA32_TSC_ADJUST, rdmsr(MSR_IA32_TSC_ADJUST) + RS_TSC_FAR);
+	wrmsr(MSR_IA32_MCG_STATUS, MCG_STATUS_RIPV | MCG_STATUS_EIPV | MCG_STATUS_MCIP);
+	/* Last: MONITOR shown, CPUID limited to leaf 2 (no CPUID after this). */
+	wrmsr(MSR_IA32_MISC_ENABLE, rdmsr(MSR_IA32_MISC_ENABLE) | MISC_ENABLE_MONITOR | MISC_ENABLE_LIMIT_CPUID);
+	report(rdmsr(MSR_IA32_PAT) == 0x0606060606060606ull && read_tsc() >= RS_TSC_FAR &&
+		       (rdmsr(MSR_IA32_MISC_ENABLE) & MISC_ENABLE_LIMIT_CPUID) && rdmsr(MSR_IA32_MCG_STATUS) == 7,
+	       "the other MSRs (PAT, TSC, MISC_ENABLE, MCG_STATUS) hold patterns");
 
 	for (unsigned i = 0; i < RS_MEM_WORDS; i++)
 		RS_MEM[i] = 0x5ec0de0055aa55aaull + i;
@@ -215,9 +229,10 @@ static void rs_dirty(bool xsave)
 
 static int reset_state_main(void)
 {
+	uint64_t tsc = read_tsc(); /* first: the closer to the VM's first instruction, the better */
 	fault_init();
 	bool xsave = cpu_has_xsave();
-	rs_check(xsave);
+	rs_check(xsave, tsc);
 	rs_dirty(xsave);
 	return 0;
 }

@@ -11,6 +11,12 @@
  *  - leaf 7 subleaf 0: EBX SGX 2, INVPCID 10, RDT-M 12, MPX 14, RDT-A 15, PT 25;
  *    ECX PKU 3, OSPKE 4, LA57 16; EDX 26-31 (speculation-control and capability
  *    MSRs) hidden; other subleaves untouched;
+ *    TSC_ADJUST (EBX 1) passes (vexit virtualizes it); RDPID (ECX 22) and, in
+ *    leaf 80000001H EDX, RDTSCP (27) only with "enable RDTSCP" (SDM 26.3);
+ *  - IA32_MISC_ENABLE (Vol. 4 table 2-2): bit 18 shows MONITOR (leaf 1 ECX 3) and
+ *    leaf 5; bit 22 limits leaf 0 EAX to 2, a higher basic leaf answering as leaf 2;
+ *    bit 34 hides NX (leaf 80000001H EDX 20);
+ *  - leaf 0DH: no IA32_XSS, so subleaf 1 ECX:EDX and supervisor components' subleaves 0;
  *  - leaves 6 (thermal/power), 0xA (PMU: vexit #GPs every PMU MSR), 0xF and 0x10
  *    (RDT), 0x12 (SGX), 0x14 (processor trace): all zero;
  *  - 0x40000000: EAX max hypervisor leaf, EBX:ECX:EDX "vexit-vmm-v1";
@@ -28,10 +34,17 @@
 
 #define HIDDEN1 CPUID1_ECX_HIDDEN
 
-static void view(uint32_t leaf, uint32_t subleaf, uint64_t cr4, const uint32_t in[4], uint32_t out[4])
+static void view_vm(uint32_t leaf, uint32_t subleaf, const struct cpuid_vm *vm, const uint32_t in[4], uint32_t out[4])
 {
 	memcpy(out, in, 4 * sizeof(uint32_t));
-	cpuid_guest_view(leaf, subleaf, cr4, false, out);
+	cpuid_guest_view(leaf, subleaf, vm, out);
+}
+
+/* A VM at power-on (MISC_ENABLE's R/W bits clear), without an APIC or RDTSCP, with this CR4. */
+static void view(uint32_t leaf, uint32_t subleaf, uint64_t cr4, const uint32_t in[4], uint32_t out[4])
+{
+	const struct cpuid_vm vm = { .cr4 = cr4 };
+	view_vm(leaf, subleaf, &vm, in, out);
 }
 
 /* --- leaf 1 ---------------------------------------------------------------------------- */
@@ -85,13 +98,14 @@ START_TEST(test_leaf1_apic)
 	const uint32_t host[4] = { 0x000906ea, 0x05100800, CPUID1_ECX_X2APIC, 0 };
 	uint32_t r[4];
 	memcpy(r, host, sizeof(r));
-	cpuid_guest_view(1, 0, 0, true, r);
+	const struct cpuid_vm with_apic = { .apic = true }, without = { .apic = false };
+	cpuid_guest_view(1, 0, &with_apic, r);
 	ck_assert_uint_eq(r[3], CPUID1_EDX_APIC);
 	ck_assert_uint_eq(r[2] & CPUID1_ECX_X2APIC, 0);
 	ck_assert_uint_eq(r[1], 0x00100800); /* APIC ID 5 on the host, 0 in the guest */
 	memcpy(r, host, sizeof(r));
 	r[3] = CPUID1_EDX_APIC;
-	cpuid_guest_view(1, 0, 0, false, r);
+	cpuid_guest_view(1, 0, &without, r);
 	ck_assert_uint_eq(r[3], 0);
 }
 END_TEST
@@ -261,7 +275,7 @@ END_TEST
 START_TEST(test_other_leaves_untouched)
 {
 	const uint32_t host[4] = { 0xffffffffu, 0xa5a5a5a5u, 0xffffffffu, 0x5a5a5a5au };
-	static const uint32_t leaves[] = { 0, 2, 4, 5, 0xb, 0x13, 0x15, 0x3fffffffu, 0x50000000u, 0x80000000u,
+	static const uint32_t leaves[] = { 0, 2, 4, 0xb, 0x13, 0x15, 0x3fffffffu, 0x50000000u, 0x80000000u,
 					   0x80000008u, 0xffffffffu };
 	for (size_t i = 0; i < sizeof(leaves) / sizeof(leaves[0]); i++) {
 		uint32_t r[4];
@@ -322,9 +336,127 @@ START_TEST(test_unvirtualized_leaves_zero)
 }
 END_TEST
 
+/* --- what the VM's state and controls make CPUID say ----------------------------------------------- */
+
+START_TEST(test_rdtscp_when_enabled)
+{
+	/* With "enable RDTSCP" (SDM 26.3), RDTSCP and RDPID work, and CPUID says so. */
+	const uint32_t ones[4] = { 0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu };
+	const struct cpuid_vm vm = { .rdtscp = true };
+	uint32_t r[4];
+	view_vm(0x80000001u, 0, &vm, ones, r);
+	ck_assert_uint_eq(r[3], 0xffffffffu);
+	view_vm(7, 0, &vm, ones, r);
+	ck_assert_uint_eq(r[2] & CPUID7_ECX_RDPID, CPUID7_ECX_RDPID);
+	ck_assert_uint_eq(r[2] & CPUID7_ECX_WAITPKG, 0);
+	/* Not shown where the host has neither. */
+	const uint32_t zero[4] = { 0, 0, 0, 0 };
+	view_vm(0x80000001u, 0, &vm, zero, r);
+	ck_assert_uint_eq(r[3], 0);
+	/* TSC_ADJUST (leaf 7 EBX bit 1) is virtualized: the host's bit passes. */
+	ck_assert_uint_eq(CPUID7_EBX_TSC_ADJUST, 1u << 1);
+	ck_assert_uint_eq(CPUID7_EBX_HIDDEN & CPUID7_EBX_TSC_ADJUST, 0);
+	view_vm(7, 0, &vm, ones, r);
+	ck_assert_uint_eq(r[1] & CPUID7_EBX_TSC_ADJUST, CPUID7_EBX_TSC_ADJUST);
+}
+END_TEST
+
+START_TEST(test_monitor_follows_misc_enable)
+{
+	/* SDM Vol. 4 table 2-2, IA32_MISC_ENABLE bit 18: CPUID.01H:ECX.MONITOR follows it. */
+	const uint32_t host1[4] = { 0, 0, CPUID1_ECX_MONITOR | 1u, 0 };
+	const uint32_t host5[4] = { 0x40, 0x40, 3, 0x11142120 };
+	const struct cpuid_vm off = { .misc_enable = 0x1801 }, on = { .misc_enable = 0x1801 | (1ull << 18) };
+	uint32_t r[4];
+	view_vm(1, 0, &off, host1, r);
+	ck_assert_uint_eq(r[2], 1u | CPUID1_ECX_HYPERVISOR);
+	view_vm(1, 0, &on, host1, r);
+	ck_assert_uint_eq(r[2], CPUID1_ECX_MONITOR | 1u | CPUID1_ECX_HYPERVISOR);
+	/* Never where the host has none. */
+	const uint32_t none[4] = { 0, 0, 1u, 0 };
+	view_vm(1, 0, &on, none, r);
+	ck_assert_uint_eq(r[2], 1u | CPUID1_ECX_HYPERVISOR);
+	/* Leaf 5, MONITOR/MWAIT's parameters: only while MONITOR is there. */
+	ck_assert_uint_eq(CPUID_LEAF_MONITOR, 5);
+	view_vm(5, 0, &off, host5, r);
+	ck_assert(r[0] == 0 && r[1] == 0 && r[2] == 0 && r[3] == 0);
+	view_vm(5, 0, &on, host5, r);
+	ck_assert_mem_eq(r, host5, sizeof(r));
+}
+END_TEST
+
+START_TEST(test_limit_cpuid_maxval)
+{
+	/* SDM Vol. 4 table 2-2, IA32_MISC_ENABLE bit 22: CPUID.00H:EAX reads 2. */
+	const uint32_t host0[4] = { 0x16, 0x756e6547, 0x6c65746e, 0x49656e69 };
+	const struct cpuid_vm limited = { .misc_enable = 1ull << 22 }, open = { 0 };
+	uint32_t r[4];
+	view_vm(0, 0, &limited, host0, r);
+	ck_assert_uint_eq(r[0], 2);
+	ck_assert_uint_eq(r[1], host0[1]);
+	ck_assert_uint_eq(r[2], host0[2]);
+	ck_assert_uint_eq(r[3], host0[3]);
+	view_vm(0, 0, &open, host0, r);
+	ck_assert_uint_eq(r[0], 0x16);
+	/* A basic leaf above 2 answers as leaf 2 (the highest one then); the others are themselves. */
+	static const uint32_t above[] = { 3, 4, 7, 0xd, 0x16, 0x3fffffffu };
+	for (size_t i = 0; i < sizeof(above) / sizeof(above[0]); i++) {
+		ck_assert_uint_eq(cpuid_guest_leaf(above[i], 1ull << 22), 2);
+		ck_assert_uint_eq(cpuid_guest_leaf(above[i], 0), above[i]);
+	}
+	static const uint32_t kept[] = { 0, 1, 2, 0x40000000u, 0x40000001u, 0x80000000u, 0x80000001u, 0xffffffffu };
+	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
+		ck_assert_uint_eq(cpuid_guest_leaf(kept[i], 1ull << 22), kept[i]);
+}
+END_TEST
+
+START_TEST(test_xd_disable_hides_nx)
+{
+	const uint32_t host[4] = { 0, 0, 0x121, CPUID80000001_EDX_NX | (1u << 29) };
+	const struct cpuid_vm xd_off = { .misc_enable = 1ull << 34 }, xd_on = { 0 };
+	uint32_t r[4];
+	ck_assert_uint_eq(CPUID80000001_EDX_NX, 1u << 20);
+	view_vm(0x80000001u, 0, &xd_off, host, r);
+	ck_assert_uint_eq(r[3], 1u << 29);
+	ck_assert_uint_eq(r[2], 0x121);
+	view_vm(0x80000001u, 0, &xd_on, host, r);
+	ck_assert_uint_eq(r[3], CPUID80000001_EDX_NX | (1u << 29));
+}
+END_TEST
+
+START_TEST(test_no_supervisor_xsave_state)
+{
+	/* IA32_XSS is not offered: subleaf 1 ECX:EDX (its bits) read 0, and so do the subleaves of
+	 * supervisor components (ECX bit 0 set: SDM Vol. 2A CPUID leaf 0DH); user ones stay. */
+	const uint32_t sub1[4] = { 0xf, 0x3c0, 0x1900, 0x1 };
+	const uint32_t pt[4] = { 0x80, 0, 1, 0 };       /* component 8 (PT): supervisor */
+	const uint32_t avx[4] = { 0x100, 0x240, 0, 0 };  /* component 2 (AVX): user */
+	uint32_t r[4];
+	view(0xd, 1, 0, sub1, r);
+	ck_assert_uint_eq(r[0], 0xf & ~CPUIDD1_EAX_XSAVES);
+	ck_assert_uint_eq(r[1], 0x3c0);
+	ck_assert_uint_eq(r[2] | r[3], 0);
+	view(0xd, 8, 0, pt, r);
+	ck_assert(r[0] == 0 && r[1] == 0 && r[2] == 0 && r[3] == 0);
+	view(0xd, 2, 0, avx, r);
+	ck_assert_mem_eq(r, avx, sizeof(r));
+	/* Subleaf 0 (XCR0's components) is not a component's: its ECX bit 0 means nothing of the kind. */
+	const uint32_t sub0[4] = { 0x2e7, 0x340, 0xa88, 0 };
+	view(0xd, 0, 0, sub0, r);
+	ck_assert_mem_eq(r, sub0, sizeof(r));
+}
+END_TEST
+
 static Suite *cpuid_policy_suite(void)
 {
 	Suite *s = suite_create("hv_cpuid_policy");
+	TCase *vmstate = tcase_create("vm_state");
+	tcase_add_test(vmstate, test_rdtscp_when_enabled);
+	tcase_add_test(vmstate, test_monitor_follows_misc_enable);
+	tcase_add_test(vmstate, test_limit_cpuid_maxval);
+	tcase_add_test(vmstate, test_xd_disable_hides_nx);
+	tcase_add_test(vmstate, test_no_supervisor_xsave_state);
+	suite_add_tcase(s, vmstate);
 	TCase *l1 = tcase_create("leaf1");
 	tcase_add_test(l1, test_leaf1_bit_numbers);
 	tcase_add_test(l1, test_leaf1_all_ones);

@@ -233,6 +233,33 @@ static void xsave_cpu(struct test_vm *t)
 }
 
 #define HOST_LEAF1_ECX (CPUID1_ECX_VMX | CPUID1_ECX_OSXSAVE | CPUID1_ECX_X2APIC | (1u << 0) | (1u << 9) | (1u << 28))
+/* The host's TSC reads 0x10000 at the exit; the VM's offset makes the guest's 0xf000. */
+static void tsc_at_0x10000(struct test_vm *t)
+{
+	fake_cpu.tsc = 0x10000;
+	fake_cpu.tsc_step = 0;
+	t->vm->msrs.tsc_offset = 0 - 0x1000ull;
+}
+
+static void monitor_enabled(struct test_vm *t)
+{
+	t->vm->msrs.misc_enable |= MISC_ENABLE_MONITOR;
+	fake_cpu_set_cpuid(CPUID_LEAF_MONITOR, 0, 0x40, 0x40, 3, 0); /* ECX bit 1: interrupts as break events */
+}
+
+static void misc_enable_limit_cpuid(struct test_vm *t)
+{
+	t->vm->msrs.misc_enable |= MISC_ENABLE_LIMIT_CPUID;
+	fake_cpu_set_cpuid(2, 0, 0x76036301, 0x00f0b5ff, 0, 0x00c30000);
+	fake_cpu_set_cpuid(7, 0, 0, 0xd19f4bbb, 0, 0);
+}
+
+static void host_ext_leaf(struct test_vm *t)
+{
+	(void)t;
+	fake_cpu_set_cpuid(0x80000001u, 0, 0, 0, 0x121, CPUID80000001_EDX_RDTSCP | CPUID80000001_EDX_NX | (1u << 29));
+}
+
 static void host_cpuid(struct test_vm *t)
 {
 	(void)t;
@@ -581,9 +608,9 @@ static const struct exit_case cases[] = {
 	  .out = { R(GPR_RAX, 0x3456789a), R(GPR_RDX, 0x12) } },
 	{ "RDMSR IA32_PAT: the power-on value", EXIT_REASON_RDMSR, 0, 2, .in = { R(GPR_RCX, MSR_IA32_PAT) }, .skip = true,
 	  .out = { R(GPR_RAX, 0x00070406), R(GPR_RDX, 0x00070406) } },
-	{ "WRMSR IA32_PAT", EXIT_REASON_WRMSR, 0, 2,
+	{ "WRMSR IA32_PAT, in the VMCS (load/save PAT)", EXIT_REASON_WRMSR, 0, 2,
 	  .in = { R(GPR_RCX, MSR_IA32_PAT), R(GPR_RAX, 0x01050406), R(GPR_RDX, 0x07060400) }, .skip = true,
-	  .msr = { MSR_IA32_PAT, 0x0706040001050406 } },
+	  .fout = { F(VMCS_GUEST_IA32_PAT, 0x0706040001050406) }, .msr = { MSR_IA32_PAT, 0x0706040001050406 } },
 	{ "WRMSR IA32_PAT with memory type 2: #GP", EXIT_REASON_WRMSR, 0, 2,
 	  .in = { R(GPR_RCX, MSR_IA32_PAT), R(GPR_RAX, 0x00000002), R(GPR_RDX, 0) }, .inject = INJECT(VECTOR_GP),
 	  .msr = { MSR_IA32_PAT, 0x0007040600070406 } },
@@ -618,7 +645,34 @@ static const struct exit_case cases[] = {
 	{ "RDMSR of an MSR vexit does not have: #GP", EXIT_REASON_RDMSR, 0, 2, .in = { R(GPR_RCX, 0xc0000104) },
 	  .inject = INJECT(VECTOR_GP) },
 	{ "WRMSR of an MSR vexit does not have: #GP", EXIT_REASON_WRMSR, 0, 2,
-	  .in = { R(GPR_RCX, 0x10), R(GPR_RAX, 0), R(GPR_RDX, 0) }, .inject = INJECT(VECTOR_GP) },
+	  .in = { R(GPR_RCX, 0x11), R(GPR_RAX, 0), R(GPR_RDX, 0) }, .inject = INJECT(VECTOR_GP) },
+	{ "RDMSR IA32_TSC: the host's TSC plus the VM's offset", EXIT_REASON_RDMSR, 0, 2,
+	  .in = { R(GPR_RCX, MSR_IA32_TSC) }, .prepare = tsc_at_0x10000, .skip = true,
+	  .out = { R(GPR_RAX, 0xf000), R(GPR_RDX, 0) } },
+	{ "WRMSR IA32_TSC moves the VMCS TSC offset, and TSC_ADJUST with it", EXIT_REASON_WRMSR, 0, 2,
+	  .in = { R(GPR_RCX, MSR_IA32_TSC), R(GPR_RAX, 0xf000), R(GPR_RDX, 1) }, .prepare = tsc_at_0x10000, .skip = true,
+	  .fout = { F(VMCS_TSC_OFFSET, 0x100000000ull - 0x1000) }, .msr = { MSR_IA32_TSC_ADJUST, 0x100000000ull } },
+	{ "WRMSR IA32_TSC_ADJUST moves the VMCS TSC offset", EXIT_REASON_WRMSR, 0, 2,
+	  .in = { R(GPR_RCX, MSR_IA32_TSC_ADJUST), R(GPR_RAX, 0x500), R(GPR_RDX, 0) }, .prepare = tsc_at_0x10000,
+	  .skip = true, .fout = { F(VMCS_TSC_OFFSET, 0x500 - 0x1000ull) }, .msr = { MSR_IA32_TSC_ADJUST, 0x500 } },
+	{ "RDMSR IA32_MISC_ENABLE: fast strings, no BTS or PEBS", EXIT_REASON_RDMSR, 0, 2,
+	  .in = { R(GPR_RCX, MSR_IA32_MISC_ENABLE) }, .skip = true, .out = { R(GPR_RAX, 0x1801), R(GPR_RDX, 0) } },
+	{ "WRMSR IA32_MISC_ENABLE with a reserved bit: #GP", EXIT_REASON_WRMSR, 0, 2,
+	  .in = { R(GPR_RCX, MSR_IA32_MISC_ENABLE), R(GPR_RAX, 0x1801 | (1u << 2)), R(GPR_RDX, 0) },
+	  .inject = INJECT(VECTOR_GP), .msr = { MSR_IA32_MISC_ENABLE, 0x1801 } },
+	{ "WRMSR IA32_MISC_ENABLE: MONITOR, limit CPUID and XD disable", EXIT_REASON_WRMSR, 0, 2,
+	  .in = { R(GPR_RCX, MSR_IA32_MISC_ENABLE), R(GPR_RAX, 0x441801), R(GPR_RDX, 4) }, .skip = true,
+	  .msr = { MSR_IA32_MISC_ENABLE, 0x400441801 } },
+	{ "RDMSR IA32_MCG_CAP: no bank", EXIT_REASON_RDMSR, 0, 2, .in = { R(GPR_RCX, MSR_IA32_MCG_CAP) }, .skip = true,
+	  .out = { R(GPR_RAX, 0), R(GPR_RDX, 0) } },
+	{ "WRMSR IA32_MCG_STATUS: RIPV, EIPV, MCIP", EXIT_REASON_WRMSR, 0, 2,
+	  .in = { R(GPR_RCX, MSR_IA32_MCG_STATUS), R(GPR_RAX, 7), R(GPR_RDX, 0) }, .skip = true,
+	  .msr = { MSR_IA32_MCG_STATUS, 7 } },
+	{ "WRMSR IA32_MCG_STATUS bit 3 (no LMCE): #GP", EXIT_REASON_WRMSR, 0, 2,
+	  .in = { R(GPR_RCX, MSR_IA32_MCG_STATUS), R(GPR_RAX, 8), R(GPR_RDX, 0) }, .inject = INJECT(VECTOR_GP),
+	  .msr = { MSR_IA32_MCG_STATUS, 0 } },
+	{ "RDMSR IA32_MC0_CTL (no bank): #GP", EXIT_REASON_RDMSR, 0, 2, .in = { R(GPR_RCX, 0x400) },
+	  .inject = INJECT(VECTOR_GP) },
 
 	/* XSETBV */
 	{ "XSETBV with CR4.OSXSAVE clear: #UD", EXIT_REASON_XSETBV, 0, 3,
@@ -657,6 +711,13 @@ static const struct exit_case cases[] = {
 	{ "CPUID 7: INVPCID, MPX, PKU and LA57 hidden", EXIT_REASON_CPUID, 0, 2, .in = { R(GPR_RAX, 7), R(GPR_RCX, 0) },
 	  .prepare = host_cpuid, .skip = true,
 	  .out = { R(GPR_RAX, 0), R(GPR_RBX, 0xd19f0bbb), R(GPR_RCX, 1u << 1), R(GPR_RDX, 0) } },
+	{ "CPUID 0x80000001: RDTSCP shown with \"enable RDTSCP\", NX kept", EXIT_REASON_CPUID, 0, 2,
+	  .in = { R(GPR_RAX, 0x80000001u), R(GPR_RCX, 0) }, .prepare = host_ext_leaf, .skip = true,
+	  .out = { R(GPR_RAX, 0), R(GPR_RBX, 0), R(GPR_RCX, 0x121),
+		   R(GPR_RDX, CPUID80000001_EDX_RDTSCP | CPUID80000001_EDX_NX | (1u << 29)) } },
+	{ "CPUID 7 with MISC_ENABLE's limit CPUID maxval: leaf 2's values", EXIT_REASON_CPUID, 0, 2,
+	  .in = { R(GPR_RAX, 7), R(GPR_RCX, 0) }, .prepare = misc_enable_limit_cpuid, .skip = true,
+	  .out = { R(GPR_RAX, 0x76036301), R(GPR_RBX, 0x00f0b5ff), R(GPR_RCX, 0), R(GPR_RDX, 0x00c30000) } },
 	{ "CPUID 0x40000000: the vexit signature", EXIT_REASON_CPUID, 0, 2, .in = { R(GPR_RAX, 0x40000000), R(GPR_RCX, 0) },
 	  .skip = true, /* "vexi" "t-vm" "m-v1", little endian */
 	  .out = { R(GPR_RAX, 0x40000001), R(GPR_RBX, 0x69786576), R(GPR_RCX, 0x6d762d74), R(GPR_RDX, 0x31762d6d) } },
@@ -810,6 +871,14 @@ static const struct exit_case cases[] = {
 	{ "VMRESUME: #UD", EXIT_REASON_VMRESUME, 0, 3, .inject = INJECT(VECTOR_UD) },
 	{ "MONITOR: #UD (CPUID hides it)", EXIT_REASON_MONITOR, 0, 3, .inject = INJECT(VECTOR_UD) },
 	{ "MWAIT: #UD (CPUID hides it)", EXIT_REASON_MWAIT, 0, 3, .inject = INJECT(VECTOR_UD) },
+	{ "MONITOR with MISC_ENABLE.MONITOR: arms nothing, skipped", EXIT_REASON_MONITOR, 0, 3,
+	  .in = { R(GPR_RAX, 0x1000), R(GPR_RCX, 0), R(GPR_RDX, 0) }, .prepare = monitor_enabled, .skip = true },
+	{ "MONITOR with an extension in ECX: #GP", EXIT_REASON_MONITOR, 0, 3, .in = { R(GPR_RCX, 1) },
+	  .prepare = monitor_enabled, .inject = INJECT(VECTOR_GP) },
+	{ "MWAIT with MISC_ENABLE.MONITOR: returns at once", EXIT_REASON_MWAIT, 0, 3,
+	  .in = { R(GPR_RAX, 0), R(GPR_RCX, 1) }, .prepare = monitor_enabled, .skip = true },
+	{ "MWAIT with ECX bit 1 (reserved): #GP", EXIT_REASON_MWAIT, 0, 3, .in = { R(GPR_RAX, 0), R(GPR_RCX, 2) },
+	  .prepare = monitor_enabled, .inject = INJECT(VECTOR_GP) },
 	{ "VMXOFF: #UD", EXIT_REASON_VMXOFF, 0, 3, .inject = INJECT(VECTOR_UD) },
 	{ "INVEPT: #UD", EXIT_REASON_INVEPT, 0, 5, .inject = INJECT(VECTOR_UD) },
 	{ "INVVPID: #UD", EXIT_REASON_INVVPID, 0, 5, .inject = INJECT(VECTOR_UD) },

@@ -152,10 +152,15 @@ START_TEST(test_held_msrs)
 	static const uint32_t held[] = { MSR_IA32_STAR, MSR_IA32_LSTAR, MSR_IA32_CSTAR, MSR_IA32_FMASK,
 					 MSR_IA32_KERNEL_GS_BASE };
 	for (unsigned i = 0; i < sizeof(held) / sizeof(held[0]); i++)
-		ck_assert(guest_cpu_state_msr(held[i]));
-	ck_assert(!guest_cpu_state_msr(MSR_IA32_FS_BASE)); /* the VMCS switches it */
-	ck_assert(!guest_cpu_state_msr(MSR_IA32_PAT));
-	ck_assert(!guest_cpu_state_msr(MSR_IA32_TSC_AUX));
+		ck_assert(guest_cpu_state_msr(t.vm, held[i]));
+	ck_assert(!guest_cpu_state_msr(t.vm, MSR_IA32_FS_BASE)); /* the VMCS switches it */
+	ck_assert(!guest_cpu_state_msr(t.vm, MSR_IA32_PAT));
+	ck_assert(!guest_cpu_state_msr(t.vm, MSR_IA32_TSC));
+	/* TSC_AUX, which RDTSCP and RDPID read with no exit, only when "enable RDTSCP" is set. */
+	t.vm->rdtscp = true;
+	ck_assert(guest_cpu_state_msr(t.vm, MSR_IA32_TSC_AUX));
+	t.vm->rdtscp = false;
+	ck_assert(!guest_cpu_state_msr(t.vm, MSR_IA32_TSC_AUX));
 }
 END_TEST
 
@@ -183,6 +188,28 @@ START_TEST(test_wrmsr_reaches_the_cpu)
 	ck_assert_uint_ne(*fake_vmcs_field(VMCS_ENTRY_INTR_INFO), 0);
 	ck_assert_uint_eq(fake_cpu.msr_lstar, 0xffffffff81000000ull);
 	ck_assert_uint_eq(t.vm->msrs.lstar, 0xffffffff81000000ull);
+}
+END_TEST
+
+START_TEST(test_tsc_aux_in_the_cpu_with_rdtscp)
+{
+	/* The test VM's CPU allows "enable RDTSCP": the guest's TSC_AUX is loaded, and WRMSR writes it through. */
+	ck_assert(t.vm->rdtscp);
+	fake_cpu.msr_tsc_aux = 0x5ec0de;
+	guest_cpu_state_load(t.vm);
+	ck_assert_uint_eq(fake_cpu.msr_tsc_aux, 0); /* the new VM's, not what the CPU held */
+	msr_exit(MSR_IA32_TSC_AUX, 0x1234);
+	ck_assert_int_eq(handle_wrmsr(&t.vm->vcpu), EXIT_RESUME);
+	ck_assert_uint_eq(fake_cpu.msr_tsc_aux, 0x1234);
+	ck_assert_uint_eq(t.vm->msrs.tsc_aux, 0x1234);
+	/* Without it the CPU's TSC_AUX is never touched (a CPU without RDTSCP has no such MSR). */
+	t.vm->rdtscp = false;
+	fake_cpu.msr_tsc_aux = 0x5ec0de;
+	guest_cpu_state_load(t.vm);
+	msr_exit(MSR_IA32_TSC_AUX, 0x99);
+	ck_assert_int_eq(handle_wrmsr(&t.vm->vcpu), EXIT_RESUME);
+	ck_assert_uint_eq(fake_cpu.msr_tsc_aux, 0x5ec0de);
+	ck_assert_uint_eq(t.vm->msrs.tsc_aux, 0x99);
 }
 END_TEST
 
@@ -225,6 +252,7 @@ static Suite *guest_cpu_state_suite(void)
 	tcase_add_test(c, test_next_vm_starts_at_reset);
 	tcase_add_test(c, test_without_xsaveopt_or_xsave);
 	tcase_add_test(c, test_held_msrs);
+	tcase_add_test(c, test_tsc_aux_in_the_cpu_with_rdtscp);
 	tcase_add_test(c, test_wrmsr_reaches_the_cpu);
 	tcase_add_test(c, test_rdmsr_kernel_gs_base_reads_the_cpu);
 	tcase_add_test(c, test_run_switches_once_per_run);

@@ -14,6 +14,14 @@
  *    KERNEL_GS_BASE, LSTAR and CSTAR; Vol. 4 table 2-2: IA32_FMASK bits 63:32
  *    are reserved, IA32_STAR has none;
  *    IA32_TSC_AUX bits 63:32 are reserved.
+ *  - Vol. 3B 18.17.3: a WRMSR that adds X to IA32_TSC adds X to IA32_TSC_ADJUST
+ *    and the reverse; the guest's TSC is the host's plus the VMCS TSC offset;
+ *    IA32_TSC_ADJUST exists only with CPUID.(EAX=07H,ECX=0):EBX.TSC_ADJUST;
+ *  - Vol. 4 table 2-2, IA32_MISC_ENABLE: R/W bits 0, 3, 16, 18, 22, 23 and 34
+ *    (34 only with NX); read-only 7, 11, 12; the rest reserved. XD Bit Disable
+ *    makes EFER.NXE reserved;
+ *  - Vol. 3B 16.3.1: IA32_MCG_CAP read-only (0 banks, no MCG_CTL), IA32_MCG_STATUS
+ *    bits 2:0 (RIPV, EIPV, MCIP), 63:3 reserved without LMCE; no MCG_CTL, no bank MSR.
  * Plus the synthetic MSRs of hypervisor/include/vexit_abi.h.
  */
 #include <check.h>
@@ -32,7 +40,7 @@ static struct virtual_msrs m;
 static void setup(void)
 {
 	memset(&m, 0xee, sizeof(m)); /* reset must not depend on what was there */
-	virtual_msrs_reset(&m, true, 39);
+	virtual_msrs_reset(&m, true, 39, true);
 }
 
 static uint64_t rd(uint32_t msr)
@@ -76,14 +84,22 @@ START_TEST(test_reset_values)
 	ck_assert(m.paging);
 	ck_assert(m.nx);
 	ck_assert_uint_eq(m.phys_addr_bits, 39);
+	ck_assert(m.has_tsc_adjust);
+	ck_assert_uint_eq(m.tsc_adjust | m.tsc_offset | m.mcg_status, 0);
+	ck_assert_uint_eq(m.misc_enable, 0x1801); /* fast strings; BTS and PEBS unavailable */
 	/* Through the read path too. */
 	ck_assert_uint_eq(rd(MSR_IA32_EFER), EFER_LME | EFER_LMA);
 	ck_assert_uint_eq(rd(MSR_IA32_PAT), PAT_POWER_ON);
 	ck_assert_uint_eq(rd(MSR_IA32_APIC_BASE), APIC_BASE_DEFAULT);
 	ck_assert_uint_eq(rd(VEXIT_MSR_SCRATCH), 0);
+	ck_assert_uint_eq(rd(MSR_IA32_MISC_ENABLE), MISC_ENABLE_POWER_ON);
+	ck_assert_uint_eq(rd(MSR_IA32_TSC_ADJUST), 0);
+	ck_assert_uint_eq(rd(MSR_IA32_MCG_CAP), 0);
+	ck_assert_uint_eq(rd(MSR_IA32_MCG_STATUS), 0);
 	/* The facts follow the arguments. */
-	virtual_msrs_reset(&m, false, 52);
+	virtual_msrs_reset(&m, false, 52, false);
 	ck_assert(!m.nx);
+	ck_assert(!m.has_tsc_adjust);
 	ck_assert_uint_eq(m.phys_addr_bits, 52);
 }
 END_TEST
@@ -132,7 +148,8 @@ END_TEST
 
 START_TEST(test_unknown_msrs)
 {
-	static const uint32_t unknown[] = { 0, 0x10 /* TSC */, 0x3a, 0x1a0, 0x480, 0x48e, 0x174 + 3, 0x276, 0x278,
+	static const uint32_t unknown[] = { 0, 0x3a, 0x480, 0x48e, 0x174 + 3, 0x276, 0x278, 0x17b /* MCG_CTL */,
+					    0x19f, 0x1a1, 0x3a + 2, 0x11, 0x6e0 /* TSC_DEADLINE */,
 					    0xc0000085u, 0xc0000104u, 0x40000003u,
 					    0x3fffffffu, 0x4000ffffu, 0xffffffffu, 0x800 /* x2APIC */, 0x1b + 0x100 };
 	for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
@@ -167,7 +184,7 @@ START_TEST(test_efer_sce_nxe)
 	wr_ok(MSR_IA32_EFER, EFER_LME | EFER_LMA);
 	ck_assert_uint_eq(rd(MSR_IA32_EFER), EFER_LME | EFER_LMA);
 	/* Without NX in CPUID, NXE is reserved. */
-	virtual_msrs_reset(&m, false, 39);
+	virtual_msrs_reset(&m, false, 39, true);
 	wr_gp(MSR_IA32_EFER, EFER_LME | EFER_LMA | EFER_NXE);
 	wr_ok(MSR_IA32_EFER, EFER_LME | EFER_LMA | EFER_SCE);
 	ck_assert_uint_eq(rd(MSR_IA32_EFER), EFER_LME | EFER_LMA | EFER_SCE);
@@ -234,15 +251,15 @@ END_TEST
 
 START_TEST(test_apic_base_width)
 {
-	virtual_msrs_reset(&m, true, 36);
+	virtual_msrs_reset(&m, true, 36, true);
 	wr_gp(MSR_IA32_APIC_BASE, 0xf00000000ull | APIC_BASE_ENABLE | 0x1000000000ull);
 	wr_ok(MSR_IA32_APIC_BASE, 0xffffff000ull | APIC_BASE_ENABLE);
 	ck_assert_uint_eq(rd(MSR_IA32_APIC_BASE), 0xffffff000ull | APIC_BASE_ENABLE | APIC_BASE_BSP);
-	virtual_msrs_reset(&m, true, 52);
+	virtual_msrs_reset(&m, true, 52, true);
 	wr_ok(MSR_IA32_APIC_BASE, 0x000ffffffffff000ull | APIC_BASE_ENABLE);
 	wr_gp(MSR_IA32_APIC_BASE, 0x0010000000000000ull | APIC_BASE_ENABLE);
 	/* A 64-bit width reserves no high bits (no undefined shift). */
-	virtual_msrs_reset(&m, true, 64);
+	virtual_msrs_reset(&m, true, 64, true);
 	wr_ok(MSR_IA32_APIC_BASE, 0xfffffffffffff000ull);
 	wr_gp(MSR_IA32_APIC_BASE, 0xfee00001ull);
 }
@@ -375,6 +392,168 @@ START_TEST(test_sysenter_cs)
 }
 END_TEST
 
+/* --- TSC, TSC_ADJUST (SDM Vol. 3B 18.17.3) --------------------------------------------------- */
+
+START_TEST(test_tsc_reads_host_plus_offset)
+{
+	m.host_tsc = 1000;
+	m.tsc_offset = 0 - 600ull;
+	ck_assert_uint_eq(rd(MSR_IA32_TSC), 400);
+	m.host_tsc = 1500;
+	ck_assert_uint_eq(rd(MSR_IA32_TSC), 900);
+	/* The offset wraps as the CPU's addition does. */
+	m.tsc_offset = 0xffffffffffffff00ull;
+	m.host_tsc = 0x100;
+	ck_assert_uint_eq(rd(MSR_IA32_TSC), 0);
+}
+END_TEST
+
+START_TEST(test_tsc_write_moves_offset_and_adjust)
+{
+	m.host_tsc = 1000;
+	m.tsc_offset = 0 - 1000ull; /* the guest's TSC reads 0 */
+	wr_ok(MSR_IA32_TSC, 100000000000ull);
+	ck_assert_uint_eq(rd(MSR_IA32_TSC), 100000000000ull);
+	ck_assert_uint_eq(m.tsc_offset, 100000000000ull - 1000);
+	/* Written from 0 to 10^11: the adjust value moved by the same amount. */
+	ck_assert_uint_eq(rd(MSR_IA32_TSC_ADJUST), 100000000000ull);
+	m.host_tsc = 3000; /* the host's TSC goes on counting, the guest's with it */
+	ck_assert_uint_eq(rd(MSR_IA32_TSC), 100000002000ull);
+	/* Backwards: the adjust value goes down by as much (to a negative value, wrapped). */
+	wr_ok(MSR_IA32_TSC, 0);
+	ck_assert_uint_eq(rd(MSR_IA32_TSC), 0);
+	ck_assert_uint_eq(rd(MSR_IA32_TSC_ADJUST), 100000000000ull - 100000002000ull);
+	/* Every bit of the value is written. */
+	wr_ok(MSR_IA32_TSC, 0xffffffffffffffffull);
+	ck_assert_uint_eq(rd(MSR_IA32_TSC), 0xffffffffffffffffull);
+}
+END_TEST
+
+START_TEST(test_tsc_adjust_write_moves_tsc)
+{
+	m.host_tsc = 5000;
+	m.tsc_offset = 0 - 5000ull;
+	wr_ok(MSR_IA32_TSC_ADJUST, 700);
+	ck_assert_uint_eq(rd(MSR_IA32_TSC_ADJUST), 700);
+	ck_assert_uint_eq(rd(MSR_IA32_TSC), 700);
+	wr_ok(MSR_IA32_TSC_ADJUST, 200); /* adds -500 to both */
+	ck_assert_uint_eq(rd(MSR_IA32_TSC_ADJUST), 200);
+	ck_assert_uint_eq(rd(MSR_IA32_TSC), 200);
+	/* A TSC write after it keeps the two in step. */
+	wr_ok(MSR_IA32_TSC, 1200);
+	ck_assert_uint_eq(rd(MSR_IA32_TSC_ADJUST), 1200);
+	wr_ok(MSR_IA32_TSC_ADJUST, 0);
+	ck_assert_uint_eq(rd(MSR_IA32_TSC), 0);
+	ck_assert_uint_eq(m.tsc_offset, 0 - 5000ull);
+	/* No reserved bit. */
+	wr_ok(MSR_IA32_TSC_ADJUST, 0x8000000000000000ull);
+	ck_assert_uint_eq(rd(MSR_IA32_TSC_ADJUST), 0x8000000000000000ull);
+}
+END_TEST
+
+START_TEST(test_tsc_adjust_absent)
+{
+	virtual_msrs_reset(&m, true, 39, false);
+	uint64_t v = SENTINEL;
+	ck_assert(!virtual_msr_read(&m, MSR_IA32_TSC_ADJUST, &v));
+	ck_assert_uint_eq(v, SENTINEL);
+	wr_gp(MSR_IA32_TSC_ADJUST, 0);
+	wr_gp(MSR_IA32_TSC_ADJUST, 5);
+	/* The TSC itself is still there. */
+	m.host_tsc = 10;
+	wr_ok(MSR_IA32_TSC, 20);
+	ck_assert_uint_eq(rd(MSR_IA32_TSC), 20);
+}
+END_TEST
+
+/* --- MISC_ENABLE (SDM Vol. 4 table 2-2) ---------------------------------------------------------- */
+
+START_TEST(test_misc_enable_bit_numbers)
+{
+	ck_assert_uint_eq(MISC_ENABLE_WRITABLE, (1ull << 0) | (1ull << 3) | (1ull << 16) | (1ull << 18) |
+							 (1ull << 22) | (1ull << 23));
+	ck_assert_uint_eq(MISC_ENABLE_READ_ONLY, (1ull << 7) | (1ull << 11) | (1ull << 12));
+	ck_assert_uint_eq(MISC_ENABLE_XD_DISABLE, 1ull << 34);
+}
+END_TEST
+
+START_TEST(test_misc_enable_rw)
+{
+	/* kvm-unit-tests' msr test: 0x400c50809 with the read-only bits kept. */
+	uint64_t v = (0x400c50809ull & ~0x1880ull) | (MISC_ENABLE_POWER_ON & 0x1880ull);
+	wr_ok(MSR_IA32_MISC_ENABLE, v);
+	ck_assert_uint_eq(rd(MSR_IA32_MISC_ENABLE), v);
+	wr_ok(MSR_IA32_MISC_ENABLE, MISC_ENABLE_POWER_ON);
+	ck_assert_uint_eq(rd(MSR_IA32_MISC_ENABLE), MISC_ENABLE_POWER_ON);
+	/* Each R/W bit alone. */
+	for (unsigned b = 0; b < 64; b++) {
+		uint64_t bit = 1ull << b;
+		if (!(bit & (MISC_ENABLE_WRITABLE | MISC_ENABLE_XD_DISABLE)))
+			continue;
+		wr_ok(MSR_IA32_MISC_ENABLE, MISC_ENABLE_POWER_ON | bit);
+		ck_assert_uint_eq(rd(MSR_IA32_MISC_ENABLE), MISC_ENABLE_POWER_ON | bit);
+	}
+}
+END_TEST
+
+START_TEST(test_misc_enable_read_only_and_reserved)
+{
+	/* Writes to the read-only bits are ignored, whichever way they go. */
+	wr_ok(MSR_IA32_MISC_ENABLE, MISC_ENABLE_PERFMON);
+	ck_assert_uint_eq(rd(MSR_IA32_MISC_ENABLE), MISC_ENABLE_BTS_UNAVAILABLE | MISC_ENABLE_PEBS_UNAVAILABLE);
+	wr_ok(MSR_IA32_MISC_ENABLE, MISC_ENABLE_FAST_STRINGS);
+	ck_assert_uint_eq(rd(MSR_IA32_MISC_ENABLE), MISC_ENABLE_POWER_ON);
+	/* Every other bit is reserved. */
+	for (unsigned b = 0; b < 64; b++) {
+		uint64_t bit = 1ull << b;
+		if (bit & (MISC_ENABLE_WRITABLE | MISC_ENABLE_READ_ONLY | MISC_ENABLE_XD_DISABLE))
+			continue;
+		wr_gp(MSR_IA32_MISC_ENABLE, MISC_ENABLE_POWER_ON | bit);
+	}
+}
+END_TEST
+
+START_TEST(test_misc_enable_xd_disable)
+{
+	/* With XD disabled, NX is gone: EFER.NXE is reserved (and stays as it was). */
+	ck_assert(virtual_msr_nx(&m));
+	wr_ok(MSR_IA32_MISC_ENABLE, MISC_ENABLE_POWER_ON | MISC_ENABLE_XD_DISABLE);
+	ck_assert(!virtual_msr_nx(&m));
+	wr_gp(MSR_IA32_EFER, EFER_LME | EFER_LMA | EFER_NXE);
+	wr_ok(MSR_IA32_MISC_ENABLE, MISC_ENABLE_POWER_ON);
+	wr_ok(MSR_IA32_EFER, EFER_LME | EFER_LMA | EFER_NXE);
+	/* Without NX, bit 34 is reserved. */
+	virtual_msrs_reset(&m, false, 39, true);
+	ck_assert(!virtual_msr_nx(&m));
+	wr_gp(MSR_IA32_MISC_ENABLE, MISC_ENABLE_POWER_ON | MISC_ENABLE_XD_DISABLE);
+}
+END_TEST
+
+/* --- machine check (SDM Vol. 3B 16.3.1) ------------------------------------------------------------ */
+
+START_TEST(test_mcg)
+{
+	ck_assert_uint_eq(rd(MSR_IA32_MCG_CAP), 0);
+	wr_gp(MSR_IA32_MCG_CAP, 0);
+	wr_gp(MSR_IA32_MCG_CAP, 10);
+	for (uint64_t v = 0; v < 8; v++) {
+		wr_ok(MSR_IA32_MCG_STATUS, v);
+		ck_assert_uint_eq(rd(MSR_IA32_MCG_STATUS), v);
+	}
+	for (unsigned b = 3; b < 64; b++)
+		wr_gp(MSR_IA32_MCG_STATUS, 1ull << b);
+	ck_assert_uint_eq(rd(MSR_IA32_MCG_STATUS), 7);
+	/* No MCG_CTL (MCG_CAP.MCG_CTL_P clear) and no bank: the 32 banks' MSRs up to 0x47F #GP. */
+	uint64_t v;
+	ck_assert(!virtual_msr_read(&m, 0x17b, &v));
+	wr_gp(0x17b, 0);
+	for (uint32_t msr = 0x400; msr < 0x480; msr++) {
+		ck_assert_msg(!virtual_msr_read(&m, msr, &v), "bank MSR 0x%x readable", msr);
+		wr_gp(msr, 0);
+	}
+}
+END_TEST
+
 /* --- TSC_AUX, synthetic ------------------------------------------------------------------- */
 
 START_TEST(test_tsc_aux)
@@ -424,7 +603,8 @@ START_TEST(test_read_has_no_side_effects)
 	memcpy(&before, &m, sizeof(m));
 	static const uint32_t msrs[] = { MSR_IA32_APIC_BASE, MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP,
 					 MSR_IA32_SYSENTER_EIP, MSR_IA32_PAT, MSR_IA32_EFER, MSR_IA32_FS_BASE, MSR_IA32_GS_BASE,
-					 MSR_IA32_TSC_AUX, VEXIT_MSR_ID, VEXIT_MSR_SCRATCH, VEXIT_MSR_EXITS, 0x10 };
+					 MSR_IA32_TSC_AUX, VEXIT_MSR_ID, VEXIT_MSR_SCRATCH, VEXIT_MSR_EXITS, MSR_IA32_TSC,
+					 MSR_IA32_TSC_ADJUST, MSR_IA32_MISC_ENABLE, MSR_IA32_MCG_CAP, MSR_IA32_MCG_STATUS, 0x11 };
 	for (size_t i = 0; i < sizeof(msrs) / sizeof(msrs[0]); i++) {
 		uint64_t v;
 		(void)virtual_msr_read(&m, msrs[i], &v);
@@ -470,6 +650,18 @@ static Suite *virtual_msr_suite(void)
 	tcase_add_test(o, test_read_only_synthetic);
 	tcase_add_test(o, test_scratch_any_value);
 	suite_add_tcase(s, o);
+	TCase *t = tcase_create("tsc_misc_mcg");
+	tcase_add_checked_fixture(t, setup, NULL);
+	tcase_add_test(t, test_tsc_reads_host_plus_offset);
+	tcase_add_test(t, test_tsc_write_moves_offset_and_adjust);
+	tcase_add_test(t, test_tsc_adjust_write_moves_tsc);
+	tcase_add_test(t, test_tsc_adjust_absent);
+	tcase_add_test(t, test_misc_enable_bit_numbers);
+	tcase_add_test(t, test_misc_enable_rw);
+	tcase_add_test(t, test_misc_enable_read_only_and_reserved);
+	tcase_add_test(t, test_misc_enable_xd_disable);
+	tcase_add_test(t, test_mcg);
+	suite_add_tcase(s, t);
 	return s;
 }
 

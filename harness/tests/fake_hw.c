@@ -75,6 +75,10 @@ static uint64_t *msr_slot(uint32_t msr)
 		return &fake_cpu.msr_fmask;
 	case MSR_IA32_KERNEL_GS_BASE:
 		return &fake_cpu.msr_kernel_gs_base;
+	case MSR_IA32_TSC_AUX:
+		return &fake_cpu.msr_tsc_aux;
+	case MSR_IA32_PAT:
+		return &fake_cpu.msr_pat;
 	default:
 		for (unsigned i = 0; i < fake_cpu.n_msrs; i++)
 			if (fake_cpu.msrs[i].msr == msr)

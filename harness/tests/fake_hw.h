@@ -40,7 +40,7 @@ struct fake_cpu {
 	/* Any other MSR a test models: fake_cpu_set_msr; reading one not set fails the test. */
 	struct { uint32_t msr; uint64_t v; } msrs[16];
 	unsigned n_msrs;
-	uint64_t msr_star, msr_lstar, msr_cstar, msr_fmask, msr_kernel_gs_base;
+	uint64_t msr_star, msr_lstar, msr_cstar, msr_fmask, msr_kernel_gs_base, msr_tsc_aux, msr_pat;
 	uint64_t dr[8];        /* DR0-DR3 and DR6 by number */
 	/* Extended state: the area of the last XRSTOR/FXRSTOR and of the last save, with the mask and XCR0 then. */
 	const void *restored_area;

@@ -7,12 +7,19 @@
 
 enum exit_action handle_cpuid(struct vcpu *v)
 {
-	uint32_t leaf = (uint32_t)v->gpr[GPR_RAX], subleaf = (uint32_t)v->gpr[GPR_RCX];
+	const struct vm *vm = v->vm;
+	uint32_t leaf = cpuid_guest_leaf((uint32_t)v->gpr[GPR_RAX], vm->msrs.misc_enable);
+	uint32_t subleaf = (uint32_t)v->gpr[GPR_RCX];
 	uint32_t r[4];
 	cpuid(leaf, subleaf, r);
-	/* CPUID.01H:EDX.APIC follows IA32_APIC_BASE's global enable (SDM Vol. 3A 11.4.3). */
-	bool apic = v->vm->lapic && (v->vm->msrs.apic_base & APIC_BASE_ENABLE);
-	cpuid_guest_view(leaf, subleaf, vmcs_read(VMCS_CR4_READ_SHADOW), apic, r);
+	struct cpuid_vm view = {
+		.cr4 = vmcs_read(VMCS_CR4_READ_SHADOW),
+		.misc_enable = vm->msrs.misc_enable,
+		/* CPUID.01H:EDX.APIC follows IA32_APIC_BASE's global enable (SDM Vol. 3A 11.4.3). */
+		.apic = vm->lapic && (vm->msrs.apic_base & APIC_BASE_ENABLE),
+		.rdtscp = vm->rdtscp,
+	};
+	cpuid_guest_view(leaf, subleaf, &view, r);
 	/* CPUID writes EAX, EBX, ECX, EDX and clears the upper halves of their 64-bit registers. */
 	v->gpr[GPR_RAX] = r[0];
 	v->gpr[GPR_RBX] = r[1];

@@ -19,7 +19,8 @@ enum exit_action handle_wrmsr(struct vcpu *v);           /* exit_msr.c */
 enum exit_action handle_cpuid(struct vcpu *v);           /* exit_cpuid.c */
 enum exit_action handle_xsetbv(struct vcpu *v);          /* exit_misc.c */
 enum exit_action handle_cache_flush(struct vcpu *v);     /* exit_misc.c: INVD, WBINVD */
-enum exit_action handle_undefined(struct vcpu *v);       /* exit_misc.c: #UD (VMX, MONITOR, MWAIT) */
+enum exit_action handle_undefined(struct vcpu *v);       /* exit_misc.c: #UD (the VMX instructions) */
+enum exit_action handle_monitor_mwait(struct vcpu *v);   /* exit_misc.c */
 enum exit_action handle_apic_write(struct vcpu *v);      /* exit_apic.c */
 enum exit_action handle_apic_access(struct vcpu *v);     /* exit_apic.c */
 enum exit_action handle_interrupt_window(struct vcpu *v); /* exit_apic.c: interrupt and NMI windows, TPR below threshold */

@@ -3,8 +3,10 @@
  * virtual MSR table (vm/virtual_msr.c) decides what they do. The VMCS-backed
  * MSRs are copied into the table and back around each access; those the CPU
  * holds while the VM runs (vm/guest_cpu_state.h) are written to it too, and
- * KERNEL_GS_BASE, which SWAPGS changes without an exit, is read from it. Unknown
- * MSRs, reserved bits and bad values get #GP, and change nothing.
+ * KERNEL_GS_BASE, which SWAPGS changes without an exit, is read from it. The
+ * TSC offset and the guest's PAT (when the VMCS switches it) are written back to
+ * the VMCS when a write changes them. Unknown MSRs, reserved bits and bad values
+ * get #GP, and change nothing.
  */
 #include "exits/exit_handlers.h"
 #include "hw/cpu.h"
@@ -26,8 +28,17 @@ static void load_vmcs_msrs(struct vcpu *v, struct virtual_msrs *m)
 	m->exits = v->exits;
 }
 
-static void store_vmcs_msrs(const struct virtual_msrs *m)
+/* The values a write may change that live outside the table and the per-exit VMCS copies. */
+struct msrs_before {
+	uint64_t apic_base, tsc_offset, pat;
+};
+
+static void store_vmcs_msrs(const struct vm *vm, const struct virtual_msrs *m, const struct msrs_before *before)
 {
+	if (m->tsc_offset != before->tsc_offset)
+		vmcs_write(VMCS_TSC_OFFSET, m->tsc_offset);
+	if (vm->pat_in_vmcs && m->pat != before->pat)
+		vmcs_write(VMCS_GUEST_IA32_PAT, m->pat);
 	vmcs_write(VMCS_GUEST_IA32_EFER, m->efer);
 	vmcs_write(VMCS_GUEST_IA32_SYSENTER_CS, m->sysenter_cs);
 	vmcs_write(VMCS_GUEST_IA32_SYSENTER_ESP, m->sysenter_esp);
@@ -48,6 +59,8 @@ __attribute__((flatten)) enum exit_action handle_rdmsr(struct vcpu *v)
 	load_vmcs_msrs(v, m);
 	if (msr == MSR_IA32_KERNEL_GS_BASE)
 		m->kernel_gs_base = rdmsr(msr);
+	if (msr == MSR_IA32_TSC)
+		m->host_tsc = rdtsc();
 	if (!virtual_msr_read(m, msr, &value)) {
 		vcpu_inject_exception(v, VECTOR_GP, 0);
 		return EXIT_RESUME;
@@ -65,16 +78,18 @@ __attribute__((flatten)) enum exit_action handle_wrmsr(struct vcpu *v)
 	uint64_t value = (v->gpr[GPR_RDX] << 32) | (v->gpr[GPR_RAX] & 0xffffffffull);
 	uint32_t msr = (uint32_t)v->gpr[GPR_RCX];
 	load_vmcs_msrs(v, m);
-	uint64_t apic_base = m->apic_base;
+	if (msr == MSR_IA32_TSC)
+		m->host_tsc = rdtsc();
+	struct msrs_before before = { m->apic_base, m->tsc_offset, m->pat };
 	if (!virtual_msr_write(m, msr, value)) {
 		vcpu_inject_exception(v, VECTOR_GP, 0);
 		return EXIT_RESUME;
 	}
 	/* Unlike bare Bochs 2.7, the virtual APIC comes back when a kernel re-enables it (issue 10). */
 	if (msr == MSR_IA32_APIC_BASE && v->vm->lapic)
-		lapic_global_enable(v->vm->lapic, apic_base & APIC_BASE_ENABLE, m->apic_base & APIC_BASE_ENABLE);
-	store_vmcs_msrs(m);
-	if (guest_cpu_state_msr(msr) && virtual_msr_read(m, msr, &value))
+		lapic_global_enable(v->vm->lapic, before.apic_base & APIC_BASE_ENABLE, m->apic_base & APIC_BASE_ENABLE);
+	store_vmcs_msrs(v->vm, m, &before);
+	if (guest_cpu_state_msr(v->vm, msr) && virtual_msr_read(m, msr, &value))
 		wrmsr(msr, value);
 	vcpu_skip_instruction(v);
 	return EXIT_RESUME;

@@ -28,6 +28,7 @@
 #define VMCS_EXIT_MSR_STORE_ADDR 0x2006
 #define VMCS_EXIT_MSR_LOAD_ADDR 0x2008
 #define VMCS_ENTRY_MSR_LOAD_ADDR 0x200a
+#define VMCS_TSC_OFFSET 0x2010
 #define VMCS_VIRTUAL_APIC_ADDR 0x2012
 #define VMCS_APIC_ACCESS_ADDRESS 0x2014
 #define VMCS_EPT_POINTER 0x201a
@@ -141,6 +142,7 @@
 #define PIN_PREEMPTION_TIMER (1u << 6)
 /* Primary processor-based controls (SDM 25.6.2) */
 #define PROC_INTERRUPT_WINDOW_EXITING (1u << 2)
+#define PROC_USE_TSC_OFFSETTING (1u << 3)
 #define PROC_HLT_EXITING (1u << 7)
 #define PROC_MWAIT_EXITING (1u << 10)
 #define PROC_RDPMC_EXITING (1u << 11)
@@ -158,6 +160,7 @@
 /* Secondary processor-based controls (SDM 25.6.2) */
 #define PROC2_VIRTUALIZE_APIC_ACCESSES (1u << 0)
 #define PROC2_ENABLE_EPT (1u << 1)
+#define PROC2_ENABLE_RDTSCP (1u << 3)
 #define PROC2_VIRTUALIZE_X2APIC (1u << 4)
 #define PROC2_ENABLE_VPID (1u << 5)
 #define PROC2_WBINVD_EXITING (1u << 6)

@@ -57,8 +57,10 @@
 #define DR7_FIXED1 0x400ull /* bit 10 is always 1 */
 #define DR6_FIXED1 0xffff0ff0ull /* DR6 at power-on (SDM Vol. 3A 18.2.3): its reserved bits read 1 */
 
+#define MSR_IA32_TSC 0x10
 #define MSR_IA32_APIC_BASE 0x1b
 #define MSR_IA32_FEATURE_CONTROL 0x3a
+#define MSR_IA32_TSC_ADJUST 0x3b /* SDM Vol. 3B 18.17.3; present when CPUID.(EAX=07H,ECX=0):EBX.TSC_ADJUST[bit 1] */
 #define MSR_IA32_SYSENTER_CS 0x174
 #define MSR_IA32_SYSENTER_ESP 0x175
 #define MSR_IA32_SYSENTER_EIP 0x176
@@ -66,10 +68,26 @@
 /* Machine-check architecture (SDM Vol. 3B 16.3, "Machine-Check MSRs"): MCG_CAP[7:0] banks of 4 MSRs from MC0_CTL. */
 #define MSR_IA32_MCG_CAP 0x179
 #define MSR_IA32_MCG_STATUS 0x17a
+#define MSR_IA32_MCG_CTL 0x17b /* present only when MCG_CAP.MCG_CTL_P[bit 8] */
+#define MCG_STATUS_RIPV (1ull << 0)
+#define MCG_STATUS_EIPV (1ull << 1)
+#define MCG_STATUS_MCIP (1ull << 2)
 #define MSR_IA32_MC0_STATUS 0x401
 #define MSR_IA32_MC0_ADDR 0x402
 #define MSR_IA32_MC0_MISC 0x403
 #define MSR_MC_BANK_STRIDE 4
+/* IA32_MISC_ENABLE (SDM Vol. 4 table 2-2): its architectural bits. */
+#define MSR_IA32_MISC_ENABLE 0x1a0
+#define MISC_ENABLE_FAST_STRINGS (1ull << 0)      /* R/W */
+#define MISC_ENABLE_AUTO_THERMAL (1ull << 3)      /* R/W: automatic thermal control circuit */
+#define MISC_ENABLE_PERFMON (1ull << 7)           /* RO: performance monitoring available */
+#define MISC_ENABLE_BTS_UNAVAILABLE (1ull << 11)  /* RO */
+#define MISC_ENABLE_PEBS_UNAVAILABLE (1ull << 12) /* RO */
+#define MISC_ENABLE_EIST (1ull << 16)             /* R/W: Enhanced Intel SpeedStep */
+#define MISC_ENABLE_MONITOR (1ull << 18)          /* R/W: CPUID.01H:ECX.MONITOR follows it */
+#define MISC_ENABLE_LIMIT_CPUID (1ull << 22)      /* R/W: CPUID.00H:EAX reads 2 */
+#define MISC_ENABLE_XTPR_DISABLE (1ull << 23)     /* R/W */
+#define MISC_ENABLE_XD_DISABLE (1ull << 34)       /* R/W when the CPU has NX: hides NX, EFER.NXE #GPs */
 #define MSR_IA32_EFER 0xc0000080
 #define MSR_IA32_STAR 0xc0000081
 #define MSR_IA32_LSTAR 0xc0000082

@@ -24,8 +24,10 @@ static uint64_t *held_slot(struct virtual_msrs *m, unsigned i)
 	return (uint64_t *)(void *)((uint8_t *)m + held_msrs[i].slot);
 }
 
-bool guest_cpu_state_msr(uint32_t msr)
+bool guest_cpu_state_msr(const struct vm *vm, uint32_t msr)
 {
+	if (msr == MSR_IA32_TSC_AUX)
+		return vm->rdtscp;
 	for (unsigned i = 0; i < N_HELD_MSRS; i++)
 		if (held_msrs[i].msr == msr)
 			return true;
@@ -66,6 +68,9 @@ void guest_cpu_state_load(struct vm *vm)
 	write_cr2(s->cr2);
 	for (unsigned i = 0; i < N_HELD_MSRS; i++)
 		wrmsr(held_msrs[i].msr, *held_slot(&vm->msrs, i));
+	/* RDTSCP and RDPID read TSC_AUX without an exit once "enable RDTSCP" is set; no instruction writes it. */
+	if (vm->rdtscp)
+		wrmsr(MSR_IA32_TSC_AUX, vm->msrs.tsc_aux);
 }
 
 void guest_cpu_state_save(struct vm *vm)

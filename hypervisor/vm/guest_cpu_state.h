@@ -2,7 +2,8 @@
  * The guest CPU state that no VMCS field switches: the x87/SSE/AVX... registers
  * (every XSAVE component XCR0 can enable), DR0-DR3 and DR6, CR2, and the MSRs a
  * guest reaches without an exit (KERNEL_GS_BASE through SWAPGS; STAR, LSTAR,
- * CSTAR and FMASK, which SYSCALL and SYSRET read). The guest uses them directly,
+ * CSTAR and FMASK, which SYSCALL and SYSRET read; TSC_AUX, which RDTSCP and RDPID
+ * read, when the VM has them). The guest uses them directly,
  * with no exit, so they must hold the VM's own values while it runs: they are
  * loaded into the CPU once before a run of the vCPU and saved after it, never per
  * exit (the hypervisor itself uses none of them: it is built without SSE or x87
@@ -37,7 +38,7 @@ struct guest_cpu_state {
 struct vm;
 
 /* Whether the CPU holds this MSR for the guest while it runs (so WRMSR emulation writes it there too). */
-bool guest_cpu_state_msr(uint32_t msr);
+bool guest_cpu_state_msr(const struct vm *vm, uint32_t msr);
 /* A new VM's state in `area` (one zeroed page): DR6 = 0xFFFF0FF0, all else 0, extended state initial. */
 void guest_cpu_state_init(struct guest_cpu_state *s, uint8_t *area, uint64_t xsave_mask, bool xsaveopt);
 /* Before a run: load vm's state into the CPU (and the guest's XCR0, last). */

@@ -20,21 +20,38 @@ static bool pat_valid(uint64_t v)
 	return true;
 }
 
-void virtual_msrs_reset(struct virtual_msrs *m, bool nx, unsigned phys_addr_bits)
+void virtual_msrs_reset(struct virtual_msrs *m, bool nx, unsigned phys_addr_bits, bool has_tsc_adjust)
 {
 	*m = (struct virtual_msrs){
 		.efer = EFER_LME | EFER_LMA,
 		.pat = PAT_POWER_ON,
 		.apic_base = APIC_BASE_DEFAULT,
+		.misc_enable = MISC_ENABLE_POWER_ON,
 		.paging = true,
 		.nx = nx,
 		.phys_addr_bits = phys_addr_bits,
+		.has_tsc_adjust = has_tsc_adjust,
 	};
+}
+
+bool virtual_msr_nx(const struct virtual_msrs *m)
+{
+	return m->nx && !(m->misc_enable & MISC_ENABLE_XD_DISABLE);
 }
 
 bool virtual_msr_read(const struct virtual_msrs *m, uint32_t msr, uint64_t *value)
 {
 	switch (msr) {
+	case MSR_IA32_TSC: *value = m->host_tsc + m->tsc_offset; return true;
+	case MSR_IA32_TSC_ADJUST:
+		if (!m->has_tsc_adjust)
+			return false;
+		*value = m->tsc_adjust;
+		return true;
+	case MSR_IA32_MISC_ENABLE: *value = m->misc_enable; return true;
+	/* No error-reporting bank, no MCG_CTL, no extended state or LMCE (SDM Vol. 3B 16.3.1.1): nothing ever reports a machine check. */
+	case MSR_IA32_MCG_CAP: *value = 0; return true;
+	case MSR_IA32_MCG_STATUS: *value = m->mcg_status; return true;
 	case MSR_IA32_APIC_BASE: *value = m->apic_base; return true;
 	case MSR_IA32_SYSENTER_CS: *value = m->sysenter_cs; return true;
 	case MSR_IA32_SYSENTER_ESP: *value = m->sysenter_esp; return true;
@@ -58,7 +75,7 @@ bool virtual_msr_read(const struct virtual_msrs *m, uint32_t msr, uint64_t *valu
 
 static bool write_efer(struct virtual_msrs *m, uint64_t v)
 {
-	uint64_t allowed = EFER_SCE | EFER_LME | EFER_LMA | (m->nx ? EFER_NXE : 0);
+	uint64_t allowed = EFER_SCE | EFER_LME | EFER_LMA | (virtual_msr_nx(m) ? EFER_NXE : 0);
 	if (v & ~allowed)
 		return false;
 	/* SDM Vol. 3A 10.8.5: LME cannot change while paging is on. LMA is the processor's: writes are ignored. */
@@ -86,6 +103,33 @@ static bool write_apic_base(struct virtual_msrs *m, uint64_t v)
 	return true;
 }
 
+/*
+ * SDM Vol. 3B 18.17.3: a WRMSR that adds X to the TSC adds X to IA32_TSC_ADJUST, and one
+ * that adds X to IA32_TSC_ADJUST adds X to the TSC. The guest's TSC moves by moving the offset.
+ */
+static void tsc_add(struct virtual_msrs *m, uint64_t x)
+{
+	m->tsc_offset += x;
+	m->tsc_adjust += x;
+}
+
+/*
+ * IA32_MISC_ENABLE (SDM Vol. 4 table 2-2): the R/W bits are kept (those with an effect a
+ * guest sees take it: CPUID and EFER.NXE read them); writes to the read-only bits 7, 11 and 12
+ * are ignored; a reserved bit is #GP, and so is XD Bit Disable on a CPU without NX. EIST
+ * (bit 16) and xTPR Message Disable (bit 23) stay plain R/W bits, as on the CPU models vexit
+ * runs on (which have EIST and xTPR), though CPUID hides those features: nothing else reads them.
+ * Setting ENABLE MONITOR FSM (bit 18) #GPs only without SSE3, which no VMX-capable CPU lacks.
+ */
+static bool write_misc_enable(struct virtual_msrs *m, uint64_t v)
+{
+	uint64_t writable = MISC_ENABLE_WRITABLE | (m->nx ? MISC_ENABLE_XD_DISABLE : 0);
+	if (v & ~(writable | MISC_ENABLE_READ_ONLY))
+		return false;
+	m->misc_enable = (v & writable) | (m->misc_enable & MISC_ENABLE_READ_ONLY);
+	return true;
+}
+
 /* The slot of an MSR that holds a linear address. */
 static uint64_t *address_msr(struct virtual_msrs *m, uint32_t msr)
 {
@@ -103,6 +147,22 @@ static uint64_t *address_msr(struct virtual_msrs *m, uint32_t msr)
 bool virtual_msr_write(struct virtual_msrs *m, uint32_t msr, uint64_t v)
 {
 	switch (msr) {
+	case MSR_IA32_TSC:
+		tsc_add(m, v - (m->host_tsc + m->tsc_offset)); /* all 64 bits are written (SDM Vol. 3B 18.17) */
+		return true;
+	case MSR_IA32_TSC_ADJUST:
+		if (!m->has_tsc_adjust)
+			return false;
+		tsc_add(m, v - m->tsc_adjust);
+		return true;
+	case MSR_IA32_MISC_ENABLE:
+		return write_misc_enable(m, v);
+	case MSR_IA32_MCG_STATUS:
+		/* SDM Vol. 3B 16.3.1.2: bits 63:3 reserved without LMCE (MCG_CAP.MCG_LMCE_P, clear here). */
+		if (v & ~MCG_STATUS_WRITABLE)
+			return false;
+		m->mcg_status = v;
+		return true;
 	case MSR_IA32_APIC_BASE:
 		return write_apic_base(m, v);
 	case MSR_IA32_SYSENTER_CS:
@@ -144,6 +204,6 @@ bool virtual_msr_write(struct virtual_msrs *m, uint32_t msr, uint64_t v)
 		m->hv_scratch = v;
 		return true;
 	default:
-		return false; /* unknown, or read-only (VEXIT_MSR_ID, VEXIT_MSR_EXITS) */
+		return false; /* unknown, or read-only (MCG_CAP, VEXIT_MSR_ID, VEXIT_MSR_EXITS) */
 	}
 }

@@ -16,24 +16,52 @@
 #define APIC_BASE_ENABLE (1ull << 11)
 #define APIC_BASE_DEFAULT (0xfee00000ull | APIC_BASE_ENABLE | APIC_BASE_BSP)
 #define PAT_POWER_ON 0x0007040600070406ull
+/*
+ * IA32_MISC_ENABLE at power-on: fast strings on (the SDM's default); no performance monitoring,
+ * branch trace store or PEBS (CPUID hides the PMU and the debug store); MONITOR/MWAIT off, as
+ * CPUID then says (bit 18 clear hides CPUID.01H:ECX.MONITOR).
+ */
+#define MISC_ENABLE_POWER_ON (MISC_ENABLE_FAST_STRINGS | MISC_ENABLE_BTS_UNAVAILABLE | MISC_ENABLE_PEBS_UNAVAILABLE)
+#define MISC_ENABLE_READ_ONLY (MISC_ENABLE_PERFMON | MISC_ENABLE_BTS_UNAVAILABLE | MISC_ENABLE_PEBS_UNAVAILABLE)
+#define MISC_ENABLE_WRITABLE (MISC_ENABLE_FAST_STRINGS | MISC_ENABLE_AUTO_THERMAL | MISC_ENABLE_EIST | \
+			      MISC_ENABLE_MONITOR | MISC_ENABLE_LIMIT_CPUID | MISC_ENABLE_XTPR_DISABLE)
+/* MCG_STATUS bits a write may set: no LMCE (bit 3), as MCG_CAP offers none. */
+#define MCG_STATUS_WRITABLE (MCG_STATUS_RIPV | MCG_STATUS_EIPV | MCG_STATUS_MCIP)
 
 struct virtual_msrs {
 	/* Backed by the VMCS guest-state area (the handler syncs them). */
 	uint64_t efer, sysenter_cs, sysenter_esp, sysenter_eip, fs_base, gs_base;
 	/* Loaded into the CPU while the VM runs (vm/guest_cpu_state.h): SYSCALL, SYSRET and SWAPGS use them. */
 	uint64_t star, lstar, cstar, fmask, kernel_gs_base;
+	/*
+	 * The guest's TSC is the host's plus tsc_offset, the VMCS TSC offset (RDTSC, RDTSCP and
+	 * RDMSR of IA32_TSC all add it); writing IA32_TSC or IA32_TSC_ADJUST moves both the offset
+	 * and the adjust value (SDM Vol. 3B 18.17.3).
+	 */
+	uint64_t tsc_offset, tsc_adjust;
+	/* Loaded into the CPU by the VMCS when the CPU has the PAT controls, else held here only. */
+	uint64_t pat;
+	/* In the CPU while the VM runs when RDTSCP is enabled for it (vm/guest_cpu_state.h), else held here only. */
+	uint64_t tsc_aux;
 	/* Held here only. */
-	uint64_t pat, apic_base, tsc_aux, hv_scratch;
+	uint64_t apic_base, misc_enable, mcg_status, hv_scratch;
 	/* Facts the rules need. */
 	uint64_t exits;           /* this VM's exits so far, for VEXIT_MSR_EXITS */
+	uint64_t host_tsc;        /* the host's TSC at this access: the guest's is host_tsc + tsc_offset */
 	bool paging;              /* guest CR0.PG: EFER.LME cannot change while it is set */
 	bool nx;                  /* CPUID.80000001H:EDX.NX: EFER.NXE may be set */
 	unsigned phys_addr_bits;  /* CPUID.80000008H:EAX[7:0] */
+	bool has_tsc_adjust;      /* CPUID.(EAX=07H,ECX=0):EBX.TSC_ADJUST: IA32_TSC_ADJUST exists */
 	bool apic_base_fixed;     /* the VM has a local APIC, whose page EPT maps at the base: a move is #GP */
 };
 
-/* Power-on values (SDM Vol. 3A table 10-1) for a guest already in IA-32e mode. */
-void virtual_msrs_reset(struct virtual_msrs *m, bool nx, unsigned phys_addr_bits);
+/*
+ * Power-on values (SDM Vol. 3A table 10-1) for a guest already in IA-32e mode; the TSC
+ * offset is the VMCS setup's (the guest's TSC starts at 0 at its first entry).
+ */
+void virtual_msrs_reset(struct virtual_msrs *m, bool nx, unsigned phys_addr_bits, bool has_tsc_adjust);
+/* Whether CPUID.80000001H:EDX.NX is shown and EFER.NXE may be set: the CPU has NX and MISC_ENABLE does not disable it. */
+bool virtual_msr_nx(const struct virtual_msrs *m);
 /* false means #GP. */
 bool virtual_msr_read(const struct virtual_msrs *m, uint32_t msr, uint64_t *value);
 bool virtual_msr_write(struct virtual_msrs *m, uint32_t msr, uint64_t value);

@@ -85,6 +85,9 @@ struct vm {
 	uint8_t tpr;                 /* CR8 (bits 3:0) of a VM without an APIC: the task priority, kept here */
 	uint64_t xcr0;               /* loaded into XCR0 by XSETBV emulation */
 	struct guest_cpu_state cpu_state; /* in the CPU while the vCPU runs */
+	/* What the CPU's VMX controls let this VM have (vm_vmcs.c): RDTSCP and RDPID (with the guest's
+	 * TSC_AUX in the CPU); IA32_PAT switched by the VMCS at entry and exit. */
+	bool rdtscp, pat_in_vmcs;
 	/* Per-VM choices a guest makes through hypercalls, applied by exits/exit_vmcall.c. */
 	bool cr3_exiting;
 	bool controls_dirty;

@@ -66,7 +66,7 @@ struct vm *vm_create(const struct vm_config *cfg, const char *name, enum vm_kind
 	vm->cr0_fixed0 = cfg->caps->cr0_fixed0;
 	alloc_guest_memory(vm);
 	vcpu_init(&vm->vcpu, vm);
-	virtual_msrs_reset(&vm->msrs, cfg->nx, cfg->phys_addr_bits);
+	virtual_msrs_reset(&vm->msrs, cfg->nx, cfg->phys_addr_bits, cfg->tsc_adjust);
 	/* Each VM starts with the power-on XCR0 (x87 only), loaded with the rest of its CPU state. */
 	vm->xcr0 = XCR0_X87;
 	guest_cpu_state_init(&vm->cpu_state, (uint8_t *)(uintptr_t)zeroed_page(), cfg->xsave_mask, cfg->xsaveopt);

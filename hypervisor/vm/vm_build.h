@@ -22,6 +22,7 @@ struct vm_config {
 	uint64_t xsave_mask;     /* every XCR0 component the CPU has (CPUID.0DH:EDX:EAX); 0 without XSAVE */
 	bool xsaveopt;           /* CPUID.(0DH,1):EAX.XSAVEOPT */
 	unsigned phys_addr_bits;
+	bool tsc_adjust;         /* CPUID.(EAX=07H,ECX=0):EBX.TSC_ADJUST: the guest has IA32_TSC_ADJUST */
 	/* Entry debugging (README "Debugging"): comma lists of guest names, or "all"; NULL: none. */
 	const char *precheck, *debug, *dump;
 };

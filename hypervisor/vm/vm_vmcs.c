@@ -50,6 +50,8 @@ static const char *setup_controls(struct vm *vm, uint64_t eptp)
 	 */
 	proc = PROC_HLT_EXITING | PROC_MWAIT_EXITING | PROC_RDPMC_EXITING | PROC_MONITOR_EXITING |
 	       PROC_USE_IO_BITMAPS | PROC_USE_MSR_BITMAPS | PROC_ACTIVATE_SECONDARY;
+	/* The guest's TSC is the host's plus the VM's offset, with no exit (SDM 26.3, RDTSC; 25.6.5). */
+	proc |= PROC_USE_TSC_OFFSETTING;
 	/*
 	 * A VM with a local APIC (vm/lapic.h) keeps CR8 in its virtual-APIC page: TPR shadow
 	 * (SDM 30.3: MOV to/from CR8 reads and writes VTPR, no exit with a threshold of 0),
@@ -64,19 +66,32 @@ static const char *setup_controls(struct vm *vm, uint64_t eptp)
 	 * IA-32e mode guest off until it turns paging on with EFER.LME (exit_cr.c).
 	 */
 	bool external = vm->kind == VM_EXTERNAL_KERNEL;
-	proc2 = vmx_adjust_controls(PROC2_ENABLE_EPT | PROC2_WBINVD_EXITING | (external ? PROC2_UNRESTRICTED_GUEST : 0) |
-					    (vm->lapic ? apic2 : 0),
+	/* RDTSCP and RDPID, which #UD without "enable RDTSCP" (SDM 26.3), read the guest's TSC_AUX. */
+	proc2 = vmx_adjust_controls(PROC2_ENABLE_EPT | PROC2_WBINVD_EXITING | PROC2_ENABLE_RDTSCP |
+					    (external ? PROC2_UNRESTRICTED_GUEST : 0) | (vm->lapic ? apic2 : 0),
 				    c->procbased2);
+	vm->rdtscp = proc2 & PROC2_ENABLE_RDTSCP;
+	/*
+	 * The guest's IA32_PAT is loaded at entry and saved at exit, the host's loaded at exit
+	 * (SDM 27.3.2.1, 28.3.1, 28.5.1), where the CPU has all three controls; else the PAT
+	 * is a value the hypervisor holds (docs/guest-abi.md).
+	 */
+	uint32_t pat_exit = EXIT_SAVE_IA32_PAT | EXIT_LOAD_IA32_PAT;
+	vm->pat_in_vmcs = vmx_control_allowed(EXIT_SAVE_IA32_PAT, c->exit) &&
+			  vmx_control_allowed(EXIT_LOAD_IA32_PAT, c->exit) &&
+			  vmx_control_allowed(ENTRY_LOAD_IA32_PAT, c->entry);
 	/* The guest's DR7 and DEBUGCTL travel in the VMCS (SDM 27.3.2.1, 28.3.1); the host's are reset at exit. */
 	exit = vmx_adjust_controls(EXIT_SAVE_DEBUG_CONTROLS | EXIT_HOST_ADDR_SPACE_SIZE | EXIT_SAVE_IA32_EFER |
-					   EXIT_LOAD_IA32_EFER | exit_timer | exit_ack,
+					   EXIT_LOAD_IA32_EFER | exit_timer | exit_ack | (vm->pat_in_vmcs ? pat_exit : 0),
 				   c->exit);
 	entry = vmx_adjust_controls(ENTRY_LOAD_DEBUG_CONTROLS | (external ? 0 : ENTRY_IA32E_MODE_GUEST) |
-					    ENTRY_LOAD_IA32_EFER,
+					    ENTRY_LOAD_IA32_EFER | (vm->pat_in_vmcs ? ENTRY_LOAD_IA32_PAT : 0),
 				    c->entry);
 
 	if (!(pin & PIN_NMI_EXITING))
 		return "no-nmi-exiting";
+	if (!(proc & PROC_USE_TSC_OFFSETTING))
+		return "no-tsc-offsetting";
 	if (!(proc & PROC_USE_IO_BITMAPS))
 		return "no-io-bitmaps";
 	if (!(proc & PROC_USE_MSR_BITMAPS))
@@ -117,6 +132,13 @@ static const char *setup_controls(struct vm *vm, uint64_t eptp)
 	vmcs_write(VMCS_IO_BITMAP_B, vm->io_bitmap_b);
 	vmcs_write(VMCS_MSR_BITMAP, vm->msr_bitmap);
 	vmcs_write(VMCS_EPT_POINTER, eptp);
+	/* A new VM's TSC counts from 0 here, just before its first entry, as a CPU's does from RESET (SDM Vol. 3B 18.17). */
+	vm->msrs.tsc_offset = 0 - rdtsc();
+	vmcs_write(VMCS_TSC_OFFSET, vm->msrs.tsc_offset);
+	if (vm->pat_in_vmcs) {
+		vmcs_write(VMCS_HOST_IA32_PAT, rdmsr(MSR_IA32_PAT));
+		vmcs_write(VMCS_GUEST_IA32_PAT, vm->msrs.pat);
+	}
 	if (vm->lapic) {
 		vmcs_write(VMCS_VIRTUAL_APIC_ADDR, (uint64_t)(uintptr_t)vm->lapic->page);
 		vmcs_write(VMCS_APIC_ACCESS_ADDRESS, vm->apic_access_page);

@@ -1,6 +1,7 @@
 #include "vmx/cpuid_policy.h"
 
 #include "include/vexit_abi.h"
+#include "include/x86_arch.h"
 #include "vmx/cr_access.h"
 
 static uint32_t sig_word(const char *s)
@@ -9,9 +10,15 @@ static uint32_t sig_word(const char *s)
 	       (uint32_t)(uint8_t)s[3] << 24;
 }
 
-void cpuid_guest_view(uint32_t leaf, uint32_t subleaf, uint64_t guest_cr4, bool apic, uint32_t r[4])
+uint32_t cpuid_guest_leaf(uint32_t leaf, uint64_t misc_enable)
 {
-	(void)subleaf;
+	if ((misc_enable & MISC_ENABLE_LIMIT_CPUID) && leaf > CPUID_LIMITED_MAX_LEAF && leaf < CPUID_HV_BASE)
+		return CPUID_LIMITED_MAX_LEAF;
+	return leaf;
+}
+
+void cpuid_guest_view(uint32_t leaf, uint32_t subleaf, const struct cpuid_vm *vm, uint32_t r[4])
+{
 	if (leaf >= CPUID_HV_BASE && leaf <= CPUID_HV_LAST) {
 		r[0] = r[1] = r[2] = r[3] = 0;
 		if (leaf == CPUID_HV_BASE) {
@@ -27,42 +34,67 @@ void cpuid_guest_view(uint32_t leaf, uint32_t subleaf, uint64_t guest_cr4, bool 
 		return;
 	}
 	switch (leaf) {
+	case 0:
+		/* SDM Vol. 4 table 2-2, IA32_MISC_ENABLE bit 22: the maximum basic leaf reads 2. */
+		if (vm->misc_enable & MISC_ENABLE_LIMIT_CPUID)
+			r[0] = CPUID_LIMITED_MAX_LEAF;
+		break;
 	case 1:
 		/*
-		 * No nested VMX, SMX, MONITOR/MWAIT, PCIDs, x2APIC or TSC deadline here;
+		 * No nested VMX, SMX, PCIDs, x2APIC or TSC deadline here;
 		 * nor the MSRs and machinery behind debug store, thermal monitoring,
 		 * SpeedStep, xTPR, PDCM, DCA, MTRRs, MCA and ACPI thermal control; nor a
 		 * local APIC, unless the VM has one (an external kernel's, vm/lapic.h): an
-		 * xAPIC whose ID, in EBX bits 31:24, is 0.
+		 * xAPIC whose ID, in EBX bits 31:24, is 0. MONITOR/MWAIT follow
+		 * IA32_MISC_ENABLE bit 18 (SDM Vol. 4 table 2-2), clear at power-on.
 		 */
-		r[2] &= ~(CPUID1_ECX_HIDDEN | CPUID1_ECX_OSXSAVE);
+		{
+			uint32_t monitor = r[2] & CPUID1_ECX_MONITOR;
+			r[2] &= ~(CPUID1_ECX_HIDDEN | CPUID1_ECX_OSXSAVE);
+			if (vm->misc_enable & MISC_ENABLE_MONITOR)
+				r[2] |= monitor;
+		}
 		r[3] &= ~CPUID1_EDX_HIDDEN;
 		r[1] &= ~CPUID1_EBX_APIC_ID;
-		if (apic)
+		if (vm->apic)
 			r[3] |= CPUID1_EDX_APIC;
 		/* OSXSAVE mirrors the guest's CR4, not the host's (SDM Vol. 2 CPUID). */
-		if (guest_cr4 & CR4_OSXSAVE)
+		if (vm->cr4 & CR4_OSXSAVE)
 			r[2] |= CPUID1_ECX_OSXSAVE;
 		r[2] |= CPUID1_ECX_HYPERVISOR;
+		break;
+	case CPUID_LEAF_MONITOR:
+		/* MONITOR/MWAIT's parameters, only while MONITOR is shown. */
+		if (!(vm->misc_enable & MISC_ENABLE_MONITOR))
+			r[0] = r[1] = r[2] = r[3] = 0;
 		break;
 	case 7:
 		/*
 		 * INVPCID, RDPID and TPAUSE/UMWAIT raise #UD in VMX non-root operation
-		 * unless their "enable" controls are set (SDM 26.3), and vexit sets none
-		 * of them; PKU and LA57 are not virtualized.
+		 * unless their "enable" controls are set (SDM 26.3): vexit sets "enable
+		 * RDTSCP" (which RDPID follows) where the CPU allows, and not the others;
+		 * PKU and LA57 are not virtualized. TSC_ADJUST is (vm/virtual_msr.c).
 		 */
 		if (subleaf == 0) {
 			/* Nor SGX, RDT, MPX, processor trace, or the speculation-control MSRs. */
 			r[1] &= ~CPUID7_EBX_HIDDEN;
 			r[3] &= ~CPUID7_EDX_HIDDEN;
-			r[2] &= ~(CPUID7_ECX_PKU | CPUID7_ECX_OSPKE | CPUID7_ECX_LA57 | CPUID7_ECX_RDPID |
-				  CPUID7_ECX_WAITPKG);
+			r[2] &= ~(CPUID7_ECX_PKU | CPUID7_ECX_OSPKE | CPUID7_ECX_LA57 | CPUID7_ECX_WAITPKG |
+				  (vm->rdtscp ? 0 : CPUID7_ECX_RDPID));
 		}
 		break;
 	case 0xd:
-		/* XSAVES/XRSTORS #UD without "enable XSAVES/XRSTORS" (SDM 26.3). */
-		if (subleaf == 1)
+		/*
+		 * XSAVES/XRSTORS #UD without "enable XSAVES/XRSTORS" (SDM 26.3), and IA32_XSS
+		 * does not exist here: no supervisor state component (subleaf 1 ECX:EDX, and
+		 * the subleaves of those components, SDM Vol. 1 13.2) is offered.
+		 */
+		if (subleaf == 1) {
 			r[0] &= ~CPUIDD1_EAX_XSAVES;
+			r[2] = r[3] = 0;
+		} else if (subleaf >= 2 && (r[2] & CPUIDD_ECX_SUPERVISOR)) {
+			r[0] = r[1] = r[2] = r[3] = 0;
+		}
 		break;
 	case CPUID_LEAF_THERMAL_POWER:
 	case CPUID_LEAF_PMU:
@@ -74,8 +106,11 @@ void cpuid_guest_view(uint32_t leaf, uint32_t subleaf, uint64_t guest_cr4, bool 
 		r[0] = r[1] = r[2] = r[3] = 0;
 		break;
 	case 0x80000001u:
-		/* RDTSCP #UDs without "enable RDTSCP"; enabling it would expose the host's TSC_AUX. */
-		r[3] &= ~CPUID80000001_EDX_RDTSCP;
+		/* RDTSCP #UDs without "enable RDTSCP" (SDM 26.3); NX is gone while IA32_MISC_ENABLE.XD_DISABLE is set. */
+		if (!vm->rdtscp)
+			r[3] &= ~CPUID80000001_EDX_RDTSCP;
+		if (vm->misc_enable & MISC_ENABLE_XD_DISABLE)
+			r[3] &= ~CPUID80000001_EDX_NX;
 		break;
 	default:
 		break;

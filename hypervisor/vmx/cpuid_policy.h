@@ -43,6 +43,7 @@
 			   CPUID1_ECX_EST | CPUID1_ECX_TM2 | CPUID1_ECX_XTPR | CPUID1_ECX_PDCM | CPUID1_ECX_DCA)
 #define CPUID1_EDX_HIDDEN (CPUID1_EDX_APIC | CPUID1_EDX_MTRR | CPUID1_EDX_MCA | CPUID1_EDX_DS | CPUID1_EDX_ACPI | \
 			   CPUID1_EDX_TM | CPUID1_EDX_PBE)
+#define CPUID7_EBX_TSC_ADJUST (1u << 1)
 #define CPUID7_EBX_SGX (1u << 2)
 #define CPUID7_EBX_INVPCID (1u << 10)
 #define CPUID7_EBX_RDT_M (1u << 12)
@@ -65,7 +66,11 @@
 #define CPUID7_ECX_LA57 (1u << 16)
 #define CPUID7_ECX_RDPID (1u << 22)
 #define CPUIDD1_EAX_XSAVES (1u << 3)
+#define CPUIDD_ECX_SUPERVISOR (1u << 0) /* leaf 0DH, subleaf n >= 2: component n is an IA32_XSS one */
+#define CPUID80000001_EDX_NX (1u << 20)
 #define CPUID80000001_EDX_RDTSCP (1u << 27)
+#define CPUID_LEAF_MONITOR 0x5u
+#define CPUID_LIMITED_MAX_LEAF 2u /* CPUID.00H:EAX with IA32_MISC_ENABLE.LIMIT_CPUID set */
 
 /* Leaves that describe only what vexit does not virtualize: all zero. */
 #define CPUID_LEAF_THERMAL_POWER 0x6u /* thermal and power management: IA32_THERM_*, HWP MSRs */
@@ -75,8 +80,21 @@
 #define CPUID_LEAF_SGX 0x12u
 #define CPUID_LEAF_PT 0x14u           /* processor trace */
 
-/* regs = {eax, ebx, ecx, edx}: on entry the host's CPUID(leaf, subleaf), on return the guest's;
- * apic: the VM has a local APIC (leaf 1 EDX bit 9). */
-void cpuid_guest_view(uint32_t leaf, uint32_t subleaf, uint64_t guest_cr4, bool apic, uint32_t regs[4]);
+/* The VM's state that CPUID reports. */
+struct cpuid_vm {
+	uint64_t cr4;         /* the guest's CR4: OSXSAVE */
+	uint64_t misc_enable; /* its IA32_MISC_ENABLE: MONITOR (bit 18), limit CPUID maxval (22), XD disable (34) */
+	bool apic;            /* it has a local APIC, globally enabled (leaf 1 EDX bit 9) */
+	bool rdtscp;          /* "enable RDTSCP" is set for it: RDTSCP and RDPID work */
+};
+
+/*
+ * The leaf whose host values answer the guest's CPUID(leaf): with IA32_MISC_ENABLE's limit
+ * CPUID maxval set, a basic leaf above 2 answers as leaf 2 does, the highest basic leaf then
+ * (SDM Vol. 2A CPUID: a leaf above the maximum returns the highest basic leaf's data).
+ */
+uint32_t cpuid_guest_leaf(uint32_t leaf, uint64_t misc_enable);
+/* regs = {eax, ebx, ecx, edx}: on entry the host's CPUID(leaf, subleaf), on return the guest's. */
+void cpuid_guest_view(uint32_t leaf, uint32_t subleaf, const struct cpuid_vm *vm, uint32_t regs[4]);
 
 #endif
