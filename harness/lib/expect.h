@@ -14,6 +14,9 @@ enum expect_kind {
 	EXPECT_SHARD_WITH /* not a check: run in the same shard as the guest named in key, when both run (select.h) */
 };
 
+/* `entry-rule <rule> bochs=entered`: Bochs enters a VMCS the SDM refuses; the rule is judged after the breakage. */
+#define EXPECT_BOCHS_ENTERED "entered"
+
 /* The largest `cost <n>` (relative to an ordinary guest, which costs 1). */
 #define EXPECT_COST_MAX 1000000u
 #define EXPECT_COST_MAX_TEXT "1000000"
@@ -23,7 +26,8 @@ struct expectation {
 	char *text;               /* the expectation as written, for messages */
 	char *key;                /* STOP: token; EXIT, TRACE: reason; FIELD: key; NEEDS: CPU feature; ENTRY_RULE: rule; SHARD_WITH: guest */
 	char *value;              /* FIELD: value; TRACE: "<REASON> 0x<qualification>"; ENTRY_RULE: Bochs's family
-				     where Bochs deviates from the SDM (bochs=), else NULL */
+				     where Bochs deviates from the SDM (bochs=), EXPECT_BOCHS_ENTERED where Bochs
+				     enters anyway, else NULL */
 	unsigned long long n;     /* STATUS, EXIT, ASSERTS, COST; TRACE: the entry's index */
 };
 

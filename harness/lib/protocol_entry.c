@@ -61,7 +61,7 @@ void protocol_entry_line(struct run_report *r, unsigned lineno, const char *k, c
 	unsigned long long n;
 	if (strcmp(k, "entry-check") == 0) {
 		bool after = a && strcmp(a, "after-failure") == 0, before = a && strcmp(a, "before-launch") == 0;
-		bool resume = a && strcmp(a, "before-resume") == 0;
+		bool resume = a && strcmp(a, "before-resume") == 0, brk = a && strcmp(a, "after-break") == 0;
 		unsigned long long seq = 0;
 		const char *reason = NULL;
 		if (resume) { /* before-resume exit=<seq> reason=<NAME> violations=<n> */
@@ -69,7 +69,7 @@ void protocol_entry_line(struct run_report *r, unsigned lineno, const char *k, c
 			reason = field(word(&p), "reason");
 			b = ok ? word(&p) : NULL;
 		}
-		if ((!after && !before && !resume) || (resume && !reason) || !number(field(b, "violations"), &n)) {
+		if ((!after && !before && !resume && !brk) || (resume && !reason) || !number(field(b, "violations"), &n)) {
 			malformed(r, lineno, k);
 		} else if (resume) {
 			if (!e->resume_checks++) {
@@ -80,6 +80,9 @@ void protocol_entry_line(struct run_report *r, unsigned lineno, const char *k, c
 				snprintf(e->resume_exit, len, "%llu %s", seq, reason);
 			}
 			e->open_check = 3;
+		} else if (brk) {
+			e->checked_after_break = true;
+			e->open_check = 4;
 		} else if (after) {
 			e->checked_after_failure = true;
 			e->announced = n;
@@ -98,6 +101,8 @@ void protocol_entry_line(struct run_report *r, unsigned lineno, const char *k, c
 				     g->name);
 		} else if (e->open_check == 3) {
 			strlist_addf(&e->resume_rules, "%s", a);
+		} else if (e->open_check == 4) {
+			strlist_addf(&e->break_rules, "%s", a);
 		} else if (e->open_check == 2) {
 			strlist_addf(&e->rules, "%s", a);
 			strlist_addf(&e->families, "%s", family);
@@ -138,6 +143,7 @@ void entry_report_free(struct entry_report *e)
 	strlist_free(&e->families);
 	strlist_free(&e->texts);
 	strlist_free(&e->resume_rules);
+	strlist_free(&e->break_rules);
 	free(e->resume_exit);
 	free(e->breakage);
 	*e = (struct entry_report){ 0 };

@@ -27,7 +27,10 @@ struct entry_report {
 	unsigned resume_checks;           /* before-resume entry-check lines (printed only when a rule is broken) */
 	char *resume_exit;                /* "<seq> <REASON>" of the exit the first of them names, or NULL */
 	struct strlist resume_rules;      /* rules of the entry-violation lines after before-resume checks */
-	int open_check;                   /* 0: none; 1: before-launch; 2: after-failure (violations go there); 3: before-resume */
+	bool checked_after_break;         /* an `entry-check <g> after-break` line was seen (a breakage was applied) */
+	struct strlist break_rules;       /* rules of the entry-violation lines after it */
+	int open_check;                   /* 0: none; 1: before-launch; 2: after-failure (violations go there); 3: before-resume;
+					     4: after-break */
 };
 
 struct run_report;

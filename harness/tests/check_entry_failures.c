@@ -377,7 +377,8 @@ END_TEST
 /* neg_b's reason is missing: neg_b is told so, and neg_a keeps its own reason (nothing is shifted). */
 START_TEST(test_oracle_missing_reason_fails)
 {
-	static const char log[] = "150e[CPU0  ] VMENTER FAIL: RFLAGS[1] cleared\n";
+	static const char log[] = "150e[CPU0  ] VMENTER FAIL: RFLAGS[1] cleared\n"
+				  "150e[CPU0  ] VMEXIT: Guest State Checks Failed\n";
 	suite_judge_bochs(&s, log, strlen(log));
 	ck_assert_int_eq(guest("neg_b")->verdict, VERDICT_FAIL);
 	ck_assert_str_eq(guest("neg_b")->why.v[0], "neg_b: expectation 'entry-rule host_cs_tr_not_null': got no Bochs "
@@ -421,6 +422,7 @@ START_TEST(test_oracle_unmapped_is_a_problem)
 {
 	static const char log[] = "150e[CPU0  ] VMENTER FAIL: something new\n"
 				  "160e[CPU0  ] VMENTER FAIL: RFLAGS[1] cleared\n"
+				  "160e[CPU0  ] VMEXIT: Guest State Checks Failed\n"
 				  "2100e[CPU0  ] VMFAIL: VMCS host CS selector 0\n";
 	suite_judge_bochs(&s, log, strlen(log));
 	ck_assert_int_eq(guest("neg_a")->verdict, VERDICT_PASS);
@@ -437,6 +439,7 @@ START_TEST(test_oracle_stray_reasons)
 	static const char log[] = "50e[CPU0  ] VMFAIL: VMCS host SS selector 0\n"
 				  "150e[CPU0  ] VMENTER FAIL: RFLAGS[1] cleared\n"
 				  "160e[CPU0  ] VMENTER FAIL: VMCS guest CS.TYPE\n"
+				  "160e[CPU0  ] VMEXIT: Guest State Checks Failed\n"
 				  "1100e[CPU0  ] VMENTER FAIL: VMCS guest TR invalid\n"
 				  "2100e[CPU0  ] VMFAIL: VMCS host CS selector 0\n";
 	suite_judge_bochs(&s, log, strlen(log));
@@ -446,6 +449,131 @@ START_TEST(test_oracle_stray_reasons)
 	ck_assert_str_eq(s.problems.v[1], "bochs.log: 2 Bochs reasons while guest neg_a ran, which has one failed entry");
 	ck_assert_str_eq(s.problems.v[2], "bochs.log: Bochs refused an entry of guest ok ('VMENTER FAIL: VMCS guest TR "
 					  "invalid'), which did not stop entry-failed");
+}
+END_TEST
+
+/*
+ * The kind of failure must be the one the expected family has: a reason of the declared family on an
+ * entry that failed another way does not pass, and an outcome line that contradicts the stop line is a
+ * run problem.
+ */
+START_TEST(test_oracle_kind_must_match)
+{
+	struct suite_guest *a = guest("neg_a");
+	expectation_free(&a->expect.v[1]);
+	char err[256];
+	ck_assert_int_eq(expect_parse("entry-rule guest_rflags_reserved bochs=ctl", &a->expect.v[1], err, sizeof(err)), 0);
+	/* Bochs names a control (family ctl) but makes an exit with reason 33, as neg_a's stop line says. */
+	static const char log[] = "150e[CPU0  ] VMFAIL: VMCS EXEC CTRL: guest VPID == 0\n"
+				  "150e[CPU0  ] VMEXIT: Guest State Checks Failed\n"
+				  "2100e[CPU0  ] VMFAIL: VMCS host CS selector 0\n";
+	suite_judge_bochs(&s, log, strlen(log));
+	ck_assert_int_eq(a->verdict, VERDICT_FAIL);
+	ck_assert_str_eq(a->why.v[0], "neg_a: expectation 'entry-rule guest_rflags_reserved bochs=ctl': family ctl fails an "
+				      "entry with VMfailValid error 7, but this entry failed with an exit with reason 33 "
+				      "(ENTRY_FAIL_GUEST_STATE)");
+	ck_assert_uint_eq(a->why.n, 1); /* the family itself matched */
+	ck_assert_uint_eq(s.problems.n, 1);
+	ck_assert_str_eq(s.problems.v[0], "bochs.log: guest neg_a: Bochs's reason 'VMFAIL: VMCS EXEC CTRL: guest VPID == 0' "
+					  "is of family ctl (VMfailValid error 7), but Bochs's outcome is VMEXIT: Guest State "
+					  "Checks Failed");
+	ck_assert_int_eq(guest("neg_b")->verdict, VERDICT_PASS);
+}
+END_TEST
+
+START_TEST(test_oracle_outcome_must_match_stop)
+{
+	/* neg_b stopped with VMfailValid 8, but its window holds an exit with reason 33: not the same failure. */
+	static const char log[] = "150e[CPU0  ] VMENTER FAIL: RFLAGS[1] cleared\n"
+				  "150e[CPU0  ] VMEXIT: Guest State Checks Failed\n"
+				  "2100e[CPU0  ] VMFAIL: VMCS host CS selector 0\n"
+				  "2101e[CPU0  ] VMEXIT: Guest State Checks Failed\n";
+	suite_judge_bochs(&s, log, strlen(log));
+	ck_assert_int_eq(guest("neg_b")->verdict, VERDICT_PASS);
+	ck_assert_uint_eq(s.problems.n, 2);
+	ck_assert_str_eq(s.problems.v[0], "bochs.log: guest neg_b stopped with VMfailValid error 8, but Bochs's outcome is "
+					  "'VMEXIT: Guest State Checks Failed'");
+	/* And an exit 33 on the guest's side with no outcome line in Bochs's log. */
+	static const char log2[] = "150e[CPU0  ] VMENTER FAIL: RFLAGS[1] cleared\n"
+				   "2100e[CPU0  ] VMFAIL: VMCS host CS selector 0\n";
+	suite_free(&s);
+	char err[256];
+	ck_assert_int_eq(suite_load(&s, dir, NULL, err, sizeof(err)), 0);
+	suite_judge(&s, neg_run, strlen(neg_run), NULL);
+	suite_judge_bochs(&s, log2, strlen(log2));
+	ck_assert_uint_eq(s.problems.n, 2);
+	ck_assert_str_eq(s.problems.v[0], "bochs.log: guest neg_a stopped with an exit with reason 33 (ENTRY_FAIL_GUEST_STATE), "
+					  "but Bochs's outcome is no entry-failure exit (a VMfail)");
+}
+END_TEST
+
+/* `entry-rule <rule> bochs=entered`: Bochs enters what the SDM refuses; vexit's after-break verdict names the rule. */
+static const char entered_run[] =
+	"VEXIT protocol 1\n"
+	"VEXIT guest-begin neg_e tsc=100\n"
+	"VEXIT entry-break neg_e rip-noncanonical GUEST_RIP=0x800000010000\n"
+	"VEXIT entry-check neg_e after-break violations=1\n"
+	"VEXIT entry-violation neg_e guest_rip family=guest-rip sdm=27.3.1.4 GUEST_RIP=0x800000010000: not canonical\n"
+	"VEXIT guest-end neg_e triple-fault exits=1 ticks=9 rip=0x800000010000\n"
+	"VEXIT summary guests=1 pages-leaked=0\n"
+	"VEXIT end\n";
+
+static bool judge_entered(const char *run, const char *log, struct strlist *why, struct strlist *notes)
+{
+	char edir[64] = "/tmp/check_entry_entered.XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(edir));
+	static const char e[] = "stop triple-fault\0entry-rule guest_rip bochs=entered";
+	write_guest_to(edir, "neg_e", e, sizeof(e));
+	struct suite es;
+	char err[256];
+	ck_assert_msg(suite_load(&es, edir, NULL, err, sizeof(err)) == 0, "%s", err);
+	suite_judge(&es, run, strlen(run), NULL);
+	suite_judge_bochs(&es, log, strlen(log));
+	bool pass = es.guests[0].verdict == VERDICT_PASS;
+	for (size_t i = 0; i < es.guests[0].why.n; i++)
+		strlist_addf(why, "%s", es.guests[0].why.v[i]);
+	for (size_t i = 0; i < es.guests[0].notes.n; i++)
+		strlist_addf(notes, "%s", es.guests[0].notes.v[i]);
+	suite_free(&es);
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", edir);
+	(void)!system(cmd);
+	return pass;
+}
+
+START_TEST(test_entered_deviation)
+{
+	struct strlist why = { 0 }, notes = { 0 };
+	ck_assert(judge_entered(entered_run, "", &why, &notes));
+	ck_assert_str_eq(notes.v[0], "entry break: vexit: guest_rip | Bochs: entered");
+	strlist_free(&why);
+	strlist_free(&notes);
+	/* The after-break verdict names another rule: fails. */
+	char other[sizeof(entered_run)];
+	snprintf(other, sizeof(other), "%s", entered_run);
+	char *r = strstr(other, "neg_e guest_rip family");
+	memcpy(r + 6, "guest_xyz", 9);
+	ck_assert(!judge_entered(other, "", &why, &notes));
+	ck_assert_str_eq(why.v[0], "neg_e: expectation 'entry-rule guest_rip bochs=entered': got a verdict without it, want "
+				   "the after-break verdict to name guest_rip");
+	strlist_free(&why);
+	strlist_free(&notes);
+	/* Bochs refused the entry after all: the guest stopped entry-failed. */
+	static const char failed[] =
+		"VEXIT protocol 1\nVEXIT guest-begin neg_e tsc=100\n"
+		"VEXIT entry-check neg_e after-break violations=1\n"
+		"VEXIT entry-violation neg_e guest_rip family=guest-rip sdm=27.3.1.4 x\n"
+		"VEXIT entry-check neg_e after-failure violations=1\n"
+		"VEXIT entry-violation neg_e guest_rip family=guest-rip sdm=27.3.1.4 x\n"
+		"VEXIT guest-end neg_e entry-failed exits=1 ticks=9 reason=ENTRY_FAIL_GUEST_STATE qual=0x0\n"
+		"VEXIT summary guests=1 pages-leaked=0\nVEXIT end\n";
+	ck_assert(!judge_entered(failed, "150e[CPU0  ] VMENTER FAIL: VMCS guest RIP > 32 bit\n", &why, &notes));
+	bool said = false;
+	for (size_t i = 0; i < why.n; i++)
+		said |= strstr(why.v[i], "got a failed entry, want one that Bochs enters") != NULL;
+	ck_assert_msg(said, "%zu reasons, first %s", why.n, why.n ? why.v[0] : "");
+	strlist_free(&why);
+	strlist_free(&notes);
 }
 END_TEST
 
@@ -625,6 +753,9 @@ int main(void)
 	tcase_add_test(j, test_oracle_declared_deviation);
 	tcase_add_test(j, test_oracle_unmapped_is_a_problem);
 	tcase_add_test(j, test_oracle_stray_reasons);
+	tcase_add_test(j, test_oracle_kind_must_match);
+	tcase_add_test(j, test_oracle_outcome_must_match_stop);
+	tcase_add_test(j, test_entered_deviation);
 	tcase_add_test(j, test_oracle_needs_ticks);
 	tcase_add_test(j, test_precheck_resume_note);
 	tcase_add_test(j, test_oracle_msr_loading_shard);

@@ -13,6 +13,16 @@ static unsigned field_index(unsigned offset)
 #define OFF(member) ((unsigned)__builtin_offsetof(struct vmcs_snapshot, member))
 #define FIELD(member) field_index(OFF(member))
 
+#define NONCANONICAL 0x0000800000000000ull    /* bit 47 set, 63:48 clear: not canonical with 48-bit addresses */
+#define WIDE_ADDRESS (1ull << 52)             /* beyond any physical-address width */
+#define PAT_WITH_TYPE_2 0x0007040600070402ull /* the power-on PAT with PA0 = 2, a reserved memory type */
+#define ALL ~0ull                             /* clear: the whole field is replaced by set */
+#define PDPTE_PRESENT_BIT1 0x3ull             /* a present PDPTE with reserved bit 1 set (SDM Vol. 3A 4.4.1) */
+#define PIN_VIRTUAL_NMIS_BIT (1u << 5)
+#define ENTRY_LOAD_DEBUG_CONTROLS_BIT (1u << 2)
+#define ENTRY_TO_SMM_BIT (1u << 10)
+#define ENTRY_DEACTIVATE_DUAL_MONITOR_BIT (1u << 11)
+
 /* --- the breakages that depend on the CPU's capabilities -------------------------------------- */
 
 /* Set the highest bit of a control whose allowed-1 setting (bits 63:32 of its capability MSR) is 0 (SDM A.3-A.5). */
@@ -39,8 +49,9 @@ static void clear_required(uint64_t *v, uint64_t cap)
 }
 
 /* SDM 27.2.1.1: a pin-based control whose allowed-1 setting is 0 (the highest such bit). */
-static unsigned pin_allowed1(struct vmcs_snapshot *s, const struct vmx_caps *c)
+static unsigned pin_allowed1(struct vmcs_snapshot *s, const struct vmx_caps *c, uint64_t scratch)
 {
+	(void)scratch;
 	set_forbidden(&s->pin, c->pinbased);
 	return FIELD(pin);
 }
@@ -51,58 +62,102 @@ static unsigned pin_allowed1(struct vmcs_snapshot *s, const struct vmx_caps *c)
  * reason 34 and qualification 2. The entries are the snapshot's; the caller
  * puts them in an area of its own and points VM_ENTRY_MSR_LOAD_ADDR at it.
  */
-static unsigned msr_load_fs_base(struct vmcs_snapshot *s, const struct vmx_caps *c)
+static unsigned msr_load_fs_base(struct vmcs_snapshot *s, const struct vmx_caps *c, uint64_t scratch)
 {
 	(void)c;
 	s->msr_load[0] = (struct vmcs_msr_entry){ .index = MSR_IA32_SYSENTER_CS, .value = 0 };
 	s->msr_load[1] = (struct vmcs_msr_entry){ .index = MSR_IA32_FS_BASE, .value = 0 };
 	s->msr_load_n = 2;
 	s->entry_msr_load_count = 2;
+	s->entry_msr_load_addr = scratch + ENTRY_BREAK_SCRATCH_MSR_AREA;
 	return FIELD(entry_msr_load_count);
 }
 
-static unsigned proc_allowed0(struct vmcs_snapshot *s, const struct vmx_caps *c)
+/* SDM 27.4: an MSR-load entry whose WRMSR would #GP: IA32_PAT with PA0 = 2, a reserved memory type. */
+static unsigned msr_load_pat_type2(struct vmcs_snapshot *s, const struct vmx_caps *c, uint64_t scratch)
 {
+	(void)c;
+	s->msr_load[0] = (struct vmcs_msr_entry){ .index = MSR_IA32_PAT, .value = PAT_WITH_TYPE_2 };
+	s->msr_load_n = 1;
+	s->entry_msr_load_count = 1;
+	s->entry_msr_load_addr = scratch + ENTRY_BREAK_SCRATCH_MSR_AREA;
+	return FIELD(entry_msr_load_count);
+}
+
+/* The 64-bit guest made a PAE guest: no IA-32e mode guest, IA32_EFER.LMA and LME clear (SDM 27.3.1.1). */
+static void make_pae_guest(struct vmcs_snapshot *s)
+{
+	s->entry_ctls &= ~(uint64_t)ENTRY_IA32E_MODE_GUEST;
+	s->guest_efer &= ~(EFER_LMA | EFER_LME);
+}
+
+/*
+ * SDM 27.3.1.6: a PAE guest without EPT (and so without unrestricted guest) whose CR3 points at PDPTEs
+ * of which the first is present with reserved bit 1 set; the CPU reads them at entry.
+ */
+static unsigned pdpte_reserved_cr3(struct vmcs_snapshot *s, const struct vmx_caps *c, uint64_t scratch)
+{
+	(void)c;
+	make_pae_guest(s);
+	s->proc2 &= ~(uint64_t)(PROC2_ENABLE_EPT | PROC2_UNRESTRICTED_GUEST);
+	s->guest_cr3 = scratch + ENTRY_BREAK_SCRATCH_PDPT;
+	s->cr3_pdpte[0] = PDPTE_PRESENT_BIT1;
+	s->cr3_pdpte[1] = s->cr3_pdpte[2] = s->cr3_pdpte[3] = 0;
+	s->cr3_pdptes_known = true;
+	return FIELD(guest_cr3);
+}
+
+/* SDM 27.2.1.1: use TPR shadow with a TPR threshold of 1 over a virtual-APIC page whose VTPR is 0. */
+static unsigned tpr_threshold_above_vtpr(struct vmcs_snapshot *s, const struct vmx_caps *c, uint64_t scratch)
+{
+	(void)c;
+	s->proc |= PROC_USE_TPR_SHADOW;
+	s->virtual_apic_addr = scratch;
+	s->vtpr = 0;
+	s->vtpr_known = true;
+	s->tpr_threshold = 1;
+	return FIELD(tpr_threshold);
+}
+
+static unsigned proc_allowed0(struct vmcs_snapshot *s, const struct vmx_caps *c, uint64_t scratch)
+{
+	(void)scratch;
 	clear_required(&s->proc, c->procbased);
 	return FIELD(proc);
 }
 
 /* The highest secondary control the CPU does not allow, with the secondary controls activated. */
-static unsigned proc2_allowed1(struct vmcs_snapshot *s, const struct vmx_caps *c)
+static unsigned proc2_allowed1(struct vmcs_snapshot *s, const struct vmx_caps *c, uint64_t scratch)
 {
+	(void)scratch;
 	s->proc |= PROC_ACTIVATE_SECONDARY;
 	set_forbidden(&s->proc2, c->procbased2);
 	return FIELD(proc2);
 }
 
-static unsigned exit_allowed0(struct vmcs_snapshot *s, const struct vmx_caps *c)
+static unsigned exit_allowed0(struct vmcs_snapshot *s, const struct vmx_caps *c, uint64_t scratch)
 {
+	(void)scratch;
 	clear_required(&s->exit_ctls, c->exit);
 	return FIELD(exit_ctls);
 }
 
-static unsigned entry_allowed0(struct vmcs_snapshot *s, const struct vmx_caps *c)
+static unsigned entry_allowed0(struct vmcs_snapshot *s, const struct vmx_caps *c, uint64_t scratch)
 {
+	(void)scratch;
 	clear_required(&s->entry_ctls, c->entry);
 	return FIELD(entry_ctls);
 }
 
-static unsigned cr3_target_count_high(struct vmcs_snapshot *s, const struct vmx_caps *c)
+static unsigned cr3_target_count_high(struct vmcs_snapshot *s, const struct vmx_caps *c, uint64_t scratch)
 {
+	(void)scratch;
 	s->cr3_target_count = ((c->misc >> 16) & 0x1ff) + 1; /* one more than IA32_VMX_MISC[24:16] */
 	return FIELD(cr3_target_count);
 }
 
 /* --- the table: SDM 27.2 (controls, host state), 27.3 (guest state), 27.4 (MSR loading) ---------- */
 
-#define NONCANONICAL 0x0000800000000000ull    /* bit 47 set, 63:48 clear: not canonical with 48-bit addresses */
-#define WIDE_ADDRESS (1ull << 52)             /* beyond any physical-address width */
-#define PAT_WITH_TYPE_2 0x0007040600070402ull /* the power-on PAT with PA0 = 2, a reserved memory type */
-#define ALL ~0ull                             /* clear: the whole field is replaced by set */
-#define PIN_VIRTUAL_NMIS_BIT (1u << 5)
-#define ENTRY_LOAD_DEBUG_CONTROLS_BIT (1u << 2)
-#define ENTRY_TO_SMM_BIT (1u << 10)
-#define ENTRY_DEACTIVATE_DUAL_MONITOR_BIT (1u << 11)
 #define E(member, c, st) { .offset = OFF(member), .clear = (c), .set = (st) }
 
 const struct entry_break entry_breaks[] = {
@@ -210,6 +265,33 @@ const struct entry_break entry_breaks[] = {
 	  .edit = { E(guest_activity, ALL, 3), E(entry_intr_info, ALL, 0x80000202) } },
 	{ "inject-into-shutdown", "guest_activity_injection",
 	  .edit = { E(guest_activity, ALL, 2), E(entry_intr_info, ALL, 0x80000020), E(guest_rflags, 0, RFLAGS_IF) } },
+	/* 27.3.1.5: BS clear while TF is set under blocking by MOV SS; an NMI injected under blocking by NMI */
+	{ "pending-debug-bs-clear", "guest_pending_debug_bs",
+	  .edit = { E(guest_rflags, 0, RFLAGS_TF), E(guest_interruptibility, ALL, 2), E(guest_pending_debug, ALL, 0) } },
+	{ "inject-nmi-under-nmi-blocking", "guest_injection_blocking",
+	  .edit = { E(entry_intr_info, ALL, 0x80000202), E(guest_interruptibility, ALL, 8), E(pin, 0, PIN_VIRTUAL_NMIS_BIT) } },
+	/* 27.3.1.5: enclave interruption without SGX; RTM (with bit 12) without RTM */
+	{ "interruptibility-enclave", "guest_interruptibility_enclave", .edit = { E(guest_interruptibility, ALL, 0x10) } },
+	{ "pending-debug-rtm", "guest_pending_debug_rtm", .edit = { E(guest_pending_debug, ALL, 0x11000) } },
+	/* 27.3.1.6: a PAE guest whose PDPTE 0 is present with reserved bit 1, from the VMCS (EPT) or through CR3 */
+	{ "pdpte-reserved-ept", "guest_pdptes",
+	  .edit = { E(guest_pdpte0, ALL, PDPTE_PRESENT_BIT1), E(entry_ctls, ENTRY_IA32E_MODE_GUEST, 0),
+		    E(guest_efer, EFER_LMA | EFER_LME, 0) } },
+	{ "pdpte-reserved-cr3", "guest_pdptes_cr3", .apply = pdpte_reserved_cr3 },
+	/* 27.2.1.1: an unaligned APIC-access address; a TPR threshold above VTPR */
+	{ "apic-access-unaligned", "ctl_apic_access_addr",
+	  .edit = { E(apic_access, ALL, 0x1080), E(proc2, 0, PROC2_VIRTUALIZE_APIC_ACCESSES), E(proc, 0, PROC_ACTIVATE_SECONDARY) } },
+	{ "tpr-threshold-above-vtpr", "ctl_tpr_threshold_vtpr", .apply = tpr_threshold_above_vtpr },
+	/* 27.3.1.2: a virtual-8086 guest (RFLAGS.VM in a 32-bit guest) whose segments are the 64-bit guest's */
+	{ "v8086-segments", "guest_v8086_segments",
+	  .edit = { E(guest_rflags, 0, RFLAGS_VM), E(entry_ctls, ENTRY_IA32E_MODE_GUEST, 0), E(guest_efer, EFER_LMA | EFER_LME, 0) } },
+	/* 27.3.1.2: unrestricted guest with a CS of type 3 (DPL 0) and SS.DPL 3 */
+	{ "ug-ss-dpl3", "guest_ug_dpl",
+	  .edit = { E(guest_ss_ar, 0, AR_DPL_MASK), E(guest_cs_ar, 0xf, 3), E(proc2, 0, PROC2_UNRESTRICTED_GUEST) } },
+	/* 27.3.1.1: IA32_DEBUGCTL bit 2 (reserved) with load debug controls */
+	{ "debugctl-reserved", "guest_debugctl", .edit = { E(guest_debugctl, 0, 1ull << 2), E(entry_ctls, 0, ENTRY_LOAD_DEBUG_CONTROLS_BIT) } },
+	/* 27.4: an MSR-load entry whose WRMSR would #GP */
+	{ "msr-load-pat-type2", "msr_load_value", .apply = msr_load_pat_type2 },
 };
 const unsigned entry_break_count = sizeof(entry_breaks) / sizeof(entry_breaks[0]);
 
@@ -221,10 +303,11 @@ unsigned entry_break_find(const char *name, unsigned long n)
 	return 0;
 }
 
-unsigned entry_break_apply(const struct entry_break *b, struct vmcs_snapshot *s, const struct vmx_caps *c)
+unsigned entry_break_apply(const struct entry_break *b, struct vmcs_snapshot *s, const struct vmx_caps *c,
+			   uint64_t scratch)
 {
 	if (b->apply)
-		return b->apply(s, c);
+		return b->apply(s, c, scratch);
 	for (unsigned i = 0; i < 3 && (b->edit[i].clear | b->edit[i].set); i++) {
 		uint64_t *m = (uint64_t *)((char *)s + b->edit[i].offset);
 		*m = (*m & ~b->edit[i].clear) | b->edit[i].set;

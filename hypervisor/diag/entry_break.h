@@ -25,15 +25,26 @@ struct entry_break {
 	const char *name; /* e.g. "rflags-bit1-clear" */
 	const char *rule; /* the entry-check rule it breaks */
 	struct entry_break_edit edit[3];
-	/* Instead of edit[]: edit s from the capabilities. Returns the index in vmcs_field_table of its main field. */
-	unsigned (*apply)(struct vmcs_snapshot *s, const struct vmx_caps *c);
+	/*
+	 * Instead of edit[]: edit s from the capabilities. Returns the index in vmcs_field_table of its main field.
+	 * A breakage that needs memory the entry reads (an MSR-load area, PDPTEs at CR3, a virtual-APIC page)
+	 * points the VMCS field into `scratch`, a zeroed page of its own (at ENTRY_BREAK_SCRATCH_* offsets), and
+	 * puts the bytes in the snapshot's images of that memory (msr_load[], cr3_pdpte[], vtpr); the kernel
+	 * writes them there.
+	 */
+	unsigned (*apply)(struct vmcs_snapshot *s, const struct vmx_caps *c, uint64_t scratch);
 };
+
+/* Where in the scratch page each piece of memory goes: the virtual-APIC page is the whole page (VTPR at 80H). */
+#define ENTRY_BREAK_SCRATCH_PDPT 0x100
+#define ENTRY_BREAK_SCRATCH_MSR_AREA 0x800
 
 extern const struct entry_break entry_breaks[];
 extern const unsigned entry_break_count;
 /* 1 + the index of the named breakage, or 0 when there is none by that name (n bytes of name). */
 unsigned entry_break_find(const char *name, unsigned long n);
-/* Apply b to s; returns the index in vmcs_field_table of the field it is about (its first edit). */
-unsigned entry_break_apply(const struct entry_break *b, struct vmcs_snapshot *s, const struct vmx_caps *c);
+/* Apply b to s, with a scratch page at `scratch`; returns the index in vmcs_field_table of the field it is about. */
+unsigned entry_break_apply(const struct entry_break *b, struct vmcs_snapshot *s, const struct vmx_caps *c,
+			   uint64_t scratch);
 
 #endif

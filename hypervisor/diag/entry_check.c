@@ -62,6 +62,17 @@
 #define EPT_CAP_UC BIT64(8)
 #define EPT_CAP_AD BIT64(21)
 #define EPTP_AD BIT64(6)
+#define PENDING_DEBUG_B0_3 (uint64_t)0xf
+#define PENDING_DEBUG_ENABLED_BP BIT64(12)
+#define PENDING_DEBUG_RTM BIT64(16)
+#define BLOCK_ENCLAVE (1u << 4)
+#define CPUID7_EBX_SGX (1u << 2)
+#define CPUID7_EBX_RTM (1u << 11)
+/* IA32_DEBUGCTL (SDM Vol. 3B 17.4.1): bits 1:0 and 14:6 are defined; 15 (RTM_DEBUG) with RTM; the rest reserved. */
+#define DEBUGCTL_DEFINED ((uint64_t)0x7fc3)
+#define DEBUGCTL_RTM BIT64(15)
+#define PDPTE_RESERVED ((uint64_t)0x1e6) /* bits 2:1 and 8:5 of a present PDPTE (SDM Vol. 3A 4.4.1) */
+#define V8086_AR 0xf3u                    /* present, DPL 3, read/write accessed data (SDM 27.3.1.2) */
 
 /* One check in progress. */
 struct ec {
@@ -102,6 +113,18 @@ static bool ia32e_guest(const struct vmcs_snapshot *s)
 static bool unrestricted(const struct vmcs_snapshot *s)
 {
 	return proc2_effective(s) & PROC2_UNRESTRICTED_GUEST;
+}
+
+/* SDM 27.3.1.2: RFLAGS.VM makes a virtual-8086 guest, whose CS, SS, DS, ES, FS, GS follow rules of their own. */
+static bool v8086(const struct vmcs_snapshot *s)
+{
+	return s->guest_rflags & RFLAGS_VM;
+}
+
+/* Segments 0-5 (CS..GS) of a virtual-8086 guest are judged by guest_v8086_segments only. */
+static bool v8086_segment(const struct vmcs_snapshot *s, unsigned i)
+{
+	return v8086(s) && i < 6;
 }
 
 static bool canonical(const struct vmcs_snapshot *s, uint64_t a)
@@ -265,6 +288,31 @@ static void ctl_tpr_shadow(struct ec *x)
 			a, s->maxphyaddr);
 	if (!(proc2_effective(s) & PROC2_VIRTUAL_INTR_DELIVERY) && (s->tpr_threshold & ~(uint64_t)0xf))
 		violate(x, "TPR_THRESHOLD=0x%lx: bits 31:4 must be 0", s->tpr_threshold);
+}
+
+static void ctl_tpr_threshold_vtpr(struct ec *x)
+{
+	/*
+	 * SDM 27.2.1.1: with use TPR shadow, and neither virtualize APIC accesses nor virtual-interrupt delivery,
+	 * TPR threshold bits 3:0 must not exceed VTPR bits 7:4 (byte 80H of the virtual-APIC page).
+	 */
+	const struct vmcs_snapshot *s = x->s;
+	uint32_t p2 = proc2_effective(s);
+	if (!(s->proc & PROC_USE_TPR_SHADOW) || (p2 & (PROC2_VIRTUALIZE_APIC_ACCESSES | PROC2_VIRTUAL_INTR_DELIVERY)) ||
+	    !s->vtpr_known)
+		return;
+	if ((s->tpr_threshold & 0xf) > (uint64_t)(s->vtpr >> 4))
+		violate(x, "TPR_THRESHOLD=0x%lx: bits 3:0 above VTPR[7:4] %u (VTPR 0x%x at VIRTUAL_APIC_PAGE_ADDR=0x%lx + 80H)",
+			s->tpr_threshold, s->vtpr >> 4, s->vtpr, s->virtual_apic_addr);
+}
+
+static void ctl_apic_access_addr(struct ec *x)
+{
+	/* SDM 27.2.1.1: with virtualize APIC accesses, a 4-KByte aligned APIC-access address within the width. */
+	const struct vmcs_snapshot *s = x->s;
+	if ((proc2_effective(s) & PROC2_VIRTUALIZE_APIC_ACCESSES) && ((s->apic_access & 0xfff) || beyond_phys(s, s->apic_access)))
+		violate(x, "APIC_ACCESS_ADDR=0x%lx: not 4-KByte aligned or beyond the %u-bit physical-address width",
+			s->apic_access, s->maxphyaddr);
 }
 
 static void ctl_apic_virtualization(struct ec *x)
@@ -523,6 +571,15 @@ static void guest_dr7_high(struct ec *x)
 		violate(x, "GUEST_DR7=0x%lx: bits 63:32 must be 0", x->s->guest_dr7);
 }
 
+static void guest_debugctl(struct ec *x)
+{
+	/* SDM 27.3.1.1: with load debug controls, the bits reserved in IA32_DEBUGCTL are 0 (RTM_DEBUG needs RTM). */
+	const struct vmcs_snapshot *s = x->s;
+	uint64_t defined = DEBUGCTL_DEFINED | ((s->cpuid7_ebx & CPUID7_EBX_RTM) ? DEBUGCTL_RTM : 0);
+	if ((s->entry_ctls & ENTRY_LOAD_DEBUG_CONTROLS) && (s->guest_debugctl & ~defined))
+		violate(x, "GUEST_IA32_DEBUGCTL=0x%lx: reserved bits 0x%lx set", s->guest_debugctl, s->guest_debugctl & ~defined);
+}
+
 static void guest_sysenter_canonical(struct ec *x)
 {
 	if (!canonical(x->s, x->s->guest_sysenter_esp))
@@ -577,7 +634,7 @@ static void guest_ldtr(struct ec *x)
 static void guest_cs_ss_rpl(struct ec *x)
 {
 	const struct vmcs_snapshot *s = x->s;
-	if (!unrestricted(s) && SEL_RPL(s->guest_cs_sel) != SEL_RPL(s->guest_ss_sel))
+	if (!unrestricted(s) && !v8086(s) && SEL_RPL(s->guest_cs_sel) != SEL_RPL(s->guest_ss_sel))
 		violate(x, "GUEST_CS_SELECTOR=0x%lx GUEST_SS_SELECTOR=0x%lx: RPLs differ", s->guest_cs_sel,
 			s->guest_ss_sel);
 }
@@ -587,6 +644,8 @@ static void guest_cs_type(struct ec *x)
 	const struct vmcs_snapshot *s = x->s;
 	uint64_t ar = s->guest_cs_ar;
 	unsigned t = AR_TYPE(ar);
+	if (v8086(s))
+		return;
 	bool ok_type = t == 9 || t == 11 || t == 13 || t == 15 || (t == 3 && unrestricted(s));
 	if (!ok_type || !(ar & AR_S) || !(ar & AR_P) || (ar & AR_UNUSABLE)) {
 		violate(x, "GUEST_CS_AR_BYTES=0x%lx: want an accessed code segment (type 9, 11, 13 or 15), S=1, P=1, usable", ar);
@@ -610,6 +669,8 @@ static void guest_ss(struct ec *x)
 {
 	const struct vmcs_snapshot *s = x->s;
 	struct seg g = seg_of(s, 1);
+	if (v8086(s))
+		return;
 	if (!unrestricted(s) && SEL_RPL(g.sel) != AR_DPL(g.ar))
 		violate(x, "GUEST_SS_SELECTOR=0x%lx GUEST_SS_AR_BYTES=0x%lx: SS.RPL != SS.DPL", g.sel, g.ar);
 	if (!usable(&g))
@@ -622,7 +683,7 @@ static void guest_data_segments(struct ec *x)
 {
 	for (unsigned i = SEG_DATA_FIRST; i <= SEG_DATA_LAST; i++) {
 		struct seg g = seg_of(x->s, i);
-		if (!usable(&g))
+		if (!usable(&g) || v8086(x->s))
 			continue;
 		unsigned t = AR_TYPE(g.ar);
 		if (!(t & 1) || !(g.ar & AR_S) || !(g.ar & AR_P) || ((t & 8) && !(t & 2)))
@@ -636,7 +697,7 @@ static void guest_seg_limit_granularity(struct ec *x)
 {
 	for (unsigned i = 0; i < SEG_COUNT; i++) {
 		struct seg g = seg_of(x->s, i);
-		if (!usable(&g))
+		if (!usable(&g) || v8086_segment(x->s, i))
 			continue;
 		if ((g.limit & 0xfff) != 0xfff && (g.ar & AR_G))
 			violate(x, "GUEST_%s_LIMIT=0x%lx GUEST_%s_AR_BYTES=0x%lx: G=1 needs limit bits 11:0 all ones", g.name,
@@ -651,8 +712,38 @@ static void guest_ar_reserved(struct ec *x)
 {
 	for (unsigned i = 0; i < SEG_COUNT; i++) {
 		struct seg g = seg_of(x->s, i);
-		if (usable(&g) && (g.ar & AR_RESERVED))
+		if (usable(&g) && !v8086_segment(x->s, i) && (g.ar & AR_RESERVED))
 			violate(x, "GUEST_%s_AR_BYTES=0x%lx: reserved bits 0x%lx set", g.name, g.ar, g.ar & AR_RESERVED);
+	}
+}
+
+static void guest_ug_dpl(struct ec *x)
+{
+	/*
+	 * SDM 27.3.1.2 (unrestricted guest): a CS of type 3 (read/write data, allowed only then) has DPL 0, and
+	 * SS.DPL is 0 when CS is of type 3 or CR0.PE is 0 (real mode).
+	 */
+	const struct vmcs_snapshot *s = x->s;
+	if (v8086(s))
+		return;
+	bool cs_data = AR_TYPE(s->guest_cs_ar) == 3;
+	if (cs_data && AR_DPL(s->guest_cs_ar) != 0)
+		violate(x, "GUEST_CS_AR_BYTES=0x%lx: a CS of type 3 needs DPL 0", s->guest_cs_ar);
+	if ((cs_data || !(s->guest_cr0 & CR0_PE)) && AR_DPL(s->guest_ss_ar) != 0)
+		violate(x, "GUEST_SS_AR_BYTES=0x%lx: SS.DPL must be 0 with a CS of type 3 or CR0.PE=0 (GUEST_CR0=0x%lx)",
+			s->guest_ss_ar, s->guest_cr0);
+}
+
+static void guest_v8086_segments(struct ec *x)
+{
+	/* SDM 27.3.1.2: in a virtual-8086 guest, CS, SS, DS, ES, FS, GS have base = selector << 4, limit FFFFH, AR F3H. */
+	if (!v8086(x->s))
+		return;
+	for (unsigned i = 0; i < 6; i++) {
+		struct seg g = seg_of(x->s, i);
+		if (g.base != g.sel << 4 || g.limit != 0xffff || g.ar != V8086_AR)
+			violate(x, "GUEST_%s_SELECTOR=0x%lx BASE=0x%lx LIMIT=0x%lx AR_BYTES=0x%lx: a virtual-8086 guest needs base 0x%lx, limit 0xffff, access rights 0xf3",
+				g.name, g.sel, g.base, g.limit, g.ar, g.sel << 4);
 	}
 }
 
@@ -817,6 +908,34 @@ static void guest_pending_debug(struct ec *x)
 		violate(x, "GUEST_PENDING_DBG_EXCEPTIONS=0x%lx: reserved bits 0x%lx set", v, v & reserved);
 }
 
+static void guest_pending_debug_rtm(struct ec *x)
+{
+	/*
+	 * SDM 27.3.1.5: pending-debug bit 16 (RTM) needs a CPU with RTM (CPUID.(EAX=7,ECX=0):EBX[11]); with it
+	 * set, bits 3:0 and 14 are 0, bit 12 is 1, and there is no blocking by MOV SS.
+	 */
+	const struct vmcs_snapshot *s = x->s;
+	uint64_t v = s->guest_pending_debug;
+	if (!(v & PENDING_DEBUG_RTM))
+		return;
+	if (!(s->cpuid7_ebx & CPUID7_EBX_RTM))
+		violate(x, "GUEST_PENDING_DBG_EXCEPTIONS=0x%lx: RTM (bit 16) on a CPU without RTM (CPUID.7.0:EBX=0x%x)", v,
+			s->cpuid7_ebx);
+	else if ((v & (PENDING_DEBUG_B0_3 | PENDING_DEBUG_BS)) || !(v & PENDING_DEBUG_ENABLED_BP) ||
+		 (s->guest_interruptibility & BLOCK_MOV_SS))
+		violate(x, "GUEST_PENDING_DBG_EXCEPTIONS=0x%lx: with RTM (bit 16), bits 3:0 and 14 must be 0, bit 12 1, and no blocking by MOV SS (GUEST_INTERRUPTIBILITY_INFO=0x%lx)",
+			v, s->guest_interruptibility);
+}
+
+static void guest_interruptibility_enclave(struct ec *x)
+{
+	/* SDM 27.3.1.5: interruptibility bit 4 (enclave interruption) needs SGX (CPUID.(EAX=7,ECX=0):EBX[2]). */
+	const struct vmcs_snapshot *s = x->s;
+	if ((s->guest_interruptibility & BLOCK_ENCLAVE) && !(s->cpuid7_ebx & CPUID7_EBX_SGX))
+		violate(x, "GUEST_INTERRUPTIBILITY_INFO=0x%lx: enclave interruption (bit 4) on a CPU without SGX (CPUID.7.0:EBX=0x%x)",
+			s->guest_interruptibility, s->cpuid7_ebx);
+}
+
 static void guest_link_pointer(struct ec *x)
 {
 	const struct vmcs_snapshot *s = x->s;
@@ -838,22 +957,43 @@ static void guest_link_pointer(struct ec *x)
 
 /* --- 27.3.1.6 PDPTEs ----------------------------------------------------------------------- */
 
+/* PAE paging: CR0.PG and CR4.PAE in a guest that is not IA-32e. */
+static bool pae_paging(const struct vmcs_snapshot *s)
+{
+	return !ia32e_guest(s) && (s->guest_cr0 & CR0_PG) && (s->guest_cr4 & CR4_PAE);
+}
+
+static bool pdpte_reserved(const struct vmcs_snapshot *s, uint64_t p)
+{
+	return (p & 1) && ((p & PDPTE_RESERVED) || beyond_phys(s, p & ~(uint64_t)0xfff));
+}
+
 static void guest_pdptes(struct ec *x)
 {
 	/*
 	 * With EPT, a PAE guest (CR0.PG, CR4.PAE, not IA-32e) takes its PDPTEs from the VMCS: each present
-	 * one has bits 2:1, 8:5 and those beyond the physical-address width clear. (Without EPT the CPU reads
-	 * them through CR3: not checked here.)
+	 * one has bits 2:1, 8:5 and those beyond the physical-address width clear.
 	 */
 	const struct vmcs_snapshot *s = x->s;
-	if (!(proc2_effective(s) & PROC2_ENABLE_EPT) || ia32e_guest(s) || !(s->guest_cr0 & CR0_PG) ||
-	    !(s->guest_cr4 & CR4_PAE))
+	if (!(proc2_effective(s) & PROC2_ENABLE_EPT) || !pae_paging(s))
 		return;
 	const uint64_t p[] = { s->guest_pdpte0, s->guest_pdpte1, s->guest_pdpte2, s->guest_pdpte3 };
 	for (unsigned i = 0; i < 4; i++)
-		if ((p[i] & 1) && ((p[i] & 0x1e6) || beyond_phys(s, p[i] & ~(uint64_t)0xfff)))
+		if (pdpte_reserved(s, p[i]))
 			violate(x, "GUEST_PDPTR%u=0x%lx: present with reserved bits (2:1, 8:5, or beyond the physical-address width)",
 				i, p[i]);
+}
+
+static void guest_pdptes_cr3(struct ec *x)
+{
+	/* Without EPT the CPU loads the PDPTEs from the 32 bytes at CR3[31:5] and refuses the same reserved bits. */
+	const struct vmcs_snapshot *s = x->s;
+	if ((proc2_effective(s) & PROC2_ENABLE_EPT) || !pae_paging(s) || !s->cr3_pdptes_known)
+		return;
+	for (unsigned i = 0; i < 4; i++)
+		if (pdpte_reserved(s, s->cr3_pdpte[i]))
+			violate(x, "GUEST_CR3=0x%lx PDPTE%u=0x%lx: present with reserved bits (2:1, 8:5, or beyond the physical-address width)",
+				s->guest_cr3, i, s->cr3_pdpte[i]);
 }
 
 /* --- 27.4 loading MSRs --------------------------------------------------------------------- */
@@ -881,6 +1021,43 @@ static void msr_load_entry(struct ec *x)
 	}
 }
 
+/* Would WRMSR of this value #GP at CPL 0 (SDM Vol. 4, the MSRs' own pages)? Then the entry fails too (SDM 27.4). */
+static const char *msr_value_refused(const struct vmcs_snapshot *s, uint32_t index, uint64_t v)
+{
+	switch (index) {
+	case MSR_IA32_EFER:
+		return (v & ~EFER_ALLOWED) ? "reserved IA32_EFER bits" : NULL;
+	case MSR_IA32_PAT:
+		for (unsigned i = 0; i < 8; i++) {
+			unsigned t = (v >> (8 * i)) & 0xff;
+			if (t == 2 || t == 3 || t > 7)
+				return "a PAT entry that is not a memory type (0, 1, 4, 5, 6, 7)";
+		}
+		return NULL;
+	case MSR_IA32_SYSENTER_ESP:
+	case MSR_IA32_SYSENTER_EIP:
+	case MSR_IA32_LSTAR:
+	case MSR_IA32_CSTAR:
+	case MSR_IA32_KERNEL_GS_BASE:
+		return canonical(s, v) ? NULL : "a non-canonical address";
+	default:
+		return NULL;
+	}
+}
+
+static void msr_load_value(struct ec *x)
+{
+	/* SDM 27.4: an entry whose WRMSR would cause #GP ends the entry (the MSR's own checks: reserved bits, canonical). */
+	const struct vmcs_snapshot *s = x->s;
+	for (unsigned i = 0; i < s->msr_load_n && i < VMCS_SNAPSHOT_MSR_LOAD_MAX; i++) {
+		const struct vmcs_msr_entry *e = &s->msr_load[i];
+		const char *why = e->reserved ? NULL : msr_value_refused(s, e->index, e->value);
+		if (why)
+			violate(x, "VM_ENTRY_MSR_LOAD_ADDR=0x%lx entry %u (msr-entry=%u): MSR 0x%x value 0x%lx: WRMSR would #GP: %s",
+				s->entry_msr_load_addr, i + 1, i + 1, e->index, e->value, why);
+	}
+}
+
 /* --- the table ------------------------------------------------------------------------------- */
 
 #define ENTRY_RULES(X)                                                    \
@@ -894,6 +1071,8 @@ static void msr_load_entry(struct ec *x)
 	X(ctl_eptp, ENTRY_FAMILY_CTL, "27.2.1.1")                         \
 	X(ctl_vpid, ENTRY_FAMILY_CTL, "27.2.1.1")                         \
 	X(ctl_tpr_shadow, ENTRY_FAMILY_CTL, "27.2.1.1")                   \
+	X(ctl_tpr_threshold_vtpr, ENTRY_FAMILY_CTL, "27.2.1.1")           \
+	X(ctl_apic_access_addr, ENTRY_FAMILY_CTL, "27.2.1.1")             \
 	X(ctl_apic_virtualization, ENTRY_FAMILY_CTL, "27.2.1.1")          \
 	X(ctl_ug_requires_ept, ENTRY_FAMILY_CTL, "27.2.1.1")              \
 	X(ctl_exit_allowed, ENTRY_FAMILY_CTL, "27.2.1.2")                 \
@@ -920,6 +1099,7 @@ static void msr_load_entry(struct ec *x)
 	X(guest_ia32e_paging, ENTRY_FAMILY_GUEST_CR, "27.3.1.1")          \
 	X(guest_cr3_width, ENTRY_FAMILY_GUEST_CR, "27.3.1.1")             \
 	X(guest_dr7_high, ENTRY_FAMILY_GUEST_CR, "27.3.1.1")              \
+	X(guest_debugctl, ENTRY_FAMILY_GUEST_MSR, "27.3.1.1")             \
 	X(guest_sysenter_canonical, ENTRY_FAMILY_GUEST_MSR, "27.3.1.1")   \
 	X(guest_efer, ENTRY_FAMILY_GUEST_MSR, "27.3.1.1")                 \
 	X(guest_pat, ENTRY_FAMILY_GUEST_MSR, "27.3.1.1")                  \
@@ -932,6 +1112,8 @@ static void msr_load_entry(struct ec *x)
 	X(guest_data_segments, ENTRY_FAMILY_GUEST_SEG, "27.3.1.2")        \
 	X(guest_seg_limit_granularity, ENTRY_FAMILY_GUEST_SEG, "27.3.1.2") \
 	X(guest_ar_reserved, ENTRY_FAMILY_GUEST_SEG, "27.3.1.2")          \
+	X(guest_ug_dpl, ENTRY_FAMILY_GUEST_SEG, "27.3.1.2")               \
+	X(guest_v8086_segments, ENTRY_FAMILY_GUEST_SEG, "27.3.1.2")       \
 	X(guest_seg_bases, ENTRY_FAMILY_GUEST_SEG, "27.3.1.2")            \
 	X(guest_gdtr_idtr, ENTRY_FAMILY_GUEST_SEG, "27.3.1.3")            \
 	X(guest_rip, ENTRY_FAMILY_GUEST_RIP, "27.3.1.4")                  \
@@ -946,9 +1128,13 @@ static void msr_load_entry(struct ec *x)
 	X(guest_activity_injection, ENTRY_FAMILY_GUEST_NONREG, "27.3.1.5") \
 	X(guest_pending_debug_bs, ENTRY_FAMILY_GUEST_NONREG, "27.3.1.5")  \
 	X(guest_pending_debug, ENTRY_FAMILY_GUEST_NONREG, "27.3.1.5")     \
+	X(guest_pending_debug_rtm, ENTRY_FAMILY_GUEST_NONREG, "27.3.1.5") \
+	X(guest_interruptibility_enclave, ENTRY_FAMILY_GUEST_NONREG, "27.3.1.5") \
 	X(guest_link_pointer, ENTRY_FAMILY_GUEST_NONREG, "27.3.1.5")      \
 	X(guest_pdptes, ENTRY_FAMILY_GUEST_PDPTE, "27.3.1.6")             \
-	X(msr_load_entry, ENTRY_FAMILY_MSR_LOAD, "27.4")
+	X(guest_pdptes_cr3, ENTRY_FAMILY_GUEST_PDPTE, "27.3.1.6")         \
+	X(msr_load_entry, ENTRY_FAMILY_MSR_LOAD, "27.4")                  \
+	X(msr_load_value, ENTRY_FAMILY_MSR_LOAD, "27.4")
 
 const struct entry_rule entry_rules[] = {
 #define ENTRY_RULE_ROW(fn, fam, sec) { .name = #fn, .family = fam, .sdm = sec },

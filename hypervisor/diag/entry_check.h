@@ -28,7 +28,7 @@
 #define ENTRY_FAMILY_GUEST_SEG "guest-seg"     /* segment registers, GDTR, IDTR */
 #define ENTRY_FAMILY_GUEST_RIP "guest-rip"     /* RIP and RFLAGS */
 #define ENTRY_FAMILY_GUEST_NONREG "guest-nonreg" /* activity, interruptibility, pending debug, link pointer */
-#define ENTRY_FAMILY_GUEST_PDPTE "guest-pdpte" /* the PDPTEs of a PAE guest with EPT (SDM 27.3.1.6) */
+#define ENTRY_FAMILY_GUEST_PDPTE "guest-pdpte" /* the PDPTEs of a PAE guest: the VMCS's with EPT, at CR3 without (SDM 27.3.1.6) */
 #define ENTRY_FAMILY_MSR_LOAD "msr-load"   /* the VM-entry MSR-load area: an exit with reason 34 (SDM 27.4) */
 
 #define ENTRY_CHECK_MAX_VIOLATIONS 16

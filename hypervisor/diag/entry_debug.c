@@ -20,6 +20,7 @@
 #include "kernel/panic.h"
 #include "vmx/exit_reason.h"
 
+
 static void print_verdict(const struct entry_debug *d, const char *when, const struct vmcs_snapshot *s)
 {
 	struct entry_check_result r;
@@ -36,21 +37,31 @@ static void debug_stop(const struct entry_debug *d, const char *where)
 	magic_break();
 }
 
+/* Copy len bytes of a breakage's memory image to addr, when addr lies in its scratch page (never elsewhere). */
+static void scratch_write(uint64_t scratch, uint64_t addr, const void *src, uint64_t len)
+{
+	if (addr >= scratch && addr + len <= scratch + PAGE_SIZE)
+		memcpy((void *)(uintptr_t)addr, src, len);
+}
+
 static void apply_break(struct entry_debug *d, unsigned which)
 {
 	const struct entry_break *b = &entry_breaks[which - 1];
 	struct vmcs_snapshot s;
 	vmcs_snapshot_read(&s);
 	s.msr_load_n = 0;
+	s.cr3_pdptes_known = s.vtpr_known = false;
 	struct vmcs_snapshot before = s;
-	unsigned f = entry_break_apply(b, &s, d->caps);
-	if (s.msr_load_n) {
-		/* The breakage wrote MSR-load entries: they go to an area of this VM's own. */
-		if (!d->msr_area && !(d->msr_area = page_alloc()))
-			panic("out of memory for the MSR-load area of %s", d->guest);
-		memcpy((void *)(uintptr_t)d->msr_area, s.msr_load, s.msr_load_n * sizeof(s.msr_load[0]));
-		s.entry_msr_load_addr = d->msr_area;
-	}
+	/* A zeroed page of this VM's own for the memory a breakage points the VMCS at (entry_break.h). */
+	if (!d->scratch && !(d->scratch = page_alloc()))
+		panic("out of memory for the breakage page of %s", d->guest);
+	memset((void *)(uintptr_t)d->scratch, 0, PAGE_SIZE);
+	unsigned f = entry_break_apply(b, &s, d->caps, d->scratch);
+	scratch_write(d->scratch, s.entry_msr_load_addr, s.msr_load, s.msr_load_n * sizeof(s.msr_load[0]));
+	if (s.cr3_pdptes_known)
+		scratch_write(d->scratch, s.guest_cr3 & 0xffffffe0u, s.cr3_pdpte, sizeof(s.cr3_pdpte));
+	if (s.vtpr_known)
+		scratch_write(d->scratch, s.virtual_apic_addr + VMCS_SNAPSHOT_VTPR_OFFSET, &s.vtpr, 1);
 	/* The breakage's own field first, then any other it changed (a breakage may need several). */
 	kprintf("VEXIT entry-break %s %s %s=0x%lx", d->guest, b->name, vmcs_field_table[f].name,
 		*vmcs_snapshot_slot(&s, f));
@@ -61,6 +72,8 @@ static void apply_break(struct entry_debug *d, unsigned which)
 			kprintf(" %s=0x%lx", vmcs_field_table[i].name, *vmcs_snapshot_slot(&s, i));
 		}
 	kprintf("\n");
+	/* The verdict on the broken VMCS, whatever the CPU then does with it: where it enters anyway, this is vexit's. */
+	print_verdict(d, "after-break", &s);
 }
 
 /* The checker before a VMRESUME: silent unless a rule is broken; then it names the exit just handled. */
@@ -118,9 +131,9 @@ void entry_debug_after_failure(struct entry_debug *d, const struct exit_history 
 
 void entry_debug_release(struct entry_debug *d)
 {
-	if (d->msr_area)
-		page_free(d->msr_area);
-	d->msr_area = 0;
+	if (d->scratch)
+		page_free(d->scratch);
+	d->scratch = 0;
 }
 
 static bool selects(const char *list, const char *guest)

@@ -25,7 +25,7 @@ struct entry_debug {
 	bool dump_first;              /* dump the VMCS before the first VMLAUNCH */
 	bool dump_pending;            /* a hypercall asked for a dump before the next entry */
 	unsigned break_pending;       /* 1 + index into entry_breaks[] to apply before the next entry; 0: none */
-	uint64_t msr_area;            /* the page of a breakage's VM-entry MSR-load area, or 0 */
+	uint64_t scratch;             /* the page of the memory a breakage points the VMCS at (entry_break.h), or 0 */
 };
 
 /* Whether entry_debug_before_entry has anything to do: all the run loop pays per entry when nothing is armed. */

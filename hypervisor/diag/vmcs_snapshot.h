@@ -159,6 +159,7 @@ struct vmcs_msr_entry {
 	uint64_t value;
 };
 #define VMCS_SNAPSHOT_MSR_LOAD_MAX 8
+#define VMCS_SNAPSHOT_VTPR_OFFSET 0x80 /* VTPR's offset in the virtual-APIC page (SDM 30.1.1) */
 
 struct vmcs_snapshot {
 #define VMCS_SNAPSHOT_MEMBER(m, enc, name, dec) uint64_t m;
@@ -171,6 +172,12 @@ struct vmcs_snapshot {
 	uint32_t link_revision;    /* SDM 27.3.1.5: they must hold the VMCS revision id */
 	unsigned maxphyaddr;       /* physical-address width (CPUID 80000008H:EAX[7:0]) */
 	unsigned linear_width;     /* linear-address width, for canonical checks (CPUID 80000008H:EAX[15:8]) */
+	uint32_t cpuid7_ebx;       /* CPUID.(EAX=7,ECX=0):EBX: SGX (bit 2) and RTM (bit 11), which guest-state bits need */
+	/* Memory the entry reads through VMCS addresses, when it could be read (the identity map, below 4 GiB): */
+	bool vtpr_known;           /* VTPR, byte 80H of the virtual-APIC page (SDM 27.2.1.1: the TPR threshold) */
+	uint8_t vtpr;
+	bool cr3_pdptes_known;     /* the PDPTEs at GUEST_CR3 of a PAE guest without EPT (SDM 27.3.1.6) */
+	uint64_t cr3_pdpte[4];
 	/* The first entries of the VM-entry MSR-load area, when it could be read (SDM 27.4 checks them). */
 	uint64_t msr_load_n;        /* how many of msr_load[] were read (at most VMCS_SNAPSHOT_MSR_LOAD_MAX) */
 	struct vmcs_msr_entry msr_load[VMCS_SNAPSHOT_MSR_LOAD_MAX];

@@ -2,6 +2,7 @@
 #include "diag/vmcs_snapshot.h"
 
 #include "hw/cpu.h"
+#include "include/x86_arch.h"
 #include "hw/vmx_insn.h"
 #include "kernel/kstring.h"
 
@@ -52,6 +53,22 @@ void vmcs_snapshot_read(struct vmcs_snapshot *s)
 	if (s->link_pointer != ~0ull && !(s->link_pointer & 0xfff) && s->link_pointer < IDENTITY_MAPPED_LIMIT) {
 		s->link_revision = *(volatile uint32_t *)(uintptr_t)s->link_pointer;
 		s->link_revision_known = true;
+	}
+	cpuid(7, 0, r);
+	s->cpuid7_ebx = r[1];
+	/* SDM 27.2.1.1: the TPR threshold is checked against VTPR, byte 80H of the virtual-APIC page. */
+	uint64_t vapic = s->virtual_apic_addr;
+	if ((s->proc & PROC_USE_TPR_SHADOW) && !(vapic & 0xfff) && vapic < IDENTITY_MAPPED_LIMIT) {
+		s->vtpr = *(volatile uint8_t *)(uintptr_t)(vapic + VMCS_SNAPSHOT_VTPR_OFFSET);
+		s->vtpr_known = true;
+	}
+	/* SDM 27.3.1.6: without EPT, a PAE guest's PDPTEs are read through CR3 (bits 31:5), a host-physical address. */
+	bool ept = (s->proc & PROC_ACTIVATE_SECONDARY) && (s->proc2 & PROC2_ENABLE_EPT);
+	uint64_t pdpt = s->guest_cr3 & 0xffffffe0u;
+	if (!ept && !(s->entry_ctls & ENTRY_IA32E_MODE_GUEST) && (s->guest_cr0 & CR0_PG) && (s->guest_cr4 & CR4_PAE) &&
+	    pdpt + sizeof(s->cr3_pdpte) <= IDENTITY_MAPPED_LIMIT) {
+		memcpy(s->cr3_pdpte, (const void *)(uintptr_t)pdpt, sizeof(s->cr3_pdpte));
+		s->cr3_pdptes_known = true;
 	}
 	for (uint64_t n = 1; n <= VMCS_SNAPSHOT_MSR_LOAD_MAX; n++) {
 		uint64_t a = msr_entry_address(s->entry_msr_load_addr, s->entry_msr_load_count, n);
