@@ -419,6 +419,51 @@ static const struct detail details[] = {
 	{ "guest_ug_dpl", .prep = prep_ug_cs_data_dpl3, .fires = true },
 };
 
+/* A well-formed virtual-8086 guest breaks no rule: the protected-mode segment rules leave its segments alone. */
+START_TEST(test_v8086_guest_passes)
+{
+	struct vmcs_snapshot s = good;
+	prep_pae(&s);
+	s.guest_rflags |= RFLAGS_VM;
+	uint64_t *sel[] = { &s.guest_cs_sel, &s.guest_ss_sel, &s.guest_ds_sel, &s.guest_es_sel, &s.guest_fs_sel, &s.guest_gs_sel };
+	uint64_t *base[] = { &s.guest_cs_base, &s.guest_ss_base, &s.guest_ds_base, &s.guest_es_base, &s.guest_fs_base, &s.guest_gs_base };
+	uint64_t *lim[] = { &s.guest_cs_limit, &s.guest_ss_limit, &s.guest_ds_limit, &s.guest_es_limit, &s.guest_fs_limit, &s.guest_gs_limit };
+	uint64_t *ar[] = { &s.guest_cs_ar, &s.guest_ss_ar, &s.guest_ds_ar, &s.guest_es_ar, &s.guest_fs_ar, &s.guest_gs_ar };
+	for (unsigned i = 0; i < 6; i++) {
+		*sel[i] = 0x1000 + 0x100 * i + 3;
+		*base[i] = *sel[i] << 4;
+		*lim[i] = 0xffff;
+		*ar[i] = 0xf3;
+	}
+	struct entry_check_result r;
+	unsigned n = entry_check_run(&s, &caps, &r);
+	ck_assert_msg(n == 0, "%u violations, first %s: %s", n, n ? r.v[0].rule->name : "", n ? r.v[0].text : "");
+	/* One segment off by its base: one violation, naming it and counting the bad ones. */
+	s.guest_ds_base += 0x10;
+	n = entry_check_run(&s, &caps, &r);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(r.v[0].rule->name, "guest_v8086_segments");
+	ck_assert_ptr_nonnull(strstr(r.v[0].text, "GUEST_DS_SELECTOR=0x1203"));
+	ck_assert_ptr_nonnull(strstr(r.v[0].text, "(1 of CS"));
+}
+END_TEST
+
+/* A PAE guest (EPT, PDPTEs from the VMCS) with present, well-formed PDPTEs breaks no rule. */
+START_TEST(test_pae_guest_passes)
+{
+	struct vmcs_snapshot s = good;
+	prep_pae(&s);
+	s.guest_pdpte0 = 0x5001;
+	s.guest_pdpte3 = 0x6019; /* PWT and PCD are allowed */
+	struct entry_check_result r;
+	unsigned n = entry_check_run(&s, &caps, &r);
+	ck_assert_msg(n == 0, "%u violations, first %s: %s", n, n ? r.v[0].rule->name : "", n ? r.v[0].text : "");
+	s.guest_pdpte3 |= 1ull << 45; /* beyond the 40-bit physical-address width */
+	entry_check_run(&s, &caps, &r);
+	ck_assert(entry_check_names(&r, "guest_pdptes"));
+}
+END_TEST
+
 /* Where Bochs 2.7 is more lenient than the SDM (docs/debugging.md): the checker follows the SDM. */
 START_TEST(test_rules_where_bochs_is_lenient)
 {
@@ -625,6 +670,8 @@ int main(void)
 	tcase_add_test(br, test_break_find_rejects_unknown);
 	tcase_add_test(br, test_msr_load_entries);
 	tcase_add_test(br, test_rules_where_bochs_is_lenient);
+	tcase_add_test(br, test_v8086_guest_passes);
+	tcase_add_test(br, test_pae_guest_passes);
 	tcase_add_loop_test(br, test_rule_detail, 0, (int)(sizeof(details) / sizeof(details[0])));
 	tcase_add_test(br, test_msr_load_area_read);
 	suite_add_tcase(s, br);

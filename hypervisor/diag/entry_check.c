@@ -115,10 +115,13 @@ static bool unrestricted(const struct vmcs_snapshot *s)
 	return proc2_effective(s) & PROC2_UNRESTRICTED_GUEST;
 }
 
-/* SDM 27.3.1.2: RFLAGS.VM makes a virtual-8086 guest, whose CS, SS, DS, ES, FS, GS follow rules of their own. */
+/*
+ * SDM 27.3.1.2: RFLAGS.VM makes a virtual-8086 guest, whose CS, SS, DS, ES, FS, GS follow rules of their
+ * own. (In an IA-32e mode guest RFLAGS.VM is itself refused, guest_rflags_vm: the segments are judged as usual.)
+ */
 static bool v8086(const struct vmcs_snapshot *s)
 {
-	return s->guest_rflags & RFLAGS_VM;
+	return (s->guest_rflags & RFLAGS_VM) && !ia32e_guest(s);
 }
 
 /* Segments 0-5 (CS..GS) of a virtual-8086 guest are judged by guest_v8086_segments only. */
@@ -739,12 +742,16 @@ static void guest_v8086_segments(struct ec *x)
 	/* SDM 27.3.1.2: in a virtual-8086 guest, CS, SS, DS, ES, FS, GS have base = selector << 4, limit FFFFH, AR F3H. */
 	if (!v8086(x->s))
 		return;
+	unsigned bad = 0;
+	struct seg first = { 0 };
 	for (unsigned i = 0; i < 6; i++) {
 		struct seg g = seg_of(x->s, i);
-		if (g.base != g.sel << 4 || g.limit != 0xffff || g.ar != V8086_AR)
-			violate(x, "GUEST_%s_SELECTOR=0x%lx BASE=0x%lx LIMIT=0x%lx AR_BYTES=0x%lx: a virtual-8086 guest needs base 0x%lx, limit 0xffff, access rights 0xf3",
-				g.name, g.sel, g.base, g.limit, g.ar, g.sel << 4);
+		if ((g.base != g.sel << 4 || g.limit != 0xffff || g.ar != V8086_AR) && !bad++)
+			first = g;
 	}
+	if (bad)
+		violate(x, "GUEST_%s_SELECTOR=0x%lx BASE=0x%lx LIMIT=0x%lx AR_BYTES=0x%lx: a virtual-8086 guest needs base 0x%lx, limit 0xffff, access rights 0xf3 (%u of CS, SS, DS, ES, FS, GS are not so)",
+			first.name, first.sel, first.base, first.limit, first.ar, first.sel << 4, bad);
 }
 
 static void guest_seg_bases(struct ec *x)
