@@ -577,6 +577,39 @@ START_TEST(test_entered_deviation)
 }
 END_TEST
 
+/* A guest skipped for a feature the CPU lacks (`needs`) failed some other way: the oracle leaves it skipped. */
+START_TEST(test_oracle_leaves_needs_skip)
+{
+	char ndir[64] = "/tmp/check_entry_needs.XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(ndir));
+	static const char e[] = "needs ug\0stop entry-failed\0entry-rule guest_ug_dpl";
+	write_guest_to(ndir, "neg_u", e, sizeof(e));
+	static const char run[] = "VEXIT protocol 1\nVEXIT cpu vmx-revision=0x2b ept=yes ug=no\n"
+				  "VEXIT guest-begin neg_u tsc=100\n"
+				  "VEXIT entry-check neg_u after-failure violations=2\n"
+				  "VEXIT entry-violation neg_u ctl_proc2_allowed family=ctl sdm=27.2.1.1 x\n"
+				  "VEXIT entry-violation neg_u guest_ug_dpl family=guest-seg sdm=27.3.1.2 y\n"
+				  "VEXIT guest-end neg_u entry-failed exits=0 ticks=0 error=7 instruction=VMLAUNCH\n"
+				  "VEXIT summary guests=1 pages-leaked=0\nVEXIT vmx-off vmcs=none vmclear=ok vmxoff=ok "
+				  "cr4.vmxe=0 vmread=ud\nVEXIT end\n";
+	static const char log[] = "150e[CPU0  ] VMFAIL: VMCS EXEC CTRL: VMX secondary controls allowed 1-settings [0x00000080]\n";
+	struct suite ns;
+	char err[256];
+	ck_assert_msg(suite_load(&ns, ndir, NULL, err, sizeof(err)) == 0, "%s", err);
+	suite_judge(&ns, run, strlen(run), NULL);
+	ck_assert_int_eq(ns.guests[0].verdict, VERDICT_SKIP);
+	suite_judge_bochs(&ns, log, strlen(log));
+	ck_assert_msg(ns.guests[0].verdict == VERDICT_SKIP, "%s", ns.guests[0].why.v[ns.guests[0].why.n - 1]);
+	ck_assert_uint_eq(ns.skipped, 1);
+	ck_assert_uint_eq(ns.failed, 0);
+	ck_assert_msg(ns.problems.n == 0, "%s", ns.problems.v[0]);
+	suite_free(&ns);
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", ndir);
+	(void)!system(cmd);
+}
+END_TEST
+
 START_TEST(test_precheck_resume_note)
 {
 	static const char capture[] = "VEXIT protocol 1\nVEXIT guest-begin ok tsc=10\n"
@@ -756,6 +789,7 @@ int main(void)
 	tcase_add_test(j, test_oracle_kind_must_match);
 	tcase_add_test(j, test_oracle_outcome_must_match_stop);
 	tcase_add_test(j, test_entered_deviation);
+	tcase_add_test(j, test_oracle_leaves_needs_skip);
 	tcase_add_test(j, test_oracle_needs_ticks);
 	tcase_add_test(j, test_precheck_resume_note);
 	tcase_add_test(j, test_oracle_msr_loading_shard);
