@@ -187,6 +187,8 @@ static const struct rule_case {
 	{ "guest_pdptes_cr3", F(cr3_pdpte[2]), 0x3, NONE, 0, "PDPTE2", prep_pae_no_ept },
 	/* PA0 of the loaded IA32_PAT 6 -> 2 */
 	{ "msr_load_value", F(msr_load[0].value), 0x4, NONE, 0, "WRMSR would #GP", prep_msr_pat },
+	/* The loaded MSR 277H (IA32_PAT) becomes 6E1H (IA32_PKRS), on a CPU without PKS */
+	{ "msr_load_feature", F(msr_load[0]), 0x277 ^ 0x6e1, NONE, 0, "exists only with PKS", prep_msr_pat },
 };
 #define N_CASES (sizeof(cases) / sizeof(cases[0]))
 
@@ -564,6 +566,42 @@ START_TEST(test_msr_load_entries)
 }
 END_TEST
 
+/* SDM 27.4: an MSR that exists only with a CPU feature cannot be loaded on a CPU without it. */
+START_TEST(test_msr_load_features)
+{
+	static const struct {
+		uint32_t index, ebx7, ecx7, d1_eax, ext1_edx;
+		bool bad;
+	} t[] = {
+		{ 0xc0000103, 0, 0, 0, 1u << 27, false }, /* IA32_TSC_AUX with RDTSCP */
+		{ 0xc0000103, 0, 1u << 22, 0, 0, false }, /* ... or with RDPID */
+		{ 0xc0000103, 0, 0, 0, 0, true },
+		{ 0xda0, 0, 0, 1u << 3, 0, false },       /* IA32_XSS with XSAVES */
+		{ 0xda0, 0, 0, 0, 0, true },
+		{ 0xd90, 1u << 14, 0, 0, 0, false },      /* IA32_BNDCFGS with MPX */
+		{ 0xd90, 0, 0, 0, 0, true },
+		{ 0x6e1, 0, 1u << 31, 0, 0, false },      /* IA32_PKRS with PKS */
+		{ 0x6e1, 0xffffffff, 0x7fffffff, 0xffffffff, 0xffffffff, true },
+		{ 0x174, 0, 0, 0, 0, false },             /* no feature needed */
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct vmcs_snapshot s = good;
+		prep_msr_pat(&s);
+		s.msr_load[0].index = t[i].index;
+		s.msr_load[0].value = 0;
+		s.cpuid7_ebx = t[i].ebx7;
+		s.cpuid7_ecx = t[i].ecx7;
+		s.cpuid_d1_eax = t[i].d1_eax;
+		s.cpuid_ext1_edx = t[i].ext1_edx;
+		struct entry_check_result r;
+		entry_check_run(&s, &caps, &r);
+		const struct entry_violation *v = violation_of(&r, "msr_load_feature");
+		ck_assert_msg((v != NULL) == t[i].bad, "row %zu MSR 0x%x: %s", i, t[i].index, v ? v->text : "silent");
+		ck_assert_msg(r.n == (t[i].bad ? 1u : 0u), "row %zu: %u violations", i, r.n);
+	}
+}
+END_TEST
+
 /* vmcs_snapshot_read reads the area the VMCS points at; vmcs_msr_load_entry finds one entry by number. */
 START_TEST(test_msr_load_area_read)
 {
@@ -669,6 +707,7 @@ int main(void)
 	tcase_add_loop_test(br, test_break_trips_its_rule, 0, (int)entry_break_count);
 	tcase_add_test(br, test_break_find_rejects_unknown);
 	tcase_add_test(br, test_msr_load_entries);
+	tcase_add_test(br, test_msr_load_features);
 	tcase_add_test(br, test_rules_where_bochs_is_lenient);
 	tcase_add_test(br, test_v8086_guest_passes);
 	tcase_add_test(br, test_pae_guest_passes);

@@ -84,6 +84,17 @@ static unsigned msr_load_pat_type2(struct vmcs_snapshot *s, const struct vmx_cap
 	return FIELD(entry_msr_load_count);
 }
 
+/* SDM 27.4: an MSR-load entry for IA32_PKRS, an MSR only CPUs with PKS have (none of Bochs 2.7's). */
+static unsigned msr_load_pkrs(struct vmcs_snapshot *s, const struct vmx_caps *c, uint64_t scratch)
+{
+	(void)c;
+	s->msr_load[0] = (struct vmcs_msr_entry){ .index = MSR_IA32_PKRS, .value = 0 };
+	s->msr_load_n = 1;
+	s->entry_msr_load_count = 1;
+	s->entry_msr_load_addr = scratch + ENTRY_BREAK_SCRATCH_MSR_AREA;
+	return FIELD(entry_msr_load_count);
+}
+
 /* The 64-bit guest made a PAE guest: no IA-32e mode guest, IA32_EFER.LMA and LME clear (SDM 27.3.1.1). */
 static void make_pae_guest(struct vmcs_snapshot *s)
 {
@@ -292,6 +303,7 @@ const struct entry_break entry_breaks[] = {
 	{ "debugctl-reserved", "guest_debugctl", .edit = { E(guest_debugctl, 0, 1ull << 2), E(entry_ctls, 0, ENTRY_LOAD_DEBUG_CONTROLS_BIT) } },
 	/* 27.4: an MSR-load entry whose WRMSR would #GP */
 	{ "msr-load-pat-type2", "msr_load_value", .apply = msr_load_pat_type2 },
+	{ "msr-load-pkrs", "msr_load_feature", .apply = msr_load_pkrs },
 };
 const unsigned entry_break_count = sizeof(entry_breaks) / sizeof(entry_breaks[0]);
 

@@ -1052,6 +1052,45 @@ static const char *msr_value_refused(const struct vmcs_snapshot *s, uint32_t ind
 	}
 }
 
+/*
+ * MSRs that exist only with a CPU feature (SDM Vol. 4, table 2-2): WRMSR to one the CPU lacks #GPs, and so
+ * ends the entry that loads it (SDM 27.4). The feature is the snapshot's CPUID word and bit.
+ */
+static const struct msr_feature {
+	uint32_t index;
+	unsigned word; /* 0: CPUID.7.0:EBX, 1: CPUID.7.0:ECX, 2: CPUID.(0DH,1):EAX, 3: CPUID.80000001H:EDX */
+	uint32_t bit, or_word_bit; /* or_word_bit: a second feature (bit in word 1) that also brings the MSR; 0: none */
+	const char *feature;
+} msr_features[] = {
+	{ MSR_IA32_TSC_AUX, 3, 1u << 27, 1u << 22, "RDTSCP or RDPID" },
+	{ MSR_IA32_XSS, 2, 1u << 3, 0, "XSAVES" },
+	{ MSR_IA32_BNDCFGS, 0, 1u << 14, 0, "MPX" },
+	{ MSR_IA32_PKRS, 1, 1u << 31, 0, "PKS" },
+};
+
+static const char *msr_missing_feature(const struct vmcs_snapshot *s, uint32_t index)
+{
+	const uint32_t words[] = { s->cpuid7_ebx, s->cpuid7_ecx, s->cpuid_d1_eax, s->cpuid_ext1_edx };
+	for (unsigned i = 0; i < sizeof(msr_features) / sizeof(msr_features[0]); i++) {
+		const struct msr_feature *f = &msr_features[i];
+		if (f->index == index && !(words[f->word] & f->bit) && !(s->cpuid7_ecx & f->or_word_bit))
+			return f->feature;
+	}
+	return NULL;
+}
+
+static void msr_load_feature(struct ec *x)
+{
+	const struct vmcs_snapshot *s = x->s;
+	for (unsigned i = 0; i < s->msr_load_n && i < VMCS_SNAPSHOT_MSR_LOAD_MAX; i++) {
+		const struct vmcs_msr_entry *e = &s->msr_load[i];
+		const char *feature = e->reserved ? NULL : msr_missing_feature(s, e->index);
+		if (feature)
+			violate(x, "VM_ENTRY_MSR_LOAD_ADDR=0x%lx entry %u (msr-entry=%u): MSR 0x%x exists only with %s, which this CPU lacks",
+				s->entry_msr_load_addr, i + 1, i + 1, e->index, feature);
+	}
+}
+
 static void msr_load_value(struct ec *x)
 {
 	/* SDM 27.4: an entry whose WRMSR would cause #GP ends the entry (the MSR's own checks: reserved bits, canonical). */
@@ -1141,7 +1180,8 @@ static void msr_load_value(struct ec *x)
 	X(guest_pdptes, ENTRY_FAMILY_GUEST_PDPTE, "27.3.1.6")             \
 	X(guest_pdptes_cr3, ENTRY_FAMILY_GUEST_PDPTE, "27.3.1.6")         \
 	X(msr_load_entry, ENTRY_FAMILY_MSR_LOAD, "27.4")                  \
-	X(msr_load_value, ENTRY_FAMILY_MSR_LOAD, "27.4")
+	X(msr_load_value, ENTRY_FAMILY_MSR_LOAD, "27.4")                  \
+	X(msr_load_feature, ENTRY_FAMILY_MSR_LOAD, "27.4")
 
 const struct entry_rule entry_rules[] = {
 #define ENTRY_RULE_ROW(fn, fam, sec) { .name = #fn, .family = fam, .sdm = sec },

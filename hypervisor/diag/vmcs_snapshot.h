@@ -172,7 +172,11 @@ struct vmcs_snapshot {
 	uint32_t link_revision;    /* SDM 27.3.1.5: they must hold the VMCS revision id */
 	unsigned maxphyaddr;       /* physical-address width (CPUID 80000008H:EAX[7:0]) */
 	unsigned linear_width;     /* linear-address width, for canonical checks (CPUID 80000008H:EAX[15:8]) */
-	uint32_t cpuid7_ebx;       /* CPUID.(EAX=7,ECX=0):EBX: SGX (bit 2) and RTM (bit 11), which guest-state bits need */
+	/* CPU features that decide what an entry accepts (0 when the CPUID leaf is beyond the CPU's maximum): */
+	uint32_t cpuid7_ebx;       /* CPUID.(EAX=7,ECX=0):EBX: SGX (bit 2), RTM (11), MPX (14) */
+	uint32_t cpuid7_ecx;       /* CPUID.(EAX=7,ECX=0):ECX: RDPID (bit 22), PKS (31) */
+	uint32_t cpuid_d1_eax;     /* CPUID.(EAX=0DH,ECX=1):EAX: XSAVES (bit 3) */
+	uint32_t cpuid_ext1_edx;   /* CPUID.80000001H:EDX: RDTSCP (bit 27) */
 	/* Memory the entry reads through VMCS addresses, when it could be read (the identity map, below 4 GiB): */
 	bool vtpr_known;           /* VTPR, byte 80H of the virtual-APIC page (SDM 27.2.1.1: the TPR threshold) */
 	uint8_t vtpr;

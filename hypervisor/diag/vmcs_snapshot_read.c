@@ -54,8 +54,23 @@ void vmcs_snapshot_read(struct vmcs_snapshot *s)
 		s->link_revision = *(volatile uint32_t *)(uintptr_t)s->link_pointer;
 		s->link_revision_known = true;
 	}
-	cpuid(7, 0, r);
-	s->cpuid7_ebx = r[1];
+	/* A leaf above the CPU's maximum returns another leaf's data (SDM Vol. 2A, CPUID): read only those below it. */
+	cpuid(0, 0, r);
+	uint32_t max_leaf = r[0];
+	if (max_leaf >= 7) {
+		cpuid(7, 0, r);
+		s->cpuid7_ebx = r[1];
+		s->cpuid7_ecx = r[2];
+	}
+	if (max_leaf >= 0xd) {
+		cpuid(0xd, 1, r);
+		s->cpuid_d1_eax = r[0];
+	}
+	cpuid(0x80000000, 0, r);
+	if (r[0] >= 0x80000001) {
+		cpuid(0x80000001, 0, r);
+		s->cpuid_ext1_edx = r[3];
+	}
 	/* SDM 27.2.1.1: the TPR threshold is checked against VTPR, byte 80H of the virtual-APIC page. */
 	uint64_t vapic = s->virtual_apic_addr;
 	if ((s->proc & PROC_USE_TPR_SHADOW) && !(vapic & 0xfff) && vapic < IDENTITY_MAPPED_LIMIT) {

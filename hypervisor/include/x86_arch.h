@@ -65,6 +65,9 @@
 #define MSR_IA32_SYSENTER_ESP 0x175
 #define MSR_IA32_SYSENTER_EIP 0x176
 #define MSR_IA32_PAT 0x277
+#define MSR_IA32_PKRS 0x6e1 /* with PKS only */
+#define MSR_IA32_BNDCFGS 0xd90 /* with MPX only */
+#define MSR_IA32_XSS 0xda0 /* with XSAVES only */
 /* Machine-check architecture (SDM Vol. 3B 16.3, "Machine-Check MSRs"): MCG_CAP[7:0] banks of 4 MSRs from MC0_CTL. */
 #define MSR_IA32_MCG_CAP 0x179
 #define MSR_IA32_MCG_STATUS 0x17a
