@@ -196,6 +196,23 @@ $(ISO): $(HV_ELF) $(GUEST_ELFS) $(BUILD)/grub.cfg $(EFI_DIR)/efi.img Makefile
 		--efi-boot efi.img -efi-boot-part --efi-boot-image 2> $(BUILD)/grub-mkrescue.log || \
 		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
+# External kernels through GRUB: one BIOS ISO per manifest, holding vexit and the manifest's kernels
+# (and booting each bare for vexit-run --bare); vexit-run --grub-tree writes its tree and grub.cfg
+# (harness/lib/grub_tree.h), from the manifest, so the ISO and the harness's judging never disagree.
+EXT_ISO_DIR := $(BUILD)/external-iso
+EXT_GRUB_MODULES := multiboot2 multiboot normal configfile blocklist true test biosdisk serial terminal echo iorw
+$(EXT_ISO_DIR)/mbtest.iso: EXT_KERNEL_DIR := $(EXT_DIR)
+$(EXT_ISO_DIR)/mbtest.iso: $(EXT_KERNELS)
+$(EXT_ISO_DIR)/kvm-unit-tests.iso: EXT_KERNEL_DIR := $(KUT_DIR)
+$(EXT_ISO_DIR)/kvm-unit-tests.iso: $(wildcard $(KUT_DIR)/*.flat)
+$(EXT_ISO_DIR)/%.iso: external/%.cfg $(HV_ELF) $(HARNESS_BIN) Makefile
+	@mkdir -p $(@D)
+	@echo "  ISO     $@"
+	$(Q)rm -rf $(@:.iso=.tree)
+	$(Q)$(HARNESS_BIN) --kernel $(HV_ELF) --manifest $< --kut-dir $(EXT_KERNEL_DIR) --grub-tree $(@:.iso=.tree)
+	$(Q)grub-mkrescue -d $(GRUB_BIOS_DIR) -o $@ --install-modules="$(EXT_GRUB_MODULES)" --locales="" --fonts="" \
+		--themes="" $(@:.iso=.tree) 2> $(@:.iso=.log) || { cat $(@:.iso=.log); exit 1; }
+
 # --- host harness and Check tests -----------------------------------------------------------
 HOST_CC := gcc
 HOST_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -DVEXIT_HOST $(HV_INCLUDES)
@@ -287,16 +304,24 @@ check: all $(FUZZ_BINS) ## Check unit tests (under ASan+UBSan), the named boot p
 		VEXIT_TIMEOUT=$(QEMU_TIMEOUT) VEXIT_KEEP_LOGS=$(BUILD)/logs/qemu $(CHECK_QEMU_BIN) || status=1; \
 	if [ $$status -ne 0 ]; then echo "make check: FAILED (see above)"; fi; exit $$status
 
-# External kernels, booted directly: vexit's own (external/mbtest.cfg), then kvm-unit-tests' when
-# KUT_DIR holds them (external/kvm-unit-tests.cfg), else one line saying they were skipped.
-external: $(HV_ELF) $(HARNESS_BIN) $(EXT_KERNELS) ## run the external kernels (mbtest; kvm-unit-tests from KUT_DIR)
-	@status=0; echo "== external kernels: external/mbtest.cfg"; \
-	$(HARNESS_BIN) --kernel $(HV_ELF) --manifest external/mbtest.cfg --kut-dir $(EXT_DIR) \
-		--bochsrc $(BOCHSRC) --timeout $(TIMEOUT) --logs $(BUILD)/logs/external $(RUN_ARGS) || status=1; \
-	if [ -f $(KUT_DIR)/msr.flat ]; then echo "== external kernels: external/kvm-unit-tests.cfg ($(KUT_DIR))"; \
-		$(HARNESS_BIN) --kernel $(HV_ELF) --manifest external/kvm-unit-tests.cfg --kut-dir $(KUT_DIR) \
-			--bochsrc $(BOCHSRC) --timeout $(TIMEOUT) --logs $(BUILD)/logs/kut $(RUN_ARGS) || status=1; \
-	else echo "== SKIP kvm-unit-tests: no kernels in KUT_DIR=$(KUT_DIR) (ci/build-kvm-unit-tests.sh builds them)"; fi; \
+# External kernels: vexit's own (external/mbtest.cfg), then kvm-unit-tests' when KUT_DIR holds them
+# (external/kvm-unit-tests.cfg), else one line saying they were skipped. BOOT=direct (the default)
+# boots them directly, BOOT=grub through GRUB (an ISO per manifest, below), BOOT=both one then the
+# other. The Done-when of issue 10: make external BOOT=both RUN_ARGS='--repeat 2'.
+EXT_BOOTS := $(if $(filter both,$(BOOT)),direct grub,$(BOOT))
+KUT_PRESENT := $(wildcard $(KUT_DIR)/msr.flat)
+external: $(HV_ELF) $(HARNESS_BIN) $(EXT_KERNELS) $(if $(filter grub,$(EXT_BOOTS)),$(EXT_ISO_DIR)/mbtest.iso \
+		$(if $(KUT_PRESENT),$(EXT_ISO_DIR)/kvm-unit-tests.iso)) ## run the external kernels (mbtest; kvm-unit-tests from KUT_DIR); BOOT=direct|grub|both
+	@status=0; for boot in $(EXT_BOOTS); do \
+	case $$boot in direct|grub) ;; *) echo "make external: BOOT is direct, grub or both, not '$$boot'"; exit 2;; esac; \
+	for m in mbtest $(if $(KUT_PRESENT),kvm-unit-tests); do \
+		dir=$(EXT_DIR); logs=$(BUILD)/logs/external; test $$m = mbtest || { dir=$(KUT_DIR); logs=$(BUILD)/logs/kut; }; \
+		image="--kernel $(HV_ELF)"; test $$boot = direct || { image="--iso $(EXT_ISO_DIR)/$$m.iso"; logs=$$logs-grub; }; \
+		echo "== external kernels: external/$$m.cfg ($$dir), booted $$boot"; \
+		$(HARNESS_BIN) $$image --manifest external/$$m.cfg --kut-dir $$dir \
+			--bochsrc $(BOCHSRC) --timeout $(TIMEOUT) --logs $$logs $(RUN_ARGS) || status=1; \
+	done; done; \
+	$(if $(KUT_PRESENT),,echo "== SKIP kvm-unit-tests: no kernels in KUT_DIR=$(KUT_DIR) (ci/build-kvm-unit-tests.sh builds them)";) \
 	exit $$status
 
 debug: ## boot TEST=name alone in the Bochs debugger; it stops before VMLAUNCH and after a failed entry

@@ -19,6 +19,7 @@
 
 #include "bochs_run.h"
 #include "file_read.h"
+#include "grub_tree.h"
 #include "report.h"
 #include "scheduler.h"
 #include "select.h"
@@ -38,6 +39,8 @@ static void usage(FILE *f)
 		"usage: vexit-run (--kernel FILE | --iso FILE) --guests DIR [options]\n"
 		"       vexit-run --kernel FILE --manifest FILE [--kut-dir DIR] [options]\n"
 		"       vexit-run --kernel FILE --external KERNEL [--env K=V] [--module F] [options] [--] [ARGS...]\n"
+		"       vexit-run --iso FILE --manifest FILE [--kut-dir DIR] [options]\n"
+		"       vexit-run --kernel FILE --manifest FILE [--kut-dir DIR] --grub-tree DIR\n"
 		"       vexit-run --list --guests DIR [--tests PATTERNS] [--shard K/N]\n"
 		"       vexit-run --capture FILE --guests DIR [--tests PATTERNS]\n"
 		"Boot vexit in Bochs and judge every guest test (docs/protocol.md).\n"
@@ -51,6 +54,8 @@ static void usage(FILE *f)
 		"  --external KERNEL run this one multiboot kernel, with ARGS as its arguments\n"
 		"  --env KEY=VALUE   with --external: a line of its environment module (may repeat)\n"
 		"  --module 'F [A]'  with --external: a boot module, file F, its string 'F A' (may repeat)\n"
+		"  --grub-tree DIR   write the tree of a GRUB ISO holding --kernel and the manifest's kernels\n"
+		"                    (make builds it into the ISO that --iso boots them from) and exit\n"
 		"  --list            print the names of the selected guests and exit\n"
 		"  --tests PATTERNS  only the guests matching these comma-separated shell patterns (io_*,hello)\n"
 		"  --shard K/N       only the K-th of N shares of the selected guests (1 <= K <= N), for a CI\n"
@@ -95,7 +100,7 @@ struct job {
 struct cli {
 	struct bochs_run_opts base;
 	const char *guests, *tests, *capture, *tap, *junit, *logs, *cpu;
-	const char *manifest_file, *kut_dir, *external;
+	const char *manifest_file, *kut_dir, *external, *grub_tree;
 	struct manifest manifest; /* the external kernels, from --manifest or --external */
 	char *external_args;
 	struct strlist boot_keys, boot_values; /* --env and --module, in order: manifest keys and values */
@@ -266,6 +271,7 @@ static int parse_args(int argc, char **argv, struct cli *c)
 		{ "manifest", required_argument, 0, 'M' }, { "kut-dir", required_argument, 0, 'D' },
 		{ "external", required_argument, 0, 'E' }, { "shard", required_argument, 0, 'S' },
 		{ "env", required_argument, 0, 'e' },     { "module", required_argument, 0, 'o' },
+		{ "grub-tree", required_argument, 0, 'G' },
 		{ "help", no_argument, 0, 'h' },          { 0, 0, 0, 0 },
 	};
 	for (int o; (o = getopt_long(argc, argv, "j:", longopts, NULL)) != -1;) {
@@ -297,6 +303,7 @@ static int parse_args(int argc, char **argv, struct cli *c)
 			strlist_addf(&c->boot_values, "%s", optarg);
 			break;
 		case 'S': if (parse_share(optarg, c)) return 2; break;
+		case 'G': c->grub_tree = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -311,8 +318,9 @@ static int parse_args(int argc, char **argv, struct cli *c)
 		fprintf(stderr, "vexit-run: --guests, --manifest and --external each name what to run: give one\n");
 		return 2;
 	}
-	if ((c->manifest_file || c->external) && c->base.iso) {
-		fprintf(stderr, "vexit-run: external kernels boot directly (--kernel); the ISO holds vexit's own guests\n");
+	if (c->grub_tree && (!c->base.kernel || !(c->manifest_file || c->external))) {
+		fprintf(stderr, "vexit-run: --grub-tree writes an ISO tree of --kernel and the external kernels of "
+			"--manifest or --external\n");
 		return 2;
 	}
 	if (external_kernels(c, argc, argv))
@@ -518,6 +526,14 @@ static int plan(struct plan *p)
 	if (c->list) {
 		for (size_t i = 0; i < p->all.n; i++)
 			printf("%s\n", p->all.names.v[i]);
+		return 0;
+	}
+	if (c->grub_tree) {
+		if (grub_tree_write(c->grub_tree, c->base.kernel, c->base.kernel_args ? c->base.kernel_args : "",
+				    &p->all, err, sizeof(err))) {
+			fprintf(stderr, "vexit-run: --grub-tree %s: %s\n", c->grub_tree, err);
+			return 2;
+		}
 		return 0;
 	}
 	parse_models(c->capture ? "capture" : c->cpu, &p->models);

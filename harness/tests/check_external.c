@@ -7,10 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "grub_tree.h"
 #include "manifest.h"
 #include "protocol.h"
 #include "run_suite.h"
+#include "suite.h"
 #include "verdict_external.h"
 
 static struct manifest m;
@@ -293,6 +296,110 @@ START_TEST(test_hypervisor_skip_and_refusal)
 }
 END_TEST
 
+
+/* --- the GRUB ISO tree (grub_tree.h) --------------------------------------------------------- */
+
+static char kdir[64];
+static struct suite gs;
+
+static void gsetup(void)
+{
+	snprintf(kdir, sizeof(kdir), "/tmp/check_external.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(kdir));
+	char path[128];
+	static const char *const files[] = { "a.flat", "b.elf" };
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/%s", kdir, files[i]);
+		FILE *f = fopen(path, "w");
+		ck_assert_ptr_nonnull(f);
+		fprintf(f, "kernel %s\n", files[i]);
+		fclose(f);
+	}
+}
+
+static void gteardown(void)
+{
+	suite_free(&gs);
+	manifest_free(&m);
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", kdir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* grub.cfg for the manifest's text, into a string the caller frees; NULL when refused (err says why). */
+static char *grub_cfg(const char *manifest)
+{
+	ck_assert_int_eq(manifest_parse(manifest, &m, err, sizeof(err)), 0);
+	ck_assert_int_eq(suite_load_external(&gs, &m, kdir, NULL, err, sizeof(err)), 0);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	int rc = grub_tree_cfg(f, &gs, "/boot/vexit.elf", "budget=5", err, sizeof(err));
+	fclose(f);
+	if (rc) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+START_TEST(test_grub_cfg_modules_and_bare_entries)
+{
+	char *cfg = grub_cfg("[alpha]\nfile = a.flat\nargs = -t  1\nmem = 128\nbudget = 7\n[beta]\nfile = b.elf\n");
+	ck_assert_ptr_nonnull(cfg);
+	/* vexit with every kernel as a module, its string the name then the arguments (as the direct boot's). */
+	ck_assert_ptr_nonnull(strstr(cfg, "  multiboot2 /boot/vexit.elf 'budget=5' 'mem.alpha=128' 'budget.alpha=7' "
+					  "'mem.beta=64' 'budget.beta=500000000' $vexit_select\n"
+					  "  module2 /ext/a.flat 'alpha' '-t' '1'\n  module2 /ext/b.elf 'beta'\n  boot\n}\n"));
+	/* Each kernel bare, picked by the floppy's vexit_bare, before vexit's entry. */
+	char *bare = strstr(cfg, "  if [ \"$vexit_bare\" = \"alpha\" ]; then\n    multiboot /ext/a.flat 'alpha' '-t' '1'\n"
+				 "    boot\n  fi\n");
+	ck_assert_ptr_nonnull(bare);
+	ck_assert(bare < strstr(cfg, "multiboot2"));
+	ck_assert_ptr_nonnull(strstr(cfg, "if source (fd0)0+8; then true; fi\n"));
+	/* A bare kernel GRUB cannot boot ends Bochs with a line on COM1. */
+	ck_assert_ptr_nonnull(strstr(cfg, "echo \"vexit-bare: GRUB could not boot $vexit_bare\""));
+	free(cfg);
+}
+END_TEST
+
+START_TEST(test_grub_cfg_refusals)
+{
+	ck_assert_ptr_null(grub_cfg("[alpha]\nfile = a.flat\nargs = it's\n"));
+	ck_assert_ptr_nonnull(strstr(err, "kernel alpha: GRUB would not pass the argument text 'alpha it's' through"));
+	suite_free(&gs);
+	manifest_free(&m);
+	char other[160];
+	snprintf(other, sizeof(other), "[alpha]\nfile = a.flat\n[beta]\nfile = %s/a.flat\n", kdir);
+	ck_assert_ptr_null(grub_cfg(other));
+	ck_assert_ptr_nonnull(strstr(err, "kernels alpha and beta have one file name (a.flat)"));
+}
+END_TEST
+
+START_TEST(test_grub_tree_files)
+{
+	char *cfg = grub_cfg("[alpha]\nfile = a.flat\n[beta]\nfile = b.elf\n");
+	char tree[96], path[160];
+	snprintf(tree, sizeof(tree), "%s/tree", kdir);
+	ck_assert_int_eq(grub_tree_write(tree, gs.guests[1].image, "", &gs, err, sizeof(err)), 0);
+	snprintf(path, sizeof(path), "%s/ext/a.flat", tree);
+	FILE *f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	char line[64] = "";
+	ck_assert_ptr_nonnull(fgets(line, sizeof(line), f));
+	fclose(f);
+	ck_assert_str_eq(line, "kernel a.flat\n");
+	snprintf(path, sizeof(path), "%s/boot/vexit.elf", tree);
+	ck_assert_int_eq(access(path, R_OK), 0);
+	snprintf(path, sizeof(path), "%s/boot/grub/grub.cfg", tree);
+	ck_assert_int_eq(access(path, R_OK), 0);
+	/* A kernel that is not there is named. */
+	ck_assert_int_eq(grub_tree_write(tree, "/nonexistent/vexit.elf", "", &gs, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "cannot read /nonexistent/vexit.elf"));
+	free(cfg);
+}
+END_TEST
+
 static Suite *external_suite(void)
 {
 	Suite *s = suite_create("external");
@@ -313,6 +420,12 @@ static Suite *external_suite(void)
 	tcase_add_test(v, test_needs);
 	tcase_add_test(v, test_hypervisor_skip_and_refusal);
 	suite_add_tcase(s, v);
+	TCase *g = tcase_create("grub");
+	tcase_add_checked_fixture(g, gsetup, gteardown);
+	tcase_add_test(g, test_grub_cfg_modules_and_bare_entries);
+	tcase_add_test(g, test_grub_cfg_refusals);
+	tcase_add_test(g, test_grub_tree_files);
+	suite_add_tcase(s, g);
 	return s;
 }
 
