@@ -650,6 +650,7 @@ static void add_cases(struct report_case **cases, size_t *n, const struct job *j
 		(*cases)[(*n)++] = (struct report_case){ .model = j->model, .name = g->name, .verdict = g->verdict,
 							 .why = &g->why,
 							 .lines = !g->report ? NULL : g->ext ? &g->report->console : &g->report->lines,
+							 .counts = g->ext ? &g->counts : NULL,
 							 .seconds = j->r.seconds / (double)j->s.n };
 	}
 }

@@ -215,7 +215,7 @@ void suite_judge(struct suite *s, const char *capture, size_t len, const char *r
 		strlist_free(&g->notes);
 		g->report = run_report_guest(&s->run, g->name);
 		if (g->ext) {
-			g->verdict = verdict_external(g->ext, g->report, &g->why, &g->notes);
+			g->verdict = verdict_external(g->ext, g->report, &g->why, &g->notes, &g->counts);
 		} else if (g->expect_error) {
 			strlist_addf(&g->why, "%s: bad expectations in %s", g->name, g->expect_error);
 			g->verdict = VERDICT_FAIL;

@@ -14,6 +14,7 @@
 #include "protocol.h"
 #include "strlist.h"
 #include "verdict.h"
+#include "verdict_external.h"
 
 struct suite_guest {
 	char *name;                       /* module name: the image's file name without .elf */
@@ -28,6 +29,7 @@ struct suite_guest {
 	struct strlist why;               /* reasons for a FAIL or SKIP, each naming the guest */
 	struct strlist notes;             /* shown whatever the verdict: e.g. our entry-failure rule beside Bochs's */
 	const struct guest_report *report;  /* into the suite's run_report; NULL if never began */
+	struct external_counts counts;    /* an external kernel's assertions (verdict_external.h) */
 };
 
 struct suite {

@@ -148,6 +148,7 @@ END_TEST
 
 static struct run_report r;
 static struct strlist why, notes;
+static struct external_counts counts;
 
 static void vsetup(void)
 {
@@ -185,7 +186,7 @@ static enum verdict judge(const char *name, const char *console, const char *end
 	strlist_free(&why);
 	strlist_free(&notes);
 	protocol_parse(text, strlen(text), &r);
-	return verdict_external(manifest_find(&m, name), run_report_guest(&r, name), &why, &notes);
+	return verdict_external(manifest_find(&m, name), run_report_guest(&r, name), &why, &notes, &counts);
 }
 
 static bool why_has(const char *needle)
@@ -205,7 +206,7 @@ START_TEST(test_ends_clean)
 	ck_assert_int_eq(judge("k", "PASS: a\nPASS: b\nXFAIL: c\n", "done exits=3 ticks=9 status=0 exit-code=1"),
 			 VERDICT_PASS);
 	ck_assert_uint_eq(why.n, 0);
-	ck_assert_str_eq(notes.v[0], "k: 2 PASS, 0 FAIL (0 listed), 0 SKIP, 1 XFAIL");
+	ck_assert_str_eq(notes.v[0], "k: 2 PASS, 0 FAIL (0 listed), 0 SKIP, 1 XFAIL, 0 KFAIL; no SUMMARY line");
 	ck_assert_int_eq(judge("k", "PASS: a\n", "power-off exits=3 ticks=9 value=0x2000"), VERDICT_PASS);
 }
 END_TEST
@@ -230,7 +231,7 @@ START_TEST(test_listed_failures_and_skips)
 	ck_assert_int_eq(judge("f", "PASS: a\nFAIL: known bad value\nSKIP: no PMU here\n",
 			       "done exits=3 ticks=9 status=1 exit-code=3"),
 			 VERDICT_PASS);
-	ck_assert_str_eq(notes.v[0], "f: 1 PASS, 1 FAIL (1 listed), 1 SKIP, 0 XFAIL");
+	ck_assert_str_eq(notes.v[0], "f: 1 PASS, 1 FAIL (1 listed), 1 SKIP, 0 XFAIL, 0 KFAIL; no SUMMARY line");
 	/* The listed skip must happen. */
 	ck_assert_int_eq(judge("f", "PASS: a\n", "done exits=3 ticks=9 status=0 exit-code=1"), VERDICT_FAIL);
 	ck_assert(why_has("f: the listed skip 'no PMU' (CPUID.0AH) did not happen"));
@@ -248,7 +249,7 @@ START_TEST(test_stops_that_are_not_ends)
 	ck_assert(why_has("k: never ended (no guest-end line)"));
 	run_report_free(&r);
 	strlist_free(&why);
-	ck_assert_int_eq(verdict_external(manifest_find(&m, "k"), NULL, &why, &notes), VERDICT_FAIL);
+	ck_assert_int_eq(verdict_external(manifest_find(&m, "k"), NULL, &why, &notes, &counts), VERDICT_FAIL);
 	ck_assert(why_has("k: the run never began it"));
 }
 END_TEST
@@ -296,6 +297,69 @@ START_TEST(test_hypervisor_skip_and_refusal)
 }
 END_TEST
 
+
+START_TEST(test_summary_line)
+{
+	struct external_counts c = { 0 };
+	ck_assert(external_summary_parse("SUMMARY: 1052 tests, 3 unexpected failures, 2 known failures, "
+					 "1 expected failures, 7 skipped", &c));
+	ck_assert(c.summary);
+	ck_assert_uint_eq(c.sum_tests, 1052);
+	ck_assert_uint_eq(c.sum_fail, 3);
+	ck_assert_uint_eq(c.sum_kfail, 2);
+	ck_assert_uint_eq(c.sum_xfail, 1);
+	ck_assert_uint_eq(c.sum_skip, 7);
+	c = (struct external_counts){ 0 };
+	ck_assert(external_summary_parse("SUMMARY: 10 tests", &c));
+	ck_assert_uint_eq(c.sum_tests, 10);
+	ck_assert_uint_eq(c.sum_fail + c.sum_kfail + c.sum_xfail + c.sum_skip, 0);
+	ck_assert(external_summary_parse("SUMMARY: 2 tests, 1 skipped", &c));
+	ck_assert_uint_eq(c.sum_skip, 1);
+	/* Not SUMMARY lines, or not in lib/report.c's form. */
+	c = (struct external_counts){ 0 };
+	ck_assert(!external_summary_parse("SUMMARY of things", &c));
+	ck_assert(!external_summary_parse("SUMMARY: 3 tests, 1 skipped, 1 unexpected failures", &c));
+	ck_assert(!external_summary_parse("SUMMARY: 3 tests, x skipped", &c));
+	ck_assert(!external_summary_parse("SUMMARY: 3 tests and more", &c));
+	ck_assert(!c.summary);
+}
+END_TEST
+
+START_TEST(test_counts_cross_checked_with_summary)
+{
+	/* Every kind of report line counted, and the SUMMARY line agreeing. */
+	ck_assert_int_eq(judge("f", "PASS: a\nPASS: b\nFAIL: known bad value\nXFAIL: c\nKFAIL: d\nSKIP: no PMU\n"
+				    "SUMMARY: 6 tests, 1 unexpected failures, 1 known failures, 1 expected failures, 1 skipped\n",
+			       "done exits=3 ticks=9 status=1 exit-code=3"),
+			 VERDICT_PASS);
+	ck_assert_uint_eq(counts.pass, 2);
+	ck_assert_uint_eq(counts.fail, 1);
+	ck_assert_uint_eq(counts.listed_fail, 1);
+	ck_assert_uint_eq(counts.xfail, 1);
+	ck_assert_uint_eq(counts.kfail, 1);
+	ck_assert_uint_eq(counts.skip, 1);
+	ck_assert(counts.summary);
+	ck_assert_uint_eq(counts.sum_tests, 6);
+	ck_assert_str_eq(notes.v[0], "f: 2 PASS, 1 FAIL (1 listed), 1 SKIP, 1 XFAIL, 1 KFAIL; its SUMMARY line agrees");
+	/* A report line lost on the way: the SUMMARY counts one more test than the console shows. */
+	ck_assert_int_eq(judge("k", "PASS: a\nSUMMARY: 2 tests\n", "done exits=3 ticks=9 status=0 exit-code=1"),
+			 VERDICT_FAIL);
+	ck_assert(why_has("k: its SUMMARY line (2 tests, 0 unexpected failures, 0 known, 0 expected, 0 skipped) "
+			  "disagrees with its report lines (1: 1 PASS, 0 FAIL or XPASS, 0 KFAIL, 0 XFAIL, 0 SKIP)"));
+	ck_assert_str_eq(notes.v[0], "k: 1 PASS, 0 FAIL (0 listed), 0 SKIP, 0 XFAIL, 0 KFAIL; its SUMMARY line disagrees");
+	/* The failures counted differently. */
+	ck_assert_int_eq(judge("f", "FAIL: known bad value\nSUMMARY: 1 tests\n", "done exits=3 ticks=9 status=1 exit-code=3"),
+			 VERDICT_FAIL);
+	ck_assert(why_has("f: its SUMMARY line (1 tests, 0 unexpected failures"));
+	/* A kernel that stops where its manifest says, with a disagreeing SUMMARY, fails rather than skips. */
+	ck_assert_int_eq(judge("u", "PASS: a\nSUMMARY: 5 tests\n", "done exits=3 ticks=9 status=63 exit-code=127"),
+			 VERDICT_FAIL);
+	/* The counts are zeroed for each judgement. */
+	ck_assert_int_eq(judge("k", "", "power-off exits=3 ticks=9 value=0x2000"), VERDICT_PASS);
+	ck_assert_uint_eq(counts.pass + counts.fail + counts.skip + counts.xfail + counts.kfail, 0);
+	ck_assert(!counts.summary);
+}
+END_TEST
 
 /* --- the GRUB ISO tree (grub_tree.h) --------------------------------------------------------- */
 
@@ -419,6 +483,8 @@ static Suite *external_suite(void)
 	tcase_add_test(v, test_end_line);
 	tcase_add_test(v, test_needs);
 	tcase_add_test(v, test_hypervisor_skip_and_refusal);
+	tcase_add_test(v, test_summary_line);
+	tcase_add_test(v, test_counts_cross_checked_with_summary);
 	suite_add_tcase(s, v);
 	TCase *g = tcase_create("grub");
 	tcase_add_checked_fixture(g, gsetup, gteardown);
