@@ -126,11 +126,12 @@ static void read_console(const struct manifest_entry *e, const struct guest_repo
 	}
 }
 
+/* An end of its own: the exit port, power-off, or its end line then HLT; bare (suite_bare.h), Bochs's shutdown port or its end line. */
 static bool ended_by_itself(const struct manifest_entry *e, const struct guest_report *g)
 {
-	if (strcmp(g->stop, "done") == 0 || strcmp(g->stop, "power-off") == 0)
+	if (strcmp(g->stop, "done") == 0 || strcmp(g->stop, "power-off") == 0 || strcmp(g->stop, "shutdown") == 0)
 		return true;
-	if (!e->end_line || strcmp(g->stop, "halted") != 0)
+	if (!e->end_line || (strcmp(g->stop, "halted") != 0 && strcmp(g->stop, "end-line") != 0))
 		return false;
 	return strlist_find(&g->console, e->end_line) >= 0;
 }

@@ -14,6 +14,7 @@
 #include "protocol.h"
 #include "run_suite.h"
 #include "suite.h"
+#include "suite_bare.h"
 #include "verdict_external.h"
 
 static struct manifest m;
@@ -464,6 +465,89 @@ START_TEST(test_grub_tree_files)
 }
 END_TEST
 
+/* --- a kernel booted bare (suite_bare.h) ----------------------------------------------------- */
+
+/* Judge kernel `name` of the manifest as booted bare: Bochs ended `end`, COM1 held `serial`, Bochs printed `tail`. */
+static enum verdict judge_bare(const char *manifest, const char *name, enum bochs_run_end end, const char *serial,
+			       const char *tail)
+{
+	suite_free(&gs);
+	manifest_free(&m);
+	ck_assert_int_eq(manifest_parse(manifest, &m, err, sizeof(err)), 0);
+	ck_assert_int_eq(suite_load_external(&gs, &m, kdir, name, err, sizeof(err)), 0);
+	struct bochs_run_opts o = { .timeout_s = 60, .grace_s = 1 };
+	struct bochs_run_result r = { .end = end, .code = 1, .serial = (char *)serial, .serial_len = strlen(serial),
+				      .bochs_tail = (char *)tail };
+	char how[256];
+	bool ok = suite_judge_bare(&gs, &o, &r, how, sizeof(how));
+	ck_assert(ok == (gs.guests[0].verdict != VERDICT_FAIL && gs.problems.n == 0));
+	return gs.guests[0].verdict;
+}
+
+static bool bare_why_has(const char *needle)
+{
+	for (size_t i = 0; i < gs.guests[0].why.n; i++)
+		if (strstr(gs.guests[0].why.v[i], needle))
+			return true;
+	return false;
+}
+
+static const char bare_manifest[] = "[alpha]\nfile = a.flat\nend = --- DONE: 0 ---\n"
+				    "needs = interrupts: IRQ 11\nstops = halted\n[beta]\nfile = b.elf\n";
+static const char shutdown_tail[] = "Bochs is exiting with the following message:\n"
+				    "[UNMAP ] Shutdown port: shutdown requested\n";
+
+START_TEST(test_bare_capture)
+{
+	const char *raw = "PASS: a\r\n\nVEXIT end\nlast";
+	char *c = suite_bare_capture("k", raw, strlen(raw), "end-line");
+	ck_assert_str_eq(c, "VEXIT protocol 1\nVEXIT guest-begin k\nVEXIT console k PASS: a\nVEXIT console k VEXIT end\n"
+			    "VEXIT console k last\nVEXIT guest-end k end-line\n");
+	free(c);
+	c = suite_bare_capture("k", "", 0, NULL);
+	ck_assert_str_eq(c, "VEXIT protocol 1\nVEXIT guest-begin k\n");
+	free(c);
+}
+END_TEST
+
+START_TEST(test_bare_verdicts)
+{
+	/* Its end line: it passes, judged without the manifest's needs (they are vexit's). */
+	ck_assert_int_eq(judge_bare(bare_manifest, "alpha", BOCHS_RUN_LINGERED, "PASS: a\r\nPASS: b\r\n--- DONE: 0 ---\r\n", ""),
+			 VERDICT_PASS);
+	ck_assert_str_eq(gs.guests[0].report->stop, "end-line");
+	ck_assert_uint_eq(gs.guests[0].counts.pass, 2);
+	/* kvm-unit-tests' exit(): Bochs's shutdown port, its SUMMARY cross-checked as under vexit. */
+	ck_assert_int_eq(judge_bare(bare_manifest, "beta", BOCHS_RUN_EXITED, "PASS: a\nSUMMARY: 1 tests\n", shutdown_tail),
+			 VERDICT_PASS);
+	ck_assert_str_eq(gs.guests[0].report->stop, "shutdown");
+	ck_assert_int_eq(judge_bare(bare_manifest, "beta", BOCHS_RUN_EXITED, "PASS: a\nSUMMARY: 2 tests\n", shutdown_tail),
+			 VERDICT_FAIL);
+	ck_assert(bare_why_has("its SUMMARY line (2 tests"));
+	ck_assert_int_eq(judge_bare(bare_manifest, "beta", BOCHS_RUN_EXITED, "FAIL: x\nSUMMARY: 1 tests, 1 unexpected failures\n",
+				    shutdown_tail),
+			 VERDICT_FAIL);
+	ck_assert(bare_why_has("beta: unexpected failure: 'FAIL: x'"));
+	/* The hang at 'enabling apic': a timeout is a run problem and a failure, never a pass. */
+	ck_assert_int_eq(judge_bare(bare_manifest, "beta", BOCHS_RUN_TIMED_OUT, "enabling apic\n", ""), VERDICT_FAIL);
+	ck_assert(bare_why_has("beta: did not end by itself bare (no end line in its manifest entry, no exit through "
+			       "Bochs's shutdown port)"));
+	ck_assert_uint_eq(gs.problems.n, 1);
+	ck_assert_int_eq(judge_bare(bare_manifest, "alpha", BOCHS_RUN_TIMED_OUT, "PASS: a\n", ""), VERDICT_FAIL);
+	ck_assert(bare_why_has("(no '--- DONE: 0 ---' line"));
+	/* Bochs exited by itself another way (a triple fault made fatal): no end of its own. */
+	ck_assert_int_eq(judge_bare(bare_manifest, "beta", BOCHS_RUN_EXITED, "PASS: a\n", "PANIC triple fault\n"),
+			 VERDICT_FAIL);
+	/* Nothing at all (an exit with no output passes, as under vexit; a hang does not), and GRUB's own failure line. */
+	ck_assert_int_eq(judge_bare(bare_manifest, "beta", BOCHS_RUN_EXITED, "", shutdown_tail), VERDICT_PASS);
+	ck_assert_int_eq(judge_bare(bare_manifest, "beta", BOCHS_RUN_TIMED_OUT, "", ""), VERDICT_FAIL);
+	ck_assert(bare_why_has("beta: printed nothing on COM1 bare"));
+	ck_assert_int_eq(judge_bare(bare_manifest, "beta", BOCHS_RUN_EXITED, SUITE_BARE_GRUB_FAILED "beta\n", shutdown_tail),
+			 VERDICT_FAIL);
+	ck_assert(bare_why_has("beta: GRUB could not boot it"));
+}
+END_TEST
+
 static Suite *external_suite(void)
 {
 	Suite *s = suite_create("external");
@@ -491,6 +575,8 @@ static Suite *external_suite(void)
 	tcase_add_test(g, test_grub_cfg_modules_and_bare_entries);
 	tcase_add_test(g, test_grub_cfg_refusals);
 	tcase_add_test(g, test_grub_tree_files);
+	tcase_add_test(g, test_bare_capture);
+	tcase_add_test(g, test_bare_verdicts);
 	suite_add_tcase(s, g);
 	return s;
 }

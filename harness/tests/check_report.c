@@ -218,6 +218,14 @@ START_TEST(test_selection_image)
 	ck_assert_str_eq(img, "set vexit_select=\"\"\n");
 	free(img);
 	ck_assert_int_eq(select_image_write(path, "a\"; reboot; \""), -1);
+	/* The image that boots one external kernel bare (grub_tree.h). */
+	ck_assert_int_eq(select_bare_image_write(path, "realmode"), 0);
+	img = file_read(path, SELECT_IMAGE_BYTES + 1, &len);
+	ck_assert_uint_eq(len, SELECT_IMAGE_BYTES);
+	ck_assert_str_eq(img, "set vexit_bare=\"realmode\"\n");
+	free(img);
+	ck_assert_int_eq(select_bare_image_write(path, ""), -1);
+	ck_assert_int_eq(select_bare_image_write(path, "x$y"), -1);
 	unlink(path);
 }
 END_TEST
