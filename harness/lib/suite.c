@@ -172,9 +172,12 @@ char *suite_kernel_options(const struct suite *s)
 {
 	struct strlist o = { 0 };
 	for (size_t i = 0; i < s->n; i++)
-		if (s->guests[i].ext)
+		if (s->guests[i].ext) {
 			strlist_addf(&o, "mem.%s=%llu budget.%s=%llu", s->guests[i].name, s->guests[i].ext->mem_mib,
 				     s->guests[i].name, s->guests[i].ext->budget);
+			if (s->guests[i].ext->tsc_scale > 1)
+				strlist_addf(&o, "tscscale.%s=%llu", s->guests[i].name, s->guests[i].ext->tsc_scale);
+		}
 	char *joined = strlist_join(&o, " ");
 	strlist_free(&o);
 	return joined;

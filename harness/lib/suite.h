@@ -62,7 +62,7 @@ int suite_load(struct suite *s, const char *guests_dir, const char *select, char
  */
 int suite_load_external(struct suite *s, const struct manifest *m, const char *kernel_dir, const char *select,
 			char *err, size_t errlen);
-/* The kernel command-line options the suite's external kernels need ("mem.NAME=64 budget.NAME=..."), maybe "". */
+/* The kernel command-line options the suite's external kernels need ("mem.NAME=64 budget.NAME=... [tscscale.NAME=N]"), maybe "". */
 char *suite_kernel_options(const struct suite *s);
 /* The guests as direct-boot modules (image, name), in suite order, each external kernel's boot modules
  * after it; *n of them. The array points into the suite; the caller frees the array. */

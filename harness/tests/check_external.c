@@ -30,7 +30,7 @@ static void teardown(void)
 START_TEST(test_manifest_entries)
 {
 	ck_assert_int_eq(manifest_parse("# kvm-unit-tests\n\n[msr]\nfile = msr.flat\n"
-					"  args =  -t  1 \nmem = 128\nbudget = 7\ncost = 3\n"
+					"  args =  -t  1 \nmem = 128\nbudget = 7\ncost = 3\ntscscale = 256\n"
 					"fail = MSR_IA32_FOO: reads 0: SDM Vol. 4 table 2-2\nfail = x: y\n"
 					"skip = PMU: no PMU (CPUID.0AH:EAX[7:0] = 0)\n"
 					"[realmode]\r\nfile = realmode.flat\r\nend = --- DONE: 0 ---\r\n"
@@ -44,6 +44,7 @@ START_TEST(test_manifest_entries)
 	ck_assert_uint_eq(e->mem_mib, 128);
 	ck_assert_uint_eq(e->budget, 7);
 	ck_assert_uint_eq(e->cost, 3);
+	ck_assert_uint_eq(e->tsc_scale, 256);
 	ck_assert_uint_eq(e->n_fails, 2);
 	ck_assert_str_eq(e->fails[0].prefix, "MSR_IA32_FOO: reads 0"); /* split at the last ": " */
 	ck_assert_str_eq(e->fails[0].reason, "SDM Vol. 4 table 2-2");
@@ -56,6 +57,7 @@ START_TEST(test_manifest_entries)
 	ck_assert_str_eq(e->needs, "interrupts: HLT");
 	ck_assert_str_eq(e->stops, "halted rip=0x827f");
 	ck_assert_uint_eq(e->mem_mib, MANIFEST_DEFAULT_MEM_MIB);
+	ck_assert_uint_eq(e->tsc_scale, 1);
 	ck_assert_uint_eq(e->budget, MANIFEST_DEFAULT_BUDGET);
 	ck_assert_ptr_null(manifest_find(&m, "apic"));
 }
@@ -74,6 +76,8 @@ START_TEST(test_manifest_errors)
 		{ "[a]\nfile = x\nmem = -2\n", "line 3: mem is a whole number of MiB, even, from 2 to 1024" },
 		{ "[a]\nfile = x\nbudget = 1e9\n", "line 3: budget is a number of guest ticks" },
 		{ "[a]\nfile = x\ncost = 0\n", "line 3: cost is a whole number > 0" },
+		{ "[a]\nfile = x\ntscscale = 0\n", "line 3: tscscale is a whole number from 1 to 65535" },
+		{ "[a]\nfile = x\ntscscale = 65536\n", "line 3: tscscale is a whole number from 1 to 65535" },
 		{ "[a]\nfile = x\nfail = no reason\n", "line 3: fail wants '<prefix>: <reason>'" },
 		{ "[a]\nfile = x\nfail = : reason\n", "line 3: fail wants '<prefix>: <reason>'" },
 		{ "[a]\nfile = x\nskip = prefix: \n", "line 3: skip wants '<prefix>: <reason>'" },
@@ -410,11 +414,12 @@ static char *grub_cfg(const char *manifest)
 
 START_TEST(test_grub_cfg_modules_and_bare_entries)
 {
-	char *cfg = grub_cfg("[alpha]\nfile = a.flat\nargs = -t  1\nmem = 128\nbudget = 7\n[beta]\nfile = b.elf\n");
+	char *cfg = grub_cfg("[alpha]\nfile = a.flat\nargs = -t  1\nmem = 128\nbudget = 7\n[beta]\nfile = b.elf\n"
+			     "tscscale = 64\n");
 	ck_assert_ptr_nonnull(cfg);
 	/* vexit with every kernel as a module, its string the name then the arguments (as the direct boot's). */
 	ck_assert_ptr_nonnull(strstr(cfg, "  multiboot2 /boot/vexit.elf 'budget=5' 'mem.alpha=128' 'budget.alpha=7' "
-					  "'mem.beta=64' 'budget.beta=500000000' $vexit_select\n"
+					  "'mem.beta=64' 'budget.beta=500000000' 'tscscale.beta=64' $vexit_select\n"
 					  "  module2 /ext/a.flat 'alpha' '-t' '1'\n  module2 /ext/b.elf 'beta'\n  boot\n}\n"));
 	/* Each kernel bare, picked by the floppy's vexit_bare, before vexit's entry. */
 	char *bare = strstr(cfg, "  if [ \"$vexit_bare\" = \"alpha\" ]; then\n    multiboot /ext/a.flat 'alpha' '-t' '1'\n"
