@@ -35,17 +35,74 @@ static int quoted_words(FILE *f, const char *name, const char *text, char *err, 
 	return 0;
 }
 
+/* Boot module k of guest g: is it the environment, whose text is in the manifest (no file)? */
+static bool is_env(const struct suite_guest *g, size_t k)
+{
+	return k == 0 && g->ext && g->ext->env;
+}
+
+/* The name under /ext of guest g's file: the kernel (k = -1) or boot module k. The caller frees it. */
+static char *ext_name(const struct suite_guest *g, long k)
+{
+	if (k >= 0 && is_env(g, (size_t)k)) {
+		size_t n = strlen(g->name) + 5;
+		char *s = xrealloc(NULL, n);
+		snprintf(s, n, "%s.env", g->name);
+		return s;
+	}
+	const char *b = base_name(k < 0 ? g->image : g->boot_paths.v[k]);
+	return xstrndup(b, strlen(b));
+}
+
+/* Two different files the ISO would hold under one name. 0, or -1 with err. */
+static int same_names(const struct suite *s, char *err, size_t errlen)
+{
+	struct strlist names = { 0 }, paths = { 0 };
+	int rc = 0;
+	for (size_t i = 0; i < s->n && !rc; i++) {
+		const struct suite_guest *g = &s->guests[i];
+		for (long k = -1; k < (long)g->boot_paths.n && !rc; k++) {
+			char *name = ext_name(g, k);
+			const char *path = k < 0 ? g->image : g->boot_paths.v[k];
+			long at = strlist_find(&names, name);
+			if (at >= 0 && strcmp(paths.v[at], path) != 0) {
+				snprintf(err, errlen, "%s and %s have one file name (%s): the ISO holds one directory of them",
+					 paths.v[at], path, name);
+				rc = -1;
+			}
+			strlist_addf(&names, "%s", name);
+			strlist_addf(&paths, "%s", path);
+			free(name);
+		}
+	}
+	strlist_free(&names);
+	strlist_free(&paths);
+	return rc;
+}
+
+/* `<command> /ext/<file> <its string, quoted words>` for each boot module of g; bare: without `+NAME`. */
+static int boot_module_lines(FILE *f, const struct suite_guest *g, const char *indent, const char *command, bool bare,
+			     char *err, size_t errlen)
+{
+	for (size_t k = 0; k < g->boot_paths.n; k++) {
+		char *name = ext_name(g, (long)k);
+		fprintf(f, "%s%s /ext/%s", indent, command, name);
+		free(name);
+		const char *str = g->boot_strings.v[k];
+		if (bare) /* "+NAME STRING": the kernel's own boot loader passes STRING */
+			str += strcspn(str, " ") + (str[strcspn(str, " ")] == ' ');
+		if (quoted_words(f, g->name, str, err, errlen))
+			return -1;
+		fputc('\n', f);
+	}
+	return 0;
+}
+
 int grub_tree_cfg(FILE *f, const struct suite *s, const char *kernel_path, const char *kernel_args, char *err,
 		  size_t errlen)
 {
-	for (size_t i = 0; i < s->n; i++)
-		for (size_t k = 0; k < i; k++)
-			if (strcmp(base_name(s->guests[i].image), base_name(s->guests[k].image)) == 0) {
-				snprintf(err, errlen, "kernels %s and %s have one file name (%s): the ISO holds one "
-					 "directory of them", s->guests[k].name, s->guests[i].name,
-					 base_name(s->guests[i].image));
-				return -1;
-			}
+	if (same_names(s, err, errlen))
+		return -1;
 	fputs("# Written by vexit-run --grub-tree (harness/lib/grub_tree.h): external kernels under vexit,\n"
 	      "# or one of them bare. The harness's floppy sets vexit_select (tests=...) or vexit_bare.\n"
 	      "set timeout=0\nset default=0\nset vexit_select=\"\"\nset vexit_bare=\"\"\ninsmod blocklist\n"
@@ -55,7 +112,10 @@ int grub_tree_cfg(FILE *f, const struct suite *s, const char *kernel_path, const
 		fprintf(f, "  if [ \"$vexit_bare\" = \"%s\" ]; then\n    multiboot /ext/%s", g->name, base_name(g->image));
 		if (quoted_words(f, g->name, g->module, err, errlen))
 			return -1;
-		fputs("\n    boot\n  fi\n", f);
+		fputc('\n', f);
+		if (boot_module_lines(f, g, "    ", "module", true, err, errlen))
+			return -1;
+		fputs("    boot\n  fi\n", f);
 	}
 	/* A bare kernel GRUB could not boot says so on COM1 and ends Bochs (its shutdown port), never hangs. */
 	fputs("  if [ -n \"$vexit_bare\" ]; then\n    serial --unit=0 --speed=115200\n    terminal_output serial\n"
@@ -71,13 +131,27 @@ int grub_tree_cfg(FILE *f, const struct suite *s, const char *kernel_path, const
 		return -1;
 	fputs(" $vexit_select\n", f);
 	for (size_t i = 0; i < s->n; i++) {
-		fprintf(f, "  module2 /ext/%s", base_name(s->guests[i].image));
-		if (quoted_words(f, s->guests[i].name, s->guests[i].module, err, errlen))
+		const struct suite_guest *g = &s->guests[i];
+		fprintf(f, "  module2 /ext/%s", base_name(g->image));
+		if (quoted_words(f, g->name, g->module, err, errlen))
 			return -1;
 		fputc('\n', f);
+		if (boot_module_lines(f, g, "  ", "module2", false, err, errlen))
+			return -1;
 	}
 	fputs("  boot\n}\n", f);
 	return 0;
+}
+
+/* Write len bytes to path. 0, or -1 with err. */
+static int write_bytes(const char *path, const char *data, size_t len, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "wb");
+	bool ok = f && fwrite(data, 1, len, f) == len;
+	ok = f && fclose(f) == 0 && ok;
+	if (!ok)
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+	return ok ? 0 : -1;
 }
 
 /* Copy the file `from` to `to`. 0, or -1 with err. */
@@ -89,13 +163,9 @@ static int copy_file(const char *from, const char *to, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot read %s: %s", from, strerror(errno));
 		return -1;
 	}
-	FILE *f = fopen(to, "wb");
-	bool ok = f && fwrite(data, 1, len, f) == len;
-	ok = f && fclose(f) == 0 && ok;
+	int rc = write_bytes(to, data, len, err, errlen);
 	free(data);
-	if (!ok)
-		snprintf(err, errlen, "cannot write %s: %s", to, strerror(errno));
-	return ok ? 0 : -1;
+	return rc;
 }
 
 static int make_dir(const char *dir, const char *sub, char *path, size_t len, char *err, size_t errlen)
@@ -120,9 +190,17 @@ int grub_tree_write(const char *dir, const char *kernel, const char *kernel_args
 	if (copy_file(kernel, path, err, errlen))
 		return -1;
 	for (size_t i = 0; i < s->n; i++) {
-		snprintf(path, sizeof(path), "%s/ext/%s", dir, base_name(s->guests[i].image));
-		if (copy_file(s->guests[i].image, path, err, errlen))
-			return -1;
+		const struct suite_guest *g = &s->guests[i];
+		for (long k = -1; k < (long)g->boot_paths.n; k++) {
+			char *name = ext_name(g, k);
+			snprintf(path, sizeof(path), "%s/ext/%s", dir, name);
+			free(name);
+			int rc = k >= 0 && is_env(g, (size_t)k)
+					 ? write_bytes(path, g->ext->env, strlen(g->ext->env), err, errlen)
+					 : copy_file(k < 0 ? g->image : g->boot_paths.v[k], path, err, errlen);
+			if (rc)
+				return -1;
+		}
 	}
 	snprintf(path, sizeof(path), "%s/boot/grub/grub.cfg", dir);
 	FILE *f = fopen(path, "w");

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "file_read.h"
 #include "grub_tree.h"
 #include "manifest.h"
 #include "protocol.h"
@@ -419,7 +420,7 @@ START_TEST(test_grub_cfg_modules_and_bare_entries)
 	ck_assert_ptr_nonnull(cfg);
 	/* vexit with every kernel as a module, its string the name then the arguments (as the direct boot's). */
 	ck_assert_ptr_nonnull(strstr(cfg, "  multiboot2 /boot/vexit.elf 'budget=5' 'mem.alpha=128' 'budget.alpha=7' "
-					  "'mem.beta=64' 'budget.beta=500000000' 'tscscale.beta=64' $vexit_select\n"
+					  "'mem.beta=128' 'budget.beta=500000000' 'tscscale.beta=64' $vexit_select\n"
 					  "  module2 /ext/a.flat 'alpha' '-t' '1'\n  module2 /ext/b.elf 'beta'\n  boot\n}\n"));
 	/* Each kernel bare, picked by the floppy's vexit_bare, before vexit's entry. */
 	char *bare = strstr(cfg, "  if [ \"$vexit_bare\" = \"alpha\" ]; then\n    multiboot /ext/a.flat 'alpha' '-t' '1'\n"
@@ -439,10 +440,44 @@ START_TEST(test_grub_cfg_refusals)
 	ck_assert_ptr_nonnull(strstr(err, "kernel alpha: GRUB would not pass the argument text 'alpha it's' through"));
 	suite_free(&gs);
 	manifest_free(&m);
-	char other[160];
-	snprintf(other, sizeof(other), "[alpha]\nfile = a.flat\n[beta]\nfile = %s/a.flat\n", kdir);
+	/* Two files of one name in two directories; one file twice is fine. */
+	char other[200], cmd[256];
+	snprintf(cmd, sizeof(cmd), "mkdir %s/sub && cp %s/a.flat %s/sub/", kdir, kdir, kdir);
+	ck_assert_int_eq(system(cmd), 0);
+	snprintf(other, sizeof(other), "[alpha]\nfile = a.flat\n[beta]\nfile = %s/sub/a.flat\n", kdir);
 	ck_assert_ptr_null(grub_cfg(other));
-	ck_assert_ptr_nonnull(strstr(err, "kernels alpha and beta have one file name (a.flat)"));
+	ck_assert_ptr_nonnull(strstr(err, "/a.flat and "));
+	ck_assert_ptr_nonnull(strstr(err, "/sub/a.flat have one file name (a.flat)"));
+	suite_free(&gs);
+	manifest_free(&m);
+	char *cfg = grub_cfg("[alpha]\nfile = a.flat\n[beta]\nfile = a.flat\n");
+	ck_assert_ptr_nonnull(cfg);
+	free(cfg);
+}
+END_TEST
+
+/* Boot modules (env, module) follow their kernel, `+NAME STRING` under vexit, STRING bare. */
+START_TEST(test_grub_cfg_boot_modules)
+{
+	char *cfg = grub_cfg("[alpha]\nfile = a.flat\nenv = NR_CPUS=1 TEST_DEVICE=0\nmodule = b.elf x y\n");
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_ptr_nonnull(strstr(cfg, "  module2 /ext/a.flat 'alpha'\n  module2 /ext/alpha.env '+alpha' 'env'\n"
+					  "  module2 /ext/b.elf '+alpha' 'b.elf' 'x' 'y'\n  boot\n"));
+	ck_assert_ptr_nonnull(strstr(cfg, "    multiboot /ext/a.flat 'alpha'\n    module /ext/alpha.env 'env'\n"
+					  "    module /ext/b.elf 'b.elf' 'x' 'y'\n    boot\n"));
+	free(cfg);
+	/* The environment's text becomes a file of the tree. */
+	char tree[96], path[160];
+	snprintf(tree, sizeof(tree), "%s/tree", kdir);
+	ck_assert_int_eq(grub_tree_write(tree, gs.guests[0].image, "", &gs, err, sizeof(err)), 0);
+	snprintf(path, sizeof(path), "%s/ext/alpha.env", tree);
+	size_t len;
+	char *env = file_read(path, 4096, &len);
+	ck_assert_ptr_nonnull(env);
+	ck_assert_str_eq(env, "NR_CPUS=1\nTEST_DEVICE=0\n");
+	free(env);
+	snprintf(path, sizeof(path), "%s/ext/b.elf", tree);
+	ck_assert_int_eq(access(path, R_OK), 0);
 }
 END_TEST
 
@@ -580,6 +615,7 @@ static Suite *external_suite(void)
 	tcase_add_test(g, test_grub_cfg_modules_and_bare_entries);
 	tcase_add_test(g, test_grub_cfg_refusals);
 	tcase_add_test(g, test_grub_tree_files);
+	tcase_add_test(g, test_grub_cfg_boot_modules);
 	tcase_add_test(g, test_bare_capture);
 	tcase_add_test(g, test_bare_verdicts);
 	suite_add_tcase(s, g);
