@@ -272,8 +272,8 @@ WATCHDOG_TESTS := budget_apic,hello,hlt,triple_fault,ept_violation,io_basic
 # capture. Its guests' lines must fit on the 25 rows of one screen.
 SCREEN_TESTS := hello,hlt
 SCREEN_BOCHSRC := bochsrc/screen.bochsrc
-# make check builds with one job per core unless make was given -j (a fresh clone's build is about a
-# third of its time), and runs make external beside the QEMU lane: both leave a core idle at times
+# make check builds with one job per core unless make was given -j (a fresh build is about 120 cpu-s,
+# measured at load 11, which a plain `make check` spent on one core), and runs make external beside the QEMU lane: both leave a core idle at times
 # (unbalanced shards, the lane's last run), and neither's output is lost (external's is printed whole,
 # after the lane, and either failing fails check).
 UNIT_JOBS := $(shell nproc 2>/dev/null || echo 1)
