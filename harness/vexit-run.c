@@ -19,10 +19,12 @@
 
 #include "bochs_run.h"
 #include "file_read.h"
+#include "grub_tree.h"
 #include "report.h"
 #include "scheduler.h"
 #include "select.h"
 #include "suite.h"
+#include "suite_bare.h"
 #include "suite_oracle.h"
 
 #define DEFAULT_TIMEOUT_S 600
@@ -38,6 +40,9 @@ static void usage(FILE *f)
 		"usage: vexit-run (--kernel FILE | --iso FILE) --guests DIR [options]\n"
 		"       vexit-run --kernel FILE --manifest FILE [--kut-dir DIR] [options]\n"
 		"       vexit-run --kernel FILE --external KERNEL [--env K=V] [--module F] [options] [--] [ARGS...]\n"
+		"       vexit-run --iso FILE --manifest FILE [--kut-dir DIR] [options]\n"
+		"       vexit-run --kernel FILE --manifest FILE [--kut-dir DIR] --grub-tree DIR\n"
+		"       vexit-run --iso FILE --manifest FILE [--kut-dir DIR] --bare [options]\n"
 		"       vexit-run --list --guests DIR [--tests PATTERNS] [--shard K/N]\n"
 		"       vexit-run --capture FILE --guests DIR [--tests PATTERNS]\n"
 		"Boot vexit in Bochs and judge every guest test (docs/protocol.md).\n"
@@ -51,6 +56,10 @@ static void usage(FILE *f)
 		"  --external KERNEL run this one multiboot kernel, with ARGS as its arguments\n"
 		"  --env KEY=VALUE   with --external: a line of its environment module (may repeat)\n"
 		"  --module 'F [A]'  with --external: a boot module, file F, its string 'F A' (may repeat)\n"
+		"  --grub-tree DIR   write the tree of a GRUB ISO holding --kernel and the manifest's kernels\n"
+		"                    (make builds it into the ISO that --iso boots them from) and exit\n"
+		"  --bare            with --iso and --manifest: boot each kernel alone on Bochs, without vexit\n"
+		"                    (GRUB's multiboot), one Bochs each, judged by its manifest entry\n"
 		"  --list            print the names of the selected guests and exit\n"
 		"  --tests PATTERNS  only the guests matching these comma-separated shell patterns (io_*,hello)\n"
 		"  --shard K/N       only the K-th of N shares of the selected guests (1 <= K <= N), for a CI\n"
@@ -95,13 +104,13 @@ struct job {
 struct cli {
 	struct bochs_run_opts base;
 	const char *guests, *tests, *capture, *tap, *junit, *logs, *cpu;
-	const char *manifest_file, *kut_dir, *external;
+	const char *manifest_file, *kut_dir, *external, *grub_tree;
 	struct manifest manifest; /* the external kernels, from --manifest or --external */
 	char *external_args;
 	struct strlist boot_keys, boot_values; /* --env and --module, in order: manifest keys and values */
 	unsigned jobs, repeat;
 	unsigned share, shares; /* --shard K/N; 0/0: the whole selection */
-	bool list, keep_all, color;
+	bool list, keep_all, color, bare;
 };
 
 /* What vexit-run will do, then what it did: the guests, the CPU models, one job per Bochs run. */
@@ -140,7 +149,9 @@ static void print_progress(const struct cli *c, const struct job *j, const struc
 	if (g->report && g->report->ended) {
 		const char *exits = guest_report_field(g->report, "exits");
 		const char *ticks = guest_report_field(g->report, "ticks");
-		printf(" stop=%s exits=%s ticks=%s", g->report->stop, exits ? exits : "?", ticks ? ticks : "?");
+		printf(" stop=%s", g->report->stop);
+		if (!j->o.bare) /* bare, no hypervisor counts them */
+			printf(" exits=%s ticks=%s", exits ? exits : "?", ticks ? ticks : "?");
 	}
 	if (g->verdict != VERDICT_PASS && g->why.n)
 		printf(" (%s)", g->why.v[0]);
@@ -266,6 +277,7 @@ static int parse_args(int argc, char **argv, struct cli *c)
 		{ "manifest", required_argument, 0, 'M' }, { "kut-dir", required_argument, 0, 'D' },
 		{ "external", required_argument, 0, 'E' }, { "shard", required_argument, 0, 'S' },
 		{ "env", required_argument, 0, 'e' },     { "module", required_argument, 0, 'o' },
+		{ "grub-tree", required_argument, 0, 'G' }, { "bare", no_argument, 0, 'B' },
 		{ "help", no_argument, 0, 'h' },          { 0, 0, 0, 0 },
 	};
 	for (int o; (o = getopt_long(argc, argv, "j:", longopts, NULL)) != -1;) {
@@ -297,6 +309,8 @@ static int parse_args(int argc, char **argv, struct cli *c)
 			strlist_addf(&c->boot_values, "%s", optarg);
 			break;
 		case 'S': if (parse_share(optarg, c)) return 2; break;
+		case 'G': c->grub_tree = optarg; break;
+		case 'B': c->bare = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -311,8 +325,14 @@ static int parse_args(int argc, char **argv, struct cli *c)
 		fprintf(stderr, "vexit-run: --guests, --manifest and --external each name what to run: give one\n");
 		return 2;
 	}
-	if ((c->manifest_file || c->external) && c->base.iso) {
-		fprintf(stderr, "vexit-run: external kernels boot directly (--kernel); the ISO holds vexit's own guests\n");
+	if (c->grub_tree && (!c->base.kernel || !(c->manifest_file || c->external))) {
+		fprintf(stderr, "vexit-run: --grub-tree writes an ISO tree of --kernel and the external kernels of "
+			"--manifest or --external\n");
+		return 2;
+	}
+	if (c->bare && (!c->base.iso || !c->manifest_file)) {
+		fprintf(stderr, "vexit-run: --bare boots the kernels of --manifest from an external-kernel ISO (--iso, "
+			"made by --grub-tree): give both\n");
 		return 2;
 	}
 	if (external_kernels(c, argc, argv))
@@ -450,6 +470,12 @@ static int plan_job(struct plan *p, const unsigned *shard_of, size_t k)
 	}
 	j->o.cpu = j->model;
 	j->o.select = j->select;
+	if (c->bare) {
+		/* One kernel a run; its end line ends the run at once: bare, nothing halts Bochs for it. */
+		j->o.bare = j->s.guests[0].name;
+		j->o.end_line = j->s.guests[0].ext->end_line;
+		j->o.grace_s = 1;
+	}
 	if (c->base.kernel) {
 		j->modules = suite_boot_modules(&j->s, &j->o.n_modules);
 		j->o.modules = j->modules;
@@ -520,15 +546,26 @@ static int plan(struct plan *p)
 			printf("%s\n", p->all.names.v[i]);
 		return 0;
 	}
+	if (c->grub_tree) {
+		if (grub_tree_write(c->grub_tree, c->base.kernel, c->base.kernel_args ? c->base.kernel_args : "",
+				    &p->all, err, sizeof(err))) {
+			fprintf(stderr, "vexit-run: --grub-tree %s: %s\n", c->grub_tree, err);
+			return 2;
+		}
+		return 0;
+	}
 	parse_models(c->capture ? "capture" : c->cpu, &p->models);
 	size_t *with = shard_partners(&p->all);
-	p->shards = c->capture ? 1 : select_shard_count(p->all.n, c->jobs, with);
+	/* Bare, each kernel is a Bochs run of its own (-j still bounds how many run at once). */
+	p->shards = c->capture ? 1 : c->bare ? (unsigned)p->all.n : select_shard_count(p->all.n, c->jobs, with);
 	p->per_rep = p->models.n * p->shards;
 	p->n_jobs = p->per_rep * c->repeat;
 	p->jobs = xrealloc(NULL, p->n_jobs * sizeof(*p->jobs));
 	memset(p->jobs, 0, p->n_jobs * sizeof(*p->jobs)); /* what plan_free frees, should a job fail to plan */
 	unsigned *shard_of = shard_guests(&p->all, p->shards, with);
 	free(with);
+	for (size_t i = 0; c->bare && i < p->all.n; i++)
+		shard_of[i] = (unsigned)i;
 	if (c->logs)
 		mkdir_p(c->logs);
 	for (size_t k = 0; k < p->n_jobs && rc < 0; k++)
@@ -554,7 +591,7 @@ static void job_done(void *ctx, size_t i)
 {
 	struct plan *p = ctx;
 	struct job *j = &p->jobs[i];
-	j->failed = !suite_judge_run(&j->s, &j->o, &j->r, j->how, sizeof(j->how));
+	j->failed = !(p->c->bare ? suite_judge_bare : suite_judge_run)(&j->s, &j->o, &j->r, j->how, sizeof(j->how));
 	if (j->repeat == 0)
 		for (size_t g = 0; g < j->s.n; g++)
 			print_progress(p->c, j, &j->s.guests[g]);
@@ -634,6 +671,7 @@ static void add_cases(struct report_case **cases, size_t *n, const struct job *j
 		(*cases)[(*n)++] = (struct report_case){ .model = j->model, .name = g->name, .verdict = g->verdict,
 							 .why = &g->why,
 							 .lines = !g->report ? NULL : g->ext ? &g->report->console : &g->report->lines,
+							 .counts = g->ext ? &g->counts : NULL,
 							 .seconds = j->r.seconds / (double)j->s.n };
 	}
 }

@@ -10,6 +10,7 @@
  *   selftest=nmi  send this CPU an NMI once VMX is on: the NMI policy for host code (docs/hardware.md) runs
  *   mem.NAME=MiB  memory of external kernel NAME (2 MiB steps up to 1 GiB; default 128 MiB)
  *   budget.NAME=N guest NAME's budget, instead of budget=
+ *   tscscale.NAME=N  guest NAME's TSC runs N times the host's (1 to 65535; the CPU's TSC scaling, make bench)
  * A module's string is the guest's name; for an external kernel, the name then its arguments.
  * A module whose string is `+NAME STRING` is a boot module of external kernel NAME (run/boot_modules.h).
  */
@@ -200,6 +201,10 @@ static void run_module(const struct vm_config *all, const struct mb2_module *m)
 	cmdline_first_word(m->cmdline, name, sizeof(name));
 	struct vm_config cfg = *all;
 	cfg.budget = guest_option(boot.cmdline, "budget", name, all->budget, "ticks");
+	uint64_t scale = guest_option(boot.cmdline, "tscscale", name, 1, "times");
+	if (scale < 1 || scale > 0xffff)
+		panic("tscscale.%s=%lu: the TSC scale is a whole number from 1 to 65535", name, scale);
+	cfg.tsc_scale = (uint32_t)scale;
 	uint64_t mib = guest_option(boot.cmdline, "mem", name, 0, "MiB");
 	if (mib % (VM_MEM_GRANULE >> 20) || mib > (VM_MEM_MAX >> 20))
 		panic("mem.%s=%lu: guest memory is a whole number of 2 MiB, at most %llu MiB", name, mib,

@@ -191,20 +191,22 @@ static const char *missing_rom(const char *bochsrc, char *buf, size_t len)
 }
 
 /*
- * True once the capture holds the run's last line ('VEXIT end', or a panic).
- * Only what was written since the last call is read (*scanned: bytes seen).
+ * True once the capture holds the run's last line ('VEXIT end', a panic, or the end line of a bare
+ * kernel). Only what was written since the last call is read (*scanned: bytes seen).
  */
-static bool capture_finished(const char *path, off_t *scanned)
+static bool capture_finished(const char *path, const char *end_line, off_t *scanned)
 {
-	static const char *const markers[] = { "\nVEXIT end\n", "\nVEXIT panic " };
-	enum { OVERLAP = 16 }; /* longer than a marker, so one split across two reads is found */
+	char end[512];
+	snprintf(end, sizeof(end), "\n%s", end_line ? end_line : "VEXIT end\n");
+	const char *const markers[] = { "\nVEXIT end\n", "\nVEXIT panic ", end };
+	off_t overlap = (off_t)strlen(end) + 16; /* longer than a marker, so one split across two reads is found */
 	int fd = open(path, O_RDONLY);
 	if (fd < 0)
 		return false;
 	bool found = false;
 	char buf[65536 + 1];
 	for (;;) {
-		off_t from = *scanned > OVERLAP ? *scanned - OVERLAP : 0;
+		off_t from = *scanned > overlap ? *scanned - overlap : 0;
 		ssize_t n = pread(fd, buf, sizeof(buf) - 1, from);
 		if (n <= 0 || from + n <= *scanned)
 			break;
@@ -352,7 +354,7 @@ int bochs_run_start(const struct bochs_run_opts *o, struct bochs_run_result *r)
 	/* Bochs is built with its debugger: continue at the prompt, quit when the simulation ends. */
 	if (!f || fputs(o->debugger_cmds ? o->debugger_cmds : "c\nquit\n", f) < 0 || fclose(f) != 0)
 		return not_started(r, "cannot write %s: %s", cmds, strerror(errno));
-	if (select_image_write(sel, o->select && !o->kernel ? o->select : "") < 0)
+	if ((o->bare ? select_bare_image_write(sel, o->bare) : select_image_write(sel, o->select && !o->kernel ? o->select : "")) < 0)
 		return not_started(r, "cannot write the selection image %s: %s", sel, strerror(errno));
 	if (o->kernel) {
 		char why[PATH_MAX + 256];
@@ -436,7 +438,7 @@ bool bochs_run_poll(const struct bochs_run_opts *o, struct bochs_run_result *r)
 		r->streamed = stream_new(r->serial_path, r->streamed, o->stream_fd, o->stream_prefix, false);
 	double t = now_s();
 	off_t scanned = r->scanned;
-	if (!r->finished_at && capture_finished(r->serial_path, &scanned))
+	if (!r->finished_at && capture_finished(r->serial_path, o->end_line, &scanned))
 		r->finished_at = t;
 	r->scanned = scanned;
 	if (t - r->start >= o->timeout_s)

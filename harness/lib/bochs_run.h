@@ -33,6 +33,8 @@ struct bochs_run_opts {
 	const char *stream_prefix; /* with stream_fd: streamed a whole line at a time, each after this */
 	const char *cpu;        /* Bochs CPU model, exported as $VEXIT_CPU; NULL: corei7_skylake_x */
 	const char *select;     /* GRUB: tests= list for the kernel (select.h), via $VEXIT_SELECT; NULL: all */
+	const char *bare;       /* GRUB, an external-kernel ISO (grub_tree.h): boot this kernel bare, no vexit */
+	const char *end_line;   /* a console line that ends the run as 'VEXIT end' does (grace_s, then killed) */
 	const char *debugger_cmds; /* Bochs debugger script (one command a line); NULL: continue, quit at the end */
 };
 

@@ -49,7 +49,7 @@ static struct manifest_entry *new_entry(struct manifest *m, const char *name)
 	struct manifest_entry *e = &m->v[m->n++];
 	*e = (struct manifest_entry){ .name = xstrndup(name, strlen(name)), .args = xstrndup("", 0),
 				      .mem_mib = MANIFEST_DEFAULT_MEM_MIB, .budget = MANIFEST_DEFAULT_BUDGET,
-				      .cost = 1 };
+				      .cost = 1, .tsc_scale = 1 };
 	return e;
 }
 
@@ -126,6 +126,9 @@ const char *manifest_entry_set(struct manifest_entry *e, const char *key, const 
 	} else if (strcmp(key, "budget") == 0) {
 		if (parse_num(v, &e->budget))
 			return "budget is a number of guest ticks";
+	} else if (strcmp(key, "tscscale") == 0) {
+		if (parse_num(v, &e->tsc_scale) || e->tsc_scale == 0 || e->tsc_scale > 65535)
+			return "tscscale is a whole number from 1 to 65535";
 	} else if (strcmp(key, "cost") == 0) {
 		if (parse_num(v, &e->cost) || e->cost == 0)
 			return "cost is a whole number > 0";

@@ -9,6 +9,8 @@
  *   mem = 128                    guest memory in MiB (default 128; 2 MiB steps up to 1024)
  *   budget = 500000000           guest ticks before the hypervisor stops it (default below)
  *   cost = 3                     a sharding hint, as a guest's `cost` (default 1)
+ *   tscscale = 256               its TSC runs 256 times the host's (the CPU's TSC scaling; default 1:
+ *                                not scaled): make bench's vmexit, whose loops run for 2^30 TSC ticks
  *   end = --- DONE: 0 ---        a console line that ends the kernel when it has no exit port
  *   fail = <prefix>: <reason>    a FAIL: line beginning with <prefix> is expected, for <reason>
  *   skip = <prefix>: <reason>    a SKIP: line beginning with <prefix> is expected, for <reason>
@@ -41,7 +43,7 @@ struct manifest_entry {
 	char *env;                          /* NULL, or the environment module's text: KEY=VALUE lines */
 	struct manifest_module *modules;    /* the `module` lines, in order */
 	size_t n_modules;
-	unsigned long long mem_mib, budget, cost;
+	unsigned long long mem_mib, budget, cost, tsc_scale;
 	char *end_line;     /* NULL: the exit port (or power-off) is the only end */
 	char *needs, *stops; /* NULL when the kernel needs nothing vexit lacks */
 	struct manifest_allow *fails, *skips;

@@ -46,6 +46,27 @@ static void tap_text(FILE *f, const char *s)
 		fputc(*s == '\n' || *s == '#' ? ' ' : *s, f);
 }
 
+static unsigned assertions(const struct external_counts *k)
+{
+	return k->pass + k->fail + k->xfail + k->kfail + k->skip;
+}
+
+/* The tests count of the kernel's SUMMARY line, or "none". */
+static const char *summary_tests(const struct external_counts *k, char *buf, size_t len)
+{
+	if (!k->summary)
+		return "none";
+	snprintf(buf, len, "%u", k->sum_tests);
+	return buf;
+}
+
+static void tap_counts(FILE *f, const struct external_counts *k)
+{
+	char buf[16];
+	fprintf(f, "  assertions: {pass: %u, fail: %u, listed-fail: %u, skip: %u, xfail: %u, kfail: %u, summary-tests: %s}\n",
+		k->pass, k->fail, k->listed_fail, k->skip, k->xfail, k->kfail, summary_tests(k, buf, sizeof(buf)));
+}
+
 void report_tap(FILE *f, const struct report_case *c, size_t n, const struct strlist *problems)
 {
 	fprintf(f, "TAP version 13\n1..%zu\n", n);
@@ -58,9 +79,18 @@ void report_tap(FILE *f, const struct report_case *c, size_t n, const struct str
 			tap_text(f, first_or(c[i].why, "skipped"));
 		}
 		fputc('\n', f);
-		if (c[i].verdict != VERDICT_FAIL)
+		if (c[i].verdict != VERDICT_FAIL) {
+			if (c[i].counts) {
+				fputs("  ---\n", f);
+				tap_counts(f, c[i].counts);
+				fputs("  ...\n", f);
+			}
 			continue;
-		fputs("  ---\n  message: |\n", f);
+		}
+		fputs("  ---\n", f);
+		if (c[i].counts)
+			tap_counts(f, c[i].counts);
+		fputs("  message: |\n", f);
 		for (size_t j = 0; j < report_lines_shown(c[i].why); j++)
 			fprintf(f, "    %s\n", c[i].why->v[j]);
 		report_lines_more(f, "    ", c[i].why);
@@ -86,16 +116,27 @@ static void junit_case(FILE *f, const struct report_case *c)
 	fputs("\" name=\"", f);
 	report_xml_escape(f, c->name);
 	fprintf(f, "\" time=\"%.3f\"", c->seconds);
-	if (c->verdict == VERDICT_PASS) {
+	if (c->counts)
+		fprintf(f, " assertions=\"%u\"", assertions(c->counts));
+	if (c->verdict == VERDICT_PASS && !c->counts) {
 		fputs("/>\n", f);
 		return;
 	}
 	fputs(">\n", f);
+	if (c->counts) {
+		const struct external_counts *k = c->counts;
+		char buf[16];
+		fprintf(f, "      <properties><property name=\"pass\" value=\"%u\"/><property name=\"fail\" value=\"%u\"/>"
+			"<property name=\"listed-fail\" value=\"%u\"/><property name=\"skip\" value=\"%u\"/>"
+			"<property name=\"xfail\" value=\"%u\"/><property name=\"kfail\" value=\"%u\"/>"
+			"<property name=\"summary-tests\" value=\"%s\"/></properties>\n",
+			k->pass, k->fail, k->listed_fail, k->skip, k->xfail, k->kfail, summary_tests(k, buf, sizeof(buf)));
+	}
 	if (c->verdict == VERDICT_SKIP) {
 		fputs("      <skipped message=\"", f);
 		report_xml_escape(f, first_or(c->why, "skipped"));
 		fputs("\"/>\n", f);
-	} else {
+	} else if (c->verdict == VERDICT_FAIL) {
 		fputs("      <failure message=\"", f);
 		report_xml_escape(f, first_or(c->why, "failed"));
 		fputs("\">", f);
@@ -111,6 +152,14 @@ static void junit_case(FILE *f, const struct report_case *c)
 		}
 		report_lines_more(f, "| ", c->lines);
 		fputs("</failure>\n", f);
+	}
+	if (c->counts && c->lines && c->lines->n) {
+		fputs("      <system-out>", f);
+		for (size_t j = 0; j < c->lines->n; j++) {
+			report_xml_escape(f, c->lines->v[j]);
+			fputc('\n', f);
+		}
+		fputs("</system-out>\n", f);
 	}
 	fputs("    </testcase>\n", f);
 }

@@ -12,13 +12,15 @@
 
 #include "strlist.h"
 #include "verdict.h"
+#include "verdict_external.h"
 
 struct report_case {
 	const char *model;            /* the Bochs CPU model: the JUnit testsuite */
 	const char *name;             /* the guest */
 	enum verdict verdict;
 	const struct strlist *why;    /* reasons of a FAIL or SKIP (may be NULL) */
-	const struct strlist *lines;  /* the guest's own lines (may be NULL) */
+	const struct strlist *lines;  /* the guest's own lines, an external kernel's console (may be NULL) */
+	const struct external_counts *counts; /* an external kernel's assertions; NULL for a test guest */
 	double seconds;               /* wall time of the Bochs run that ran it (JUnit time=) */
 };
 
@@ -34,9 +36,16 @@ void report_lines_more(FILE *f, const char *prefix, const struct strlist *l);
 
 /* Write s with &, <, >, " and ' escaped, and control bytes XML 1.0 forbids replaced by '?'. */
 void report_xml_escape(FILE *f, const char *s);
-/* TAP 13: version line, plan, one ok / not ok line per case ("# SKIP why" for skips), YAML for failures. */
+/*
+ * TAP 13: version line, plan, one ok / not ok line per case ("# SKIP why" for skips), YAML for failures
+ * (why, the guest's lines) and for external kernels (their assertion counts, `assertions:`).
+ */
 void report_tap(FILE *f, const struct report_case *c, size_t n, const struct strlist *problems);
-/* JUnit XML: <testsuites>, one <testsuite> per model (in first-seen order), one <testcase> per case. */
+/*
+ * JUnit XML: <testsuites>, one <testsuite> per model (in first-seen order), one <testcase> per case.
+ * An external kernel's testcase has assertions= (its report lines), a <properties> of its counts
+ * (pass, fail, listed-fail, skip, xfail, kfail, summary) and its whole console as <system-out>.
+ */
 void report_junit(FILE *f, const struct report_case *c, size_t n, const struct strlist *problems);
 
 /*

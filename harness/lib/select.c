@@ -140,10 +140,11 @@ char *select_join(const struct strlist *names)
 	return s;
 }
 
-int select_image_write(const char *path, const char *list)
+/* The selection image: one GRUB line setting `var` to `prefix` + value ("" when value is ""), then zeros. */
+static int image_write(const char *path, const char *var, const char *prefix, const char *value)
 {
 	/* Guest names are file names: refuse anything that could break out of GRUB's quotes. */
-	for (const char *p = list; *p; p++)
+	for (const char *p = value; *p; p++)
 		if (*p == '"' || *p == '\\' || *p == '$' || *p == '\n' || *p == ' ') {
 			errno = EINVAL;
 			return -1;
@@ -151,11 +152,24 @@ int select_image_write(const char *path, const char *list)
 	FILE *f = fopen(path, "wb");
 	if (!f)
 		return -1;
-	int ok = (*list ? fprintf(f, "set vexit_select=\"tests=%s\"\n", list)
-			: fprintf(f, "set vexit_select=\"\"\n")) > 0;
+	int ok = fprintf(f, "set %s=\"%s%s\"\n", var, *value ? prefix : "", value) > 0;
 	/* The rest of the sector and the image: zeros, which GRUB's `source` ends at. */
 	ok = ok && fseek(f, SELECT_IMAGE_BYTES - 1, SEEK_SET) == 0 && fputc(0, f) != EOF;
 	if (fclose(f) != 0 || !ok)
 		return -1;
 	return 0;
+}
+
+int select_image_write(const char *path, const char *list)
+{
+	return image_write(path, "vexit_select", "tests=", list);
+}
+
+int select_bare_image_write(const char *path, const char *name)
+{
+	if (!*name) {
+		errno = EINVAL;
+		return -1;
+	}
+	return image_write(path, "vexit_bare", "", name);
 }

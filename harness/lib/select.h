@@ -62,5 +62,10 @@ char *select_join(const struct strlist *names);
 
 /* Write the selection image for `list` (a select_join result; "": every guest) to path. 0, or -1 with errno set. */
 int select_image_write(const char *path, const char *list);
+/*
+ * Write the image that makes an external-kernel ISO (grub_tree.h) boot kernel `name` bare, without
+ * vexit: `set vexit_bare="name"`. 0, or -1 with errno set (EINVAL: a name GRUB's quotes cannot hold).
+ */
+int select_bare_image_write(const char *path, const char *name);
 
 #endif

@@ -172,9 +172,12 @@ char *suite_kernel_options(const struct suite *s)
 {
 	struct strlist o = { 0 };
 	for (size_t i = 0; i < s->n; i++)
-		if (s->guests[i].ext)
+		if (s->guests[i].ext) {
 			strlist_addf(&o, "mem.%s=%llu budget.%s=%llu", s->guests[i].name, s->guests[i].ext->mem_mib,
 				     s->guests[i].name, s->guests[i].ext->budget);
+			if (s->guests[i].ext->tsc_scale > 1)
+				strlist_addf(&o, "tscscale.%s=%llu", s->guests[i].name, s->guests[i].ext->tsc_scale);
+		}
 	char *joined = strlist_join(&o, " ");
 	strlist_free(&o);
 	return joined;
@@ -215,7 +218,7 @@ void suite_judge(struct suite *s, const char *capture, size_t len, const char *r
 		strlist_free(&g->notes);
 		g->report = run_report_guest(&s->run, g->name);
 		if (g->ext) {
-			g->verdict = verdict_external(g->ext, g->report, &g->why, &g->notes);
+			g->verdict = verdict_external(g->ext, g->report, &g->why, &g->notes, &g->counts);
 		} else if (g->expect_error) {
 			strlist_addf(&g->why, "%s: bad expectations in %s", g->name, g->expect_error);
 			g->verdict = VERDICT_FAIL;

@@ -14,6 +14,7 @@
 #include "protocol.h"
 #include "strlist.h"
 #include "verdict.h"
+#include "verdict_external.h"
 
 struct suite_guest {
 	char *name;                       /* module name: the image's file name without .elf */
@@ -28,6 +29,7 @@ struct suite_guest {
 	struct strlist why;               /* reasons for a FAIL or SKIP, each naming the guest */
 	struct strlist notes;             /* shown whatever the verdict: e.g. our entry-failure rule beside Bochs's */
 	const struct guest_report *report;  /* into the suite's run_report; NULL if never began */
+	struct external_counts counts;    /* an external kernel's assertions (verdict_external.h) */
 };
 
 struct suite {
@@ -60,7 +62,7 @@ int suite_load(struct suite *s, const char *guests_dir, const char *select, char
  */
 int suite_load_external(struct suite *s, const struct manifest *m, const char *kernel_dir, const char *select,
 			char *err, size_t errlen);
-/* The kernel command-line options the suite's external kernels need ("mem.NAME=64 budget.NAME=..."), maybe "". */
+/* The kernel command-line options the suite's external kernels need ("mem.NAME=64 budget.NAME=... [tscscale.NAME=N]"), maybe "". */
 char *suite_kernel_options(const struct suite *s);
 /* The guests as direct-boot modules (image, name), in suite order, each external kernel's boot modules
  * after it; *n of them. The array points into the suite; the caller frees the array. */

@@ -1,5 +1,7 @@
 #include "verdict_external.h"
 
+#include <ctype.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,12 +30,64 @@ static const char *after(const char *line, const char *word)
 	return line + n + (line[n] == ' ');
 }
 
-struct counts {
-	unsigned pass, fail, listed_fail, skip, xfail;
-};
+/* ", <n> <what>" at *p: its number, *p moved past it. false when the text there is not that. */
+static bool summary_item(const char **p, const char *what, unsigned *n)
+{
+	char *end;
+	if (strncmp(*p, ", ", 2) != 0 || !isdigit((unsigned char)(*p)[2]))
+		return false;
+	unsigned long v = strtoul(*p + 2, &end, 10);
+	size_t len = strlen(what);
+	if (*end != ' ' || strncmp(end + 1, what, len) != 0 || v > UINT_MAX)
+		return false;
+	*n = (unsigned)v;
+	*p = end + 1 + len;
+	return true;
+}
+
+bool external_summary_parse(const char *line, struct external_counts *c)
+{
+	const char *p = after(line, "SUMMARY:");
+	char *end;
+	if (!p || !isdigit((unsigned char)*p))
+		return false;
+	unsigned long tests = strtoul(p, &end, 10);
+	if (strncmp(end, " tests", 6) != 0 || tests > UINT_MAX)
+		return false;
+	p = end + 6;
+	unsigned fail = 0, kfail = 0, xfail = 0, skip = 0;
+	/* In lib/report.c's order, each only when not 0. */
+	summary_item(&p, "unexpected failures", &fail);
+	summary_item(&p, "known failures", &kfail);
+	summary_item(&p, "expected failures", &xfail);
+	summary_item(&p, "skipped", &skip);
+	if (*p)
+		return false;
+	c->summary = true;
+	c->sum_tests = (unsigned)tests;
+	c->sum_fail = fail;
+	c->sum_kfail = kfail;
+	c->sum_xfail = xfail;
+	c->sum_skip = skip;
+	return true;
+}
+
+/* The SUMMARY line must count what the console's report lines count: true when it does (or there is none). */
+static bool cross_check(const struct manifest_entry *e, const struct external_counts *c, struct strlist *why)
+{
+	unsigned lines = c->pass + c->fail + c->xfail + c->kfail + c->skip;
+	if (!c->summary || (c->sum_tests == lines && c->sum_fail == c->fail && c->sum_kfail == c->kfail &&
+			    c->sum_xfail == c->xfail && c->sum_skip == c->skip))
+		return true;
+	strlist_addf(why, "%s: its SUMMARY line (%u tests, %u unexpected failures, %u known, %u expected, %u skipped) "
+		     "disagrees with its report lines (%u: %u PASS, %u FAIL or XPASS, %u KFAIL, %u XFAIL, %u SKIP)",
+		     e->name, c->sum_tests, c->sum_fail, c->sum_kfail, c->sum_xfail, c->sum_skip, lines, c->pass, c->fail,
+		     c->kfail, c->xfail, c->skip);
+	return false;
+}
 
 /* Every console line: count, and each unlisted FAIL/XPASS or SKIP is a reason. */
-static void read_console(const struct manifest_entry *e, const struct guest_report *g, struct counts *c,
+static void read_console(const struct manifest_entry *e, const struct guest_report *g, struct external_counts *c,
 			 struct strlist *why)
 {
 	const struct strlist *con = &g->console;
@@ -43,6 +97,10 @@ static void read_console(const struct manifest_entry *e, const struct guest_repo
 			c->pass++;
 		} else if (after(l, "XFAIL:")) {
 			c->xfail++;
+		} else if (after(l, "KFAIL:")) {
+			c->kfail++;
+		} else if (external_summary_parse(l, c)) {
+			continue;
 		} else if ((what = after(l, "FAIL:")) || (what = after(l, "XPASS:"))) {
 			c->fail++;
 			if (allowed(e->fails, e->n_fails, what))
@@ -68,11 +126,12 @@ static void read_console(const struct manifest_entry *e, const struct guest_repo
 	}
 }
 
+/* An end of its own: the exit port, power-off, or its end line then HLT; bare (suite_bare.h), Bochs's shutdown port or its end line. */
 static bool ended_by_itself(const struct manifest_entry *e, const struct guest_report *g)
 {
-	if (strcmp(g->stop, "done") == 0 || strcmp(g->stop, "power-off") == 0)
+	if (strcmp(g->stop, "done") == 0 || strcmp(g->stop, "power-off") == 0 || strcmp(g->stop, "shutdown") == 0)
 		return true;
-	if (!e->end_line || strcmp(g->stop, "halted") != 0)
+	if (!e->end_line || (strcmp(g->stop, "halted") != 0 && strcmp(g->stop, "end-line") != 0))
 		return false;
 	return strlist_find(&g->console, e->end_line) >= 0;
 }
@@ -99,7 +158,8 @@ static char *stop_text(const struct guest_report *g)
 	return s;
 }
 
-static enum verdict judge_end(const struct manifest_entry *e, const struct guest_report *g, const struct counts *c,
+static enum verdict judge_end(const struct manifest_entry *e, const struct guest_report *g,
+			      const struct external_counts *c,
 			      struct strlist *why)
 {
 	char *stop = stop_text(g);
@@ -131,8 +191,9 @@ static enum verdict judge_end(const struct manifest_entry *e, const struct guest
 }
 
 enum verdict verdict_external(const struct manifest_entry *e, const struct guest_report *g, struct strlist *why,
-			      struct strlist *notes)
+			      struct strlist *notes, struct external_counts *c)
 {
+	*c = (struct external_counts){ 0 };
 	if (!g) {
 		strlist_addf(why, "%s: the run never began it", e->name);
 		return VERDICT_FAIL;
@@ -150,10 +211,11 @@ enum verdict verdict_external(const struct manifest_entry *e, const struct guest
 		strlist_addf(why, "%s: the hypervisor refused the kernel: %s", e->name, reason ? reason : "?");
 		return VERDICT_FAIL;
 	}
-	struct counts c = { 0 };
-	read_console(e, g, &c, why);
-	strlist_addf(notes, "%s: %u PASS, %u FAIL (%u listed), %u SKIP, %u XFAIL", e->name, c.pass, c.fail,
-		     c.listed_fail, c.skip, c.xfail);
-	enum verdict v = judge_end(e, g, &c, why);
+	read_console(e, g, c, why);
+	bool agrees = cross_check(e, c, why);
+	strlist_addf(notes, "%s: %u PASS, %u FAIL (%u listed), %u SKIP, %u XFAIL, %u KFAIL%s", e->name, c->pass,
+		     c->fail, c->listed_fail, c->skip, c->xfail, c->kfail,
+		     !c->summary ? "; no SUMMARY line" : agrees ? "; its SUMMARY line agrees" : "; its SUMMARY line disagrees");
+	enum verdict v = judge_end(e, g, c, why);
 	return why->n && v == VERDICT_PASS ? VERDICT_FAIL : v;
 }

@@ -16,8 +16,27 @@
 #include "strlist.h"
 #include "verdict.h"
 
-/* Judge kernel e (g NULL: the run never began it). Reasons go to why; the assertion counts to notes. */
+/*
+ * A kernel's assertions, counted from its console as kvm-unit-tests' lib/report.c prints them:
+ * `PASS:`, `FAIL:` and `XPASS:` (both unexpected failures), `XFAIL:` (expected), `KFAIL:` (known)
+ * and `SKIP:` lines; and its `SUMMARY: N tests[, F unexpected failures][, K known failures]
+ * [, X expected failures][, S skipped]` line, when it printed one.
+ */
+struct external_counts {
+	unsigned pass, fail, listed_fail, skip, xfail, kfail;
+	bool summary;                 /* a SUMMARY: line was seen (the last one counts) */
+	unsigned sum_tests, sum_fail, sum_kfail, sum_xfail, sum_skip;
+};
+
+/* A SUMMARY: line's numbers into c (summary set). false when the line is not one, or malformed. */
+bool external_summary_parse(const char *line, struct external_counts *c);
+
+/*
+ * Judge kernel e (g NULL: the run never began it). Reasons go to why; the assertion counts to
+ * counts (zeroed first) and, as a sentence, to notes. A SUMMARY line whose numbers differ from the
+ * report lines counted (a console line lost or garbled on the way) fails the kernel, whatever else.
+ */
 enum verdict verdict_external(const struct manifest_entry *e, const struct guest_report *g, struct strlist *why,
-			      struct strlist *notes);
+			      struct strlist *notes, struct external_counts *counts);
 
 #endif

@@ -235,9 +235,12 @@ START_TEST(test_external_kernel_options_refused)
 	run_cli("select", "ok.bochsrc", args);
 	ck_assert_int_eq(status, 2);
 	ck_assert_ptr_nonnull(strstr(out, "--guests, --manifest and --external each name what to run: give one"));
-	/* External kernels boot directly, never from the ISO. */
-	expect_refused("external kernels boot directly (--kernel)",
-		       "--iso %s/fake.iso --manifest %s/good.cfg --kut-dir %s", dir, dir, dir);
+	/* An ISO tree needs the kernel to put in it. */
+	expect_refused("--grub-tree writes an ISO tree of --kernel and the external kernels",
+		       "--iso %s/fake.iso --manifest %s/good.cfg --kut-dir %s --grub-tree %s/t", dir, dir, dir, dir);
+	/* --bare boots a manifest's kernels from such an ISO: both are needed. */
+	expect_refused("--bare boots the kernels of --manifest from an external-kernel ISO",
+		       "--kernel %s/kernel.elf --manifest %s/good.cfg --kut-dir %s --bare", dir, dir, dir);
 	/* No directory for the kernels. */
 	expect_refused("--manifest needs the kernels' directory: --kut-dir DIR or KUT_DIR",
 		       "--kernel %s/kernel.elf --manifest %s/good.cfg", dir, dir);

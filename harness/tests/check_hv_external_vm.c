@@ -109,6 +109,28 @@ START_TEST(test_needs_unrestricted_guest)
 }
 END_TEST
 
+/* tscscale.NAME (make bench's vmexit): RDTSC scaled by the CPU, the multiplier a 16.48 fixed-point number. */
+START_TEST(test_tsc_scaling)
+{
+	build();
+	ck_assert_uint_eq(vmcs_read(VMCS_PROC_BASED_CONTROLS2) & PROC2_USE_TSC_SCALING, 0);
+	test_vm_destroy(&t);
+	/* A CPU without TSC scaling skips a kernel that asks for it. */
+	test_vm_tsc_scale = 64;
+	ck_assert_str_eq(test_vm_build_external(&t, "kut", kernel, sizeof(kernel), "kut", &caps), "no-tsc-scaling");
+	test_vm_destroy(&t);
+	caps.procbased2 |= (uint64_t)PROC2_USE_TSC_SCALING << 32;
+	test_vm_tsc_scale = 64;
+	build();
+	ck_assert_uint_eq(vmcs_read(VMCS_PROC_BASED_CONTROLS) & PROC_USE_TSC_OFFSETTING, PROC_USE_TSC_OFFSETTING);
+	ck_assert_uint_eq(vmcs_read(VMCS_PROC_BASED_CONTROLS2) & PROC2_USE_TSC_SCALING, PROC2_USE_TSC_SCALING);
+	ck_assert_uint_eq(vmcs_read(VMCS_TSC_MULTIPLIER), 64ull << 48);
+	ck_assert_uint_eq(entry_violations(), 0);
+	/* The next VM is not scaled. */
+	ck_assert_uint_eq(test_vm_tsc_scale, 1);
+}
+END_TEST
+
 START_TEST(test_bad_image_refused_before_vmx)
 {
 	kernel[8] ^= 1; /* checksum */
@@ -611,6 +633,7 @@ static Suite *external_vm_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_entry_state);
 	tcase_add_test(tc, test_needs_unrestricted_guest);
+	tcase_add_test(tc, test_tsc_scaling);
 	tcase_add_test(tc, test_bad_image_refused_before_vmx);
 	tcase_add_test(tc, test_boot_modules_reach_the_kernel);
 	tcase_add_test(tc, test_boot_modules_refused);

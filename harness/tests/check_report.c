@@ -218,6 +218,14 @@ START_TEST(test_selection_image)
 	ck_assert_str_eq(img, "set vexit_select=\"\"\n");
 	free(img);
 	ck_assert_int_eq(select_image_write(path, "a\"; reboot; \""), -1);
+	/* The image that boots one external kernel bare (grub_tree.h). */
+	ck_assert_int_eq(select_bare_image_write(path, "realmode"), 0);
+	img = file_read(path, SELECT_IMAGE_BYTES + 1, &len);
+	ck_assert_uint_eq(len, SELECT_IMAGE_BYTES);
+	ck_assert_str_eq(img, "set vexit_bare=\"realmode\"\n");
+	free(img);
+	ck_assert_int_eq(select_bare_image_write(path, ""), -1);
+	ck_assert_int_eq(select_bare_image_write(path, "x$y"), -1);
 	unlink(path);
 }
 END_TEST
@@ -277,6 +285,21 @@ static const char *command_output(const char *cmd)
 	return buf;
 }
 
+/* What xmllint's XPath expression `expr` (no single quote in it) gives on the XML document `xml`. */
+static const char *xpath(const char *xml, const char *expr)
+{
+	char path[] = "/tmp/check_report_junit.XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, xml, strlen(xml)), (ssize_t)strlen(xml));
+	close(fd);
+	char cmd[512];
+	snprintf(cmd, sizeof(cmd), "xmllint --xpath '%s' %s 2>&1", expr, path);
+	const char *out = command_output(cmd);
+	unlink(path);
+	return out;
+}
+
 START_TEST(test_junit)
 {
 	char *x = write_cases(report_junit, "the hypervisor panicked: <oops>");
@@ -290,16 +313,42 @@ START_TEST(test_junit)
 	ck_assert_ptr_nonnull(strstr(x, "<system-err>run problem: the hypervisor panicked: &lt;oops&gt;\n"));
 
 	/* And an XML parser agrees it is well-formed, with one testcase per case. */
-	char path[] = "/tmp/check_report_junit.XXXXXX";
-	int fd = mkstemp(path);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, x, strlen(x)), (ssize_t)strlen(x));
-	close(fd);
-	char cmd[512];
-	snprintf(cmd, sizeof(cmd), "xmllint --xpath 'count(//testcase)' %s 2>&1", path);
-	ck_assert_str_eq(command_output(cmd), "3");
-	unlink(path);
+	ck_assert_str_eq(xpath(x, "count(//testcase)"), "3");
 	free(x);
+}
+END_TEST
+
+
+/* An external kernel's case: its assertion counts in TAP's YAML and JUnit's properties, its console as system-out. */
+START_TEST(test_external_kernel_counts)
+{
+	struct strlist console = { 0 }, why = { 0 };
+	strlist_addf(&console, "PASS: a < b");
+	strlist_addf(&console, "SUMMARY: 1 tests");
+	strlist_addf(&why, "msr: unexpected failure: 'FAIL: x'");
+	struct external_counts k = { .pass = 1, .summary = true, .sum_tests = 1 },
+			       kf = { .pass = 3, .fail = 2, .listed_fail = 1, .skip = 4, .xfail = 5, .kfail = 6 };
+	struct report_case c[2] = {
+		{ .model = "m1", .name = "setjmp", .verdict = VERDICT_PASS, .lines = &console, .counts = &k },
+		{ .model = "m1", .name = "msr", .verdict = VERDICT_FAIL, .why = &why, .counts = &kf },
+	};
+	char *tap = capture(report_tap, c, 2, NULL);
+	ck_assert_ptr_nonnull(strstr(tap, "ok 1 - setjmp [m1]\n  ---\n  assertions: {pass: 1, fail: 0, listed-fail: 0, "
+					  "skip: 0, xfail: 0, kfail: 0, summary-tests: 1}\n  ...\nnot ok 2 - msr [m1]\n  ---\n"
+					  "  assertions: {pass: 3, fail: 2, listed-fail: 1, skip: 4, xfail: 5, kfail: 6, "
+					  "summary-tests: none}\n  message: |\n    msr: unexpected failure"));
+	free(tap);
+	char *x = capture(report_junit, c, 2, NULL);
+	ck_assert_ptr_nonnull(strstr(x, "<testcase classname=\"vexit.m1\" name=\"setjmp\" time=\"0.000\" assertions=\"1\">\n"
+					"      <properties><property name=\"pass\" value=\"1\"/>"));
+	ck_assert_ptr_nonnull(strstr(x, "<property name=\"summary-tests\" value=\"1\"/></properties>\n"
+					"      <system-out>PASS: a &lt; b\nSUMMARY: 1 tests\n</system-out>\n    </testcase>"));
+	ck_assert_ptr_nonnull(strstr(x, "name=\"msr\" time=\"0.000\" assertions=\"20\">"));
+	ck_assert_str_eq(xpath(x, "sum(//testcase/@assertions)"), "21");
+	ck_assert_str_eq(xpath(x, "string(//testcase[@name=\"msr\"]//property[@name=\"kfail\"]/@value)"), "6");
+	free(x);
+	strlist_free(&console);
+	strlist_free(&why);
 }
 END_TEST
 
@@ -355,6 +404,7 @@ int main(void)
 	tcase_add_test(tc, test_xml_escape);
 	tcase_add_test(tc, test_tap);
 	tcase_add_test(tc, test_junit);
+	tcase_add_test(tc, test_external_kernel_counts);
 	tcase_add_test(tc, test_lines_capped);
 	tcase_add_test(tc, test_same_output);
 	suite_add_tcase(s, tc);

@@ -46,6 +46,8 @@ const char *test_vm_build_external(struct test_vm *t, const char *name, const ui
 /* The same from a whole vm_image: the kernel with its boot modules. */
 const char *test_vm_build_loaded(struct test_vm *t, const char *name, const struct vm_image *img,
 				 const struct vmx_caps *caps);
+/* The TSC scale (vm_config.tsc_scale) of the next VM test_vm_build* builds; each build resets it to 1. */
+extern uint32_t test_vm_tsc_scale;
 /* The fake CPU's host state as the kernel runs it (64-bit, paging, VMX on; 40-bit physical addresses). */
 void test_vm_host_cpu(void);
 /* The host byte that backs guest-physical address gpa. */

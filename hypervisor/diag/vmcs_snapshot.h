@@ -44,6 +44,7 @@ enum vmcs_decode {
 	X(msr_bitmap, VMCS_MSR_BITMAP, "MSR_BITMAP", DEC_HEX)                                           \
 	X(eptp, VMCS_EPT_POINTER, "EPT_POINTER", DEC_HEX)                                               \
 	X(tsc_offset, VMCS_TSC_OFFSET, "TSC_OFFSET", DEC_HEX)                                           \
+	X(tsc_multiplier, VMCS_TSC_MULTIPLIER, "TSC_MULTIPLIER", DEC_HEX)                               \
 	X(virtual_apic_addr, VMCS_VIRTUAL_APIC_ADDR, "VIRTUAL_APIC_PAGE_ADDR", DEC_HEX)                 \
 	X(apic_access, VMCS_APIC_ACCESS_ADDRESS, "APIC_ACCESS_ADDR", DEC_HEX)                          \
 	X(tpr_threshold, VMCS_TPR_THRESHOLD, "TPR_THRESHOLD", DEC_HEX)                                  \

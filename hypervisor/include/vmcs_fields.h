@@ -32,6 +32,7 @@
 #define VMCS_VIRTUAL_APIC_ADDR 0x2012
 #define VMCS_APIC_ACCESS_ADDRESS 0x2014
 #define VMCS_EPT_POINTER 0x201a
+#define VMCS_TSC_MULTIPLIER 0x2032
 /* 64-bit read-only */
 #define VMCS_GUEST_PHYSICAL_ADDRESS 0x2400
 /* 64-bit guest state */
@@ -167,6 +168,7 @@
 #define PROC2_UNRESTRICTED_GUEST (1u << 7)
 #define PROC2_APIC_REGISTER_VIRT (1u << 8)
 #define PROC2_VIRTUAL_INTR_DELIVERY (1u << 9)
+#define PROC2_USE_TSC_SCALING (1u << 25)
 /* VM-exit controls (SDM 25.7.1) */
 #define EXIT_SAVE_DEBUG_CONTROLS (1u << 2)
 #define EXIT_HOST_ADDR_SPACE_SIZE (1u << 9)

@@ -90,6 +90,7 @@ struct vm {
 	bool rdtscp, pat_in_vmcs;
 	/* Per-VM choices a guest makes through hypercalls, applied by exits/exit_vmcall.c. */
 	bool cr3_exiting;
+	uint32_t tsc_scale; /* the guest TSC runs this many times the host TSC (vm_vmcs.c); <= 1: not scaled */
 	bool controls_dirty;
 	struct exit_trace trace; /* VEXIT_HC_TRACE */
 	enum vm_stop stop;

@@ -63,6 +63,7 @@ struct vm *vm_create(const struct vm_config *cfg, const char *name, enum vm_kind
 	vm->kind = kind;
 	vm->caps = cfg->caps;
 	vm->mem_size = mem_size;
+	vm->tsc_scale = cfg->tsc_scale;
 	vm->cr0_fixed0 = cfg->caps->cr0_fixed0;
 	alloc_guest_memory(vm);
 	vcpu_init(&vm->vcpu, vm);

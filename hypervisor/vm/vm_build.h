@@ -23,6 +23,8 @@ struct vm_config {
 	bool xsaveopt;           /* CPUID.(0DH,1):EAX.XSAVEOPT */
 	unsigned phys_addr_bits;
 	bool tsc_adjust;         /* CPUID.(EAX=07H,ECX=0):EBX.TSC_ADJUST: the guest has IA32_TSC_ADJUST */
+	/* The guest's TSC runs this many times the host's (SDM 26.3: "use TSC scaling"); 0 or 1: not scaled. */
+	uint32_t tsc_scale;
 	/* Entry debugging (README "Debugging"): comma lists of guest names, or "all"; NULL: none. */
 	const char *precheck, *debug, *dump;
 };

@@ -81,6 +81,15 @@ static const char *setup_controls(struct vm *vm, uint64_t eptp)
 			  vmx_control_allowed(EXIT_LOAD_IA32_PAT, c->exit) &&
 			  vmx_control_allowed(ENTRY_LOAD_IA32_PAT, c->entry);
 	/* The guest's DR7 and DEBUGCTL travel in the VMCS (SDM 27.3.2.1, 28.3.1); the host's are reset at exit. */
+	/*
+	 * A scaled TSC (the kernel option tscscale.NAME, for kvm-unit-tests' vmexit in make bench):
+	 * RDTSC returns the TSC times the multiplier, a fixed-point number with 48 fraction bits,
+	 * plus the offset, with "use TSC offsetting" (SDM 25.6.5, 26.3). The TSC MSRs a VM reads
+	 * (vm/virtual_msr.c) are not scaled: a knob for timing loops, not a TSC frequency.
+	 */
+	bool scaled = vm->tsc_scale > 1;
+	if (scaled)
+		proc2 = vmx_adjust_controls(proc2 | PROC2_USE_TSC_SCALING, c->procbased2);
 	exit = vmx_adjust_controls(EXIT_SAVE_DEBUG_CONTROLS | EXIT_HOST_ADDR_SPACE_SIZE | EXIT_SAVE_IA32_EFER |
 					   EXIT_LOAD_IA32_EFER | exit_timer | exit_ack | (vm->pat_in_vmcs ? pat_exit : 0),
 				   c->exit);
@@ -113,6 +122,8 @@ static const char *setup_controls(struct vm *vm, uint64_t eptp)
 		return "no-debug-controls";
 	if (vm->vcpu.budget_apic && (!(pin & PIN_EXTERNAL_INTERRUPT_EXITING) || !(exit & EXIT_ACK_INTERRUPT_ON_EXIT)))
 		return "no-interrupt-exiting";
+	if (scaled && !(proc2 & PROC2_USE_TSC_SCALING))
+		return "no-tsc-scaling";
 
 	vm->vcpu.irq.virtual_nmis = (pin & PIN_VIRTUAL_NMIS) != 0;
 	vm->vcpu.irq.windows = 0;
@@ -135,6 +146,8 @@ static const char *setup_controls(struct vm *vm, uint64_t eptp)
 	/* A new VM's TSC counts from 0 here, just before its first entry, as a CPU's does from RESET (SDM Vol. 3B 18.17). */
 	vm->msrs.tsc_offset = 0 - rdtsc();
 	vmcs_write(VMCS_TSC_OFFSET, vm->msrs.tsc_offset);
+	if (scaled)
+		vmcs_write(VMCS_TSC_MULTIPLIER, (uint64_t)vm->tsc_scale << 48);
 	if (vm->pat_in_vmcs) {
 		vmcs_write(VMCS_HOST_IA32_PAT, rdmsr(MSR_IA32_PAT));
 		vmcs_write(VMCS_GUEST_IA32_PAT, vm->msrs.pat);
