@@ -33,7 +33,7 @@ static int modrm_tail(const uint8_t *p, unsigned avail)
 bool mmio_decode(const uint8_t *b, unsigned avail, bool long_mode, struct mmio_insn *out)
 {
 	unsigned i = 0, rex = 0;
-	bool opsize16 = false, addr16 = false;
+	bool opsize16 = false, addr16 = false, addr32_in_long = false;
 	if (avail > MMIO_INSN_MAX)
 		avail = MMIO_INSN_MAX;
 	for (;; i++) {
@@ -42,8 +42,10 @@ bool mmio_decode(const uint8_t *b, unsigned avail, bool long_mode, struct mmio_i
 		uint8_t c = b[i];
 		if (c == 0x66)
 			opsize16 = true;
-		else if (c == 0x67)
+		else if (c == 0x67) {
 			addr16 = !long_mode; /* 64-bit mode: 32-bit addressing, the same ModRM forms */
+			addr32_in_long = long_mode;
+		}
 		else if (c != 0xf0 && c != 0xf2 && c != 0xf3 && c != 0x2e && c != 0x36 && c != 0x3e && c != 0x26 &&
 			 c != 0x64 && c != 0x65)
 			break;
@@ -63,6 +65,18 @@ bool mmio_decode(const uint8_t *b, unsigned avail, bool long_mode, struct mmio_i
 		if (i >= avail)
 			return false;
 		op = b[i++];
+	}
+	if (!two_byte && op >= 0xa0 && op <= 0xa3) {
+		/* MOV AL/eAX to or from an absolute offset (moffs): as wide as the address, 8 bytes in 64-bit mode. */
+		unsigned moffs = long_mode && !addr32_in_long ? 8 : 4;
+		r.size = r.reg_size = op & 1 ? wide : 1;
+		r.write = op >= 0xa2;
+		r.reg = 0; /* AL, AX, EAX or RAX */
+		if (i + moffs > avail)
+			return false;
+		r.length = i + moffs;
+		*out = r;
+		return true;
 	}
 	if (i >= avail)
 		return false;

@@ -3,8 +3,8 @@
  * APIC-access exit, SDM 30.4.1, or an EPT violation), decoded from its bytes. Such exits are
  * fault-like and carry no instruction length or information (SDM 28.2.5), so the hypervisor
  * reads the instruction and decodes it itself. Only what a kernel uses on device registers:
- * MOV between a register and memory (88, 89, 8A, 8B), MOV of an immediate to memory (C6 /0,
- * C7 /0) and MOVZX from memory (0F B6, 0F B7), with operand-size, address-size, segment, LOCK
+ * MOV between a register and memory (88, 89, 8A, 8B), between AL/eAX and an absolute offset (A0-A3),
+ * MOV of an immediate to memory (C6 /0, C7 /0) and MOVZX from memory (0F B6, 0F B7), with operand-size, address-size, segment, LOCK
  * and REP prefixes and REX, in 64-bit mode or with 32-bit addressing (SDM Vol. 2A chapter 2,
  * Vol. 2B MOV, MOVZX). Anything else is refused.
  */
