@@ -13,7 +13,8 @@
  * (scratch register, loopback), fw_cfg as kvm-unit-tests reads it (signature,
  * CPU count, RAM size), the ACPI tables as a kernel finds them (the RSDP and
  * its checksum, the FADT through the RSDT) and the PM timer at the FADT's
- * port (it counts up), then turns on long mode as a kernel does
+ * port (it counts up), the local APIC's one-shot timer waking STI;HLT through
+ * its own GDT and IDT (and its current count read as 0 after), then turns on long mode as a kernel does
  * (PAE, EFER.LME, CR0.PG: EFER.LMA must follow) and reports from 64-bit code.
  */
 #define MB_MAGIC 0x1badb002
@@ -23,6 +24,7 @@
 #define MB_FLAGS 0x00000003
 #endif
 #define COM1 0x3f8
+#define APIC 0xfee00000 /* the local APIC's page (xAPIC) */
 #define LOAD 0x100000
 
 /* puts<sfx> (the NUL-terminated string at ESI/RSI) and putc<sfx> (AL), polling LSR.THRE; assembled
@@ -232,6 +234,36 @@ start:
 	mov $t_pm_timer, %esi
 	call report
 
+	/*
+	 * The local APIC's timer wakes a HLT: an IDT with vector 0x40, the APIC software-enabled, a
+	 * one-shot count of 100000 (divide by 1) on vector 0x40, then STI; HLT. The interrupt comes,
+	 * the handler counts it and writes EOI, and the kernel goes on past the HLT.
+	 */
+	lgdt gdt_desc
+	ljmp $0x18, $1f
+1:	mov $apic_timer_isr, %eax
+	mov %ax, idt + 0x40 * 8
+	movw $0x18, idt + 0x40 * 8 + 2
+	movw $0x8e00, idt + 0x40 * 8 + 4 /* present, DPL 0, 32-bit interrupt gate */
+	shr $16, %eax
+	mov %ax, idt + 0x40 * 8 + 6
+	lidt idt_desc
+	movl $0x1ff, APIC + 0xf0     /* SVR: enabled, spurious vector 0xff */
+	movl $0xb, APIC + 0x3e0      /* divide by 1 */
+	movl $0x40, APIC + 0x320     /* LVT timer: one-shot, vector 0x40, unmasked */
+	movl $100000, APIC + 0x380   /* initial count: it starts */
+	sti
+	hlt
+	cli
+	cmpl $1, apic_timer_count
+	mov $t_apic_hlt, %esi
+	call report
+	/* Its current count (an APIC-access exit the hypervisor decodes) reads 0 once the one-shot fired. */
+	mov APIC + 0x390, %eax
+	test %eax, %eax
+	mov $t_apic_tmcct, %esi
+	call report
+
 	/* Long mode: identity-map 1 GiB with 2 MiB pages, PAE, EFER.LME, then CR0.PG. */
 	mov $pdpt, %eax
 	or $3, %eax
@@ -338,6 +370,11 @@ putdec64:
 	jmp putc64
 
 	.code32
+apic_timer_isr:
+	incl apic_timer_count
+	movl $0, APIC + 0xb0         /* EOI */
+	iret
+
 /* report: ZF set means the check held; ESI names it. */
 report:
 	jz 1f
@@ -422,6 +459,7 @@ gdt:
 	.quad 0
 	.quad 0x00af9b000000ffff /* 64-bit code */
 	.quad 0x00cf93000000ffff /* data */
+	.quad 0x00cf9b000000ffff /* 32-bit code, for the interrupt gate below (the loader's GDTR is the kernel's to set) */
 gdt_desc:
 	.word gdt_desc - gdt - 1
 	.long gdt
@@ -437,7 +475,7 @@ want_env_end:
 want_env_string: .asciz "env"
 pass_word: .asciz "PASS: "
 fail_word: .asciz "FAIL: "
-summary: .asciz "SUMMARY: 18 tests, "
+summary: .asciz "SUMMARY: 20 tests, "
 summary_end: .asciz " unexpected failures\n"
 t_magic: .asciz "EAX holds the multiboot boot loader magic"
 t_flags: .asciz "boot information: memory, command line, modules, memory map, loader name"
@@ -455,10 +493,17 @@ t_fw_cfg_ram: .asciz "fw_cfg RAM size: 128 MiB"
 t_rsdp: .asciz "ACPI RSDP found in the BIOS area, checksum 0"
 t_fadt: .asciz "ACPI FADT through the RSDT: PM timer at port 0x608"
 t_pm_timer: .asciz "ACPI PM timer counts up"
+t_apic_hlt: .asciz "STI; HLT waits for the local APIC timer's one-shot interrupt, which comes once"
+t_apic_tmcct: .asciz "the APIC timer's current count reads 0 after a one-shot"
+apic_timer_count: .long 0
+idt_desc: .word 0x41 * 8 - 1
+	.long idt
 t_long_mode: .asciz "CR0.PG with EFER.LME and CR4.PAE activates IA-32e mode (EFER.LMA)"
 t_high_memory: .asciz "memory at 128 MiB - 16 is RAM"
 
 	.bss
+	.align 8
+idt:	.skip 0x41 * 8 /* vectors 0-0x40: only 0x40 is filled in */
 	.align 4096
 pml4: .skip 4096
 pdpt: .skip 4096

@@ -1134,7 +1134,7 @@ START_TEST(test_run_until_stop)
 	ck_assert_int_eq(fake_vmx_last_launched(), 0); /* the first entry is a VMLAUNCH */
 	ck_assert(v->launched);
 	ck_assert_int_eq(t.vm->stop, VM_STOP_HALTED);
-	ck_assert_str_eq(t.vm->stop_fields, "rip=0x10003"); /* past CPUID and OUT */
+	ck_assert_str_eq(t.vm->stop_fields, "rip=0x10003 why=interrupts-disabled"); /* past CPUID and OUT */
 	ck_assert_ptr_eq(v->gpr, v->regs); /* back on the vCPU's own registers */
 	ck_assert_uint_eq(v->regs[GPR_RAX], 0x40000001);   /* CPUID's answer, kept after the loop */
 	ck_assert_uint_eq(v->regs[GPR_R12], 0x1212);

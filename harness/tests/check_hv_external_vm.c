@@ -29,6 +29,7 @@
 #include "test_vm.h"
 #include "vm/guest_mem.h"
 #include "vm/io_bus.h"
+#include "vm/guest_time.h"
 #include "vm/kernel_image.h"
 #include "vm/pic.h"
 #include "vm/pit.h"
@@ -626,6 +627,156 @@ START_TEST(test_no_apic_virtualization)
 }
 END_TEST
 
+/* --- HLT, the APIC timer, and APIC-page accesses vexit emulates ------------------------- */
+
+static void exit_stops(uint32_t reason, uint64_t qual)
+{
+	fake_vmcs.exit_reason = reason;
+	fake_vmcs.exit_qualification = qual;
+	fake_vmcs.exit_instruction_length = 1;
+	fake_vmcs.entry_intr_info = 0;
+	ck_assert_int_eq(vcpu_exit(&t.vm->vcpu), EXIT_STOP);
+}
+
+/* HLT with nothing that can wake the guest ends the VM, naming why: IF=0, or IF=1 with nothing pending and no timer. */
+START_TEST(test_hlt_with_nothing_to_wake_ends_the_vm)
+{
+	static const struct { uint64_t rflags; const char *why; } cases[] = {
+		{ RFLAGS_FIXED1, "why=interrupts-disabled" },
+		{ RFLAGS_FIXED1 | RFLAGS_IF, "why=nothing-to-wake" },
+	};
+	software_enable_apic();
+	fake_vmcs.guest_rflags = cases[_i].rflags;
+	exit_stops(EXIT_REASON_HLT, 0);
+	ck_assert_int_eq(t.vm->stop, VM_STOP_HALTED);
+	ck_assert_ptr_nonnull(strstr(t.vm->stop_fields, cases[_i].why));
+}
+END_TEST
+
+START_TEST(test_hlt_takes_a_pending_interrupt)
+{
+	/* STI; HLT with an interrupt already requested: the HLT is done and the interrupt taken at once. */
+	software_enable_apic();
+	self_ipi(0x40000 | 0x41); /* IF=0: it waits */
+	fake_vmcs.guest_rflags = RFLAGS_FIXED1 | RFLAGS_IF;
+	fake_vmcs.guest_interruptibility = INTERRUPTIBILITY_STI;
+	uint64_t rip = fake_vmcs.guest_rip;
+	exit_with(EXIT_REASON_HLT, 0, 0, 0, 0);
+	ck_assert_uint_eq(fake_vmcs.guest_rip, rip + 3);
+	ck_assert_uint_eq(fake_vmcs.guest_interruptibility, 0); /* the STI shadow covered the HLT only */
+	ck_assert_uint_eq(fake_vmcs.entry_intr_info, EXTERNAL(0x41));
+	ck_assert_uint_eq(fake_vmcs.guest_activity, GUEST_ACTIVITY_ACTIVE);
+	ck_assert_uint_eq(entry_violations(), 0);
+}
+END_TEST
+
+START_TEST(test_hlt_waits_for_the_apic_timer)
+{
+	/* A one-shot APIC timer armed: HLT waits in the HLT activity state; the timer's exit wakes it with its vector. */
+	software_enable_apic();
+	struct vcpu *v = &t.vm->vcpu;
+	guest_time_configure(v, 1000000000, WATCHDOG_PREEMPTION_TIMER, true, 0);
+	fake_vmcs.guest_rflags = RFLAGS_FIXED1 | RFLAGS_IF;
+	apic_store(LAPIC_TIMER_DIVIDE, 0xb);
+	exit_with(EXIT_REASON_APIC_WRITE, LAPIC_TIMER_DIVIDE, 0, 0, 0);
+	apic_store(LAPIC_LVT_TIMER, 0xee);
+	exit_with(EXIT_REASON_APIC_WRITE, LAPIC_LVT_TIMER, 0, 0, 0);
+	fake_vmcs.preemption_timer = 0; /* nothing counted since the (fake) arming: guest time 0 */
+	apic_store(LAPIC_TIMER_INITIAL, 50000);
+	exit_with(EXIT_REASON_APIC_WRITE, LAPIC_TIMER_INITIAL, 0, 0, 0);
+	ck_assert_uint_le(fake_vmcs.preemption_timer, 50000); /* armed for the expiry, not the budget */
+	ck_assert_uint_gt(fake_vmcs.preemption_timer, 49000);
+	uint64_t rip = fake_vmcs.guest_rip;
+	exit_with(EXIT_REASON_HLT, 0, 0, 0, 0);
+	ck_assert_uint_eq(fake_vmcs.guest_activity, GUEST_ACTIVITY_HLT);
+	ck_assert_uint_eq(fake_vmcs.guest_rip, rip + 3);
+	ck_assert_uint_eq(fake_vmcs.entry_intr_info, 0);
+	ck_assert_uint_eq(entry_violations(), 0);
+	/* The preemption timer runs out (and the TSC with it): the timer's vector goes in, the guest is active. */
+	fake_cpu.tsc += 60000;
+	fake_vmcs.preemption_timer = 0;
+	exit_with(EXIT_REASON_PREEMPTION_TIMER, 0, 0, 0, 0);
+	ck_assert_uint_eq(fake_vmcs.entry_intr_info, EXTERNAL(0xee));
+	ck_assert_uint_eq(fake_vmcs.guest_activity, GUEST_ACTIVITY_ACTIVE);
+	ck_assert_int_eq(t.vm->stop, VM_RUNNING);
+}
+END_TEST
+
+/* The guest's next instruction, at its RIP (paging is off at entry: linear = physical). */
+static void put_instruction(const uint8_t *bytes, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		*test_vm_byte(&t, fake_vmcs.guest_rip + i) = bytes[i];
+}
+
+START_TEST(test_apic_access_emulated)
+{
+	/* mov edx, [0xfee00390] in 32-bit code: a read of the timer's current count (SDM 30.4.2: an APIC access). */
+	software_enable_apic();
+	static const uint8_t mov_edx_tmcct[] = { 0x8b, 0x15, 0x90, 0x03, 0xe0, 0xfe };
+	apic_store(LAPIC_TIMER_DIVIDE, 0xb);
+	exit_with(EXIT_REASON_APIC_WRITE, LAPIC_TIMER_DIVIDE, 0, 0, 0);
+	fake_cpu.tsc = 1000;
+	fake_cpu.tsc_step = 0;
+	apic_store(LAPIC_TIMER_INITIAL, 5000);
+	exit_with(EXIT_REASON_APIC_WRITE, LAPIC_TIMER_INITIAL, 0, 0, 0);
+	fake_cpu.tsc = 1300;
+	put_instruction(mov_edx_tmcct, sizeof(mov_edx_tmcct));
+	uint64_t rip = fake_vmcs.guest_rip;
+	exit_with(EXIT_REASON_APIC_ACCESS, LAPIC_TIMER_CURRENT, 0, 0, 0xaaaaaaaa00000000ull);
+	ck_assert_uint_eq(t.vm->vcpu.gpr[GPR_RDX], 4700); /* zero-extended into RDX */
+	ck_assert_uint_eq(fake_vmcs.guest_rip, rip + sizeof(mov_edx_tmcct));
+	/* mov dword [0xfee00030], eax: a write to the read-only version register is ignored. */
+	static const uint8_t mov_version_eax[] = { 0x89, 0x05, 0x30, 0x00, 0xe0, 0xfe };
+	put_instruction(mov_version_eax, sizeof(mov_version_eax));
+	exit_with(EXIT_REASON_APIC_ACCESS, (1u << 12) | LAPIC_VERSION, 0, 0, 0);
+	ck_assert_uint_eq(lapic_reg(t.vm->lapic, LAPIC_VERSION), LAPIC_VERSION_VALUE);
+	/* An instruction vexit does not decode stops the VM, naming the access. */
+	static const uint8_t lock_inc[] = { 0xf0, 0xff, 0x05, 0x30, 0x00, 0xe0, 0xfe };
+	put_instruction(lock_inc, sizeof(lock_inc));
+	exit_stops(EXIT_REASON_APIC_ACCESS, (1u << 12) | LAPIC_VERSION);
+	ck_assert_ptr_nonnull(strstr(t.vm->stop_fields, "reason=APIC_ACCESS offset=0x30 access=write"));
+	ck_assert_ptr_nonnull(strstr(t.vm->stop_fields, "why=not-decoded"));
+}
+END_TEST
+
+START_TEST(test_disabled_apic_page_reads_all_ones)
+{
+	/* Globally disabled (SDM Vol. 3A 11.4.3), the page stops being the APIC's: not virtualized, unmapped. */
+	software_enable_apic();
+	exit_with(EXIT_REASON_WRMSR, 0, 0xfee00100, MSR_IA32_APIC_BASE, 0);
+	ck_assert_uint_eq(fake_vmcs.proc2 & PROC2_VIRTUALIZE_APIC_ACCESSES, 0);
+	ck_assert_uint_eq(ept_leaf(t.vm, LAPIC_BASE), 0);
+	ck_assert_uint_eq(entry_violations(), 0);
+	static const uint8_t mov_edx_version[] = { 0x8b, 0x15, 0x30, 0x00, 0xe0, 0xfe };
+	put_instruction(mov_edx_version, sizeof(mov_edx_version));
+	fake_vmcs.guest_physical_address = LAPIC_BASE + LAPIC_VERSION;
+	exit_with(EXIT_REASON_EPT_VIOLATION, 1 /* read */, 0, 0, 0);
+	ck_assert_uint_eq(t.vm->vcpu.gpr[GPR_RDX], 0xffffffffu);
+	/* A write goes nowhere: the APIC's state does not change. */
+	static const uint8_t mov_svr_eax[] = { 0x89, 0x05, 0xf0, 0x00, 0xe0, 0xfe };
+	put_instruction(mov_svr_eax, sizeof(mov_svr_eax));
+	fake_vmcs.guest_physical_address = LAPIC_BASE + LAPIC_SVR;
+	exit_with(EXIT_REASON_EPT_VIOLATION, 2 /* write */, 0x1ff, 0, 0);
+	ck_assert_uint_eq(lapic_reg(t.vm->lapic, LAPIC_SVR), 0xff);
+	/* Another address is still an EPT violation that stops the VM. */
+	fake_vmcs.guest_physical_address = LAPIC_BASE + PAGE_SIZE;
+	exit_stops(EXIT_REASON_EPT_VIOLATION, 1);
+	ck_assert_int_eq(t.vm->stop, VM_STOP_EPT_VIOLATION);
+}
+END_TEST
+
+START_TEST(test_enabled_again_maps_the_page_back)
+{
+	software_enable_apic();
+	exit_with(EXIT_REASON_WRMSR, 0, 0xfee00100, MSR_IA32_APIC_BASE, 0);
+	exit_with(EXIT_REASON_WRMSR, 0, 0xfee00900, MSR_IA32_APIC_BASE, 0);
+	ck_assert_uint_eq(fake_vmcs.proc2 & PROC2_VIRTUALIZE_APIC_ACCESSES, PROC2_VIRTUALIZE_APIC_ACCESSES);
+	ck_assert_uint_eq(ept_leaf(t.vm, LAPIC_BASE) & ~0xfffull, t.vm->apic_access_page);
+	ck_assert_uint_eq(entry_violations(), 0);
+}
+END_TEST
+
 static Suite *external_vm_suite(void)
 {
 	Suite *s = suite_create("hv_external_vm");
@@ -649,6 +800,12 @@ static Suite *external_vm_suite(void)
 	tcase_add_test(tc, test_handler_exception_goes_first);
 	tcase_add_test(tc, test_extint_through_lint0);
 	tcase_add_test(tc, test_legacy_pic_is_the_extint_source);
+	tcase_add_loop_test(tc, test_hlt_with_nothing_to_wake_ends_the_vm, 0, 2);
+	tcase_add_test(tc, test_hlt_takes_a_pending_interrupt);
+	tcase_add_test(tc, test_hlt_waits_for_the_apic_timer);
+	tcase_add_test(tc, test_apic_access_emulated);
+	tcase_add_test(tc, test_disabled_apic_page_reads_all_ones);
+	tcase_add_test(tc, test_enabled_again_maps_the_page_back);
 	suite_add_tcase(s, tc);
 	return s;
 }

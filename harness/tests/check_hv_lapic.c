@@ -85,8 +85,8 @@ END_TEST
 START_TEST(test_lvt_bits_and_software_disable)
 {
 	wr(LAPIC_SVR, LAPIC_SVR_ENABLE | 0xff, 0);
-	wr(LAPIC_LVT_TIMER, 0xffffffffu, 0);
-	ck_assert_uint_eq(rd(LAPIC_LVT_TIMER), 0x300ffu); /* no TSC-deadline mode, delivery status read-only */
+	wr(LAPIC_LVT_TIMER, 0xfffdffffu, 0); /* mode 10b */
+	ck_assert_uint_eq(rd(LAPIC_LVT_TIMER), 0x500ffu); /* vector, mask, mode (TSC deadline); delivery status read-only */
 	wr(LAPIC_LVT_LINT0, 0xffffffffu, 0);
 	ck_assert_uint_eq(rd(LAPIC_LVT_LINT0), 0x1a7ffu); /* remote IRR and delivery status read-only */
 	wr(LAPIC_LVT_ERROR, 0xffffffffu, 0);
@@ -245,6 +245,139 @@ START_TEST(test_pending_follows_priority)
 }
 END_TEST
 
+#define ONE_SHOT 0u
+#define PERIODIC (1u << 17)
+#define TSC_DEADLINE (2u << 17)
+
+static void timer_setup(uint32_t mode, unsigned vector)
+{
+	wr(LAPIC_SVR, LAPIC_SVR_ENABLE | 0xff, 0);
+	wr(LAPIC_TIMER_DIVIDE, 0xb, 0); /* divide by 1: one count per TSC tick */
+	wr(LAPIC_LVT_TIMER, mode | vector, 0);
+}
+
+static bool requested(unsigned vector)
+{
+	return rd(LAPIC_IRR + 16 * (vector / 32)) & (1u << (vector % 32));
+}
+
+START_TEST(test_timer_one_shot_fires_once)
+{
+	timer_setup(ONE_SHOT, 0xee);
+	ck_assert_int_eq(wr(LAPIC_TIMER_INITIAL, 1000, 100), LAPIC_EVALUATE); /* the next expiry moved */
+	ck_assert_uint_eq(a.timer_next, 1100);
+	ck_assert(!lapic_timer_tick(&a, 1099));
+	ck_assert_uint_eq(lapic_timer_current(&a, 1099), 1);
+	ck_assert(lapic_timer_tick(&a, 1100)); /* SDM Vol. 3A 11.5.4: at 0, the LVT vector */
+	ck_assert(requested(0xee));
+	ck_assert_uint_eq(a.timer_next, LAPIC_TIMER_NEVER);
+	ck_assert_uint_eq(lapic_timer_current(&a, 1200), 0);
+	ck_assert(!lapic_timer_tick(&a, 5000));
+	/* Initial count 0 stops it. */
+	wr(LAPIC_TIMER_INITIAL, 50, 6000);
+	wr(LAPIC_TIMER_INITIAL, 0, 6010);
+	ck_assert_uint_eq(a.timer_next, LAPIC_TIMER_NEVER);
+}
+END_TEST
+
+START_TEST(test_timer_periodic_reloads)
+{
+	timer_setup(PERIODIC, 0x40);
+	wr(LAPIC_TIMER_INITIAL, 100, 0);
+	ck_assert(lapic_timer_tick(&a, 350)); /* three periods unseen: one interrupt (an IRR bit), next at 400 */
+	ck_assert_uint_eq(a.timer_next, 400);
+	ck_assert_uint_eq(lapic_timer_current(&a, 350), 50);
+	ck_assert_uint_eq(lapic_timer_current(&a, 420), 80); /* past an expiry no tick saw yet: reloaded */
+	/* Masked: it still counts and reloads, but requests nothing. */
+	*(uint32_t *)(void *)(a.page + LAPIC_IRR + 0x20) = 0;
+	wr(LAPIC_LVT_TIMER, PERIODIC | LAPIC_LVT_MASKED | 0x40, 360);
+	ck_assert(!lapic_timer_tick(&a, 400));
+	ck_assert(!requested(0x40));
+	ck_assert_uint_eq(a.timer_next, 500);
+	/* Divide by 2 (DCR 0): the period is 200 ticks from the initial count's start. */
+	wr(LAPIC_TIMER_DIVIDE, 0, 410);
+	ck_assert_uint_eq(lapic_timer_current(&a, 410), 0 + (200 - 10) / 2);
+}
+END_TEST
+
+START_TEST(test_timer_mode_switches)
+{
+	/* kvm-unit-tests' apic_change_mode: a one-shot count that reached 0 stays at 0 when switched to periodic. */
+	timer_setup(ONE_SHOT, 0x50);
+	wr(LAPIC_TIMER_INITIAL, 100, 0);
+	wr(LAPIC_LVT_TIMER, PERIODIC | 0x50, 150);
+	ck_assert_uint_eq(lapic_timer_current(&a, 160), 0);
+	ck_assert(requested(0x50)); /* the expiry under one-shot, caught up at the switch */
+	/* Switched mid-count, the count runs on from where it is, then reloads. */
+	wr(LAPIC_LVT_TIMER, ONE_SHOT | 0x50, 200);
+	wr(LAPIC_TIMER_INITIAL, 100, 200);
+	wr(LAPIC_LVT_TIMER, PERIODIC | 0x50, 240);
+	ck_assert_uint_eq(lapic_timer_current(&a, 240), 60);
+	ck_assert_uint_eq(lapic_timer_current(&a, 310), 90);
+	/* Into TSC-deadline mode the count stops, and the initial count is ignored there (11.5.4.1). */
+	wr(LAPIC_LVT_TIMER, TSC_DEADLINE | 0x50, 320);
+	ck_assert_uint_eq(a.timer_next, LAPIC_TIMER_NEVER);
+	wr(LAPIC_TIMER_INITIAL, 100, 330);
+	ck_assert_uint_eq(rd(LAPIC_TIMER_INITIAL), 0);
+	ck_assert_uint_eq(lapic_timer_current(&a, 340), 0);
+	/* Mode 11b is reserved: read back as one-shot. */
+	wr(LAPIC_LVT_TIMER, (3u << 17) | 0x50, 400);
+	ck_assert_uint_eq(rd(LAPIC_LVT_TIMER), 0x50);
+}
+END_TEST
+
+START_TEST(test_tsc_deadline)
+{
+	timer_setup(ONE_SHOT, 0xef);
+	lapic_tsc_deadline_write(&a, 5000, 1000); /* not in TSC-deadline mode: ignored */
+	ck_assert_uint_eq(a.tsc_deadline, 0);
+	wr(LAPIC_LVT_TIMER, TSC_DEADLINE | 0xef, 1000);
+	lapic_tsc_deadline_write(&a, 5000, 1000);
+	ck_assert_uint_eq(a.tsc_deadline, 5000);
+	ck_assert(!lapic_timer_tick(&a, 4999));
+	ck_assert(lapic_timer_tick(&a, 5000));
+	ck_assert(requested(0xef));
+	ck_assert_uint_eq(a.tsc_deadline, 0); /* it reads 0 once it fired */
+	/* A deadline already passed fires at once (kvm-unit-tests writes the current TSC). */
+	lapic_tsc_deadline_write(&a, 10, 6000);
+	ck_assert(lapic_timer_tick(&a, 6000));
+	/* 0 disarms; leaving the mode disarms. */
+	lapic_tsc_deadline_write(&a, 9000, 7000);
+	lapic_tsc_deadline_write(&a, 0, 7001);
+	ck_assert_uint_eq(a.timer_next, LAPIC_TIMER_NEVER);
+	lapic_tsc_deadline_write(&a, 9000, 7002);
+	wr(LAPIC_LVT_TIMER, ONE_SHOT | 0xef, 7003);
+	ck_assert_uint_eq(a.timer_next, LAPIC_TIMER_NEVER);
+	ck_assert_uint_eq(a.tsc_deadline, 0);
+}
+END_TEST
+
+START_TEST(test_mmio_emulated_accesses)
+{
+	/* Reads of any size and offset: the register's bytes, 0 past its first 4 bytes; TMCCT counted at now. */
+	ck_assert_uint_eq(lapic_mmio_read(&a, LAPIC_VERSION, 4, 0), 0x00050014u);
+	ck_assert_uint_eq(lapic_mmio_read(&a, LAPIC_VERSION + 2, 1, 0), 0x05);
+	ck_assert_uint_eq(lapic_mmio_read(&a, LAPIC_VERSION + 4, 4, 0), 0);
+	ck_assert_uint_eq(lapic_mmio_read(&a, LAPIC_VERSION, 8, 0), 0x00050014u);
+	timer_setup(ONE_SHOT, 0x60);
+	wr(LAPIC_TIMER_INITIAL, 1000, 0);
+	ck_assert_uint_eq(lapic_mmio_read(&a, LAPIC_TIMER_CURRENT, 4, 250), 750);
+	/* Writes to read-only registers change nothing (11.4.1): version, ISR, PPR, the current count. */
+	*(uint32_t *)(void *)(a.page + LAPIC_ISR + 0x30) = 1u << 5;
+	ck_assert_int_eq(lapic_mmio_write(&a, LAPIC_ISR + 0x30, 4, 0, 0), LAPIC_DONE);
+	ck_assert_uint_eq(rd(LAPIC_ISR + 0x30), 1u << 5);
+	lapic_mmio_write(&a, LAPIC_VERSION, 1, 0xff, 0);
+	ck_assert_uint_eq(rd(LAPIC_VERSION), 0x00050014u);
+	/* A byte write to a writable register merges into it, then takes effect as a whole write: an EOI. */
+	ck_assert_int_eq(lapic_mmio_write(&a, LAPIC_EOI + 1, 1, 0, 0), LAPIC_EVALUATE);
+	ck_assert_uint_eq(rd(LAPIC_ISR + 0x30), 0);
+	lapic_mmio_write(&a, LAPIC_TPR + 1, 1, 0xff, 0); /* TPR's bits 31:8 are reserved */
+	ck_assert_uint_eq(rd(LAPIC_TPR), 0);
+	lapic_mmio_write(&a, LAPIC_TPR, 2, 0x1234, 0);
+	ck_assert_uint_eq(rd(LAPIC_TPR), 0x34);
+}
+END_TEST
+
 static Suite *lapic_suite(void)
 {
 	Suite *s = suite_create("hv_lapic");
@@ -259,6 +392,11 @@ static Suite *lapic_suite(void)
 	tcase_add_test(tc, test_global_disable_resets);
 	tcase_add_test(tc, test_self_ipi_modes);
 	tcase_add_test(tc, test_pending_follows_priority);
+	tcase_add_test(tc, test_timer_one_shot_fires_once);
+	tcase_add_test(tc, test_timer_periodic_reloads);
+	tcase_add_test(tc, test_timer_mode_switches);
+	tcase_add_test(tc, test_tsc_deadline);
+	tcase_add_test(tc, test_mmio_emulated_accesses);
 	suite_add_tcase(s, tc);
 	return s;
 }

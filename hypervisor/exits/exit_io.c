@@ -49,23 +49,6 @@ static void set_address_register(uint64_t *reg, uint64_t value, unsigned asize)
 		*reg = (*reg & ~0xffffull) | (value & 0xffff);
 }
 
-/* The paging controls of the guest as it is now: the string instruction's accesses obey them. */
-static void guest_paging_now(const struct vcpu *v, struct guest_paging *pg)
-{
-	uint64_t cr0 = vmcs_read(VMCS_GUEST_CR0), cr4 = vmcs_read(VMCS_GUEST_CR4);
-	*pg = (struct guest_paging){
-		.cr3 = vmcs_read(VMCS_GUEST_CR3),
-		.wp = cr0 & CR0_WP,
-		.smep = cr4 & CR4_SMEP,
-		.smap = cr4 & CR4_SMAP,
-		.nxe = vmcs_read(VMCS_GUEST_IA32_EFER) & EFER_NXE,
-		.ac = vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_AC,
-		/* The CPL is SS.DPL (SDM 25.4.1). */
-		.user = AR_DPL(vmcs_read(VMCS_GUEST_SS_ACCESS_RIGHTS)) == 3,
-		.phys_addr_bits = v->vm->msrs.phys_addr_bits,
-	};
-}
-
 /*
  * Translate the `size` bytes of one element at linear address la, each on its
  * own (an element may straddle two pages), before any of it moves, so that a
@@ -137,7 +120,7 @@ static bool handle_io_string(struct vcpu *v, const struct io_access *a)
 	bool mode64 = vmcs_read(VMCS_GUEST_CS_ACCESS_RIGHTS) & AR_L;
 	uint64_t seg_base = mode64 && seg < SEG_FS ? 0 : vmcs_read(VMCS_GUEST_ES_BASE + 2 * seg);
 	struct guest_paging pg;
-	guest_paging_now(v, &pg);
+	vcpu_guest_paging(v, &pg);
 	bool down = vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_DF;
 	uint64_t *index = &v->gpr[a->in ? GPR_RDI : GPR_RSI];
 	uint64_t *count = &v->gpr[GPR_RCX];

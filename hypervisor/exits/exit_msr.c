@@ -61,7 +61,7 @@ __attribute__((flatten)) enum exit_action handle_rdmsr(struct vcpu *v)
 		m->kernel_gs_base = rdmsr(msr);
 	if (msr == MSR_IA32_TSC)
 		m->host_tsc = rdtsc();
-	if (!virtual_msr_read(m, msr, &value)) {
+	if (!apic_msr_read(v, msr, &value) && !virtual_msr_read(m, msr, &value)) {
 		vcpu_inject_exception(v, VECTOR_GP, 0);
 		return EXIT_RESUME;
 	}
@@ -81,13 +81,17 @@ __attribute__((flatten)) enum exit_action handle_wrmsr(struct vcpu *v)
 	if (msr == MSR_IA32_TSC)
 		m->host_tsc = rdtsc();
 	struct msrs_before before = { m->apic_base, m->tsc_offset, m->pat };
+	if (apic_msr_write(v, msr, value)) {
+		vcpu_skip_instruction(v);
+		return EXIT_RESUME;
+	}
 	if (!virtual_msr_write(m, msr, value)) {
 		vcpu_inject_exception(v, VECTOR_GP, 0);
 		return EXIT_RESUME;
 	}
 	/* Unlike bare Bochs 2.7, the virtual APIC comes back when a kernel re-enables it (issue 10). */
 	if (msr == MSR_IA32_APIC_BASE && v->vm->lapic)
-		lapic_global_enable(v->vm->lapic, before.apic_base & APIC_BASE_ENABLE, m->apic_base & APIC_BASE_ENABLE);
+		apic_base_written(v, before.apic_base);
 	store_vmcs_msrs(v->vm, m, &before);
 	if (guest_cpu_state_msr(v->vm, msr) && virtual_msr_read(m, msr, &value))
 		wrmsr(msr, value);

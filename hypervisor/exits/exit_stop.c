@@ -7,6 +7,7 @@
 #include "kernel/panic.h"
 #include "vm/guest_time.h"
 #include "vm/vm.h"
+#include "vmx/vmx_caps.h"
 
 enum exit_action handle_triple_fault(struct vcpu *v)
 {
@@ -14,17 +15,48 @@ enum exit_action handle_triple_fault(struct vcpu *v)
 	return EXIT_STOP;
 }
 
+/*
+ * HLT (SDM Vol. 2A): the processor waits for an interrupt, an NMI, ... With RFLAGS.IF=1 and
+ * something that can wake it, the guest waits: an event already pending is injected at once,
+ * and the HLT is done (RIP past it, as an interrupt taken in HLT returns there); else the VM
+ * re-enters in the HLT activity state (SDM 25.4.2) with the timer set for the APIC timer's next
+ * expiry, whose exit injects its interrupt and makes the guest active again (vm/irq.c). Nothing
+ * can wake a guest with IF=0 (vexit raises no NMI by itself), nor one with no timer armed and
+ * nothing pending: the VM ends `halted`, naming why.
+ */
 enum exit_action handle_hlt(struct vcpu *v)
 {
-	/* Nothing can wake a guest yet (no virtual interrupts), so HLT ends it. */
-	vm_stop(v->vm, VM_STOP_HALTED, "rip=0x%lx", v->rip);
-	return EXIT_STOP;
+	const char *why = NULL;
+	if (!(vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_IF) && !v->irq.nmi)
+		why = "interrupts-disabled";
+	if (!why) {
+		apic_timer_sync(v);
+		if (irq_pending(v)) {
+			vcpu_skip_instruction(v);
+			irq_kick(&v->irq);
+			return EXIT_RESUME;
+		}
+		if (v->wake_at == UINT64_MAX || !(v->budget_timer || v->budget_apic))
+			why = "nothing-to-wake";
+		else if (!(v->vm->caps->misc & VMX_MISC_ACTIVITY_HLT))
+			why = "no-hlt-activity-state";
+	}
+	if (why) {
+		vm_stop(v->vm, VM_STOP_HALTED, "rip=0x%lx why=%s", v->rip, why);
+		return EXIT_STOP;
+	}
+	vcpu_skip_instruction(v);
+	vmcs_write(VMCS_GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_HLT);
+	v->irq.waiting = true;
+	return EXIT_RESUME;
 }
 
 enum exit_action handle_ept_violation(struct vcpu *v)
 {
 	/* SDM 28.2.1, table 28-7: bits 0-2 say whether the access was a read, a write or a fetch. */
 	uint64_t q = v->exit_qualification;
+	if (apic_disabled_page_access(v, vmcs_read(VMCS_GUEST_PHYSICAL_ADDRESS), q))
+		return EXIT_RESUME;
 	vm_stop(v->vm, VM_STOP_EPT_VIOLATION, "gpa=0x%lx access=%s%s%s rip=0x%lx",
 		vmcs_read(VMCS_GUEST_PHYSICAL_ADDRESS), q & 1 ? "r" : "", q & 2 ? "w" : "", q & 4 ? "x" : "", v->rip);
 	return EXIT_STOP;
@@ -33,8 +65,10 @@ enum exit_action handle_ept_violation(struct vcpu *v)
 enum exit_action handle_preemption_timer(struct vcpu *v)
 {
 	/* The budget counts guest time (vm/guest_time.h); a budget too big for the timer's 32 bits takes several. */
-	if (guest_time_timer_expired_early(v))
+	if (guest_time_timer_expired_early(v)) {
+		apic_timer_sync(v); /* or it was the APIC timer's wake-up */
 		return EXIT_RESUME;
+	}
 	vm_stop(v->vm, VM_STOP_BUDGET, "budget=%lu", v->budget);
 	return EXIT_STOP;
 }
@@ -72,8 +106,10 @@ enum exit_action handle_external_interrupt(struct vcpu *v)
 	 * armed again with what is left before the next entry.
 	 */
 	apic_eoi();
-	if (!guest_time_watchdog_expired(v))
+	if (!guest_time_watchdog_expired(v)) {
+		apic_timer_sync(v); /* or it was the guest's APIC timer's wake-up */
 		return EXIT_RESUME;
+	}
 	vm_stop(v->vm, VM_STOP_BUDGET, "budget=%lu", v->budget);
 	return EXIT_STOP;
 }

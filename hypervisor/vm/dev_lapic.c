@@ -26,13 +26,16 @@ void lapic_reset(struct lapic *a)
 	for (unsigned i = 0; i < LVT_COUNT; i++)
 		*reg(a, lvt_offsets[i]) = LAPIC_LVT_MASKED;
 	a->timer_start = 0;
+	a->timer_next = LAPIC_TIMER_NEVER;
+	a->tsc_deadline = 0;
+	a->timer_lvt = LAPIC_LVT_MASKED;
 }
 
 /* The writable bits of each LVT entry (SDM Vol. 3A figure 11-8); delivery status and remote IRR are read-only. */
 static uint32_t lvt_writable(unsigned offset)
 {
 	switch (offset) {
-	case LAPIC_LVT_TIMER: return 0x300ffu; /* vector, mask, one-shot/periodic (no TSC-deadline mode) */
+	case LAPIC_LVT_TIMER: return 0x700ffu; /* vector, mask, mode (one-shot, periodic, TSC deadline) */
 	case LAPIC_LVT_LINT0:
 	case LAPIC_LVT_LINT1: return 0x1a7ffu; /* vector, delivery mode, polarity, trigger mode, mask */
 	case LAPIC_LVT_ERROR: return 0x100ffu; /* vector, mask */
@@ -128,18 +131,57 @@ static enum lapic_effect ipi_to_self(struct lapic *a, uint32_t icr)
 	}
 }
 
+/* Divide configuration bits 3, 1:0 = n: divide by 2^(n+1), and 111b by 1 (SDM Vol. 3A figure 11-10). */
+static unsigned divide_shift(uint32_t dcr)
+{
+	unsigned n = ((dcr >> 1) & 4) | (dcr & 3);
+	return n == 7 ? 0 : n + 1;
+}
+
+/* TSC ticks from the initial count to 0. */
+static uint64_t timer_period(const struct lapic *a)
+{
+	return (uint64_t)lapic_reg(a, LAPIC_TIMER_INITIAL) << divide_shift(lapic_reg(a, LAPIC_TIMER_DIVIDE));
+}
+
+/*
+ * A write to the LVT timer entry (`v`, not yet applied). The count first catches up with `now`
+ * under the old mode (a one-shot count that reached 0 stays stopped: kvm-unit-tests' apic checks
+ * that a later switch to periodic leaves it at 0). Between one-shot and periodic the count runs
+ * on from where it is; into or out of TSC-deadline mode the timer is disarmed (11.5.4.1).
+ */
+static void timer_mode_write(struct lapic *a, uint32_t v, uint64_t now)
+{
+	uint32_t old = a->timer_lvt;
+	*reg(a, LAPIC_LVT_TIMER) = old; /* the CPU stored v: judge the catch-up by the old entry */
+	lapic_timer_tick(a, now);
+	*reg(a, LAPIC_LVT_TIMER) = v;
+	bool was_tsc = LAPIC_TIMER_MODE(old) == LAPIC_TIMER_TSC_DEADLINE;
+	bool is_tsc = LAPIC_TIMER_MODE(v) == LAPIC_TIMER_TSC_DEADLINE;
+	if (was_tsc != is_tsc) {
+		a->timer_next = LAPIC_TIMER_NEVER;
+		a->tsc_deadline = 0;
+		*reg(a, LAPIC_TIMER_INITIAL) = 0;
+	}
+}
+
 enum lapic_effect lapic_write(struct lapic *a, unsigned offset, uint64_t now)
 {
 	offset &= 0xff0; /* registers are 16-byte aligned */
 	uint32_t *r = reg(a, offset);
 	uint32_t v = *r;
 	enum lapic_effect effect = LAPIC_DONE;
+	if (offset == LAPIC_LVT_TIMER)
+		timer_mode_write(a, v, now);
 	if (is_lvt(offset)) {
 		*r = v & lvt_writable(offset);
+		if (offset == LAPIC_LVT_TIMER && LAPIC_TIMER_MODE(*r) == 3)
+			*r &= ~(3u << 17); /* mode 11b is reserved: one-shot */
 		/* SDM Vol. 3A 11.4.7.2: while software-disabled, the mask bits cannot be cleared. */
 		if (!(*reg(a, LAPIC_SVR) & LAPIC_SVR_ENABLE))
 			*r |= LAPIC_LVT_MASKED;
-		return LAPIC_DONE;
+		a->timer_lvt = *reg(a, LAPIC_LVT_TIMER);
+		return offset == LAPIC_LVT_TIMER ? LAPIC_EVALUATE : LAPIC_DONE;
 	}
 	switch (offset) {
 	case LAPIC_ID: *r = v & 0xff000000u; break;  /* xAPIC ID in bits 31:24 */
@@ -171,34 +213,69 @@ enum lapic_effect lapic_write(struct lapic *a, unsigned offset, uint64_t now)
 			effect = ipi_to_self(a, *r);
 		break;
 	case LAPIC_TIMER_INITIAL:
-		a->timer_start = now; /* SDM Vol. 3A 11.5.4: writing the initial count starts the count-down */
+		/* SDM Vol. 3A 11.5.4: writing the initial count starts the count-down (0 stops it); ignored in TSC-deadline mode. */
+		if (LAPIC_TIMER_MODE(lapic_reg(a, LAPIC_LVT_TIMER)) == LAPIC_TIMER_TSC_DEADLINE) {
+			*r = 0;
+			break;
+		}
+		a->timer_start = now;
+		a->timer_next = v ? now + timer_period(a) : LAPIC_TIMER_NEVER;
 		break;
-	case LAPIC_TIMER_DIVIDE: *r = v & 0xbu; break; /* bits 0, 1 and 3 */
+	case LAPIC_TIMER_DIVIDE:
+		*r = v & 0xbu; /* bits 0, 1 and 3 */
+		if (a->timer_next != LAPIC_TIMER_NEVER && a->timer_next > now)
+			a->timer_next = a->timer_start + timer_period(a); /* a running count expires by the new rate */
+		break;
 	default:
 		/* Read-only or reserved: the write is ignored. The CPU has already stored it: put back what was. */
 		*r = offset == LAPIC_VERSION ? LAPIC_VERSION_VALUE : 0;
 		break;
 	}
 	update_ppr(a);
+	a->timer_lvt = *reg(a, LAPIC_LVT_TIMER);
+	if (offset == LAPIC_TIMER_INITIAL || offset == LAPIC_TIMER_DIVIDE)
+		effect = LAPIC_EVALUATE; /* the timer's next expiry moved */
 	return effect;
-}
-
-/* Divide configuration bits 3, 1:0 = n: divide by 2^(n+1), and 111b by 1 (SDM Vol. 3A figure 11-10). */
-static unsigned divide_shift(uint32_t dcr)
-{
-	unsigned n = ((dcr >> 1) & 4) | (dcr & 3);
-	return n == 7 ? 0 : n + 1;
 }
 
 uint32_t lapic_timer_current(const struct lapic *a, uint64_t now)
 {
-	uint32_t initial = lapic_reg(a, LAPIC_TIMER_INITIAL);
-	if (!initial)
+	/* Stopped (never started, a one-shot count that reached 0, TSC-deadline mode): it reads 0. */
+	uint32_t lvt = lapic_reg(a, LAPIC_LVT_TIMER);
+	if (a->timer_next == LAPIC_TIMER_NEVER || LAPIC_TIMER_MODE(lvt) == LAPIC_TIMER_TSC_DEADLINE)
 		return 0;
-	uint64_t counts = (now - a->timer_start) >> divide_shift(lapic_reg(a, LAPIC_TIMER_DIVIDE));
-	if (lapic_reg(a, LAPIC_LVT_TIMER) & LAPIC_LVT_PERIODIC)
-		return initial - (uint32_t)(counts % initial);
-	return counts >= initial ? 0 : initial - (uint32_t)counts;
+	/* Counted back from the next expiry, so a switch between one-shot and periodic runs on from where it is. */
+	unsigned shift = divide_shift(lapic_reg(a, LAPIC_TIMER_DIVIDE));
+	if (now < a->timer_next)
+		return (uint32_t)((a->timer_next - now) >> shift);
+	uint64_t period = timer_period(a);
+	if (LAPIC_TIMER_MODE(lvt) != LAPIC_TIMER_PERIODIC || !period)
+		return 0; /* one-shot: reached 0 */
+	return (uint32_t)((period - (now - a->timer_next) % period) >> shift); /* reloads not yet seen by a tick */
+}
+
+bool lapic_timer_tick(struct lapic *a, uint64_t now)
+{
+	if (a->timer_next > now)
+		return false;
+	uint32_t lvt = lapic_reg(a, LAPIC_LVT_TIMER);
+	uint64_t period = timer_period(a);
+	if (LAPIC_TIMER_MODE(lvt) == LAPIC_TIMER_PERIODIC && period) {
+		/* The next reload after now: one interrupt, however many periods went by unseen. */
+		a->timer_next += period * ((now - a->timer_next) / period + 1);
+	} else {
+		a->timer_next = LAPIC_TIMER_NEVER;
+		a->tsc_deadline = 0;
+	}
+	return !(lvt & LAPIC_LVT_MASKED) && lapic_accept(a, lvt & 0xff);
+}
+
+void lapic_tsc_deadline_write(struct lapic *a, uint64_t value, uint64_t now)
+{
+	if (LAPIC_TIMER_MODE(lapic_reg(a, LAPIC_LVT_TIMER)) != LAPIC_TIMER_TSC_DEADLINE)
+		return;
+	a->tsc_deadline = value;
+	a->timer_next = !value ? LAPIC_TIMER_NEVER : value > now ? value : now;
 }
 
 bool lapic_accept(struct lapic *a, unsigned vector)
@@ -255,4 +332,44 @@ void lapic_global_enable(struct lapic *a, bool was, bool now)
 		lapic_reset(a);
 		*reg(a, LAPIC_ID) = id;
 	}
+}
+
+uint64_t lapic_mmio_read(const struct lapic *a, unsigned offset, unsigned size, uint64_t now)
+{
+	uint64_t value = 0;
+	for (unsigned k = 0; k < size && k < 8; k++) {
+		unsigned at = (offset + k) & 0xfff, byte = at & 0xf;
+		if (byte >= 4)
+			continue;
+		unsigned r = at & 0xff0;
+		uint32_t reg_value = r == LAPIC_TIMER_CURRENT ? lapic_timer_current(a, now) : lapic_reg(a, r);
+		value |= (uint64_t)((reg_value >> (8 * byte)) & 0xff) << (8 * k);
+	}
+	return value;
+}
+
+/* The registers a write reaches (SDM Vol. 3A table 11-1): the others are read-only or absent. */
+static bool writable(unsigned r)
+{
+	switch (r) {
+	case LAPIC_ID: case LAPIC_TPR: case LAPIC_EOI: case LAPIC_LDR: case LAPIC_DFR: case LAPIC_SVR:
+	case LAPIC_ESR: case LAPIC_ICR_LOW: case LAPIC_ICR_HIGH: case LAPIC_TIMER_INITIAL: case LAPIC_TIMER_DIVIDE:
+		return true;
+	default:
+		return is_lvt(r);
+	}
+}
+
+enum lapic_effect lapic_mmio_write(struct lapic *a, unsigned offset, unsigned size, uint64_t value, uint64_t now)
+{
+	unsigned r = offset & 0xff0, byte = offset & 0xf;
+	if (!writable(r) || byte >= 4)
+		return LAPIC_DONE;
+	uint32_t merged = lapic_reg(a, r);
+	for (unsigned k = 0; k < size && byte + k < 4; k++) {
+		unsigned shift = 8 * (byte + k);
+		merged = (merged & ~(0xffu << shift)) | (uint32_t)((value >> (8 * k)) & 0xff) << shift;
+	}
+	*reg(a, r) = merged;
+	return lapic_write(a, r, now);
 }

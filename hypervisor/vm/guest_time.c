@@ -36,7 +36,16 @@ void guest_time_configure(struct vcpu *v, uint64_t budget, enum watchdog w, bool
 	v->timer_value = 0;
 }
 
-/* Write what is left of the budget into the timer, in its units; false when nothing is left. */
+/* Guest ticks until the wake-up a virtual timer asked for (0 when it is due); UINT64_MAX: none. */
+static uint64_t wake_left(const struct vcpu *v)
+{
+	if (v->wake_at == UINT64_MAX)
+		return UINT64_MAX;
+	return v->wake_at > v->guest_ticks ? v->wake_at - v->guest_ticks : 0;
+}
+
+/* Write what is left of the budget, or the time to the wake-up when sooner, into the timer, in its units; false when
+ * no budget is left. */
 static bool arm(struct vcpu *v)
 {
 	if (v->guest_ticks >= v->budget)
@@ -44,6 +53,15 @@ static bool arm(struct vcpu *v)
 	uint64_t left = (v->budget - v->guest_ticks) >> v->timer_rate;
 	if (left == 0)
 		return false; /* less than one timer unit left: a timer of 0 would exit at once, for ever */
+	uint64_t wake = wake_left(v);
+	if (wake != UINT64_MAX) {
+		/* In whole units, rounded up, and one at least: a timer of 0 would exit before the guest moves. */
+		uint64_t units = (wake >> v->timer_rate) + ((wake & ((1ull << v->timer_rate) - 1)) != 0);
+		if (units < 1)
+			units = 1;
+		if (units < left)
+			left = units;
+	}
 	v->timer_value = (uint32_t)(left > TIMER_MAX ? TIMER_MAX : left);
 	vmcs_write(VMCS_PREEMPTION_TIMER_VALUE, v->timer_value);
 	return true;
@@ -58,7 +76,8 @@ bool guest_time_enter(struct vcpu *v, uint64_t now)
 	if (v->budget_apic) {
 		if (v->guest_ticks >= v->budget)
 			return false;
-		apic_watchdog_arm(v->budget - v->guest_ticks);
+		uint64_t left = v->budget - v->guest_ticks, wake = wake_left(v);
+		apic_watchdog_arm(wake < left ? (wake ? wake : 1) : left);
 	}
 	v->entry_tick = now;
 	return !v->budget_timer || arm(v);
@@ -118,4 +137,14 @@ bool guest_time_charge(struct vcpu *v, uint64_t ticks)
 	}
 	v->guest_ticks += ticks; /* with the APIC watchdog, guest_time_enter arms it with what is left */
 	return !(v->budget_timer || v->budget_apic) || v->guest_ticks < v->budget;
+}
+
+void guest_time_set_wake(struct vcpu *v, uint64_t tick)
+{
+	if (tick == v->wake_at)
+		return;
+	v->wake_at = tick;
+	/* A timer armed once counts on by itself: arm it again now (a charge of nothing does that). */
+	if (v->timer_saved && v->launched)
+		guest_time_charge(v, 0);
 }

@@ -71,6 +71,12 @@ uint64_t guest_time_at_rate(uint64_t ticks, uint32_t hz);
  * budget. False when the budget is used up (the caller stops the VM; the VMCS must be current).
  */
 bool guest_time_charge(struct vcpu *v, uint64_t ticks);
+/*
+ * A virtual timer (the local APIC's) wants the VM back when the guest's time reaches `tick`
+ * (UINT64_MAX: never): the timer that counts the budget is armed for whichever comes first, and its
+ * exit (or the APIC watchdog's) brings the VM back then. Without a budget no timer runs: nothing wakes it.
+ */
+void guest_time_set_wake(struct vcpu *v, uint64_t tick);
 /* The guest's ticks so far (reads the saved timer value when it counts them; the VMCS must be current). */
 uint64_t guest_time_ticks(const struct vcpu *v);
 

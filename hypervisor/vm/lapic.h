@@ -42,6 +42,12 @@
 #define LAPIC_SVR_ENABLE (1u << 8)
 #define LAPIC_LVT_MASKED (1u << 16)
 #define LAPIC_LVT_PERIODIC (1u << 17)
+/* The timer's mode, LVT timer bits 18:17 (SDM Vol. 3A 11.5.4, figure 11-8). */
+#define LAPIC_TIMER_MODE(lvt) (((lvt) >> 17) & 3u)
+#define LAPIC_TIMER_ONE_SHOT 0
+#define LAPIC_TIMER_PERIODIC 1
+#define LAPIC_TIMER_TSC_DEADLINE 2
+#define LAPIC_TIMER_NEVER UINT64_MAX
 
 #define LAPIC_LVT_DELIVERY_MODE(lvt) (((lvt) >> 8) & 7u)
 #define LAPIC_DM_FIXED 0
@@ -51,7 +57,10 @@
 
 struct lapic {
 	uint8_t *page;        /* the virtual-APIC page (SDM 30.1): the registers the guest reads */
-	uint64_t timer_start; /* guest time when the initial count was last written */
+	uint64_t timer_start; /* the TSC when the initial count was last written */
+	uint64_t timer_next;  /* the TSC at the timer's next expiry; LAPIC_TIMER_NEVER: not armed */
+	uint64_t tsc_deadline; /* IA32_TSC_DEADLINE as the guest wrote it; 0 once it fired (11.5.4.1) */
+	uint32_t timer_lvt;   /* the LVT timer entry as last applied (the CPU overwrites the page before the exit) */
 	bool disabled;        /* globally disabled through IA32_APIC_BASE (SDM Vol. 3A 11.4.3) */
 };
 
@@ -64,10 +73,36 @@ enum lapic_effect {
 
 /* The power-up and reset state (SDM Vol. 3A 11.4.7.1), with APIC ID 0. */
 void lapic_reset(struct lapic *a);
-/* The guest wrote the register at `offset` (the value already in the page): apply it at guest time `now`. */
+/* The guest wrote the register at `offset` (the value already in the page): apply it at TSC `now`. */
 enum lapic_effect lapic_write(struct lapic *a, unsigned offset, uint64_t now);
-/* The timer's current count at guest time `now`: one count per guest tick before the divider. */
+/*
+ * The timer's clock (SDM Vol. 3A 11.5.4) is the TSC: one count per TSC tick before the divider
+ * (in Bochs, one per instruction retired, the hypervisor's included: the same counts on every
+ * run). `now` below is the TSC. Its current count at `now`:
+ */
 uint32_t lapic_timer_current(const struct lapic *a, uint64_t now);
+/*
+ * Let the timer catch up with TSC `now`: at an expiry it requests its LVT vector unless
+ * masked, reloads in periodic mode, stops in one-shot mode, disarms in TSC-deadline mode
+ * (IA32_TSC_DEADLINE reads 0 again). True when a vector went to the IRR.
+ */
+bool lapic_timer_tick(struct lapic *a, uint64_t now);
+/*
+ * A write of `value` to IA32_TSC_DEADLINE when the TSC reads `now`: in TSC-deadline mode it arms
+ * the timer for that TSC value (0 disarms; one already passed fires at once), else it is ignored
+ * (11.5.4.1).
+ */
+void lapic_tsc_deadline_write(struct lapic *a, uint64_t value, uint64_t now);
+
+/*
+ * An access the CPU did not virtualize (an APIC-access exit, SDM 30.4.1), emulated: `size` bytes
+ * at `offset`. Each register is the first 4 bytes of its 16-byte slot; the rest read 0. A read of
+ * the timer's current count counts it at TSC `now`. A write goes to a writable register
+ * as the CPU's virtualized write would (its bytes merged into the register, then lapic_write);
+ * a write to a read-only register or to no register is ignored (SDM Vol. 3A 11.4.1).
+ */
+uint64_t lapic_mmio_read(const struct lapic *a, unsigned offset, unsigned size, uint64_t now);
+enum lapic_effect lapic_mmio_write(struct lapic *a, unsigned offset, unsigned size, uint64_t value, uint64_t now);
 /* IA32_APIC_BASE changed its global enable flag from `was` to `now` (SDM Vol. 3A 11.4.3). */
 void lapic_global_enable(struct lapic *a, bool was, bool now);
 

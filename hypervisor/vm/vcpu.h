@@ -52,6 +52,7 @@ struct vcpu {
 	bool timer_saved;     /* the CPU saves the timer's value at exit: no rewrite per entry */
 	unsigned timer_rate;  /* the timer counts once every 2^timer_rate ticks */
 	uint32_t timer_value; /* what was last written to (or saved in) the timer field */
+	uint64_t wake_at;     /* guest time a virtual timer (the local APIC's) wants the VM back at; UINT64_MAX: never */
 	struct vcpu_irq irq;  /* interrupts waiting for it (vm/irq.h) */
 };
 
@@ -59,6 +60,14 @@ struct vcpu {
 void vcpu_init(struct vcpu *v, struct vm *vm);
 /* Move the guest past the instruction that exited, by the exit instruction length (SDM 28.2.5). */
 void vcpu_skip_instruction(struct vcpu *v);
+/* Move the guest past an instruction of `length` bytes that the hypervisor decoded itself. */
+void vcpu_advance(struct vcpu *v, uint64_t length);
+struct guest_paging;
+/* The paging controls of the guest as it is now (vm/guest_mem.h): its accesses obey them. */
+void vcpu_guest_paging(const struct vcpu *v, struct guest_paging *pg);
+/* General-purpose register `gpr` (enum gpr) of the exit being handled; RSP is in the VMCS. */
+uint64_t vcpu_gpr(const struct vcpu *v, unsigned gpr);
+void vcpu_set_gpr(struct vcpu *v, unsigned gpr, uint64_t value);
 /*
  * Inject hardware exception `vector` (with error_code when it has one) at the
  * next entry (SDM 27.6). A fault is delivered with RIP at the faulting

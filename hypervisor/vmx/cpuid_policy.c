@@ -45,8 +45,8 @@ void cpuid_guest_view(uint32_t leaf, uint32_t subleaf, const struct cpuid_vm *vm
 		 * nor the MSRs and machinery behind debug store, thermal monitoring,
 		 * SpeedStep, xTPR, PDCM, DCA, MTRRs, MCA and ACPI thermal control; nor a
 		 * local APIC, unless the VM has one (an external kernel's, vm/lapic.h): an
-		 * xAPIC whose ID, in EBX bits 31:24, is 0. MONITOR/MWAIT follow
-		 * IA32_MISC_ENABLE bit 18 (SDM Vol. 4 table 2-2), clear at power-on.
+		 * xAPIC whose ID, in EBX bits 31:24, is 0, with the TSC-deadline timer mode.
+		 * MONITOR/MWAIT follow IA32_MISC_ENABLE bit 18 (SDM Vol. 4 table 2-2), clear at power-on.
 		 */
 		{
 			uint32_t monitor = r[2] & CPUID1_ECX_MONITOR;
@@ -56,8 +56,10 @@ void cpuid_guest_view(uint32_t leaf, uint32_t subleaf, const struct cpuid_vm *vm
 		}
 		r[3] &= ~CPUID1_EDX_HIDDEN;
 		r[1] &= ~CPUID1_EBX_APIC_ID;
-		if (vm->apic)
+		if (vm->apic) {
 			r[3] |= CPUID1_EDX_APIC;
+			r[2] |= CPUID1_ECX_TSC_DEADLINE;
+		}
 		/* OSXSAVE mirrors the guest's CR4, not the host's (SDM Vol. 2 CPUID). */
 		if (vm->cr4 & CR4_OSXSAVE)
 			r[2] |= CPUID1_ECX_OSXSAVE;

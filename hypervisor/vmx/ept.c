@@ -75,17 +75,33 @@ uint64_t ept_build(struct ept *e, const uint64_t *pages, uint64_t n, bool large_
 	return pml4 | EPTP_WALK_LENGTH_4 | EPT_MEMTYPE_WB;
 }
 
-bool ept_map_page(struct ept *e, uint64_t gpa, uint64_t hpa)
+/* The 4 KiB leaf entry for gpa, tables made as needed; NULL when out of memory or inside a 2 MiB page. */
+static uint64_t *leaf_slot(struct ept *e, uint64_t gpa)
 {
 	uint64_t pdpt = next_table(&table(e->pml4)[(gpa >> 39) & 511]);
 	uint64_t pd = pdpt ? next_table(&table(pdpt)[(gpa >> 30) & 511]) : 0;
 	if (!pd || (table(pd)[(gpa >> 21) & 511] & EPT_LARGE))
-		return false; /* out of memory, or inside guest memory that a 2 MiB page maps */
+		return NULL; /* out of memory, or inside guest memory that a 2 MiB page maps */
 	uint64_t pt = next_table(&table(pd)[(gpa >> 21) & 511]);
-	if (!pt)
+	return pt ? &table(pt)[(gpa >> 12) & 511] : NULL;
+}
+
+bool ept_map_page(struct ept *e, uint64_t gpa, uint64_t hpa)
+{
+	uint64_t *leaf = leaf_slot(e, gpa);
+	if (!leaf)
 		return false;
 	/* Read and write, not execute: nothing runs from a device page. */
-	table(pt)[(gpa >> 12) & 511] = hpa | EPT_READ_WRITE | (EPT_MEMTYPE_WB << EPT_LEAF_MEMTYPE_SHIFT);
+	*leaf = hpa | EPT_READ_WRITE | (EPT_MEMTYPE_WB << EPT_LEAF_MEMTYPE_SHIFT);
+	return true;
+}
+
+bool ept_unmap_page(struct ept *e, uint64_t gpa)
+{
+	uint64_t *leaf = leaf_slot(e, gpa);
+	if (!leaf)
+		return false;
+	*leaf = 0;
 	return true;
 }
 

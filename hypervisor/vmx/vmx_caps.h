@@ -53,6 +53,8 @@ bool vmx_has_unrestricted_guest(const struct vmx_caps *c);
 /* TPR shadow, APIC-access virtualization and APIC-register virtualization: what vm/lapic.h is built on. */
 bool vmx_has_apic_virtualization(const struct vmx_caps *c);
 bool vmx_has_preemption_timer(const struct vmx_caps *c);
+/* IA32_VMX_MISC bit 6: VM entry can load the HLT activity state (SDM A.6). */
+#define VMX_MISC_ACTIVITY_HLT (1ull << 6)
 /* Bits 4:0 of IA32_VMX_MISC: the preemption timer counts down once every 2^rate TSC ticks (SDM 26.5.1). */
 unsigned vmx_preemption_timer_rate(const struct vmx_caps *c);
 
