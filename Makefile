@@ -156,7 +156,7 @@ GRUB_MKRESCUE_FLAGS := --install-modules="multiboot2 normal configfile blocklist
 	--locales="" --fonts="" --themes=""
 # The EFI GRUB finds the image by a file only it has, then reads the same grub.cfg as the BIOS GRUB.
 GRUB_EFI_MODULES := part_gpt part_msdos fat iso9660 search search_fs_file normal configfile multiboot2 \
-	blocklist true test
+	blocklist true test efi_gop efi_uga
 ISO_DIR := $(BUILD)/iso
 EFI_DIR := $(BUILD)/efi
 EFI_STAMP := /boot/grub/vexit-efi.stamp

@@ -7,6 +7,9 @@
  *   iso-{seabios,ovmf}-{pc,q35}  the hybrid ISO as a CD: GRUB BIOS and GRUB EFI
  *   stick-{seabios,ovmf}-q35     the same ISO as a hard disk, as written to a USB stick
  *   direct-seabios-{pc,q35}      the harness's direct-boot disk (direct_boot.h) and its loader
+ *   screen-ovmf-q35              the ISO under UEFI on a machine without COM1: the lines must be on
+ *                                the screen GRUB's framebuffer shows, read back from QEMU's
+ *                                screendump at power-off (harness/lib/screen_pixels.h)
  * The runs are made once, in main, before the tests fork, a few at a time (one
  * per core), through the harness's Bochs runner with harness/qemu/qemu-boot as
  * its program (that script says why).
@@ -25,8 +28,10 @@
 #include <unistd.h>
 
 #include "bochs_run.h"
+#include "file_read.h"
 #include "protocol.h"
 #include "run_suite.h"
+#include "screen_pixels.h"
 
 /* Everything the kernel may print on a CPU without VMX, in order. */
 static const char *const expected_lines[] = {
@@ -40,7 +45,7 @@ static const char *const expected_lines[] = {
 
 struct qemu_run {
 	const char *name, *firmware, *machine, *iso_as;
-	bool direct;
+	bool direct, screen;
 	struct bochs_run_opts opts;
 	struct bochs_run_result result;
 	bool started, done;
@@ -48,6 +53,7 @@ struct qemu_run {
 
 /* The slow UEFI runs first, so that they overlap the others. */
 static struct qemu_run runs[] = {
+	{ .name = "screen-ovmf-q35", .firmware = "ovmf", .machine = "q35", .iso_as = "cdrom", .screen = true },
 	{ .name = "iso-ovmf-pc", .firmware = "ovmf", .machine = "pc", .iso_as = "cdrom", .direct = false },
 	{ .name = "iso-ovmf-q35", .firmware = "ovmf", .machine = "q35", .iso_as = "cdrom", .direct = false },
 	{ .name = "stick-ovmf-q35", .firmware = "ovmf", .machine = "q35", .iso_as = "disk", .direct = false },
@@ -112,6 +118,25 @@ static void describe(const struct qemu_run *q, char *buf, size_t len)
 	}
 }
 
+/* A screen run: the screen at power-off shows exactly the lines, and QEMU quit after saving it. */
+static void check_screen(const struct qemu_run *q, const char *want, const char *how)
+{
+	const struct bochs_run_result *r = &q->result;
+	char path[PATH_MAX + 16], err[256] = "";
+	snprintf(path, sizeof(path), "%s/screen.ppm", r->dir);
+	size_t len = 0;
+	char *ppm = file_read(path, 64u << 20, &len);
+	ck_assert_msg(ppm != NULL, "%s: no screendump %s (the machine never powered off?): %s", q->name, path, how);
+	char *text = screen_pixels_text((const unsigned char *)ppm, len, err, sizeof(err));
+	free(ppm);
+	ck_assert_msg(text != NULL, "%s: the screen is not the console's text: %s (%s)", q->name, err, how);
+	ck_assert_msg(strcmp(text, want) == 0, "%s: the screen shows\n%s\nwant\n%s(%s)", q->name, text, want, how);
+	free(text);
+	ck_assert_msg(r->serial_len == 0, "%s: COM1 is absent, yet the capture has '%s'", q->name, r->serial);
+	ck_assert_msg(r->end == BOCHS_RUN_EXITED && r->code == 0, "%s: QEMU did not quit after the screendump: %s",
+		      q->name, how);
+}
+
 START_TEST(test_run)
 {
 	const struct qemu_run *q = &runs[_i];
@@ -124,6 +149,10 @@ START_TEST(test_run)
 	char want[512] = "";
 	for (size_t i = 0; i < sizeof(expected_lines) / sizeof(expected_lines[0]); i++)
 		snprintf(want + strlen(want), sizeof(want) - strlen(want), "%s\n", expected_lines[i]);
+	if (q->screen) {
+		check_screen(q, want, how);
+		return;
+	}
 	char *got = protocol_lines(r->serial, r->serial_len);
 	ck_assert_msg(strcmp(got, want) == 0, "%s: protocol lines\n%s\nwant\n%s(%s)", q->name, got, want, how);
 	free(got);
@@ -148,6 +177,7 @@ static void setup_env(const struct qemu_run *q)
 	setenv("VEXIT_QEMU_FIRMWARE", q->firmware, 1);
 	setenv("VEXIT_QEMU_MACHINE", q->machine, 1);
 	setenv("VEXIT_QEMU_ISO_AS", q->iso_as, 1);
+	setenv("VEXIT_QEMU_SCREEN", q->screen ? "1" : "0", 1);
 }
 
 /* Every run, at most `jobs` at once; the runner's environment is read when each starts (fork). */
