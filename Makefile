@@ -77,6 +77,32 @@ $(HV_ELF): $(HV_OBJS) hypervisor/boot/linker.ld Makefile
 	$(Q)$(KCC) $(KCFLAGS) -flto=auto -nostdlib -static -no-pie -Wl,-n,-z,max-page-size=0x1000,-z,noexecstack,--no-warn-rwx-segments,--build-id=none \
 		-T hypervisor/boot/linker.ld -o $@ $(HV_OBJS)
 
+# The ACPI power-off of the 32-bit entry's panics (hypervisor/boot/early_power.c): the kernel's own
+# ACPI and multiboot2 C built again for 32 bits, position-independent (a moved kernel runs it away from
+# its link address), into a flat blob boot/entry.S includes. An absolute relocation or a GOT entry in
+# its objects would point at the link address, so the build refuses them.
+EARLY_DIR := $(BUILD)/early
+EARLY_POWER_SRCS := hypervisor/boot/early_power.c hypervisor/hw/port_io.c \
+	$(addprefix hypervisor/kernel/,acpi_off.c acpi.c multiboot2.c kstring.c)
+EARLY_POWER_OBJS := $(patsubst %,$(EARLY_DIR)/%.o,$(EARLY_POWER_SRCS))
+EARLY_POWER_BIN := $(EARLY_DIR)/early_power.bin
+EARLY_CFLAGS := -m32 -std=c11 -O2 -Wall -Wextra -Werror -ffreestanding -fno-stack-protector -fpie \
+	-fvisibility=hidden -fno-asynchronous-unwind-tables -mno-sse -mno-mmx -mno-80387 -fno-builtin -MMD -MP
+$(EARLY_DIR)/%.c.o: %.c Makefile
+	@mkdir -p $(@D)
+	@echo "  CC32    $@"
+	$(Q)$(KCC) $(EARLY_CFLAGS) $(HV_INCLUDES) -c $< -o $@
+$(EARLY_POWER_BIN): $(EARLY_POWER_OBJS) hypervisor/boot/early_power.ld
+	@echo "  LD32    $@"
+	$(Q)if readelf -rW $(EARLY_POWER_OBJS) | grep -E 'R_386_(32|GOT32)'; then \
+		echo "$@: the relocations above would tie the blob to its link address"; exit 1; fi
+	$(Q)ld -m elf_i386 -static -nostdlib --build-id=none --no-warn-rwx-segments -T hypervisor/boot/early_power.ld -o $(@:.bin=.elf) \
+		$(EARLY_POWER_OBJS)
+	$(Q)objcopy -O binary $(@:.bin=.elf) $@
+$(BUILD)/hypervisor/boot/entry.S.o: $(EARLY_POWER_BIN)
+$(BUILD)/hypervisor/boot/entry.S.o: KCFLAGS += -DEARLY_POWER_BIN='"$(EARLY_POWER_BIN)"'
+-include $(EARLY_POWER_OBJS:.o=.d)
+
 # --- vexit's own external kernels: external/mbtest.S as ELF32, ELF64 and an a.out-kludge image -----
 EXT_DIR := $(BUILD)/external
 EXT_KERNELS := $(EXT_DIR)/mbtest32.elf $(EXT_DIR)/mbtest64.elf $(EXT_DIR)/mbtestflat.bin $(EXT_DIR)/vexit.elf
@@ -204,7 +230,7 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 # The hypervisor built for the host, where Check tests it: every layer above hw/ (whose
 # instructions harness/tests/fake_*.c stand in for), less the kernel services the tests replace
 # (console, panic and power off, the CPU tables, and the string functions libc has).
-HV_KERNEL_ONLY := $(addprefix hypervisor/kernel/,console.c panic.c power.c cpu_tables.c exception.c kstring.c)
+HV_KERNEL_ONLY := $(addprefix hypervisor/kernel/,console.c panic.c power.c acpi_off.c cpu_tables.c exception.c kstring.c)
 HV_HOST_SRCS := $(filter-out $(HV_KERNEL_ONLY),$(wildcard $(addsuffix /*.c,$(filter-out hypervisor/hw,$(HV_DIRS)))))
 
 include harness/harness.mk

@@ -73,7 +73,8 @@ CHECK_BOOT_PANICS_BIN := $(BUILD)/tests/check_boot_panics
 CHECK_QEMU_BIN := $(BUILD)/tests/check_qemu
 
 $(CHECK_GUESTS_BIN) $(CHECK_BOOT_PANICS_BIN) $(CHECK_QEMU_BIN): $(BUILD)/tests/%: $(HOST_OBJ_DIR)/harness/tests/%.c.o \
-		$(HOST_OBJ_DIR)/harness/tests/run_suite.c.o $(HARNESS_LIB_OBJS)
+		$(HOST_OBJ_DIR)/harness/tests/run_suite.c.o $(HOST_OBJ_DIR)/harness/tests/moved_kernel.c.o \
+		$(HARNESS_LIB_OBJS)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOST_CC) -o $@ $^ $(CHECK_LIBS)
@@ -89,7 +90,7 @@ $(BUILD)/tests/check_cli: | $(SAN_HARNESS_BIN)
 
 -include $(patsubst %.o,%.d,$(HARNESS_LIB_OBJS) $(HOST_OBJ_DIR)/harness/vexit-run.c.o \
 	$(patsubst harness/tests/%.c,$(HOST_OBJ_DIR)/harness/tests/%.c.o,$(CHECK_BOOT_SRCS)) \
-	$(HOST_OBJ_DIR)/harness/tests/run_suite.c.o \
+	$(HOST_OBJ_DIR)/harness/tests/run_suite.c.o $(HOST_OBJ_DIR)/harness/tests/moved_kernel.c.o \
 	$(filter %.c.o,$(SAN_HARNESS_LIB_OBJS)) $(SAN_HV_HOST_OBJS) $(SAN_CHECK_SUPPORT_OBJS) \
 	$(SAN_OBJ_DIR)/harness/vexit-run.c.o \
 	$(patsubst harness/tests/%.c,$(SAN_OBJ_DIR)/harness/tests/%.c.o,$(CHECK_UNIT_SRCS)))

@@ -1,12 +1,16 @@
 /*
  * The QEMU lane: vexit boots on a machine that is not Bochs, by every boot path
  * it has, and each run ends by itself. QEMU's TCG has no VMX, so each run must
- * print exactly the protocol lines up to the kernel's "no VMX" panic, then power
- * the machine off through ACPI (kernel/power.c), within the timeout. One Check
+ * print exactly the protocol lines up to the kernel's "no VMX" panic (or the 32-bit
+ * entry's, for the runs it stops), then power the machine off through ACPI
+ * (kernel/power.c; boot/early_power.c), within the timeout. One Check
  * test case per run, named after it:
  *   iso-{seabios,ovmf}-{pc,q35}  the hybrid ISO as a CD: GRUB BIOS and GRUB EFI
  *   stick-{seabios,ovmf}-q35     the same ISO as a hard disk, as written to a USB stick
  *   direct-seabios-{pc,q35}      the harness's direct-boot disk (direct_boot.h) and its loader
+ *   nolm-seabios-pc              the direct-boot disk on a CPU without long mode (QEMU's qemu32)
+ *   moved-seabios-q35            the direct-boot disk with a kernel loaded 3 MiB above its link address
+ *                                (both: the 32-bit entry's panic, then its own ACPI power-off)
  *   screen-ovmf-q35              the ISO under UEFI on a machine without COM1: the lines must be on
  *                                the screen GRUB's framebuffer shows, read back from QEMU's
  *                                screendump at power-off (harness/lib/screen_pixels.h)
@@ -29,15 +33,20 @@
 
 #include "bochs_run.h"
 #include "file_read.h"
+#include "moved_kernel.h"
 #include "protocol.h"
 #include "run_suite.h"
 #include "screen_pixels.h"
 
-/* Everything the kernel may print on a CPU without VMX, in order. */
-static const char *const expected_lines[] = {
-	"VEXIT protocol 1",
-	"VEXIT panic this CPU does not support VMX (CPUID.1:ECX.VMX[bit 5] is 0)",
-};
+/* Everything the kernel may print, in order: the protocol line, then its panic (NO_VMX unless the run says). */
+#define PROTOCOL_LINE "VEXIT protocol 1"
+#define NO_VMX "this CPU does not support VMX (CPUID.1:ECX.VMX[bit 5] is 0)"
+#define NO_LONG_MODE "this CPU has no long mode (CPUID.80000001H:EDX.LM[bit 29] is 0): vexit is a 64-bit hypervisor"
+#define LOAD_ADDRESS                                                                                    \
+	"the kernel is linked to run at 1 MiB (0x100000) and was loaded elsewhere: load it at its ELF " \
+	"physical addresses"
+/* How far the moved run's kernel is loaded from its link address. */
+#define MOVED_BY 0x300000ull
 /* What kernel/power.c prints when it cannot power off through ACPI. */
 #define NO_ACPI_OFF "no ACPI power-off"
 /* After its panic line, how long a run may take to power off. */
@@ -46,6 +55,9 @@ static const char *const expected_lines[] = {
 struct qemu_run {
 	const char *name, *firmware, *machine, *iso_as;
 	bool direct, screen;
+	const char *cpu;   /* QEMU's -cpu; NULL: qemu64 */
+	bool moved;        /* direct boot of a kernel loaded MOVED_BY above its link address (moved_kernel.h) */
+	const char *panic; /* NULL: NO_VMX */
 	struct bochs_run_opts opts;
 	struct bochs_run_result result;
 	bool started, done;
@@ -62,6 +74,11 @@ static struct qemu_run runs[] = {
 	{ .name = "stick-seabios-q35", .firmware = "seabios", .machine = "q35", .iso_as = "disk", .direct = false },
 	{ .name = "direct-seabios-pc", .firmware = "seabios", .machine = "pc", .iso_as = "cdrom", .direct = true },
 	{ .name = "direct-seabios-q35", .firmware = "seabios", .machine = "q35", .iso_as = "cdrom", .direct = true },
+	/* The 32-bit entry's panics, which power off through its 32-bit ACPI code (boot/early_power.c). */
+	{ .name = "nolm-seabios-pc", .firmware = "seabios", .machine = "pc", .iso_as = "cdrom", .direct = true,
+	  .cpu = "qemu32", .panic = NO_LONG_MODE },
+	{ .name = "moved-seabios-q35", .firmware = "seabios", .machine = "q35", .iso_as = "cdrom", .direct = true,
+	  .moved = true, .panic = LOAD_ADDRESS },
 };
 #define N_RUNS (sizeof(runs) / sizeof(runs[0]))
 
@@ -146,9 +163,8 @@ START_TEST(test_run)
 	ck_assert_msg(r->end != BOCHS_RUN_NOT_STARTED && r->end != BOCHS_RUN_TIMED_OUT, "%s: %s; capture: '%s'", q->name,
 		      how, r->serial);
 
-	char want[512] = "";
-	for (size_t i = 0; i < sizeof(expected_lines) / sizeof(expected_lines[0]); i++)
-		snprintf(want + strlen(want), sizeof(want) - strlen(want), "%s\n", expected_lines[i]);
+	char want[512];
+	snprintf(want, sizeof(want), "%s\nVEXIT panic %s\n", PROTOCOL_LINE, q->panic ? q->panic : NO_VMX);
 	if (q->screen) {
 		check_screen(q, want, how);
 		return;
@@ -178,6 +194,7 @@ static void setup_env(const struct qemu_run *q)
 	setenv("VEXIT_QEMU_MACHINE", q->machine, 1);
 	setenv("VEXIT_QEMU_ISO_AS", q->iso_as, 1);
 	setenv("VEXIT_QEMU_SCREEN", q->screen ? "1" : "0", 1);
+	setenv("VEXIT_QEMU_CPU", q->cpu ? q->cpu : "qemu64", 1);
 }
 
 /* Every run, at most `jobs` at once; the runner's environment is read when each starts (fork). */
@@ -214,6 +231,12 @@ static void run_all(unsigned jobs)
 int main(void)
 {
 	const char *keep = getenv("VEXIT_KEEP_LOGS");
+	/* The moved kernel's copy lives here for the runs' time. */
+	char tmp_dir[] = "/tmp/check_qemu.XXXXXX";
+	if (!mkdtemp(tmp_dir)) {
+		perror("check_qemu: mkdtemp");
+		return 1;
+	}
 	static char dirs[N_RUNS][PATH_MAX];
 	if (keep && *keep)
 		mkdir(keep, 0755);
@@ -228,6 +251,8 @@ int main(void)
 		};
 		if (q->direct)
 			q->opts.kernel = env_or("VEXIT_KERNEL", "build/vexit.elf");
+		if (q->moved && !(q->opts.kernel = moved_kernel(q->opts.kernel, MOVED_BY, tmp_dir)))
+			return 1;
 		else
 			q->opts.iso = env_or("VEXIT_ISO", "build/vexit.iso");
 		if (keep && *keep) {
@@ -247,5 +272,9 @@ int main(void)
 	int rc = run_suite(s, CK_VERBOSE);
 	for (size_t i = 0; i < N_RUNS; i++)
 		bochs_run_result_free(&runs[i].result);
+	char moved[sizeof(tmp_dir) + 16];
+	snprintf(moved, sizeof(moved), "%s/moved.elf", tmp_dir);
+	unlink(moved);
+	rmdir(tmp_dir);
 	return rc;
 }
