@@ -4,6 +4,7 @@
  *   tests=a,b,c   run only these guests (default: all modules)
  *   budget=N      stop a guest after N ticks of its own time, 0: none (default below; vm/guest_time.h)
  *   watchdog=apic-timer  enforce the budget with the local-APIC timer even where the preemption timer exists
+ *   apic=x2apic   switch the host's local APIC to x2APIC mode first (the watchdog then speaks MSRs)
  *   precheck=a,b  run the software entry checker before these guests' VMLAUNCH and VMRESUMEs ("all": every guest)
  *   debug=a       Bochs magic breakpoints before a's VMLAUNCH and after any failed entry of a
  *   dump=a,b      dump the VMCS before these guests' first VMLAUNCH
@@ -173,6 +174,13 @@ static enum watchdog watchdog_option(const char *cmdline)
 {
 	char buf[24];
 	bool force_apic = false;
+	if (cmdline_get(cmdline, "apic", buf, sizeof(buf))) {
+		if (strcmp(buf, "x2apic") != 0)
+			panic("apic=%s: the only choice is apic=x2apic", buf);
+		const char *why = apic_enter_x2apic();
+		if (why)
+			panic("apic=x2apic: %s", why);
+	}
 	if (cmdline_get(cmdline, "watchdog", buf, sizeof(buf))) {
 		if (strcmp(buf, "apic-timer") != 0)
 			panic("watchdog=%s: the only choice is watchdog=apic-timer", buf);
