@@ -287,8 +287,9 @@ SCREEN_BOCHSRC := bochsrc/screen.bochsrc
 UNIT_JOBS := $(shell nproc 2>/dev/null || echo 1)
 UNIT_LOGS := $(BUILD)/logs/unit
 
-check: all $(FUZZ_BINS) ## Check unit tests (under ASan+UBSan), the named boot panics (Bochs), every guest test (booted directly, then by GRUB; then a few with the APIC watchdog, and a few without COM1), then make external, then the QEMU lane; builds the fuzz targets
+check: all $(FUZZ_BINS) ## Check unit tests (under ASan+UBSan) beside make lint, the named boot panics (Bochs), every guest test (booted directly, then by GRUB; then a few with the APIC watchdog, xAPIC and x2APIC, and a few without COM1), then make external, then the QEMU lane; builds the fuzz targets
 	@rm -rf $(UNIT_LOGS); mkdir -p $(UNIT_LOGS); \
+	{ $(MAKE) --no-print-directory lint > $(UNIT_LOGS)/lint.txt 2>&1; echo $$? > $(UNIT_LOGS)/lint.rc; } & lint=$$!; \
 	printf '%s\n' $(CHECK_UNIT_BINS) | xargs -P $(UNIT_JOBS) -I{} sh -c 'case {} in */check_hv_*) leaks=0;; *) leaks=1;; esac; \
 		log=$(UNIT_LOGS)/$$(basename {}); CK_TIMEOUT_MULTIPLIER=4 ASAN_OPTIONS=exitcode=99:detect_leaks=$$leaks \
 		UBSAN_OPTIONS=exitcode=99:print_stacktrace=1 VEXIT_RUN=$(SAN_HARNESS_BIN) {} > $$log.txt 2>&1; echo $$? > $$log.rc'; \
@@ -312,6 +313,8 @@ check: all $(FUZZ_BINS) ## Check unit tests (under ASan+UBSan), the named boot p
 			$(CHECK_GUESTS_BIN) || status=1; \
 	done; \
 	$(MAKE) --no-print-directory external || status=1; \
+	wait $$lint; echo "== make lint (run beside the unit tests)"; cat $(UNIT_LOGS)/lint.txt; \
+	test "$$(cat $(UNIT_LOGS)/lint.rc)" = 0 || status=1; \
 	echo "== $(CHECK_QEMU_BIN) (boots QEMU: BIOS and UEFI, ISO and direct-boot disk)"; \
 	VEXIT_ISO=$(ISO) VEXIT_KERNEL=$(HV_ELF) VEXIT_QEMU_BOOT=harness/qemu/qemu-boot VEXIT_QEMU_RC=harness/qemu/qemu.rc \
 		VEXIT_TIMEOUT=$(QEMU_TIMEOUT) VEXIT_KEEP_LOGS=$(BUILD)/logs/qemu $(CHECK_QEMU_BIN) || status=1; \
