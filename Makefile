@@ -77,6 +77,32 @@ $(HV_ELF): $(HV_OBJS) hypervisor/boot/linker.ld Makefile
 	$(Q)$(KCC) $(KCFLAGS) -flto=auto -nostdlib -static -no-pie -Wl,-n,-z,max-page-size=0x1000,-z,noexecstack,--no-warn-rwx-segments,--build-id=none \
 		-T hypervisor/boot/linker.ld -o $@ $(HV_OBJS)
 
+# The ACPI power-off of the 32-bit entry's panics (hypervisor/boot/early_power.c): the kernel's own
+# ACPI and multiboot2 C built again for 32 bits, position-independent (a moved kernel runs it away from
+# its link address), into a flat blob boot/entry.S includes. An absolute relocation or a GOT entry in
+# its objects would point at the link address, so the build refuses them.
+EARLY_DIR := $(BUILD)/early
+EARLY_POWER_SRCS := hypervisor/boot/early_power.c hypervisor/hw/port_io.c \
+	$(addprefix hypervisor/kernel/,acpi_off.c acpi.c multiboot2.c kstring.c)
+EARLY_POWER_OBJS := $(patsubst %,$(EARLY_DIR)/%.o,$(EARLY_POWER_SRCS))
+EARLY_POWER_BIN := $(EARLY_DIR)/early_power.bin
+EARLY_CFLAGS := -m32 -std=c11 -O2 -Wall -Wextra -Werror -ffreestanding -fno-stack-protector -fpie \
+	-fvisibility=hidden -fno-asynchronous-unwind-tables -mno-sse -mno-mmx -mno-80387 -fno-builtin -MMD -MP
+$(EARLY_DIR)/%.c.o: %.c Makefile
+	@mkdir -p $(@D)
+	@echo "  CC32    $@"
+	$(Q)$(KCC) $(EARLY_CFLAGS) $(HV_INCLUDES) -c $< -o $@
+$(EARLY_POWER_BIN): $(EARLY_POWER_OBJS) hypervisor/boot/early_power.ld
+	@echo "  LD32    $@"
+	$(Q)if readelf -rW $(EARLY_POWER_OBJS) | grep -E 'R_386_(32|GOT32)'; then \
+		echo "$@: the relocations above would tie the blob to its link address"; exit 1; fi
+	$(Q)ld -m elf_i386 -static -nostdlib --build-id=none --no-warn-rwx-segments -T hypervisor/boot/early_power.ld -o $(@:.bin=.elf) \
+		$(EARLY_POWER_OBJS)
+	$(Q)objcopy -O binary $(@:.bin=.elf) $@
+$(BUILD)/hypervisor/boot/entry.S.o: $(EARLY_POWER_BIN)
+$(BUILD)/hypervisor/boot/entry.S.o: KCFLAGS += -DEARLY_POWER_BIN='"$(EARLY_POWER_BIN)"'
+-include $(EARLY_POWER_OBJS:.o=.d)
+
 # --- vexit's own external kernels: external/mbtest.S as ELF32, ELF64 and an a.out-kludge image -----
 EXT_DIR := $(BUILD)/external
 EXT_KERNELS := $(EXT_DIR)/mbtest32.elf $(EXT_DIR)/mbtest64.elf $(EXT_DIR)/mbtestflat.bin $(EXT_DIR)/vexit.elf
@@ -156,7 +182,7 @@ GRUB_MKRESCUE_FLAGS := --install-modules="multiboot2 normal configfile blocklist
 	--locales="" --fonts="" --themes=""
 # The EFI GRUB finds the image by a file only it has, then reads the same grub.cfg as the BIOS GRUB.
 GRUB_EFI_MODULES := part_gpt part_msdos fat iso9660 search search_fs_file normal configfile multiboot2 \
-	blocklist true test
+	blocklist true test efi_gop efi_uga
 ISO_DIR := $(BUILD)/iso
 EFI_DIR := $(BUILD)/efi
 EFI_STAMP := /boot/grub/vexit-efi.stamp
@@ -221,7 +247,7 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 # The hypervisor built for the host, where Check tests it: every layer above hw/ (whose
 # instructions harness/tests/fake_*.c stand in for), less the kernel services the tests replace
 # (console, panic and power off, the CPU tables, and the string functions libc has).
-HV_KERNEL_ONLY := $(addprefix hypervisor/kernel/,console.c panic.c power.c cpu_tables.c exception.c kstring.c)
+HV_KERNEL_ONLY := $(addprefix hypervisor/kernel/,console.c panic.c power.c acpi_off.c cpu_tables.c exception.c kstring.c)
 HV_HOST_SRCS := $(filter-out $(HV_KERNEL_ONLY),$(wildcard $(addsuffix /*.c,$(filter-out hypervisor/hw,$(HV_DIRS)))))
 
 include harness/harness.mk
@@ -267,6 +293,9 @@ run: $(if $(filter grub,$(BOOT)),$(ISO),$(HV_ELF) $(GUEST_ELFS)) $(HARNESS_BIN) 
 # by it, and guests that end every other way must not notice it. (Not `budget`: its plain spin
 # is something Bochs 2.7 cannot interrupt, see guest-tests/budget_apic.c.)
 WATCHDOG_TESTS := budget_apic,hello,hlt,triple_fault,ept_violation,io_basic
+# The same watchdog with the host's APIC switched to x2APIC mode (kernel option apic=x2apic), as
+# firmware leaves it on many current machines: its registers are MSRs there, not the MMIO page.
+X2APIC_TESTS := budget_apic,hello
 # The fourth boots Bochs without COM1 (bochsrc/screen.bochsrc): the hypervisor's console is the VGA
 # text screen, which the Bochs debugger dumps at power-off and check_guests judges instead of a COM1
 # capture. Its guests' lines must fit on the 25 rows of one screen.
@@ -279,9 +308,10 @@ SCREEN_BOCHSRC := bochsrc/screen.bochsrc
 UNIT_JOBS := $(shell nproc 2>/dev/null || echo 1)
 UNIT_LOGS := $(BUILD)/logs/unit
 
-check: ## Check unit tests (under ASan+UBSan), the named boot panics (Bochs), every guest test (booted directly, then by GRUB; then a few with the APIC watchdog, and a few without COM1), then make external beside the QEMU lane; builds everything first, one job per core, fuzz targets included
+check: ## Check unit tests (under ASan+UBSan) beside make lint, the named boot panics (Bochs), every guest test (booted directly, then by GRUB; then a few with the APIC watchdog, xAPIC and x2APIC, and a few without COM1), then make external beside the QEMU lane; builds everything first, one job per core, fuzz targets included
 	@$(MAKE) --no-print-directory $(if $(filter -j%,$(MAKEFLAGS)),,-j$(UNIT_JOBS)) all $(FUZZ_BINS)
 	@rm -rf $(UNIT_LOGS); mkdir -p $(UNIT_LOGS); \
+	{ $(MAKE) --no-print-directory lint > $(UNIT_LOGS)/lint.txt 2>&1; echo $$? > $(UNIT_LOGS)/lint.rc; } & lint=$$!; \
 	printf '%s\n' $(CHECK_UNIT_BINS) | xargs -P $(UNIT_JOBS) -I{} sh -c 'case {} in */check_hv_*) leaks=0;; *) leaks=1;; esac; \
 		log=$(UNIT_LOGS)/$$(basename {}); CK_TIMEOUT_MULTIPLIER=4 ASAN_OPTIONS=exitcode=99:detect_leaks=$$leaks \
 		UBSAN_OPTIONS=exitcode=99:print_stacktrace=1 VEXIT_RUN=$(SAN_HARNESS_BIN) {} > $$log.txt 2>&1; echo $$? > $$log.rc'; \
@@ -290,19 +320,22 @@ check: ## Check unit tests (under ASan+UBSan), the named boot panics (Bochs), ev
 	mkdir -p $(BUILD)/logs; echo "== $(CHECK_BOOT_PANICS_BIN) (boots Bochs: CPUs and loads vexit cannot run on)"; \
 	VEXIT_KERNEL=$(HV_ELF) VEXIT_BOCHSRC=$(BOCHSRC) VEXIT_KEEP_LOGS=$(BUILD)/logs/boot-panics \
 		$(CHECK_BOOT_PANICS_BIN) || status=1; \
-	for boot in direct grub watchdog screen; do \
+	for boot in direct grub watchdog x2apic screen; do \
 		echo "== $(CHECK_GUESTS_BIN) (boots Bochs: $$boot)"; \
 		image="VEXIT_KERNEL=$(HV_ELF)"; tests='$(TESTS)'; args=; rc=$(BOCHSRC); screen=; must=; \
 		case $$boot in \
 		grub) image="VEXIT_ISO=$(ISO)";; \
 		watchdog) tests='$(WATCHDOG_TESTS)'; args=watchdog=apic-timer; must=1;; \
+		x2apic) tests='$(X2APIC_TESTS)'; args='watchdog=apic-timer apic=x2apic'; must=1;; \
 		screen) tests='$(SCREEN_TESTS)'; rc=$(SCREEN_BOCHSRC); screen=1; must=1;; \
 		esac; \
-		env $$image VEXIT_KERNEL_ARGS=$$args VEXIT_NO_SKIP=$$must VEXIT_SCREEN=$$screen \
+		env $$image VEXIT_KERNEL_ARGS="$$args" VEXIT_NO_SKIP=$$must VEXIT_SCREEN=$$screen \
 			VEXIT_GUESTS_DIR=$(BUILD)/guests VEXIT_BOCHSRC=$$rc VEXIT_TIMEOUT=$(TIMEOUT) VEXIT_TESTS="$$tests" \
 			VEXIT_KEEP_LOGS=$(BUILD)/logs/$$boot \
 			$(CHECK_GUESTS_BIN) || status=1; \
 	done; \
+	wait $$lint; echo "== make lint (run beside the unit tests)"; cat $(UNIT_LOGS)/lint.txt; \
+	test "$$(cat $(UNIT_LOGS)/lint.rc)" = 0 || status=1; \
 	{ $(MAKE) --no-print-directory external > $(BUILD)/logs/external.txt 2>&1; echo $$? > $(BUILD)/logs/external.rc; } & \
 	echo "== $(CHECK_QEMU_BIN) (boots QEMU: BIOS and UEFI, ISO and direct-boot disk; make external beside it)"; \
 	VEXIT_ISO=$(ISO) VEXIT_KERNEL=$(HV_ELF) VEXIT_QEMU_BOOT=harness/qemu/qemu-boot VEXIT_QEMU_RC=harness/qemu/qemu.rc \

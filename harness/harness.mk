@@ -3,7 +3,8 @@
 # CHECK_CFLAGS, CHECK_LIBS and HV_HOST_SRCS (the pure hypervisor sources the host build tests).
 
 HOST_OBJ_DIR := $(BUILD)/host
-HARNESS_LIB_SRCS := $(wildcard harness/lib/*.c)
+# The font, for reading a framebuffer's picture (screen_pixels.h), is the kernel's own.
+HARNESS_LIB_SRCS := $(wildcard harness/lib/*.c) hypervisor/kernel/font.c
 # The direct-boot loader (harness/lib/direct_boot.h): three sectors of 16/32-bit code, built flat and
 # linked into the harness as data.
 LOADER_BIN := $(BUILD)/harness/boot_sector.bin
@@ -21,8 +22,8 @@ CHECK_SUPPORT_SRCS := $(filter-out harness/tests/check_%.c,$(wildcard harness/te
 # tests run with are in the Makefile, above check.
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 SAN_OBJ_DIR := $(BUILD)/san
-SAN_HARNESS_LIB_OBJS := $(patsubst %,$(SAN_OBJ_DIR)/%.o,$(HARNESS_LIB_SRCS)) $(LOADER_BLOB_OBJ)
 SAN_HV_HOST_OBJS := $(patsubst %,$(SAN_OBJ_DIR)/%.o,$(HV_HOST_SRCS))
+SAN_HARNESS_LIB_OBJS := $(patsubst %,$(SAN_OBJ_DIR)/%.o,$(HARNESS_LIB_SRCS)) $(LOADER_BLOB_OBJ)
 SAN_CHECK_SUPPORT_OBJS := $(patsubst %,$(SAN_OBJ_DIR)/%.o,$(CHECK_SUPPORT_SRCS))
 
 $(HOST_OBJ_DIR)/%.c.o: %.c Makefile harness/harness.mk
@@ -72,12 +73,14 @@ CHECK_BOOT_PANICS_BIN := $(BUILD)/tests/check_boot_panics
 CHECK_QEMU_BIN := $(BUILD)/tests/check_qemu
 
 $(CHECK_GUESTS_BIN) $(CHECK_BOOT_PANICS_BIN) $(CHECK_QEMU_BIN): $(BUILD)/tests/%: $(HOST_OBJ_DIR)/harness/tests/%.c.o \
-		$(HOST_OBJ_DIR)/harness/tests/run_suite.c.o $(HARNESS_LIB_OBJS)
+		$(HOST_OBJ_DIR)/harness/tests/run_suite.c.o $(HOST_OBJ_DIR)/harness/tests/moved_kernel.c.o \
+		$(HARNESS_LIB_OBJS)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOST_CC) -o $@ $^ $(CHECK_LIBS)
+# (The hypervisor sources the harness library shares, the font, are linked once.)
 $(BUILD)/tests/check_%: $(SAN_OBJ_DIR)/harness/tests/check_%.c.o $(SAN_HV_HOST_OBJS) $(SAN_CHECK_SUPPORT_OBJS) \
-		$(SAN_HARNESS_LIB_OBJS)
+		$(filter-out $(SAN_HV_HOST_OBJS),$(SAN_HARNESS_LIB_OBJS))
 	@mkdir -p $(@D)
 	@echo "  SANLD   $@"
 	$(Q)$(HOST_CC) $(SAN_FLAGS) -o $@ $^ $(CHECK_LIBS)
@@ -87,7 +90,7 @@ $(BUILD)/tests/check_cli: | $(SAN_HARNESS_BIN)
 
 -include $(patsubst %.o,%.d,$(HARNESS_LIB_OBJS) $(HOST_OBJ_DIR)/harness/vexit-run.c.o \
 	$(patsubst harness/tests/%.c,$(HOST_OBJ_DIR)/harness/tests/%.c.o,$(CHECK_BOOT_SRCS)) \
-	$(HOST_OBJ_DIR)/harness/tests/run_suite.c.o \
+	$(HOST_OBJ_DIR)/harness/tests/run_suite.c.o $(HOST_OBJ_DIR)/harness/tests/moved_kernel.c.o \
 	$(filter %.c.o,$(SAN_HARNESS_LIB_OBJS)) $(SAN_HV_HOST_OBJS) $(SAN_CHECK_SUPPORT_OBJS) \
 	$(SAN_OBJ_DIR)/harness/vexit-run.c.o \
 	$(patsubst harness/tests/%.c,$(SAN_OBJ_DIR)/harness/tests/%.c.o,$(CHECK_UNIT_SRCS)))

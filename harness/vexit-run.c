@@ -23,6 +23,7 @@
 #include "report.h"
 #include "scheduler.h"
 #include "select.h"
+#include "shuffle.h"
 #include "suite.h"
 #include "suite_bare.h"
 #include "suite_oracle.h"
@@ -75,6 +76,8 @@ static void usage(FILE *f)
 		"  --logs DIR        keep the files (serial.txt, bochs.log, bochs.out) of failed runs in DIR/<run>\n"
 		"  --keep-logs DIR   keep the files of every run in DIR/<run>\n"
 		"  --repeat N        boot every shard N times; fail unless the outputs are byte-identical\n"
+		"  --shuffle[=SEED]  deal the guests to shards and order each shard by SEED (printed; default: new),\n"
+		"                    afresh for every repeat; every repeat's verdicts count\n"
 		"  --stream          copy the hypervisor's output to stdout live, each line tagged with its run\n"
 		"  --bochsrc FILE    Bochs configuration (default bochsrc/ci.bochsrc)\n"
 		"  --bochs PROG      the Bochs program (default $VEXIT_BOCHS, else bochs)\n"
@@ -110,6 +113,8 @@ struct cli {
 	struct strlist boot_keys, boot_values; /* --env and --module, in order: manifest keys and values */
 	unsigned jobs, repeat;
 	unsigned share, shares; /* --shard K/N; 0/0: the whole selection */
+	bool shuffle;           /* --shuffle: seed picks each repeat's shards and order */
+	unsigned long long seed;
 	bool list, keep_all, color, bare;
 };
 
@@ -262,6 +267,20 @@ static int parse_share(const char *s, struct cli *c)
 	return 0;
 }
 
+/* --shuffle=SEED: a decimal number. */
+static int parse_seed(const char *s, unsigned long long *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (!*s || *end || errno || *s == '-') {
+		fprintf(stderr, "vexit-run: --shuffle=%s: the seed is a decimal number\n", s);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct cli *c)
 {
 	static const struct option longopts[] = {
@@ -278,6 +297,7 @@ static int parse_args(int argc, char **argv, struct cli *c)
 		{ "external", required_argument, 0, 'E' }, { "shard", required_argument, 0, 'S' },
 		{ "env", required_argument, 0, 'e' },     { "module", required_argument, 0, 'o' },
 		{ "grub-tree", required_argument, 0, 'G' }, { "bare", no_argument, 0, 'B' },
+		{ "shuffle", optional_argument, 0, 'X' },
 		{ "help", no_argument, 0, 'h' },          { 0, 0, 0, 0 },
 	};
 	for (int o; (o = getopt_long(argc, argv, "j:", longopts, NULL)) != -1;) {
@@ -311,6 +331,12 @@ static int parse_args(int argc, char **argv, struct cli *c)
 		case 'S': if (parse_share(optarg, c)) return 2; break;
 		case 'G': c->grub_tree = optarg; break;
 		case 'B': c->bare = true; break;
+		case 'X':
+			c->shuffle = true;
+			c->seed = shuffle_new_seed();
+			if (optarg && parse_seed(optarg, &c->seed))
+				return 2;
+			break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -352,6 +378,10 @@ static int parse_args(int argc, char **argv, struct cli *c)
 	}
 	if (c->capture)
 		c->repeat = 1; /* a capture is one run's output */
+	if (c->shuffle && c->capture) {
+		fprintf(stderr, "vexit-run: --shuffle orders runs; a capture is one run already made\n");
+		return 2;
+	}
 	return -1;
 }
 
@@ -417,6 +447,34 @@ static unsigned *shard_guests(const struct suite *all, unsigned shards, const si
 	return shard_of;
 }
 
+/*
+ * shard_guests over the guests in a seeded order: the split balances the same cost
+ * hints and keeps partners together, but guests of equal cost are dealt differently.
+ */
+static unsigned *shard_guests_shuffled(const struct suite *all, unsigned shards, const size_t *with, uint64_t seed)
+{
+	size_t n = all->n, *order = xrealloc(NULL, (n + 1) * sizeof(*order)), *pos = xrealloc(NULL, (n + 1) * sizeof(*pos));
+	shuffle_order(n, seed, order);
+	for (size_t i = 0; i < n; i++)
+		pos[order[i]] = i;
+	struct suite view = *all;
+	view.guests = xrealloc(NULL, (n + 1) * sizeof(*view.guests));
+	size_t *pwith = xrealloc(NULL, (n + 1) * sizeof(*pwith));
+	for (size_t i = 0; i < n; i++) {
+		view.guests[i] = all->guests[order[i]];
+		pwith[i] = pos[with[order[i]]];
+	}
+	unsigned *pshard = shard_guests(&view, shards, pwith), *shard_of = xrealloc(NULL, (n + 1) * sizeof(*shard_of));
+	for (size_t i = 0; i < n; i++)
+		shard_of[order[i]] = pshard[i];
+	free(pshard);
+	free(pwith);
+	free(view.guests);
+	free(pos);
+	free(order);
+	return shard_of;
+}
+
 /* The guests, or the external kernels, that `select` names. 0, or -1 with err. */
 static int load_suite(const struct cli *c, struct suite *s, const char *select, char *err, size_t errlen)
 {
@@ -461,6 +519,13 @@ static int plan_job(struct plan *p, const unsigned *shard_of, size_t k)
 	if (load_suite(c, &j->s, j->select, err, sizeof(err))) {
 		fprintf(stderr, "vexit-run: %s\n", err);
 		return 2;
+	}
+	/* Booted directly, the disk's module order is the run order (booted by GRUB, the ISO's is). */
+	if (c->shuffle && c->base.kernel) {
+		size_t *order = xrealloc(NULL, (j->s.n + 1) * sizeof(*order));
+		shuffle_order(j->s.n, shuffle_derive(shuffle_derive(c->seed, rep), sh + 1), order);
+		suite_reorder(&j->s, order);
+		free(order);
 	}
 	snprintf(j->label, sizeof(j->label), "%s.s%u%s%.0u", j->model, sh + 1, rep ? ".r" : "", rep ? rep + 1 : 0);
 	snprintf(j->prefix, sizeof(j->prefix), "[%s] ", j->label);
@@ -562,15 +627,23 @@ static int plan(struct plan *p)
 	p->n_jobs = p->per_rep * c->repeat;
 	p->jobs = xrealloc(NULL, p->n_jobs * sizeof(*p->jobs));
 	memset(p->jobs, 0, p->n_jobs * sizeof(*p->jobs)); /* what plan_free frees, should a job fail to plan */
-	unsigned *shard_of = shard_guests(&p->all, p->shards, with);
-	free(with);
-	for (size_t i = 0; c->bare && i < p->all.n; i++)
-		shard_of[i] = (unsigned)i;
+	unsigned *shard_of = NULL;
 	if (c->logs)
 		mkdir_p(c->logs);
-	for (size_t k = 0; k < p->n_jobs && rc < 0; k++)
+	for (size_t k = 0; k < p->n_jobs && rc < 0; k++) {
+		/* One split for all repeats; with --shuffle, a new one for each repeat. */
+		if (!shard_of || (c->shuffle && k % p->per_rep == 0)) {
+			free(shard_of);
+			shard_of = c->shuffle ? shard_guests_shuffled(&p->all, p->shards, with,
+								      shuffle_derive(c->seed, k / p->per_rep))
+					      : shard_guests(&p->all, p->shards, with);
+			for (size_t i = 0; c->bare && i < p->all.n; i++)
+				shard_of[i] = (unsigned)i; /* bare: one kernel per Bochs */
+		}
 		rc = plan_job(p, shard_of, k);
+	}
 	free(shard_of);
+	free(with);
 	return rc;
 }
 
@@ -626,18 +699,35 @@ static int run(struct plan *p)
 	p->t0 = now_s();
 	if (c->capture)
 		return judge_capture(p);
-	printf("vexit-run: %zu guests on %zu CPU model(s), %u shard(s), %u Bochs at a time, timeout %u s%s\n",
-	       p->all.n, p->models.n, p->shards, c->jobs, c->base.timeout_s, c->repeat > 1 ? ", determinism check" : "");
+	char shuffled[96] = "";
+	if (c->shuffle)
+		snprintf(shuffled, sizeof(shuffled), ", shuffled with seed %llu (--shuffle=%llu repeats it)", c->seed, c->seed);
+	printf("vexit-run: %zu guests on %zu CPU model(s), %u shard(s), %u Bochs at a time, timeout %u s%s%s\n",
+	       p->all.n, p->models.n, p->shards, c->jobs, c->base.timeout_s,
+	       c->repeat > 1 && !c->shuffle ? ", determinism check" : "", shuffled);
 	fflush(stdout);
 	static const struct scheduler_ops ops = { job_start, job_poll, job_done };
 	scheduler_run(p->n_jobs, c->jobs, &ops, p);
 	return -1;
 }
 
-/* Determinism: every repeat of a shard must print exactly what its first run printed. */
+/*
+ * Determinism: every repeat of a shard must print exactly what its first run printed.
+ * Shuffled, the repeats run other shards in other orders: each guest must pass in
+ * every one of them instead.
+ */
 static void compare_repeats(struct plan *p, struct strlist *problems)
 {
-	for (size_t i = p->per_rep; i < p->n_jobs; i++) {
+	for (size_t i = p->per_rep; i < p->n_jobs && p->c->shuffle; i++) {
+		struct job *j = &p->jobs[i];
+		for (const struct suite_guest *g = j->s.guests; g < j->s.guests + j->s.n; g++)
+			if (g->verdict == VERDICT_FAIL) {
+				strlist_addf(problems, "[%s] %s failed in this repeat's order (seed %llu): %s", j->label,
+					     g->name, p->c->seed, g->why.n ? g->why.v[0] : "");
+				j->failed = true;
+			}
+	}
+	for (size_t i = p->per_rep; i < p->n_jobs && !p->c->shuffle; i++) {
 		struct job *first = &p->jobs[i % p->per_rep], *j = &p->jobs[i];
 		char why[600];
 		if (!report_same_output(first->r.serial, first->r.serial_len, j->r.serial, j->r.serial_len, why,

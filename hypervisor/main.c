@@ -4,6 +4,7 @@
  *   tests=a,b,c   run only these guests (default: all modules)
  *   budget=N      stop a guest after N ticks of its own time, 0: none (default below; vm/guest_time.h)
  *   watchdog=apic-timer  enforce the budget with the local-APIC timer even where the preemption timer exists
+ *   apic=x2apic   switch the host's local APIC to x2APIC mode first (the watchdog then speaks MSRs)
  *   precheck=a,b  run the software entry checker before these guests' VMLAUNCH and VMRESUMEs ("all": every guest)
  *   debug=a       Bochs magic breakpoints before a's VMLAUNCH and after any failed entry of a
  *   dump=a,b      dump the VMCS before these guests' first VMLAUNCH
@@ -87,19 +88,23 @@ static void memory_init(const struct boot_info *b)
 /*
  * Without COM1 the console writes to the screen: the text screen the boot information
  * names, or with none named (a BIOS boot: GRUB and the direct-boot loader leave the
- * VGA in text mode) the VGA's own. A graphics framebuffer gets nothing yet.
+ * VGA in text mode) the VGA's own; a graphics framebuffer (GRUB under UEFI) gets
+ * text drawn with vexit's font. Returns why the framebuffer cannot be drawn on, or NULL.
  */
-static void screen_init(const struct boot_info *b)
+static const char *screen_init(const struct boot_info *b)
 {
 	if (b && b->has_framebuffer) {
 		const struct mb2_framebuffer *fb = &b->framebuffer;
+		if (fb->type == MB2_FRAMEBUFFER_RGB)
+			return console_use_framebuffer((volatile uint8_t *)(uintptr_t)fb->addr, fb);
 		if (fb->type == MB2_FRAMEBUFFER_EGA_TEXT && fb->addr < (4ull << 30) && fb->pitch >= 2 * fb->width)
 			console_use_text_screen((volatile uint16_t *)(uintptr_t)fb->addr, fb->width, fb->height,
 						fb->pitch / 2);
-		return;
+		return NULL;
 	}
 	console_use_text_screen((volatile uint16_t *)(uintptr_t)VGA_TEXT_ADDR, VGA_TEXT_COLS, VGA_TEXT_ROWS,
 				VGA_TEXT_COLS);
+	return NULL;
 }
 
 /* What the guests' virtual CPU inherits from this one (CPUID, SDM Vol. 2). */
@@ -170,6 +175,13 @@ static enum watchdog watchdog_option(const char *cmdline)
 {
 	char buf[24];
 	bool force_apic = false;
+	if (cmdline_get(cmdline, "apic", buf, sizeof(buf))) {
+		if (strcmp(buf, "x2apic") != 0)
+			panic("apic=%s: the only choice is apic=x2apic", buf);
+		const char *why = apic_enter_x2apic();
+		if (why)
+			panic("apic=x2apic: %s", why);
+	}
 	if (cmdline_get(cmdline, "watchdog", buf, sizeof(buf))) {
 		if (strcmp(buf, "apic-timer") != 0)
 			panic("watchdog=%s: the only choice is watchdog=apic-timer", buf);
@@ -227,10 +239,12 @@ void kmain(uint32_t magic, uint64_t mbi)
 	/* The boot information first: it says where the screen is, and the screen must have the first line too. */
 	const char *err = magic == MB2_BOOTLOADER_MAGIC ? mb2_parse((const void *)(uintptr_t)mbi, &boot) : NULL;
 	const struct boot_info *info = magic == MB2_BOOTLOADER_MAGIC && !err ? &boot : NULL;
-	screen_init(info);
+	const char *no_screen = screen_init(info);
 	/* Before any panic: how to power off (the BIOS areas when the loader gave no RSDP). */
 	power_init(info ? info->rsdp : NULL, info ? info->rsdp_len : 0);
 	kprintf("VEXIT protocol %d\n", VEXIT_PROTOCOL_VERSION);
+	if (no_screen) /* only the debug port, if any, can carry this */
+		kprintf("vexit: the framebuffer is not drawn on: %s\n", no_screen);
 	if (magic != MB2_BOOTLOADER_MAGIC)
 		panic("not booted by a multiboot2 loader (magic 0x%x)", magic);
 	if (err)

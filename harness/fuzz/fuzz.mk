@@ -14,6 +14,7 @@ FUZZ_TIME ?= 60
 FUZZ_SRCS_multiboot2 := hypervisor/kernel/multiboot2.c
 FUZZ_SRCS_cmdline := hypervisor/kernel/cmdline.c
 FUZZ_SRCS_guest_image := hypervisor/vm/guest_image.c hypervisor/vm/guest_section.c hypervisor/vm/guest_mem.c
+FUZZ_SRCS_kernel_image := hypervisor/vm/kernel_image.c hypervisor/vm/guest_mem.c
 # The harness's readers link with the whole harness library (and so the direct-boot loader's blob).
 FUZZ_HARNESS_TARGETS := protocol bochs_log expect direct_boot manifest
 $(foreach t,$(FUZZ_HARNESS_TARGETS),$(eval FUZZ_SRCS_$(t) := $(HARNESS_LIB_SRCS))$(eval FUZZ_EXTRA_$(t) := $(LOADER_BLOB_OBJ)))

@@ -1,5 +1,7 @@
 #include "screen_dump.h"
 
+#include "screen_text.h"
+
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -45,8 +47,8 @@ char *screen_dump_text(const char *bochs_out, unsigned cols, unsigned rows)
 	unsigned n = cols * rows;
 	uint16_t *cells = calloc(n, sizeof(*cells));
 	unsigned char *seen = calloc(n, 1);
-	char *text = malloc((size_t)n + rows + 1);
-	if (!cells || !seen || !text)
+	char *chars = malloc(n ? n : 1);
+	if (!cells || !seen || !chars)
 		abort();
 	for (const char *line = bochs_out; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
 		/* The last dump wins: the debugger prints "[bochs]:" before each. */
@@ -55,36 +57,13 @@ char *screen_dump_text(const char *bochs_out, unsigned cols, unsigned rows)
 		parse_dump_line(line, cells, seen, n);
 	}
 	bool whole = true;
-	for (unsigned i = 0; i < n; i++)
+	for (unsigned i = 0; i < n; i++) {
 		whole &= seen[i];
-	/* Blank rows below the last line are no part of the text. */
-	unsigned used = rows;
-	while (whole && used > 1) {
-		unsigned r = used - 1, c = 0;
-		while (c < cols && (cells[r * cols + c] & 0xff) == ' ')
-			c++;
-		if (c < cols)
-			break;
-		used--;
+		chars[i] = (char)(cells[i] & 0xff);
 	}
-	size_t t = 0;
-	for (unsigned r = 0; whole && r < used; r++) {
-		unsigned len = cols;
-		while (len && (cells[r * cols + len - 1] & 0xff) == ' ')
-			len--;
-		for (unsigned c = 0; c < len; c++) {
-			unsigned char ch = cells[r * cols + c] & 0xff;
-			text[t++] = ch >= 0x20 && ch < 0x7f ? (char)ch : '?';
-		}
-		if (len < cols || r + 1 == used)
-			text[t++] = '\n';
-	}
-	text[t] = '\0';
+	char *text = whole ? screen_text(chars, cols, rows) : NULL;
 	free(cells);
 	free(seen);
-	if (!whole) {
-		free(text);
-		return NULL;
-	}
+	free(chars);
 	return text;
 }

@@ -12,11 +12,8 @@
 /* The debugger commands that stop at `stop_at` (a kernel address) and dump a cols x rows screen at 0xB8000. */
 char *screen_dump_commands(uint64_t stop_at, unsigned cols, unsigned rows);
 /*
- * The screen's text from the last dump in `bochs_out`: one line per row, trailing
- * blanks dropped, blank rows at the bottom dropped, and a row whose last column is not
- * blank joined to the next (a line the screen wrapped; a line of exactly `cols`
- * characters is joined too). NULL when
- * there is no dump of cols x rows cells. The caller frees it.
+ * The screen's text from the last dump in `bochs_out`, as screen_text (screen_text.h)
+ * makes it. NULL when there is no dump of cols x rows cells. The caller frees it.
  */
 char *screen_dump_text(const char *bochs_out, unsigned cols, unsigned rows);
 

@@ -241,6 +241,20 @@ bool suite_ok(const struct suite *s)
 	return s->failed == 0 && s->problems.n == 0 && s->n > 0;
 }
 
+void suite_reorder(struct suite *s, const size_t *order)
+{
+	struct suite_guest *guests = xrealloc(NULL, (s->n + 1) * sizeof(*guests));
+	char **names = xrealloc(NULL, (s->n + 1) * sizeof(*names));
+	for (size_t i = 0; i < s->n; i++) {
+		guests[i] = s->guests[order[i]];
+		names[i] = s->names.v[order[i]];
+	}
+	memcpy(s->guests, guests, s->n * sizeof(*guests));
+	memcpy(s->names.v, names, s->n * sizeof(*names));
+	free(guests);
+	free(names);
+}
+
 void suite_free(struct suite *s)
 {
 	for (size_t i = 0; i < s->n; i++) {

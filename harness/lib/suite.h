@@ -71,6 +71,8 @@ struct direct_boot_module *suite_boot_modules(const struct suite *s, size_t *n);
 void suite_judge(struct suite *s, const char *capture, size_t len, const char *run_problem);
 /* Every guest passed or was skipped, and the run itself had no problem. */
 bool suite_ok(const struct suite *s);
+/* Put the guests in this order (order[i]: the index of the guest that goes i-th), before a run. */
+void suite_reorder(struct suite *s, const size_t *order);
 void suite_free(struct suite *s);
 
 #endif

@@ -29,6 +29,7 @@
 
 #include "bochs_run.h"
 #include "file_read.h"
+#include "moved_kernel.h"
 #include "protocol.h"
 #include "run_suite.h"
 #include "verdict.h"
@@ -115,40 +116,6 @@ static bool lines_match(const char *got, const char *want)
 	return !*got && !*want;
 }
 
-/* A copy of the kernel ELF whose PT_LOAD segments have physical addresses MOVED_BY higher; NULL on error. */
-static const char *moved_kernel(const char *kernel)
-{
-	static char path[PATH_MAX];
-	size_t len;
-	char *f = file_read(kernel, 64u << 20, &len);
-	Elf64_Ehdr eh;
-	if (!f || len < sizeof(eh))
-		goto bad;
-	memcpy(&eh, f, sizeof(eh));
-	if (eh.e_phoff > len || eh.e_phnum > (len - eh.e_phoff) / sizeof(Elf64_Phdr))
-		goto bad;
-	for (unsigned i = 0; i < eh.e_phnum; i++) {
-		Elf64_Phdr ph;
-		memcpy(&ph, f + eh.e_phoff + i * sizeof(ph), sizeof(ph));
-		if (ph.p_type == PT_LOAD)
-			ph.p_paddr += MOVED_BY;
-		memcpy(f + eh.e_phoff + i * sizeof(ph), &ph, sizeof(ph));
-	}
-	snprintf(path, sizeof(path), "%s/moved.elf", tmp_dir);
-	FILE *out = fopen(path, "wb");
-	bool ok = out && fwrite(f, 1, len, out) == len;
-	if (out && fclose(out) != 0)
-		ok = false;
-	free(f);
-	if (ok)
-		return path;
-	fprintf(stderr, "check_boot_panics: cannot write %s\n", path);
-	return NULL;
-bad:
-	free(f);
-	fprintf(stderr, "check_boot_panics: %s is not a readable ELF64 file\n", kernel);
-	return NULL;
-}
 
 START_TEST(test_boot_ends_with_its_named_panic)
 {
@@ -199,7 +166,7 @@ int main(void)
 	static bool done[N_CASES];
 	for (size_t i = 0; i < N_CASES; i++) {
 		struct boot_case *c = &cases[i];
-		const char *image = c->moved ? moved_kernel(kernel) : kernel;
+		const char *image = c->moved ? moved_kernel(kernel, MOVED_BY, tmp_dir) : kernel;
 		if (!image)
 			return 1;
 		c->o = (struct bochs_run_opts){

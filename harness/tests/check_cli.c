@@ -372,6 +372,45 @@ START_TEST(test_repeat_catches_nondeterminism)
 }
 END_TEST
 
+/* The guests each repeat's disk held, in order (fake-args: the model, then the list), run directory by directory. */
+static void shuffled_orders(const char *args, char orders[3][128])
+{
+	direct_cli = true;
+	run_cli("select", "ok.bochsrc", args);
+	ck_assert_msg(status == 0, "exit %d:\n%s", status, out);
+	const char *runs[3] = { "keep/corei7_skylake_x.s1/fake-args", "keep/corei7_skylake_x.s1.r2/fake-args",
+				"keep/corei7_skylake_x.s1.r3/fake-args" };
+	for (int r = 0; r < 3; r++) {
+		char *a = read_in_dir(runs[r]);
+		snprintf(orders[r], 128, "%s", a);
+		free(a);
+	}
+}
+
+START_TEST(test_shuffle_orders_each_repeat)
+{
+	char keep[128];
+	snprintf(keep, sizeof(keep), "--jobs 1 --repeat 3 --shuffle=42 --keep-logs %s/keep", dir);
+	char first[3][128], again[3][128];
+	shuffled_orders(keep, first);
+	ck_assert_ptr_nonnull(strstr(out, "shuffled with seed 42 (--shuffle=42 repeats it)"));
+	/* Every repeat runs all four guests, not all in one order; the same seed gives the same orders. */
+	for (int r = 0; r < 3; r++) {
+		ck_assert_uint_eq(strlen(first[r]), strlen("corei7_skylake_x alpha,beta,gamma,io_one\n"));
+		for (const char *g = "alpha\0beta\0gamma\0io_one\0"; *g; g += strlen(g) + 1)
+			ck_assert_msg(strstr(first[r], g), "repeat %d lacks %s: %s", r + 1, g, first[r]);
+	}
+	ck_assert_msg(strcmp(first[0], first[1]) || strcmp(first[1], first[2]), "one order: %s", first[0]);
+	shuffled_orders(keep, again);
+	for (int r = 0; r < 3; r++)
+		ck_assert_str_eq(again[r], first[r]);
+	/* A seed is a decimal number. */
+	run_cli("select", "ok.bochsrc", "--shuffle=12x");
+	ck_assert_int_eq(status, 2);
+	ck_assert_ptr_nonnull(strstr(out, "--shuffle=12x: the seed is a decimal number"));
+}
+END_TEST
+
 START_TEST(test_list_and_patterns)
 {
 	run_cli("select", "ok.bochsrc", "--list --tests 'io_*,alpha'");
@@ -546,6 +585,7 @@ int main(void)
 	tcase_add_test(tc, test_odd_guest_names_refused);
 	tcase_add_test(tc, test_flooding_guest_is_capped);
 	tcase_add_test(tc, test_repeat_catches_nondeterminism);
+	tcase_add_test(tc, test_shuffle_orders_each_repeat);
 	tcase_add_test(tc, test_list_and_patterns);
 	tcase_add_test(tc, test_no_colour_when_not_a_terminal);
 	tcase_add_test(tc, test_interrupted_harness_leaves_no_bochs);

@@ -540,6 +540,45 @@ START_TEST(test_framebuffer)
 }
 END_TEST
 
+START_TEST(test_framebuffer_rgb)
+{
+	/* GRUB's EFI framebuffer: 32 bits a pixel, the colour fields after a 16-bit reserved field. */
+	struct mbi *m = mbi_new();
+	uint32_t off = tag_begin(m, 8, 38);
+	put64(m, off + 8, 0x80000000);
+	put32(m, off + 16, 4096);
+	put32(m, off + 20, 1024);
+	put32(m, off + 24, 768);
+	m->buf[off + 28] = 32;
+	m->buf[off + 29] = MB2_FRAMEBUFFER_RGB;
+	const uint8_t fields[6] = { 16, 8, 8, 8, 0, 8 };
+	memcpy(m->buf + off + 32, fields, sizeof(fields));
+	tag_end(m);
+	struct boot_info *b = info_new();
+	ck_assert_ptr_null(mb2_parse(mbi_finish(m), b));
+	ck_assert(b->has_framebuffer);
+	const struct mb2_framebuffer *fb = &b->framebuffer;
+	ck_assert_uint_eq(fb->type, MB2_FRAMEBUFFER_RGB);
+	ck_assert_uint_eq(fb->addr, 0x80000000);
+	ck_assert_uint_eq(fb->red_pos, 16);
+	ck_assert_uint_eq(fb->red_size, 8);
+	ck_assert_uint_eq(fb->green_pos, 8);
+	ck_assert_uint_eq(fb->green_size, 8);
+	ck_assert_uint_eq(fb->blue_pos, 0);
+	ck_assert_uint_eq(fb->blue_size, 8);
+	free(m);
+
+	/* An RGB tag that ends before its colour fields is refused (an EGA one of that size is fine). */
+	m = mbi_new();
+	off = tag_begin(m, 8, 37);
+	m->buf[off + 29] = MB2_FRAMEBUFFER_RGB;
+	tag_end(m);
+	ck_assert_str_eq(mb2_parse(mbi_finish(m), b), "RGB framebuffer tag too short");
+	free(b);
+	free(m);
+}
+END_TEST
+
 START_TEST(test_tags_after_end_ignored)
 {
 	struct mbi *m = mbi_new();
@@ -726,6 +765,7 @@ static Suite *mb2_suite(void)
 	tcase_add_test(good, test_mmap_partial_trailing_entry_ignored);
 	tcase_add_test(good, test_unknown_tags_skipped);
 	tcase_add_test(good, test_framebuffer);
+	tcase_add_test(good, test_framebuffer_rgb);
 	tcase_add_test(good, test_tags_after_end_ignored);
 	tcase_add_test(good, test_a_map_of_any_size);
 	tcase_add_test(good, test_too_many_modules);

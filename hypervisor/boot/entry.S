@@ -9,7 +9,9 @@
  * relocatable, and a multiboot2 loader puts an ELF kernel at its physical
  * addresses unless the header asks otherwise), and that the CPU has long mode.
  * Either failure is a protocol panic on COM1 (and port 0xE9), printed here in
- * 32-bit code, then the run ends as power_off ends it (kernel/power.c).
+ * 32-bit code, then the run ends as power_off ends it (kernel/power.c): the Bochs
+ * shutdown port, else ACPI soft-off by the same C built for 32 bits
+ * (boot/early_power.c), else a line saying why not, and halt.
  */
 #include "include/vexit_protocol.h"
 
@@ -115,20 +117,25 @@ _start:
 	ljmp $0x08, $long_mode
 
 wrong_load_address:
-	mov $msg_load_address, %esi
+	mov $msg_load_address, %eax
 	jmp early_panic
 no_long_mode:
-	mov $msg_no_long_mode, %esi
+	mov $msg_no_long_mode, %eax
 	/* fall through */
 
 /*
- * Print the NUL-terminated line at ESI + EBP on COM1 (115200 8N1, as
+ * Print the NUL-terminated line at EAX + EBP on COM1 (115200 8N1, as
  * console_init sets it) and on port 0xE9 when it reads back 0xE9 (Bochs), after
  * the protocol's first line; then end the run as power_off does: the Bochs
- * shutdown port when 0xE9 answered, else halt. BL: whether COM1 answers, BH:
- * whether 0xE9 does.
+ * shutdown port when 0xE9 answered, else ACPI soft-off, else halt. BL: whether
+ * COM1 answers, BH: whether 0xE9 does. EDI and ESI still hold the loader's
+ * magic and boot information.
  */
 early_panic:
+	lea boot_stack_top(%ebp), %esp	/* our own stack, wherever we were loaded */
+	push %esi			/* early_power_off(magic, mbi), at the end */
+	push %edi
+	mov %eax, %esi
 	mov $COM1 + 1, %dx		/* IER: no interrupts */
 	xor %al, %al
 	outb %al, %dx
@@ -182,9 +189,21 @@ early_panic:
 	jz 5f
 	outb %al, %dx
 	jmp 4b
-5:	cli
+	/* ACPI soft-off (boot/early_power.c; it keeps EBX and EBP); it returns why not. */
+5:	lea early_power_off(%ebp), %eax
+	call *%eax
+	test %eax, %eax
+	jz 8f
+	push %eax
+	lea msg_no_acpi(%ebp), %esi
+	call early_puts
+	pop %esi
+	call early_puts
+	lea msg_halting(%ebp), %esi
+	call early_puts
+8:	cli
 	hlt
-	jmp 5b
+	jmp 8b
 
 /* ESI: a NUL-terminated string; BL, BH: as early_panic says. Clobbers EAX, ECX, EDX, ESI. */
 early_puts:
@@ -211,6 +230,11 @@ early_puts:
 	jmp early_puts
 9:	ret
 
+/* The 32-bit power-off blob (boot/early_power.c, built by the Makefile): its entry is its first byte. */
+	.balign 16
+early_power_off:
+	.incbin EARLY_POWER_BIN
+
 	.code64
 long_mode:
 	mov $0x10, %ax
@@ -235,6 +259,11 @@ msg_load_address:
 	.asciz "VEXIT panic the kernel is linked to run at 1 MiB (0x100000) and was loaded elsewhere: load it at its ELF physical addresses\n"
 msg_shutdown:
 	.asciz "Shutdown"
+/* power_off's line (kernel/power.c) when ACPI cannot turn the machine off. */
+msg_no_acpi:
+	.asciz "vexit: no ACPI power-off ("
+msg_halting:
+	.asciz "): halting\n"
 	.balign 8
 boot_gdt:
 	.quad 0

@@ -110,8 +110,19 @@ isr_common:
 /* The watchdog's timer fired while the host ran (hw/apic.c, apic_timer_stop): nothing to do but EOI. */
 isr_32:
 	push %rax
+	push %rcx
+	push %rdx
+	cmpb $0, apic_x2apic_mode(%rip)
+	jne 1f
 	mov apic_eoi_register(%rip), %rax
 	movl $0, (%rax)
+	jmp 2f
+1:	mov $0x80b, %ecx		/* the x2APIC EOI MSR (SDM Vol. 3A table 11-6) */
+	xor %eax, %eax
+	xor %edx, %edx
+	wrmsr
+2:	pop %rdx
+	pop %rcx
 	pop %rax
 	iretq
 

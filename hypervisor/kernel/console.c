@@ -3,6 +3,7 @@
 #include <stdarg.h>
 
 #include "hw/cpu.h"
+#include "kernel/fb_text.h"
 #include "kernel/fmt.h"
 #include "kernel/vga_text.h"
 
@@ -22,7 +23,10 @@
 
 static bool have_e9;
 static bool have_com1;
-static struct vga_text screen; /* used only without COM1: then the screen is the console a person reads */
+/* Used only without COM1: then the screen is the console a person reads. One of the two, or neither. */
+static struct vga_text screen;
+static struct fb_text fb_screen;
+static bool have_fb;
 
 void console_init(void)
 {
@@ -46,6 +50,15 @@ void console_use_text_screen(volatile uint16_t *cells, unsigned cols, unsigned r
 		vga_text_init(&screen, cells, cols, rows, pitch_cells);
 }
 
+const char *console_use_framebuffer(volatile uint8_t *pixels, const struct mb2_framebuffer *fb)
+{
+	if (have_com1)
+		return NULL;
+	const char *why = fb_text_init(&fb_screen, pixels, fb);
+	have_fb = why == NULL;
+	return why;
+}
+
 bool console_has_debug_port(void)
 {
 	return have_e9;
@@ -65,11 +78,15 @@ void console_write(const char *s, unsigned long n)
 	for (unsigned long i = 0; i < n; i++) {
 		if (have_com1)
 			com1_putc(s[i]);
+		else if (have_fb)
+			fb_text_putc(&fb_screen, s[i]);
 		else
 			vga_text_putc(&screen, s[i]);
 		if (have_e9)
 			outb(DEBUG_PORT, (uint8_t)s[i]);
 	}
+	if (have_fb)
+		fb_text_sync(&fb_screen);
 }
 
 void console_drain(void)

@@ -11,6 +11,7 @@
 #define MB2_TAG_MMAP 6
 #define MB2_TAG_FRAMEBUFFER 8
 #define MB2_FRAMEBUFFER_TAG_MIN 30 /* through framebuffer_type (multiboot2 spec 3.6.12) */
+#define MB2_FRAMEBUFFER_RGB_TAG_MIN 38 /* through blue_mask_size */
 #define MB2_TAG_ACPI_OLD 14
 #define MB2_TAG_ACPI_NEW 15
 #define MB2_MMAP_AVAILABLE 1
@@ -130,6 +131,17 @@ const char *mb2_parse(const void *mbi, struct boot_info *out)
 			fb->height = *(const uint32_t *)(body + 24);
 			fb->bpp = body[28];
 			fb->type = body[29];
+			/* GRUB's layout: a 16-bit reserved field, then the RGB colour fields. */
+			if (fb->type == MB2_FRAMEBUFFER_RGB) {
+				if (t->size < MB2_FRAMEBUFFER_RGB_TAG_MIN)
+					return "RGB framebuffer tag too short";
+				fb->red_pos = body[32];
+				fb->red_size = body[33];
+				fb->green_pos = body[34];
+				fb->green_size = body[35];
+				fb->blue_pos = body[36];
+				fb->blue_size = body[37];
+			}
 			out->has_framebuffer = true;
 			break;
 		}

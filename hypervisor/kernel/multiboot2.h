@@ -20,7 +20,11 @@ struct mb2_region {
 	uint64_t len;
 };
 
-/* The screen the loader left (multiboot2 spec 3.6.12); `type` MB2_FRAMEBUFFER_EGA_TEXT: width x height cells. */
+/*
+ * The screen the loader left (multiboot2 spec 3.6.12): `type` MB2_FRAMEBUFFER_EGA_TEXT, width x
+ * height cells; MB2_FRAMEBUFFER_RGB, width x height pixels of bpp bits, each colour a field of
+ * the pixel (its lowest bit and its width in bits).
+ */
 #define MB2_FRAMEBUFFER_RGB 1
 #define MB2_FRAMEBUFFER_EGA_TEXT 2
 struct mb2_framebuffer {
@@ -28,6 +32,7 @@ struct mb2_framebuffer {
 	uint32_t pitch; /* bytes from one row (of pixels or cells) to the next */
 	uint32_t width, height;
 	uint8_t bpp, type;
+	uint8_t red_pos, red_size, green_pos, green_size, blue_pos, blue_size; /* RGB only */
 };
 
 struct boot_info {
