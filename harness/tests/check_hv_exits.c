@@ -1040,9 +1040,9 @@ START_TEST(test_exit_case)
 	struct vcpu *v = &vm->vcpu;
 	guest_cpu_state_load(vm); /* as in a run: the CPU holds the guest's XCR0, CR2, DRs... */
 	for (unsigned i = 0; i < GPR_COUNT; i++)
-		v->gpr[i] = gpr_pattern(i);
+		v->regs[i] = gpr_pattern(i);
 	for (unsigned i = 0; i < ARRAY_LEN(c->in) && c->in[i].gpr1; i++)
-		v->gpr[c->in[i].gpr1 - 1] = c->in[i].value;
+		v->regs[c->in[i].gpr1 - 1] = c->in[i].value;
 	fake_vmcs.exit_reason = c->reason;
 	fake_vmcs.exit_qualification = c->qual;
 	fake_vmcs.exit_instruction_length = c->len;
@@ -1068,7 +1068,7 @@ START_TEST(test_exit_case)
 	check_memory(c, &t);
 	check_vm_state(c, &t);
 	/* The run loop counted the exit once, by its basic reason. */
-	ck_assert_uint_eq(v->exits, 1);
+	ck_assert_uint_eq(vcpu_exits(v), 1);
 	uint32_t basic = EXIT_REASON_BASIC(c->reason);
 	if (basic < EXIT_REASON_MAX)
 		ck_assert_uint_eq(v->exit_counts[basic], 1);
@@ -1139,7 +1139,7 @@ START_TEST(test_run_until_stop)
 	ck_assert_uint_eq(v->regs[GPR_RAX], 0x40000001);   /* CPUID's answer, kept after the loop */
 	ck_assert_uint_eq(v->regs[GPR_R12], 0x1212);
 	ck_assert_uint_eq(io_bus_read(&t.vm->bus, TEST_DEVICE_PORT, 1), 0x01); /* the OUT wrote AL */
-	ck_assert_uint_eq(v->exits, 3);
+	ck_assert_uint_eq(vcpu_exits(v), 3);
 	ck_assert_uint_eq(v->exit_counts[EXIT_REASON_CPUID], 1);
 	ck_assert_uint_eq(v->exit_counts[EXIT_REASON_HLT], 1);
 	ck_assert_uint_eq(exit_history_kept(&v->history), 3);

@@ -350,11 +350,12 @@ int fake_vmx_last_launched(void)
 	return last_launched;
 }
 
-int vmx_run(uint64_t *gpr, int launched, vmx_exit_fn on_exit, void *ctx)
+int vmx_run(uint64_t *gpr, const uint64_t **frame_out, int launched, vmx_exit_fn on_exit, void *ctx)
 {
-	/* The frame hw/vmx_entry.S would push: the guest's registers, as they were loaded. */
+	/* The frame hw/vmx_entry.S would store: the guest's registers, as they were loaded. */
 	uint64_t frame[16];
 	memcpy(frame, gpr, sizeof(frame));
+	*frame_out = frame;
 	last_launched = launched;
 	for (bool resumed = false;; resumed = true) {
 		ck_assert_msg(delivered < script_len, "fake vmx_run: the guest was resumed after its last scripted exit");
@@ -368,7 +369,7 @@ int vmx_run(uint64_t *gpr, int launched, vmx_exit_fn on_exit, void *ctx)
 		fake_vmcs.exit_reason = e->reason;
 		fake_vmcs.exit_qualification = e->qualification;
 		fake_vmcs.exit_instruction_length = e->instruction_length;
-		if (!on_exit(frame, ctx))
+		if (on_exit(ctx) == VMX_EXIT_LEAVE)
 			return 0;
 	}
 }

@@ -15,6 +15,8 @@
 #ifndef VEXIT_EXIT_DISPATCH_H
 #define VEXIT_EXIT_DISPATCH_H
 
+#include "vmx/exit_reason.h"
+
 struct vcpu;
 
 enum exit_action {
@@ -25,7 +27,9 @@ enum exit_action {
 
 typedef enum exit_action (*exit_handler_fn)(struct vcpu *v);
 
-/* The built-in handler's answer for the exit in v. */
+/* The table itself, every slot a handler; run/vcpu_run.c indexes it for reasons below EXIT_REASON_MAX. */
+extern const exit_handler_fn exit_handlers[EXIT_REASON_MAX];
+/* The built-in handler's answer for the exit in v (any reason). */
 enum exit_action exit_dispatch(struct vcpu *v);
 
 #endif

@@ -25,7 +25,7 @@ static void load_vmcs_msrs(struct vcpu *v, struct virtual_msrs *m)
 	m->fs_base = vmcs_read(VMCS_GUEST_FS_BASE);
 	m->gs_base = vmcs_read(VMCS_GUEST_GS_BASE);
 	m->paging = vmcs_read(VMCS_CR0_READ_SHADOW) & CR0_PG; /* the guest's own view of CR0 */
-	m->exits = v->exits;
+	m->exits = vcpu_exits(v);
 }
 
 /* The values a write may change that live outside the table and the per-exit VMCS copies. */
@@ -66,8 +66,8 @@ __attribute__((flatten)) enum exit_action handle_rdmsr(struct vcpu *v)
 		return EXIT_RESUME;
 	}
 	/* RDMSR loads EDX:EAX, zero-extending both into RDX and RAX. */
-	v->gpr[GPR_RAX] = value & 0xffffffffull;
-	v->gpr[GPR_RDX] = value >> 32;
+	vcpu_set_gpr(v, GPR_RAX, value & 0xffffffffull);
+	vcpu_set_gpr(v, GPR_RDX, value >> 32);
 	vcpu_skip_instruction(v);
 	return EXIT_RESUME;
 }
