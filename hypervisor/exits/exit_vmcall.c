@@ -17,9 +17,10 @@
 enum exit_action handle_vmcall(struct vcpu *v)
 {
 	uint64_t result = VEXIT_HC_EPERM;
+	/* RIP moves first: a hypercall never faults, and v is then not needed across the call. */
+	vcpu_skip_instruction(v);
 	if (__builtin_expect(!(vmcs_read_known(VMCS_GUEST_SS_ACCESS_RIGHTS) & AR_DPL_MASK), 1))
 		result = hypercall(v->vm, v->gpr);
 	vcpu_set_gpr(v, GPR_RAX, result);
-	vcpu_skip_instruction(v);
 	return EXIT_RESUME;
 }

@@ -121,12 +121,12 @@ __attribute__((noinline)) static int exit_finish(struct vcpu *v, enum exit_actio
  */
 static inline __attribute__((always_inline)) int exit_step(struct vcpu *v)
 {
-	uint32_t reason = (uint32_t)vmcs_read_known(VMCS_EXIT_REASON);
+	uint64_t reason = vmcs_read_known(VMCS_EXIT_REASON); /* 32 bits, zero-extended (SDM 31.3, VMREAD) */
 	uint64_t now = rdtsc();
-	v->exit_reason = reason;
+	v->exit_reason = (uint32_t)reason;
 	v->exit_qualification = vmcs_read_known(VMCS_EXIT_QUALIFICATION);
 	v->rip = vmcs_read_known(VMCS_GUEST_RIP);
-	exit_history_record(&v->history, reason, v->exit_qualification, v->rip, now);
+	exit_history_record(&v->history, (uint32_t)reason, v->exit_qualification, v->rip, now);
 	if (__builtin_expect(v->work & WORK_AT_EXIT, 0))
 		exit_work(v, now);
 	enum exit_action a;
