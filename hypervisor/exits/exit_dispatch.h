@@ -2,7 +2,9 @@
  * The exit dispatch table (exits/exit_dispatch.c), indexed by basic exit reason,
  * KVM's kvm_vmx_exit_handlers[] shape. The contract of every handler:
  *  - it is called once per exit, with v->exit_reason, v->exit_qualification and
- *    v->rip read from the VMCS and the guest GPRs in v->gpr[];
+ *    v->rip read from the VMCS and the guest GPRs in v->gpr[], which it reads
+ *    directly and writes only with vcpu_set_gpr (the exit stub's reload needs to
+ *    know of a write to RBP or R12-R15);
  *  - EXIT_RESUME: the exit is handled and the guest runs on. A handler that
  *    completed the instruction moves RIP past it (vcpu_skip_instruction); one
  *    that faults it injects the exception (vcpu_inject_exception) and leaves
@@ -10,6 +12,8 @@
  *  - EXIT_TO_CALLER: not handled here; vcpu_run returns the exit to its caller
  *    (run/vm_run.c stops the VM naming it: never a hang, never a silent HLT);
  *  - EXIT_STOP: the VM is over, and the handler has said why with vm_stop().
+ *    A handler that resumes after something it called stopped the VM needs no
+ *    test of its own: vm_stop sets WORK_AT_ENTRY, and the run loop ends the VM.
  * An exit with no handler is EXIT_TO_CALLER.
  */
 #ifndef VEXIT_EXIT_DISPATCH_H
