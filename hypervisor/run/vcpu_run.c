@@ -117,7 +117,8 @@ __attribute__((noinline)) static int exit_finish(struct vcpu *v, enum exit_actio
 /*
  * One exit: read it, record it, dispatch it, and say how to go on (a VMX_EXIT_*).
  * The common path reads three fields, counts, records the history (a few stores)
- * and tests two bits of v->work; everything else is behind those bits.
+ * and tests two bits of v->work and the injection core's flag; everything else is
+ * behind them.
  */
 static inline __attribute__((always_inline)) int exit_step(struct vcpu *v)
 {
