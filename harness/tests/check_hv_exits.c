@@ -26,6 +26,7 @@
 #include "fake_hw.h"
 #include "hv_host_fakes.h"
 #include "hw/vmcs.h"
+#include "hw/vmx_entry.h"
 #include "include/vexit_abi.h"
 #include "include/x86_arch.h"
 #include "kernel/apic_watchdog.h"
@@ -1040,9 +1041,9 @@ START_TEST(test_exit_case)
 	struct vcpu *v = &vm->vcpu;
 	guest_cpu_state_load(vm); /* as in a run: the CPU holds the guest's XCR0, CR2, DRs... */
 	for (unsigned i = 0; i < GPR_COUNT; i++)
-		v->gpr[i] = gpr_pattern(i);
+		v->regs[i] = gpr_pattern(i);
 	for (unsigned i = 0; i < ARRAY_LEN(c->in) && c->in[i].gpr1; i++)
-		v->gpr[c->in[i].gpr1 - 1] = c->in[i].value;
+		v->regs[c->in[i].gpr1 - 1] = c->in[i].value;
 	fake_vmcs.exit_reason = c->reason;
 	fake_vmcs.exit_qualification = c->qual;
 	fake_vmcs.exit_instruction_length = c->len;
@@ -1068,7 +1069,7 @@ START_TEST(test_exit_case)
 	check_memory(c, &t);
 	check_vm_state(c, &t);
 	/* The run loop counted the exit once, by its basic reason. */
-	ck_assert_uint_eq(v->exits, 1);
+	ck_assert_uint_eq(vcpu_exits(v), 1);
 	uint32_t basic = EXIT_REASON_BASIC(c->reason);
 	if (basic < EXIT_REASON_MAX)
 		ck_assert_uint_eq(v->exit_counts[basic], 1);
@@ -1139,11 +1140,40 @@ START_TEST(test_run_until_stop)
 	ck_assert_uint_eq(v->regs[GPR_RAX], 0x40000001);   /* CPUID's answer, kept after the loop */
 	ck_assert_uint_eq(v->regs[GPR_R12], 0x1212);
 	ck_assert_uint_eq(io_bus_read(&t.vm->bus, TEST_DEVICE_PORT, 1), 0x01); /* the OUT wrote AL */
-	ck_assert_uint_eq(v->exits, 3);
+	ck_assert_uint_eq(vcpu_exits(v), 3);
 	ck_assert_uint_eq(v->exit_counts[EXIT_REASON_CPUID], 1);
 	ck_assert_uint_eq(v->exit_counts[EXIT_REASON_HLT], 1);
 	ck_assert_uint_eq(exit_history_kept(&v->history), 3);
 	ck_assert_uint_gt(v->last_exit_tick, v->first_entry_tick);
+}
+END_TEST
+
+START_TEST(test_run_reloads_kept_registers_only_when_written)
+{
+	/*
+	 * The stub reloads RBP and R12-R15 only when on_exit says a handler wrote one
+	 * (hw/vmx_entry.S): MOV from CR8 to R12 must say so, MOV from CR8 to RAX, CPUID
+	 * (which writes RBX, always reloaded) and MOV from CR8 to RBP after them in turn.
+	 */
+	static const struct fake_exit script[] = {
+		{ EXIT_REASON_CR_ACCESS, CRQ(8, CR_FROM, GPR_R12), 4, VMX_OK },
+		{ EXIT_REASON_CR_ACCESS, CRQ(8, CR_FROM, GPR_RAX), 4, VMX_OK },
+		{ EXIT_REASON_CPUID, 0, 2, VMX_OK },
+		{ EXIT_REASON_CR_ACCESS, CRQ(8, CR_FROM, GPR_RBP), 4, VMX_OK },
+		{ EXIT_REASON_HLT, 0, 1, VMX_OK },
+	};
+	struct vcpu *v = &t.vm->vcpu;
+	v->regs[GPR_R12] = 0x1212;
+	v->regs[GPR_RBP] = 0xbbbb;
+	fake_vmx_script(script, 5);
+	ck_assert_int_eq(vcpu_run(v), EXIT_STOP);
+	ck_assert_int_eq(fake_vmx_on_exit_result(0), VMX_EXIT_RESUME_ALL);
+	ck_assert_int_eq(fake_vmx_on_exit_result(1), VMX_EXIT_RESUME);
+	ck_assert_int_eq(fake_vmx_on_exit_result(2), VMX_EXIT_RESUME);
+	ck_assert_int_eq(fake_vmx_on_exit_result(3), VMX_EXIT_RESUME_ALL);
+	ck_assert_int_eq(fake_vmx_on_exit_result(4), VMX_EXIT_LEAVE);
+	ck_assert_uint_eq(v->regs[GPR_R12], t.vm->tpr); /* the priority, 0 at reset */
+	ck_assert_uint_eq(v->regs[GPR_RBP], t.vm->tpr);
 }
 END_TEST
 
@@ -1274,6 +1304,7 @@ int main(void)
 	tcase_add_test(loop, test_every_handled_reason_has_a_case);
 	tcase_add_exit_test(loop, test_machine_check_in_guest, FAKE_PANIC_EXIT);
 	tcase_add_test(loop, test_run_until_stop);
+	tcase_add_test(loop, test_run_reloads_kept_registers_only_when_written);
 	tcase_add_test(loop, test_run_returns_unhandled_to_caller);
 	tcase_add_test(loop, test_run_vmlaunch_fails_valid);
 	tcase_add_test(loop, test_run_vmresume_fails_invalid);

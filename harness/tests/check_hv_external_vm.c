@@ -144,9 +144,9 @@ END_TEST
 static void exit_with(uint32_t reason, uint64_t qual, uint64_t rax, uint64_t rcx, uint64_t rdx)
 {
 	struct vcpu *v = &t.vm->vcpu;
-	v->gpr[GPR_RAX] = rax;
-	v->gpr[GPR_RCX] = rcx;
-	v->gpr[GPR_RDX] = rdx;
+	v->regs[GPR_RAX] = rax;
+	v->regs[GPR_RCX] = rcx;
+	v->regs[GPR_RDX] = rdx;
 	fake_vmcs.exit_reason = reason;
 	fake_vmcs.exit_qualification = qual;
 	fake_vmcs.exit_instruction_length = 3;

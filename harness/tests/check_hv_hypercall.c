@@ -30,8 +30,9 @@ static void teardown(void)
 
 static uint64_t hc(uint64_t nr, uint64_t a, uint64_t b, uint64_t c, uint64_t d)
 {
-	const uint64_t args[4] = { a, b, c, d };
-	return hypercall(vm, nr, args);
+	/* The guest's registers as a VMCALL leaves them: the number in RAX, the arguments in RBX, RCX, RDX, RSI. */
+	uint64_t gpr[GPR_COUNT] = { [GPR_RAX] = nr, [GPR_RBX] = a, [GPR_RCX] = b, [GPR_RDX] = c, [GPR_RSI] = d };
+	return hypercall(vm, gpr);
 }
 
 START_TEST(test_abi_numbers)

@@ -73,8 +73,9 @@ static void teardown(void)
 
 static uint64_t hc(uint64_t nr, uint64_t a, uint64_t b, uint64_t c, uint64_t d)
 {
-	const uint64_t args[4] = { a, b, c, d };
-	return hypercall(vm, nr, args);
+	/* The guest's registers as a VMCALL leaves them: the number in RAX, the arguments in RBX, RCX, RDX, RSI. */
+	uint64_t gpr[GPR_COUNT] = { [GPR_RAX] = nr, [GPR_RBX] = a, [GPR_RCX] = b, [GPR_RDX] = c, [GPR_RSI] = d };
+	return hypercall(vm, gpr);
 }
 
 static struct io_bitmaps bitmaps(void)
@@ -558,8 +559,8 @@ static void exit_with(uint32_t reason, uint64_t qual)
 /* The guest's VMCALL of hypercall nr with first argument a, through the exit path. */
 static uint64_t vmcall_exit(uint64_t nr, uint64_t a)
 {
-	vm->vcpu.gpr[GPR_RAX] = nr;
-	vm->vcpu.gpr[GPR_RBX] = a;
+	vm->vcpu.regs[GPR_RAX] = nr;
+	vm->vcpu.regs[GPR_RBX] = a;
 	exit_with(EXIT_REASON_VMCALL, 0);
 	return vm->vcpu.gpr[GPR_RAX];
 }
@@ -633,7 +634,7 @@ START_TEST(test_trace_exactly_full)
 	ck_assert_uint_eq(vmcall_exit(VEXIT_HC_TRACE, 1), 0);
 	for (unsigned i = 0; i < EXIT_TRACE_MAX - 1; i++)
 		exit_with(EXIT_REASON_INVD, i);
-	vm->vcpu.gpr[GPR_RAX] = VEXIT_HC_VERSION;
+	vm->vcpu.regs[GPR_RAX] = VEXIT_HC_VERSION;
 	exit_with(EXIT_REASON_VMCALL, 0); /* fills the last slot */
 	ck_assert_uint_eq(vm->trace.n, EXIT_TRACE_MAX);
 	ck_assert_uint_eq(vm->trace.dropped, 0);

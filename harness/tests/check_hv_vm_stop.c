@@ -155,7 +155,7 @@ START_TEST(test_vm_stop_fields_truncated)
 	ck_assert_uint_eq(strlen(vm->stop_fields), VM_STOP_FIELDS_MAX - 1);
 	ck_assert_int_eq(strncmp(vm->stop_fields, "why=www", 7), 0);
 	/* The vcpu after it is untouched. */
-	ck_assert_uint_eq(vm->vcpu.exits, 0);
+	ck_assert_uint_eq(vcpu_exits(&vm->vcpu), 0);
 	free(vm);
 }
 END_TEST

@@ -350,11 +350,22 @@ int fake_vmx_last_launched(void)
 	return last_launched;
 }
 
-int vmx_run(uint64_t *gpr, int launched, vmx_exit_fn on_exit, void *ctx)
+#define FAKE_RESULTS_MAX 64
+static int results[FAKE_RESULTS_MAX];
+
+int fake_vmx_on_exit_result(unsigned i)
 {
-	/* The frame hw/vmx_entry.S would push: the guest's registers, as they were loaded. */
+	ck_assert_uint_lt(i, delivered);
+	ck_assert_uint_lt(i, FAKE_RESULTS_MAX);
+	return results[i];
+}
+
+int vmx_run(uint64_t *gpr, const uint64_t **frame_out, int launched, vmx_exit_fn on_exit, void *ctx)
+{
+	/* The frame hw/vmx_entry.S would store: the guest's registers, as they were loaded. */
 	uint64_t frame[16];
 	memcpy(frame, gpr, sizeof(frame));
+	*frame_out = frame;
 	last_launched = launched;
 	for (bool resumed = false;; resumed = true) {
 		ck_assert_msg(delivered < script_len, "fake vmx_run: the guest was resumed after its last scripted exit");
@@ -368,7 +379,10 @@ int vmx_run(uint64_t *gpr, int launched, vmx_exit_fn on_exit, void *ctx)
 		fake_vmcs.exit_reason = e->reason;
 		fake_vmcs.exit_qualification = e->qualification;
 		fake_vmcs.exit_instruction_length = e->instruction_length;
-		if (!on_exit(frame, ctx))
+		int r = on_exit(ctx);
+		if (delivered <= FAKE_RESULTS_MAX)
+			results[delivered - 1] = r;
+		if (r == VMX_EXIT_LEAVE)
 			return 0;
 	}
 }

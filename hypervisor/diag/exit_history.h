@@ -13,15 +13,16 @@
 struct exit_record {
 	uint32_t reason; /* the full exit-reason field */
 	uint64_t qualification, rip;
-	uint64_t tick;   /* ticks since the first entry: deterministic under Bochs */
+	uint64_t tick;   /* the TSC at the exit; printed relative to the history's base */
 };
 
 struct exit_history {
 	struct exit_record ring[EXIT_HISTORY_LEN];
 	uint64_t total; /* exits ever recorded; the ring keeps the last EXIT_HISTORY_LEN */
+	uint64_t base;  /* the tick printed as 0 (the first entry's): deterministic under Bochs */
 };
 
-/* Inline: the run loop records every exit, and this is all it costs. */
+/* Inline: the run loop records every exit, and this is all it costs (a few stores). */
 static inline void exit_history_record(struct exit_history *h, uint32_t reason, uint64_t qual, uint64_t rip,
 				       uint64_t tick)
 {
@@ -30,6 +31,11 @@ static inline void exit_history_record(struct exit_history *h, uint32_t reason, 
 	r->qualification = qual;
 	r->rip = rip;
 	r->tick = tick;
+}
+/* The tick of the last exit recorded (0 before any). */
+static inline uint64_t exit_history_last_tick(const struct exit_history *h)
+{
+	return h->total ? h->ring[(h->total - 1) % EXIT_HISTORY_LEN].tick : 0;
 }
 /* Records kept, at most EXIT_HISTORY_LEN. */
 unsigned exit_history_kept(const struct exit_history *h);

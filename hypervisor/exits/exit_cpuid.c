@@ -21,10 +21,10 @@ enum exit_action handle_cpuid(struct vcpu *v)
 	};
 	cpuid_guest_view(leaf, subleaf, &view, r);
 	/* CPUID writes EAX, EBX, ECX, EDX and clears the upper halves of their 64-bit registers. */
-	v->gpr[GPR_RAX] = r[0];
-	v->gpr[GPR_RBX] = r[1];
-	v->gpr[GPR_RCX] = r[2];
-	v->gpr[GPR_RDX] = r[3];
+	vcpu_set_gpr(v, GPR_RAX, r[0]);
+	vcpu_set_gpr(v, GPR_RBX, r[1]);
+	vcpu_set_gpr(v, GPR_RCX, r[2]);
+	vcpu_set_gpr(v, GPR_RDX, r[3]);
 	vcpu_skip_instruction(v);
 	return EXIT_RESUME;
 }

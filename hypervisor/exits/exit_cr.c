@@ -29,7 +29,7 @@ static void write_gpr(struct vcpu *v, unsigned gpr, uint64_t value)
 	if (gpr == GPR_RSP)
 		vmcs_write(VMCS_GUEST_RSP, value);
 	else
-		v->gpr[gpr] = value;
+		vcpu_set_gpr(v, gpr, value);
 }
 
 static bool long_mode(void)

@@ -22,16 +22,16 @@ static uint32_t size_mask(unsigned size)
 
 static void handle_io_simple(struct vcpu *v, const struct io_access *a)
 {
-	uint64_t *rax = &v->gpr[GPR_RAX];
+	uint64_t rax = v->gpr[GPR_RAX];
 	if (a->in) {
 		uint32_t val = io_bus_read(&v->vm->bus, a->port, a->size);
 		/* A 32-bit IN zero-extends into RAX; 8- and 16-bit ones keep the upper bits. */
 		if (a->size == 4)
-			*rax = val;
+			vcpu_set_gpr(v, GPR_RAX, val);
 		else
-			*rax = (*rax & ~(uint64_t)size_mask(a->size)) | val;
+			vcpu_set_gpr(v, GPR_RAX, (rax & ~(uint64_t)size_mask(a->size)) | val);
 	} else {
-		io_bus_write(&v->vm->bus, a->port, a->size, (uint32_t)*rax & size_mask(a->size));
+		io_bus_write(&v->vm->bus, a->port, a->size, (uint32_t)rax & size_mask(a->size));
 	}
 }
 
@@ -40,14 +40,14 @@ static void handle_io_simple(struct vcpu *v, const struct io_access *a)
  * result zero-extends into the 64-bit register, a 16-bit one keeps the upper bits
  * (the general-register rules of 64-bit mode, SDM Vol. 1 3.4.1.1).
  */
-static void set_address_register(uint64_t *reg, uint64_t value, unsigned asize)
+static void set_address_register(struct vcpu *v, enum gpr reg, uint64_t value, unsigned asize)
 {
 	if (asize == 8)
-		*reg = value;
+		vcpu_set_gpr(v, reg, value);
 	else if (asize == 4)
-		*reg = (uint32_t)value;
+		vcpu_set_gpr(v, reg, (uint32_t)value);
 	else
-		*reg = (*reg & ~0xffffull) | (value & 0xffff);
+		vcpu_set_gpr(v, reg, (v->gpr[reg] & ~0xffffull) | (value & 0xffff));
 }
 
 /*
@@ -142,8 +142,8 @@ static bool handle_io_string(struct vcpu *v, const struct io_access *a)
 	struct guest_paging pg;
 	vcpu_guest_paging(v, &pg);
 	bool down = vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_DF;
-	uint64_t *index = &v->gpr[a->in ? GPR_RDI : GPR_RSI];
-	uint64_t *count = &v->gpr[GPR_RCX];
+	enum gpr index_reg = a->in ? GPR_RDI : GPR_RSI;
+	const uint64_t *index = &v->gpr[index_reg], *count = &v->gpr[GPR_RCX];
 	struct page_memo memo = { 0 };
 
 	for (unsigned n = 0; n < IO_REP_CHUNK; n++) {
@@ -166,10 +166,10 @@ static bool handle_io_string(struct vcpu *v, const struct io_access *a)
 				return true;
 			io_bus_write(&vm->bus, a->port, a->size, val);
 		}
-		set_address_register(index, down ? *index - a->size : *index + a->size, asize);
+		set_address_register(v, index_reg, down ? *index - a->size : *index + a->size, asize);
 		if (!a->rep)
 			return true;
-		set_address_register(count, *count - 1, asize);
+		set_address_register(v, GPR_RCX, *count - 1, asize);
 		if (vm->stop != VM_RUNNING)
 			return true;
 	}

@@ -1,7 +1,7 @@
 /*
  * RDMSR/WRMSR exits: the MSR bitmap (msr_bitmap.c) decides which exit; the
  * virtual MSR table (vm/virtual_msr.c) decides what they do. The VMCS-backed
- * MSRs are copied into the table and back around each access; those the CPU
+ * MSRs are copied into the table and back around each access to one of them; those the CPU
  * holds while the VM runs (vm/guest_cpu_state.h) are written to it too, and
  * KERNEL_GS_BASE, which SWAPGS changes without an exit, is read from it. The
  * TSC offset and the guest's PAT (when the VMCS switches it) are written back to
@@ -16,8 +16,28 @@
 #include "vmx/cr_access.h"
 #include "vmx/event_inject.h"
 
-static void load_vmcs_msrs(struct vcpu *v, struct virtual_msrs *m)
+/* The MSRs whose value lives in a VMCS guest-state field (SDM 25.4.1), not in the table alone. */
+static bool in_vmcs(uint32_t msr)
 {
+	switch (msr) {
+	case MSR_IA32_EFER:
+	case MSR_IA32_SYSENTER_CS:
+	case MSR_IA32_SYSENTER_ESP:
+	case MSR_IA32_SYSENTER_EIP:
+	case MSR_IA32_FS_BASE:
+	case MSR_IA32_GS_BASE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Bring the table up to date for an access to msr: only an MSR of the VMCS costs VMREADs. */
+static void load_vmcs_msrs(struct vcpu *v, struct virtual_msrs *m, uint32_t msr)
+{
+	m->exits = vcpu_exits(v);
+	if (!in_vmcs(msr))
+		return;
 	m->efer = vmcs_read(VMCS_GUEST_IA32_EFER);
 	m->sysenter_cs = vmcs_read(VMCS_GUEST_IA32_SYSENTER_CS);
 	m->sysenter_esp = vmcs_read(VMCS_GUEST_IA32_SYSENTER_ESP);
@@ -25,7 +45,6 @@ static void load_vmcs_msrs(struct vcpu *v, struct virtual_msrs *m)
 	m->fs_base = vmcs_read(VMCS_GUEST_FS_BASE);
 	m->gs_base = vmcs_read(VMCS_GUEST_GS_BASE);
 	m->paging = vmcs_read(VMCS_CR0_READ_SHADOW) & CR0_PG; /* the guest's own view of CR0 */
-	m->exits = v->exits;
 }
 
 /* The values a write may change that live outside the table and the per-exit VMCS copies. */
@@ -33,12 +52,16 @@ struct msrs_before {
 	uint64_t apic_base, tsc_offset, pat;
 };
 
-static void store_vmcs_msrs(const struct vm *vm, const struct virtual_msrs *m, const struct msrs_before *before)
+/* After a write to msr, the VMCS fields back from the table (a write to another MSR changed none of the six). */
+static void store_vmcs_msrs(const struct vm *vm, const struct virtual_msrs *m, const struct msrs_before *before,
+			    uint32_t msr)
 {
 	if (m->tsc_offset != before->tsc_offset)
 		vmcs_write(VMCS_TSC_OFFSET, m->tsc_offset);
 	if (vm->pat_in_vmcs && m->pat != before->pat)
 		vmcs_write(VMCS_GUEST_IA32_PAT, m->pat);
+	if (!in_vmcs(msr))
+		return;
 	vmcs_write(VMCS_GUEST_IA32_EFER, m->efer);
 	vmcs_write(VMCS_GUEST_IA32_SYSENTER_CS, m->sysenter_cs);
 	vmcs_write(VMCS_GUEST_IA32_SYSENTER_ESP, m->sysenter_esp);
@@ -56,7 +79,7 @@ __attribute__((flatten)) enum exit_action handle_rdmsr(struct vcpu *v)
 	struct virtual_msrs *m = &v->vm->msrs;
 	uint64_t value;
 	uint32_t msr = (uint32_t)v->gpr[GPR_RCX];
-	load_vmcs_msrs(v, m);
+	load_vmcs_msrs(v, m, msr);
 	if (msr == MSR_IA32_KERNEL_GS_BASE)
 		m->kernel_gs_base = rdmsr(msr);
 	if (msr == MSR_IA32_TSC)
@@ -66,8 +89,8 @@ __attribute__((flatten)) enum exit_action handle_rdmsr(struct vcpu *v)
 		return EXIT_RESUME;
 	}
 	/* RDMSR loads EDX:EAX, zero-extending both into RDX and RAX. */
-	v->gpr[GPR_RAX] = value & 0xffffffffull;
-	v->gpr[GPR_RDX] = value >> 32;
+	vcpu_set_gpr(v, GPR_RAX, value & 0xffffffffull);
+	vcpu_set_gpr(v, GPR_RDX, value >> 32);
 	vcpu_skip_instruction(v);
 	return EXIT_RESUME;
 }
@@ -77,7 +100,7 @@ __attribute__((flatten)) enum exit_action handle_wrmsr(struct vcpu *v)
 	struct virtual_msrs *m = &v->vm->msrs;
 	uint64_t value = (v->gpr[GPR_RDX] << 32) | (v->gpr[GPR_RAX] & 0xffffffffull);
 	uint32_t msr = (uint32_t)v->gpr[GPR_RCX];
-	load_vmcs_msrs(v, m);
+	load_vmcs_msrs(v, m, msr);
 	if (msr == MSR_IA32_TSC)
 		m->host_tsc = rdtsc();
 	struct msrs_before before = { m->apic_base, m->tsc_offset, m->pat };
@@ -92,7 +115,7 @@ __attribute__((flatten)) enum exit_action handle_wrmsr(struct vcpu *v)
 	/* Unlike bare Bochs 2.7, the virtual APIC comes back when a kernel re-enables it (issue 10). */
 	if (msr == MSR_IA32_APIC_BASE && v->vm->lapic)
 		apic_base_written(v, before.apic_base);
-	store_vmcs_msrs(v->vm, m, &before);
+	store_vmcs_msrs(v->vm, m, &before, msr);
 	if (guest_cpu_state_msr(v->vm, msr) && virtual_msr_read(m, msr, &value))
 		wrmsr(msr, value);
 	vcpu_skip_instruction(v);

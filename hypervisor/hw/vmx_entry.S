@@ -1,28 +1,32 @@
 /*
  * VM entry and exit (hw/vmx_entry.h). The exit path stays on the host stack
- * frame vmx_run built: HOST_RSP points at it, so an exit pushes the guest GPRs
- * there as a frame, calls on_exit(frame, ctx) and, unless told to leave, pops
- * them and VMRESUMEs. Nothing else per exit: the host's callee-saved registers
- * are saved once per vmx_run, and C code preserves them (SysV ABI).
+ * frame vmx_run built: HOST_RSP points at it, so an exit stores the guest GPRs
+ * there, calls on_exit(ctx) and, unless told to leave, reloads them and
+ * VMRESUMEs. Nothing else per exit: the host's callee-saved registers are saved
+ * once per vmx_run, and C code preserves them (SysV ABI), which is also why the
+ * common return reloads only the registers C may clobber, and RBX (the one
+ * callee-saved register a common exit writes: CPUID).
  *
- * The stack, from HOST_RSP up:  [gpr] [on_exit] [ctx] [r15 r14 r13 r12 rbx rbp] [return]
- * After an exit, below HOST_RSP: the frame, frame[i] = the GPR of encoding i.
+ * The stack, from HOST_RSP up:
+ *   [frame: 16 GPRs by encoding] [on_exit] [ctx] [gpr] [r15 r14 r13 r12 rbx rbp] [return]
  * SDM Vol. 3C 28.5.3: an exit loads RSP from HOST_RSP and RIP from HOST_RIP;
  * 31.2: a failed VMLAUNCH/VMRESUME sets CF (VMfailInvalid) or ZF (VMfailValid)
  * and falls through.
  */
+#include "hw/vmx_entry.h"
 #include "include/vmcs_fields.h"
 
-#define R(n) (8 * n)(%rdi)
+#define R(n) (8 * n)(%rdi)		/* gpr[n], in vmx_run */
+#define F(n) (8 * n)(%rsp)		/* frame[n], after an exit */
 #define FRAME_SIZE (16 * 8)
-#define GPR 0      /* offsets from HOST_RSP */
-#define ON_EXIT 8
-#define CTX 16
+#define ON_EXIT FRAME_SIZE		/* offsets from HOST_RSP */
+#define CTX (FRAME_SIZE + 8)
+#define GPR (FRAME_SIZE + 16)
 
 	.text
 	.globl vmx_run
 	.type vmx_run, @function
-/* int vmx_run(uint64_t *gpr, int launched, vmx_exit_fn on_exit, void *ctx) */
+/* int vmx_run(uint64_t *gpr, const uint64_t **frame, int launched, vmx_exit_fn on_exit, void *ctx) */
 vmx_run:
 	push %rbp
 	push %rbx
@@ -30,14 +34,16 @@ vmx_run:
 	push %r13
 	push %r14
 	push %r15
-	push %rcx			/* ctx */
-	push %rdx			/* on_exit */
-	push %rdi			/* gpr; nine slots keep RSP 16-byte aligned at the exit path's call */
+	push %rdi			/* gpr */
+	push %r8			/* ctx */
+	push %rcx			/* on_exit; RSP is now 16-byte aligned, as the exit path's call needs */
+	sub $FRAME_SIZE, %rsp
+	mov %rsp, (%rsi)		/* *frame: where the exit path keeps the guest's registers */
 	mov $VMCS_HOST_RSP, %eax
 	vmwrite %rsp, %rax
 	jbe .Lfailed
 
-	test %esi, %esi
+	test %edx, %edx
 	mov R(0), %rax
 	mov R(1), %rcx
 	mov R(2), %rdx
@@ -64,67 +70,72 @@ vmx_run:
 	.globl vmx_exit_entry_point
 	.type vmx_exit_entry_point, @function
 vmx_exit_entry_point:
-	push %r15
-	push %r14
-	push %r13
-	push %r12
-	push %r11
-	push %r10
-	push %r9
-	push %r8
-	push %rdi
-	push %rsi
-	push %rbp
-	push $0				/* frame[4]: RSP lives in the VMCS */
-	push %rbx
-	push %rdx
-	push %rcx
-	push %rax
-	mov %rsp, %rdi
-	mov FRAME_SIZE + CTX(%rsp), %rsi
-	call *FRAME_SIZE + ON_EXIT(%rsp)
-	test %eax, %eax
-	jz .Lleave
-	pop %rax
-	pop %rcx
-	pop %rdx
-	pop %rbx
-	add $8, %rsp
-	pop %rbp
-	pop %rsi
-	pop %rdi
-	pop %r8
-	pop %r9
-	pop %r10
-	pop %r11
-	pop %r12
-	pop %r13
-	pop %r14
-	pop %r15
+	mov %rax, F(0)			/* frame[4], RSP, is not stored: RSP lives in the VMCS */
+	mov %rcx, F(1)
+	mov %rdx, F(2)
+	mov %rbx, F(3)
+	mov %rbp, F(5)
+	mov %rsi, F(6)
+	mov %rdi, F(7)
+	mov %r8, F(8)
+	mov %r9, F(9)
+	mov %r10, F(10)
+	mov %r11, F(11)
+	mov %r12, F(12)
+	mov %r13, F(13)
+	mov %r14, F(14)
+	mov %r15, F(15)
+	mov CTX(%rsp), %rdi
+	call *ON_EXIT(%rsp)
+	cmp $VMX_EXIT_RESUME, %eax
+	jne .Lnot_common
+	/*
+	 * RBP and R12-R15 are still the guest's: the C code preserved them, and
+	 * on_exit said no handler changed their slots.
+	 */
+.Lreload:
+	mov F(0), %rax
+	mov F(1), %rcx
+	mov F(2), %rdx
+	mov F(3), %rbx
+	mov F(6), %rsi
+	mov F(7), %rdi
+	mov F(8), %r8
+	mov F(9), %r9
+	mov F(10), %r10
+	mov F(11), %r11
 	vmresume
 	/*
-	 * VMRESUME failed; RSP is HOST_RSP again and the frame still lies below it:
-	 * keep the registers the handler left, in gpr[], for the caller.
+	 * VMRESUME failed; RSP is HOST_RSP, the frame: keep the registers the
+	 * handler left, in gpr[], for the caller.
 	 */
 	mov $1, %eax
 	jc 1f
 	mov $2, %eax
-1:	lea -FRAME_SIZE(%rsp), %rsi
+1:	mov %rsp, %rsi
 	mov GPR(%rsp), %rdi
 	mov $16, %ecx
 	cld
 	rep movsq
 	jmp .Lreturn
+.Lnot_common:
+	test %eax, %eax
+	jz .Lleave
+	mov F(5), %rbp			/* VMX_EXIT_RESUME_ALL: a handler wrote one of these */
+	mov F(12), %r12
+	mov F(13), %r13
+	mov F(14), %r14
+	mov F(15), %r15
+	jmp .Lreload
 .Lfailed:
 	mov $1, %eax			/* CF=1: VMfailInvalid; else ZF=1: VMfailValid */
 	jc .Lreturn
 	mov $2, %eax
 	jmp .Lreturn
 .Lleave:
-	add $FRAME_SIZE, %rsp
 	xor %eax, %eax
 .Lreturn:
-	add $24, %rsp			/* gpr, on_exit, ctx */
+	add $GPR + 8, %rsp		/* frame, on_exit, ctx, gpr */
 	pop %r15
 	pop %r14
 	pop %r13

@@ -13,16 +13,23 @@
 #include "vm/irq.h"
 #include "vm/vcpu.h"
 #include "vm/vm.h"
+#include "vm/vm_vmcs.h"
 
 /*
- * Everything before an entry: the debug hooks when one is armed, the interrupts that
- * may go in (vm/irq.h), then the budget and the entry's tick (last, so the hooks' own
- * time is never the guest's). False: do not enter. Out of line: the exit path calls it
- * only when entry_work says so.
+ * Everything before an entry: controls a hypercall changed, the debug hooks when one
+ * is armed, the interrupts that may go in (vm/irq.h), then the budget and the entry's
+ * tick (last, so the hooks' own time is never the guest's). False: do not enter. Out
+ * of line: the exit path calls it only when WORK_AT_ENTRY or the vCPU's irq.work says so.
  */
 __attribute__((noinline, cold)) static bool prepare_entry(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
+	if (vm->controls_dirty) {
+		/* A hypercall changed what traps (CR3 exiting): rewrite the controls it affects. */
+		uint32_t proc = (uint32_t)vmcs_read(VMCS_PROC_BASED_CONTROLS);
+		vmcs_write(VMCS_PROC_BASED_CONTROLS, vmcs_proc_controls_for(vm, proc));
+		vm->controls_dirty = false;
+	}
 	if (entry_debug_armed(&vm->dbg, !v->launched))
 		entry_debug_before_entry(&vm->dbg, !v->launched, &v->history);
 	if (v->irq.work)
@@ -34,29 +41,37 @@ __attribute__((noinline, cold)) static bool prepare_entry(struct vcpu *v)
 	return true;
 }
 
-/* Whether prepare_entry has anything to do: the only per-entry test when the CPU counts guest time. */
-static inline bool entry_work(const struct vcpu *v)
+/* struct vcpu's work, from the state it summarizes. */
+static uint8_t work_now(const struct vcpu *v)
 {
-	return !guest_time_counted_by_cpu(v) || v->irq.work || entry_debug_armed(&v->vm->dbg, !v->launched);
+	const struct vm *vm = v->vm;
+	uint8_t w = 0;
+	if (!v->timer_saved)
+		w |= WORK_AT_EXIT | WORK_AT_ENTRY;
+	if (vm->trace.on)
+		w |= WORK_AT_EXIT;
+	if (vm->stop != VM_RUNNING || vm->controls_dirty || v->gprs_kept_written ||
+	    entry_debug_armed(&vm->dbg, !v->launched))
+		w |= WORK_AT_ENTRY;
+	return w;
 }
 
-enum exit_action vcpu_exit(struct vcpu *v)
+/* WORK_AT_EXIT: the guest's time counted by software, and the exit trace. */
+__attribute__((noinline, cold)) static void exit_work(struct vcpu *v, uint64_t now)
 {
 	struct vm *vm = v->vm;
-	uint64_t now = rdtsc();
 	guest_time_exit(v, now);
-	v->last_exit_tick = now;
-	v->exit_reason = (uint32_t)vmcs_read(VMCS_EXIT_REASON);
-	v->exit_qualification = vmcs_read(VMCS_EXIT_QUALIFICATION);
-	v->rip = vmcs_read(VMCS_GUEST_RIP);
+	if (vm->trace.on)
+		exit_trace_record(&vm->trace, (uint16_t)EXIT_REASON_BASIC(v->exit_reason), v->exit_qualification);
+}
+
+/* An exit whose reason field is not a plain basic reason: a failed entry, or a reason past the table. */
+__attribute__((noinline, cold)) static enum exit_action exit_unusual(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
 	uint32_t basic = EXIT_REASON_BASIC(v->exit_reason);
-	v->exits++;
 	if (basic < EXIT_REASON_MAX)
 		v->exit_counts[basic]++;
-	exit_history_record(&v->history, v->exit_reason, v->exit_qualification, v->rip, now - v->first_entry_tick);
-	if (vm->trace.on)
-		exit_trace_record(&vm->trace, (uint16_t)basic, v->exit_qualification);
-
 	if (v->exit_reason & EXIT_REASON_ENTRY_FAILURE) {
 		/* SDM 27.8: the guest never ran; the VMCS is not launched. */
 		const char *name = exit_reason_name(basic);
@@ -72,29 +87,73 @@ enum exit_action vcpu_exit(struct vcpu *v)
 		return EXIT_STOP;
 	}
 	v->launched = true;
-	enum exit_action a = exit_dispatch(v);
-	if (a != EXIT_RESUME)
-		return a;
-	/* A handler (or a device it called) that stopped the VM ends it here, whatever it returned. */
-	if (vm->stop != VM_RUNNING || (entry_work(v) && !prepare_entry(v)))
-		return EXIT_STOP;
-	return EXIT_RESUME;
+	return exit_dispatch(v);
 }
 
-/* hw/vmx_entry.S calls this after every exit, with the guest GPRs in frame[]. */
-static int vcpu_on_exit(uint64_t *frame, void *ctx)
+/*
+ * After the handler, when it did not simply resume or WORK_AT_ENTRY is set: a
+ * VMX_EXIT_* for the exit stub. Leaving, the registers move from the frame to
+ * regs[] and v->action says why.
+ */
+__attribute__((noinline)) static int exit_finish(struct vcpu *v, enum exit_action a)
 {
-	struct vcpu *v = ctx;
-	v->gpr = frame;
-	enum exit_action a = vcpu_exit(v);
-	if (a == EXIT_RESUME)
-		return 1;
-	/* Leaving: the frame is popped after this; keep the registers. */
-	for (unsigned i = 0; i < GPR_COUNT; i++)
-		v->regs[i] = frame[i];
-	v->gpr = v->regs;
-	v->action = a;
-	return 0;
+	/* A handler (or a device it called) that stopped the VM ends it here, whatever it returned. */
+	if (a == EXIT_RESUME && (v->vm->stop != VM_RUNNING || !prepare_entry(v)))
+		a = EXIT_STOP;
+	if (a != EXIT_RESUME) {
+		for (unsigned i = 0; i < GPR_COUNT; i++)
+			v->regs[i] = v->gpr[i];
+		v->gpr = v->regs;
+		v->last_exit_tick = exit_history_last_tick(&v->history);
+		v->action = a;
+		return VMX_EXIT_LEAVE;
+	}
+	int r = v->gprs_kept_written ? VMX_EXIT_RESUME_ALL : VMX_EXIT_RESUME;
+	v->gprs_kept_written = false;
+	v->work = work_now(v);
+	return r;
+}
+
+/*
+ * One exit: read it, record it, dispatch it, and say how to go on (a VMX_EXIT_*).
+ * The common path reads three fields, counts, records the history (a few stores)
+ * and tests two bits of v->work and the injection core's flag; everything else is
+ * behind them.
+ */
+static inline __attribute__((always_inline)) int exit_step(struct vcpu *v)
+{
+	uint64_t reason = vmcs_read_known(VMCS_EXIT_REASON); /* 32 bits, zero-extended (SDM 31.3, VMREAD) */
+	uint64_t now = rdtsc();
+	v->exit_reason = (uint32_t)reason;
+	v->exit_qualification = vmcs_read_known(VMCS_EXIT_QUALIFICATION);
+	v->rip = vmcs_read_known(VMCS_GUEST_RIP);
+	exit_history_record(&v->history, (uint32_t)reason, v->exit_qualification, v->rip, now);
+	if (__builtin_expect(v->work & WORK_AT_EXIT, 0))
+		exit_work(v, now);
+	enum exit_action a;
+	/* One bound test: a reason with the entry-failure bit (31) or any other high bit is past it too. */
+	if (__builtin_expect(reason < EXIT_REASON_MAX, 1)) {
+		v->launched = true;
+		v->exit_counts[reason]++;
+		a = exit_handlers[reason](v);
+	} else {
+		a = exit_unusual(v);
+	}
+	/* irq.work is the injection core's own flag (vm/irq.h: irq_kick sets it), so it is tested beside. */
+	if (__builtin_expect(a != EXIT_RESUME || (v->work & WORK_AT_ENTRY) || v->irq.work, 0))
+		return exit_finish(v, a);
+	return VMX_EXIT_RESUME;
+}
+
+enum exit_action vcpu_exit(struct vcpu *v)
+{
+	return exit_step(v) == VMX_EXIT_LEAVE ? (enum exit_action)v->action : EXIT_RESUME;
+}
+
+/* hw/vmx_entry.S calls this after every exit. */
+static int vcpu_on_exit(void *ctx)
+{
+	return exit_step(ctx);
 }
 
 static enum exit_action run_guest(struct vcpu *v)
@@ -103,8 +162,9 @@ static enum exit_action run_guest(struct vcpu *v)
 	if (!prepare_entry(v))
 		return EXIT_STOP;
 	if (!v->launched)
-		v->first_entry_tick = rdtsc();
-	int r = vmx_run(v->regs, v->launched, vcpu_on_exit, v);
+		v->history.base = v->first_entry_tick = rdtsc();
+	v->work = work_now(v);
+	int r = vmx_run(v->regs, &v->gpr, v->launched, vcpu_on_exit, v);
 	if (r == 0)
 		return (enum exit_action)v->action;
 	/* A VMRESUME that failed in the exit path: vmx_run kept the registers in regs[]. */

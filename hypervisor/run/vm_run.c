@@ -24,8 +24,8 @@ static void report_end(const struct vm *vm, uint64_t guest_ticks)
 			kprintf("VEXIT exit-count %s REASON_%u %lu\n", vm->name, r, v->exit_counts[r]);
 	}
 	exit_trace_print(vm->name, &vm->trace);
-	uint64_t ticks = v->launched || v->exits ? v->last_exit_tick - v->first_entry_tick : 0;
-	kprintf("VEXIT guest-end %s %s exits=%lu ticks=%lu guest-ticks=%lu", vm->name, vm_stop_name(vm->stop), v->exits,
+	uint64_t ticks = v->launched || vcpu_exits(v) ? v->last_exit_tick - v->first_entry_tick : 0;
+	kprintf("VEXIT guest-end %s %s exits=%lu ticks=%lu guest-ticks=%lu", vm->name, vm_stop_name(vm->stop), vcpu_exits(v),
 		ticks, guest_ticks);
 	if (vm->trace.n || vm->trace.dropped)
 		kprintf(" traced=%u trace-dropped=%u", vm->trace.n, vm->trace.dropped);

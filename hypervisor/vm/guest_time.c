@@ -34,6 +34,8 @@ void guest_time_configure(struct vcpu *v, uint64_t budget, enum watchdog w, bool
 	v->timer_rate = timer_rate;
 	v->guest_ticks = 0;
 	v->timer_value = 0;
+	if (!v->timer_saved)
+		v->work |= WORK_AT_EXIT | WORK_AT_ENTRY; /* guest_time_exit and guest_time_enter have work */
 }
 
 /* Guest ticks until the wake-up a virtual timer asked for (0 when it is due); UINT64_MAX: none. */

@@ -59,7 +59,8 @@ static uint64_t cr3_exiting(struct vm *vm, bool on)
 	if (!can)
 		return VEXIT_HC_EPERM;
 	vm->cr3_exiting = on;
-	vm->controls_dirty = true;
+	vm->controls_dirty = true; /* rewritten before the next entry */
+	vm->vcpu.work |= WORK_AT_ENTRY;
 	return 0;
 }
 
@@ -75,41 +76,50 @@ __attribute__((noinline)) static uint64_t break_state(struct vm *vm, uint64_t gp
 			if (!which)
 				return VEXIT_HC_EINVAL;
 			vm->dbg.break_pending = which;
+			vm->vcpu.work |= WORK_AT_ENTRY; /* applied before the next entry */
 			return 0;
 		}
 	}
 	return VEXIT_HC_EINVAL;
 }
 
-uint64_t hypercall(struct vm *vm, uint64_t nr, const uint64_t args[4])
+/* The arguments' registers, in order (include/vexit_abi.h). */
+#define ARG0 gpr[GPR_RBX]
+#define ARG1 gpr[GPR_RCX]
+#define ARG2 gpr[GPR_RDX]
+#define ARG3 gpr[GPR_RSI]
+
+uint64_t hypercall(struct vm *vm, const uint64_t gpr[GPR_COUNT])
 {
-	switch (nr) {
+	switch (gpr[GPR_RAX]) {
 	case VEXIT_HC_VERSION:
 		return VEXIT_ABI_VERSION;
 	case VEXIT_HC_EXIT_COUNT:
-		return args[0] < EXIT_REASON_MAX ? vm->vcpu.exit_counts[args[0]] : 0;
+		return ARG0 < EXIT_REASON_MAX ? vm->vcpu.exit_counts[ARG0] : 0;
 	case VEXIT_HC_CHECKSUM:
-		return args[0] + 2 * args[1] + 3 * args[2] + 4 * args[3];
+		return ARG0 + 2 * ARG1 + 3 * ARG2 + 4 * ARG3;
 	case VEXIT_HC_EXIT:
-		vm_stop(vm, VM_STOP_DONE, "status=%u", (uint32_t)args[0]);
+		vm_stop(vm, VM_STOP_DONE, "status=%u", (uint32_t)ARG0);
 		return 0;
 	case VEXIT_HC_REPORT:
-		return report(vm, args[0], args[1]);
+		return report(vm, ARG0, ARG1);
 	case VEXIT_HC_IO_BITMAP:
-		return io_bitmap(vm, args[0], args[1], args[2] != 0);
+		return io_bitmap(vm, ARG0, ARG1, ARG2 != 0);
 	case VEXIT_HC_MSR_BITMAP:
-		return msr_bitmap(vm, args[0], args[1], args[2] != 0);
+		return msr_bitmap(vm, ARG0, ARG1, ARG2 != 0);
 	case VEXIT_HC_CR3_EXITING:
-		return cr3_exiting(vm, args[0] != 0);
+		return cr3_exiting(vm, ARG0 != 0);
 	case VEXIT_HC_TRACE:
-		exit_trace_set(&vm->trace, args[0] != 0);
+		exit_trace_set(&vm->trace, ARG0 != 0);
+		vm->vcpu.work |= WORK_AT_EXIT; /* the exit path records while it is on */
 		return 0;
 	case VEXIT_HC_IO_UNCLAIMED:
 		return vm->bus.unclaimed_reads + vm->bus.unclaimed_writes;
 	case VEXIT_HC_BREAK_STATE:
-		return break_state(vm, args[0]);
+		return break_state(vm, ARG0);
 	case VEXIT_HC_VMCS_DUMP:
 		vm->dbg.dump_pending = true;
+		vm->vcpu.work |= WORK_AT_ENTRY; /* dumped before the next entry */
 		return 0;
 	default:
 		return VEXIT_HC_ENOSYS;

@@ -4,9 +4,15 @@
 
 #include <stdint.h>
 
+#include "vm/vcpu.h"
+
 struct vm;
 
-/* Perform hypercall nr with its four arguments; returns the value for the guest's RAX. */
-uint64_t hypercall(struct vm *vm, uint64_t nr, const uint64_t args[4]);
+/*
+ * Perform the hypercall in the guest's registers gpr[] (by encoding: the number in RAX, the
+ * arguments in RBX, RCX, RDX, RSI); returns the value for the guest's RAX. Each hypercall
+ * reads only the arguments it takes.
+ */
+uint64_t hypercall(struct vm *vm, const uint64_t gpr[GPR_COUNT]);
 
 #endif

@@ -18,46 +18,20 @@ bool io_bus_add(struct io_bus *bus, const struct io_device *dev, void *state, ui
 	return true;
 }
 
-static bool claims(const struct io_bus_entry *e, uint16_t port)
-{
-	return port >= e->first_port && port - e->first_port < e->port_count;
-}
-
 const struct io_bus_entry *io_bus_find(const struct io_bus *bus, uint16_t port)
 {
 	for (unsigned i = 0; i < bus->n_devices; i++)
-		if (claims(&bus->devices[i], port))
+		if (io_bus_claims(&bus->devices[i], port))
 			return &bus->devices[i];
 	return 0;
 }
 
-/* io_bus_find, trying the device of the last access first. */
-static const struct io_bus_entry *route(struct io_bus *bus, uint16_t port)
+const struct io_bus_entry *io_bus_route_slow(struct io_bus *bus, uint16_t port)
 {
-	if (bus->last < bus->n_devices && claims(&bus->devices[bus->last], port))
-		return &bus->devices[bus->last];
 	const struct io_bus_entry *e = io_bus_find(bus, port);
 	if (e)
 		bus->last = (unsigned)(e - bus->devices);
 	return e;
-}
-
-uint32_t io_bus_read(struct io_bus *bus, uint16_t port, unsigned size)
-{
-	const struct io_bus_entry *e = route(bus, port);
-	if (e && e->dev->read)
-		return e->dev->read(e->state, port, size);
-	bus->unclaimed_reads++;
-	return io_bus_floating(size);
-}
-
-void io_bus_write(struct io_bus *bus, uint16_t port, unsigned size, uint32_t value)
-{
-	const struct io_bus_entry *e = route(bus, port);
-	if (e && e->dev->write)
-		e->dev->write(e->state, port, size, value);
-	else
-		bus->unclaimed_writes++;
 }
 
 void io_bus_stop(struct io_bus *bus)

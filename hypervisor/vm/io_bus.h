@@ -44,9 +44,36 @@ static inline uint32_t io_bus_floating(unsigned size)
 {
 	return size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
 }
+static inline bool io_bus_claims(const struct io_bus_entry *e, uint16_t port)
+{
+	return port >= e->first_port && port - e->first_port < e->port_count;
+}
+/* io_bus_find, remembering the entry found as the bus's last. */
+const struct io_bus_entry *io_bus_route_slow(struct io_bus *bus, uint16_t port);
+/* The entry for port, trying the device of the last access first (inline: every port exit routes). */
+static inline const struct io_bus_entry *io_bus_route(struct io_bus *bus, uint16_t port)
+{
+	if (bus->last < bus->n_devices && io_bus_claims(&bus->devices[bus->last], port))
+		return &bus->devices[bus->last];
+	return io_bus_route_slow(bus, port);
+}
 /* An unclaimed port reads all-ones and drops writes (counted), like a floating ISA bus. */
-uint32_t io_bus_read(struct io_bus *bus, uint16_t port, unsigned size);
-void io_bus_write(struct io_bus *bus, uint16_t port, unsigned size, uint32_t value);
+static inline uint32_t io_bus_read(struct io_bus *bus, uint16_t port, unsigned size)
+{
+	const struct io_bus_entry *e = io_bus_route(bus, port);
+	if (e && e->dev->read)
+		return e->dev->read(e->state, port, size);
+	bus->unclaimed_reads++;
+	return io_bus_floating(size);
+}
+static inline void io_bus_write(struct io_bus *bus, uint16_t port, unsigned size, uint32_t value)
+{
+	const struct io_bus_entry *e = io_bus_route(bus, port);
+	if (e && e->dev->write)
+		e->dev->write(e->state, port, size, value);
+	else
+		bus->unclaimed_writes++;
+}
 /* Tell every device the VM is over, in the order they were added. */
 void io_bus_stop(struct io_bus *bus);
 

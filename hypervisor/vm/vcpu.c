@@ -12,21 +12,6 @@ void vcpu_init(struct vcpu *v, struct vm *vm)
 	v->gpr = v->regs;
 }
 
-void vcpu_skip_instruction(struct vcpu *v)
-{
-	vcpu_advance(v, vmcs_read(VMCS_EXIT_INSTRUCTION_LENGTH));
-}
-
-void vcpu_advance(struct vcpu *v, uint64_t length)
-{
-	v->rip += length;
-	vmcs_write(VMCS_GUEST_RIP, v->rip);
-	/* Blocking by STI or MOV SS lasts one instruction: the one just skipped (SDM 25.4.2). */
-	uint64_t intr = vmcs_read(VMCS_GUEST_INTERRUPTIBILITY);
-	if (intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
-		vmcs_write(VMCS_GUEST_INTERRUPTIBILITY, intr & ~(uint64_t)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
-}
-
 void vcpu_inject_exception(struct vcpu *v, unsigned vector, uint32_t error_code)
 {
 	(void)v;
@@ -61,12 +46,4 @@ void vcpu_guest_paging(const struct vcpu *v, struct guest_paging *pg)
 uint64_t vcpu_gpr(const struct vcpu *v, unsigned gpr)
 {
 	return gpr == GPR_RSP ? vmcs_read(VMCS_GUEST_RSP) : v->gpr[gpr];
-}
-
-void vcpu_set_gpr(struct vcpu *v, unsigned gpr, uint64_t value)
-{
-	if (gpr == GPR_RSP)
-		vmcs_write(VMCS_GUEST_RSP, value);
-	else
-		v->gpr[gpr] = value;
 }

@@ -10,6 +10,8 @@
 #include <stdint.h>
 
 #include "diag/exit_history.h"
+#include "hw/vmcs.h"
+#include "include/x86_arch.h"
 #include "vm/irq.h"
 #include "vmx/exit_reason.h"
 
@@ -17,26 +19,40 @@
 enum gpr { GPR_RAX, GPR_RCX, GPR_RDX, GPR_RBX, GPR_RSP, GPR_RBP, GPR_RSI, GPR_RDI,
 	   GPR_R8, GPR_R9, GPR_R10, GPR_R11, GPR_R12, GPR_R13, GPR_R14, GPR_R15, GPR_COUNT };
 
+/* The registers the C code preserves (SysV ABI) but the exit path keeps in the frame, by encoding bit. */
+#define GPR_KEPT_BY_C ((1u << GPR_RBP) | (1u << GPR_R12) | (1u << GPR_R13) | (1u << GPR_R14) | (1u << GPR_R15))
+
+/* What an exit needs beyond the common path (struct vcpu's work), one bit each. */
+enum vcpu_work {
+	WORK_AT_EXIT = 1,  /* guest time counted by software, or the exit trace on (run/vcpu_run.c:exit_work) */
+	WORK_AT_ENTRY = 2, /* before the next entry: the VM stopped, guest time counted by software, debug
+			      hooks armed, controls to rewrite, a GPR of GPR_KEPT_BY_C written (before_entry) */
+};
+
 struct vm;
 
 struct vcpu {
 	/*
 	 * The guest's general-purpose registers, by encoding; gpr[GPR_RSP] is unused (RSP is
-	 * in the VMCS). While an exit is handled they are the frame hw/vmx_entry.S pushed on
-	 * the host stack; between runs, regs[] below.
+	 * in the VMCS). While the vCPU runs they are the frame hw/vmx_entry.S stores them in
+	 * on the host stack; between runs, regs[] below. Read-only: a handler writes one
+	 * with vcpu_set_gpr, which the exit stub's partial reload depends on.
 	 */
-	uint64_t *gpr;
+	const uint64_t *gpr;
 	uint64_t regs[GPR_COUNT];
 	struct vm *vm;
 	bool launched;
 	/* How the last run ended (run/vcpu_run.c). */
 	int action;
+	/* Nonzero: this exit or the next entry has more to do than the common path (enum vcpu_work). Setting
+	 * a bit is always safe: the slow paths recompute it from the state it summarizes. */
+	uint8_t work;
+	bool gprs_kept_written; /* a handler wrote a register of GPR_KEPT_BY_C: reload them all */
 	/* The exit being handled, read from the VMCS once per exit. */
 	uint32_t exit_reason;
 	uint64_t exit_qualification;
 	uint64_t rip;
-	/* Statistics. */
-	uint64_t exits;
+	/* Statistics. The number of exits is the history's count (vcpu_exits). */
 	uint64_t exit_counts[EXIT_REASON_MAX];
 	uint64_t first_entry_tick, last_exit_tick, entry_tick;
 	struct exit_history history; /* the last exits, printed when an entry fails */
@@ -58,16 +74,52 @@ struct vcpu {
 
 /* A vCPU of vm in its power-on state: registers zero, no exit yet. */
 void vcpu_init(struct vcpu *v, struct vm *vm);
-/* Move the guest past the instruction that exited, by the exit instruction length (SDM 28.2.5). */
-void vcpu_skip_instruction(struct vcpu *v);
-/* Move the guest past an instruction of `length` bytes that the hypervisor decoded itself. */
-void vcpu_advance(struct vcpu *v, uint64_t length);
+
+/* Exits since the vCPU was made. */
+static inline uint64_t vcpu_exits(const struct vcpu *v)
+{
+	return v->history.total;
+}
+
+/* Write guest register r (RSP goes to the VMCS). The only writer of gpr[]. */
+static inline void vcpu_set_gpr(struct vcpu *v, unsigned r, uint64_t value)
+{
+	if (r == GPR_RSP) {
+		vmcs_write(VMCS_GUEST_RSP, value);
+		return;
+	}
+	((uint64_t *)v->gpr)[r] = value; /* gpr points at the frame or regs[], both writable */
+	if (GPR_KEPT_BY_C & (1u << r)) {
+		v->gprs_kept_written = true;
+		v->work |= WORK_AT_ENTRY;
+	}
+}
+
+/* Move the guest past an instruction of `length` bytes (the hypervisor may have decoded it itself). */
+static inline void vcpu_advance(struct vcpu *v, uint64_t length)
+{
+	v->rip += length;
+	vmcs_write_known(VMCS_GUEST_RIP, v->rip);
+	/* Blocking by STI or MOV SS lasts one instruction: the one just skipped (SDM 25.4.2). */
+	uint64_t intr = vmcs_read_known(VMCS_GUEST_INTERRUPTIBILITY);
+	if (__builtin_expect(intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS), 0))
+		vmcs_write_known(VMCS_GUEST_INTERRUPTIBILITY,
+				 intr & ~(uint64_t)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
+}
+
+/*
+ * Move the guest past the instruction that exited, by the exit instruction length
+ * (SDM 28.2.5). Inline: most exits end here.
+ */
+static inline void vcpu_skip_instruction(struct vcpu *v)
+{
+	vcpu_advance(v, vmcs_read_known(VMCS_EXIT_INSTRUCTION_LENGTH));
+}
 struct guest_paging;
 /* The paging controls of the guest as it is now (vm/guest_mem.h): its accesses obey them. */
 void vcpu_guest_paging(const struct vcpu *v, struct guest_paging *pg);
 /* General-purpose register `gpr` (enum gpr) of the exit being handled; RSP is in the VMCS. */
 uint64_t vcpu_gpr(const struct vcpu *v, unsigned gpr);
-void vcpu_set_gpr(struct vcpu *v, unsigned gpr, uint64_t value);
 /*
  * Inject hardware exception `vector` (with error_code when it has one) at the
  * next entry (SDM 27.6). A fault is delivered with RIP at the faulting

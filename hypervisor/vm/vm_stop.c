@@ -29,6 +29,7 @@ void vm_stop(struct vm *vm, enum vm_stop why, const char *fields_fmt, ...)
 	if (vm->stop != VM_RUNNING)
 		return;
 	vm->stop = why;
+	vm->vcpu.work |= WORK_AT_ENTRY; /* the exit path ends the VM before the next entry */
 	va_list ap;
 	va_start(ap, fields_fmt);
 	fmt_vsnprintf(vm->stop_fields, sizeof(vm->stop_fields), fields_fmt, ap);
