@@ -237,7 +237,9 @@ start:
 	/*
 	 * The local APIC's timer wakes a HLT: an IDT with vector 0x40, the APIC software-enabled, a
 	 * one-shot count of 100000 (divide by 1) on vector 0x40, then STI; HLT. The interrupt comes,
-	 * the handler counts it and writes EOI, and the kernel goes on past the HLT.
+	 * the handler counts it and writes EOI, and the kernel goes on past the HLT. Firmware leaves the
+	 * PIT's IRQ0 open at the 8259 and LINT0 in ExtINT mode (its vector 0x08 would reach this IDT):
+	 * the kernel masks every PIC input first, as a kernel that uses the APIC does.
 	 */
 	lgdt gdt_desc
 	ljmp $0x18, $1f
@@ -248,6 +250,9 @@ start:
 	shr $16, %eax
 	mov %ax, idt + 0x40 * 8 + 6
 	lidt idt_desc
+	mov $0xff, %al
+	out %al, $0x21               /* OCW1: the master's inputs all masked */
+	out %al, $0xa1               /* and the slave's */
 	movl $0x1ff, APIC + 0xf0     /* SVR: enabled, spurious vector 0xff */
 	movl $0xb, APIC + 0x3e0      /* divide by 1 */
 	movl $0x40, APIC + 0x320     /* LVT timer: one-shot, vector 0x40, unmasked */

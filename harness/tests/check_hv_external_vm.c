@@ -556,7 +556,10 @@ START_TEST(test_extint_through_lint0)
 	pic = (struct fake_pic){ .up = true, .vector = 0x30 };
 	irq_connect_extint(&t.vm->vcpu.irq, &(struct irq_line){ pic_pending, pic_ack, &pic });
 	fake_vmcs.guest_rflags = RFLAGS_FIXED1 | RFLAGS_IF;
-	/* LINT0 masked (its reset state): the PIC's INTR does not reach the CPU (SDM Vol. 3A 11.5.1). */
+	/* LINT0 masked: the PIC's INTR does not reach the CPU (SDM Vol. 3A 11.5.1). */
+	apic_store(LAPIC_LVT_LINT0, 0x10700);
+	exit_with(EXIT_REASON_APIC_WRITE, LAPIC_LVT_LINT0, 0, 0, 0);
+	irq_kick(&t.vm->vcpu.irq);
 	exit_with(EXIT_REASON_CPUID, 0, 0, 0, 0);
 	ck_assert_uint_eq(fake_vmcs.entry_intr_info, 0);
 	ck_assert_uint_eq(pic.acks, 0);
@@ -578,12 +581,38 @@ START_TEST(test_extint_through_lint0)
 }
 END_TEST
 
+/*
+ * An external kernel starts with LINT0 in ExtINT mode, unmasked, as firmware leaves it (virtual wire,
+ * MP specification 3.6.2.2): the PIC's INTR reaches it before it touches its APIC, as realmode.flat
+ * needs. A global disable returns the APIC to its reset state (SDM Vol. 3A 11.4.3), LINT0 masked,
+ * as the kernels on cstart64.S find it after their disable and re-enable.
+ */
+START_TEST(test_lint0_extint_as_firmware_leaves_it)
+{
+	build();
+	ck_assert_uint_eq(lapic_reg(t.vm->lapic, LAPIC_LVT_LINT0), 0x700);
+	ck_assert(lapic_passes_extint(t.vm->lapic));
+	pic = (struct fake_pic){ .up = true, .vector = 0x30 };
+	irq_connect_extint(&t.vm->vcpu.irq, &(struct irq_line){ pic_pending, pic_ack, &pic });
+	fake_vmcs.guest_rflags = RFLAGS_FIXED1 | RFLAGS_IF;
+	irq_kick(&t.vm->vcpu.irq);
+	exit_with(EXIT_REASON_CPUID, 0, 0, 0, 0);
+	ck_assert_uint_eq(fake_vmcs.entry_intr_info, EXTERNAL(0x30));
+	exit_with(EXIT_REASON_WRMSR, 0, 0xfee00100, MSR_IA32_APIC_BASE, 0);
+	exit_with(EXIT_REASON_WRMSR, 0, 0xfee00900, MSR_IA32_APIC_BASE, 0);
+	ck_assert_uint_eq(lapic_reg(t.vm->lapic, LAPIC_LVT_LINT0), LAPIC_LVT_MASKED);
+	pic.up = true;
+	irq_kick(&t.vm->vcpu.irq);
+	exit_with(EXIT_REASON_CPUID, 0, 0, 0, 0);
+	ck_assert_uint_eq(fake_vmcs.entry_intr_info, 0);
+	ck_assert_uint_eq(pic.acks, 1);
+}
+END_TEST
+
 /* The VM's own 8259 pair (vm/pic.h) is its ExtINT source: the timer's IRQ0 reaches the guest as vector 0x08. */
 START_TEST(test_legacy_pic_is_the_extint_source)
 {
 	software_enable_apic();
-	apic_store(LAPIC_LVT_LINT0, 0x700); /* ExtINT, as firmware leaves LINT0 (virtual wire) */
-	exit_with(EXIT_REASON_APIC_WRITE, LAPIC_LVT_LINT0, 0, 0, 0);
 	fake_vmcs.guest_rflags = RFLAGS_FIXED1 | RFLAGS_IF;
 	/* Masked at the PIC: nothing. */
 	io_bus_write(&t.vm->bus, PIC_MASTER_PORT + 1, 1, 0xff);
@@ -702,6 +731,41 @@ START_TEST(test_hlt_waits_for_the_apic_timer)
 }
 END_TEST
 
+/*
+ * STI;HLT with only the PIT running (realmode.flat's test_sti_inhibit): the PIT's next IRQ0 edge is
+ * a wake-up. HLT waits with the preemption timer armed for the edge; its exit raises IRQ0 through the
+ * PIC, and LINT0 (ExtINT, as firmware leaves it) takes vector 08H to the guest. A new count moves
+ * the wake-up at once.
+ */
+START_TEST(test_hlt_waits_for_the_pit)
+{
+	build();
+	struct vcpu *v = &t.vm->vcpu;
+	guest_time_configure(v, 1000000000, WATCHDOG_PREEMPTION_TIMER, true, 0);
+	fake_vmcs.guest_rflags = RFLAGS_FIXED1 | RFLAGS_IF;
+	uint64_t first = pit_guest_ticks(65536); /* firmware's count, loaded at guest time 0 */
+	ck_assert(guest_time_enter(v, 0)); /* the first entry arms the timer */
+	ck_assert_uint_eq(fake_vmcs.preemption_timer, first); /* for the edge, not the budget */
+	exit_with(EXIT_REASON_HLT, 0, 0, 0, 0);
+	ck_assert_int_eq(t.vm->stop, VM_RUNNING);
+	ck_assert_uint_eq(fake_vmcs.guest_activity, GUEST_ACTIVITY_HLT);
+	ck_assert_uint_eq(fake_vmcs.entry_intr_info, 0);
+	ck_assert_uint_eq(fake_vmcs.preemption_timer, first); /* still counting to the edge */
+	fake_vmcs.preemption_timer = 0; /* it ran out: guest time is at the edge */
+	exit_with(EXIT_REASON_PREEMPTION_TIMER, 0, 0, 0, 0);
+	ck_assert_int_eq(t.vm->stop, VM_RUNNING);
+	ck_assert_uint_eq(fake_vmcs.entry_intr_info, EXTERNAL(PIC_BIOS_MASTER_BASE + PIT_IRQ));
+	ck_assert_uint_eq(fake_vmcs.guest_activity, GUEST_ACTIVITY_ACTIVE);
+	ck_assert_uint_eq(t.vm->pic->chip[0].isr, 1u << PIT_IRQ);
+	/* Mode 2 with a count of 1193 (1 ms): the next wake-up is the new count's first edge, not firmware's. */
+	io_bus_write(&t.vm->bus, PIT_MODE_PORT, 1, 0x34);
+	io_bus_write(&t.vm->bus, PIT_COUNTER0_PORT, 1, 1193 & 0xff);
+	io_bus_write(&t.vm->bus, PIT_COUNTER0_PORT, 1, 1193 >> 8);
+	ck_assert_uint_le(fake_vmcs.preemption_timer, pit_guest_ticks(1193));
+	ck_assert_uint_gt(fake_vmcs.preemption_timer, pit_guest_ticks(1193) - 10);
+}
+END_TEST
+
 /* The guest's next instruction, at its RIP (paging is off at entry: linear = physical). */
 static void put_instruction(const uint8_t *bytes, unsigned n)
 {
@@ -799,10 +863,12 @@ static Suite *external_vm_suite(void)
 	tcase_add_test(tc, test_nmi_ipi_and_nmi_window);
 	tcase_add_test(tc, test_handler_exception_goes_first);
 	tcase_add_test(tc, test_extint_through_lint0);
+	tcase_add_test(tc, test_lint0_extint_as_firmware_leaves_it);
 	tcase_add_test(tc, test_legacy_pic_is_the_extint_source);
 	tcase_add_loop_test(tc, test_hlt_with_nothing_to_wake_ends_the_vm, 0, 2);
 	tcase_add_test(tc, test_hlt_takes_a_pending_interrupt);
 	tcase_add_test(tc, test_hlt_waits_for_the_apic_timer);
+	tcase_add_test(tc, test_hlt_waits_for_the_pit);
 	tcase_add_test(tc, test_apic_access_emulated);
 	tcase_add_test(tc, test_disabled_apic_page_reads_all_ones);
 	tcase_add_test(tc, test_enabled_again_maps_the_page_back);

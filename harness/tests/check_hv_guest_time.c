@@ -162,6 +162,27 @@ START_TEST(test_saved_timer_armed_once)
 }
 END_TEST
 
+/* The wake slot: the timer is armed for the earliest of the budget and every source's wake-up, and a
+ * source's new wake-up replaces its old one (the PIT's edge and the APIC timer's expiry, vm/vcpu.h). */
+START_TEST(test_wake_earliest_of_sources)
+{
+	guest_time_configure(&v, 100000, WATCHDOG_PREEMPTION_TIMER, true, 0);
+	guest_time_set_wake(&v, WAKE_PIT, 5000);
+	ck_assert(guest_time_enter(&v, 0));
+	ck_assert_uint_eq(timer_field(), 5000);
+	v.launched = true;
+	guest_time_set_wake(&v, WAKE_APIC_TIMER, 3000); /* sooner: re-armed now, guest time still 0 */
+	ck_assert_uint_eq(timer_field(), 3000);
+	guest_time_set_wake(&v, WAKE_APIC_TIMER, 9000); /* moved past the PIT's: the PIT's edge again */
+	ck_assert_uint_eq(timer_field(), 5000);
+	guest_time_set_wake(&v, WAKE_PIT, UINT64_MAX);
+	ck_assert_uint_eq(timer_field(), 9000);
+	guest_time_set_wake(&v, WAKE_APIC_TIMER, UINT64_MAX); /* no wake-up: the budget */
+	ck_assert_uint_eq(timer_field(), 100000);
+	ck_assert_uint_eq(v.wake_at, UINT64_MAX);
+}
+END_TEST
+
 START_TEST(test_saved_timer_rate)
 {
 	guest_time_configure(&v, 1000, WATCHDOG_PREEMPTION_TIMER, true, 5);
@@ -345,6 +366,7 @@ int main(void)
 	TCase *tc = tcase_create("budget");
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, test_budget_zero_is_none);
+	tcase_add_test(tc, test_wake_earliest_of_sources);
 	tcase_add_test(tc, test_no_timer_counts_but_never_stops);
 	tcase_add_test(tc, test_rdtsc_counts_only_guest_time);
 	tcase_add_test(tc, test_rdtsc_timer_rate);

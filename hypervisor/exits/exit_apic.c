@@ -62,7 +62,7 @@ void apic_timer_sync(struct vcpu *v)
 	uint64_t wake = UINT64_MAX;
 	if (a->timer_next != LAPIC_TIMER_NEVER)
 		wake = guest_time_ticks(v) + (a->timer_next > now ? a->timer_next - now : 0);
-	guest_time_set_wake(v, wake);
+	guest_time_set_wake(v, WAKE_APIC_TIMER, wake);
 }
 
 /*

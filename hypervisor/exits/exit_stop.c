@@ -5,9 +5,17 @@
 #include "include/x86_arch.h"
 #include "kernel/machine_check.h"
 #include "kernel/panic.h"
+#include "vm/devices.h"
 #include "vm/guest_time.h"
 #include "vm/vm.h"
 #include "vmx/vmx_caps.h"
+
+/* The virtual timers, brought up to the guest's time: what fired is raised, the next wake-up armed. */
+static void timers_sync(struct vcpu *v)
+{
+	apic_timer_sync(v);
+	pit_sync(v->vm);
+}
 
 enum exit_action handle_triple_fault(struct vcpu *v)
 {
@@ -19,8 +27,9 @@ enum exit_action handle_triple_fault(struct vcpu *v)
  * HLT (SDM Vol. 2A): the processor waits for an interrupt, an NMI, ... With RFLAGS.IF=1 and
  * something that can wake it, the guest waits: an event already pending is injected at once,
  * and the HLT is done (RIP past it, as an interrupt taken in HLT returns there); else the VM
- * re-enters in the HLT activity state (SDM 25.4.2) with the timer set for the APIC timer's next
- * expiry, whose exit injects its interrupt and makes the guest active again (vm/irq.c). Nothing
+ * re-enters in the HLT activity state (SDM 25.4.2) with the timer set for the next wake-up of a
+ * virtual timer (the APIC timer's expiry, the PIT's IRQ0 edge), whose exit injects its interrupt
+ * and makes the guest active again (vm/irq.c). Nothing
  * can wake a guest with IF=0 (vexit raises no NMI by itself), nor one with no timer armed and
  * nothing pending: the VM ends `halted`, naming why.
  */
@@ -30,7 +39,7 @@ enum exit_action handle_hlt(struct vcpu *v)
 	if (!(vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_IF) && !v->irq.nmi)
 		why = "interrupts-disabled";
 	if (!why) {
-		apic_timer_sync(v);
+		timers_sync(v);
 		if (irq_pending(v)) {
 			vcpu_skip_instruction(v);
 			irq_kick(&v->irq);
@@ -66,7 +75,7 @@ enum exit_action handle_preemption_timer(struct vcpu *v)
 {
 	/* The budget counts guest time (vm/guest_time.h); a budget too big for the timer's 32 bits takes several. */
 	if (guest_time_timer_expired_early(v)) {
-		apic_timer_sync(v); /* or it was the APIC timer's wake-up */
+		timers_sync(v); /* or it was a virtual timer's wake-up */
 		return EXIT_RESUME;
 	}
 	vm_stop(v->vm, VM_STOP_BUDGET, "budget=%lu", v->budget);
@@ -107,7 +116,7 @@ enum exit_action handle_external_interrupt(struct vcpu *v)
 	 */
 	apic_eoi();
 	if (!guest_time_watchdog_expired(v)) {
-		apic_timer_sync(v); /* or it was the guest's APIC timer's wake-up */
+		timers_sync(v); /* or it was a virtual timer's wake-up */
 		return EXIT_RESUME;
 	}
 	vm_stop(v->vm, VM_STOP_BUDGET, "budget=%lu", v->budget);

@@ -31,6 +31,12 @@ void lapic_reset(struct lapic *a)
 	a->timer_lvt = LAPIC_LVT_MASKED;
 }
 
+void lapic_reset_virtual_wire(struct lapic *a)
+{
+	lapic_reset(a);
+	*reg(a, LAPIC_LVT_LINT0) = (uint32_t)LAPIC_DM_EXTINT << 8;
+}
+
 /* The writable bits of each LVT entry (SDM Vol. 3A figure 11-8); delivery status and remote IRR are read-only. */
 static uint32_t lvt_writable(unsigned offset)
 {

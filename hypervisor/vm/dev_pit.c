@@ -5,6 +5,7 @@
  */
 #include "vm/devices.h"
 #include "vm/guest_time.h"
+#include "vm/irq.h"
 #include "vm/pic.h"
 #include "vm/pit.h"
 #include "vm/vm.h"
@@ -159,6 +160,17 @@ void pit_write(struct pit *t, uint16_t port, uint8_t value, uint64_t guest_ticks
 		mode_write(t, value, guest_ticks);
 }
 
+void pit_sync(struct vm *vm)
+{
+	struct vcpu *v = &vm->vcpu;
+	if (!vm->pit)
+		return;
+	uint64_t now = guest_time_ticks(v);
+	if (pit_update(vm->pit, now))
+		irq_kick(&v->irq); /* IRQ0's edge may have raised the PIC's INTR */
+	guest_time_set_wake(v, WAKE_PIT, pit_next_edge(vm->pit, now));
+}
+
 /* The bus hands the VM: the counter is its pit, the time its vCPU's guest time. */
 static uint32_t pit_port_read(void *state, uint16_t port, unsigned size)
 {
@@ -172,6 +184,7 @@ static void pit_port_write(void *state, uint16_t port, unsigned size, uint32_t v
 	(void)size; /* the low byte reaches the port, as on the ISA bus */
 	struct vm *vm = state;
 	pit_write(vm->pit, port, (uint8_t)value, guest_time_ticks(&vm->vcpu));
+	pit_sync(vm); /* a new mode or count moves the next edge */
 }
 
 static const struct io_device pit_device = {
@@ -187,5 +200,6 @@ bool pit_attach(struct vm *vm)
 		return false;
 	pit_reset(t, vm->pic);
 	vm->pit = t;
+	pit_sync(vm); /* firmware's count runs from the start: its first edge is a wake-up */
 	return io_bus_add(&vm->bus, &pit_device, vm, PIT_COUNTER0_PORT, PIT_PORTS);
 }

@@ -94,6 +94,9 @@ bool fw_cfg_attach(struct vm *vm);
 bool pm_timer_attach(struct vm *vm);
 bool pic_attach(struct vm *vm); /* vm/pic.h */
 bool pit_attach(struct vm *vm); /* vm/pit.h */
+/* Bring the VM's PIT up to its guest time: IRQ0's edges since the last sync go to the PIC (the vCPU
+ * is kicked), and its next edge becomes the PIT's wake-up (guest_time_set_wake). No PIT: nothing. */
+void pit_sync(struct vm *vm);
 /* The PM timer's 32-bit count after `guest_ticks` of guest time. */
 uint32_t pm_timer_count(uint64_t guest_ticks);
 

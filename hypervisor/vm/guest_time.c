@@ -141,8 +141,12 @@ bool guest_time_charge(struct vcpu *v, uint64_t ticks)
 	return !(v->budget_timer || v->budget_apic) || v->guest_ticks < v->budget;
 }
 
-void guest_time_set_wake(struct vcpu *v, uint64_t tick)
+void guest_time_set_wake(struct vcpu *v, enum wake_source source, uint64_t tick)
 {
+	v->wake[source] = tick;
+	for (unsigned i = 0; i < WAKE_SOURCES; i++)
+		if (v->wake[i] < tick)
+			tick = v->wake[i];
 	if (tick == v->wake_at)
 		return;
 	v->wake_at = tick;

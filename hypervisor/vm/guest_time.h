@@ -72,11 +72,12 @@ uint64_t guest_time_at_rate(uint64_t ticks, uint32_t hz);
  */
 bool guest_time_charge(struct vcpu *v, uint64_t ticks);
 /*
- * A virtual timer (the local APIC's) wants the VM back when the guest's time reaches `tick`
- * (UINT64_MAX: never): the timer that counts the budget is armed for whichever comes first, and its
- * exit (or the APIC watchdog's) brings the VM back then. Without a budget no timer runs: nothing wakes it.
+ * A virtual timer (the local APIC's, the PIT's) wants the VM back when the guest's time reaches `tick`
+ * (UINT64_MAX: never), in place of what it asked before: the timer that counts the budget is armed for
+ * whichever comes first of the budget and every source's wake-up, and its exit (or the APIC watchdog's)
+ * brings the VM back then. Without a budget no timer runs: nothing wakes it.
  */
-void guest_time_set_wake(struct vcpu *v, uint64_t tick);
+void guest_time_set_wake(struct vcpu *v, enum wake_source source, uint64_t tick);
 /* The guest's ticks so far (reads the saved timer value when it counts them; the VMCS must be current). */
 uint64_t guest_time_ticks(const struct vcpu *v);
 

@@ -73,6 +73,13 @@ enum lapic_effect {
 
 /* The power-up and reset state (SDM Vol. 3A 11.4.7.1), with APIC ID 0. */
 void lapic_reset(struct lapic *a);
+/*
+ * The reset state as PC firmware leaves it for a kernel it boots: LINT0 unmasked in ExtINT mode,
+ * the virtual-wire mode of the MP specification (1.4, 3.6.2.2; SDM Vol. 3A 11.5.1), so the legacy
+ * PIC's INTR reaches the CPU through the enabled APIC. A kernel that disables its APIC globally
+ * (every kvm-unit-tests kernel on cstart64.S does) gets lapic_reset's masked LINT0 back.
+ */
+void lapic_reset_virtual_wire(struct lapic *a);
 /* The guest wrote the register at `offset` (the value already in the page): apply it at TSC `now`. */
 enum lapic_effect lapic_write(struct lapic *a, unsigned offset, uint64_t now);
 /*

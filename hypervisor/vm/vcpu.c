@@ -9,6 +9,8 @@
 void vcpu_init(struct vcpu *v, struct vm *vm)
 {
 	*v = (struct vcpu){ .vm = vm, .wake_at = UINT64_MAX };
+	for (unsigned i = 0; i < WAKE_SOURCES; i++)
+		v->wake[i] = UINT64_MAX;
 	v->gpr = v->regs;
 }
 

@@ -31,6 +31,9 @@ enum vcpu_work {
 
 struct vm;
 
+/* The virtual timers that may want the VM back at a guest time (vm/guest_time.h, guest_time_set_wake). */
+enum wake_source { WAKE_APIC_TIMER, WAKE_PIT, WAKE_SOURCES };
+
 struct vcpu {
 	/*
 	 * The guest's general-purpose registers, by encoding; gpr[GPR_RSP] is unused (RSP is
@@ -68,7 +71,8 @@ struct vcpu {
 	bool timer_saved;     /* the CPU saves the timer's value at exit: no rewrite per entry */
 	unsigned timer_rate;  /* the timer counts once every 2^timer_rate ticks */
 	uint32_t timer_value; /* what was last written to (or saved in) the timer field */
-	uint64_t wake_at;     /* guest time a virtual timer (the local APIC's) wants the VM back at; UINT64_MAX: never */
+	uint64_t wake[WAKE_SOURCES]; /* guest time each virtual timer wants the VM back at; UINT64_MAX: never */
+	uint64_t wake_at;     /* the earliest of them: what the timer is armed for */
 	struct vcpu_irq irq;  /* interrupts waiting for it (vm/irq.h) */
 };
 

@@ -157,7 +157,7 @@ static void attach_lapic(struct vm *vm)
 	a->page = (uint8_t *)(uintptr_t)zeroed_page();
 	if (!ept_map_page(&vm->ept, LAPIC_BASE, vm->apic_access_page))
 		panic("out of memory mapping the APIC page of %s", vm->name);
-	lapic_reset(a);
+	lapic_reset_virtual_wire(a);
 	vm->lapic = a;
 	vm->msrs.apic_base_fixed = true;
 }
