@@ -808,6 +808,24 @@ START_TEST(test_apic_base_moves_the_page)
 }
 END_TEST
 
+START_TEST(test_apic_base_inside_a_large_page)
+{
+	/* Guest memory EPT maps with a 2 MiB page (as ept_build does for a host run) has no 4 KiB leaf for the APIC page. */
+	build();
+	struct vm *vm = t.vm;
+	uint64_t *pdpt = (uint64_t *)(uintptr_t)(((uint64_t *)(uintptr_t)vm->ept.pml4)[0] & ~0xfffull);
+	uint64_t *pde = &((uint64_t *)(uintptr_t)(pdpt[0] & ~0xfffull))[1]; /* guest 2-4 MiB */
+	uint64_t table = *pde;
+	*pde = 0x40000000ull | 0x80 | 7;
+	exit_with(EXIT_REASON_WRMSR, 0, 0x200900, MSR_IA32_APIC_BASE, 0);
+	ck_assert(gp_injected());
+	ck_assert_uint_eq(vm->msrs.apic_base, APIC_BASE_DEFAULT);
+	ck_assert_uint_eq(*pde, 0x40000000ull | 0x80 | 7);
+	ck_assert_uint_eq(ept_leaf(vm, LAPIC_BASE) & ~0xfffull, vm->apic_access_page);
+	*pde = table; /* ept_free finds its table again */
+}
+END_TEST
+
 START_TEST(test_enabled_again_maps_the_page_back)
 {
 	software_enable_apic();
@@ -835,6 +853,7 @@ static Suite *external_vm_suite(void)
 	tcase_add_test(tc, test_pae_paging_loads_pdptes);
 	tcase_add_test(tc, test_local_apic);
 	tcase_add_test(tc, test_apic_base_moves_the_page);
+	tcase_add_test(tc, test_apic_base_inside_a_large_page);
 	tcase_add_test(tc, test_no_apic_virtualization);
 	tcase_add_test(tc, test_self_ipi_injected_when_if_set);
 	tcase_add_test(tc, test_interrupt_window_when_if_clear);
