@@ -187,33 +187,53 @@ enum exit_action handle_apic_access(struct vcpu *v)
 bool apic_disabled_page_access(struct vcpu *v, uint64_t gpa, uint64_t qualification)
 {
 	struct lapic *a = v->vm->lapic;
-	if (!a || !a->disabled || (gpa & ~(uint64_t)(PAGE_SIZE - 1)) != LAPIC_BASE || (qualification & 4))
+	uint64_t page = gpa & ~(uint64_t)(PAGE_SIZE - 1);
+	if (!a || !a->disabled || page != APIC_BASE_PAGE(v->vm->msrs.apic_base) || (qualification & 4))
 		return false; /* SDM 28.2.1 table 28-7: bit 2, a fetch */
 	return emulate_apic_page(v, (unsigned)(gpa & (PAGE_SIZE - 1)), qualification & 2);
 }
 
-void apic_base_written(struct vcpu *v, uint64_t old_base)
+/* What guest memory holds at the page at gpa once the APIC has left it: its RAM, or nothing. */
+static bool apic_page_vacated(struct vm *vm, uint64_t gpa)
+{
+	if (gpa < vm->mem_size)
+		return ept_map_memory_page(&vm->ept, gpa, vm->mem_pages[gpa / PAGE_SIZE]);
+	return ept_unmap_page(&vm->ept, gpa);
+}
+
+bool apic_base_written(struct vcpu *v, uint64_t old_base)
 {
 	struct vm *vm = v->vm;
-	bool was = old_base & APIC_BASE_ENABLE, now = vm->msrs.apic_base & APIC_BASE_ENABLE;
-	lapic_global_enable(vm->lapic, was, now);
-	if (was == now)
-		return;
+	uint64_t new_base = vm->msrs.apic_base;
+	bool was = old_base & APIC_BASE_ENABLE, now = new_base & APIC_BASE_ENABLE;
+	uint64_t from = APIC_BASE_PAGE(old_base), to = APIC_BASE_PAGE(new_base);
+	if (was == now && (from == to || !now))
+		return true;
 	/*
-	 * Disabled, the APIC stops answering at its page (SDM Vol. 3A 11.4.3): APIC accesses stop being
-	 * virtualized and EPT unmaps the page, so that each access exits as an EPT violation and
-	 * apic_disabled_page_access emulates the empty bus. The TPR shadow stays: CR8 still works, as
-	 * on the CPU. Enabled again, both come back.
+	 * The APIC answers at its base only while enabled (SDM Vol. 3A 11.4.3), wherever software puts
+	 * it (11.4.4): EPT maps the APIC-access page there, and what the page covered before shows
+	 * again at the old base. A base EPT cannot map alone (inside a 2 MiB page of guest memory, or
+	 * no memory for a table) keeps the old value and is #GP, before anything changed.
 	 */
-	uint64_t proc2 = vmcs_read(VMCS_PROC_BASED_CONTROLS2);
-	if (now) {
-		ept_map_page(&vm->ept, LAPIC_BASE, vm->apic_access_page); /* the table is there: no allocation */
-		proc2 |= PROC2_VIRTUALIZE_APIC_ACCESSES;
-	} else {
-		ept_unmap_page(&vm->ept, LAPIC_BASE);
-		proc2 &= ~(uint64_t)PROC2_VIRTUALIZE_APIC_ACCESSES;
+	if (now && !ept_map_page(&vm->ept, to, vm->apic_access_page))
+		return false;
+	if (was && !(now && from == to))
+		apic_page_vacated(vm, from); /* mapped before: its table is there */
+	lapic_global_enable(vm->lapic, was, now);
+	if (was != now) {
+		/*
+		 * Disabled, APIC accesses stop being virtualized, so that each access to the base exits as
+		 * an EPT violation and apic_disabled_page_access emulates the empty bus. The TPR shadow
+		 * stays: CR8 still works, as on the CPU. Enabled again, both come back.
+		 */
+		uint64_t proc2 = vmcs_read(VMCS_PROC_BASED_CONTROLS2);
+		if (now)
+			proc2 |= PROC2_VIRTUALIZE_APIC_ACCESSES;
+		else
+			proc2 &= ~(uint64_t)PROC2_VIRTUALIZE_APIC_ACCESSES;
+		vmcs_write(VMCS_PROC_BASED_CONTROLS2, proc2);
 	}
-	vmcs_write(VMCS_PROC_BASED_CONTROLS2, proc2);
 	ept_invalidate(vm->caps, vmcs_read(VMCS_EPT_POINTER)); /* SDM 29.4.3.1: the old translation may be cached */
 	apply_effect(v, LAPIC_EVALUATE);
+	return true;
 }

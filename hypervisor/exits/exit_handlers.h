@@ -30,9 +30,12 @@ void apic_timer_sync(struct vcpu *v);
 /* exit_apic.c: RDMSR/WRMSR of the APIC's MSR (IA32_TSC_DEADLINE); false: not one, the MSR table answers. */
 bool apic_msr_read(struct vcpu *v, uint32_t msr, uint64_t *value);
 bool apic_msr_write(struct vcpu *v, uint32_t msr, uint64_t value);
-/* exit_apic.c: IA32_APIC_BASE was written (its old value): the global enable takes effect. */
-void apic_base_written(struct vcpu *v, uint64_t old_base);
-/* exit_apic.c: an EPT violation at gpa on a globally disabled APIC's page, emulated; false: not one. */
+/*
+ * exit_apic.c: IA32_APIC_BASE was written (its old value): the global enable and the base take
+ * effect. False: EPT cannot put the APIC page at the new base, nothing changed (the caller #GPs).
+ */
+bool apic_base_written(struct vcpu *v, uint64_t old_base);
+/* exit_apic.c: an EPT violation at gpa on a globally disabled APIC's page (at its base), emulated; false: not one. */
 bool apic_disabled_page_access(struct vcpu *v, uint64_t gpa, uint64_t qualification);
 
 #endif

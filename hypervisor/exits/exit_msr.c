@@ -113,8 +113,11 @@ __attribute__((flatten)) enum exit_action handle_wrmsr(struct vcpu *v)
 		return EXIT_RESUME;
 	}
 	/* Unlike bare Bochs 2.7, the virtual APIC comes back when a kernel re-enables it (issue 10). */
-	if (msr == MSR_IA32_APIC_BASE && v->vm->lapic)
-		apic_base_written(v, before.apic_base);
+	if (msr == MSR_IA32_APIC_BASE && v->vm->lapic && !apic_base_written(v, before.apic_base)) {
+		m->apic_base = before.apic_base;
+		vcpu_inject_exception(v, VECTOR_GP, 0);
+		return EXIT_RESUME;
+	}
 	store_vmcs_msrs(v->vm, m, &before, msr);
 	if (guest_cpu_state_msr(v->vm, msr) && virtual_msr_read(m, msr, &value))
 		wrmsr(msr, value);

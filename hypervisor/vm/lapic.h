@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define LAPIC_BASE 0xfee00000ull
+#define LAPIC_BASE 0xfee00000ull /* its base at power-up; IA32_APIC_BASE moves it (SDM Vol. 3A 11.4.4) */
 #define LAPIC_PAGE_SIZE 4096
 /* Register offsets in the APIC page (SDM Vol. 3A table 11-1). */
 #define LAPIC_ID 0x020

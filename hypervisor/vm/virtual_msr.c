@@ -92,12 +92,9 @@ static bool write_apic_base(struct virtual_msrs *m, uint64_t v)
 	if (v & ~(base_mask | APIC_BASE_ENABLE | APIC_BASE_BSP))
 		return false;
 	/*
-	 * A VM's local APIC page stays at FEE00000H (EPT maps it there, vm/lapic.h): a write that
-	 * moves the base is refused as one that sets a reserved bit is (SDM Vol. 3A 11.4.4 lets
-	 * software relocate it; vexit does not offer that). Without an APIC the base is a plain value.
+	 * Any other base is the guest's (SDM Vol. 3A 11.4.4): a VM with a local APIC moves its page in
+	 * EPT after the write (exits/exit_apic.c); without an APIC the base is a plain value.
 	 */
-	if (m->apic_base_fixed && ((v ^ m->apic_base) & base_mask))
-		return false;
 	/* BSP is read-only. */
 	m->apic_base = (v & ~APIC_BASE_BSP) | (m->apic_base & APIC_BASE_BSP);
 	return true;

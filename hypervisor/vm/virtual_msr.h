@@ -15,6 +15,8 @@
 #define APIC_BASE_BSP (1ull << 8)
 #define APIC_BASE_ENABLE (1ull << 11)
 #define APIC_BASE_DEFAULT (0xfee00000ull | APIC_BASE_ENABLE | APIC_BASE_BSP)
+/* The APIC page's physical address in an IA32_APIC_BASE value (bits 11:0 are flags and reserved bits). */
+#define APIC_BASE_PAGE(v) ((v) & ~0xfffull)
 #define PAT_POWER_ON 0x0007040600070406ull
 /*
  * IA32_MISC_ENABLE at power-on: fast strings on (the SDM's default); no performance monitoring,
@@ -52,7 +54,6 @@ struct virtual_msrs {
 	bool nx;                  /* CPUID.80000001H:EDX.NX: EFER.NXE may be set */
 	unsigned phys_addr_bits;  /* CPUID.80000008H:EAX[7:0] */
 	bool has_tsc_adjust;      /* CPUID.(EAX=07H,ECX=0):EBX.TSC_ADJUST: IA32_TSC_ADJUST exists */
-	bool apic_base_fixed;     /* the VM has a local APIC, whose page EPT maps at the base: a move is #GP */
 };
 
 /*

@@ -69,7 +69,7 @@ struct vm {
 	/* Host pages of the VMX structures. */
 	uint64_t vmcs, io_bitmap_a, io_bitmap_b, msr_bitmap;
 	/* An external kernel's local APIC (vm/lapic.h), when the CPU virtualizes APIC accesses: the
-	 * APIC-access page EPT maps at LAPIC_BASE, and the state over the virtual-APIC page. */
+	 * APIC-access page EPT maps at the APIC's base while it is enabled, and the state over the virtual-APIC page. */
 	uint64_t apic_access_page;
 	struct lapic *lapic; /* NULL: no APIC (a test guest, or a CPU without APIC virtualization) */
 	struct pic *pic;     /* an external kernel's legacy PIC and PIT (in device_state); NULL: a test guest */

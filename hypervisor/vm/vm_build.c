@@ -159,7 +159,6 @@ static void attach_lapic(struct vm *vm)
 		panic("out of memory mapping the APIC page of %s", vm->name);
 	lapic_reset_virtual_wire(a);
 	vm->lapic = a;
-	vm->msrs.apic_base_fixed = true;
 }
 
 const char *vm_setup_vmx(struct vm *vm)

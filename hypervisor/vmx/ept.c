@@ -86,23 +86,29 @@ static uint64_t *leaf_slot(struct ept *e, uint64_t gpa)
 	return pt ? &table(pt)[(gpa >> 12) & 511] : NULL;
 }
 
-bool ept_map_page(struct ept *e, uint64_t gpa, uint64_t hpa)
+static bool set_leaf(struct ept *e, uint64_t gpa, uint64_t entry)
 {
 	uint64_t *leaf = leaf_slot(e, gpa);
 	if (!leaf)
 		return false;
-	/* Read and write, not execute: nothing runs from a device page. */
-	*leaf = hpa | EPT_READ_WRITE | (EPT_MEMTYPE_WB << EPT_LEAF_MEMTYPE_SHIFT);
+	*leaf = entry;
 	return true;
+}
+
+bool ept_map_page(struct ept *e, uint64_t gpa, uint64_t hpa)
+{
+	/* Read and write, not execute: nothing runs from a device page. */
+	return set_leaf(e, gpa, hpa | EPT_READ_WRITE | (EPT_MEMTYPE_WB << EPT_LEAF_MEMTYPE_SHIFT));
+}
+
+bool ept_map_memory_page(struct ept *e, uint64_t gpa, uint64_t hpa)
+{
+	return set_leaf(e, gpa, hpa | EPT_LEAF);
 }
 
 bool ept_unmap_page(struct ept *e, uint64_t gpa)
 {
-	uint64_t *leaf = leaf_slot(e, gpa);
-	if (!leaf)
-		return false;
-	*leaf = 0;
-	return true;
+	return set_leaf(e, gpa, 0);
 }
 
 /* Free the tables below table t at `level` (3: PML4, 2: PDPT, 1: PD), then t itself. */

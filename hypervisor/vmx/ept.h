@@ -27,6 +27,8 @@ struct ept {
 uint64_t ept_build(struct ept *e, const uint64_t *pages, uint64_t n, bool large_pages);
 /* Map the 4 KiB guest page at gpa (outside what ept_build mapped) to host page hpa, RW; false when out of memory. */
 bool ept_map_page(struct ept *e, uint64_t gpa, uint64_t hpa);
+/* Map the 4 KiB guest page at gpa back to its guest memory page hpa, as ept_build maps memory (RWX); false as above. */
+bool ept_map_memory_page(struct ept *e, uint64_t gpa, uint64_t hpa);
 /* Unmap the 4 KiB guest page at gpa that ept_map_page mapped: accesses to it become EPT violations (INVEPT after). */
 bool ept_unmap_page(struct ept *e, uint64_t gpa);
 /* Free every table page of *e. */
