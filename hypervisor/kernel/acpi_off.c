@@ -6,6 +6,13 @@
 #define IDENTITY_MAP_END (4ull << 30)
 /* How many reads of PM1a to wait for SCI_EN after asking the firmware for ACPI mode. */
 #define ACPI_ENABLE_POLLS 100000
+/*
+ * How many reads of PM1a to give the machine to go off after the sleep write before
+ * returning: QEMU acts on the write asynchronously and its CPU runs on for a while, so a
+ * caller that said "still on" at once would be wrong there (the QEMU lane saw it). A real
+ * chipset is off long before; on one that is not, this waits about a second.
+ */
+#define ACPI_OFF_POLLS 1000000
 
 static const uint8_t *identity_view(uint64_t phys, uint64_t len, void *ctx)
 {
@@ -35,4 +42,6 @@ void acpi_enter_s5(const struct acpi_s5 *s5)
 	outw(s5->pm1a_cnt, acpi_pm1_sleep_value(inw(s5->pm1a_cnt), s5->slp_typ_a));
 	if (s5->pm1b_cnt)
 		outw(s5->pm1b_cnt, acpi_pm1_sleep_value(inw(s5->pm1b_cnt), s5->slp_typ_b));
+	for (int i = 0; i < ACPI_OFF_POLLS; i++)
+		(void)inw(s5->pm1a_cnt);
 }

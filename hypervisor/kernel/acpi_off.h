@@ -13,7 +13,8 @@
 
 /* The S5 recipe from the loader's RSDP copy (NULL: search the BIOS areas): NULL, or why there is none. */
 const char *acpi_s5_lookup(const uint8_t *rsdp_copy, size_t rsdp_len, struct acpi_s5 *out);
-/* Ask for ACPI mode when the firmware has not switched to it, then write SLP_TYPx | SLP_EN. */
+/* Ask for ACPI mode when the firmware has not switched to it, then write SLP_TYPx | SLP_EN;
+ * returns only if the machine is still on a while after. */
 void acpi_enter_s5(const struct acpi_s5 *s5);
 
 #endif
