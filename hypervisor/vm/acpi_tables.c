@@ -1,5 +1,6 @@
 #include "vm/acpi_tables.h"
 
+#include "include/le_bytes.h"
 #include "kernel/acpi.h"
 #include "kernel/kstring.h"
 #include "vm/devices.h"
@@ -18,12 +19,6 @@ struct acpi_block {
 	uint8_t b[ACPI_TABLES_END - ACPI_RSDP_ADDR];
 };
 
-static void put(uint8_t *to, uint64_t v, unsigned bytes)
-{
-	for (unsigned i = 0; i < bytes; i++)
-		to[i] = (uint8_t)(v >> (8 * i));
-}
-
 static uint8_t *at(struct acpi_block *blk, uint32_t gpa)
 {
 	return &blk->b[gpa - ACPI_RSDP_ADDR];
@@ -34,13 +29,13 @@ static uint8_t *header(struct acpi_block *blk, uint32_t gpa, const char *sig, ui
 {
 	uint8_t *t = at(blk, gpa);
 	memcpy(t, sig, 4);
-	put(t + 4, length, 4);
+	le_put(t + 4, length, 4);
 	t[8] = revision;
 	memcpy(t + 10, "VEXIT ", 6);   /* OEM ID */
 	memcpy(t + 16, "VEXITVM ", 8); /* OEM table ID */
-	put(t + 24, 1, 4);             /* OEM revision */
+	le_put(t + 24, 1, 4);             /* OEM revision */
 	memcpy(t + 28, "VXIT", 4);     /* creator ID */
-	put(t + 32, 1, 4);             /* creator revision */
+	le_put(t + 32, 1, 4);             /* creator revision */
 	return t;
 }
 
@@ -58,26 +53,26 @@ static void gas_io(uint8_t *g, uint16_t port, unsigned bytes)
 	g[1] = (uint8_t)(8 * bytes); /* register bit width */
 	g[2] = 0;                    /* bit offset */
 	g[3] = bytes == 4 ? 3 : 2;   /* access size: dword or word */
-	put(g + 4, port, 8);
+	le_put(g + 4, port, 8);
 }
 
 static void write_fadt(struct acpi_block *blk)
 {
 	uint8_t *f = header(blk, ACPI_FADT_ADDR, "FACP", ACPI_FADT_SIZE, 3);
-	put(f + FADT_FIRMWARE_CTRL, ACPI_FACS_ADDR, 4);
-	put(f + FADT_DSDT, ACPI_DSDT_ADDR, 4);
-	put(f + FADT_SCI_INT, 9, 2); /* the PC's SCI line; no SCI is ever raised */
-	put(f + FADT_PM1A_EVT_BLK, PM1A_EVT_PORT, 4);
-	put(f + FADT_PM1A_CNT_BLK, POWER_OFF_PORT, 4);
-	put(f + FADT_PM_TMR_BLK, PM_TIMER_PORT, 4);
+	le_put(f + FADT_FIRMWARE_CTRL, ACPI_FACS_ADDR, 4);
+	le_put(f + FADT_DSDT, ACPI_DSDT_ADDR, 4);
+	le_put(f + FADT_SCI_INT, 9, 2); /* the PC's SCI line; no SCI is ever raised */
+	le_put(f + FADT_PM1A_EVT_BLK, PM1A_EVT_PORT, 4);
+	le_put(f + FADT_PM1A_CNT_BLK, POWER_OFF_PORT, 4);
+	le_put(f + FADT_PM_TMR_BLK, PM_TIMER_PORT, 4);
 	f[FADT_PM1_EVT_LEN] = 4;
 	f[FADT_PM1_CNT_LEN] = 2;
 	f[FADT_PM_TMR_LEN] = 4;
-	put(f + FADT_IAPC_BOOT_ARCH, FADT_BOOT_ARCH_VGA_NOT_PRESENT, 2);
-	put(f + FADT_FLAGS, FADT_FLAG_WBINVD | FADT_FLAG_PROC_C1 | FADT_FLAG_PWR_BUTTON | FADT_FLAG_SLP_BUTTON |
+	le_put(f + FADT_IAPC_BOOT_ARCH, FADT_BOOT_ARCH_VGA_NOT_PRESENT, 2);
+	le_put(f + FADT_FLAGS, FADT_FLAG_WBINVD | FADT_FLAG_PROC_C1 | FADT_FLAG_PWR_BUTTON | FADT_FLAG_SLP_BUTTON |
 				    FADT_FLAG_TMR_VAL_EXT, 4);
-	put(f + FADT_X_FIRMWARE_CTRL, ACPI_FACS_ADDR, 8);
-	put(f + FADT_X_DSDT, ACPI_DSDT_ADDR, 8);
+	le_put(f + FADT_X_FIRMWARE_CTRL, ACPI_FACS_ADDR, 8);
+	le_put(f + FADT_X_DSDT, ACPI_DSDT_ADDR, 8);
 	gas_io(f + FADT_X_PM1A_EVT_BLK, PM1A_EVT_PORT, 4);
 	gas_io(f + FADT_X_PM1A_CNT_BLK, POWER_OFF_PORT, 2);
 	gas_io(f + FADT_X_PM_TMR_BLK, PM_TIMER_PORT, 4);
@@ -87,14 +82,14 @@ static void write_fadt(struct acpi_block *blk)
 static void write_madt(struct acpi_block *blk)
 {
 	uint8_t *m = header(blk, ACPI_MADT_ADDR, "APIC", ACPI_MADT_SIZE, 4);
-	put(m + 36, ACPI_LOCAL_APIC_ADDR, 4);
-	put(m + 40, MADT_PCAT_COMPAT, 4); /* flags: the dual 8259 of vm/pic.h is there too */
+	le_put(m + 36, ACPI_LOCAL_APIC_ADDR, 4);
+	le_put(m + 40, MADT_PCAT_COMPAT, 4); /* flags: the dual 8259 of vm/pic.h is there too */
 	uint8_t *lapic = m + 44; /* Processor Local APIC structure (5.2.12.2) */
 	lapic[0] = MADT_LOCAL_APIC;
 	lapic[1] = 8;
 	lapic[2] = 0; /* ACPI processor UID */
 	lapic[3] = 0; /* APIC ID */
-	put(lapic + 4, MADT_LOCAL_APIC_ENABLED, 4);
+	le_put(lapic + 4, MADT_LOCAL_APIC_ENABLED, 4);
 	finish(m);
 }
 
@@ -104,9 +99,9 @@ static void write_rsdp(struct acpi_block *blk)
 	memcpy(r, "RSD PTR ", 8);
 	memcpy(r + 9, "VEXIT ", 6);
 	r[15] = 2; /* revision 2: ACPI 2.0 and later, with the XSDT */
-	put(r + 16, ACPI_RSDT_ADDR, 4);
-	put(r + 20, ACPI_RSDP_SIZE, 4);
-	put(r + 24, ACPI_XSDT_ADDR, 8);
+	le_put(r + 16, ACPI_RSDT_ADDR, 4);
+	le_put(r + 20, ACPI_RSDP_SIZE, 4);
+	le_put(r + 24, ACPI_XSDT_ADDR, 8);
 	r[RSDP_CHECKSUM] = acpi_checksum(r, 20);
 	r[RSDP_EXTENDED_CHECKSUM] = acpi_checksum(r, ACPI_RSDP_SIZE);
 }
@@ -119,14 +114,14 @@ static void build(struct acpi_block *blk)
 	uint8_t *rsdt = header(blk, ACPI_RSDT_ADDR, "RSDT", ACPI_HEADER_SIZE + 4 * n, 1);
 	uint8_t *xsdt = header(blk, ACPI_XSDT_ADDR, "XSDT", ACPI_HEADER_SIZE + 8 * n, 1);
 	for (unsigned i = 0; i < n; i++) {
-		put(rsdt + ACPI_HEADER_SIZE + 4 * i, listed[i], 4);
-		put(xsdt + ACPI_HEADER_SIZE + 8 * i, listed[i], 8);
+		le_put(rsdt + ACPI_HEADER_SIZE + 4 * i, listed[i], 4);
+		le_put(xsdt + ACPI_HEADER_SIZE + 8 * i, listed[i], 8);
 	}
 	finish(rsdt);
 	finish(xsdt);
 	uint8_t *facs = at(blk, ACPI_FACS_ADDR); /* 5.2.10: no checksum, version 2 */
 	memcpy(facs, "FACS", 4);
-	put(facs + 4, ACPI_FACS_SIZE, 4);
+	le_put(facs + 4, ACPI_FACS_SIZE, 4);
 	facs[32] = 2;
 	finish(header(blk, ACPI_DSDT_ADDR, "DSDT", ACPI_HEADER_SIZE, 2)); /* no AML: an empty definition block */
 	write_fadt(blk);

@@ -12,6 +12,7 @@
  * and data port 8: reads float (all-ones) and writes are dropped, as are
  * writes to the data port (QEMU ignores them too).
  */
+#include "include/le_bytes.h"
 #include "kernel/kstring.h"
 #include "vm/devices.h"
 #include "vm/vm.h"
@@ -23,12 +24,6 @@ struct fw_cfg {
 	uint8_t item[FW_CFG_ITEM_MAX]; /* the selected item's bytes */
 	unsigned length, offset;       /* its length, and the next byte to read */
 };
-
-static void put_le(uint8_t *to, uint64_t v, unsigned bytes)
-{
-	for (unsigned i = 0; i < bytes; i++)
-		to[i] = (uint8_t)(v >> (8 * i));
-}
 
 /* The item a key names, into f->item; an unknown key is empty (reads 0). */
 static void fw_cfg_select(struct fw_cfg *f, uint16_t key)
@@ -42,16 +37,16 @@ static void fw_cfg_select(struct fw_cfg *f, uint16_t key)
 		f->length = 4;
 		break;
 	case FW_CFG_ID:
-		put_le(f->item, FW_CFG_ID_TRADITIONAL, 4);
+		le_put(f->item, FW_CFG_ID_TRADITIONAL, 4);
 		f->length = 4;
 		break;
 	case FW_CFG_RAM_SIZE:
-		put_le(f->item, f->ram_size, 8);
+		le_put(f->item, f->ram_size, 8);
 		f->length = 8;
 		break;
 	case FW_CFG_NB_CPUS:
 	case FW_CFG_MAX_CPUS:
-		put_le(f->item, 1, 2);
+		le_put(f->item, 1, 2);
 		f->length = 2;
 		break;
 	case FW_CFG_FILE_DIR:
