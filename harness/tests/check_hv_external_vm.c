@@ -552,19 +552,19 @@ START_TEST(test_extint_through_lint0)
 {
 	software_enable_apic();
 	pic = (struct fake_pic){ .up = true, .vector = 0x30 };
-	irq_connect_extint(&t.vm->vcpu.irq, &(struct irq_line){ pic_pending, pic_ack, &pic });
+	irq_connect_extint(&t.vm->vcpu, &(struct irq_line){ pic_pending, pic_ack, &pic });
 	fake_vmcs.guest_rflags = RFLAGS_FIXED1 | RFLAGS_IF;
 	/* LINT0 masked: the PIC's INTR does not reach the CPU (SDM Vol. 3A 11.5.1). */
 	apic_store(LAPIC_LVT_LINT0, 0x10700);
 	exit_with(EXIT_REASON_APIC_WRITE, LAPIC_LVT_LINT0, 0, 0, 0);
-	irq_kick(&t.vm->vcpu.irq);
+	irq_kick(&t.vm->vcpu);
 	exit_with(EXIT_REASON_CPUID, 0, 0, 0, 0);
 	ck_assert_uint_eq(fake_vmcs.entry_intr_info, 0);
 	ck_assert_uint_eq(pic.acks, 0);
 	/* LINT0 unmasked, ExtINT: the PIC names the vector at the acknowledge, whatever the APIC's priorities. */
 	apic_store(LAPIC_LVT_LINT0, 0x700);
 	exit_with(EXIT_REASON_APIC_WRITE, LAPIC_LVT_LINT0, 0, 0, 0);
-	irq_kick(&t.vm->vcpu.irq);
+	irq_kick(&t.vm->vcpu);
 	exit_with(EXIT_REASON_CPUID, 0, 0, 0, 0);
 	ck_assert_uint_eq(fake_vmcs.entry_intr_info, EXTERNAL(0x30));
 	ck_assert_uint_eq(pic.acks, 1);
@@ -572,7 +572,7 @@ START_TEST(test_extint_through_lint0)
 	/* With the APIC globally disabled, INTR goes straight to the CPU. */
 	exit_with(EXIT_REASON_WRMSR, 0, 0xfee00100, MSR_IA32_APIC_BASE, 0);
 	pic.up = true;
-	irq_kick(&t.vm->vcpu.irq);
+	irq_kick(&t.vm->vcpu);
 	exit_with(EXIT_REASON_CPUID, 0, 0, 0, 0);
 	ck_assert_uint_eq(fake_vmcs.entry_intr_info, EXTERNAL(0x30));
 	ck_assert_uint_eq(pic.acks, 2);
@@ -591,16 +591,16 @@ START_TEST(test_lint0_extint_as_firmware_leaves_it)
 	ck_assert_uint_eq(lapic_reg(t.vm->lapic, LAPIC_LVT_LINT0), 0x700);
 	ck_assert(lapic_passes_extint(t.vm->lapic));
 	pic = (struct fake_pic){ .up = true, .vector = 0x30 };
-	irq_connect_extint(&t.vm->vcpu.irq, &(struct irq_line){ pic_pending, pic_ack, &pic });
+	irq_connect_extint(&t.vm->vcpu, &(struct irq_line){ pic_pending, pic_ack, &pic });
 	fake_vmcs.guest_rflags = RFLAGS_FIXED1 | RFLAGS_IF;
-	irq_kick(&t.vm->vcpu.irq);
+	irq_kick(&t.vm->vcpu);
 	exit_with(EXIT_REASON_CPUID, 0, 0, 0, 0);
 	ck_assert_uint_eq(fake_vmcs.entry_intr_info, EXTERNAL(0x30));
 	exit_with(EXIT_REASON_WRMSR, 0, 0xfee00100, MSR_IA32_APIC_BASE, 0);
 	exit_with(EXIT_REASON_WRMSR, 0, 0xfee00900, MSR_IA32_APIC_BASE, 0);
 	ck_assert_uint_eq(lapic_reg(t.vm->lapic, LAPIC_LVT_LINT0), LAPIC_LVT_MASKED);
 	pic.up = true;
-	irq_kick(&t.vm->vcpu.irq);
+	irq_kick(&t.vm->vcpu);
 	exit_with(EXIT_REASON_CPUID, 0, 0, 0, 0);
 	ck_assert_uint_eq(fake_vmcs.entry_intr_info, 0);
 	ck_assert_uint_eq(pic.acks, 1);
@@ -620,15 +620,17 @@ START_TEST(test_legacy_pic_is_the_extint_source)
 	ck_assert_uint_eq(fake_vmcs.entry_intr_info, 0);
 	/* The unmask is a port write: it wakes the injection core, which takes the latched request. */
 	t.vm->vcpu.irq.work = false;
+	t.vm->vcpu.work = 0;
 	io_bus_write(&t.vm->bus, PIC_MASTER_PORT + 1, 1, PIC_BIOS_MASTER_MASK);
 	ck_assert(t.vm->vcpu.irq.work);
+	ck_assert(t.vm->vcpu.work & WORK_AT_ENTRY); /* the one bit the exit path tests */
 	exit_with(EXIT_REASON_CPUID, 0, 0, 0, 0);
 	ck_assert_uint_eq(fake_vmcs.entry_intr_info, EXTERNAL(PIC_BIOS_MASTER_BASE));
 	ck_assert_uint_eq(t.vm->pic->chip[0].isr, 1);
 	/* In service until the guest's EOI: the next edge waits for it. */
 	pic_set_irq(t.vm->pic, PIT_IRQ, true);
 	pic_set_irq(t.vm->pic, PIT_IRQ, false);
-	irq_kick(&t.vm->vcpu.irq);
+	irq_kick(&t.vm->vcpu);
 	exit_with(EXIT_REASON_CPUID, 0, 0, 0, 0);
 	ck_assert_uint_eq(fake_vmcs.entry_intr_info, 0);
 	io_bus_write(&t.vm->bus, PIC_MASTER_PORT, 1, PIC_OCW2_EOI);

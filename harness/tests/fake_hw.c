@@ -112,6 +112,12 @@ uint64_t rdtsc(void)
 	return t;
 }
 
+struct tsc_halves rdtsc_halves(void)
+{
+	uint64_t t = rdtsc();
+	return (struct tsc_halves){ (uint32_t)t, (uint32_t)(t >> 32) };
+}
+
 void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
 	for (unsigned i = 0; i < fake_cpu.n_cpuid; i++) {

@@ -24,9 +24,9 @@ void exit_history_print(const char *guest, const struct exit_history *h)
 		const char *name = exit_reason_name(basic);
 		if (name)
 			kprintf("VEXIT exit-record %s %lu reason=%s qual=0x%lx rip=0x%lx tick=%lu\n", guest,
-				h->total - kept + i, name, r->qualification, r->rip, r->tick - h->base);
+				h->total - kept + i, name, r->qualification, r->rip, exit_record_tick(r) - h->base);
 		else
 			kprintf("VEXIT exit-record %s %lu reason=%u qual=0x%lx rip=0x%lx tick=%lu\n", guest,
-				h->total - kept + i, basic, r->qualification, r->rip, r->tick - h->base);
+				h->total - kept + i, basic, r->qualification, r->rip, exit_record_tick(r) - h->base);
 	}
 }

@@ -36,7 +36,7 @@ static uint64_t guest_tsc(const struct vcpu *v)
 enum exit_action handle_apic_write(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
-	unsigned offset = APIC_ACCESS_OFFSET(v->exit_qualification);
+	unsigned offset = APIC_ACCESS_OFFSET(vcpu_exit_qualification(v));
 	if (!vm->lapic) { /* the controls of a VM without an APIC make none (vm/vm_vmcs.c) */
 		vm_stop(vm, VM_STOP_UNHANDLED_EXIT, "reason=APIC_WRITE offset=0x%x rip=0x%lx why=no-apic", offset, v->rip);
 		return EXIT_STOP;
@@ -58,7 +58,7 @@ void apic_timer_sync(struct vcpu *v)
 		return;
 	uint64_t now = guest_tsc(v);
 	if (lapic_timer_tick(a, now))
-		irq_kick(&v->irq);
+		irq_kick(v);
 	uint64_t wake = UINT64_MAX;
 	if (a->timer_next != LAPIC_TIMER_NEVER)
 		wake = guest_time_ticks(v) + (a->timer_next > now ? a->timer_next - now : 0);
@@ -93,7 +93,7 @@ bool apic_msr_write(struct vcpu *v, uint32_t msr, uint64_t value)
  */
 enum exit_action handle_interrupt_window(struct vcpu *v)
 {
-	irq_kick(&v->irq);
+	irq_kick(v);
 	return EXIT_RESUME;
 }
 
@@ -102,10 +102,10 @@ static void apply_effect(struct vcpu *v, enum lapic_effect e)
 {
 	switch (e) {
 	case LAPIC_EVALUATE:
-		irq_kick(&v->irq);
+		irq_kick(v);
 		apic_timer_sync(v);
 		break;
-	case LAPIC_NMI: irq_raise_nmi(&v->irq); break;
+	case LAPIC_NMI: irq_raise_nmi(v); break;
 	case LAPIC_DONE: break;
 	}
 }
@@ -169,7 +169,7 @@ static bool emulate_apic_page(struct vcpu *v, unsigned offset, bool write)
 
 enum exit_action handle_apic_access(struct vcpu *v)
 {
-	uint64_t q = v->exit_qualification;
+	uint64_t q = vcpu_exit_qualification(v);
 	unsigned type = APIC_ACCESS_TYPE(q);
 	const char *access = type == APIC_ACCESS_LINEAR_READ    ? "read"
 			     : type == APIC_ACCESS_LINEAR_WRITE ? "write"

@@ -13,7 +13,7 @@ enum exit_action handle_cpuid(struct vcpu *v)
 	uint32_t r[4];
 	cpuid(leaf, subleaf, r);
 	struct cpuid_vm view = {
-		.cr4 = vmcs_read(VMCS_CR4_READ_SHADOW),
+		.cr4 = vmcs_read_known(VMCS_CR4_READ_SHADOW),
 		.misc_enable = vm->msrs.misc_enable,
 		/* CPUID.01H:EDX.APIC follows IA32_APIC_BASE's global enable (SDM Vol. 3A 11.4.3). */
 		.apic = vm->lapic && (vm->msrs.apic_base & APIC_BASE_ENABLE),

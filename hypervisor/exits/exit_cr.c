@@ -152,9 +152,10 @@ enum exit_action handle_cr_access(struct vcpu *v)
 {
 	struct cr_access a;
 	bool ok = true;
-	if (!cr_access_decode(v->exit_qualification, &a)) {
-		vm_stop(v->vm, VM_STOP_UNHANDLED_EXIT, "reason=CR_ACCESS qual=0x%lx rip=0x%lx why=bad-qualification",
-			v->exit_qualification, v->rip);
+	uint64_t q = vcpu_exit_qualification(v);
+	if (!cr_access_decode(q, &a)) {
+		vm_stop(v->vm, VM_STOP_UNHANDLED_EXIT, "reason=CR_ACCESS qual=0x%lx rip=0x%lx why=bad-qualification", q,
+			v->rip);
 		return EXIT_STOP;
 	}
 	switch (a.type) {

@@ -130,7 +130,7 @@ static bool handle_io_string(struct vcpu *v, const struct io_access *a)
 	unsigned asize = io_string_address_size(info);
 	if (asize == 0) {
 		vm_stop(vm, VM_STOP_UNHANDLED_EXIT, "reason=IO_INSTRUCTION qual=0x%lx rip=0x%lx why=bad-address-size",
-			v->exit_qualification, v->rip);
+			vcpu_exit_qualification(v), v->rip);
 		return true;
 	}
 	uint64_t amask = asize == 8 ? ~0ull : (1ull << (8 * asize)) - 1;
@@ -193,9 +193,10 @@ __attribute__((noinline)) static bool handle_io_string_charged(struct vcpu *v, s
 enum exit_action handle_io(struct vcpu *v)
 {
 	struct io_access a;
-	if (!io_qualification_decode(v->exit_qualification, &a)) {
+	uint64_t q = vcpu_exit_qualification(v);
+	if (!io_qualification_decode(q, &a)) {
 		vm_stop(v->vm, VM_STOP_UNHANDLED_EXIT, "reason=IO_INSTRUCTION qual=0x%lx rip=0x%lx why=bad-qualification",
-			v->exit_qualification, v->rip);
+			q, v->rip);
 		return EXIT_STOP;
 	}
 	bool complete = true;

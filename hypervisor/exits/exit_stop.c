@@ -42,7 +42,7 @@ enum exit_action handle_hlt(struct vcpu *v)
 		timers_sync(v);
 		if (irq_pending(v)) {
 			vcpu_skip_instruction(v);
-			irq_kick(&v->irq);
+			irq_kick(v);
 			return EXIT_RESUME;
 		}
 		if (v->wake_at == UINT64_MAX || !(v->budget_timer || v->budget_apic))
@@ -63,7 +63,7 @@ enum exit_action handle_hlt(struct vcpu *v)
 enum exit_action handle_ept_violation(struct vcpu *v)
 {
 	/* SDM 28.2.1, table 28-7: bits 0-2 say whether the access was a read, a write or a fetch. */
-	uint64_t q = v->exit_qualification;
+	uint64_t q = vcpu_exit_qualification(v);
 	if (apic_disabled_page_access(v, vmcs_read(VMCS_GUEST_PHYSICAL_ADDRESS), q))
 		return EXIT_RESUME;
 	vm_stop(v->vm, VM_STOP_EPT_VIOLATION, "gpa=0x%lx access=%s%s%s rip=0x%lx",

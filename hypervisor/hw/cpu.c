@@ -15,11 +15,17 @@ void wrmsr(uint32_t msr, uint64_t v)
 	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
 }
 
+struct tsc_halves rdtsc_halves(void)
+{
+	struct tsc_halves t;
+	__asm__ volatile("rdtsc" : "=a"(t.lo), "=d"(t.hi));
+	return t;
+}
+
 uint64_t rdtsc(void)
 {
-	uint32_t lo, hi;
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
+	struct tsc_halves t = rdtsc_halves();
+	return (uint64_t)t.hi << 32 | t.lo;
 }
 
 void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])

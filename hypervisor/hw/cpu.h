@@ -17,6 +17,11 @@ uint16_t inw(uint16_t port);
 uint64_t rdmsr(uint32_t msr);
 void wrmsr(uint32_t msr, uint64_t v);
 uint64_t rdtsc(void);
+/* RDTSC as the instruction leaves it, EAX and EDX apart: for a store that joins them only when read. */
+struct tsc_halves {
+	uint32_t lo, hi;
+};
+struct tsc_halves rdtsc_halves(void);
 void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4]);
 void xsetbv(uint32_t index, uint64_t v);
 /*

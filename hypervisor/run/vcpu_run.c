@@ -19,7 +19,7 @@
  * Everything before an entry: controls a hypercall changed, the debug hooks when one
  * is armed, the interrupts that may go in (vm/irq.h), then the budget and the entry's
  * tick (last, so the hooks' own time is never the guest's). False: do not enter. Out
- * of line: the exit path calls it only when WORK_AT_ENTRY or the vCPU's irq.work says so.
+ * of line: the exit path calls it only when WORK_AT_ENTRY says so.
  */
 __attribute__((noinline, cold)) static bool prepare_entry(struct vcpu *v)
 {
@@ -48,21 +48,25 @@ static uint8_t work_now(const struct vcpu *v)
 	uint8_t w = 0;
 	if (!v->timer_saved)
 		w |= WORK_AT_EXIT | WORK_AT_ENTRY;
-	if (vm->trace.on)
+	if (vm->trace.on || !v->launched)
 		w |= WORK_AT_EXIT;
-	if (vm->stop != VM_RUNNING || vm->controls_dirty || v->gprs_kept_written ||
+	if (vm->stop != VM_RUNNING || vm->controls_dirty || v->gprs_kept_written || v->irq.work ||
 	    entry_debug_armed(&vm->dbg, !v->launched))
 		w |= WORK_AT_ENTRY;
 	return w;
 }
 
-/* WORK_AT_EXIT: the guest's time counted by software, and the exit trace. */
-__attribute__((noinline, cold)) static void exit_work(struct vcpu *v, uint64_t now)
+/* WORK_AT_EXIT: the first exit after VMLAUNCH, the guest's time counted by software, and the exit trace. */
+__attribute__((noinline, cold)) static void exit_work(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
-	guest_time_exit(v, now);
+	/* SDM 27.8: after an entry failure the VMCS is not launched; any other exit says it is. */
+	if (!(v->exit_reason & EXIT_REASON_ENTRY_FAILURE))
+		v->launched = true;
+	guest_time_exit(v, exit_history_last_tick(&v->history));
 	if (vm->trace.on)
-		exit_trace_record(&vm->trace, (uint16_t)EXIT_REASON_BASIC(v->exit_reason), v->exit_qualification);
+		exit_trace_record(&vm->trace, (uint16_t)EXIT_REASON_BASIC(v->exit_reason), vcpu_exit_qualification(v));
+	v->work = work_now(v); /* launched now: the next exits may not need this */
 }
 
 /* An exit whose reason field is not a plain basic reason: a failed entry, or a reason past the table. */
@@ -75,18 +79,17 @@ __attribute__((noinline, cold)) static enum exit_action exit_unusual(struct vcpu
 	if (v->exit_reason & EXIT_REASON_ENTRY_FAILURE) {
 		/* SDM 27.8: the guest never ran; the VMCS is not launched. */
 		const char *name = exit_reason_name(basic);
+		uint64_t q = vcpu_exit_qualification(v);
 		struct vmcs_msr_entry e;
 		/* SDM 27.8: for reason 34 the qualification numbers the MSR-load entry that failed, from 1. */
-		if (basic == EXIT_REASON_ENTRY_FAIL_MSR_LOADING && vmcs_msr_load_entry(v->exit_qualification, &e))
-			vm_stop(vm, VM_STOP_ENTRY_FAILED, "reason=%s qual=0x%lx msr-entry=%lu msr=0x%x", name,
-				v->exit_qualification, v->exit_qualification, e.index);
+		if (basic == EXIT_REASON_ENTRY_FAIL_MSR_LOADING && vmcs_msr_load_entry(q, &e))
+			vm_stop(vm, VM_STOP_ENTRY_FAILED, "reason=%s qual=0x%lx msr-entry=%lu msr=0x%x", name, q, q,
+				e.index);
 		else
-			vm_stop(vm, VM_STOP_ENTRY_FAILED, "reason=%s qual=0x%lx", name ? name : "UNKNOWN",
-				v->exit_qualification);
+			vm_stop(vm, VM_STOP_ENTRY_FAILED, "reason=%s qual=0x%lx", name ? name : "UNKNOWN", q);
 		entry_debug_after_failure(&vm->dbg, &v->history, true);
 		return EXIT_STOP;
 	}
-	v->launched = true;
 	return exit_dispatch(v);
 }
 
@@ -116,31 +119,28 @@ __attribute__((noinline)) static int exit_finish(struct vcpu *v, enum exit_actio
 
 /*
  * One exit: read it, record it, dispatch it, and say how to go on (a VMX_EXIT_*).
- * The common path reads three fields, counts, records the history (a few stores)
- * and tests two bits of v->work and the injection core's flag; everything else is
- * behind them.
+ * The common path reads two fields (reason, RIP) and the TSC, counts, records the
+ * history (a few stores) and tests two bits of v->work; everything else is behind
+ * them (the qualification is read by the handlers that need it).
  */
 static inline __attribute__((always_inline)) int exit_step(struct vcpu *v)
 {
 	uint64_t reason = vmcs_read_known(VMCS_EXIT_REASON); /* 32 bits, zero-extended (SDM 31.3, VMREAD) */
-	uint64_t now = rdtsc();
+	struct tsc_halves now = rdtsc_halves();
 	v->exit_reason = (uint32_t)reason;
-	v->exit_qualification = vmcs_read_known(VMCS_EXIT_QUALIFICATION);
 	v->rip = vmcs_read_known(VMCS_GUEST_RIP);
-	exit_history_record(&v->history, (uint32_t)reason, v->exit_qualification, v->rip, now);
+	exit_history_record(&v->history, (uint32_t)reason, v->rip, now.lo, now.hi);
 	if (__builtin_expect(v->work & WORK_AT_EXIT, 0))
-		exit_work(v, now);
+		exit_work(v);
 	enum exit_action a;
 	/* One bound test: a reason with the entry-failure bit (31) or any other high bit is past it too. */
 	if (__builtin_expect(reason < EXIT_REASON_MAX, 1)) {
-		v->launched = true;
 		v->exit_counts[reason]++;
 		a = exit_handlers[reason](v);
 	} else {
 		a = exit_unusual(v);
 	}
-	/* irq.work is the injection core's own flag (vm/irq.h: irq_kick sets it), so it is tested beside. */
-	if (__builtin_expect(a != EXIT_RESUME || (v->work & WORK_AT_ENTRY) || v->irq.work, 0))
+	if (__builtin_expect(a != EXIT_RESUME || (v->work & WORK_AT_ENTRY), 0))
 		return exit_finish(v, a);
 	return VMX_EXIT_RESUME;
 }

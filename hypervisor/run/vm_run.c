@@ -35,15 +35,14 @@ static void report_end(const struct vm *vm, uint64_t guest_ticks)
 /* No built-in handler took the exit, and nobody above us will: stop, naming it. */
 static void stop_unhandled(struct vm *vm)
 {
-	const struct vcpu *v = &vm->vcpu;
+	struct vcpu *v = &vm->vcpu;
 	uint32_t basic = EXIT_REASON_BASIC(v->exit_reason);
 	const char *name = exit_reason_name(basic);
+	uint64_t q = vcpu_exit_qualification(v); /* the exit's VMCS is still the current one */
 	if (name)
-		vm_stop(vm, VM_STOP_UNHANDLED_EXIT, "reason=%s qual=0x%lx rip=0x%lx", name, v->exit_qualification,
-			v->rip);
+		vm_stop(vm, VM_STOP_UNHANDLED_EXIT, "reason=%s qual=0x%lx rip=0x%lx", name, q, v->rip);
 	else
-		vm_stop(vm, VM_STOP_UNHANDLED_EXIT, "reason=%u qual=0x%lx rip=0x%lx", basic, v->exit_qualification,
-			v->rip);
+		vm_stop(vm, VM_STOP_UNHANDLED_EXIT, "reason=%u qual=0x%lx rip=0x%lx", basic, q, v->rip);
 }
 
 void vm_run_module(const struct vm_config *cfg, const char *name, const struct vm_image *img, uint64_t mem_size)

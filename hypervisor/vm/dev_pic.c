@@ -177,7 +177,7 @@ static void pic_port_write(void *state, uint16_t port, unsigned size, uint32_t v
 	for (unsigned i = 0; i < size && same_chip(port, i); i++)
 		pic_write(vm->pic, (uint16_t)(port + i), (uint8_t)(value >> (8 * i)));
 	/* An unmask, an EOI or a new initialization may have raised INTR. */
-	irq_kick(&vm->vcpu.irq);
+	irq_kick(&vm->vcpu);
 }
 
 static const struct io_device pic_device = {
@@ -204,7 +204,7 @@ bool pic_attach(struct vm *vm)
 		return false;
 	pic_reset(p);
 	vm->pic = p;
-	irq_connect_extint(&vm->vcpu.irq, &(struct irq_line){ pic_line_pending, pic_line_acknowledge, p });
+	irq_connect_extint(&vm->vcpu, &(struct irq_line){ pic_line_pending, pic_line_acknowledge, p });
 	return io_bus_add(&vm->bus, &pic_device, vm, PIC_MASTER_PORT, 2) &&
 	       io_bus_add(&vm->bus, &pic_device, vm, PIC_SLAVE_PORT, 2);
 }

@@ -167,7 +167,7 @@ void pit_sync(struct vm *vm)
 		return;
 	uint64_t now = guest_time_ticks(v);
 	if (pit_update(vm->pit, now))
-		irq_kick(&v->irq); /* IRQ0's edge may have raised the PIC's INTR */
+		irq_kick(v); /* IRQ0's edge may have raised the PIC's INTR */
 	guest_time_set_wake(v, WAKE_PIT, pit_next_edge(vm->pit, now));
 }
 

@@ -91,13 +91,10 @@ __attribute__((noinline)) static uint64_t break_state(struct vm *vm, uint64_t gp
 
 uint64_t hypercall(struct vm *vm, const uint64_t gpr[GPR_COUNT])
 {
+	uint64_t result;
+	if (hypercall_read_only(vm, gpr, &result))
+		return result;
 	switch (gpr[GPR_RAX]) {
-	case VEXIT_HC_VERSION:
-		return VEXIT_ABI_VERSION;
-	case VEXIT_HC_EXIT_COUNT:
-		return ARG0 < EXIT_REASON_MAX ? vm->vcpu.exit_counts[ARG0] : 0;
-	case VEXIT_HC_CHECKSUM:
-		return ARG0 + 2 * ARG1 + 3 * ARG2 + 4 * ARG3;
 	case VEXIT_HC_EXIT:
 		vm_stop(vm, VM_STOP_DONE, "status=%u", (uint32_t)ARG0);
 		return 0;
@@ -113,8 +110,6 @@ uint64_t hypercall(struct vm *vm, const uint64_t gpr[GPR_COUNT])
 		exit_trace_set(&vm->trace, ARG0 != 0);
 		vm->vcpu.work |= WORK_AT_EXIT; /* the exit path records while it is on */
 		return 0;
-	case VEXIT_HC_IO_UNCLAIMED:
-		return vm->bus.unclaimed_reads + vm->bus.unclaimed_writes;
 	case VEXIT_HC_BREAK_STATE:
 		return break_state(vm, ARG0);
 	case VEXIT_HC_VMCS_DUMP:

@@ -7,16 +7,22 @@
 #include "vm/vm.h"
 #include "vmx/event_inject.h"
 
-void irq_raise_nmi(struct vcpu_irq *q)
+void irq_kick(struct vcpu *v)
 {
-	q->nmi = true;
-	q->work = true;
+	v->irq.work = true;
+	v->work |= WORK_AT_ENTRY;
 }
 
-void irq_connect_extint(struct vcpu_irq *q, const struct irq_line *line)
+void irq_raise_nmi(struct vcpu *v)
 {
-	q->extint = *line;
-	q->work = true;
+	v->irq.nmi = true;
+	irq_kick(v);
+}
+
+void irq_connect_extint(struct vcpu *v, const struct irq_line *line)
+{
+	v->irq.extint = *line;
+	irq_kick(v);
 }
 
 /* The local APIC's vector (its own priority rules decide, SDM Vol. 3A 11.8.3), -1 when none. */

@@ -44,12 +44,15 @@ struct vcpu_irq {
 
 struct vcpu;
 
-/* Something may have become deliverable (an IRR bit, an EOI, a lower TPR, a source's INTR). */
-static inline void irq_kick(struct vcpu_irq *q) { q->work = true; }
+/*
+ * Something may have become deliverable (an IRR bit, an EOI, a lower TPR, a source's INTR).
+ * These three set work and the vCPU's WORK_AT_ENTRY (vm/vcpu.h), the one bit the exit path tests.
+ */
+void irq_kick(struct vcpu *v);
 /* An NMI for this vCPU (an NMI IPI, LINT1 programmed for NMI). */
-void irq_raise_nmi(struct vcpu_irq *q);
+void irq_raise_nmi(struct vcpu *v);
 /* Connect the ExtINT source (one per VM: the legacy PIC). */
-void irq_connect_extint(struct vcpu_irq *q, const struct irq_line *line);
+void irq_connect_extint(struct vcpu *v, const struct irq_line *line);
 /* Whether a maskable interrupt (the local APIC's, or an ExtINT) or an NMI could be taken now if nothing blocked it. */
 bool irq_pending(struct vcpu *v);
 /* Before an entry, when work is set: inject what may go in, open the windows for the rest (VMCS must be current). */

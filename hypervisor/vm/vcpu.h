@@ -24,9 +24,11 @@ enum gpr { GPR_RAX, GPR_RCX, GPR_RDX, GPR_RBX, GPR_RSP, GPR_RBP, GPR_RSI, GPR_RD
 
 /* What an exit needs beyond the common path (struct vcpu's work), one bit each. */
 enum vcpu_work {
-	WORK_AT_EXIT = 1,  /* guest time counted by software, or the exit trace on (run/vcpu_run.c:exit_work) */
+	WORK_AT_EXIT = 1,  /* the first exit (it marks the vCPU launched), guest time counted by software, or
+			      the exit trace on (run/vcpu_run.c:exit_work) */
 	WORK_AT_ENTRY = 2, /* before the next entry: the VM stopped, guest time counted by software, debug
-			      hooks armed, controls to rewrite, a GPR of GPR_KEPT_BY_C written (before_entry) */
+			      hooks armed, controls to rewrite, a GPR of GPR_KEPT_BY_C written, an interrupt
+			      source kicked the injection core (vm/irq.h) (prepare_entry) */
 };
 
 struct vm;
@@ -51,9 +53,8 @@ struct vcpu {
 	 * a bit is always safe: the slow paths recompute it from the state it summarizes. */
 	uint8_t work;
 	bool gprs_kept_written; /* a handler wrote a register of GPR_KEPT_BY_C: reload them all */
-	/* The exit being handled, read from the VMCS once per exit. */
+	/* The exit being handled, read from the VMCS once per exit (its qualification: vcpu_exit_qualification). */
 	uint32_t exit_reason;
-	uint64_t exit_qualification;
 	uint64_t rip;
 	/* Statistics. The number of exits is the history's count (vcpu_exits). */
 	uint64_t exit_counts[EXIT_REASON_MAX];
@@ -85,6 +86,18 @@ static inline uint64_t vcpu_exits(const struct vcpu *v)
 	return v->history.total;
 }
 
+/*
+ * The exit qualification (SDM 28.2.1), read when a handler needs it, not on every exit:
+ * most exits have none (the CPU clears the field for VMCALL, CPUID, RDMSR, WRMSR...).
+ * The history keeps what was read.
+ */
+static inline uint64_t vcpu_exit_qualification(struct vcpu *v)
+{
+	uint64_t q = vmcs_read_known(VMCS_EXIT_QUALIFICATION);
+	exit_history_note_qualification(&v->history, q);
+	return q;
+}
+
 /* Write guest register r (RSP goes to the VMCS). The only writer of gpr[]. */
 static inline void vcpu_set_gpr(struct vcpu *v, unsigned r, uint64_t value)
 {
@@ -102,8 +115,7 @@ static inline void vcpu_set_gpr(struct vcpu *v, unsigned r, uint64_t value)
 /* Move the guest past an instruction of `length` bytes (the hypervisor may have decoded it itself). */
 static inline void vcpu_advance(struct vcpu *v, uint64_t length)
 {
-	v->rip += length;
-	vmcs_write_known(VMCS_GUEST_RIP, v->rip);
+	vmcs_write_known(VMCS_GUEST_RIP, v->rip + length); /* v->rip stays the exit's, which stop lines name */
 	/* Blocking by STI or MOV SS lasts one instruction: the one just skipped (SDM 25.4.2). */
 	uint64_t intr = vmcs_read_known(VMCS_GUEST_INTERRUPTIBILITY);
 	if (__builtin_expect(intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS), 0))
