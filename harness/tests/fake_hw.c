@@ -366,7 +366,8 @@ int fake_vmx_on_exit_result(unsigned i)
 	return results[i];
 }
 
-int vmx_run(uint64_t *gpr, const uint64_t **frame_out, int launched, vmx_exit_fn on_exit, void *ctx)
+int vmx_run(uint64_t *gpr, const uint64_t **frame_out, int launched, vmx_exit_fn on_exit, vmx_finish_fn on_finish,
+	    void *ctx)
 {
 	/* The frame hw/vmx_entry.S would store: the guest's registers, as they were loaded. */
 	uint64_t frame[16];
@@ -385,7 +386,12 @@ int vmx_run(uint64_t *gpr, const uint64_t **frame_out, int launched, vmx_exit_fn
 		fake_vmcs.exit_reason = e->reason;
 		fake_vmcs.exit_qualification = e->qualification;
 		fake_vmcs.exit_instruction_length = e->instruction_length;
+		/* As the stub does: on_exit's 0 resumes unless the byte at ctx asks for on_finish. */
 		int r = on_exit(ctx);
+		if (r != 0 || (*(const uint8_t *)ctx & VMX_CTX_FINISH))
+			r = on_finish(ctx, r);
+		else
+			r = VMX_EXIT_RESUME;
 		if (delivered <= FAKE_RESULTS_MAX)
 			results[delivered - 1] = r;
 		if (r == VMX_EXIT_LEAVE)

@@ -89,7 +89,7 @@ void fake_vmx_script(const struct fake_exit *exits, unsigned n);
 /* Exits delivered so far, and the launched flag of the last vmx_run. */
 unsigned fake_vmx_exits_delivered(void);
 int fake_vmx_last_launched(void);
-/* What on_exit returned for the i-th exit delivered since fake_vmx_script (a VMX_EXIT_*). */
+/* What the exit path told the stub for the i-th exit delivered since fake_vmx_script (a VMX_EXIT_*). */
 int fake_vmx_on_exit_result(unsigned i);
 
 /* panic() prints "VEXIT panic <msg>" to stderr and exits with this status (use tcase_add_exit_test). */

@@ -25,7 +25,7 @@
 struct vcpu;
 
 enum exit_action {
-	EXIT_RESUME,
+	EXIT_RESUME = 0, /* the exit stub resumes the guest on 0 (hw/vmx_entry.h) */
 	EXIT_TO_CALLER,
 	EXIT_STOP,
 };

@@ -1,14 +1,15 @@
 /*
  * VM entry and exit (hw/vmx_entry.h). The exit path stays on the host stack
  * frame vmx_run built: HOST_RSP points at it, so an exit stores the guest GPRs
- * there, calls on_exit(ctx) and, unless told to leave, reloads them and
- * VMRESUMEs. Nothing else per exit: the host's callee-saved registers are saved
- * once per vmx_run, and C code preserves them (SysV ABI), which is also why the
- * common return reloads only the registers C may clobber, and RBX (the one
- * callee-saved register a common exit writes: CPUID).
+ * there, calls on_exit(ctx) and, when it answers 0 and the flag byte at ctx has
+ * no VMX_CTX_FINISH bit, reloads them and VMRESUMEs; otherwise on_finish(ctx,
+ * answer) says whether to resume or leave. Nothing else per exit: the host's
+ * callee-saved registers are saved once per vmx_run, and C code preserves them
+ * (SysV ABI), which is also why the common return reloads only the registers C
+ * may clobber, and RBX (the one callee-saved register a common exit writes: CPUID).
  *
  * The stack, from HOST_RSP up:
- *   [frame: 16 GPRs by encoding] [on_exit] [ctx] [gpr] [r15 r14 r13 r12 rbx rbp] [return]
+ *   [frame: 16 GPRs by encoding] [pad] [on_exit] [on_finish] [ctx] [gpr] [r15 r14 r13 r12 rbx rbp] [return]
  * SDM Vol. 3C 28.5.3: an exit loads RSP from HOST_RSP and RIP from HOST_RIP;
  * 31.2: a failed VMLAUNCH/VMRESUME sets CF (VMfailInvalid) or ZF (VMfailValid)
  * and falls through.
@@ -19,14 +20,18 @@
 #define R(n) (8 * n)(%rdi)		/* gpr[n], in vmx_run */
 #define F(n) (8 * n)(%rsp)		/* frame[n], after an exit */
 #define FRAME_SIZE (16 * 8)
-#define ON_EXIT FRAME_SIZE		/* offsets from HOST_RSP */
-#define CTX (FRAME_SIZE + 8)
-#define GPR (FRAME_SIZE + 16)
+#define ON_EXIT (FRAME_SIZE + 8)	/* offsets from HOST_RSP; the pad keeps RSP 16-byte aligned */
+#define ON_FINISH (FRAME_SIZE + 16)
+#define CTX (FRAME_SIZE + 24)
+#define GPR (FRAME_SIZE + 32)
 
 	.text
 	.globl vmx_run
 	.type vmx_run, @function
-/* int vmx_run(uint64_t *gpr, const uint64_t **frame, int launched, vmx_exit_fn on_exit, void *ctx) */
+/*
+ * int vmx_run(uint64_t *gpr, const uint64_t **frame, int launched, vmx_exit_fn on_exit,
+ *             vmx_finish_fn on_finish, void *ctx)
+ */
 vmx_run:
 	push %rbp
 	push %rbx
@@ -35,9 +40,10 @@ vmx_run:
 	push %r14
 	push %r15
 	push %rdi			/* gpr */
-	push %r8			/* ctx */
-	push %rcx			/* on_exit; RSP is now 16-byte aligned, as the exit path's call needs */
-	sub $FRAME_SIZE, %rsp
+	push %r9			/* ctx */
+	push %r8			/* on_finish */
+	push %rcx			/* on_exit */
+	sub $FRAME_SIZE + 8, %rsp	/* and the pad: RSP is 16-byte aligned, as the exit path's calls need */
 	mov %rsp, (%rsi)		/* *frame: where the exit path keeps the guest's registers */
 	mov $VMCS_HOST_RSP, %eax
 	vmwrite %rsp, %rax
@@ -87,11 +93,14 @@ vmx_exit_entry_point:
 	mov %r15, F(15)
 	mov CTX(%rsp), %rdi
 	call *ON_EXIT(%rsp)
-	cmp $VMX_EXIT_RESUME, %eax
-	jne .Lnot_common
+	mov CTX(%rsp), %rdi
+	test %eax, %eax
+	jnz .Lfinish
+	testb $VMX_CTX_FINISH, (%rdi)
+	jnz .Lfinish
 	/*
 	 * RBP and R12-R15 are still the guest's: the C code preserved them, and
-	 * on_exit said no handler changed their slots.
+	 * a handler that changed their slots would have set VMX_CTX_FINISH.
 	 */
 .Lreload:
 	mov F(0), %rax
@@ -118,7 +127,11 @@ vmx_exit_entry_point:
 	cld
 	rep movsq
 	jmp .Lreturn
-.Lnot_common:
+.Lfinish:
+	mov %eax, %esi
+	call *ON_FINISH(%rsp)
+	cmp $VMX_EXIT_RESUME, %eax
+	je .Lreload
 	test %eax, %eax
 	jz .Lleave
 	mov F(5), %rbp			/* VMX_EXIT_RESUME_ALL: a handler wrote one of these */

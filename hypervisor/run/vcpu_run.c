@@ -56,8 +56,25 @@ static uint8_t work_now(const struct vcpu *v)
 	return w;
 }
 
-/* WORK_AT_EXIT: the first exit after VMLAUNCH, the guest's time counted by software, and the exit trace. */
-__attribute__((noinline, cold)) static void exit_work(struct vcpu *v)
+/* An exit whose reason field is not a plain basic reason: a failed entry, or a reason past the table. */
+__attribute__((noinline, cold)) static enum exit_action exit_unusual(struct vcpu *v);
+
+/* Count the exit and call its handler (a tail call from the exit path). */
+static inline __attribute__((always_inline)) enum exit_action exit_dispatch_counted(struct vcpu *v, uint64_t reason)
+{
+	/* One bound test: a reason with the entry-failure bit (31) or any other high bit is past it too. */
+	if (__builtin_expect(reason < EXIT_REASON_MAX, 1)) {
+		v->exit_counts[reason]++;
+		return exit_handlers[reason](v);
+	}
+	return exit_unusual(v);
+}
+
+/*
+ * WORK_AT_EXIT: the first exit after VMLAUNCH, the guest's time counted by software, and the
+ * exit trace; then the dispatch, so that the common path makes no call it must come back from.
+ */
+__attribute__((noinline, cold)) static enum exit_action exit_work(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
 	/* SDM 27.8: after an entry failure the VMCS is not launched; any other exit says it is. */
@@ -67,9 +84,9 @@ __attribute__((noinline, cold)) static void exit_work(struct vcpu *v)
 	if (vm->trace.on)
 		exit_trace_record(&vm->trace, (uint16_t)EXIT_REASON_BASIC(v->exit_reason), vcpu_exit_qualification(v));
 	v->work = work_now(v); /* launched now: the next exits may not need this */
+	return exit_dispatch_counted(v, v->exit_reason);
 }
 
-/* An exit whose reason field is not a plain basic reason: a failed entry, or a reason past the table. */
 __attribute__((noinline, cold)) static enum exit_action exit_unusual(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
@@ -94,11 +111,11 @@ __attribute__((noinline, cold)) static enum exit_action exit_unusual(struct vcpu
 }
 
 /*
- * After the handler, when it did not simply resume or WORK_AT_ENTRY is set: a
- * VMX_EXIT_* for the exit stub. Leaving, the registers move from the frame to
- * regs[] and v->action says why.
+ * After the handler, when it did not simply resume or WORK_AT_ENTRY is set (the
+ * exit stub tests both): a VMX_EXIT_* for the stub. Leaving, the registers move
+ * from the frame to regs[] and v->action says why.
  */
-__attribute__((noinline)) static int exit_finish(struct vcpu *v, enum exit_action a)
+static int exit_finish(struct vcpu *v, enum exit_action a)
 {
 	/* A handler (or a device it called) that stopped the VM ends it here, whatever it returned. */
 	if (a == EXIT_RESUME && (v->vm->stop != VM_RUNNING || !prepare_entry(v)))
@@ -118,12 +135,15 @@ __attribute__((noinline)) static int exit_finish(struct vcpu *v, enum exit_actio
 }
 
 /*
- * One exit: read it, record it, dispatch it, and say how to go on (a VMX_EXIT_*).
- * The common path reads two fields (reason, RIP) and the TSC, counts, records the
- * history (a few stores) and tests two bits of v->work; everything else is behind
- * them (the qualification is read by the handlers that need it).
+ * One exit: read it, record it, and dispatch it; the handler's answer goes back to
+ * the exit stub, which resumes the guest when it is EXIT_RESUME and WORK_AT_ENTRY
+ * is clear, and else has exit_finish decide (hw/vmx_entry.h). The common path reads
+ * two fields (reason, RIP) and the TSC, counts, records the history (a few stores)
+ * and tests one bit of v->work; everything else is behind them (the qualification
+ * is read by the handlers that need it). The handler is a tail call: nothing of
+ * this function is live across it.
  */
-static inline __attribute__((always_inline)) int exit_step(struct vcpu *v)
+static inline __attribute__((always_inline)) enum exit_action exit_step(struct vcpu *v)
 {
 	uint64_t reason = vmcs_read_known(VMCS_EXIT_REASON); /* 32 bits, zero-extended (SDM 31.3, VMREAD) */
 	struct tsc_halves now = rdtsc_halves();
@@ -131,29 +151,28 @@ static inline __attribute__((always_inline)) int exit_step(struct vcpu *v)
 	v->rip = vmcs_read_known(VMCS_GUEST_RIP);
 	exit_history_record(&v->history, (uint32_t)reason, v->rip, now.lo, now.hi);
 	if (__builtin_expect(v->work & WORK_AT_EXIT, 0))
-		exit_work(v);
-	enum exit_action a;
-	/* One bound test: a reason with the entry-failure bit (31) or any other high bit is past it too. */
-	if (__builtin_expect(reason < EXIT_REASON_MAX, 1)) {
-		v->exit_counts[reason]++;
-		a = exit_handlers[reason](v);
-	} else {
-		a = exit_unusual(v);
-	}
-	if (__builtin_expect(a != EXIT_RESUME || (v->work & WORK_AT_ENTRY), 0))
-		return exit_finish(v, a);
-	return VMX_EXIT_RESUME;
+		return exit_work(v);
+	return exit_dispatch_counted(v, reason);
+}
+
+/* hw/vmx_entry.S calls this after every exit... */
+static int vcpu_on_exit(void *ctx)
+{
+	return exit_step(ctx);
+}
+
+/* ...and this after one whose answer is not EXIT_RESUME, or with WORK_AT_ENTRY set. */
+static int vcpu_on_finish(void *ctx, int answer)
+{
+	return exit_finish(ctx, (enum exit_action)answer);
 }
 
 enum exit_action vcpu_exit(struct vcpu *v)
 {
-	return exit_step(v) == VMX_EXIT_LEAVE ? (enum exit_action)v->action : EXIT_RESUME;
-}
-
-/* hw/vmx_entry.S calls this after every exit. */
-static int vcpu_on_exit(void *ctx)
-{
-	return exit_step(ctx);
+	enum exit_action a = exit_step(v);
+	if (a == EXIT_RESUME && !(v->work & WORK_AT_ENTRY))
+		return EXIT_RESUME;
+	return exit_finish(v, a) == VMX_EXIT_LEAVE ? (enum exit_action)v->action : EXIT_RESUME;
 }
 
 static enum exit_action run_guest(struct vcpu *v)
@@ -164,7 +183,7 @@ static enum exit_action run_guest(struct vcpu *v)
 	if (!v->launched)
 		v->history.base = v->first_entry_tick = rdtsc();
 	v->work = work_now(v);
-	int r = vmx_run(v->regs, &v->gpr, v->launched, vcpu_on_exit, v);
+	int r = vmx_run(v->regs, &v->gpr, v->launched, vcpu_on_exit, vcpu_on_finish, v);
 	if (r == 0)
 		return (enum exit_action)v->action;
 	/* A VMRESUME that failed in the exit path: vmx_run kept the registers in regs[]. */

@@ -7,10 +7,12 @@
 #define VEXIT_VCPU_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "diag/exit_history.h"
 #include "hw/vmcs.h"
+#include "hw/vmx_entry.h"
 #include "include/x86_arch.h"
 #include "vm/irq.h"
 #include "vmx/exit_reason.h"
@@ -38,6 +40,12 @@ enum wake_source { WAKE_APIC_TIMER, WAKE_PIT, WAKE_SOURCES };
 
 struct vcpu {
 	/*
+	 * Nonzero: this exit or the next entry has more to do than the common path (enum vcpu_work).
+	 * Setting a bit is always safe: the slow paths recompute it from the state it summarizes. The
+	 * first byte: the exit stub tests WORK_AT_ENTRY there (VMX_CTX_FINISH, hw/vmx_entry.h).
+	 */
+	uint8_t work;
+	/*
 	 * The guest's general-purpose registers, by encoding; gpr[GPR_RSP] is unused (RSP is
 	 * in the VMCS). While the vCPU runs they are the frame hw/vmx_entry.S stores them in
 	 * on the host stack; between runs, regs[] below. Read-only: a handler writes one
@@ -49,9 +57,6 @@ struct vcpu {
 	bool launched;
 	/* How the last run ended (run/vcpu_run.c). */
 	int action;
-	/* Nonzero: this exit or the next entry has more to do than the common path (enum vcpu_work). Setting
-	 * a bit is always safe: the slow paths recompute it from the state it summarizes. */
-	uint8_t work;
 	bool gprs_kept_written; /* a handler wrote a register of GPR_KEPT_BY_C: reload them all */
 	/* The exit being handled, read from the VMCS once per exit (its qualification: vcpu_exit_qualification). */
 	uint32_t exit_reason;
@@ -76,6 +81,9 @@ struct vcpu {
 	uint64_t wake_at;     /* the earliest of them: what the timer is armed for */
 	struct vcpu_irq irq;  /* interrupts waiting for it (vm/irq.h) */
 };
+
+_Static_assert(offsetof(struct vcpu, work) == 0 && WORK_AT_ENTRY == VMX_CTX_FINISH,
+	       "the exit stub finds WORK_AT_ENTRY in the first byte of its ctx, the vCPU");
 
 /* A vCPU of vm in its power-on state: registers zero, no exit yet. */
 void vcpu_init(struct vcpu *v, struct vm *vm);
