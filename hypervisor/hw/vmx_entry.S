@@ -148,7 +148,7 @@ vmx_exit_entry_point:
 .Lleave:
 	xor %eax, %eax
 .Lreturn:
-	add $GPR + 8, %rsp		/* frame, on_exit, ctx, gpr */
+	add $GPR + 8, %rsp		/* frame, pad, on_exit, on_finish, ctx, gpr */
 	pop %r15
 	pop %r14
 	pop %r13
