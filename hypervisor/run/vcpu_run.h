@@ -14,9 +14,10 @@ struct vcpu;
 /* Run v until an exit needs the caller (EXIT_TO_CALLER) or the VM stops (EXIT_STOP). */
 enum exit_action vcpu_run(struct vcpu *v);
 /*
- * The body of the loop for one exit, on the host stack (hw/vmx_entry.S calls it
- * through vcpu_run): EXIT_RESUME to enter the guest again. Plain C: the host
- * tests drive it over a fake VMCS.
+ * The body of the loop for one exit, as hw/vmx_entry.S runs it on the host stack:
+ * the exit's step, then, when its answer or WORK_AT_ENTRY asks, the finish
+ * (run/vcpu_run.c: vcpu_on_exit, vcpu_on_finish). EXIT_RESUME to enter the guest
+ * again. Plain C: the host tests drive it over a fake VMCS.
  */
 enum exit_action vcpu_exit(struct vcpu *v);
 
