@@ -8,6 +8,8 @@
 enum exit_action handle_cpuid(struct vcpu *v)
 {
 	const struct vm *vm = v->vm;
+	/* RIP moves first: CPUID never faults, and v is then not needed across the instruction. */
+	vcpu_skip_instruction(v);
 	uint32_t leaf = cpuid_guest_leaf((uint32_t)v->gpr[GPR_RAX], vm->msrs.misc_enable);
 	uint32_t subleaf = (uint32_t)v->gpr[GPR_RCX];
 	uint32_t r[4];
@@ -25,6 +27,5 @@ enum exit_action handle_cpuid(struct vcpu *v)
 	vcpu_set_gpr(v, GPR_RBX, r[1]);
 	vcpu_set_gpr(v, GPR_RCX, r[2]);
 	vcpu_set_gpr(v, GPR_RDX, r[3]);
-	vcpu_skip_instruction(v);
 	return EXIT_RESUME;
 }

@@ -12,10 +12,14 @@
 #include "vmx/event_inject.h"
 #include "vmx/vmx_caps.h"
 
-/* MOV CR has 64-bit operands in 64-bit mode and 32-bit ones elsewhere (SDM Vol. 2 MOV CR). */
+/*
+ * MOV CR has 64-bit operands in 64-bit mode and 32-bit ones elsewhere (SDM Vol. 2 MOV CR).
+ * The fields every VMCS has are read and written with the _known accessors on this path
+ * (hw/vmcs.h: with the exit's VMCS current they cannot fail).
+ */
 static uint64_t operand_mask(void)
 {
-	return vmcs_read(VMCS_GUEST_CS_ACCESS_RIGHTS) & AR_L ? ~0ull : 0xffffffffull;
+	return vmcs_read_known(VMCS_GUEST_CS_ACCESS_RIGHTS) & AR_L ? ~0ull : 0xffffffffull;
 }
 
 static uint64_t read_gpr(struct vcpu *v, unsigned gpr)
@@ -74,7 +78,7 @@ static bool load_pdptes(struct vcpu *v, uint64_t cr3, uint64_t cr0, uint64_t cr4
  */
 static bool load_cr0(struct vcpu *v, uint64_t value)
 {
-	uint64_t shadow, old = vmcs_read(VMCS_CR0_READ_SHADOW);
+	uint64_t shadow, old = vmcs_read_known(VMCS_CR0_READ_SHADOW);
 	if ((old ^ value) & PDPTE_RELOAD_CR0) {
 		/* PG, CD or NW change: a mode switch or a PDPTE load may follow. Each field is read once. */
 		uint64_t cr4 = vmcs_read(VMCS_CR4_READ_SHADOW);
@@ -98,8 +102,8 @@ static bool load_cr0(struct vcpu *v, uint64_t value)
 		if (!cr0_guest_write(value, false, &shadow))
 			return false;
 	}
-	vmcs_write(VMCS_CR0_READ_SHADOW, shadow);
-	vmcs_write(VMCS_GUEST_CR0, cr0_real(shadow, v->vm->cr0_fixed0, v->vm->caps->cr0_fixed1));
+	vmcs_write_known(VMCS_CR0_READ_SHADOW, shadow);
+	vmcs_write_known(VMCS_GUEST_CR0, cr0_real(shadow, v->vm->cr0_fixed0, v->vm->caps->cr0_fixed1));
 	return true;
 }
 
