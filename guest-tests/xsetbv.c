@@ -8,7 +8,7 @@
 #include "fault.h"
 
 EXPECT("stop done");
-EXPECT("asserts 7");
+EXPECT("asserts 8");
 /*
  * 1 accepted, 4 refused, the one restoring x87. With CR4.OSXSAVE clear the CPU
  * raises #UD itself, before any VM exit (the real CR4 follows the guest's OSXSAVE).
@@ -26,6 +26,8 @@ int main(void)
 	uint32_t r[4];
 	cpuid(0xd, 0, r);
 	uint64_t supported = ((uint64_t)r[3] << 32) | r[0];
+	/* vmx/xcr0.h XCR0_NOT_OFFERED: MPX (3, 4) and PKRU (9) are hidden, AMX (17, 18) too large for a VM's area. */
+	report_eq(supported & 0x60218u, 0, "CPUID.0DH offers no MPX, PKRU or AMX component");
 	uint64_t cr4 = read_cr4();
 	report_eq(try_xsetbv(0, 3), 6, "XSETBV with CR4.OSXSAVE clear raises #UD");
 	write_cr4(cr4 | CR4_OSXSAVE);

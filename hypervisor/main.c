@@ -43,6 +43,7 @@
 #include "vmx/vmx_caps.h"
 #include "vmx/vmx_off.h"
 #include "vmx/vmx_on.h"
+#include "vmx/xcr0.h"
 
 #define DEFAULT_BUDGET 20000000ull
 /* The longest tests= list (the harness's SELECT_MAX_LIST must not exceed it). */
@@ -140,10 +141,19 @@ static void host_cpu_facts(struct vm_config *cfg)
 	write_cr4(read_cr4() | CR4_OSXSAVE);
 	cfg->xsave = true;
 	cpuid(0xd, 0, r);
-	cfg->xsave_mask = ((uint64_t)r[3] << 32) | r[0];
-	/* One page holds each VM's area: enough for every component but AMX's 8 KiB of tile data. */
-	if (r[2] > PAGE_SIZE)
-		panic("the XSAVE area of this CPU's components (%u bytes) is larger than a page", r[2]);
+	cfg->xsave_mask = (((uint64_t)r[3] << 32) | r[0]) & ~XCR0_NOT_OFFERED;
+	struct xsave_component comp[XCR0_COMPONENTS] = { 0 };
+	for (unsigned i = 2; i < XCR0_COMPONENTS; i++) {
+		if (cfg->xsave_mask >> i & 1) {
+			cpuid(0xd, i, r);
+			comp[i] = (struct xsave_component){ .offset = r[1], .size = r[0] };
+		}
+	}
+	/* One page holds each VM's area: enough for every component offered (AMX's tile data is not). */
+	cfg->xsave_bytes = xsave_area_bytes(cfg->xsave_mask, comp);
+	if (cfg->xsave_bytes > PAGE_SIZE)
+		panic("the XSAVE area of the components offered to guests (%u bytes) is larger than a page",
+		      cfg->xsave_bytes);
 	cpuid(0xd, 1, r);
 	cfg->xsaveopt = r[0] & 1;
 }

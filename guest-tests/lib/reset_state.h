@@ -21,17 +21,15 @@
 #define RS_CR0_RESET (CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG)
 #define RS_MEM ((volatile uint64_t *)0x180000) /* a page of guest memory no image or stack uses */
 #define RS_MEM_WORDS 512
-#define RS_XCR0_NEVER ((1ull << 9) | (3ull << 17)) /* PKRU (PKU is hidden) and AMX: no guest may enable them */
-#define RS_MPX_CSR 4                                  /* BNDCFGU/BNDSTATUS: arbitrary bytes could #GP in XRSTOR */
 
 static uint8_t rs_area[4096] __attribute__((aligned(64)));
 
-/* The XCR0 components a guest may enable: every one CPUID.0DH offers but PKRU and AMX. */
+/* The XCR0 components a guest may enable: what CPUID.0DH offers (never PKRU, MPX or AMX's). */
 static uint64_t rs_xcr0_all(void)
 {
 	uint32_t r[4];
 	cpuid(0xd, 0, r);
-	return (((uint64_t)r[3] << 32) | r[0]) & ~RS_XCR0_NEVER;
+	return ((uint64_t)r[3] << 32) | r[0];
 }
 
 /* CR4 for SSE, and XSAVE when the CPU has it; false if the CPU refused. */
@@ -161,12 +159,6 @@ static void rs_dirty_extended(bool xsave, uint64_t mask)
 		for (unsigned i = 512; i < 576; i++)
 			rs_area[i] = 0;
 		*(uint64_t *)&rs_area[512] = mask; /* XSTATE_BV: every component from the area; XCOMP_BV 0 */
-		if (mask & (1ull << RS_MPX_CSR)) {
-			unsigned off, size;
-			rs_component(RS_MPX_CSR, &off, &size);
-			for (unsigned i = off; i < off + size; i++)
-				rs_area[i] = 0;
-		}
 		__asm__ volatile("xrstor64 %0" : : "m"(rs_area), "a"((uint32_t)mask), "d"((uint32_t)(mask >> 32)));
 	} else {
 		__asm__ volatile("fxrstor64 %0" : : "m"(rs_area));

@@ -187,7 +187,7 @@ START_TEST(test_leaf7_subleaf0)
 	ck_assert_uint_eq(r[1], 0xffffffffu & ~CPUID7_EBX_HIDDEN);
 	ck_assert_uint_eq(r[2], 0xffffffffu & ~(CPUID7_ECX_PKU | CPUID7_ECX_OSPKE | CPUID7_ECX_LA57 |
 						CPUID7_ECX_RDPID | CPUID7_ECX_WAITPKG));
-	ck_assert_uint_eq(r[3], 0xffffffffu & ~CPUID7_EDX_HIDDEN);
+	ck_assert_uint_eq(r[3], 0xffffffffu & ~(CPUID7_EDX_HIDDEN | CPUID7_EDX_AMX));
 	/* Each hidden bit alone. */
 	const uint32_t inv[4] = { 0, CPUID7_EBX_INVPCID | 1u, 0, 0 };
 	view(7, 0, 0, inv, r);
@@ -210,8 +210,9 @@ END_TEST
 
 START_TEST(test_leaf7_other_subleaves_untouched)
 {
+	/* Subleaf 1 loses only AMX's bits (test_amx_hidden). */
 	const uint32_t host[4] = { 0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu };
-	static const uint32_t subs[] = { 1, 2, 0x80000000u, 0xffffffffu };
+	static const uint32_t subs[] = { 2, 0x80000000u, 0xffffffffu };
 	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
 		uint32_t r[4];
 		view(7, subs[i], CR4_OSXSAVE, host, r);
@@ -296,9 +297,7 @@ START_TEST(test_controls_we_leave_off_are_hidden)
 	ck_assert_uint_eq(r[3], 0xffffffffu & ~CPUID80000001_EDX_RDTSCP);
 	ck_assert_uint_eq(r[0] & r[1] & r[2], 0xffffffffu);
 	view(0xd, 1, 0, ones, r);
-	ck_assert_uint_eq(r[0], 0xffffffffu & ~CPUIDD1_EAX_XSAVES);
-	view(0xd, 0, 0, ones, r);
-	ck_assert_uint_eq(r[0], 0xffffffffu);
+	ck_assert_uint_eq(r[0], 0xffffffffu & ~(CPUIDD1_EAX_XSAVES | CPUIDD1_EAX_XFD));
 	view(7, 0, 0, ones, r);
 	ck_assert_uint_eq(r[2] & (CPUID7_ECX_RDPID | CPUID7_ECX_WAITPKG), 0);
 }
@@ -424,26 +423,74 @@ START_TEST(test_xd_disable_hides_nx)
 }
 END_TEST
 
+/* A Sapphire Rapids' leaf 0DH: x87, SSE, AVX, AVX-512, PKRU and AMX; of them a VM is offered all but PKRU and
+ * AMX (vmx/xcr0.h), whose area ends with Hi16_ZMM at 2688 bytes. */
+static const struct cpuid_vm spr_vm = { .xcr0_offered = 0xe7, .xsave_bytes = 2688 };
+
 START_TEST(test_no_supervisor_xsave_state)
 {
 	/* IA32_XSS is not offered: subleaf 1 ECX:EDX (its bits) read 0, and so do the subleaves of
-	 * supervisor components (ECX bit 0 set: SDM Vol. 2A CPUID leaf 0DH); user ones stay. */
-	const uint32_t sub1[4] = { 0xf, 0x3c0, 0x1900, 0x1 };
+	 * supervisor components (SDM Vol. 2A CPUID leaf 0DH); offered user ones stay. */
+	const uint32_t sub1[4] = { 0x1f, 0x3c0, 0x1900, 0x1 };
 	const uint32_t pt[4] = { 0x80, 0, 1, 0 };       /* component 8 (PT): supervisor */
 	const uint32_t avx[4] = { 0x100, 0x240, 0, 0 };  /* component 2 (AVX): user */
 	uint32_t r[4];
-	view(0xd, 1, 0, sub1, r);
-	ck_assert_uint_eq(r[0], 0xf & ~CPUIDD1_EAX_XSAVES);
+	view_vm(0xd, 1, &spr_vm, sub1, r);
+	ck_assert_uint_eq(r[0], 0x7); /* XSAVEOPT, XSAVEC, XGETBV with ECX=1; not XSAVES, nor XFD */
 	ck_assert_uint_eq(r[1], 0x3c0);
 	ck_assert_uint_eq(r[2] | r[3], 0);
-	view(0xd, 8, 0, pt, r);
+	view_vm(0xd, 8, &spr_vm, pt, r);
 	ck_assert(r[0] == 0 && r[1] == 0 && r[2] == 0 && r[3] == 0);
-	view(0xd, 2, 0, avx, r);
+	view_vm(0xd, 2, &spr_vm, avx, r);
 	ck_assert_mem_eq(r, avx, sizeof(r));
-	/* Subleaf 0 (XCR0's components) is not a component's: its ECX bit 0 means nothing of the kind. */
-	const uint32_t sub0[4] = { 0x2e7, 0x340, 0xa88, 0 };
-	view(0xd, 0, 0, sub0, r);
-	ck_assert_mem_eq(r, sub0, sizeof(r));
+}
+END_TEST
+
+START_TEST(test_xcr0_components_offered)
+{
+	/* Subleaf 0: EDX:EAX only what XSETBV accepts, ECX that area; EBX (the current XCR0's area) the host's. */
+	const uint32_t sub0[4] = { 0x602e7, 0xa88, 0x2b00, 0 };
+	uint32_t r[4];
+	view_vm(0xd, 0, &spr_vm, sub0, r);
+	ck_assert_uint_eq(r[0], 0xe7);
+	ck_assert_uint_eq(r[1], 0xa88);
+	ck_assert_uint_eq(r[2], 2688);
+	ck_assert_uint_eq(r[3], 0);
+	/* The subleaves of PKRU (9), TILECFG (17), TILEDATA (18), and of no component (63, 64, and beyond), read 0. */
+	const uint32_t ones[4] = { 0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu };
+	static const uint32_t hidden[] = { 9, 17, 18, 63, 64, 0xffffffffu };
+	for (size_t i = 0; i < sizeof(hidden) / sizeof(hidden[0]); i++) {
+		view_vm(0xd, hidden[i], &spr_vm, ones, r);
+		ck_assert_msg((r[0] | r[1] | r[2] | r[3]) == 0, "subleaf %u shown", hidden[i]);
+	}
+	/* AVX-512's (7) stays. */
+	const uint32_t hi16[4] = { 1024, 1664, 0, 0 };
+	view_vm(0xd, 7, &spr_vm, hi16, r);
+	ck_assert_mem_eq(r, hi16, sizeof(r));
+	/* No XSAVE offered at all (0 components): nothing named, and no area. */
+	const struct cpuid_vm none = { 0 };
+	view_vm(0xd, 0, &none, sub0, r);
+	ck_assert_uint_eq(r[0] | r[2] | r[3], 0);
+}
+END_TEST
+
+START_TEST(test_amx_hidden)
+{
+	/* Leaf 7: AMX-BF16, AMX-TILE, AMX-INT8 (subleaf 0 EDX 22, 24, 25), AMX-FP16 (subleaf 1 EAX 21) and
+	 * AMX-COMPLEX (subleaf 1 EDX 8) hidden; AVX512-FP16 (EDX 23) kept; leaves 1DH and 1EH all zero. */
+	const uint32_t edx = (1u << 22) | (1u << 23) | (1u << 24) | (1u << 25);
+	const uint32_t leaf7[4] = { 0, 0, 0, edx }, leaf7_1[4] = { (1u << 21) | (1u << 5), 0, 0, (1u << 8) | (1u << 4) };
+	uint32_t r[4];
+	view(7, 0, 0, leaf7, r);
+	ck_assert_uint_eq(r[3], 1u << 23);
+	view(7, 1, 0, leaf7_1, r);
+	ck_assert_uint_eq(r[0], 1u << 5);
+	ck_assert_uint_eq(r[3], 1u << 4);
+	const uint32_t ones[4] = { 0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu };
+	view(CPUID_LEAF_AMX_PALETTE, 1, 0, ones, r);
+	ck_assert_uint_eq(r[0] | r[1] | r[2] | r[3], 0);
+	view(CPUID_LEAF_AMX_TMUL, 0, 0, ones, r);
+	ck_assert_uint_eq(r[0] | r[1] | r[2] | r[3], 0);
 }
 END_TEST
 
@@ -456,6 +503,8 @@ static Suite *cpuid_policy_suite(void)
 	tcase_add_test(vmstate, test_limit_cpuid_maxval);
 	tcase_add_test(vmstate, test_xd_disable_hides_nx);
 	tcase_add_test(vmstate, test_no_supervisor_xsave_state);
+	tcase_add_test(vmstate, test_xcr0_components_offered);
+	tcase_add_test(vmstate, test_amx_hidden);
 	suite_add_tcase(s, vmstate);
 	TCase *l1 = tcase_create("leaf1");
 	tcase_add_test(l1, test_leaf1_bit_numbers);

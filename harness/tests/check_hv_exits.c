@@ -226,11 +226,15 @@ static void set_tpr_12(struct test_vm *t)
 	t->vm->tpr = 12;
 }
 
-/* CPUID.(EAX=0DH,ECX=0): x87, SSE, AVX and PKRU supported (EDX:EAX). */
+/*
+ * CPUID.(EAX=0DH,ECX=0): the CPU has x87, SSE, AVX, PKRU and AMX (EDX:EAX), 11008 bytes of XSAVE area
+ * for them all (ECX), 832 for the current XCR0 (EBX); the test VM is offered x87, SSE and AVX
+ * (test_vm.c, as main.c would: AMX and PKRU are XCR0_NOT_OFFERED), 832 bytes.
+ */
 static void xsave_cpu(struct test_vm *t)
 {
 	(void)t;
-	fake_cpu_set_cpuid(0xd, 0, XCR0_X87 | XCR0_SSE | XCR0_AVX | XCR0_PKRU, 0, 0, 0);
+	fake_cpu_set_cpuid(0xd, 0, XCR0_X87 | XCR0_SSE | XCR0_AVX | XCR0_PKRU | XCR0_AMX, 832, 11008, 0);
 }
 
 #define HOST_LEAF1_ECX (CPUID1_ECX_VMX | CPUID1_ECX_OSXSAVE | CPUID1_ECX_X2APIC | (1u << 0) | (1u << 9) | (1u << 28))
@@ -691,6 +695,10 @@ static const struct exit_case cases[] = {
 	  .in = { R(GPR_RCX, 0), R(GPR_RAX, XCR0_X87 | XCR0_SSE | XCR0_PKRU), R(GPR_RDX, 0) },
 	  .fin = { F(VMCS_CR4_READ_SHADOW, CR4_PAE | CR4_OSXSAVE) }, .prepare = xsave_cpu, .inject = INJECT(VECTOR_GP),
 	  .xcr0 = SOME(XCR0_X87) },
+	{ "XSETBV of AMX, which the CPU has but guests are not offered: #GP", EXIT_REASON_XSETBV, 0, 3,
+	  .in = { R(GPR_RCX, 0), R(GPR_RAX, XCR0_X87 | XCR0_SSE | XCR0_AVX | XCR0_AMX), R(GPR_RDX, 0) },
+	  .fin = { F(VMCS_CR4_READ_SHADOW, CR4_PAE | CR4_OSXSAVE) }, .prepare = xsave_cpu, .inject = INJECT(VECTOR_GP),
+	  .xcr0 = SOME(XCR0_X87) },
 	{ "XSETBV to XCR1: #GP", EXIT_REASON_XSETBV, 0, 3,
 	  .in = { R(GPR_RCX, 1), R(GPR_RAX, XCR0_X87), R(GPR_RDX, 0) },
 	  .fin = { F(VMCS_CR4_READ_SHADOW, CR4_PAE | CR4_OSXSAVE) }, .prepare = xsave_cpu, .inject = INJECT(VECTOR_GP),
@@ -719,6 +727,9 @@ static const struct exit_case cases[] = {
 	{ "CPUID 7 with MISC_ENABLE's limit CPUID maxval: leaf 2's values", EXIT_REASON_CPUID, 0, 2,
 	  .in = { R(GPR_RAX, 7), R(GPR_RCX, 0) }, .prepare = misc_enable_limit_cpuid, .skip = true,
 	  .out = { R(GPR_RAX, 0x76036301), R(GPR_RBX, 0x00f0b5ff), R(GPR_RCX, 0), R(GPR_RDX, 0x00c30000) } },
+	{ "CPUID 0xD: only the XCR0 components offered, and the area they need", EXIT_REASON_CPUID, 0, 2,
+	  .in = { R(GPR_RAX, 0xd), R(GPR_RCX, 0) }, .prepare = xsave_cpu, .skip = true,
+	  .out = { R(GPR_RAX, XCR0_X87 | XCR0_SSE | XCR0_AVX), R(GPR_RBX, 832), R(GPR_RCX, 832), R(GPR_RDX, 0) } },
 	{ "CPUID 0x40000000: the vexit signature", EXIT_REASON_CPUID, 0, 2, .in = { R(GPR_RAX, 0x40000000), R(GPR_RCX, 0) },
 	  .skip = true, /* "vexi" "t-vm" "m-v1", little endian */
 	  .out = { R(GPR_RAX, 0x40000001), R(GPR_RBX, 0x69786576), R(GPR_RCX, 0x6d762d74), R(GPR_RDX, 0x31762d6d) } },

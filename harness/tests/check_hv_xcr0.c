@@ -130,6 +130,32 @@ START_TEST(test_amx_halves)
 }
 END_TEST
 
+START_TEST(test_xsave_area_bytes)
+{
+	/* CPUID.(0DH,i) of a Sapphire Rapids: {EBX offset, EAX size} of AVX, MPX, AVX-512, PKRU and AMX. */
+	struct xsave_component c[XCR0_COMPONENTS] = { 0 };
+	c[2] = (struct xsave_component){ 576, 256 };
+	c[3] = (struct xsave_component){ 960, 64 };
+	c[4] = (struct xsave_component){ 1024, 64 };
+	c[5] = (struct xsave_component){ 1088, 64 };
+	c[6] = (struct xsave_component){ 1152, 512 };
+	c[7] = (struct xsave_component){ 1664, 1024 };
+	c[9] = (struct xsave_component){ 2688, 8 };
+	c[17] = (struct xsave_component){ 2752, 64 };
+	c[18] = (struct xsave_component){ 2816, 8192 };
+	const uint64_t all = 0x602ffull;
+	ck_assert_uint_eq(xsave_area_bytes(all, c), 11008); /* that CPU's CPUID.(0DH,0):ECX */
+	ck_assert_uint_eq(xsave_area_bytes(all & ~XCR0_NOT_OFFERED, c), 2688); /* fits a page */
+	ck_assert_uint_eq(xsave_area_bytes(X87_SSE_AVX, c), 832);
+	ck_assert_uint_eq(xsave_area_bytes(X87_SSE, c), XSAVE_LEGACY_AND_HEADER);
+	ck_assert_uint_eq(xsave_area_bytes(0, c), XSAVE_LEGACY_AND_HEADER);
+	/* The end of the furthest component, not the last bit: MPX alone ends at 1088. */
+	ck_assert_uint_eq(xsave_area_bytes(X87_SSE_AVX | MPX, c), 1088);
+	/* What is never offered: MPX and PKU (CPUID hides them), AMX (its area is larger than a page). */
+	ck_assert_uint_eq(XCR0_NOT_OFFERED, 0x60218ull);
+}
+END_TEST
+
 static Suite *xcr0_suite(void)
 {
 	Suite *s = suite_create("hv_xcr0");
@@ -143,6 +169,7 @@ static Suite *xcr0_suite(void)
 	tcase_add_test(tc, test_mpx_halves);
 	tcase_add_test(tc, test_amx_halves);
 	tcase_add_test(tc, test_unsupported_bits);
+	tcase_add_test(tc, test_xsave_area_bytes);
 	suite_add_tcase(s, tc);
 	return s;
 }

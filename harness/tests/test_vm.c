@@ -73,7 +73,7 @@ static struct vm *build(struct test_vm *t, const char *name, uint64_t budget, co
 	/* The CPU has x87, SSE and AVX (XCR0 bits 0-2) and XSAVEOPT; the watchdog is the one the kernel would
 	 * choose on it (no usable APIC in the host build). */
 	struct vm_config cfg = { .caps = &t->caps, .budget = budget, .nx = true, .xsave = true, .xsave_mask = 7,
-				 .xsaveopt = true, .phys_addr_bits = 40, .tsc_adjust = true, .tsc_scale = test_vm_tsc_scale,
+				 .xsave_bytes = 832, .xsaveopt = true, .phys_addr_bits = 40, .tsc_adjust = true, .tsc_scale = test_vm_tsc_scale,
 				 .watchdog = guest_time_watchdog(vmx_has_preemption_timer(&t->caps), false, false) };
 	test_vm_tsc_scale = 1;
 	struct vm *vm = vm_create(&cfg, name, kind, GUEST_MEM_SIZE);

@@ -24,11 +24,8 @@ enum exit_action handle_xsetbv(struct vcpu *v)
 		vcpu_inject_exception(v, VECTOR_UD, 0);
 		return EXIT_RESUME;
 	}
-	uint32_t r[4];
-	cpuid(0xd, 0, r);
-	/* PKRU (bit 9) is not offered: CPUID hides PKU and OSPKE from the guest. */
-	uint64_t supported = (((uint64_t)r[3] << 32) | r[0]) & ~XCR0_PKRU;
-	if (!xcr0_valid(index, value, supported)) {
+	/* Only the components offered (vmx/xcr0.h XCR0_NOT_OFFERED), which are the ones switched between VMs. */
+	if (!xcr0_valid(index, value, v->vm->cpu_state.xsave_mask)) {
 		vcpu_inject_exception(v, VECTOR_GP, 0);
 		return EXIT_RESUME;
 	}

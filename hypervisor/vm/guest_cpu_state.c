@@ -34,10 +34,11 @@ bool guest_cpu_state_msr(const struct vm *vm, uint32_t msr)
 	return false;
 }
 
-void guest_cpu_state_init(struct guest_cpu_state *s, uint8_t *area, uint64_t xsave_mask, bool xsaveopt)
+void guest_cpu_state_init(struct guest_cpu_state *s, uint8_t *area, uint64_t xsave_mask, uint32_t area_bytes,
+			  bool xsaveopt)
 {
 	*s = (struct guest_cpu_state){ .dr6 = DR6_FIXED1, .area = area, .xsave_mask = xsave_mask,
-				       .xsaveopt = xsaveopt };
+				       .area_bytes = area_bytes, .xsaveopt = xsaveopt };
 	/*
 	 * The XSAVE header's XSTATE_BV is 0 (a zeroed page): XRSTOR puts every
 	 * component in its initial state (SDM Vol. 1 13.8.1), but for MXCSR, which

@@ -32,6 +32,7 @@ struct guest_cpu_state {
 	 */
 	uint8_t *area;
 	uint64_t xsave_mask; /* the components switched: all XCR0 may enable; 0: no XSAVE, FXSAVE/FXRSTOR */
+	uint32_t area_bytes; /* what XSAVE writes of area for them (CPUID.0DH:ECX the guests see) */
 	bool xsaveopt;       /* save with XSAVEOPT, which skips components in their initial state */
 };
 
@@ -40,7 +41,8 @@ struct vm;
 /* Whether the CPU holds this MSR for the guest while it runs (so WRMSR emulation writes it there too). */
 bool guest_cpu_state_msr(const struct vm *vm, uint32_t msr);
 /* A new VM's state in `area` (one zeroed page): DR6 = 0xFFFF0FF0, all else 0, extended state initial. */
-void guest_cpu_state_init(struct guest_cpu_state *s, uint8_t *area, uint64_t xsave_mask, bool xsaveopt);
+void guest_cpu_state_init(struct guest_cpu_state *s, uint8_t *area, uint64_t xsave_mask, uint32_t area_bytes,
+			  bool xsaveopt);
 /* Before a run: load vm's state into the CPU (and the guest's XCR0, last). */
 void guest_cpu_state_load(struct vm *vm);
 /* After a run: save the CPU's state into vm (XCR0 is left with every switched component: the host's). */

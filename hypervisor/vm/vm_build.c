@@ -70,7 +70,8 @@ struct vm *vm_create(const struct vm_config *cfg, const char *name, enum vm_kind
 	virtual_msrs_reset(&vm->msrs, cfg->nx, cfg->phys_addr_bits, cfg->tsc_adjust);
 	/* Each VM starts with the power-on XCR0 (x87 only), loaded with the rest of its CPU state. */
 	vm->xcr0 = XCR0_X87;
-	guest_cpu_state_init(&vm->cpu_state, (uint8_t *)(uintptr_t)zeroed_page(), cfg->xsave_mask, cfg->xsaveopt);
+	guest_cpu_state_init(&vm->cpu_state, (uint8_t *)(uintptr_t)zeroed_page(), cfg->xsave_mask, cfg->xsave_bytes,
+			     cfg->xsaveopt);
 	guest_time_configure(&vm->vcpu, cfg->budget, cfg->watchdog,
 			     vmx_control_allowed(EXIT_SAVE_PREEMPTION_TIMER, cfg->caps->exit),
 			     vmx_preemption_timer_rate(cfg->caps));

@@ -19,7 +19,9 @@ struct vm_config {
 	/* Host CPU facts the guest's virtual MSRs and XCR0 follow. */
 	bool nx;                 /* EFER.NXE may be set */
 	bool xsave;              /* XSETBV works (the host has set CR4.OSXSAVE) */
-	uint64_t xsave_mask;     /* every XCR0 component the CPU has (CPUID.0DH:EDX:EAX); 0 without XSAVE */
+	uint64_t xsave_mask;     /* the XCR0 components guests may enable: the CPU's (CPUID.0DH:EDX:EAX)
+				  * but XCR0_NOT_OFFERED (vmx/xcr0.h); 0 without XSAVE */
+	uint32_t xsave_bytes;    /* XSAVE's area for them (xsave_area_bytes), at most a page */
 	bool xsaveopt;           /* CPUID.(0DH,1):EAX.XSAVEOPT */
 	unsigned phys_addr_bits;
 	bool tsc_adjust;         /* CPUID.(EAX=07H,ECX=0):EBX.TSC_ADJUST: the guest has IA32_TSC_ADJUST */

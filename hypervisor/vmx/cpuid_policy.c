@@ -78,23 +78,33 @@ void cpuid_guest_view(uint32_t leaf, uint32_t subleaf, const struct cpuid_vm *vm
 		 * PKU and LA57 are not virtualized. TSC_ADJUST is (vm/virtual_msr.c).
 		 */
 		if (subleaf == 0) {
-			/* Nor SGX, RDT, MPX, processor trace, or the speculation-control MSRs. */
+			/* Nor SGX, RDT, MPX, processor trace, or the speculation-control MSRs; nor AMX (vmx/xcr0.h). */
 			r[1] &= ~CPUID7_EBX_HIDDEN;
-			r[3] &= ~CPUID7_EDX_HIDDEN;
+			r[3] &= ~(CPUID7_EDX_HIDDEN | CPUID7_EDX_AMX);
 			r[2] &= ~(CPUID7_ECX_PKU | CPUID7_ECX_OSPKE | CPUID7_ECX_LA57 | CPUID7_ECX_WAITPKG |
 				  (vm->rdtscp ? 0 : CPUID7_ECX_RDPID));
+		} else if (subleaf == 1) {
+			r[0] &= ~CPUID7_1_EAX_AMX_FP16;
+			r[3] &= ~CPUID7_1_EDX_AMX_COMPLEX;
 		}
 		break;
 	case 0xd:
 		/*
-		 * XSAVES/XRSTORS #UD without "enable XSAVES/XRSTORS" (SDM 26.3), and IA32_XSS
-		 * does not exist here: no supervisor state component (subleaf 1 ECX:EDX, and
-		 * the subleaves of those components, SDM Vol. 1 13.2) is offered.
+		 * Subleaf 0 names the XCR0 components XSETBV accepts (vmx/xcr0.h: not PKRU, MPX's or
+		 * AMX's) and, in ECX, the area they need; EBX (the area for the current XCR0) is the
+		 * host's, which holds the guest's XCR0. XSAVES/XRSTORS #UD without "enable
+		 * XSAVES/XRSTORS" (SDM 26.3), and IA32_XSS does not exist here: no supervisor state
+		 * component (subleaf 1 ECX:EDX) is offered, nor XFD. A component not offered, user or
+		 * supervisor, has a subleaf of zeros (SDM Vol. 1 13.2).
 		 */
-		if (subleaf == 1) {
-			r[0] &= ~CPUIDD1_EAX_XSAVES;
+		if (subleaf == 0) {
+			r[0] &= (uint32_t)vm->xcr0_offered;
+			r[3] &= (uint32_t)(vm->xcr0_offered >> 32);
+			r[2] = vm->xsave_bytes;
+		} else if (subleaf == 1) {
+			r[0] &= ~(CPUIDD1_EAX_XSAVES | CPUIDD1_EAX_XFD);
 			r[2] = r[3] = 0;
-		} else if (subleaf >= 2 && (r[2] & CPUIDD_ECX_SUPERVISOR)) {
+		} else if (subleaf >= 64 || !(vm->xcr0_offered >> subleaf & 1)) {
 			r[0] = r[1] = r[2] = r[3] = 0;
 		}
 		break;
@@ -104,6 +114,8 @@ void cpuid_guest_view(uint32_t leaf, uint32_t subleaf, const struct cpuid_vm *vm
 	case CPUID_LEAF_RDT_ALLOCATION:
 	case CPUID_LEAF_SGX:
 	case CPUID_LEAF_PT:
+	case CPUID_LEAF_AMX_PALETTE:
+	case CPUID_LEAF_AMX_TMUL:
 		/* Leaf 0xA: version 0, no counters: every PMU MSR #GPs, and now CPUID says there is no PMU. */
 		r[0] = r[1] = r[2] = r[3] = 0;
 		break;

@@ -65,8 +65,14 @@
 #define CPUID7_ECX_WAITPKG (1u << 5)
 #define CPUID7_ECX_LA57 (1u << 16)
 #define CPUID7_ECX_RDPID (1u << 22)
+#define CPUID7_EDX_AMX_BF16 (1u << 22)
+#define CPUID7_EDX_AMX_TILE (1u << 24)
+#define CPUID7_EDX_AMX_INT8 (1u << 25)
+#define CPUID7_EDX_AMX (CPUID7_EDX_AMX_BF16 | CPUID7_EDX_AMX_TILE | CPUID7_EDX_AMX_INT8)
+#define CPUID7_1_EAX_AMX_FP16 (1u << 21)
+#define CPUID7_1_EDX_AMX_COMPLEX (1u << 8)
 #define CPUIDD1_EAX_XSAVES (1u << 3)
-#define CPUIDD_ECX_SUPERVISOR (1u << 0) /* leaf 0DH, subleaf n >= 2: component n is an IA32_XSS one */
+#define CPUIDD1_EAX_XFD (1u << 4) /* IA32_XFD and IA32_XFD_ERR, which exist only for AMX's tile data */
 #define CPUID80000001_EDX_NX (1u << 20)
 #define CPUID80000001_EDX_RDTSCP (1u << 27)
 #define CPUID_LEAF_MONITOR 0x5u
@@ -79,6 +85,8 @@
 #define CPUID_LEAF_RDT_ALLOCATION 0x10u
 #define CPUID_LEAF_SGX 0x12u
 #define CPUID_LEAF_PT 0x14u           /* processor trace */
+#define CPUID_LEAF_AMX_PALETTE 0x1du  /* AMX tile palettes */
+#define CPUID_LEAF_AMX_TMUL 0x1eu     /* AMX TMUL */
 
 /* The VM's state that CPUID reports. */
 struct cpuid_vm {
@@ -86,6 +94,8 @@ struct cpuid_vm {
 	uint64_t misc_enable; /* its IA32_MISC_ENABLE: MONITOR (bit 18), limit CPUID maxval (22), XD disable (34) */
 	bool apic;            /* it has a local APIC, globally enabled (leaf 1 EDX bit 9) */
 	bool rdtscp;          /* "enable RDTSCP" is set for it: RDTSCP and RDPID work */
+	uint64_t xcr0_offered; /* the XCR0 components its XSETBV accepts (vmx/xcr0.h) */
+	uint32_t xsave_bytes;  /* XSAVE's area for all of them (leaf 0DH ECX) */
 };
 
 /*

@@ -20,3 +20,12 @@ bool xcr0_valid(uint32_t index, uint64_t value, uint64_t supported)
 		return false;
 	return true;
 }
+
+uint32_t xsave_area_bytes(uint64_t mask, const struct xsave_component comp[XCR0_COMPONENTS])
+{
+	uint32_t end = XSAVE_LEGACY_AND_HEADER;
+	for (unsigned i = 2; i < XCR0_COMPONENTS; i++)
+		if ((mask >> i & 1) && comp[i].offset + comp[i].size > end)
+			end = comp[i].offset + comp[i].size;
+	return end;
+}

@@ -1,4 +1,4 @@
-/* XCR0 validation for XSETBV (SDM Vol. 1 13.3, Vol. 2 XSETBV); plain C, host-tested. */
+/* XCR0: the components offered to guests, the XSAVE area they need, and XSETBV's checks (SDM Vol. 1 13.3, Vol. 2 XSETBV); plain C, host-tested. */
 #ifndef VEXIT_XCR0_H
 #define VEXIT_XCR0_H
 
@@ -17,6 +17,29 @@
 #define XCR0_PKRU (1ull << 9)
 #define XCR0_TILECFG (1ull << 17)
 #define XCR0_TILEDATA (1ull << 18)
+#define XCR0_AMX (XCR0_TILECFG | XCR0_TILEDATA)
+/*
+ * The components no guest may enable, whatever the CPU has: CPUID hides PKU and
+ * MPX from guests (vmx/cpuid_policy.c), and AMX's 8 KiB of tile data would not
+ * fit the one page each VM's XSAVE area has. Leaf 0DH omits them, XSETBV
+ * refuses them, and they are never switched between VMs.
+ */
+#define XCR0_NOT_OFFERED (XCR0_BNDREGS | XCR0_BNDCSR | XCR0_PKRU | XCR0_AMX)
+
+#define XSAVE_LEGACY_AND_HEADER 576u /* the legacy region (512 bytes) and the XSAVE header (64) */
+#define XCR0_COMPONENTS 64
+
+/* Where CPUID.(EAX=0DH,ECX=i) puts component i in the standard format: EBX is its offset, EAX its size. */
+struct xsave_component {
+	uint32_t offset, size;
+};
+
+/*
+ * The bytes XSAVE (standard format) writes for the components in mask: the
+ * legacy region and header, and up to the end of the last component above SSE
+ * (SDM Vol. 1 13.4.3). CPUID.(EAX=0DH,ECX=0):ECX for that XCR0.
+ */
+uint32_t xsave_area_bytes(uint64_t mask, const struct xsave_component comp[XCR0_COMPONENTS]);
 
 /*
  * Whether XSETBV may load value into XCR[index]: index 0 only; x87 set; only
