@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bare_aid.h"
 #include "bochs_run.h"
 #include "file_read.h"
 #include "grub_tree.h"
@@ -96,6 +97,7 @@ struct job {
 	char dir[PATH_MAX];
 	char *select;                /* the shard's guests, comma-separated (GRUB: the tests= list) */
 	char *kernel_args;           /* direct boot: the command line, with what the shard's external kernels need */
+	char *debugger_cmds;         /* bare, with the manifest's bare-aid: its Bochs debugger commands (bare_aid.h) */
 	struct direct_boot_module *modules; /* direct boot: the shard's guests */
 	struct suite s;
 	struct bochs_run_opts o;
@@ -540,6 +542,16 @@ static int plan_job(struct plan *p, const unsigned *shard_of, size_t k)
 		j->o.bare = j->s.guests[0].name;
 		j->o.end_line = j->s.guests[0].ext->end_line;
 		j->o.grace_s = 1;
+		if (j->s.guests[0].ext->bare_keep_apic) {
+			uint64_t at;
+			j->debugger_cmds = bare_aid_commands(j->s.guests[0].image, &at, err, sizeof(err));
+			if (!j->debugger_cmds) {
+				fprintf(stderr, "vexit-run: %s: bare-aid = %s: %s\n", j->s.guests[0].name, BARE_AID_KEEP_APIC,
+					err);
+				return 2;
+			}
+			j->o.debugger_cmds = j->debugger_cmds;
+		}
 	}
 	if (c->base.kernel) {
 		j->modules = suite_boot_modules(&j->s, &j->o.n_modules);
@@ -831,6 +843,7 @@ static void plan_free(struct plan *p)
 		suite_free(&j->s);
 		free(j->select);
 		free(j->kernel_args);
+		free(j->debugger_cmds);
 		free(j->modules);
 	}
 	free(p->jobs);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bare_aid.h"
 #include "file_read.h"
 #include "strlist.h"
 
@@ -116,7 +117,11 @@ const char *manifest_entry_set(struct manifest_entry *e, const char *key, const 
 		set_string(&e->args, v);
 	else if (strcmp(key, "end") == 0)
 		set_string(&e->end_line, v);
-	else if (strcmp(key, "needs") == 0)
+	else if (strcmp(key, "bare-aid") == 0) {
+		if (strcmp(v, BARE_AID_KEEP_APIC) != 0)
+			return "bare-aid is " BARE_AID_KEEP_APIC " (the only measurement aid of a bare run)";
+		e->bare_keep_apic = true;
+	} else if (strcmp(key, "needs") == 0)
 		set_string(&e->needs, v);
 	else if (strcmp(key, "stops") == 0)
 		set_string(&e->stops, v);

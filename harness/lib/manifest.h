@@ -12,6 +12,8 @@
  *   tscscale = 256               its TSC runs 256 times the host's (the CPU's TSC scaling; default 1:
  *                                not scaled): make bench's vmexit, whose loops run for 2^30 TSC ticks
  *   end = --- DONE: 0 ---        a console line that ends the kernel when it has no exit port
+ *   bare-aid = keep-apic-enabled  booted bare (vexit-run --bare), Bochs's debugger steps over the WRMSR
+ *                                that disables its APIC (bare_aid.h); under vexit it changes nothing
  *   fail = <prefix>: <reason>    a FAIL: line beginning with <prefix> is expected, for <reason>
  *   skip = <prefix>: <reason>    a SKIP: line beginning with <prefix> is expected, for <reason>
  *   needs = <feature>: <reason>  what vexit does not virtualize yet that the kernel cannot do without
@@ -22,6 +24,7 @@
 #ifndef VEXIT_HARNESS_MANIFEST_H
 #define VEXIT_HARNESS_MANIFEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define MANIFEST_DEFAULT_MEM_MIB 128 /* the hypervisor's VM_MEM_EXTERNAL_DEFAULT */
@@ -45,6 +48,7 @@ struct manifest_entry {
 	size_t n_modules;
 	unsigned long long mem_mib, budget, cost, tsc_scale;
 	char *end_line;     /* NULL: the exit port (or power-off) is the only end */
+	bool bare_keep_apic; /* bare-aid = keep-apic-enabled */
 	char *needs, *stops; /* NULL when the kernel needs nothing vexit lacks */
 	struct manifest_allow *fails, *skips;
 	size_t n_fails, n_skips;

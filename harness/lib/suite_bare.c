@@ -1,10 +1,16 @@
 #include "suite_bare.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bare_aid.h"
+#include "file_read.h"
 #include "verdict_external.h"
+
+#define BOCHS_OUT_MAX (64u << 20)
 
 char *suite_bare_capture(const char *name, const char *raw, size_t len, const char *stop)
 {
@@ -46,6 +52,22 @@ static const char *bare_stop(const struct manifest_entry *e, const struct bochs_
 	return NULL;
 }
 
+/* The manifest's bare-aid: it must have acted as bare_aid.h says, or the run measured something else. */
+static void check_aid(struct suite_guest *g, const struct bochs_run_result *r)
+{
+	char why[PATH_MAX + 256];
+	uint64_t at;
+	size_t len;
+	char *cmds = bare_aid_commands(g->image, &at, why, sizeof(why));
+	char *out = cmds ? file_read(r->out_path, BOCHS_OUT_MAX, &len) : NULL;
+	if (cmds && !out)
+		snprintf(why, sizeof(why), "cannot read Bochs's output %s: %s", r->out_path, strerror(errno));
+	if (!cmds || !out || bare_aid_acted(out, at, why, sizeof(why)))
+		strlist_addf(&g->why, "%s: bare-aid = %s: %s", g->name, BARE_AID_KEEP_APIC, why);
+	free(cmds);
+	free(out);
+}
+
 bool suite_judge_bare(struct suite *s, const struct bochs_run_opts *o, const struct bochs_run_result *r, char *how,
 		      size_t how_len)
 {
@@ -73,6 +95,8 @@ bool suite_judge_bare(struct suite *s, const struct bochs_run_opts *o, const str
 		strlist_addf(&g->why, "%s: did not end by itself bare (%s%s%s, no exit through Bochs's shutdown port)",
 			     g->name, g->ext->end_line ? "no '" : "no end line in its manifest entry",
 			     g->ext->end_line ? g->ext->end_line : "", g->ext->end_line ? "' line" : "");
+	if (g->ext->bare_keep_apic)
+		check_aid(g, r);
 	if (memmem(r->serial, r->serial_len, SUITE_BARE_GRUB_FAILED, strlen(SUITE_BARE_GRUB_FAILED)))
 		strlist_addf(&g->why, "%s: GRUB could not boot it (see bochs.out)", g->name);
 	if (g->why.n && g->verdict == VERDICT_PASS)

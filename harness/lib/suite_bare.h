@@ -8,7 +8,9 @@
  *   - it ends Bochs through Bochs's shutdown port (kvm-unit-tests' exit() writes its status to
  *     QEMU's isa-debug-exit port 0xf4 first, which bare Bochs does not have, so no status is
  *     seen): stop `shutdown`.
- * Anything else (a timeout, a hang at 'enabling apic', GRUB refusing the kernel) fails it.
+ * Anything else (a timeout, a hang at 'enabling apic', GRUB refusing the kernel) fails it. A kernel
+ * whose entry asks for the measurement aid (bare-aid) also fails unless Bochs's output shows the aid
+ * acted as bare_aid.h says.
  */
 #ifndef VEXIT_HARNESS_SUITE_BARE_H
 #define VEXIT_HARNESS_SUITE_BARE_H

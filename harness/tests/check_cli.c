@@ -264,6 +264,11 @@ START_TEST(test_external_kernel_options_refused)
 	run_raw(args);
 	ck_assert_int_eq(status, 0);
 	ck_assert_str_eq(out, "k\n");
+	/* The measurement aid of a bare run needs the kernel's disable_apic: refused before any Bochs starts. */
+	write_file("aid.cfg", "[k]\nfile = k.flat\nbare-aid = keep-apic-enabled\n", 47);
+	expect_refused("vexit-run: k: bare-aid = keep-apic-enabled: ",
+		       "--iso %s/fake.iso --manifest %s/aid.cfg --kut-dir %s --bare", dir, dir, dir);
+	ck_assert_ptr_nonnull(strstr(out, "k.flat: not a little-endian ELF32 or ELF64 file"));
 }
 END_TEST
 

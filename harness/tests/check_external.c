@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "aid_kernel.h"
 #include "file_read.h"
 #include "grub_tree.h"
 #include "manifest.h"
@@ -16,6 +17,7 @@
 #include "run_suite.h"
 #include "suite.h"
 #include "suite_bare.h"
+#include "test_files.h"
 #include "verdict_external.h"
 
 static struct manifest m;
@@ -32,6 +34,7 @@ START_TEST(test_manifest_entries)
 {
 	ck_assert_int_eq(manifest_parse("# kvm-unit-tests\n\n[msr]\nfile = msr.flat\n"
 					"  args =  -t  1 \nmem = 128\nbudget = 7\ncost = 3\ntscscale = 256\n"
+					"bare-aid = keep-apic-enabled\n"
 					"fail = MSR_IA32_FOO: reads 0: SDM Vol. 4 table 2-2\nfail = x: y\n"
 					"skip = PMU: no PMU (CPUID.0AH:EAX[7:0] = 0)\n"
 					"[realmode]\r\nfile = realmode.flat\r\nend = --- DONE: 0 ---\r\n"
@@ -46,6 +49,7 @@ START_TEST(test_manifest_entries)
 	ck_assert_uint_eq(e->budget, 7);
 	ck_assert_uint_eq(e->cost, 3);
 	ck_assert_uint_eq(e->tsc_scale, 256);
+	ck_assert(e->bare_keep_apic);
 	ck_assert_uint_eq(e->n_fails, 2);
 	ck_assert_str_eq(e->fails[0].prefix, "MSR_IA32_FOO: reads 0"); /* split at the last ": " */
 	ck_assert_str_eq(e->fails[0].reason, "SDM Vol. 4 table 2-2");
@@ -59,6 +63,7 @@ START_TEST(test_manifest_entries)
 	ck_assert_str_eq(e->stops, "halted rip=0x827f");
 	ck_assert_uint_eq(e->mem_mib, MANIFEST_DEFAULT_MEM_MIB);
 	ck_assert_uint_eq(e->tsc_scale, 1);
+	ck_assert(!e->bare_keep_apic);
 	ck_assert_uint_eq(e->budget, MANIFEST_DEFAULT_BUDGET);
 	ck_assert_ptr_null(manifest_find(&m, "apic"));
 }
@@ -95,6 +100,7 @@ START_TEST(test_manifest_errors)
 		{ "[a]\nfile = x\nenv = 9A=1\n", "line 3: env is KEY=VALUE words, each KEY letters, digits and _, not starting with a digit" },
 		{ "[a]\nfile = x\nenv = A-B=1\n", "line 3: env is KEY=VALUE words, each KEY letters, digits and _, not starting with a digit" },
 		{ "[a]\nfile = x\nmodule =\n", "line 3: module names a file, then maybe its arguments" },
+		{ "[a]\nfile = x\nbare-aid = patch\n", "line 3: bare-aid is keep-apic-enabled (the only measurement aid of a bare run)" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		ck_assert_msg(manifest_parse(bad[i].text, &m, err, sizeof(err)) == -1, "accepted: %s", bad[i].text);
@@ -508,8 +514,8 @@ END_TEST
 /* --- a kernel booted bare (suite_bare.h) ----------------------------------------------------- */
 
 /* Judge kernel `name` of the manifest as booted bare: Bochs ended `end`, COM1 held `serial`, Bochs printed `tail`. */
-static enum verdict judge_bare(const char *manifest, const char *name, enum bochs_run_end end, const char *serial,
-			       const char *tail)
+static enum verdict judge_bare_out(const char *manifest, const char *name, enum bochs_run_end end, const char *serial,
+				   const char *tail, const char *bochs_out)
 {
 	suite_free(&gs);
 	manifest_free(&m);
@@ -518,10 +524,20 @@ static enum verdict judge_bare(const char *manifest, const char *name, enum boch
 	struct bochs_run_opts o = { .timeout_s = 60, .grace_s = 1 };
 	struct bochs_run_result r = { .end = end, .code = 1, .serial = (char *)serial, .serial_len = strlen(serial),
 				      .bochs_tail = (char *)tail };
+	if (bochs_out) {
+		test_write_file(kdir, "bochs.out", bochs_out, strlen(bochs_out));
+		snprintf(r.out_path, sizeof(r.out_path), "%s/bochs.out", kdir);
+	}
 	char how[256];
 	bool ok = suite_judge_bare(&gs, &o, &r, how, sizeof(how));
 	ck_assert(ok == (gs.guests[0].verdict != VERDICT_FAIL && gs.problems.n == 0));
 	return gs.guests[0].verdict;
+}
+
+static enum verdict judge_bare(const char *manifest, const char *name, enum bochs_run_end end, const char *serial,
+			       const char *tail)
+{
+	return judge_bare_out(manifest, name, end, serial, tail, NULL);
 }
 
 static bool bare_why_has(const char *needle)
@@ -588,6 +604,34 @@ START_TEST(test_bare_verdicts)
 }
 END_TEST
 
+/* A kernel whose manifest entry has the aid: the run passes only when Bochs's output shows the aid acted. */
+START_TEST(test_bare_aid_verdicts)
+{
+	static const unsigned char code[] = { 0xb9, 0x1b, 0x00, 0x00, 0x00, 0x0f, 0x32, 0x25, 0xff, 0xf3, 0xff, 0xff,
+					      0x0f, 0x30, 0xc3 };
+	aid_kernel_write(kdir, "aided.flat", "disable_apic", code, sizeof(code));
+	const char *manifest = "[aided]\nfile = aided.flat\nbare-aid = keep-apic-enabled\n";
+	const unsigned at = AID_KERNEL_PADDR + 12;
+	char *out = aid_kernel_bochs_out(at, "wrmsr", 0x1b, 0xfee00100);
+	ck_assert_int_eq(judge_bare_out(manifest, "aided", BOCHS_RUN_EXITED, "cpuid 9\n", shutdown_tail, out), VERDICT_PASS);
+	free(out);
+	/* Its breakpoint never hit (here: another address): whatever the kernel printed, no bare figure stands. */
+	out = aid_kernel_bochs_out(at + 1, "wrmsr", 0x1b, 0xfee00100);
+	ck_assert_int_eq(judge_bare_out(manifest, "aided", BOCHS_RUN_EXITED, "cpuid 9\n", shutdown_tail, out), VERDICT_FAIL);
+	ck_assert(bare_why_has("aided: bare-aid = keep-apic-enabled: the aid stopped at 0x40010c, but Bochs shows no "
+			       "WRMSR there"));
+	free(out);
+	/* It stepped over another write than the global disable. */
+	out = aid_kernel_bochs_out(at, "wrmsr", 0x1b, 0xfee00900);
+	ck_assert_int_eq(judge_bare_out(manifest, "aided", BOCHS_RUN_EXITED, "cpuid 9\n", shutdown_tail, out), VERDICT_FAIL);
+	ck_assert(bare_why_has("not IA32_APIC_BASE (0x1B) with the global enable (bit 11) clear"));
+	free(out);
+	/* No Bochs output at all. */
+	ck_assert_int_eq(judge_bare(manifest, "aided", BOCHS_RUN_EXITED, "cpuid 9\n", shutdown_tail), VERDICT_FAIL);
+	ck_assert(bare_why_has("aided: bare-aid = keep-apic-enabled: cannot read Bochs's output"));
+}
+END_TEST
+
 static Suite *external_suite(void)
 {
 	Suite *s = suite_create("external");
@@ -618,6 +662,7 @@ static Suite *external_suite(void)
 	tcase_add_test(g, test_grub_cfg_boot_modules);
 	tcase_add_test(g, test_bare_capture);
 	tcase_add_test(g, test_bare_verdicts);
+	tcase_add_test(g, test_bare_aid_verdicts);
 	suite_add_tcase(s, g);
 	return s;
 }
