@@ -179,8 +179,11 @@ enum exit_action handle_apic_access(struct vcpu *v)
 	bool data = type == APIC_ACCESS_LINEAR_READ || type == APIC_ACCESS_LINEAR_WRITE;
 	if (v->vm->lapic && data && emulate_apic_page(v, APIC_ACCESS_OFFSET(q), type == APIC_ACCESS_LINEAR_WRITE))
 		return EXIT_RESUME;
-	vm_stop(v->vm, VM_STOP_UNHANDLED_EXIT, "reason=APIC_ACCESS offset=0x%x access=%s rip=0x%lx why=%s",
-		APIC_ACCESS_OFFSET(q), access, v->rip, v->vm->lapic && data ? "not-decoded" : "not-emulated");
+	/* An access by event delivery (types 3 and 10, SDM 28.2.1 table 28-6) names the event (SDM 28.2.4). */
+	char during[VCPU_INTERRUPTED_FIELD_MAX];
+	vcpu_interrupted_field(during);
+	vm_stop(v->vm, VM_STOP_UNHANDLED_EXIT, "reason=APIC_ACCESS offset=0x%x access=%s rip=0x%lx why=%s%s",
+		APIC_ACCESS_OFFSET(q), access, v->rip, v->vm->lapic && data ? "not-decoded" : "not-emulated", during);
 	return EXIT_STOP;
 }
 
