@@ -13,7 +13,8 @@
  * (scratch register, loopback), fw_cfg as kvm-unit-tests reads it (signature,
  * CPU count, RAM size), the ACPI tables as a kernel finds them (the RSDP and
  * its checksum, the FADT through the RSDT) and the PM timer at the FADT's
- * port (it counts up), the local APIC's one-shot timer waking STI;HLT through
+ * port (it counts up), the TSC as one clock through RDTSC and IA32_TSC (read and
+ * written, scaled or not), the local APIC's one-shot timer waking STI;HLT through
  * its own GDT and IDT (and its current count read as 0 after), then turns on long mode as a kernel does
  * (PAE, EFER.LME, CR0.PG: EFER.LMA must follow) and reports from 64-bit code.
  */
@@ -232,6 +233,47 @@ start:
 	setg %al
 	cmp $1, %al
 	mov $t_pm_timer, %esi
+	call report
+
+	/*
+	 * One clock (SDM 26.3, 25.6.5): RDTSC, then RDMSR of IA32_TSC (it exits: vexit emulates it),
+	 * then RDTSC again never go backwards, also with the TSC scaled (the manifest scales mbtest64's).
+	 */
+	rdtsc
+	mov %eax, tsc_a
+	mov %edx, tsc_a + 4
+	mov $0x10, %ecx              /* IA32_TSC */
+	rdmsr
+	mov %eax, tsc_b
+	mov %edx, tsc_b + 4
+	rdtsc
+	sub tsc_b, %eax              /* the second RDTSC minus the RDMSR: no borrow */
+	sbb tsc_b + 4, %edx
+	jc 1f
+	mov tsc_b, %eax              /* the RDMSR minus the first RDTSC: no borrow */
+	mov tsc_b + 4, %edx
+	sub tsc_a, %eax
+	sbb tsc_a + 4, %edx
+	jc 1f
+	xor %eax, %eax               /* ZF: pass */
+	jmp 2f
+1:	or $1, %eax
+2:	mov $t_tsc_one_clock, %esi
+	call report
+	/* WRMSR IA32_TSC sets the clock RDTSC reads: 2^40, and less than 2^24 ticks later, right after. */
+	mov $0x10, %ecx
+	xor %eax, %eax
+	mov $0x100, %edx
+	wrmsr
+	rdtsc
+	sub $0x100, %edx
+	jnz 1f
+	cmp $0x1000000, %eax
+	jae 1f
+	xor %eax, %eax
+	jmp 2f
+1:	or $1, %eax
+2:	mov $t_tsc_write, %esi
 	call report
 
 	/*
@@ -473,6 +515,8 @@ saved_ebx: .long 0
 failures: .long 0
 rsdp: .long 0
 pm_timer_port: .long 0
+tsc_a: .quad 0
+tsc_b: .quad 0
 want_cmdline: .asciz MBTEST_CMDLINE
 want_loader: .asciz "vexit"
 want_env: .ascii "MBTEST=1\n"
@@ -480,7 +524,7 @@ want_env_end:
 want_env_string: .asciz "env"
 pass_word: .asciz "PASS: "
 fail_word: .asciz "FAIL: "
-summary: .asciz "SUMMARY: 20 tests, "
+summary: .asciz "SUMMARY: 22 tests, "
 summary_end: .asciz " unexpected failures\n"
 t_magic: .asciz "EAX holds the multiboot boot loader magic"
 t_flags: .asciz "boot information: memory, command line, modules, memory map, loader name"
@@ -498,6 +542,8 @@ t_fw_cfg_ram: .asciz "fw_cfg RAM size: 128 MiB"
 t_rsdp: .asciz "ACPI RSDP found in the BIOS area, checksum 0"
 t_fadt: .asciz "ACPI FADT through the RSDT: PM timer at port 0x608"
 t_pm_timer: .asciz "ACPI PM timer counts up"
+t_tsc_one_clock: .asciz "RDTSC, RDMSR IA32_TSC, RDTSC: one clock, never backwards"
+t_tsc_write: .asciz "WRMSR IA32_TSC 2^40: RDTSC reads on from it"
 t_apic_hlt: .asciz "STI; HLT waits for the local APIC timer's one-shot interrupt, which comes once"
 t_apic_tmcct: .asciz "the APIC timer's current count reads 0 after a one-shot"
 apic_timer_count: .long 0

@@ -9,6 +9,7 @@
 
 EXPECT("stop ept-violation");
 EXPECT("field gpa=0x40000060");
+EXPECT("field during=exception-6");
 EXPECT("field access=r");
 EXPECT("exit EPT_VIOLATION 1");
 

@@ -17,11 +17,11 @@
 
 EXPECT("stop done");
 EXPECT("status 0");
-EXPECT("asserts 23");
-/* 13 from CPL 3; at CPL 0: 12 EXIT_COUNTs, VERSION, TRACE on and off. */
-EXPECT("exit VMCALL 28");
-/* 23 report lines, the OUT to port 0xED, the exit port; none from CPL 3. */
-EXPECT("exit IO_INSTRUCTION 25");
+EXPECT("asserts 24");
+/* 14 from CPL 3; at CPL 0: 12 EXIT_COUNTs, VERSION, TRACE on and off. */
+EXPECT("exit VMCALL 29");
+/* 24 report lines, the OUT to port 0xED, the exit port; none from CPL 3. */
+EXPECT("exit IO_INSTRUCTION 26");
 EXPECT("exit RDMSR 1");
 EXPECT("exit WRMSR 1");
 EXPECT("exit CR_ACCESS 0");
@@ -141,7 +141,7 @@ struct attempt {
 };
 static const char fail_line[] = "FAIL REPORT from CPL 3 printed this line";
 static const char break_name[] = "rflags-bit1-clear";
-_Static_assert(VEXIT_HC_COUNT == 12, "a new hypercall needs its attempt from CPL 3 below");
+_Static_assert(VEXIT_HC_COUNT == 13, "a new hypercall needs its attempt from CPL 3 below");
 static const struct attempt attempts[VEXIT_HC_COUNT + 1] = {
 	[VEXIT_HC_VERSION] = { { 0 }, "VERSION from CPL 3: EPERM" },
 	[VEXIT_HC_EXIT_COUNT] = { { REASON_VMCALL }, "EXIT_COUNT from CPL 3: EPERM" },
@@ -158,6 +158,7 @@ static const struct attempt attempts[VEXIT_HC_COUNT + 1] = {
 	[VEXIT_HC_BREAK_STATE] = { { (uint64_t)(uintptr_t)break_name },
 				   "BREAK_STATE rflags-bit1-clear from CPL 3: EPERM, nothing broken" },
 	[VEXIT_HC_VMCS_DUMP] = { { 0 }, "VMCS_DUMP from CPL 3: EPERM" },
+	[VEXIT_HC_DEMAND_PAGE] = { { 0x200000 }, "DEMAND_PAGE from CPL 3: EPERM" },
 	[VEXIT_HC_COUNT] = { { 0 }, "an unknown hypercall from CPL 3: EPERM, not ENOSYS" },
 };
 #define N_ATTEMPTS (sizeof(attempts) / sizeof(attempts[0]))

@@ -16,6 +16,7 @@
 #include <check.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "include/vmcs_fields.h"
 #include "include/x86_arch.h"
@@ -152,6 +153,105 @@ START_TEST(test_windows)
 }
 END_TEST
 
+
+/* SDM Vol. 3A 6.15, table 6-4: the classes; #CP (21) is contributory, #VE (20) counts as a page fault. */
+START_TEST(test_exception_classes)
+{
+	for (unsigned v = 0; v < 256; v++) {
+		enum exception_class want = v == 0 || (v >= 10 && v <= 13) || v == 21 ? EXCEPTION_CONTRIBUTORY
+					    : v == 14 || v == 20                          ? EXCEPTION_PAGE_FAULT
+											  : EXCEPTION_BENIGN;
+		ck_assert_msg(exception_class(v) == want, "vector %u: class %d, want %d", v, exception_class(v), want);
+	}
+}
+END_TEST
+
+#define HW(v) (INTR_INFO_VALID | INTR_TYPE_HARDWARE_EXCEPTION | (v))
+/* Table 6-5 in full, and Interrupt 8's shutdown: first event (entry information), second vector, result. */
+START_TEST(test_combine_table)
+{
+	static const struct {
+		uint32_t first;
+		unsigned second;
+		enum event_combination want;
+	} t[] = {
+		{ HW(13) | INTR_INFO_DELIVER_ERROR_CODE, 13, EVENTS_DOUBLE_FAULT }, /* contributory, contributory */
+		{ HW(0), 11, EVENTS_DOUBLE_FAULT },
+		{ HW(21) | INTR_INFO_DELIVER_ERROR_CODE, 12, EVENTS_DOUBLE_FAULT },
+		{ HW(13) | INTR_INFO_DELIVER_ERROR_CODE, 14, EVENTS_SERIAL },       /* contributory, #PF */
+		{ HW(13) | INTR_INFO_DELIVER_ERROR_CODE, 6, EVENTS_SERIAL },        /* contributory, benign */
+		{ HW(14) | INTR_INFO_DELIVER_ERROR_CODE, 14, EVENTS_DOUBLE_FAULT }, /* #PF, #PF */
+		{ HW(14) | INTR_INFO_DELIVER_ERROR_CODE, 13, EVENTS_DOUBLE_FAULT }, /* #PF, contributory */
+		{ HW(20), 10, EVENTS_DOUBLE_FAULT },                                 /* #VE is a page fault's class */
+		{ HW(14) | INTR_INFO_DELIVER_ERROR_CODE, 1, EVENTS_SERIAL },        /* #PF, benign */
+		{ HW(6), 13, EVENTS_SERIAL },                                        /* benign, anything */
+		{ HW(6), 14, EVENTS_SERIAL },
+		{ HW(8) | INTR_INFO_DELIVER_ERROR_CODE, 13, EVENTS_TRIPLE_FAULT },  /* #DF, contributory: shutdown */
+		{ HW(8) | INTR_INFO_DELIVER_ERROR_CODE, 14, EVENTS_TRIPLE_FAULT },  /* #DF, #PF: shutdown */
+		{ HW(8) | INTR_INFO_DELIVER_ERROR_CODE, 6, EVENTS_SERIAL },         /* #DF, benign */
+		/* Not hardware exceptions: benign whatever their vector. */
+		{ INTR_INFO_VALID | INTR_INFO_TYPE_EXTERNAL | 13, 13, EVENTS_SERIAL },
+		{ INTR_INFO_VALID | INTR_INFO_TYPE_EXTERNAL | 8, 14, EVENTS_SERIAL },
+		{ INTR_INFO_VALID | INTR_INFO_TYPE_NMI | 2, 13, EVENTS_SERIAL },
+		{ INTR_INFO_VALID | INTR_TYPE_SOFTWARE_INTERRUPT | 13, 13, EVENTS_SERIAL }, /* INT 13 is not a #GP */
+		{ INTR_INFO_VALID | INTR_TYPE_SOFTWARE_EXCEPTION | 3, 14, EVENTS_SERIAL },
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		ck_assert_msg(event_combine(t[i].first, t[i].second) == t[i].want, "case %zu: 0x%x then %u gives %d, want %d", i,
+			      t[i].first, t[i].second, event_combine(t[i].first, t[i].second), t[i].want);
+}
+END_TEST
+
+/* SDM 28.2.4 -> 27.6: what the entry re-injects for each kind of vectoring information. */
+START_TEST(test_redelivery)
+{
+	struct entry_event e;
+	ck_assert(!event_redelivery(0, 0x18, 2, &e)); /* not valid: nothing */
+	ck_assert(!event_redelivery(0x7fffffff, 0x18, 2, &e));
+	ck_assert_uint_eq(e.info, 0);
+	/* A #GP with error code: bit 11 and the code kept, no length. */
+	ck_assert(event_redelivery(HW(13) | INTR_INFO_DELIVER_ERROR_CODE, 0x18, 3, &e));
+	ck_assert_uint_eq(e.info, HW(13) | INTR_INFO_DELIVER_ERROR_CODE);
+	ck_assert_uint_eq(e.error_code, 0x18);
+	ck_assert_uint_eq(e.instruction_length, 0);
+	/* Bit 12 (undefined here) and the reserved bits 30:13 never reach the entry field (SDM 27.2.1.3). */
+	ck_assert(event_redelivery(HW(14) | INTR_INFO_DELIVER_ERROR_CODE | 1u << 12 | 0x7fffe000u, 6, 0, &e));
+	ck_assert_uint_eq(e.info, HW(14) | INTR_INFO_DELIVER_ERROR_CODE);
+	ck_assert_uint_eq(e.error_code, 6);
+	/* No error-code bit: the field's stale error code is not carried. */
+	ck_assert(event_redelivery(HW(6), 0xbad, 2, &e));
+	ck_assert_uint_eq(e.error_code, 0);
+	ck_assert_uint_eq(e.instruction_length, 0);
+	/* External interrupt and NMI: no length (the entry ignores it for them). */
+	ck_assert(event_redelivery(INTR_INFO_VALID | 0x31, 0, 2, &e));
+	ck_assert_uint_eq(e.info, INTR_INFO_VALID | 0x31);
+	ck_assert_uint_eq(e.instruction_length, 0);
+	ck_assert(event_redelivery(INTR_INFO_VALID | INTR_INFO_TYPE_NMI | 2, 0, 2, &e));
+	ck_assert_uint_eq(e.instruction_length, 0);
+	/* INT n, INT1, INT3/INTO: the instruction's length, for the return address past it. */
+	static const uint32_t soft[] = { INTR_TYPE_SOFTWARE_INTERRUPT | 0x80, INTR_TYPE_PRIV_SOFTWARE_EXCEPTION | 1,
+					 INTR_TYPE_SOFTWARE_EXCEPTION | 3, INTR_TYPE_SOFTWARE_EXCEPTION | 4 };
+	for (size_t i = 0; i < sizeof(soft) / sizeof(soft[0]); i++) {
+		ck_assert(event_redelivery(INTR_INFO_VALID | soft[i], 0, 2 + (uint32_t)i, &e));
+		ck_assert_uint_eq(e.info, INTR_INFO_VALID | soft[i]);
+		ck_assert_uint_eq(e.instruction_length, 2 + i);
+	}
+}
+END_TEST
+
+START_TEST(test_event_kind_names)
+{
+	ck_assert_str_eq(event_kind_name(INTR_INFO_VALID | 0x20), "interrupt");
+	ck_assert_str_eq(event_kind_name(INTR_INFO_TYPE_NMI | 2), "nmi");
+	ck_assert_str_eq(event_kind_name(HW(14)), "exception");
+	ck_assert_str_eq(event_kind_name(INTR_TYPE_SOFTWARE_INTERRUPT | 0x80), "int");
+	ck_assert_str_eq(event_kind_name(INTR_TYPE_PRIV_SOFTWARE_EXCEPTION | 1), "int1");
+	ck_assert_str_eq(event_kind_name(INTR_TYPE_SOFTWARE_EXCEPTION | 3), "soft-exception");
+	ck_assert_str_eq(event_kind_name(1u << 8), "other");
+	ck_assert_str_eq(event_kind_name(7u << 8), "other");
+}
+END_TEST
+
 static Suite *event_inject_suite(void)
 {
 	Suite *s = suite_create("hv_event_inject");
@@ -171,6 +271,12 @@ static Suite *event_inject_suite(void)
 	tcase_add_test(ch, test_choose_every_case);
 	tcase_add_test(ch, test_windows);
 	suite_add_tcase(s, ch);
+	TCase *re = tcase_create("redelivery");
+	tcase_add_test(re, test_exception_classes);
+	tcase_add_test(re, test_combine_table);
+	tcase_add_test(re, test_redelivery);
+	tcase_add_test(re, test_event_kind_names);
+	suite_add_tcase(s, re);
 	return s;
 }
 

@@ -34,6 +34,7 @@
 #include "run/vm_run.h"
 #include "run_suite.h"
 #include "test_vm.h"
+#include "vm/demand_page.h"
 #include "vm/devices.h"
 #include "vm/guest_cpu_state.h"
 #include "vm/guest_layout.h"
@@ -395,6 +396,7 @@ static void nothing_changed(struct test_vm *t)
 	ck_assert(!vm->dbg.dump_pending);
 	ck_assert(!vm->cr3_exiting);
 	ck_assert(!vm->controls_dirty);
+	ck_assert(!vm->demand.armed && !vm->demand.page);
 }
 
 static void trace_already_on(struct test_vm *t)
@@ -416,6 +418,61 @@ static void not_launched(struct test_vm *t)
 }
 
 /* --- the table ------------------------------------------------------------------------- */
+
+/* The demand page (vm/demand_page.h) armed at DEMAND_GPA, the third page above guest memory. */
+#define DEMAND_GPA (GUEST_MEM_SIZE + 0x2000)
+static void demand_armed(struct test_vm *t)
+{
+	ck_assert_uint_eq(demand_page_arm(t->vm, DEMAND_GPA), 0);
+}
+
+/* The same in a VM with virtual NMIs, where bit 12 (NMI unblocking due to IRET) is defined. */
+static void demand_armed_vnmi(struct test_vm *t)
+{
+	demand_armed(t);
+	t->vm->vcpu.irq.virtual_nmis = true;
+}
+
+/* The page is mapped now: guest-physical DEMAND_GPA reads the (zeroed) host page through EPT. */
+static void demand_mapped(struct test_vm *t)
+{
+	ck_assert(t->vm->demand.mapped && !t->vm->demand.armed);
+	ck_assert_uint_ne(t->vm->demand.page, 0);
+}
+
+/* Nothing the injection core held or raised: the re-injected event is all that goes in. */
+static void demand_mapped_nothing_pending(struct test_vm *t)
+{
+	demand_mapped(t);
+	ck_assert(!t->vm->vcpu.irq.nmi);
+	ck_assert_int_eq(t->vm->vcpu.irq.held, -1);
+}
+
+static void demand_not_mapped(struct test_vm *t)
+{
+	ck_assert(!t->vm->demand.mapped);
+}
+
+/* The hypercall armed it: out of EPT, a zeroed host page waiting. */
+static void demand_now_armed(struct test_vm *t)
+{
+	ck_assert(t->vm->demand.armed && !t->vm->demand.mapped);
+	ck_assert_uint_eq(t->vm->demand.gpa, DEMAND_GPA);
+	ck_assert_uint_ne(t->vm->demand.page, 0);
+	ck_assert_uint_eq(*(uint64_t *)(uintptr_t)t->vm->demand.page, 0);
+}
+
+static void demand_untouched(struct test_vm *t)
+{
+	ck_assert(!t->vm->demand.armed && !t->vm->demand.page);
+}
+
+/* IDT-vectoring information (SDM 28.2.4): valid, type, vector; with the error-code bit. */
+#define VECTORING(type, vector) (INTR_INFO_VALID | (type) | (vector))
+#define VECTORING_EC(type, vector) (VECTORING(type, vector) | INTR_INFO_DELIVER_ERROR_CODE)
+/* An EPT violation's qualification for a data write (bit 1), and bit 12: NMI unblocking due to IRET. */
+#define EPT_WRITE 0x2u
+#define EPT_READ 0x1u
 
 static const struct exit_case cases[] = {
 	/* I/O: IN and OUT */
@@ -737,6 +794,18 @@ static const struct exit_case cases[] = {
 	/* VMCALL: every hypercall, arguments in RBX, RCX, RDX, RSI, the result in RAX */
 	{ "VMCALL VERSION", EXIT_REASON_VMCALL, 0, 3, .in = { R(GPR_RAX, VEXIT_HC_VERSION) }, .skip = true,
 	  .out = { R(GPR_RAX, VEXIT_ABI_VERSION) } },
+	{ "VMCALL DEMAND_PAGE: the page above guest memory waits for its first access", EXIT_REASON_VMCALL, 0, 3,
+	  .in = { R(GPR_RAX, VEXIT_HC_DEMAND_PAGE), R(GPR_RBX, DEMAND_GPA) }, .skip = true, .out = { R(GPR_RAX, 0) },
+	  .verify = demand_now_armed },
+	{ "VMCALL DEMAND_PAGE inside guest memory: EINVAL", EXIT_REASON_VMCALL, 0, 3,
+	  .in = { R(GPR_RAX, VEXIT_HC_DEMAND_PAGE), R(GPR_RBX, 0x1000) }, .skip = true,
+	  .out = { R(GPR_RAX, VEXIT_HC_EINVAL) }, .verify = demand_untouched },
+	{ "VMCALL DEMAND_PAGE not page-aligned: EINVAL", EXIT_REASON_VMCALL, 0, 3,
+	  .in = { R(GPR_RAX, VEXIT_HC_DEMAND_PAGE), R(GPR_RBX, DEMAND_GPA + 8) }, .skip = true,
+	  .out = { R(GPR_RAX, VEXIT_HC_EINVAL) }, .verify = demand_untouched },
+	{ "VMCALL DEMAND_PAGE past the 2 MiB window above memory: EINVAL", EXIT_REASON_VMCALL, 0, 3,
+	  .in = { R(GPR_RAX, VEXIT_HC_DEMAND_PAGE), R(GPR_RBX, GUEST_MEM_SIZE + DEMAND_PAGE_WINDOW) }, .skip = true,
+	  .out = { R(GPR_RAX, VEXIT_HC_EINVAL) }, .verify = demand_untouched },
 	{ "VMCALL EXIT_COUNT of VMCALL counts this one", EXIT_REASON_VMCALL, 0, 3,
 	  .in = { R(GPR_RAX, VEXIT_HC_EXIT_COUNT), R(GPR_RBX, EXIT_REASON_VMCALL) }, .skip = true, .out = { R(GPR_RAX, 1) } },
 	{ "VMCALL CHECKSUM: the argument registers in order", EXIT_REASON_VMCALL, 0, 3,
@@ -823,6 +892,9 @@ static const struct exit_case cases[] = {
 	  .mem_in = { MEM(0x20000, "rflags-bit1-clear\0") }, REFUSED, .verify = nothing_changed },
 	{ "VMCALL VMCS_DUMP from CPL 3: EPERM, no dump", EXIT_REASON_VMCALL, 0, 3, .in = { R(GPR_RAX, VEXIT_HC_VMCS_DUMP) },
 	  .fin = { AT_CPL(3) }, REFUSED, .verify = nothing_changed },
+	{ "VMCALL DEMAND_PAGE from CPL 3: EPERM, the page stays mapped as it was", EXIT_REASON_VMCALL, 0, 3,
+	  .in = { R(GPR_RAX, VEXIT_HC_DEMAND_PAGE), R(GPR_RBX, DEMAND_GPA) }, .fin = { AT_CPL(3) }, REFUSED,
+	  .verify = nothing_changed },
 	{ "VMCALL of an unknown hypercall from CPL 3: EPERM, not ENOSYS", EXIT_REASON_VMCALL, 0, 3,
 	  .in = { R(GPR_RAX, 0x99) }, .fin = { AT_CPL(3) }, REFUSED, .verify = nothing_changed },
 	{ "VMCALL at CPL 0 with SS unusable (after an interrupt from user mode): served", EXIT_REASON_VMCALL, 0, 3,
@@ -847,6 +919,96 @@ static const struct exit_case cases[] = {
 	  .stop_fields = "gpa=0x300008 access=w rip=0x10000" },
 	{ "EPT violation on a fetch", EXIT_REASON_EPT_VIOLATION, 0x5, 0, .fin = { F(VMCS_GUEST_PHYSICAL_ADDRESS, 0x400000) },
 	  .action = EXIT_STOP, .stop = VM_STOP_EPT_VIOLATION, .stop_fields = "gpa=0x400000 access=rx rip=0x10000" },
+	/*
+	 * Event re-injection (SDM 28.2.4): an EPT violation on the demand page during event delivery. The
+	 * page is mapped and the event whose delivery the exit cut goes in again at the next entry, with
+	 * its error code and, for INT n and INT3, the instruction length; RIP stays where it was.
+	 */
+	{ "Re-injection: a #GP with its error code, cut while pushing its frame", EXIT_REASON_EPT_VIOLATION, EPT_WRITE, 0,
+	  .fin = { F(VMCS_GUEST_PHYSICAL_ADDRESS, DEMAND_GPA + 0xff8),
+		   F(VMCS_IDT_VECTORING_INFO, VECTORING_EC(INTR_TYPE_HARDWARE_EXCEPTION, VECTOR_GP)),
+		   F(VMCS_IDT_VECTORING_ERROR_CODE, 0x18) },
+	  .prepare = demand_armed,
+	  .fout = { F(VMCS_ENTRY_INTR_INFO, VECTORING_EC(INTR_TYPE_HARDWARE_EXCEPTION, VECTOR_GP)),
+		    F(VMCS_ENTRY_EXCEPTION_ERROR_CODE, 0x18) },
+	  .verify = demand_mapped_nothing_pending },
+	{ "Re-injection: a #PF keeps its own error code (the exit's CR2 is the guest's already)", EXIT_REASON_EPT_VIOLATION,
+	  EPT_WRITE, 0,
+	  .fin = { F(VMCS_GUEST_PHYSICAL_ADDRESS, DEMAND_GPA + 0xfe0),
+		   F(VMCS_IDT_VECTORING_INFO, VECTORING_EC(INTR_TYPE_HARDWARE_EXCEPTION, VECTOR_PF) | 1u << 12),
+		   F(VMCS_IDT_VECTORING_ERROR_CODE, 0x7) },
+	  .prepare = demand_armed,
+	  .fout = { F(VMCS_ENTRY_INTR_INFO, VECTORING_EC(INTR_TYPE_HARDWARE_EXCEPTION, VECTOR_PF)),
+		    F(VMCS_ENTRY_EXCEPTION_ERROR_CODE, 0x7) },
+	  .verify = demand_mapped_nothing_pending },
+	{ "Re-injection: a #UD (no error code): the error-code field is not written", EXIT_REASON_EPT_VIOLATION, EPT_WRITE, 0,
+	  .fin = { F(VMCS_GUEST_PHYSICAL_ADDRESS, DEMAND_GPA + 0xfe8),
+		   F(VMCS_IDT_VECTORING_INFO, VECTORING(INTR_TYPE_HARDWARE_EXCEPTION, VECTOR_UD)),
+		   F(VMCS_IDT_VECTORING_ERROR_CODE, 0x1234) },
+	  .prepare = demand_armed,
+	  .fout = { F(VMCS_ENTRY_INTR_INFO, VECTORING(INTR_TYPE_HARDWARE_EXCEPTION, VECTOR_UD)),
+		    F(VMCS_ENTRY_EXCEPTION_ERROR_CODE, 0xe5e5) },
+	  .verify = demand_mapped_nothing_pending },
+	{ "Re-injection: an external interrupt (the APIC's vector 0x31), already acknowledged", EXIT_REASON_EPT_VIOLATION,
+	  EPT_WRITE, 0,
+	  .fin = { F(VMCS_GUEST_PHYSICAL_ADDRESS, DEMAND_GPA + 0xff0), F(VMCS_IDT_VECTORING_INFO, VECTORING(0, 0x31)) },
+	  .prepare = demand_armed, .fout = { F(VMCS_ENTRY_INTR_INFO, VECTORING(0, 0x31)) },
+	  .verify = demand_mapped_nothing_pending },
+	{ "Re-injection: an NMI, NMI blocking cleared for its entry (SDM 27.3.1.5)", EXIT_REASON_EPT_VIOLATION, EPT_WRITE, 0,
+	  .fin = { F(VMCS_GUEST_PHYSICAL_ADDRESS, DEMAND_GPA + 0xff0), F(VMCS_IDT_VECTORING_INFO, VECTORING(INTR_INFO_TYPE_NMI, 2)),
+		   F(VMCS_GUEST_INTERRUPTIBILITY, INTERRUPTIBILITY_NMI) },
+	  .prepare = demand_armed_vnmi,
+	  .fout = { F(VMCS_ENTRY_INTR_INFO, VECTORING(INTR_INFO_TYPE_NMI, 2)), F(VMCS_GUEST_INTERRUPTIBILITY, 0) },
+	  .verify = demand_mapped_nothing_pending },
+	{ "Re-injection: INT 0x80 with the INT's length, so the frame returns past it", EXIT_REASON_EPT_VIOLATION, EPT_WRITE, 2,
+	  .fin = { F(VMCS_GUEST_PHYSICAL_ADDRESS, DEMAND_GPA + 0xff0),
+		   F(VMCS_IDT_VECTORING_INFO, VECTORING(INTR_TYPE_SOFTWARE_INTERRUPT, 0x80)) },
+	  .prepare = demand_armed,
+	  .fout = { F(VMCS_ENTRY_INTR_INFO, VECTORING(INTR_TYPE_SOFTWARE_INTERRUPT, 0x80)),
+		    F(VMCS_ENTRY_INSTRUCTION_LENGTH, 2) },
+	  .verify = demand_mapped_nothing_pending },
+	{ "Re-injection: INT3 (a software exception) with its length 1", EXIT_REASON_EPT_VIOLATION, EPT_WRITE, 1,
+	  .fin = { F(VMCS_GUEST_PHYSICAL_ADDRESS, DEMAND_GPA + 0xff0),
+		   F(VMCS_IDT_VECTORING_INFO, VECTORING(INTR_TYPE_SOFTWARE_EXCEPTION, 3)) },
+	  .prepare = demand_armed,
+	  .fout = { F(VMCS_ENTRY_INTR_INFO, VECTORING(INTR_TYPE_SOFTWARE_EXCEPTION, 3)), F(VMCS_ENTRY_INSTRUCTION_LENGTH, 1) },
+	  .verify = demand_mapped_nothing_pending },
+	{ "Re-injection: a #DF, cut in its own delivery, goes in again as #DF with error code 0", EXIT_REASON_EPT_VIOLATION,
+	  EPT_WRITE, 0,
+	  .fin = { F(VMCS_GUEST_PHYSICAL_ADDRESS, DEMAND_GPA + 0xff0),
+		   F(VMCS_IDT_VECTORING_INFO, VECTORING_EC(INTR_TYPE_HARDWARE_EXCEPTION, VECTOR_DF)),
+		   F(VMCS_IDT_VECTORING_ERROR_CODE, 0) },
+	  .prepare = demand_armed,
+	  .fout = { F(VMCS_ENTRY_INTR_INFO, VECTORING_EC(INTR_TYPE_HARDWARE_EXCEPTION, VECTOR_DF)),
+		    F(VMCS_ENTRY_EXCEPTION_ERROR_CODE, 0) },
+	  .verify = demand_mapped_nothing_pending },
+	{ "No vectoring information: the instruction's own access; mapped, nothing injected", EXIT_REASON_EPT_VIOLATION,
+	  EPT_READ, 0, .fin = { F(VMCS_GUEST_PHYSICAL_ADDRESS, DEMAND_GPA + 0x10) }, .prepare = demand_armed,
+	  .verify = demand_mapped_nothing_pending },
+	{ "No vectoring information, an IRET had lifted NMI blocking (bit 12): blocked again (SDM 28.2.3)",
+	  EXIT_REASON_EPT_VIOLATION, EPT_READ | NMI_UNBLOCKED_BY_IRET, 0,
+	  .fin = { F(VMCS_GUEST_PHYSICAL_ADDRESS, DEMAND_GPA + 0xfe0) }, .prepare = demand_armed_vnmi,
+	  .fout = { F(VMCS_GUEST_INTERRUPTIBILITY, INTERRUPTIBILITY_NMI) }, .verify = demand_mapped_nothing_pending },
+	{ "Bit 12 without virtual NMIs is undefined: NMI blocking untouched", EXIT_REASON_EPT_VIOLATION,
+	  EPT_READ | NMI_UNBLOCKED_BY_IRET, 0, .fin = { F(VMCS_GUEST_PHYSICAL_ADDRESS, DEMAND_GPA + 0xfe0) },
+	  .prepare = demand_armed, .verify = demand_mapped_nothing_pending },
+	{ "Bit 12 beside valid vectoring information is undefined: only the event goes in", EXIT_REASON_EPT_VIOLATION,
+	  EPT_WRITE | NMI_UNBLOCKED_BY_IRET, 0,
+	  .fin = { F(VMCS_GUEST_PHYSICAL_ADDRESS, DEMAND_GPA + 0xff0), F(VMCS_IDT_VECTORING_INFO, VECTORING(0, 0x40)) },
+	  .prepare = demand_armed_vnmi, .fout = { F(VMCS_ENTRY_INTR_INFO, VECTORING(0, 0x40)) },
+	  .verify = demand_mapped_nothing_pending },
+	{ "The demand page's next page is not it: the VM stops, naming the cut delivery", EXIT_REASON_EPT_VIOLATION, EPT_WRITE, 0,
+	  .fin = { F(VMCS_GUEST_PHYSICAL_ADDRESS, DEMAND_GPA + 0x1000),
+		   F(VMCS_IDT_VECTORING_INFO, VECTORING_EC(INTR_TYPE_HARDWARE_EXCEPTION, VECTOR_PF)) },
+	  .prepare = demand_armed, .action = EXIT_STOP, .stop = VM_STOP_EPT_VIOLATION,
+	  .stop_fields = "gpa=0x203000 access=w rip=0x10000 during=exception-14", .verify = demand_not_mapped },
+	{ "EPT violation during delivery of INT 0x21: the stop names it", EXIT_REASON_EPT_VIOLATION, EPT_READ, 2,
+	  .fin = { F(VMCS_GUEST_PHYSICAL_ADDRESS, 0x40000210), F(VMCS_IDT_VECTORING_INFO, VECTORING(INTR_TYPE_SOFTWARE_INTERRUPT, 0x21)) },
+	  .action = EXIT_STOP, .stop = VM_STOP_EPT_VIOLATION, .stop_fields = "gpa=0x40000210 access=r rip=0x10000 during=int-33" },
+	{ "APIC access by event delivery (type 3): not emulated, the stop names the event", EXIT_REASON_APIC_ACCESS, 0x3080, 0,
+	  .fin = { F(VMCS_IDT_VECTORING_INFO, VECTORING(INTR_INFO_TYPE_NMI, 2)) }, .action = EXIT_STOP,
+	  .stop = VM_STOP_UNHANDLED_EXIT,
+	  .stop_fields = "reason=APIC_ACCESS offset=0x80 access=other rip=0x10000 why=not-emulated during=nmi-2" },
 	/* The local APIC's exits (exits/exit_apic.c): an access the CPU does not virtualize is not emulated yet. */
 	{ "APIC access, a read of the timer's current count: the VM stops naming it", EXIT_REASON_APIC_ACCESS, 0x390, 0,
 	  .action = EXIT_STOP, .stop = VM_STOP_UNHANDLED_EXIT,
@@ -984,6 +1146,8 @@ static void check_fields(const struct exit_case *c, const struct vmcs_snapshot *
 		const struct field *f = find_field(c->fout, ARRAY_LEN(c->fout), enc);
 		if (enc == VMCS_GUEST_RIP)
 			want = rip;
+		else if (f && (enc == VMCS_ENTRY_INTR_INFO || enc == VMCS_ENTRY_EXCEPTION_ERROR_CODE))
+			want = f->value; /* an event the case names (a re-injection), not an exception of .inject */
 		else if (enc == VMCS_ENTRY_INTR_INFO)
 			want = intr;
 		else if (enc == VMCS_ENTRY_EXCEPTION_ERROR_CODE)
@@ -1090,6 +1254,82 @@ START_TEST(test_exit_case)
 		ck_assert_uint_eq(exit_history_at(&v->history, 0)->qualification, c->qual);
 	if (c->verify)
 		c->verify(&t);
+	test_vm_destroy(&t);
+}
+END_TEST
+
+
+/*
+ * A handler raises an exception while the entry already re-injects an event an exit cut
+ * (vcpu_resume_interrupted): vcpu_inject_exception combines them as the CPU would (SDM Vol. 3A
+ * 6.15, table 6-5 and Interrupt 8).
+ */
+static const struct combine_case {
+	const char *name;
+	uint32_t first, first_error, first_length; /* the entry's event before */
+	unsigned vector;                            /* the handler's exception */
+	uint32_t error_code;
+	uint32_t info, error, length; /* the entry's event after */
+	enum vm_stop stop;
+	bool nmi;                     /* an NMI is pending again */
+	int held;                     /* the interrupt the injection core holds */
+} combine_cases[] = {
+	{ "#GP cut, then #GP: #DF with error code 0", VECTORING_EC(INTR_TYPE_HARDWARE_EXCEPTION, VECTOR_GP), 0x18, 0,
+	  VECTOR_GP, 0, VECTORING_EC(INTR_TYPE_HARDWARE_EXCEPTION, VECTOR_DF), 0, 0, VM_RUNNING, false, -1 },
+	{ "#PF cut, then #GP: #DF", VECTORING_EC(INTR_TYPE_HARDWARE_EXCEPTION, VECTOR_PF), 2, 0, VECTOR_GP, 0x10,
+	  VECTORING_EC(INTR_TYPE_HARDWARE_EXCEPTION, VECTOR_DF), 0, 0, VM_RUNNING, false, -1 },
+	{ "#GP cut, then #PF: serially, the #PF goes in", VECTORING_EC(INTR_TYPE_HARDWARE_EXCEPTION, VECTOR_GP), 0x18, 0,
+	  VECTOR_PF, 6, VECTORING_EC(INTR_TYPE_HARDWARE_EXCEPTION, VECTOR_PF), 6, 0, VM_RUNNING, false, -1 },
+	{ "#DF cut, then #GP: a triple fault stops the VM", VECTORING_EC(INTR_TYPE_HARDWARE_EXCEPTION, VECTOR_DF), 0, 0,
+	  VECTOR_GP, 0, VECTORING_EC(INTR_TYPE_HARDWARE_EXCEPTION, VECTOR_DF), 0, 0, VM_STOP_TRIPLE_FAULT, false, -1 },
+	{ "NMI cut, then #GP: the #GP first, the NMI pending again", VECTORING(INTR_INFO_TYPE_NMI, 2), 0, 0, VECTOR_GP, 0,
+	  VECTORING_EC(INTR_TYPE_HARDWARE_EXCEPTION, VECTOR_GP), 0, 0, VM_RUNNING, true, -1 },
+	{ "Interrupt 0x31 cut, then #UD: the #UD first, 0x31 held", VECTORING(0, 0x31), 0, 0, VECTOR_UD, 0,
+	  VECTORING(INTR_TYPE_HARDWARE_EXCEPTION, VECTOR_UD), 0, 0, VM_RUNNING, false, 0x31 },
+	{ "INT 0x80 cut, then #GP: the #GP; INT 0x80 runs again from its RIP", VECTORING(INTR_TYPE_SOFTWARE_INTERRUPT, 0x80),
+	  0, 2, VECTOR_GP, 0, VECTORING_EC(INTR_TYPE_HARDWARE_EXCEPTION, VECTOR_GP), 0, 0, VM_RUNNING, false, -1 },
+};
+
+START_TEST(test_exception_after_reinjection)
+{
+	const struct combine_case *c = &combine_cases[_i];
+	struct test_vm t;
+	test_vm_build(&t, "combine", 0, NULL);
+	struct vm *vm = t.vm;
+	fake_vmcs.entry_intr_info = c->first;
+	fake_vmcs.entry_exception_error = c->first_error;
+	fake_vmcs.entry_instruction_length = c->first_length;
+	vcpu_inject_exception(&vm->vcpu, c->vector, c->error_code);
+	ck_assert_msg(fake_vmcs.entry_intr_info == c->info, "%s: entry 0x%lx, want 0x%x", c->name, fake_vmcs.entry_intr_info,
+		      c->info);
+	ck_assert_msg(fake_vmcs.entry_exception_error == c->error, "%s: error code 0x%lx, want 0x%x", c->name,
+		      fake_vmcs.entry_exception_error, c->error);
+	ck_assert_uint_eq(fake_vmcs.entry_instruction_length, c->length);
+	ck_assert_msg(vm->stop == c->stop, "%s: stop %s", c->name, vm_stop_name(vm->stop));
+	ck_assert_int_eq(vm->vcpu.irq.nmi, c->nmi);
+	ck_assert_int_eq(vm->vcpu.irq.held, c->held);
+	test_vm_destroy(&t);
+}
+END_TEST
+
+/* A held interrupt goes in, before anything the APIC or the PIC has, once the guest can take one. */
+START_TEST(test_held_interrupt_goes_first)
+{
+	struct test_vm t;
+	test_vm_build(&t, "held", 0, NULL);
+	struct vcpu *v = &t.vm->vcpu;
+	irq_hold(v, 0x31);
+	fake_vmcs.entry_intr_info = 0;
+	fake_vmcs.guest_rflags = RFLAGS_FIXED1; /* IF clear: it waits, the interrupt window opens */
+	irq_prepare_entry(v);
+	ck_assert_uint_eq(fake_vmcs.entry_intr_info, 0);
+	ck_assert(fake_vmcs.proc & PROC_INTERRUPT_WINDOW_EXITING);
+	fake_vmcs.guest_rflags = RFLAGS_FIXED1 | RFLAGS_IF;
+	irq_kick(v);
+	irq_prepare_entry(v);
+	ck_assert_uint_eq(fake_vmcs.entry_intr_info, INTR_INFO_VALID | 0x31);
+	ck_assert_int_eq(v->irq.held, -1);
+	ck_assert(!(fake_vmcs.proc & PROC_INTERRUPT_WINDOW_EXITING));
 	test_vm_destroy(&t);
 }
 END_TEST
@@ -1315,6 +1555,8 @@ int main(void)
 	TCase *tc = tcase_create("handlers");
 	tcase_add_loop_test(tc, test_exit_case, 0, (int)N_CASES);
 	tcase_add_test(tc, test_enough_cases);
+	tcase_add_loop_test(tc, test_exception_after_reinjection, 0, (int)(sizeof(combine_cases) / sizeof(combine_cases[0])));
+	tcase_add_test(tc, test_held_interrupt_goes_first);
 	tcase_add_test(tc, test_every_hypercall_refused_from_user_mode);
 	tcase_add_test(tc, test_long_module_name_refused);
 	suite_add_tcase(s, tc);

@@ -35,6 +35,7 @@
 #include "vm/pit.h"
 #include "vm/vm.h"
 #include "vmx/event_inject.h"
+#include "vmx/tsc_scale.h"
 
 #define LOAD 0x100000u
 #define MSR_EFER 0xc0000080u
@@ -126,6 +127,10 @@ START_TEST(test_tsc_scaling)
 	ck_assert_uint_eq(vmcs_read(VMCS_PROC_BASED_CONTROLS) & PROC_USE_TSC_OFFSETTING, PROC_USE_TSC_OFFSETTING);
 	ck_assert_uint_eq(vmcs_read(VMCS_PROC_BASED_CONTROLS2) & PROC2_USE_TSC_SCALING, PROC2_USE_TSC_SCALING);
 	ck_assert_uint_eq(vmcs_read(VMCS_TSC_MULTIPLIER), 64ull << 48);
+	/* The guest's TSC starts at 0 as RDTSC reads it, scaled: the offset takes back 64 times the host's TSC. */
+	ck_assert_uint_eq(t.vm->msrs.tsc_multiplier, 64ull << 48);
+	ck_assert_uint_eq(tsc_guest(fake_cpu.tsc - fake_cpu.tsc_step, t.vm->msrs.tsc_multiplier, vmcs_read(VMCS_TSC_OFFSET)),
+			  0);
 	ck_assert_uint_eq(entry_violations(), 0);
 	/* The next VM is not scaled. */
 	ck_assert_uint_eq(test_vm_tsc_scale, 1);

@@ -119,8 +119,8 @@ END_TEST
 
 START_TEST(test_unknown_is_enosys)
 {
-	static const uint64_t unknown[] = { 12, 13, 42, 0xff, 0x10000, 0x80000000u, 0xffffffffu, 0x100000000ull,
-					    (uint64_t)-1, (uint64_t)-38 };
+	static const uint64_t unknown[] = { VEXIT_HC_COUNT, VEXIT_HC_COUNT + 1, 42, 0xff, 0x10000, 0x80000000u,
+					    0xffffffffu, 0x100000000ull, (uint64_t)-1, (uint64_t)-38 };
 	for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
 		uint64_t r = hc(unknown[i], 1, 2, 3, 4);
 		ck_assert_uint_eq(r, VEXIT_HC_ENOSYS);

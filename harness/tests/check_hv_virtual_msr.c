@@ -32,6 +32,7 @@
 #include "include/vexit_abi.h"
 #include "run_suite.h"
 #include "vm/virtual_msr.h"
+#include "vmx/tsc_scale.h"
 
 #define SENTINEL 0x5a5a5a5a5a5a5a5aull
 
@@ -449,6 +450,65 @@ START_TEST(test_tsc_adjust_write_moves_tsc)
 }
 END_TEST
 
+
+/*
+ * Under "use TSC scaling" (SDM 25.6.5, 26.3) the guest's TSC is (host * multiplier) >> 48 + offset,
+ * from the full 128-bit product: IA32_TSC as vexit emulates it reads that clock, as RDTSC does.
+ */
+START_TEST(test_tsc_scaled_arithmetic)
+{
+	ck_assert_uint_eq(tsc_scaled(1000, TSC_MULTIPLIER_ONE), 1000);
+	ck_assert_uint_eq(tsc_scaled(1000, 64ull << 48), 64000);
+	ck_assert_uint_eq(tsc_scaled(3, TSC_MULTIPLIER_ONE | 1ull << 47), 4);    /* 4.5, the fraction dropped */
+	ck_assert_uint_eq(tsc_scaled(1000, 1ull << 47), 500);                    /* 0.5 */
+	/* Past 64 bits: 2^40 * 2^56 = 2^96, >> 48 = 2^48 (a 64-bit product would wrap to 0). */
+	ck_assert_uint_eq(tsc_scaled(1ull << 40, 256ull << 48), 1ull << 48);
+	/* (2^64 - 1) * 256: bits 63:0 of the shifted product are 2^64 - 256. */
+	ck_assert_uint_eq(tsc_scaled(UINT64_MAX, 256ull << 48), 0xffffffffffffff00ull);
+	/* The largest multiplier vexit sets, 65535.0, on a host TSC of 2^50: bits 63:0 of 65535 * 2^50. */
+	ck_assert_uint_eq(tsc_scaled(1ull << 50, 65535ull << 48), (uint64_t)(65535ull << 50));
+	/* The offset adds modulo 2^64. */
+	ck_assert_uint_eq(tsc_guest(1000, 64ull << 48, 0 - 64000ull), 0);
+	ck_assert_uint_eq(tsc_guest(1001, 64ull << 48, 0 - 64000ull), 64);
+	ck_assert_uint_eq(tsc_guest(5, TSC_MULTIPLIER_ONE, 0 - 6ull), UINT64_MAX);
+}
+END_TEST
+
+START_TEST(test_tsc_host_ticks)
+{
+	ck_assert_uint_eq(tsc_host_ticks(1000, TSC_MULTIPLIER_ONE), 1000);
+	ck_assert_uint_eq(tsc_host_ticks(1000, 64ull << 48), 16); /* 15.625, rounded up: never early */
+	ck_assert_uint_eq(tsc_host_ticks(64, 64ull << 48), 1);
+	ck_assert_uint_eq(tsc_host_ticks(0, 64ull << 48), 0);
+	ck_assert_uint_eq(tsc_host_ticks(UINT64_MAX, 256ull << 48), (UINT64_MAX >> 8) + 1);
+	/* A fraction makes the guest's TSC faster still: the integer part gives a wake-up at or after. */
+	ck_assert_uint_eq(tsc_host_ticks(1000, 3ull << 47), 1000);
+	ck_assert_uint_eq(tsc_host_ticks(1000, 1ull << 47), 1000);
+}
+END_TEST
+
+START_TEST(test_tsc_msr_scaled)
+{
+	m.tsc_multiplier = 64ull << 48;
+	m.host_tsc = 1000;
+	m.tsc_offset = 0 - 64000ull; /* the guest's TSC reads 0, as RDTSC would */
+	ck_assert_uint_eq(rd(MSR_IA32_TSC), 0);
+	m.host_tsc = 1010;
+	ck_assert_uint_eq(rd(MSR_IA32_TSC), 640); /* 64 guest ticks per host tick, as RDTSC counts */
+	/* A write of V: the next read (the same host TSC) is V, then it counts on 64 times as fast. */
+	wr_ok(MSR_IA32_TSC, 1ull << 40);
+	ck_assert_uint_eq(rd(MSR_IA32_TSC), 1ull << 40);
+	ck_assert_uint_eq(tsc_guest(1010, m.tsc_multiplier, m.tsc_offset), 1ull << 40); /* RDTSC's view */
+	m.host_tsc = 1011;
+	ck_assert_uint_eq(rd(MSR_IA32_TSC), (1ull << 40) + 64);
+	/* The adjust value moved by what the write added to the guest's TSC (SDM Vol. 3B 18.17.3). */
+	ck_assert_uint_eq(rd(MSR_IA32_TSC_ADJUST), (1ull << 40) - 640);
+	/* TSC_ADJUST moves the guest's TSC by as much, scaled or not. */
+	wr_ok(MSR_IA32_TSC_ADJUST, (1ull << 40) - 640 + 5);
+	ck_assert_uint_eq(rd(MSR_IA32_TSC), (1ull << 40) + 64 + 5);
+}
+END_TEST
+
 START_TEST(test_tsc_adjust_absent)
 {
 	virtual_msrs_reset(&m, true, 39, false);
@@ -654,6 +714,9 @@ static Suite *virtual_msr_suite(void)
 	tcase_add_test(t, test_tsc_write_moves_offset_and_adjust);
 	tcase_add_test(t, test_tsc_adjust_write_moves_tsc);
 	tcase_add_test(t, test_tsc_adjust_absent);
+	tcase_add_test(t, test_tsc_scaled_arithmetic);
+	tcase_add_test(t, test_tsc_host_ticks);
+	tcase_add_test(t, test_tsc_msr_scaled);
 	tcase_add_test(t, test_misc_enable_bit_numbers);
 	tcase_add_test(t, test_misc_enable_rw);
 	tcase_add_test(t, test_misc_enable_read_only_and_reserved);

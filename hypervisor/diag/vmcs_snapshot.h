@@ -68,6 +68,8 @@ enum vmcs_decode {
 	X(exit_reason, VMCS_EXIT_REASON, "VM_EXIT_REASON", DEC_EXIT_REASON)                             \
 	X(exit_qualification, VMCS_EXIT_QUALIFICATION, "EXIT_QUALIFICATION", DEC_HEX)                   \
 	X(exit_intr_info, VMCS_EXIT_INTR_INFO, "VM_EXIT_INTR_INFO", DEC_HEX)                            \
+	X(idt_vectoring_info, VMCS_IDT_VECTORING_INFO, "IDT_VECTORING_INFO_FIELD", DEC_HEX)             \
+	X(idt_vectoring_error, VMCS_IDT_VECTORING_ERROR_CODE, "IDT_VECTORING_ERROR_CODE", DEC_HEX)      \
 	X(exit_instruction_length, VMCS_EXIT_INSTRUCTION_LENGTH, "VM_EXIT_INSTRUCTION_LEN", DEC_HEX)    \
 	X(exit_instruction_info, VMCS_EXIT_INSTRUCTION_INFO, "VMX_INSTRUCTION_INFO", DEC_HEX)           \
 	X(guest_physical_address, VMCS_GUEST_PHYSICAL_ADDRESS, "GUEST_PHYSICAL_ADDRESS", DEC_HEX)       \

@@ -17,6 +17,7 @@
 #include "vm/vm.h"
 #include "vmx/ept.h"
 #include "vmx/mmio_decode.h"
+#include "vmx/tsc_scale.h"
 
 /* SDM 28.2.1, table 28-6: the APIC-access exit qualification. */
 #define APIC_ACCESS_OFFSET(q) ((unsigned)(q) & 0xfffu)
@@ -27,10 +28,11 @@
 
 static void apply_effect(struct vcpu *v, enum lapic_effect e);
 
-/* The guest's TSC: the CPU's plus the VMCS TSC offset (vm/virtual_msr.h). */
+/* The guest's TSC: the CPU's, scaled by the VMCS TSC multiplier, plus the TSC offset (vmx/tsc_scale.h). */
 static uint64_t guest_tsc(const struct vcpu *v)
 {
-	return rdtsc() + v->vm->msrs.tsc_offset;
+	const struct virtual_msrs *m = &v->vm->msrs;
+	return tsc_guest(rdtsc(), m->tsc_multiplier, m->tsc_offset);
 }
 
 enum exit_action handle_apic_write(struct vcpu *v)
@@ -48,8 +50,8 @@ enum exit_action handle_apic_write(struct vcpu *v)
 /*
  * The APIC timer counts the guest's TSC (vm/lapic.h: the clock the guest reads with RDTSC), as a CPU's counts its crystal clock whatever runs: time the hypervisor spends on the
  * guest's exits passes for the timer too, as it does on hardware. The preemption timer counts only
- * guest time, never faster than the TSC, so arming it for the TSC ticks left brings the VM back at
- * or after the expiry.
+ * guest time, never faster than the host's TSC, so arming it for the host ticks in which the guest's
+ * TSC (scaled, with tscscale) covers what is left brings the VM back at or after the expiry.
  */
 void apic_timer_sync(struct vcpu *v)
 {
@@ -61,7 +63,8 @@ void apic_timer_sync(struct vcpu *v)
 		irq_kick(v);
 	uint64_t wake = UINT64_MAX;
 	if (a->timer_next != LAPIC_TIMER_NEVER)
-		wake = guest_time_ticks(v) + (a->timer_next > now ? a->timer_next - now : 0);
+		wake = guest_time_ticks(v) +
+		       tsc_host_ticks(a->timer_next > now ? a->timer_next - now : 0, v->vm->msrs.tsc_multiplier);
 	guest_time_set_wake(v, WAKE_APIC_TIMER, wake);
 }
 
@@ -179,8 +182,11 @@ enum exit_action handle_apic_access(struct vcpu *v)
 	bool data = type == APIC_ACCESS_LINEAR_READ || type == APIC_ACCESS_LINEAR_WRITE;
 	if (v->vm->lapic && data && emulate_apic_page(v, APIC_ACCESS_OFFSET(q), type == APIC_ACCESS_LINEAR_WRITE))
 		return EXIT_RESUME;
-	vm_stop(v->vm, VM_STOP_UNHANDLED_EXIT, "reason=APIC_ACCESS offset=0x%x access=%s rip=0x%lx why=%s",
-		APIC_ACCESS_OFFSET(q), access, v->rip, v->vm->lapic && data ? "not-decoded" : "not-emulated");
+	/* An access by event delivery (types 3 and 10, SDM 28.2.1 table 28-6) names the event (SDM 28.2.4). */
+	char during[VCPU_INTERRUPTED_FIELD_MAX];
+	vcpu_interrupted_field(during);
+	vm_stop(v->vm, VM_STOP_UNHANDLED_EXIT, "reason=APIC_ACCESS offset=0x%x access=%s rip=0x%lx why=%s%s",
+		APIC_ACCESS_OFFSET(q), access, v->rip, v->vm->lapic && data ? "not-decoded" : "not-emulated", during);
 	return EXIT_STOP;
 }
 

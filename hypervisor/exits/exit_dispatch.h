@@ -10,6 +10,10 @@
  *    completed the instruction moves RIP past it (vcpu_skip_instruction); one
  *    that faults it injects the exception (vcpu_inject_exception) and leaves
  *    RIP on it, as hardware delivers a fault; never both;
+ *    A handler of an exit that can happen during event delivery (SDM 28.2.4: an
+ *    exception, an EPT violation, an APIC access...) that resumes the guest
+ *    without completing the instruction calls vcpu_resume_interrupted first,
+ *    so that the event the exit cut is delivered again;
  *  - EXIT_TO_CALLER: not handled here; vcpu_run returns the exit to its caller
  *    (run/vm_run.c stops the VM naming it: never a hang, never a silent HLT);
  *  - EXIT_STOP: the VM is over, and the handler has said why with vm_stop().

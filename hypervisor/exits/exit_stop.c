@@ -5,6 +5,7 @@
 #include "include/x86_arch.h"
 #include "kernel/machine_check.h"
 #include "kernel/panic.h"
+#include "vm/demand_page.h"
 #include "vm/devices.h"
 #include "vm/guest_time.h"
 #include "vm/vm.h"
@@ -64,10 +65,27 @@ enum exit_action handle_ept_violation(struct vcpu *v)
 {
 	/* SDM 28.2.1, table 28-7: bits 0-2 say whether the access was a read, a write or a fetch. */
 	uint64_t q = vcpu_exit_qualification(v);
-	if (apic_disabled_page_access(v, vmcs_read(VMCS_GUEST_PHYSICAL_ADDRESS), q))
+	/*
+	 * The demand page's first access (vm/demand_page.h): mapped now, the instruction or the event
+	 * delivery it was part of runs again, the interrupted event re-injected (SDM 28.2.4), NMI
+	 * blocking back if an IRET had lifted it (bit 12, SDM 28.2.3).
+	 */
+	if (demand_page_fault(v->vm, vmcs_read(VMCS_GUEST_PHYSICAL_ADDRESS))) {
+		vcpu_resume_interrupted(v, q & NMI_UNBLOCKED_BY_IRET);
 		return EXIT_RESUME;
-	vm_stop(v->vm, VM_STOP_EPT_VIOLATION, "gpa=0x%lx access=%s%s%s rip=0x%lx",
-		vmcs_read(VMCS_GUEST_PHYSICAL_ADDRESS), q & 1 ? "r" : "", q & 2 ? "w" : "", q & 4 ? "x" : "", v->rip);
+	}
+	/*
+	 * An access made by event delivery (SDM 28.2.4: reading the IDT, a descriptor or the TSS,
+	 * pushing the frame) is not the instruction's: there is nothing at RIP to emulate, and the
+	 * stop names the event.
+	 */
+	char during[VCPU_INTERRUPTED_FIELD_MAX];
+	vcpu_interrupted_field(during);
+	if (!during[0] && apic_disabled_page_access(v, vmcs_read(VMCS_GUEST_PHYSICAL_ADDRESS), q))
+		return EXIT_RESUME;
+	vm_stop(v->vm, VM_STOP_EPT_VIOLATION, "gpa=0x%lx access=%s%s%s rip=0x%lx%s",
+		vmcs_read(VMCS_GUEST_PHYSICAL_ADDRESS), q & 1 ? "r" : "", q & 2 ? "w" : "", q & 4 ? "x" : "", v->rip,
+		during);
 	return EXIT_STOP;
 }
 

@@ -26,7 +26,10 @@
  * name: break that piece of VMCS state before the next entry (a negative test; docs/guest-abi.md). */
 #define VEXIT_HC_BREAK_STATE 10
 #define VEXIT_HC_VMCS_DUMP 11 /* () -> 0: print the VMCS dump before the next entry */
-#define VEXIT_HC_COUNT 12     /* the numbers above are 0 .. VEXIT_HC_COUNT - 1; any other is ENOSYS */
+/* (guest-physical page in the 2 MiB above guest memory) -> 0, EINVAL, ENOMEM: the page is mapped at its
+ * next access, which exits first (an EPT violation vexit resolves; docs/guest-abi.md) */
+#define VEXIT_HC_DEMAND_PAGE 12
+#define VEXIT_HC_COUNT 13     /* the numbers above are 0 .. VEXIT_HC_COUNT - 1; any other is ENOSYS */
 
 #define VEXIT_ABI_VERSION 1
 /* Result of an unknown hypercall number: -ENOSYS as a 64-bit two's complement value. */
@@ -34,6 +37,7 @@
 /* -EPERM: a hypercall from CPL > 0; a port or MSR that may not be passed; a control the CPU insists on. */
 #define VEXIT_HC_EPERM ((unsigned long long)-1)
 #define VEXIT_HC_EINVAL ((unsigned long long)-22)
+#define VEXIT_HC_ENOMEM ((unsigned long long)-12)
 #define VEXIT_MSR_READ 1
 #define VEXIT_MSR_WRITE 2
 

@@ -66,6 +66,8 @@
 #define VMCS_VM_INSTRUCTION_ERROR 0x4400
 #define VMCS_EXIT_REASON 0x4402
 #define VMCS_EXIT_INTR_INFO 0x4404
+#define VMCS_IDT_VECTORING_INFO 0x4408
+#define VMCS_IDT_VECTORING_ERROR_CODE 0x440a
 #define VMCS_EXIT_INSTRUCTION_LENGTH 0x440c
 #define VMCS_EXIT_INSTRUCTION_INFO 0x440e
 /* 32-bit guest state */
@@ -189,9 +191,18 @@
 #define INTR_INFO_TYPE_EXTERNAL (0u << 8)
 #define INTR_INFO_TYPE_NMI (2u << 8)
 #define INTR_TYPE_HARDWARE_EXCEPTION (3u << 8)
+#define INTR_TYPE_SOFTWARE_INTERRUPT (4u << 8)       /* INT n */
+#define INTR_TYPE_PRIV_SOFTWARE_EXCEPTION (5u << 8)  /* INT1 (ICEBP) */
+#define INTR_TYPE_SOFTWARE_EXCEPTION (6u << 8)       /* INT3, INTO */
+#define INTR_INFO_TYPE_MASK (7u << 8)
 /* VM-exit interruption-information field (SDM 25.9.2): the same layout, type in bits 10:8. */
 #define EXIT_INTR_TYPE(i) ((i) & (7u << 8))
 #define EXIT_INTR_VECTOR(i) ((i) & 0xffu)
 #define EXIT_INTR_TYPE_NMI (2u << 8)
+/*
+ * Bit 12 of the exit interruption information (an exception exit) and of an EPT violation's
+ * qualification: the instruction that exited was an IRET that had lifted NMI blocking (SDM 28.2.3).
+ */
+#define NMI_UNBLOCKED_BY_IRET (1u << 12)
 
 #endif

@@ -104,6 +104,7 @@
 
 #define VECTOR_NMI 2
 #define VECTOR_UD 6
+#define VECTOR_DF 8
 #define VECTOR_SS 12
 #define VECTOR_GP 13
 #define VECTOR_PF 14

@@ -4,6 +4,7 @@
 #include "include/vexit_abi.h"
 #include "include/vmcs_fields.h"
 #include "kernel/console.h"
+#include "vm/demand_page.h"
 #include "vm/devices.h"
 #include "vm/guest_mem.h"
 #include "vm/vm.h"
@@ -116,6 +117,8 @@ uint64_t hypercall(struct vm *vm, const uint64_t gpr[GPR_COUNT])
 		vm->dbg.dump_pending = true;
 		vm->vcpu.work |= WORK_AT_ENTRY; /* dumped before the next entry */
 		return 0;
+	case VEXIT_HC_DEMAND_PAGE:
+		return demand_page_arm(vm, ARG0);
 	default:
 		return VEXIT_HC_ENOSYS;
 	}

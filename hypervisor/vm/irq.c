@@ -13,6 +13,12 @@ void irq_kick(struct vcpu *v)
 	v->work |= WORK_AT_ENTRY;
 }
 
+void irq_hold(struct vcpu *v, uint8_t vector)
+{
+	v->irq.held = vector;
+	irq_kick(v);
+}
+
 void irq_raise_nmi(struct vcpu *v)
 {
 	v->irq.nmi = true;
@@ -40,7 +46,7 @@ static bool extint_pending(struct vcpu *v)
 
 static bool maskable_pending(struct vcpu *v)
 {
-	return apic_vector(v) >= 0 || extint_pending(v);
+	return v->irq.held >= 0 || apic_vector(v) >= 0 || extint_pending(v);
 }
 
 bool irq_pending(struct vcpu *v)
@@ -49,11 +55,16 @@ bool irq_pending(struct vcpu *v)
 }
 
 /*
- * The interrupt acknowledge: the APIC's interrupt first (its priority is the one the guest
+ * The interrupt acknowledge: one held back by irq_hold first, then the APIC's interrupt (its priority is the one the guest
  * programs; the ExtINT has none in the APIC's scheme), else the PIC's, which names its vector.
  */
 static uint8_t acknowledge_maskable(struct vcpu *v)
 {
+	if (v->irq.held >= 0) { /* acknowledged before: it goes first */
+		uint8_t held = (uint8_t)v->irq.held;
+		v->irq.held = -1;
+		return held;
+	}
 	int vector = apic_vector(v);
 	if (vector >= 0) {
 		lapic_acknowledge(v->vm->lapic, (unsigned)vector);

@@ -39,6 +39,7 @@ struct vcpu_irq {
 	bool virtual_nmis; /* the VM runs with virtual NMIs: the CPU tracks NMI blocking, NMI windows exist */
 	bool waiting;      /* the guest waits in HLT (activity state HLT): an injected event wakes it */
 	uint32_t windows;  /* the window-exiting controls now on */
+	int held;          /* an acknowledged interrupt whose delivery an exception displaced (irq_hold); -1: none */
 	struct irq_line extint; /* pending == NULL: none connected */
 };
 
@@ -46,11 +47,17 @@ struct vcpu;
 
 /*
  * Something may have become deliverable (an IRR bit, an EOI, a lower TPR, a source's INTR).
- * These three set work and the vCPU's WORK_AT_ENTRY (vm/vcpu.h), the one bit the exit path tests.
+ * These set work and the vCPU's WORK_AT_ENTRY (vm/vcpu.h), the one bit the exit path tests.
  */
 void irq_kick(struct vcpu *v);
 /* An NMI for this vCPU (an NMI IPI, LINT1 programmed for NMI). */
 void irq_raise_nmi(struct vcpu *v);
+/*
+ * External interrupt `vector`, already acknowledged (in the APIC's ISR, or the PIC's), whose delivery
+ * an exit interrupted and an exception then displaced (SDM Vol. 3A 6.15: handled serially): it waits,
+ * ahead of every other maskable interrupt, until the guest can take an interrupt again.
+ */
+void irq_hold(struct vcpu *v, uint8_t vector);
 /* Connect the ExtINT source (one per VM: the legacy PIC). */
 void irq_connect_extint(struct vcpu *v, const struct irq_line *line);
 /* Whether a maskable interrupt (the local APIC's, or an ExtINT) or an NMI could be taken now if nothing blocked it. */

@@ -147,8 +147,29 @@ uint64_t vcpu_gpr(const struct vcpu *v, unsigned gpr);
 /*
  * Inject hardware exception `vector` (with error_code when it has one) at the
  * next entry (SDM 27.6). A fault is delivered with RIP at the faulting
- * instruction, so the caller must not skip it.
+ * instruction, so the caller must not skip it. When the entry already delivers
+ * an event an exit interrupted (vcpu_resume_interrupted), the two combine as
+ * the CPU's would (SDM Vol. 3A 6.15): #DF, a triple fault (the VM stops), or
+ * the new exception first.
  */
 void vcpu_inject_exception(struct vcpu *v, unsigned vector, uint32_t error_code);
+/*
+ * A handler resumes the guest after an exit that can happen during event delivery (SDM 28.2.4:
+ * an exception the bitmap traps, an EPT violation or misconfiguration, an APIC access, a task
+ * switch) without completing the instruction (RIP stays on it): the event whose delivery the
+ * exit interrupted goes in again at the next entry (its IDT-vectoring information, error code
+ * and, for INT n, INT1, INT3 and INTO, the instruction length), before anything the injection core
+ * holds (vm/irq.c finds the entry busy); with no such event, NMI blocking comes back when the
+ * exit says an IRET had lifted it (nmi_unblocked_by_iret: bit 12 of the qualification or exit
+ * interruption information, SDM 28.2.3). Call it before injecting anything else.
+ */
+void vcpu_resume_interrupted(struct vcpu *v, bool nmi_unblocked_by_iret);
+/*
+ * The event whose delivery this exit interrupted as a stop field, " during=<kind>-<vector>"
+ * (vmx/event_inject.h, event_kind_name: " during=exception-6"), or "" when it interrupted
+ * none: the handler of an exit it ends names it.
+ */
+#define VCPU_INTERRUPTED_FIELD_MAX 32
+void vcpu_interrupted_field(char buf[VCPU_INTERRUPTED_FIELD_MAX]);
 
 #endif

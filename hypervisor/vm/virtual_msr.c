@@ -1,6 +1,7 @@
 #include "vm/virtual_msr.h"
 
 #include "include/vexit_abi.h"
+#include "vmx/tsc_scale.h"
 
 static bool canonical(uint64_t v)
 {
@@ -31,6 +32,7 @@ void virtual_msrs_reset(struct virtual_msrs *m, bool nx, unsigned phys_addr_bits
 		.nx = nx,
 		.phys_addr_bits = phys_addr_bits,
 		.has_tsc_adjust = has_tsc_adjust,
+		.tsc_multiplier = TSC_MULTIPLIER_ONE,
 	};
 }
 
@@ -42,7 +44,7 @@ bool virtual_msr_nx(const struct virtual_msrs *m)
 bool virtual_msr_read(const struct virtual_msrs *m, uint32_t msr, uint64_t *value)
 {
 	switch (msr) {
-	case MSR_IA32_TSC: *value = m->host_tsc + m->tsc_offset; return true;
+	case MSR_IA32_TSC: *value = tsc_guest(m->host_tsc, m->tsc_multiplier, m->tsc_offset); return true;
 	case MSR_IA32_TSC_ADJUST:
 		if (!m->has_tsc_adjust)
 			return false;
@@ -145,7 +147,8 @@ bool virtual_msr_write(struct virtual_msrs *m, uint32_t msr, uint64_t v)
 {
 	switch (msr) {
 	case MSR_IA32_TSC:
-		tsc_add(m, v - (m->host_tsc + m->tsc_offset)); /* all 64 bits are written (SDM Vol. 3B 18.17) */
+		/* All 64 bits are written (SDM Vol. 3B 18.17): the guest's next read, scaled, starts from v. */
+		tsc_add(m, v - tsc_guest(m->host_tsc, m->tsc_multiplier, m->tsc_offset));
 		return true;
 	case MSR_IA32_TSC_ADJUST:
 		if (!m->has_tsc_adjust)

@@ -36,11 +36,12 @@ struct virtual_msrs {
 	/* Loaded into the CPU while the VM runs (vm/guest_cpu_state.h): SYSCALL, SYSRET and SWAPGS use them. */
 	uint64_t star, lstar, cstar, fmask, kernel_gs_base;
 	/*
-	 * The guest's TSC is the host's plus tsc_offset, the VMCS TSC offset (RDTSC, RDTSCP and
-	 * RDMSR of IA32_TSC all add it); writing IA32_TSC or IA32_TSC_ADJUST moves both the offset
-	 * and the adjust value (SDM Vol. 3B 18.17.3).
+	 * The guest's TSC is the host's times tsc_multiplier plus tsc_offset, the VMCS TSC multiplier
+	 * and offset (vmx/tsc_scale.h: RDTSC, RDTSCP and RDMSR of IA32_TSC all read that one clock);
+	 * writing IA32_TSC or IA32_TSC_ADJUST moves both the offset and the adjust value (SDM Vol. 3B
+	 * 18.17.3). The multiplier is TSC_MULTIPLIER_ONE unless the VM's TSC is scaled (tscscale).
 	 */
-	uint64_t tsc_offset, tsc_adjust;
+	uint64_t tsc_offset, tsc_adjust, tsc_multiplier;
 	/* Loaded into the CPU by the VMCS when the CPU has the PAT controls, else held here only. */
 	uint64_t pat;
 	/* In the CPU while the VM runs when RDTSCP is enabled for it (vm/guest_cpu_state.h), else held here only. */
@@ -49,7 +50,7 @@ struct virtual_msrs {
 	uint64_t apic_base, misc_enable, mcg_status, hv_scratch;
 	/* Facts the rules need. */
 	uint64_t exits;           /* this VM's exits so far, for VEXIT_MSR_EXITS */
-	uint64_t host_tsc;        /* the host's TSC at this access: the guest's is host_tsc + tsc_offset */
+	uint64_t host_tsc;        /* the host's TSC at this access (the guest's: vmx/tsc_scale.h, tsc_guest) */
 	bool paging;              /* guest CR0.PG: EFER.LME cannot change while it is set */
 	bool nx;                  /* CPUID.80000001H:EDX.NX: EFER.NXE may be set */
 	unsigned phys_addr_bits;  /* CPUID.80000008H:EAX[7:0] */

@@ -93,6 +93,11 @@ struct vm {
 	uint32_t tsc_scale; /* the guest TSC runs this many times the host TSC (vm_vmcs.c); <= 1: not scaled */
 	bool controls_dirty;
 	struct exit_trace trace; /* VEXIT_HC_TRACE */
+	struct {
+		uint64_t gpa, page; /* where the guest sees it, and its host page (0: none yet) */
+		bool armed;         /* out of EPT until the next access maps it */
+		bool mapped;
+	} demand; /* VEXIT_HC_DEMAND_PAGE (vm/demand_page.h) */
 	enum vm_stop stop;
 	char stop_fields[VM_STOP_FIELDS_MAX]; /* "key=value ..." for the guest-end line */
 	struct entry_debug dbg; /* entry-failure explanations and debugger stops */

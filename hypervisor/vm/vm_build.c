@@ -8,6 +8,7 @@
 #include "kernel/panic.h"
 #include "vm/acpi_tables.h"
 #include "vm/bios_ivt.h"
+#include "vm/demand_page.h"
 #include "vm/guest_image.h"
 #include "vm/guest_layout.h"
 #include "vm/guest_section.h"
@@ -201,6 +202,7 @@ void vm_destroy(struct vm *vm)
 	if (vm->vmcs && vmclear(vm->vmcs) != VMX_OK)
 		panic("VMCLEAR failed tearing down %s", vm->name);
 	ept_free(&vm->ept);
+	demand_page_free(vm);
 	entry_debug_release(&vm->dbg);
 	uint64_t pages[] = { vm->vmcs, vm->io_bitmap_a, vm->io_bitmap_b, vm->msr_bitmap, vm->apic_access_page,
 			     vm->lapic ? (uint64_t)(uintptr_t)vm->lapic->page : 0 };

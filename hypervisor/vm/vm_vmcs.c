@@ -8,6 +8,7 @@
 #include "vm/guest_layout.h"
 #include "vm/vm.h"
 #include "vmx/cr_access.h"
+#include "vmx/tsc_scale.h"
 #include "vmx/vmx_caps.h"
 
 uint32_t vmcs_proc_controls_for(const struct vm *vm, uint32_t proc)
@@ -84,8 +85,8 @@ static const char *setup_controls(struct vm *vm, uint64_t eptp)
 	/*
 	 * A scaled TSC (the kernel option tscscale.NAME, for kvm-unit-tests' vmexit in make bench):
 	 * RDTSC returns the TSC times the multiplier, a fixed-point number with 48 fraction bits,
-	 * plus the offset, with "use TSC offsetting" (SDM 25.6.5, 26.3). The TSC MSRs a VM reads
-	 * (vm/virtual_msr.c) are not scaled: a knob for timing loops, not a TSC frequency.
+	 * plus the offset, with "use TSC offsetting" (SDM 25.6.5, 26.3). IA32_TSC as vexit emulates
+	 * it (vm/virtual_msr.c) and the local APIC's timer read the same scaled clock (vmx/tsc_scale.h).
 	 */
 	bool scaled = vm->tsc_scale > 1;
 	if (scaled)
@@ -143,11 +144,15 @@ static const char *setup_controls(struct vm *vm, uint64_t eptp)
 	vmcs_write(VMCS_IO_BITMAP_B, vm->io_bitmap_b);
 	vmcs_write(VMCS_MSR_BITMAP, vm->msr_bitmap);
 	vmcs_write(VMCS_EPT_POINTER, eptp);
-	/* A new VM's TSC counts from 0 here, just before its first entry, as a CPU's does from RESET (SDM Vol. 3B 18.17). */
-	vm->msrs.tsc_offset = 0 - rdtsc();
+	/*
+	 * A new VM's TSC counts from 0 here, just before its first entry, as a CPU's does from RESET
+	 * (SDM Vol. 3B 18.17): the offset takes back the host's TSC as the guest reads it, scaled.
+	 */
+	vm->msrs.tsc_multiplier = scaled ? (uint64_t)vm->tsc_scale << 48 : TSC_MULTIPLIER_ONE;
+	vm->msrs.tsc_offset = 0 - tsc_scaled(rdtsc(), vm->msrs.tsc_multiplier);
 	vmcs_write(VMCS_TSC_OFFSET, vm->msrs.tsc_offset);
 	if (scaled)
-		vmcs_write(VMCS_TSC_MULTIPLIER, (uint64_t)vm->tsc_scale << 48);
+		vmcs_write(VMCS_TSC_MULTIPLIER, vm->msrs.tsc_multiplier);
 	if (vm->pat_in_vmcs) {
 		vmcs_write(VMCS_HOST_IA32_PAT, rdmsr(MSR_IA32_PAT));
 		vmcs_write(VMCS_GUEST_IA32_PAT, vm->msrs.pat);
