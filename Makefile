@@ -378,14 +378,14 @@ external: $(HV_ELF) $(HARNESS_BIN) $(EXT_KERNELS) $(if $(filter grub,$(EXT_BOOTS
 	$(if $(KUT_PRESENT),,echo "== SKIP kvm-unit-tests: no kernels in KUT_DIR=$(KUT_DIR) (ci/build-kvm-unit-tests.sh builds them)";) \
 	exit $$status
 
-debug: ## boot TEST=name alone in the Bochs debugger; it stops before VMLAUNCH and after a failed entry
+debug: $(FROZEN_CLOCK_SO) ## boot TEST=name alone in the Bochs debugger; it stops before VMLAUNCH and after a failed entry
 	@test -n "$(TEST)" || { echo "make debug: name one guest, e.g. make debug TEST=neg_rflags_bit1"; exit 2; }
 	@test -f guest-tests/$(TEST).c || { echo "make debug: no guest-tests/$(TEST).c"; exit 2; }
 	$(MAKE) --no-print-directory iso KERNEL_ARGS="$(KERNEL_ARGS) tests=$(TEST) debug=$(TEST) precheck=$(TEST)"
 	@mkdir -p $(BUILD)/debug
 	@echo "make debug: serial in $(BUILD)/debug/serial.txt, Bochs log (VMX debug) in $(BUILD)/debug/bochs.log"
 	VEXIT_ISO=$(ISO) VEXIT_SERIAL=$(BUILD)/debug/serial.txt VEXIT_LOG=$(BUILD)/debug/bochs.log \
-		bochs -q -unlock -f $(DEBUG_BOCHSRC) $(if $(DEBUG_CMDS),-rc $(DEBUG_CMDS)) || test $$? -eq 1 # 1: the shutdown port
+		LD_PRELOAD="$(abspath $(FROZEN_CLOCK_SO)) $$LD_PRELOAD" bochs -q -unlock -f $(DEBUG_BOCHSRC) $(if $(DEBUG_CMDS),-rc $(DEBUG_CMDS)) || test $$? -eq 1 # 1: the shutdown port
 
 # make fuzz: each libFuzzer target (harness/fuzz/) for FUZZ_TIME seconds (default 60), from its seed
 # corpus (harness/fuzz/corpus/<name>, read only) plus what earlier runs found (build/fuzz/corpus/<name>).

@@ -9,7 +9,11 @@ HARNESS_LIB_SRCS := $(wildcard harness/lib/*.c) hypervisor/kernel/font.c
 # linked into the harness as data.
 LOADER_BIN := $(BUILD)/harness/boot_sector.bin
 LOADER_BLOB_OBJ := $(HOST_OBJ_DIR)/harness/boot/loader_blob.S.o
-HARNESS_LIB_OBJS := $(patsubst %,$(HOST_OBJ_DIR)/%.o,$(HARNESS_LIB_SRCS)) $(LOADER_BLOB_OBJ)
+# The frozen host clock every Bochs runs with (harness/lib/frozen_clock.h): a shared object, linked into
+# the harness as data that it writes beside each run.
+FROZEN_CLOCK_SO := $(BUILD)/harness/frozen_clock.so
+FROZEN_CLOCK_BLOB_OBJ := $(HOST_OBJ_DIR)/harness/preload/frozen_clock_blob.S.o
+HARNESS_LIB_OBJS := $(patsubst %,$(HOST_OBJ_DIR)/%.o,$(HARNESS_LIB_SRCS)) $(LOADER_BLOB_OBJ) $(FROZEN_CLOCK_BLOB_OBJ)
 # Test support code (host stand-ins for kernel services, test-data builders) linked into every Check program.
 CHECK_SUPPORT_SRCS := $(filter-out harness/tests/check_%.c,$(wildcard harness/tests/*.c))
 
@@ -23,7 +27,7 @@ CHECK_SUPPORT_SRCS := $(filter-out harness/tests/check_%.c,$(wildcard harness/te
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 SAN_OBJ_DIR := $(BUILD)/san
 SAN_HV_HOST_OBJS := $(patsubst %,$(SAN_OBJ_DIR)/%.o,$(HV_HOST_SRCS))
-SAN_HARNESS_LIB_OBJS := $(patsubst %,$(SAN_OBJ_DIR)/%.o,$(HARNESS_LIB_SRCS)) $(LOADER_BLOB_OBJ)
+SAN_HARNESS_LIB_OBJS := $(patsubst %,$(SAN_OBJ_DIR)/%.o,$(HARNESS_LIB_SRCS)) $(LOADER_BLOB_OBJ) $(FROZEN_CLOCK_BLOB_OBJ)
 SAN_CHECK_SUPPORT_OBJS := $(patsubst %,$(SAN_OBJ_DIR)/%.o,$(CHECK_SUPPORT_SRCS))
 
 $(HOST_OBJ_DIR)/%.c.o: %.c Makefile harness/harness.mk
@@ -47,6 +51,15 @@ $(LOADER_BLOB_OBJ): harness/boot/loader_blob.S $(LOADER_BIN)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOST_CC) -c -DLOADER_BIN='"$(LOADER_BIN)"' $< -o $@
+
+$(FROZEN_CLOCK_SO): harness/preload/frozen_clock.c harness/lib/frozen_clock.h
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOST_CC) -std=c11 -O2 -Wall -Wextra -Werror -Iharness/lib -shared -fPIC -o $@ $<
+$(FROZEN_CLOCK_BLOB_OBJ): harness/preload/frozen_clock_blob.S $(FROZEN_CLOCK_SO)
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOST_CC) -c -DFROZEN_CLOCK_SO='"$(FROZEN_CLOCK_SO)"' $< -o $@
 
 # The runner CLI: boots Bochs (direct boot or the ISO) and judges every guest test. The sanitized
 # one is what check_cli runs.

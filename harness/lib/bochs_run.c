@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "file_read.h"
+#include "frozen_clock.h"
 #include "select.h"
 #include "strlist.h"
 
@@ -222,7 +223,7 @@ static bool capture_finished(const char *path, const char *end_line, off_t *scan
 }
 
 struct child_env {
-	const char *iso, *iso_status, *disk, *boot, *serial, *log, *select, *cpu;
+	const char *iso, *iso_status, *disk, *boot, *serial, *log, *select, *cpu, *clock;
 };
 
 static void child_exec(const char *bochs, const char *rc, const char *cmds, const char *out_path,
@@ -232,7 +233,13 @@ static void child_exec(const char *bochs, const char *rc, const char *cmds, cons
 	int devnull = open("/dev/null", O_RDONLY);
 	int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	int e = 0;
+	char preload[2 * PATH_MAX + 64];
 	if (devnull < 0 || out < 0 || dup2(devnull, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
+		e = errno;
+	/* Bochs's host clock, frozen (frozen_clock.h): no run depends on how fast the host ran. */
+	if (!e && !frozen_clock_preload(env->clock, getenv("LD_PRELOAD"), preload, sizeof(preload)))
+		e = E2BIG;
+	if (!e && setenv("LD_PRELOAD", preload, 1))
 		e = errno;
 	/* Set here, in the child, so that runs started side by side each see their own values. */
 	if (!e && (setenv("VEXIT_ISO", env->iso, 1) || setenv("VEXIT_ISO_STATUS", env->iso_status, 1) ||
@@ -341,19 +348,22 @@ int bochs_run_start(const struct bochs_run_opts *o, struct bochs_run_result *r)
 					   tmp && *tmp ? tmp : "/tmp", strerror(errno));
 		r->own_dir = true;
 	}
-	char log[PATH_MAX + 16], cmds[PATH_MAX + 16], sel[PATH_MAX + 16], disk[PATH_MAX + 16];
+	char log[PATH_MAX + 16], cmds[PATH_MAX + 16], sel[PATH_MAX + 16], disk[PATH_MAX + 16], clock[PATH_MAX + 32];
 	snprintf(r->serial_path, sizeof(r->serial_path), "%s/serial.txt", r->dir);
 	snprintf(r->out_path, sizeof(r->out_path), "%s/bochs.out", r->dir);
 	snprintf(log, sizeof(log), "%s/bochs.log", r->dir);
 	snprintf(cmds, sizeof(cmds), "%s/debugger.rc", r->dir);
 	snprintf(sel, sizeof(sel), "%s/select.img", r->dir);
 	snprintf(disk, sizeof(disk), "%s/boot-disk.img", r->dir);
+	snprintf(clock, sizeof(clock), "%s/frozen-clock.so", r->dir);
 	unlink(r->serial_path);
 	unlink(log);
 	FILE *f = fopen(cmds, "w");
 	/* Bochs is built with its debugger: continue at the prompt, quit when the simulation ends. */
 	if (!f || fputs(o->debugger_cmds ? o->debugger_cmds : "c\nquit\n", f) < 0 || fclose(f) != 0)
 		return not_started(r, "cannot write %s: %s", cmds, strerror(errno));
+	if (frozen_clock_write(clock) < 0)
+		return not_started(r, "cannot write %s: %s", clock, strerror(errno));
 	if ((o->bare ? select_bare_image_write(sel, o->bare) : select_image_write(sel, o->select && !o->kernel ? o->select : "")) < 0)
 		return not_started(r, "cannot write the selection image %s: %s", sel, strerror(errno));
 	if (o->kernel) {
@@ -380,7 +390,7 @@ int bochs_run_start(const struct bochs_run_opts *o, struct bochs_run_result *r)
 	if (pid == 0) {
 		close(errpipe[0]);
 		struct child_env env = { iso, o->kernel ? "ejected" : "inserted", disk, o->kernel ? "disk" : "cdrom",
-					 r->serial_path, log, sel, cpu };
+					 r->serial_path, log, sel, cpu, clock };
 		child_exec(bochs, rc, cmds, r->out_path, &env, errpipe[1]);
 	}
 	setpgid(pid, pid); /* also done by the child: whichever runs first */

@@ -5,6 +5,7 @@
  * and no process of the run may survive it.
  */
 #include <check.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -12,11 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "bochs_run.h"
 #include "direct_boot_fixture.h"
+#include "frozen_clock.h"
 #include "protocol.h"
 #include "run_suite.h"
 #include "test_files.h"
@@ -262,6 +265,51 @@ START_TEST(test_stream_copies_the_capture)
 }
 END_TEST
 
+/*
+ * Bochs runs on a frozen host clock (frozen_clock.h): its LD_PRELOAD names, first, the shared
+ * object written beside the run, whose gettimeofday() and time() stand still while time passes.
+ * Without it, GRUB boots of one ISO did not repeat byte for byte (docs/external-kernels.md).
+ */
+START_TEST(test_bochs_runs_on_a_frozen_clock)
+{
+	struct bochs_run_opts o = opts("good", 30);
+	ck_assert_int_eq(bochs_run(&o, &r), 0);
+	char so[PATH_MAX + 32], want[PATH_MAX + 64];
+	snprintf(so, sizeof(so), "%s/frozen-clock.so", r.dir);
+	snprintf(want, sizeof(want), "preload: %s", so);
+	ck_assert_msg(strstr(r.bochs_tail, want), "Bochs did not preload %s:\n%s", so, r.bochs_tail);
+
+	void *h = dlopen(so, RTLD_NOW | RTLD_LOCAL);
+	ck_assert_msg(h, "dlopen %s: %s", so, dlerror());
+	int (*gtod)(struct timeval *, void *) = (int (*)(struct timeval *, void *))dlsym(h, "gettimeofday");
+	time_t (*tm)(time_t *) = (time_t (*)(time_t *))dlsym(h, "time");
+	ck_assert_ptr_nonnull(gtod);
+	ck_assert_ptr_nonnull(tm);
+	for (int i = 0; i < 2; i++) {
+		struct timeval tv = { 1, 1 };
+		time_t t = 1;
+		ck_assert_int_eq(gtod(&tv, NULL), 0);
+		ck_assert_int_eq(tv.tv_sec, FROZEN_CLOCK_SECONDS);
+		ck_assert_int_eq(tv.tv_usec, 0);
+		ck_assert_int_eq(tm(&t), FROZEN_CLOCK_SECONDS);
+		ck_assert_int_eq(t, FROZEN_CLOCK_SECONDS);
+		nanosleep(&(struct timespec){ 0, 30000000L }, NULL); /* the host's clock moves on */
+	}
+	dlclose(h);
+}
+END_TEST
+
+/* A preload of the caller's own stays, after the frozen clock; a value that does not fit is refused. */
+START_TEST(test_frozen_clock_keeps_the_callers_preload)
+{
+	char buf[32];
+	ck_assert_str_eq(frozen_clock_preload("/r/c.so", NULL, buf, sizeof(buf)), "/r/c.so");
+	ck_assert_str_eq(frozen_clock_preload("/r/c.so", "", buf, sizeof(buf)), "/r/c.so");
+	ck_assert_str_eq(frozen_clock_preload("/r/c.so", "a.so b.so", buf, sizeof(buf)), "/r/c.so a.so b.so");
+	ck_assert_ptr_null(frozen_clock_preload("/r/c.so", "a-preload-too-long-for-it.so", buf, sizeof(buf)));
+}
+END_TEST
+
 START_TEST(test_temporary_directory_is_removed)
 {
 	struct bochs_run_opts o = opts("good", 30);
@@ -295,6 +343,8 @@ int main(void)
 	tcase_add_test(tc, test_direct_boot_of_a_bad_kernel_is_named);
 	tcase_add_test(tc, test_stream_copies_the_capture);
 	tcase_add_test(tc, test_temporary_directory_is_removed);
+	tcase_add_test(tc, test_bochs_runs_on_a_frozen_clock);
+	tcase_add_test(tc, test_frozen_clock_keeps_the_callers_preload);
 	suite_add_tcase(s, tc);
 	return run_suite(s, CK_NORMAL);
 }
