@@ -184,6 +184,14 @@ GRUB_MKRESCUE_FLAGS := --install-modules="multiboot2 normal configfile blocklist
 GRUB_EFI_MODULES := part_gpt part_msdos fat iso9660 search search_fs_file normal configfile multiboot2 \
 	blocklist true test efi_gop efi_uga
 ISO_DIR := $(BUILD)/iso
+# Reproducible images: grub-mkrescue names the ISO's volume, and the UUID its GRUB searches for,
+# after the time it runs, mformat and mcopy date the EFI image's FAT, xorriso dates every file by
+# its copy and draws the GPT's GUIDs at random: all run on the harness's frozen clock
+# (harness/preload/frozen_clock.c), every file of the ISO gets one date and the GUIDs come from the
+# (frozen) volume date, so the same inputs give the same bytes.
+FROZEN_CLOCK_SO := $(BUILD)/harness/frozen_clock.so
+FROZEN_CLOCK := LD_PRELOAD="$(abspath $(FROZEN_CLOCK_SO)) $$LD_PRELOAD"
+ISO_REPRO_FLAGS := --set_all_file_dates 2000010100000000 --gpt_disk_guid modification-date
 EFI_DIR := $(BUILD)/efi
 EFI_STAMP := /boot/grub/vexit-efi.stamp
 
@@ -205,11 +213,11 @@ $(EFI_DIR)/bootx64.efi: Makefile
 		> $(EFI_DIR)/early.cfg
 	$(Q)grub-mkimage -d $(GRUB_EFI_DIR) -O x86_64-efi -p /boot/grub -c $(EFI_DIR)/early.cfg -o $@ \
 		$(GRUB_EFI_MODULES)
-$(EFI_DIR)/efi.img: $(EFI_DIR)/bootx64.efi
+$(EFI_DIR)/efi.img: $(EFI_DIR)/bootx64.efi $(FROZEN_CLOCK_SO)
 	@echo "  FAT     $@"
-	$(Q)rm -f $@ && mformat -C -f 1440 -i $@ :: && mmd -i $@ ::/EFI ::/EFI/BOOT && \
-		mcopy -i $@ $< ::/EFI/BOOT/BOOTX64.EFI
-$(ISO): $(HV_ELF) $(GUEST_ELFS) $(BUILD)/grub.cfg $(EFI_DIR)/efi.img Makefile
+	$(Q)rm -f $@ && $(FROZEN_CLOCK) mformat -C -f 1440 -i $@ :: && $(FROZEN_CLOCK) mmd -i $@ ::/EFI ::/EFI/BOOT && \
+		$(FROZEN_CLOCK) mcopy -i $@ $< ::/EFI/BOOT/BOOTX64.EFI
+$(ISO): $(HV_ELF) $(GUEST_ELFS) $(BUILD)/grub.cfg $(EFI_DIR)/efi.img $(FROZEN_CLOCK_SO) Makefile
 	$(Q)rm -rf $(ISO_DIR)
 	$(Q)mkdir -p $(ISO_DIR)/boot/grub $(ISO_DIR)/guests
 	$(Q)cp $(HV_ELF) $(ISO_DIR)/boot/vexit.elf
@@ -218,8 +226,8 @@ $(ISO): $(HV_ELF) $(GUEST_ELFS) $(BUILD)/grub.cfg $(EFI_DIR)/efi.img Makefile
 	$(Q)cp $(EFI_DIR)/efi.img $(ISO_DIR)/efi.img
 	$(Q): > $(ISO_DIR)$(EFI_STAMP)
 	@echo "  ISO     $@"
-	$(Q)grub-mkrescue -d $(GRUB_BIOS_DIR) -o $@ $(GRUB_MKRESCUE_FLAGS) $(ISO_DIR) \
-		--efi-boot efi.img -efi-boot-part --efi-boot-image 2> $(BUILD)/grub-mkrescue.log || \
+	$(Q)$(FROZEN_CLOCK) grub-mkrescue -d $(GRUB_BIOS_DIR) -o $@ $(GRUB_MKRESCUE_FLAGS) $(ISO_DIR) \
+		--efi-boot efi.img -efi-boot-part --efi-boot-image $(ISO_REPRO_FLAGS) 2> $(BUILD)/grub-mkrescue.log || \
 		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
 # External kernels through GRUB: one BIOS ISO per manifest, holding vexit and the manifest's kernels
@@ -237,10 +245,10 @@ define ext_iso
 	@echo "  ISO     $@"
 	$(Q)rm -rf $(@:.iso=.tree)
 	$(Q)$(1) --kernel $(2) --manifest $< --kut-dir $(3) --grub-tree $(@:.iso=.tree)
-	$(Q)grub-mkrescue -d $(GRUB_BIOS_DIR) -o $@ --install-modules="$(EXT_GRUB_MODULES)" --locales="" --fonts="" \
-		--themes="" $(@:.iso=.tree) 2> $(@:.iso=.log) || { cat $(@:.iso=.log); exit 1; }
+	$(Q)$(FROZEN_CLOCK) grub-mkrescue -d $(GRUB_BIOS_DIR) -o $@ --install-modules="$(EXT_GRUB_MODULES)" --locales="" \
+		--fonts="" --themes="" $(@:.iso=.tree) $(ISO_REPRO_FLAGS) 2> $(@:.iso=.log) || { cat $(@:.iso=.log); exit 1; }
 endef
-$(EXT_ISO_DIR)/%.iso: external/%.cfg $(HV_ELF) $(HARNESS_BIN) Makefile
+$(EXT_ISO_DIR)/%.iso: external/%.cfg $(HV_ELF) $(HARNESS_BIN) $(FROZEN_CLOCK_SO) Makefile
 	$(call ext_iso,$(HARNESS_BIN),$(HV_ELF),$(EXT_KERNEL_DIR))
 
 # --- host harness and Check tests -----------------------------------------------------------
@@ -385,7 +393,7 @@ debug: $(FROZEN_CLOCK_SO) ## boot TEST=name alone in the Bochs debugger; it stop
 	@mkdir -p $(BUILD)/debug
 	@echo "make debug: serial in $(BUILD)/debug/serial.txt, Bochs log (VMX debug) in $(BUILD)/debug/bochs.log"
 	VEXIT_ISO=$(ISO) VEXIT_SERIAL=$(BUILD)/debug/serial.txt VEXIT_LOG=$(BUILD)/debug/bochs.log \
-		LD_PRELOAD="$(abspath $(FROZEN_CLOCK_SO)) $$LD_PRELOAD" bochs -q -unlock -f $(DEBUG_BOCHSRC) $(if $(DEBUG_CMDS),-rc $(DEBUG_CMDS)) || test $$? -eq 1 # 1: the shutdown port
+		$(FROZEN_CLOCK) bochs -q -unlock -f $(DEBUG_BOCHSRC) $(if $(DEBUG_CMDS),-rc $(DEBUG_CMDS)) || test $$? -eq 1 # 1: the shutdown port
 
 # make fuzz: each libFuzzer target (harness/fuzz/) for FUZZ_TIME seconds (default 60), from its seed
 # corpus (harness/fuzz/corpus/<name>, read only) plus what earlier runs found (build/fuzz/corpus/<name>).
@@ -415,7 +423,7 @@ bench: ## exit costs in Bochs ticks (the same every run): the guests of bench/, 
 # their own, with the aid that keeps the APIC enabled); bench/vmexit-table.sh puts the figures side by side.
 BENCH_HARNESS := $(BUILD)/bench/harness/vexit-run
 VMEXIT_BARE_ISO := $(BUILD)/bench/vmexit-bare.iso
-$(VMEXIT_BARE_ISO): bench/vmexit-bare.cfg $(KUT_DIR)/vmexit.flat $(BUILD)/bench/vexit.elf $(BENCH_HARNESS) Makefile
+$(VMEXIT_BARE_ISO): bench/vmexit-bare.cfg $(KUT_DIR)/vmexit.flat $(BUILD)/bench/vexit.elf $(BENCH_HARNESS) $(FROZEN_CLOCK_SO) Makefile
 	$(call ext_iso,$(BENCH_HARNESS),$(BUILD)/bench/vexit.elf,$(KUT_DIR))
 bench-vmexit: $(BUILD)/bench/vexit.elf $(BENCH_HARNESS) $(VMEXIT_BARE_ISO)
 	@rm -rf $(BUILD)/bench/vmexit-logs $(BUILD)/bench/vmexit-bare-logs

@@ -9,9 +9,9 @@ HARNESS_LIB_SRCS := $(wildcard harness/lib/*.c) hypervisor/kernel/font.c
 # linked into the harness as data.
 LOADER_BIN := $(BUILD)/harness/boot_sector.bin
 LOADER_BLOB_OBJ := $(HOST_OBJ_DIR)/harness/boot/loader_blob.S.o
-# The frozen host clock every Bochs runs with (harness/lib/frozen_clock.h): a shared object, linked into
-# the harness as data that it writes beside each run.
-FROZEN_CLOCK_SO := $(BUILD)/harness/frozen_clock.so
+# The frozen host clock every Bochs runs with (harness/lib/frozen_clock.h): a shared object
+# (FROZEN_CLOCK_SO, the Makefile's, whose ISO builds use it too), linked into the harness as data
+# that it writes beside each run.
 FROZEN_CLOCK_BLOB_OBJ := $(HOST_OBJ_DIR)/harness/preload/frozen_clock_blob.S.o
 HARNESS_LIB_OBJS := $(patsubst %,$(HOST_OBJ_DIR)/%.o,$(HARNESS_LIB_SRCS)) $(LOADER_BLOB_OBJ) $(FROZEN_CLOCK_BLOB_OBJ)
 # Test support code (host stand-ins for kernel services, test-data builders) linked into every Check program.
