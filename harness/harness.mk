@@ -13,7 +13,8 @@ LOADER_BLOB_OBJ := $(HOST_OBJ_DIR)/harness/boot/loader_blob.S.o
 # (FROZEN_CLOCK_SO, the Makefile's, whose ISO builds use it too), linked into the harness as data
 # that it writes beside each run.
 FROZEN_CLOCK_BLOB_OBJ := $(HOST_OBJ_DIR)/harness/preload/frozen_clock_blob.S.o
-HARNESS_LIB_OBJS := $(patsubst %,$(HOST_OBJ_DIR)/%.o,$(HARNESS_LIB_SRCS)) $(LOADER_BLOB_OBJ) $(FROZEN_CLOCK_BLOB_OBJ)
+HARNESS_LIB_BLOBS := $(LOADER_BLOB_OBJ) $(FROZEN_CLOCK_BLOB_OBJ)
+HARNESS_LIB_OBJS := $(patsubst %,$(HOST_OBJ_DIR)/%.o,$(HARNESS_LIB_SRCS)) $(HARNESS_LIB_BLOBS)
 # Test support code (host stand-ins for kernel services, test-data builders) linked into every Check program.
 CHECK_SUPPORT_SRCS := $(filter-out harness/tests/check_%.c,$(wildcard harness/tests/*.c))
 
@@ -27,7 +28,7 @@ CHECK_SUPPORT_SRCS := $(filter-out harness/tests/check_%.c,$(wildcard harness/te
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 SAN_OBJ_DIR := $(BUILD)/san
 SAN_HV_HOST_OBJS := $(patsubst %,$(SAN_OBJ_DIR)/%.o,$(HV_HOST_SRCS))
-SAN_HARNESS_LIB_OBJS := $(patsubst %,$(SAN_OBJ_DIR)/%.o,$(HARNESS_LIB_SRCS)) $(LOADER_BLOB_OBJ) $(FROZEN_CLOCK_BLOB_OBJ)
+SAN_HARNESS_LIB_OBJS := $(patsubst %,$(SAN_OBJ_DIR)/%.o,$(HARNESS_LIB_SRCS)) $(HARNESS_LIB_BLOBS)
 SAN_CHECK_SUPPORT_OBJS := $(patsubst %,$(SAN_OBJ_DIR)/%.o,$(CHECK_SUPPORT_SRCS))
 
 $(HOST_OBJ_DIR)/%.c.o: %.c Makefile harness/harness.mk
