@@ -16,7 +16,7 @@ FUZZ_SRCS_cmdline := hypervisor/kernel/cmdline.c
 FUZZ_SRCS_guest_image := hypervisor/vm/guest_image.c hypervisor/vm/guest_section.c hypervisor/vm/guest_mem.c
 FUZZ_SRCS_kernel_image := hypervisor/vm/kernel_image.c hypervisor/vm/guest_mem.c
 # The harness's readers link with the whole harness library (and so its blobs: the loader, the frozen clock).
-FUZZ_HARNESS_TARGETS := protocol bochs_log expect direct_boot manifest
+FUZZ_HARNESS_TARGETS := protocol bochs_log expect direct_boot manifest elf_symbol
 $(foreach t,$(FUZZ_HARNESS_TARGETS),$(eval FUZZ_SRCS_$(t) := $(HARNESS_LIB_SRCS))$(eval FUZZ_EXTRA_$(t) := $(HARNESS_LIB_BLOBS)))
 
 $(FUZZ_OBJ_DIR)/%.c.o: %.c Makefile harness/fuzz/fuzz.mk
