@@ -425,7 +425,8 @@ END_TEST
 
 /* A Sapphire Rapids' leaf 0DH: x87, SSE, AVX, AVX-512, PKRU and AMX; of them a VM is offered all but PKRU and
  * AMX (vmx/xcr0.h), whose area ends with Hi16_ZMM at 2688 bytes. */
-static const struct cpuid_vm spr_vm = { .xcr0_offered = 0xe7, .xsave_bytes = 2688 };
+static const struct xsave_offer spr_offer = { .xcr0 = 0xe7, .bytes = 2688 };
+static const struct cpuid_vm spr_vm = { .xsave = &spr_offer };
 
 START_TEST(test_no_supervisor_xsave_state)
 {

@@ -136,7 +136,7 @@ START_TEST(test_without_xsaveopt_or_xsave)
 	ck_assert_uint_eq(fake_cpu.xsave_calls, 1);
 	ck_assert_uint_eq(fake_cpu.xsaveopt_calls, 0);
 	/* No XSAVE: FXSAVE/FXRSTOR, XCR0 never touched. */
-	t.vm->cpu_state.xsave_mask = 0;
+	t.vm->cpu_state.offer.xcr0 = 0;
 	unsigned xsetbv = fake_cpu.xsetbv_calls;
 	guest_cpu_state_load(t.vm);
 	guest_cpu_state_save(t.vm);

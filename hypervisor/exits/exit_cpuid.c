@@ -20,8 +20,7 @@ enum exit_action handle_cpuid(struct vcpu *v)
 		/* CPUID.01H:EDX.APIC follows IA32_APIC_BASE's global enable (SDM Vol. 3A 11.4.3). */
 		.apic = vm->lapic && (vm->msrs.apic_base & APIC_BASE_ENABLE),
 		.rdtscp = vm->rdtscp,
-		.xcr0_offered = vm->cpu_state.xsave_mask,
-		.xsave_bytes = vm->cpu_state.area_bytes,
+		.xsave = &vm->cpu_state.offer,
 	};
 	cpuid_guest_view(leaf, subleaf, &view, r);
 	/* CPUID writes EAX, EBX, ECX, EDX and clears the upper halves of their 64-bit registers. */

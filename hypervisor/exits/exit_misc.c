@@ -25,7 +25,7 @@ enum exit_action handle_xsetbv(struct vcpu *v)
 		return EXIT_RESUME;
 	}
 	/* Only the components offered (vmx/xcr0.h XCR0_NOT_OFFERED), which are the ones switched between VMs. */
-	if (!xcr0_valid(index, value, v->vm->cpu_state.xsave_mask)) {
+	if (!xcr0_valid(index, value, v->vm->cpu_state.offer.xcr0)) {
 		vcpu_inject_exception(v, VECTOR_GP, 0);
 		return EXIT_RESUME;
 	}

@@ -37,8 +37,8 @@ bool guest_cpu_state_msr(const struct vm *vm, uint32_t msr)
 void guest_cpu_state_init(struct guest_cpu_state *s, uint8_t *area, uint64_t xsave_mask, uint32_t area_bytes,
 			  bool xsaveopt)
 {
-	*s = (struct guest_cpu_state){ .dr6 = DR6_FIXED1, .area = area, .xsave_mask = xsave_mask,
-				       .area_bytes = area_bytes, .xsaveopt = xsaveopt };
+	*s = (struct guest_cpu_state){ .dr6 = DR6_FIXED1, .area = area, .offer = { xsave_mask, area_bytes },
+				       .xsaveopt = xsaveopt };
 	/*
 	 * The XSAVE header's XSTATE_BV is 0 (a zeroed page): XRSTOR puts every
 	 * component in its initial state (SDM Vol. 1 13.8.1), but for MXCSR, which
@@ -55,10 +55,10 @@ void guest_cpu_state_init(struct guest_cpu_state *s, uint8_t *area, uint64_t xsa
 void guest_cpu_state_load(struct vm *vm)
 {
 	struct guest_cpu_state *s = &vm->cpu_state;
-	if (s->xsave_mask) {
+	if (s->offer.xcr0) {
 		/* Restore every component, whatever XCR0 the last VM left, then give the guest its own XCR0. */
-		xsetbv(0, s->xsave_mask);
-		xrstor(s->area, s->xsave_mask);
+		xsetbv(0, s->offer.xcr0);
+		xrstor(s->area, s->offer.xcr0);
 		xsetbv(0, vm->xcr0);
 	} else {
 		fxrstor(s->area);
@@ -83,12 +83,12 @@ void guest_cpu_state_save(struct vm *vm)
 	s->cr2 = read_cr2();
 	/* Only SWAPGS changes one of them without an exit; WRMSR emulation keeps the table current. */
 	vm->msrs.kernel_gs_base = rdmsr(MSR_IA32_KERNEL_GS_BASE);
-	if (s->xsave_mask) {
-		xsetbv(0, s->xsave_mask);
+	if (s->offer.xcr0) {
+		xsetbv(0, s->offer.xcr0);
 		if (s->xsaveopt)
-			xsaveopt(s->area, s->xsave_mask);
+			xsaveopt(s->area, s->offer.xcr0);
 		else
-			xsave(s->area, s->xsave_mask);
+			xsave(s->area, s->offer.xcr0);
 	} else {
 		fxsave(s->area);
 	}

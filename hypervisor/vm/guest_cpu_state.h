@@ -17,6 +17,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vmx/xcr0.h"
+
 /* Offsets in the legacy region of an XSAVE/FXSAVE area (SDM Vol. 1 10.5.1). */
 #define FXSAVE_FCW 0
 #define FXSAVE_MXCSR 24
@@ -31,8 +33,7 @@ struct guest_cpu_state {
 	 * in its initial state".
 	 */
 	uint8_t *area;
-	uint64_t xsave_mask; /* the components switched: all XCR0 may enable; 0: no XSAVE, FXSAVE/FXRSTOR */
-	uint32_t area_bytes; /* what XSAVE writes of area for them (CPUID.0DH:ECX the guests see) */
+	struct xsave_offer offer; /* the components switched (all XCR0 may enable) and their area's size */
 	bool xsaveopt;       /* save with XSAVEOPT, which skips components in their initial state */
 };
 

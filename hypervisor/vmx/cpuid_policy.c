@@ -97,15 +97,18 @@ void cpuid_guest_view(uint32_t leaf, uint32_t subleaf, const struct cpuid_vm *vm
 		 * component (subleaf 1 ECX:EDX) is offered, nor XFD. A component not offered, user or
 		 * supervisor, has a subleaf of zeros (SDM Vol. 1 13.2).
 		 */
-		if (subleaf == 0) {
-			r[0] &= (uint32_t)vm->xcr0_offered;
-			r[3] &= (uint32_t)(vm->xcr0_offered >> 32);
-			r[2] = vm->xsave_bytes;
-		} else if (subleaf == 1) {
-			r[0] &= ~(CPUIDD1_EAX_XSAVES | CPUIDD1_EAX_XFD);
-			r[2] = r[3] = 0;
-		} else if (subleaf >= 64 || !(vm->xcr0_offered >> subleaf & 1)) {
-			r[0] = r[1] = r[2] = r[3] = 0;
+		{
+			uint64_t offered = vm->xsave ? vm->xsave->xcr0 : 0;
+			if (subleaf == 0) {
+				r[0] &= (uint32_t)offered;
+				r[3] &= (uint32_t)(offered >> 32);
+				r[2] = vm->xsave ? vm->xsave->bytes : 0;
+			} else if (subleaf == 1) {
+				r[0] &= ~(CPUIDD1_EAX_XSAVES | CPUIDD1_EAX_XFD);
+				r[2] = r[3] = 0;
+			} else if (subleaf >= 64 || !(offered >> subleaf & 1)) {
+				r[0] = r[1] = r[2] = r[3] = 0;
+			}
 		}
 		break;
 	case CPUID_LEAF_THERMAL_POWER:

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vmx/xcr0.h"
+
 #define CPUID_HV_BASE 0x40000000u
 #define CPUID_HV_FEATURES 0x40000001u
 #define CPUID_HV_LAST 0x4fffffffu
@@ -94,8 +96,7 @@ struct cpuid_vm {
 	uint64_t misc_enable; /* its IA32_MISC_ENABLE: MONITOR (bit 18), limit CPUID maxval (22), XD disable (34) */
 	bool apic;            /* it has a local APIC, globally enabled (leaf 1 EDX bit 9) */
 	bool rdtscp;          /* "enable RDTSCP" is set for it: RDTSCP and RDPID work */
-	uint64_t xcr0_offered; /* the XCR0 components its XSETBV accepts (vmx/xcr0.h) */
-	uint32_t xsave_bytes;  /* XSAVE's area for all of them (leaf 0DH ECX) */
+	const struct xsave_offer *xsave; /* what its XSETBV accepts, and the area (leaf 0DH); NULL: nothing */
 };
 
 /*

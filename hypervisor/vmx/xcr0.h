@@ -26,6 +26,12 @@
  */
 #define XCR0_NOT_OFFERED (XCR0_BNDREGS | XCR0_BNDCSR | XCR0_PKRU | XCR0_AMX)
 
+/* What guests are offered of XSAVE: the XCR0 components (XSETBV's limit) and the area they need. */
+struct xsave_offer {
+	uint64_t xcr0;  /* 0: no XSAVE (FXSAVE/FXRSTOR switch the state) */
+	uint32_t bytes; /* xsave_area_bytes(xcr0), at most a page: CPUID.(0DH,0):ECX */
+};
+
 #define XSAVE_LEGACY_AND_HEADER 576u /* the legacy region (512 bytes) and the XSAVE header (64) */
 #define XCR0_COMPONENTS 64
 
