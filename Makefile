@@ -320,7 +320,7 @@ SCREEN_BOCHSRC := bochsrc/screen.bochsrc
 UNIT_JOBS := $(shell nproc 2>/dev/null || echo 1)
 UNIT_LOGS := $(BUILD)/logs/unit
 
-check: ## Check unit tests (under ASan+UBSan) beside make lint, the named boot panics (Bochs), every guest test (booted directly, then by GRUB; then a few with the APIC watchdog, xAPIC and x2APIC, and a few without COM1), then make external beside the QEMU lane; builds everything first, one job per core, fuzz targets included
+check: ## Check unit tests (under ASan+UBSan) beside make lint, the named boot panics (Bochs), every guest test (booted directly, then by GRUB; then a few with the APIC watchdog, xAPIC and x2APIC, and a few without COM1), then make external LONG=no (not the long kernels) beside the QEMU lane; builds everything first, one job per core, fuzz targets included
 	@$(MAKE) --no-print-directory $(if $(filter -j%,$(MAKEFLAGS)),,-j$(UNIT_JOBS)) all $(FUZZ_BINS)
 	@rm -rf $(UNIT_LOGS); mkdir -p $(UNIT_LOGS); \
 	{ $(MAKE) --no-print-directory lint > $(UNIT_LOGS)/lint.txt 2>&1; echo $$? > $(UNIT_LOGS)/lint.rc; } & lint=$$!; \
@@ -348,18 +348,20 @@ check: ## Check unit tests (under ASan+UBSan) beside make lint, the named boot p
 	done; \
 	wait $$lint; echo "== make lint (run beside the unit tests)"; cat $(UNIT_LOGS)/lint.txt; \
 	test "$$(cat $(UNIT_LOGS)/lint.rc)" = 0 || status=1; \
-	{ $(MAKE) --no-print-directory external > $(BUILD)/logs/external.txt 2>&1; echo $$? > $(BUILD)/logs/external.rc; } & \
+	{ $(MAKE) --no-print-directory external LONG=no > $(BUILD)/logs/external.txt 2>&1; echo $$? > $(BUILD)/logs/external.rc; } & \
 	echo "== $(CHECK_QEMU_BIN) (boots QEMU: BIOS and UEFI, ISO and direct-boot disk; make external beside it)"; \
 	VEXIT_ISO=$(ISO) VEXIT_KERNEL=$(HV_ELF) VEXIT_QEMU_BOOT=harness/qemu/qemu-boot VEXIT_QEMU_RC=harness/qemu/qemu.rc \
 		VEXIT_TIMEOUT=$(QEMU_TIMEOUT) VEXIT_KEEP_LOGS=$(BUILD)/logs/qemu $(CHECK_QEMU_BIN) || status=1; \
-	wait; echo "== make external (ran beside the QEMU lane; its output: $(BUILD)/logs/external.txt)"; \
+	wait; echo "== make external LONG=no (ran beside the QEMU lane; its output: $(BUILD)/logs/external.txt)"; \
 	cat $(BUILD)/logs/external.txt; test "$$(cat $(BUILD)/logs/external.rc)" = 0 || status=1; \
 	if [ $$status -ne 0 ]; then echo "make check: FAILED (see above)"; fi; exit $$status
 
 # External kernels: vexit's own (external/mbtest.cfg), then kvm-unit-tests' when KUT_DIR holds them
 # (external/kvm-unit-tests.cfg), else one line saying they were skipped. BOOT=direct (the default)
 # boots them directly, BOOT=grub through GRUB (an ISO per manifest, below), BOOT=both one then the
-# other. The Done-when of issue 10: make external BOOT=both RUN_ARGS='--repeat 2'.
+# other. The Done-when of issue 10: make external BOOT=both RUN_ARGS='--repeat 2'. LONG=no leaves out
+# the kernels a manifest marks `long` (vexit-run --no-long), as make check does.
+LONG ?= yes
 EXT_BOOTS := $(if $(filter both,$(BOOT)),direct grub,$(BOOT))
 # Booted through GRUB, these kvm-unit-tests kernels also boot bare, with no vexit underneath, so that
 # bare Bochs's behaviour shows beside vexit's: the ones bare Bochs 2.7 can run (every kernel built on
@@ -375,7 +377,8 @@ external: $(HV_ELF) $(HARNESS_BIN) $(EXT_KERNELS) $(if $(filter grub,$(EXT_BOOTS
 		image="--kernel $(HV_ELF)"; test $$boot = direct || { image="--iso $(EXT_ISO_DIR)/$$m.iso"; logs=$$logs-grub; }; \
 		echo "== external kernels: external/$$m.cfg ($$dir), booted $$boot"; \
 		$(HARNESS_BIN) $$image --manifest external/$$m.cfg --kut-dir $$dir \
-			--bochsrc $(BOCHSRC) --timeout $(TIMEOUT) --logs $$logs $(RUN_ARGS) || status=1; \
+			--bochsrc $(BOCHSRC) --timeout $(TIMEOUT) --logs $$logs $(if $(filter no,$(LONG)),--no-long) \
+			$(RUN_ARGS) || status=1; \
 	done; done; \
 	if [ -n "$(filter grub,$(EXT_BOOTS))" ] && [ -n "$(KUT_PRESENT)" ]; then \
 		echo "== external kernels on bare Bochs, no vexit (vexit-run --bare): $(KUT_BARE)"; \
@@ -452,6 +455,7 @@ help: ## this list
 	@grep -hE '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
 	@echo "variables: TESTS=a,b*  JOBS=n  CPU=model,..|all  BOOT=direct|grub  RUN_ARGS='..'  KERNEL_ARGS='budget=N'"
 	@echo "           TIMEOUT=seconds  QEMU_TIMEOUT=seconds (one run of make check's QEMU lane)"
+	@echo "           LONG=no (make external: not the manifests' long kernels, as make check)"
 	@echo "           FUZZ_TIME=seconds  FUZZ_TARGETS=a,b (make fuzz)"
 	@echo "           BOCHSRC=file  TEST=name DEBUG_CMDS=file (make debug)"
 

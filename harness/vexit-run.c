@@ -55,6 +55,7 @@ static void usage(FILE *f)
 		"  --guests DIR      the guest images; their .vexit.expect sections hold the expectations\n"
 		"  --manifest FILE   run the external kernels this manifest lists (docs/external-kernels.md)\n"
 		"  --kut-dir DIR     where the manifest's kernel files are (default $KUT_DIR)\n"
+		"  --no-long         with --manifest: leave out the kernels it marks long (make check does)\n"
 		"  --external KERNEL run this one multiboot kernel, with ARGS as its arguments\n"
 		"  --env KEY=VALUE   with --external: a line of its environment module (may repeat)\n"
 		"  --module 'F [A]'  with --external: a boot module, file F, its string 'F A' (may repeat)\n"
@@ -118,6 +119,7 @@ struct cli {
 	bool shuffle;           /* --shuffle: seed picks each repeat's shards and order */
 	unsigned long long seed;
 	bool list, keep_all, color, bare;
+	bool no_long;           /* --no-long: leave out the manifest's long kernels */
 };
 
 /* What vexit-run will do, then what it did: the guests, the CPU models, one job per Bochs run. */
@@ -247,6 +249,13 @@ static int external_kernels(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "vexit-run: %s\n", err);
 		return -1;
 	}
+	if (c->no_long) {
+		struct strlist left = { 0 };
+		manifest_leave_long(&c->manifest, &left);
+		for (size_t i = 0; i < left.n; i++)
+			fprintf(stderr, "vexit-run: --no-long leaves out %s\n", left.v[i]);
+		strlist_free(&left);
+	}
 	return 0;
 }
 
@@ -299,7 +308,7 @@ static int parse_args(int argc, char **argv, struct cli *c)
 		{ "external", required_argument, 0, 'E' }, { "shard", required_argument, 0, 'S' },
 		{ "env", required_argument, 0, 'e' },     { "module", required_argument, 0, 'o' },
 		{ "grub-tree", required_argument, 0, 'G' }, { "bare", no_argument, 0, 'B' },
-		{ "shuffle", optional_argument, 0, 'X' },
+		{ "shuffle", optional_argument, 0, 'X' }, { "no-long", no_argument, 0, 'N' },
 		{ "help", no_argument, 0, 'h' },          { 0, 0, 0, 0 },
 	};
 	for (int o; (o = getopt_long(argc, argv, "j:", longopts, NULL)) != -1;) {
@@ -333,6 +342,7 @@ static int parse_args(int argc, char **argv, struct cli *c)
 		case 'S': if (parse_share(optarg, c)) return 2; break;
 		case 'G': c->grub_tree = optarg; break;
 		case 'B': c->bare = true; break;
+		case 'N': c->no_long = true; break;
 		case 'X':
 			c->shuffle = true;
 			c->seed = shuffle_new_seed();
@@ -361,6 +371,10 @@ static int parse_args(int argc, char **argv, struct cli *c)
 	if (c->bare && (!c->base.iso || !c->manifest_file)) {
 		fprintf(stderr, "vexit-run: --bare boots the kernels of --manifest from an external-kernel ISO (--iso, "
 			"made by --grub-tree): give both\n");
+		return 2;
+	}
+	if (c->no_long && !c->manifest_file) {
+		fprintf(stderr, "vexit-run: --no-long leaves out long kernels of --manifest: give one\n");
 		return 2;
 	}
 	if (external_kernels(c, argc, argv))

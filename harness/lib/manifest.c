@@ -137,6 +137,10 @@ const char *manifest_entry_set(struct manifest_entry *e, const char *key, const 
 	} else if (strcmp(key, "cost") == 0) {
 		if (parse_num(v, &e->cost) || e->cost == 0)
 			return "cost is a whole number > 0";
+	} else if (strcmp(key, "long") == 0) {
+		if (!*v)
+			return "long wants the reason: what makes the kernel too long for make check";
+		set_string(&e->long_why, v);
 	} else if (strcmp(key, "fail") == 0) {
 		if (parse_allow(v, &e->fails, &e->n_fails))
 			return "fail wants '<prefix>: <reason>'";
@@ -257,25 +261,46 @@ static void free_allows(struct manifest_allow *a, size_t n)
 	free(a);
 }
 
+static void entry_free(struct manifest_entry *e)
+{
+	free(e->name);
+	free(e->file);
+	free(e->args);
+	free(e->end_line);
+	free(e->needs);
+	free(e->stops);
+	free(e->long_why);
+	free(e->env);
+	for (size_t k = 0; k < e->n_modules; k++) {
+		free(e->modules[k].file);
+		free(e->modules[k].string);
+	}
+	free(e->modules);
+	free_allows(e->fails, e->n_fails);
+	free_allows(e->skips, e->n_skips);
+}
+
 void manifest_free(struct manifest *m)
 {
-	for (size_t i = 0; i < m->n; i++) {
-		struct manifest_entry *e = &m->v[i];
-		free(e->name);
-		free(e->file);
-		free(e->args);
-		free(e->end_line);
-		free(e->needs);
-		free(e->stops);
-		free(e->env);
-		for (size_t k = 0; k < e->n_modules; k++) {
-			free(e->modules[k].file);
-			free(e->modules[k].string);
-		}
-		free(e->modules);
-		free_allows(e->fails, e->n_fails);
-		free_allows(e->skips, e->n_skips);
-	}
+	for (size_t i = 0; i < m->n; i++)
+		entry_free(&m->v[i]);
 	free(m->v);
 	*m = (struct manifest){ 0 };
+}
+
+size_t manifest_leave_long(struct manifest *m, struct strlist *left)
+{
+	size_t kept = 0, taken = 0;
+	for (size_t i = 0; i < m->n; i++) {
+		struct manifest_entry *e = &m->v[i];
+		if (!e->long_why) {
+			m->v[kept++] = *e;
+			continue;
+		}
+		strlist_addf(left, "%s: %s", e->name, e->long_why);
+		entry_free(e);
+		taken++;
+	}
+	m->n = kept;
+	return taken;
 }

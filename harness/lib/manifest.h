@@ -9,6 +9,8 @@
  *   mem = 128                    guest memory in MiB (default 128; 2 MiB steps up to 1024)
  *   budget = 500000000           guest ticks before the hypervisor stops it (default below)
  *   cost = 3                     a sharding hint, as a guest's `cost` (default 1)
+ *   long = <why>                 a long kernel: make external runs it, make check leaves it out
+ *                                (vexit-run --no-long), saying why
  *   tscscale = 256               its TSC runs 256 times the host's (the CPU's TSC scaling; default 1:
  *                                not scaled): make bench's vmexit, whose loops run for 2^30 TSC ticks
  *   end = --- DONE: 0 ---        a console line that ends the kernel when it has no exit port
@@ -26,6 +28,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "strlist.h"
 
 #define MANIFEST_DEFAULT_MEM_MIB 128 /* the hypervisor's VM_MEM_EXTERNAL_DEFAULT */
 #define MANIFEST_MAX_MODULES 8 /* the hypervisor's MB1_MAX_MODULES */
@@ -50,6 +54,7 @@ struct manifest_entry {
 	char *end_line;     /* NULL: the exit port (or power-off) is the only end */
 	bool bare_keep_apic; /* bare-aid = keep-apic-enabled */
 	char *needs, *stops; /* NULL when the kernel needs nothing vexit lacks */
+	char *long_why;      /* `long = <why>`: NULL, or why only make external runs it (vexit-run --no-long) */
 	struct manifest_allow *fails, *skips;
 	size_t n_fails, n_skips;
 };
@@ -71,5 +76,10 @@ const char *manifest_entry_set(struct manifest_entry *e, const char *key, const 
 size_t manifest_module_count(const struct manifest_entry *e);
 const struct manifest_entry *manifest_find(const struct manifest *m, const char *name);
 void manifest_free(struct manifest *m);
+/*
+ * Take the kernels marked `long` out of m, in order, appending "name: why" for each to `left`
+ * (vexit-run --no-long: make check leaves them to make external). How many it took out.
+ */
+size_t manifest_leave_long(struct manifest *m, struct strlist *left);
 
 #endif

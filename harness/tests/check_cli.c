@@ -264,6 +264,18 @@ START_TEST(test_external_kernel_options_refused)
 	run_raw(args);
 	ck_assert_int_eq(status, 0);
 	ck_assert_str_eq(out, "k\n");
+	/* --no-long leaves out the long kernels, naming each with its reason; it wants a manifest. */
+	static const char long_cfg[] = "[l]\nfile = k.flat\nlong = slow\n[k]\nfile = k.flat\n";
+	write_file("long.cfg", long_cfg, sizeof(long_cfg) - 1);
+	snprintf(args, sizeof(args), "--list --no-long --manifest %s/long.cfg --kut-dir %s", dir, dir);
+	run_raw(args);
+	ck_assert_int_eq(status, 0);
+	ck_assert_str_eq(out, "vexit-run: --no-long leaves out l: slow\nk\n");
+	snprintf(args, sizeof(args), "--list --manifest %s/long.cfg --kut-dir %s", dir, dir);
+	run_raw(args);
+	ck_assert_str_eq(out, "l\nk\n");
+	expect_refused("--no-long leaves out long kernels of --manifest: give one",
+		       "--list --no-long --external %s/k.flat", dir);
 	/* The measurement aid of a bare run needs the kernel's disable_apic: refused before any Bochs starts. */
 	write_file("aid.cfg", "[k]\nfile = k.flat\nbare-aid = keep-apic-enabled\n", 47);
 	expect_refused("vexit-run: k: bare-aid = keep-apic-enabled: ",

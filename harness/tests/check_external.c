@@ -100,6 +100,7 @@ START_TEST(test_manifest_errors)
 		{ "[a]\nfile = x\nenv = 9A=1\n", "line 3: env is KEY=VALUE words, each KEY letters, digits and _, not starting with a digit" },
 		{ "[a]\nfile = x\nenv = A-B=1\n", "line 3: env is KEY=VALUE words, each KEY letters, digits and _, not starting with a digit" },
 		{ "[a]\nfile = x\nmodule =\n", "line 3: module names a file, then maybe its arguments" },
+		{ "[a]\nfile = x\nlong =\n", "line 3: long wants the reason: what makes the kernel too long for make check" },
 		{ "[a]\nfile = x\nbare-aid = patch\n", "line 3: bare-aid is keep-apic-enabled (the only measurement aid of a bare run)" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -109,6 +110,31 @@ START_TEST(test_manifest_errors)
 	}
 	ck_assert_int_eq(manifest_read("/nonexistent/vexit.cfg", &m, err, sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "cannot read the manifest /nonexistent/vexit.cfg"));
+}
+END_TEST
+
+/* `long` marks a kernel make check leaves to make external: taken out in order, each with its reason. */
+START_TEST(test_manifest_leave_long)
+{
+	ck_assert_int_eq(manifest_parse("[a]\nfile = a\nlong = 1.3 billion ticks\n[b]\nfile = b\n"
+					"[c]\nfile = c\nlong = slow\n[d]\nfile = d\n",
+					&m, err, sizeof(err)),
+			 0);
+	ck_assert_str_eq(manifest_find(&m, "a")->long_why, "1.3 billion ticks");
+	ck_assert_ptr_null(manifest_find(&m, "b")->long_why);
+	struct strlist left = { 0 };
+	ck_assert_uint_eq(manifest_leave_long(&m, &left), 2);
+	ck_assert_uint_eq(m.n, 2);
+	ck_assert_str_eq(m.v[0].name, "b");
+	ck_assert_str_eq(m.v[1].name, "d");
+	ck_assert_ptr_null(manifest_find(&m, "a"));
+	ck_assert_uint_eq(left.n, 2);
+	ck_assert_str_eq(left.v[0], "a: 1.3 billion ticks");
+	ck_assert_str_eq(left.v[1], "c: slow");
+	/* Nothing long: nothing taken. */
+	ck_assert_uint_eq(manifest_leave_long(&m, &left), 0);
+	ck_assert_uint_eq(m.n, 2);
+	strlist_free(&left);
 }
 END_TEST
 
@@ -639,6 +665,7 @@ static Suite *external_suite(void)
 	tcase_add_checked_fixture(mt, NULL, teardown);
 	tcase_add_test(mt, test_manifest_entries);
 	tcase_add_test(mt, test_manifest_errors);
+	tcase_add_test(mt, test_manifest_leave_long);
 	tcase_add_test(mt, test_manifest_boot_modules);
 	tcase_add_test(mt, test_manifest_single);
 	suite_add_tcase(s, mt);
