@@ -329,12 +329,8 @@ check: ## Check unit tests (under ASan+UBSan) beside make lint, the named boot p
 		UBSAN_OPTIONS=exitcode=99:print_stacktrace=1 VEXIT_RUN=$(SAN_HARNESS_BIN) {} > $$log.txt 2>&1; echo $$? > $$log.rc'; \
 	status=0; for t in $(CHECK_UNIT_BINS); do echo "== $$t"; cat $(UNIT_LOGS)/$${t##*/}.txt; \
 		test "$$(cat $(UNIT_LOGS)/$${t##*/}.rc)" = 0 || status=1; done; \
-	mkdir -p $(BUILD)/logs; echo "== $(CHECK_BOOT_PANICS_BIN) (boots Bochs: CPUs and loads vexit cannot run on)"; \
-	VEXIT_KERNEL=$(HV_ELF) VEXIT_BOCHSRC=$(BOCHSRC) VEXIT_KEEP_LOGS=$(BUILD)/logs/boot-panics \
-		$(CHECK_BOOT_PANICS_BIN) || status=1; \
-	for boot in direct grub watchdog x2apic screen; do \
-		echo "== $(CHECK_GUESTS_BIN) (boots Bochs: $$boot)"; \
-		image="VEXIT_KERNEL=$(HV_ELF)"; tests='$(TESTS)'; args=; rc=$(BOCHSRC); screen=; must=; \
+	mkdir -p $(BUILD)/logs; \
+	guests() { boot=$$1; image="VEXIT_KERNEL=$(HV_ELF)"; tests='$(TESTS)'; args=; rc=$(BOCHSRC); screen=; must=; \
 		case $$boot in \
 		grub) image="VEXIT_ISO=$(ISO)";; \
 		watchdog) tests='$(WATCHDOG_TESTS)'; args=watchdog=apic-timer; must=1;; \
@@ -344,7 +340,16 @@ check: ## Check unit tests (under ASan+UBSan) beside make lint, the named boot p
 		env $$image VEXIT_KERNEL_ARGS="$$args" VEXIT_NO_SKIP=$$must VEXIT_SCREEN=$$screen \
 			VEXIT_GUESTS_DIR=$(BUILD)/guests VEXIT_BOCHSRC=$$rc VEXIT_TIMEOUT=$(TIMEOUT) VEXIT_TESTS="$$tests" \
 			VEXIT_KEEP_LOGS=$(BUILD)/logs/$$boot \
-			$(CHECK_GUESTS_BIN) || status=1; \
+			$(CHECK_GUESTS_BIN) > $(UNIT_LOGS)/guests-$$boot.txt 2>&1; echo $$? > $(UNIT_LOGS)/guests-$$boot.rc; }; \
+	{ VEXIT_KERNEL=$(HV_ELF) VEXIT_BOCHSRC=$(BOCHSRC) VEXIT_KEEP_LOGS=$(BUILD)/logs/boot-panics \
+		$(CHECK_BOOT_PANICS_BIN) > $(UNIT_LOGS)/boot-panics.txt 2>&1; echo $$? > $(UNIT_LOGS)/boot-panics.rc; \
+		guests grub; } & chain=$$!; \
+	guests direct; guests watchdog; guests x2apic; guests screen; wait $$chain; \
+	echo "== $(CHECK_BOOT_PANICS_BIN) (boots Bochs: CPUs and loads vexit cannot run on)"; \
+	cat $(UNIT_LOGS)/boot-panics.txt; test "$$(cat $(UNIT_LOGS)/boot-panics.rc)" = 0 || status=1; \
+	for boot in direct grub watchdog x2apic screen; do \
+		echo "== $(CHECK_GUESTS_BIN) (boots Bochs: $$boot$$(test $$boot != grub || echo ', beside the others'))"; \
+		cat $(UNIT_LOGS)/guests-$$boot.txt; test "$$(cat $(UNIT_LOGS)/guests-$$boot.rc)" = 0 || status=1; \
 	done; \
 	wait $$lint; echo "== make lint (run beside the unit tests)"; cat $(UNIT_LOGS)/lint.txt; \
 	test "$$(cat $(UNIT_LOGS)/lint.rc)" = 0 || status=1; \
