@@ -77,7 +77,8 @@ START_TEST(test_loader_names_a_failed_disk_read)
 	ck_assert_int_eq(bochs_run(&o, &r), 0);
 	char how[1024];
 	bochs_run_describe(&r, &o, how, sizeof(how));
-	ck_assert_msg(r.end == BOCHS_RUN_EXITED && r.seconds < 10, "%s", how);
+	/* A hang ends at the timeout (BOCHS_RUN_TIMED_OUT), not by Bochs exiting: no wall-clock bound here. */
+	ck_assert_msg(r.end == BOCHS_RUN_EXITED, "%s", how);
 	struct run_report rep;
 	protocol_parse(r.serial, r.serial_len, &rep);
 	ck_assert_msg(rep.panic && strcmp(rep.panic, "direct boot: BIOS disk read (INT 13h AH=42h) failed") == 0,
