@@ -344,14 +344,14 @@ check: ## Check unit tests (under ASan+UBSan) beside make lint, the named boot p
 			VEXIT_GUESTS_DIR=$(BUILD)/guests VEXIT_BOCHSRC=$$rc VEXIT_TIMEOUT=$(TIMEOUT) VEXIT_TESTS="$$tests" \
 			VEXIT_KEEP_LOGS=$(BUILD)/logs/$$boot \
 			$(CHECK_GUESTS_BIN) > $(UNIT_LOGS)/guests-$$boot.txt 2>&1; echo $$? > $(UNIT_LOGS)/guests-$$boot.rc; }; \
-	{ VEXIT_KERNEL=$(HV_ELF) VEXIT_BOCHSRC=$(BOCHSRC) VEXIT_KEEP_LOGS=$(BUILD)/logs/boot-panics \
+	guests grub & grub=$$!; \
+	VEXIT_KERNEL=$(HV_ELF) VEXIT_BOCHSRC=$(BOCHSRC) VEXIT_KEEP_LOGS=$(BUILD)/logs/boot-panics \
 		$(CHECK_BOOT_PANICS_BIN) > $(UNIT_LOGS)/boot-panics.txt 2>&1; echo $$? > $(UNIT_LOGS)/boot-panics.rc; \
-		guests grub; } & chain=$$!; \
-	guests direct; guests watchdog; guests x2apic; guests screen; wait $$chain; \
+	guests direct; guests watchdog; guests x2apic; guests screen; wait $$grub; \
 	echo "== $(CHECK_BOOT_PANICS_BIN) (boots Bochs: CPUs and loads vexit cannot run on)"; \
 	cat $(UNIT_LOGS)/boot-panics.txt; test "$$(cat $(UNIT_LOGS)/boot-panics.rc)" = 0 || status=1; \
 	for boot in direct grub watchdog x2apic screen; do \
-		echo "== $(CHECK_GUESTS_BIN) (boots Bochs: $$boot$$(test $$boot != grub || echo ', beside the others'))"; \
+		echo "== $(CHECK_GUESTS_BIN) (boots Bochs: $$boot$$(test $$boot != grub || echo ', beside the other runs'))"; \
 		cat $(UNIT_LOGS)/guests-$$boot.txt; test "$$(cat $(UNIT_LOGS)/guests-$$boot.rc)" = 0 || status=1; \
 	done; \
 	wait $$lint; echo "== make lint (run beside the unit tests)"; cat $(UNIT_LOGS)/lint.txt; \
