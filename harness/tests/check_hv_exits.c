@@ -30,6 +30,7 @@
 #include "include/vexit_abi.h"
 #include "include/x86_arch.h"
 #include "kernel/apic_watchdog.h"
+#include "quiet_assert.h"
 #include "run/vcpu_run.h"
 #include "run/vm_run.h"
 #include "run_suite.h"
@@ -380,7 +381,7 @@ static void all_ones(uint64_t page, const char *what)
 {
 	const uint8_t *b = (const uint8_t *)(uintptr_t)page;
 	for (unsigned i = 0; i < PAGE_SIZE; i++)
-		ck_assert_msg(b[i] == 0xff, "%s byte 0x%x is 0x%x: a hypercall changed it", what, i, b[i]);
+		quiet_assert(b[i] == 0xff, "%s byte 0x%x is 0x%x: a hypercall changed it", what, i, b[i]);
 }
 
 /* A refused hypercall changed nothing: bitmaps all ones, no trace, no pending breakage or dump, CR3 exiting off. */
@@ -1121,7 +1122,7 @@ static void check_registers(const struct exit_case *c, const struct vcpu *v)
 		if (!r)
 			r = find_reg(c->in, ARRAY_LEN(c->in), i);
 		uint64_t want = r ? r->value : gpr_pattern(i);
-		ck_assert_msg(v->gpr[i] == want, "%s: GPR %u is 0x%lx, want 0x%lx", c->name, i, v->gpr[i], want);
+		quiet_assert(v->gpr[i] == want, "%s: GPR %u is 0x%lx, want 0x%lx", c->name, i, v->gpr[i], want);
 	}
 }
 
@@ -1157,7 +1158,7 @@ static void check_fields(const struct exit_case *c, const struct vmcs_snapshot *
 		else if (f)
 			want = f->rule == FIELD_EQ ? f->value : f->rule == FIELD_SET ? was | f->value : was & ~f->value;
 		uint64_t got = *vmcs_snapshot_slot(&fake_vmcs, i);
-		ck_assert_msg(got == want, "%s: %s is 0x%lx, want 0x%lx", c->name, vmcs_field_table[i].name, got, want);
+		quiet_assert(got == want, "%s: %s is 0x%lx, want 0x%lx", c->name, vmcs_field_table[i].name, got, want);
 	}
 }
 
@@ -1166,8 +1167,8 @@ static void check_memory(const struct exit_case *c, const struct test_vm *t)
 	for (unsigned i = 0; i < ARRAY_LEN(c->mem_out) && c->mem_out[i].bytes; i++) {
 		const struct mem *m = &c->mem_out[i];
 		for (unsigned j = 0; j < m->n; j++)
-			ck_assert_msg(*test_vm_byte(t, m->gpa + j) == (uint8_t)m->bytes[j], "%s: guest byte 0x%lx is 0x%x, want 0x%x",
-				      c->name, m->gpa + j, *test_vm_byte(t, m->gpa + j), (uint8_t)m->bytes[j]);
+			quiet_assert(*test_vm_byte(t, m->gpa + j) == (uint8_t)m->bytes[j], "%s: guest byte 0x%lx is 0x%x, want 0x%x",
+				     c->name, m->gpa + j, *test_vm_byte(t, m->gpa + j), (uint8_t)m->bytes[j]);
 	}
 }
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quiet_assert.h"
 #include "run_suite.h"
 #include "vmx/io_bitmap.h"
 
@@ -37,8 +38,8 @@ static void teardown(void)
 {
 	/* No test may write past either page. */
 	for (size_t i = IO_BITMAP_BYTES; i < 2 * IO_BITMAP_BYTES; i++) {
-		ck_assert_uint_eq(buf_a[i], CANARY);
-		ck_assert_uint_eq(buf_b[i], CANARY);
+		quiet_assert_uint_eq(buf_a[i], CANARY, "guard byte 0x%zx after page A", i - IO_BITMAP_BYTES);
+		quiet_assert_uint_eq(buf_b[i], CANARY, "guard byte 0x%zx after page B", i - IO_BITMAP_BYTES);
 	}
 	free(buf_a);
 	free(buf_b);
@@ -126,14 +127,14 @@ START_TEST(test_bit_layout_every_port)
 {
 	/* Each port alone maps to exactly its SDM bit, set and cleared. */
 	for (uint32_t p = 0; p <= 0xffff; p++) {
-		ck_assert(io_bitmap_set(&bm, (uint16_t)p, 1, true));
-		ck_assert_msg(sdm_bit((uint16_t)p), "port 0x%x: SDM bit not set", p);
+		quiet_assert(io_bitmap_set(&bm, (uint16_t)p, 1, true), "port 0x%x", p);
+		quiet_assert(sdm_bit((uint16_t)p), "port 0x%x: SDM bit not set", p);
 		const uint8_t *page = p < 0x8000 ? buf_a : buf_b;
-		ck_assert_uint_eq(page[(p & 0x7fff) / 8], 1u << (p % 8));
-		ck_assert(io_bitmap_intercepts(&bm, (uint16_t)p));
-		ck_assert(io_bitmap_set(&bm, (uint16_t)p, 1, false));
-		ck_assert_msg(!sdm_bit((uint16_t)p), "port 0x%x: SDM bit not cleared", p);
-		ck_assert(!io_bitmap_intercepts(&bm, (uint16_t)p));
+		quiet_assert_uint_eq(page[(p & 0x7fff) / 8], 1u << (p % 8), "port 0x%x", p);
+		quiet_assert(io_bitmap_intercepts(&bm, (uint16_t)p), "port 0x%x", p);
+		quiet_assert(io_bitmap_set(&bm, (uint16_t)p, 1, false), "port 0x%x", p);
+		quiet_assert(!sdm_bit((uint16_t)p), "port 0x%x: SDM bit not cleared", p);
+		quiet_assert(!io_bitmap_intercepts(&bm, (uint16_t)p), "port 0x%x", p);
 	}
 	ck_assert_uint_eq(popcount_pages(), 0);
 }
@@ -145,11 +146,11 @@ START_TEST(test_intercepts_reads_sdm_bits)
 	buf_a[0x3f8 / 8] = 1u << (0x3f8 % 8);
 	buf_b[(0xc000 & 0x7fff) / 8] = 1u << (0xc000 % 8);
 	for (uint32_t p = 0; p <= 0xffff; p++)
-		ck_assert_int_eq(io_bitmap_intercepts(&bm, (uint16_t)p), p == 0x3f8 || p == 0xc000);
+		quiet_assert_uint_eq(io_bitmap_intercepts(&bm, (uint16_t)p), p == 0x3f8 || p == 0xc000, "port 0x%x", p);
 	/* Every bit set: every port intercepted. */
 	fill_pages(0xff);
 	for (uint32_t p = 0; p <= 0xffff; p++)
-		ck_assert(io_bitmap_intercepts(&bm, (uint16_t)p));
+		quiet_assert(io_bitmap_intercepts(&bm, (uint16_t)p), "port 0x%x", p);
 }
 END_TEST
 
@@ -234,8 +235,8 @@ START_TEST(test_count_zero)
 	ck_assert(io_bitmap_set(&bm, 0xffff, 0, true));
 	ck_assert(io_bitmap_set(&bm, 0, 0, false));
 	for (size_t i = 0; i < IO_BITMAP_BYTES; i++) {
-		ck_assert_uint_eq(buf_a[i], 0xa5);
-		ck_assert_uint_eq(buf_b[i], 0xa5);
+		quiet_assert_uint_eq(buf_a[i], 0xa5, "page A byte 0x%zx", i);
+		quiet_assert_uint_eq(buf_b[i], 0xa5, "page B byte 0x%zx", i);
 	}
 }
 END_TEST

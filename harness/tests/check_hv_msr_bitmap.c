@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quiet_assert.h"
 #include "run_suite.h"
 #include "vmx/msr_bitmap.h"
 
@@ -35,7 +36,7 @@ static void setup(void)
 static void teardown(void)
 {
 	for (size_t i = MSR_BITMAP_BYTES; i < 2 * MSR_BITMAP_BYTES; i++)
-		ck_assert_uint_eq(page[i], CANARY);
+		quiet_assert_uint_eq(page[i], CANARY, "guard byte 0x%zx after the page", i - MSR_BITMAP_BYTES);
 	free(page);
 }
 
@@ -170,12 +171,15 @@ START_TEST(test_every_covered_msr)
 			uint32_t msr = (high ? 0xc0000000u : 0) | i;
 			for (int w = 0; w < 2; w++) {
 				unsigned region = (high ? 0x400u : 0u) + (w ? 0x800u : 0u);
-				ck_assert(msr_bitmap_set(page, msr, w ? MSR_BITMAP_WRITE : MSR_BITMAP_READ, true));
-				ck_assert_uint_eq(page[region + i / 8], 1u << (i % 8));
-				ck_assert(msr_bitmap_access_exits(page, msr, w));
-				ck_assert(!msr_bitmap_access_exits(page, msr, !w));
-				ck_assert(msr_bitmap_set(page, msr, w ? MSR_BITMAP_WRITE : MSR_BITMAP_READ, false));
-				ck_assert_uint_eq(page[region + i / 8], 0);
+				const char *dir = w ? "write" : "read";
+				quiet_assert(msr_bitmap_set(page, msr, w ? MSR_BITMAP_WRITE : MSR_BITMAP_READ, true),
+					     "MSR 0x%x %s", msr, dir);
+				quiet_assert_uint_eq(page[region + i / 8], 1u << (i % 8), "MSR 0x%x %s", msr, dir);
+				quiet_assert(msr_bitmap_access_exits(page, msr, w), "MSR 0x%x %s", msr, dir);
+				quiet_assert(!msr_bitmap_access_exits(page, msr, !w), "MSR 0x%x %s", msr, dir);
+				quiet_assert(msr_bitmap_set(page, msr, w ? MSR_BITMAP_WRITE : MSR_BITMAP_READ, false),
+					     "MSR 0x%x %s", msr, dir);
+				quiet_assert_uint_eq(page[region + i / 8], 0, "MSR 0x%x %s", msr, dir);
 			}
 		}
 	}

@@ -10,6 +10,7 @@
 #include "hv_good_vmcs.h"
 #include "include/x86_arch.h"
 #include "kernel/page_alloc.h"
+#include "quiet_assert.h"
 #include "vm/guest_layout.h"
 #include "vm/vm_build.h"
 #include "vmx/vmx_caps.h"
@@ -79,7 +80,7 @@ static struct vm *build(struct test_vm *t, const char *name, uint64_t budget, co
 	struct vm *vm = vm_create(&cfg, name, kind, GUEST_MEM_SIZE);
 	/* The allocator handed out the guest pages one after the other: map them in reverse. */
 	for (uint64_t i = 1; i < GUEST_PAGES; i++)
-		ck_assert_uint_eq(vm->mem_pages[i], vm->mem_pages[0] + i * PAGE_SIZE);
+		quiet_assert_uint_eq(vm->mem_pages[i], vm->mem_pages[0] + i * PAGE_SIZE, "guest page %lu", i);
 	t->host = (uint8_t *)(uintptr_t)vm->mem_pages[0];
 	for (uint64_t i = 0; i < GUEST_PAGES / 2; i++) {
 		uint64_t p = vm->mem_pages[i];
