@@ -20,6 +20,11 @@
 #include "run_suite.h"
 #include "test_vm.h"
 
+/*
+ * Read-only test data: the tests copy the good VMCS before breaking it and never change either.
+ * An unchecked fixture builds them once per TCase, in the runner, and every test's process inherits
+ * them: building a VM in each of ~300 forked tests cost seconds of page faults.
+ */
 static struct vmx_caps caps;
 static struct vmcs_snapshot good;
 
@@ -690,7 +695,7 @@ int main(void)
 {
 	Suite *s = suite_create("hv_entry_check");
 	TCase *tc = tcase_create("rules");
-	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_unchecked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, test_good_vmcs_breaks_no_rule);
 	tcase_add_test(tc, test_setup_with_budget_breaks_no_rule);
 	tcase_add_test(tc, test_setup_is_what_the_guest_gets);
@@ -703,7 +708,7 @@ int main(void)
 	tcase_add_test(tc, test_print_lines);
 	suite_add_tcase(s, tc);
 	TCase *br = tcase_create("breaks");
-	tcase_add_checked_fixture(br, setup, NULL);
+	tcase_add_unchecked_fixture(br, setup, NULL);
 	tcase_add_loop_test(br, test_break_trips_its_rule, 0, (int)entry_break_count);
 	tcase_add_test(br, test_break_find_rejects_unknown);
 	tcase_add_test(br, test_msr_load_entries);
