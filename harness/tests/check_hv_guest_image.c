@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quiet_assert.h"
 #include "run_suite.h"
 #include "test_vm.h"
 #include "vm/guest_image.h"
@@ -146,12 +147,12 @@ START_TEST(test_good_image)
 	ck_assert_uint_eq(entry, TEXT_GPA + 4);
 	/* Text and data are where their physical addresses say... */
 	for (size_t i = 0; i < sizeof(text); i++)
-		ck_assert_uint_eq(*hbyte(TEXT_GPA + i), text[i]);
+		quiet_assert_uint_eq(*hbyte(TEXT_GPA + i), text[i], "text byte %zu", i);
 	for (size_t i = 0; i < sizeof(data); i++)
-		ck_assert_uint_eq(*hbyte(DATA_GPA + i), data[i]);
+		quiet_assert_uint_eq(*hbyte(DATA_GPA + i), data[i], "data byte %zu", i);
 	/* ...the bss is zeroed... */
 	for (uint64_t g = DATA_GPA + sizeof(data); g < DATA_GPA + sizeof(data) + BSS_SIZE; g++)
-		ck_assert_uint_eq(*hbyte(g), 0);
+		quiet_assert_uint_eq(*hbyte(g), 0, "bss byte at 0x%lx", g);
 	/* ...and nothing else is written. */
 	ck_assert_uint_eq(*hbyte(TEXT_GPA - 1), 0xaa);
 	ck_assert_uint_eq(*hbyte(TEXT_GPA + sizeof(text)), 0xaa);

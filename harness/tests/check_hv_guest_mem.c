@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "include/x86_arch.h"
+#include "quiet_assert.h"
 #include "run_suite.h"
 #include "test_vm.h"
 #include "vm/guest_layout.h"
@@ -61,7 +62,7 @@ START_TEST(test_copy_across_pages)
 	ck_assert(guest_mem_write(vm, gpa, src, sizeof(src)));
 	/* Every byte landed in the host page that backs it. */
 	for (size_t i = 0; i < sizeof(src); i++)
-		ck_assert_uint_eq(*hbyte(gpa + i), src[i]);
+		quiet_assert_uint_eq(*hbyte(gpa + i), src[i], "guest byte 0x%lx", gpa + i);
 	/* The bytes around it are untouched. */
 	ck_assert_uint_eq(*hbyte(gpa - 1), 0);
 	ck_assert_uint_eq(*hbyte(gpa + sizeof(src)), 0);

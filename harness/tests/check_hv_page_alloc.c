@@ -10,6 +10,7 @@
 
 #include "hv_host_fakes.h"
 #include "kernel/page_alloc.h"
+#include "quiet_assert.h"
 #include "run_suite.h"
 
 #define MIB (1ull << 20)
@@ -31,11 +32,11 @@ static size_t drain(uint64_t *got, size_t max, uint64_t lo, uint64_t hi)
 			ck_assert_uint_eq(before, 0);
 			return n;
 		}
-		ck_assert_msg(a % PAGE_SIZE == 0, "page 0x%llx is not page aligned", (unsigned long long)a);
-		ck_assert_msg(a >= lo && a + PAGE_SIZE <= hi, "page 0x%llx outside [0x%llx, 0x%llx)",
-			      (unsigned long long)a, (unsigned long long)lo, (unsigned long long)hi);
-		ck_assert_uint_eq(page_alloc_free_count(), before - 1);
-		ck_assert_uint_lt(n, max);
+		quiet_assert(a % PAGE_SIZE == 0, "page 0x%llx is not page aligned", (unsigned long long)a);
+		quiet_assert(a >= lo && a + PAGE_SIZE <= hi, "page 0x%llx outside [0x%llx, 0x%llx)",
+			     (unsigned long long)a, (unsigned long long)lo, (unsigned long long)hi);
+		quiet_assert_uint_eq(page_alloc_free_count(), before - 1, "page %zu, 0x%llx", n, (unsigned long long)a);
+		quiet_assert(n < max, "more than %zu pages", max);
 		got[n++] = a;
 	}
 }
@@ -196,8 +197,8 @@ START_TEST(test_the_boot_sequence)
 	size_t n = drain(got, 31 * 256, MIB, 32 * MIB);
 	ck_assert_uint_eq(n, want);
 	for (size_t i = 0; i < n; i++) {
-		ck_assert(got[i] >= MIB + 0x24000);
-		ck_assert(got[i] < 0x2a4000 || got[i] >= 0x2a6000);
+		quiet_assert(got[i] >= MIB + 0x24000, "page 0x%llx", (unsigned long long)got[i]);
+		quiet_assert(got[i] < 0x2a4000 || got[i] >= 0x2a6000, "page 0x%llx", (unsigned long long)got[i]);
 	}
 }
 END_TEST

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "quiet_assert.h"
 #include "run_suite.h"
 #include "shuffle.h"
 
@@ -20,8 +21,8 @@ START_TEST(test_every_order_is_a_permutation)
 			bool seen[N_MAX] = { false };
 			shuffle_order(n, seed, order);
 			for (size_t i = 0; i < n; i++) {
-				ck_assert_uint_lt(order[i], n);
-				ck_assert_msg(!seen[order[i]], "n=%zu seed=%lu: %zu twice", n, (unsigned long)seed, order[i]);
+				quiet_assert(order[i] < n, "n=%zu seed=%lu: order[%zu] is %zu", n, (unsigned long)seed, i, order[i]);
+				quiet_assert(!seen[order[i]], "n=%zu seed=%lu: %zu twice", n, (unsigned long)seed, order[i]);
 				seen[order[i]] = true;
 			}
 		}
