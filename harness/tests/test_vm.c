@@ -34,15 +34,24 @@ void test_vm_create(struct test_vm *t, const char *name, uint8_t fill)
 /* Enough pages for one VM: struct vm, its page array, guest memory, EPT, bitmaps, VMCS. */
 #define POOL_SIZE (GUEST_MEM_SIZE + (1ull << 20))
 
-/* The pool the page allocator hands out, mapped once per process below 2 GiB. */
+/*
+ * The pool the page allocator hands out, mapped once per process below 2 GiB. It starts on a 2 MiB
+ * boundary and asks for transparent huge pages, so that the guest memory vm_create zeroes (one
+ * aligned 2 MiB run) is one page fault in each forked test, not 512 (check_hv_exits, 217 tests that
+ * each build a VM: 4.2 s, then 2.3 s). Where the kernel gives no huge pages, only the time differs.
+ */
+#define HUGE_PAGE (2ull << 20)
 static uint64_t pool(void)
 {
-	static void *p;
+	static uint64_t p;
 	if (!p) {
-		p = mmap(NULL, POOL_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
-		ck_assert_msg(p != MAP_FAILED, "no low memory for the page pool");
+		void *m = mmap(NULL, POOL_SIZE + HUGE_PAGE, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+		ck_assert_msg(m != MAP_FAILED, "no low memory for the page pool");
+		p = ((uint64_t)(uintptr_t)m + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+		madvise((void *)(uintptr_t)p, POOL_SIZE, MADV_HUGEPAGE);
 	}
-	return (uint64_t)(uintptr_t)p;
+	return p;
 }
 
 void test_vm_host_cpu(void)
