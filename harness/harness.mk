@@ -2,6 +2,10 @@
 # Included by the top-level Makefile, which defines BUILD, HOST_CC, HOST_CFLAGS,
 # CHECK_CFLAGS, CHECK_LIBS and HV_HOST_SRCS (the pure hypervisor sources the host build tests).
 
+# Host programs link with gold (binutils has it), about twice as fast as ld.bfd: the 56 sanitized
+# unit-test programs took 19 s of CPU to link with ld.bfd, 10 s with gold (measured).
+HOST_LDFLAGS := -fuse-ld=gold
+
 HOST_OBJ_DIR := $(BUILD)/host
 # The font, for reading a framebuffer's picture (screen_pixels.h), is the kernel's own.
 HARNESS_LIB_SRCS := $(wildcard harness/lib/*.c) hypervisor/kernel/font.c
@@ -25,7 +29,13 @@ CHECK_SUPPORT_SRCS := $(filter-out harness/tests/check_%.c,$(wildcard harness/te
 # needs nothing special: the kernel places it from 1 GiB up, clear of ASan's shadow (which starts at
 # 0x7fff8000), and ASan does not check accesses inside it (it is not malloc's). The options the
 # tests run with are in the Makefile, above check.
+# They are compiled at -O1 (after HOST_CFLAGS' -O2), the least ASan's documentation asks for
+# reasonable performance: the same checks, and about a quarter less CPU to compile these ~170 files
+# (70 s, then 54 s, measured), which a fresh make check spends before its unit tests start; the
+# tests run as fast (their time is in Check's forks). The warnings that need -O2's analyses still
+# come from the plain and kernel builds of the same sources (the tests' own files aside).
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+SAN_OPT := -O1
 SAN_OBJ_DIR := $(BUILD)/san
 SAN_HV_HOST_OBJS := $(patsubst %,$(SAN_OBJ_DIR)/%.o,$(HV_HOST_SRCS))
 SAN_HARNESS_LIB_OBJS := $(patsubst %,$(SAN_OBJ_DIR)/%.o,$(HARNESS_LIB_SRCS)) $(HARNESS_LIB_BLOBS)
@@ -38,7 +48,7 @@ $(HOST_OBJ_DIR)/%.c.o: %.c Makefile harness/harness.mk
 $(SAN_OBJ_DIR)/%.c.o: %.c Makefile harness/harness.mk
 	@mkdir -p $(@D)
 	@echo "  SANCC   $@"
-	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) -Iharness/lib $(CHECK_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(SAN_OPT) $(SAN_FLAGS) -Iharness/lib $(CHECK_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/harness/boot_sector.o: harness/boot/boot_sector.S harness/boot/direct_boot_abi.h
 	@mkdir -p $(@D)
@@ -69,11 +79,11 @@ SAN_HARNESS_BIN := $(SAN_OBJ_DIR)/vexit-run
 $(HARNESS_BIN): $(HOST_OBJ_DIR)/harness/vexit-run.c.o $(HARNESS_LIB_OBJS)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOST_CC) -o $@ $^
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
 $(SAN_HARNESS_BIN): $(SAN_OBJ_DIR)/harness/vexit-run.c.o $(SAN_HARNESS_LIB_OBJS)
 	@mkdir -p $(@D)
 	@echo "  SANLD   $@"
-	$(Q)$(HOST_CC) $(SAN_FLAGS) -o $@ $^
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) $(SAN_FLAGS) -o $@ $^
 
 # One Check program per harness/tests/check_*.c. check_guests and check_boot_panics boot Bochs,
 # check_qemu boots QEMU (harness/qemu/qemu-boot): built plain, they need the harness library only;
@@ -91,13 +101,13 @@ $(CHECK_GUESTS_BIN) $(CHECK_BOOT_PANICS_BIN) $(CHECK_QEMU_BIN): $(BUILD)/tests/%
 		$(HARNESS_LIB_OBJS)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOST_CC) -o $@ $^ $(CHECK_LIBS)
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(CHECK_LIBS)
 # (The hypervisor sources the harness library shares, the font, are linked once.)
 $(BUILD)/tests/check_%: $(SAN_OBJ_DIR)/harness/tests/check_%.c.o $(SAN_HV_HOST_OBJS) $(SAN_CHECK_SUPPORT_OBJS) \
 		$(filter-out $(SAN_HV_HOST_OBJS),$(SAN_HARNESS_LIB_OBJS))
 	@mkdir -p $(@D)
 	@echo "  SANLD   $@"
-	$(Q)$(HOST_CC) $(SAN_FLAGS) -o $@ $^ $(CHECK_LIBS)
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) $(SAN_FLAGS) -o $@ $^ $(CHECK_LIBS)
 
 # check_cli runs the CLI itself (order-only: built first, not linked in).
 $(BUILD)/tests/check_cli: | $(SAN_HARNESS_BIN)
