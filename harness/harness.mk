@@ -102,9 +102,16 @@ $(CHECK_GUESTS_BIN) $(CHECK_BOOT_PANICS_BIN) $(CHECK_QEMU_BIN): $(BUILD)/tests/%
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(CHECK_LIBS)
-# (The hypervisor sources the harness library shares, the font, are linked once.)
-$(BUILD)/tests/check_%: $(SAN_OBJ_DIR)/harness/tests/check_%.c.o $(SAN_HV_HOST_OBJS) $(SAN_CHECK_SUPPORT_OBJS) \
-		$(filter-out $(SAN_HV_HOST_OBJS),$(SAN_HARNESS_LIB_OBJS))
+# They take the sanitized objects from one archive, so that each links only those it uses: programs a
+# fifteenth of the size, linked with 40% less CPU, and cheaper to fork and to end, which Check does
+# once per test (each process registers and unregisters the globals of every object linked in): the
+# unit tests took about 8% less CPU so (measured). (The hypervisor sources the harness library
+# shares, the font, are in it once.)
+SAN_LIB := $(SAN_OBJ_DIR)/libvexit-san.a
+$(SAN_LIB): $(SAN_HV_HOST_OBJS) $(SAN_CHECK_SUPPORT_OBJS) $(filter-out $(SAN_HV_HOST_OBJS),$(SAN_HARNESS_LIB_OBJS))
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+$(BUILD)/tests/check_%: $(SAN_OBJ_DIR)/harness/tests/check_%.c.o $(SAN_LIB)
 	@mkdir -p $(@D)
 	@echo "  SANLD   $@"
 	$(Q)$(HOST_CC) $(HOST_LDFLAGS) $(SAN_FLAGS) -o $@ $^ $(CHECK_LIBS)
