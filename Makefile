@@ -302,7 +302,8 @@ run: $(if $(filter grub,$(BOOT)),$(ISO),$(HV_ELF) $(GUEST_ELFS)) $(HARNESS_BIN) 
 # The sanitizers make the unit tests about 2.5 times slower, so the programs run one per core
 # (UNIT_JOBS), each into build/logs/unit/<program>.txt, printed in order once all are done.
 # - CK_TIMEOUT_MULTIPLIER=4: Check's 4 s per-test limit is there to catch a hang; the port-by-port
-#   bitmap tests take seconds under the sanitizers and timed out on a loaded machine.
+#   bitmap tests took seconds under the sanitizers and timed out on a loaded machine (0.2 s since
+#   their loops check without marking a point, harness/tests/quiet_assert.h).
 # The third guest run of check forces the budget's fallback watchdog (kernel option
 # watchdog=apic-timer, docs/protocol.md "Guest time") on these guests: budget_apic must be stopped
 # by it, and guests that end every other way must not notice it. (Not `budget`: its plain spin
