@@ -296,10 +296,11 @@ run: $(if $(filter grub,$(BOOT)),$(ISO),$(HV_ELF) $(GUEST_ELFS)) $(HARNESS_BIN) 
 #   take a report for a verdict; a Check test fails on any code but 0;
 # - print_stacktrace=1: UBSan's reports say how the code got there, as ASan's do;
 # - detect_leaks: LeakSanitizer checks every process as it exits, and Check forks one process per
-#   test: about 65 ms each, 38 s over the ~560 tests of check_hv_* (measured). The hypervisor
+#   test: about 65 ms each, 38 s over the ~560 tests of check_hv_* (measured with the sanitizer
+#   runtimes as shared libraries; less since they are linked in, harness/harness.mk). The hypervisor
 #   allocates nothing with malloc, so there it would only check the tests' own code: off for
 #   check_hv_*, on for the harness's tests and for the vexit-run check_cli runs.
-# The sanitizers make the unit tests about 2.5 times slower, so the programs run one per core
+# The programs run one per core
 # (UNIT_JOBS), each into build/logs/unit/<program>.txt, printed in order once all are done.
 # - CK_TIMEOUT_MULTIPLIER=4: Check's 4 s per-test limit is there to catch a hang; the port-by-port
 #   bitmap tests took seconds under the sanitizers and timed out on a loaded machine (0.2 s since
