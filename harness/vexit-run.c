@@ -120,6 +120,7 @@ struct cli {
 	unsigned long long seed;
 	bool list, keep_all, color, bare;
 	bool no_long;           /* --no-long: leave out the manifest's long kernels */
+	bool left_long;         /* ...and it did: the ISO holds kernels this run does not select */
 };
 
 /* What vexit-run will do, then what it did: the guests, the CPU models, one job per Bochs run. */
@@ -251,7 +252,7 @@ static int external_kernels(struct cli *c, int argc, char **argv)
 	}
 	if (c->no_long) {
 		struct strlist left = { 0 };
-		manifest_leave_long(&c->manifest, &left);
+		c->left_long = manifest_leave_long(&c->manifest, &left) > 0;
 		for (size_t i = 0; i < left.n; i++)
 			fprintf(stderr, "vexit-run: --no-long leaves out %s\n", left.v[i]);
 		strlist_free(&left);
@@ -512,13 +513,15 @@ static int plan_job(struct plan *p, const unsigned *shard_of, size_t k)
 			strlist_addf(&names, "%s", p->all.names.v[i]);
 	/*
 	 * GRUB: the kernel picks the shard's guests from the ISO's by tests=, which has a
-	 * size limit; one shard of the whole suite boots everything and needs none.
+	 * size limit; one shard of everything the ISO holds boots everything and needs none
+	 * (not so when --tests, --shard or --no-long narrowed the selection).
 	 * Direct boot: the disk holds only the shard's guests, so no limit.
 	 */
+	bool whole = p->shards == 1 && !c->tests && !c->shares && !c->left_long;
 	if (c->base.kernel)
 		j->select = strlist_join(&names, ",");
 	else
-		j->select = p->shards == 1 && !c->tests ? xstrndup("", 0) : select_join(&names);
+		j->select = whole ? xstrndup("", 0) : select_join(&names);
 	bool empty = names.n == 0;
 	strlist_free(&names);
 	/* select_shard leaves no shard empty; an empty list would mean "every guest". */

@@ -225,6 +225,46 @@ static void expect_refused(const char *says, const char *fmt, ...)
 	ck_assert_msg(strstr(out, says), "'%s' not said for %s:\n%s", says, args, out);
 }
 
+/*
+ * Booted through GRUB, one Bochs of the whole ISO boots every guest with no list; a run that
+ * --shard or --no-long narrowed must still name its guests, or the ISO's others would run too.
+ */
+START_TEST(test_narrowed_grub_runs_name_their_guests)
+{
+	char args[1024];
+	snprintf(args, sizeof(args), "--list --shard 2/2");
+	run_cli("select", "ok.bochsrc", args);
+	ck_assert_int_eq(status, 0);
+	/* The share's names, one a line: the list its Bochs must get, comma-separated. */
+	char want[256];
+	ck_assert_uint_gt(strlen(out), 1);
+	for (char *c = out; *c; c++)
+		if (*c == '\n')
+			*c = c[1] ? ',' : '\n';
+	ck_assert_uint_lt(strlen(out), sizeof(want) - 20);
+	snprintf(want, sizeof(want), "core2_penryn_t9600 %.200s", out);
+	snprintf(args, sizeof(args), "--shard 2/2 --jobs 1 --cpu core2_penryn_t9600 --keep-logs %s/kept", dir);
+	run_cli("select", "ok.bochsrc", args);
+	ck_assert_msg(status == 0, "exit %d:\n%s", status, out);
+	char *a = read_in_dir("kept/core2_penryn_t9600.s1/fake-args");
+	ck_assert_str_eq(a, want);
+	free(a);
+	/* A manifest run with --no-long: the ISO holds l too; only k is booted. */
+	static const char long_cfg[] = "[l]\nfile = k.flat\nlong = slow\n[k]\nfile = k.flat\n";
+	write_file("long.cfg", long_cfg, sizeof(long_cfg) - 1);
+	write_file("k.flat", "x", 1);
+	const char *fakes = getenv("VEXIT_FAKE_BOCHS_DIR");
+	snprintf(args, sizeof(args),
+		 "--iso %s/fake.iso --manifest %s/long.cfg --kut-dir %s --no-long --jobs 1 --bochs %s/select "
+		 "--bochsrc %s/ok.bochsrc --keep-logs %s/keptl",
+		 dir, dir, dir, fakes && *fakes ? fakes : "harness/tests/fake-bochs", dir, dir);
+	run_raw(args);
+	a = read_in_dir("keptl/corei7_skylake_x.s1/fake-args");
+	ck_assert_str_eq(a, "corei7_skylake_x k\n");
+	free(a);
+}
+END_TEST
+
 START_TEST(test_external_kernel_options_refused)
 {
 	char args[1024];
@@ -594,6 +634,7 @@ int main(void)
 	tcase_add_test(tc, test_bad_shard_refused);
 	tcase_add_test(tc, test_shard_keeps_partners_together);
 	tcase_add_test(tc, test_kept_logs_show_the_shards);
+	tcase_add_test(tc, test_narrowed_grub_runs_name_their_guests);
 	tcase_add_test(tc, test_direct_boot_shards_carry_their_own_guests);
 	tcase_add_test(tc, test_boot_options_that_conflict_are_refused);
 	tcase_add_test(tc, test_external_kernel_options_refused);
