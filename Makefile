@@ -305,7 +305,7 @@ run: $(if $(filter grub,$(BOOT)),$(ISO),$(HV_ELF) $(GUEST_ELFS)) $(HARNESS_BIN) 
 # - CK_TIMEOUT_MULTIPLIER=4: Check's 4 s per-test limit is there to catch a hang; the port-by-port
 #   bitmap tests took seconds under the sanitizers and timed out on a loaded machine (0.2 s since
 #   their loops check without marking a point, harness/tests/quiet_assert.h).
-# The third guest run of check forces the budget's fallback watchdog (kernel option
+# The watchdog run of check forces the budget's fallback watchdog (kernel option
 # watchdog=apic-timer, docs/protocol.md "Guest time") on these guests: budget_apic must be stopped
 # by it, and guests that end every other way must not notice it. (Not `budget`: its plain spin
 # is something Bochs 2.7 cannot interrupt, see guest-tests/budget_apic.c.)
@@ -313,19 +313,18 @@ WATCHDOG_TESTS := budget_apic,hello,hlt,triple_fault,ept_violation,io_basic
 # The same watchdog with the host's APIC switched to x2APIC mode (kernel option apic=x2apic), as
 # firmware leaves it on many current machines: its registers are MSRs there, not the MMIO page.
 X2APIC_TESTS := budget_apic,hello
-# The fourth boots Bochs without COM1 (bochsrc/screen.bochsrc): the hypervisor's console is the VGA
+# The screen run boots Bochs without COM1 (bochsrc/screen.bochsrc): the hypervisor's console is the VGA
 # text screen, which the Bochs debugger dumps at power-off and check_guests judges instead of a COM1
 # capture. Its guests' lines must fit on the 25 rows of one screen.
 SCREEN_TESTS := hello,hlt
 SCREEN_BOCHSRC := bochsrc/screen.bochsrc
-# make check builds with one job per core unless make was given -j (a fresh build is about 120 cpu-s,
-# measured at load 11, which a plain `make check` spent on one core), and runs make external beside the QEMU lane: both leave a core idle at times
-# (unbalanced shards, the lane's last run), and neither's output is lost (external's is printed whole,
-# after the lane, and either failing fails check).
+# make check builds with one job per core unless make was given -j, and runs make external beside
+# the QEMU lane: both leave a core idle at times (unbalanced shards, the lane's last run), and
+# neither's output is lost (external's is printed whole, after the lane, and either failing fails check).
 UNIT_JOBS := $(shell nproc 2>/dev/null || echo 1)
 UNIT_LOGS := $(BUILD)/logs/unit
 
-check: ## Check unit tests (under ASan+UBSan) beside make lint, the named boot panics (Bochs), every guest test (booted directly, then by GRUB; then a few with the APIC watchdog, xAPIC and x2APIC, and a few without COM1), then make external LONG=no (not the long kernels) beside the QEMU lane; builds everything first, one job per core, fuzz targets included
+check: ## Check unit tests (under ASan+UBSan) beside make lint, the named boot panics (Bochs), every guest test (booted directly and, beside that, by GRUB; a few with the APIC watchdog, xAPIC and x2APIC, and a few without COM1), then make external LONG=no (not the long kernels) beside the QEMU lane; builds everything first, one job per core, fuzz targets included
 	@$(MAKE) --no-print-directory $(if $(filter -j%,$(MAKEFLAGS)),,-j$(UNIT_JOBS)) all $(FUZZ_BINS)
 	@rm -rf $(UNIT_LOGS); mkdir -p $(UNIT_LOGS); \
 	{ $(MAKE) --no-print-directory lint > $(UNIT_LOGS)/lint.txt 2>&1; echo $$? > $(UNIT_LOGS)/lint.rc; } & lint=$$!; \

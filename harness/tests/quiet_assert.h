@@ -4,9 +4,10 @@
  * Check's ck_assert* macros "mark a point" on every check that passes (_mark_point): in fork
  * mode that sends the file and line to the runner through Check's message file, a strdup, a
  * write() and a free each (a malloc ASan records a stack trace for). A loop of 65536 checks was
- * 65536 system calls, seconds of a make check. These fail exactly as the Check macro they stand
- * for does, at their own line, with its message ("Assertion '...' failed", and the values for
- * the _uint_eq form) followed by the caller's, which names the case (the port, the byte...);
+ * 65536 system calls, seconds of a make check. These fail as the Check macro they stand for
+ * does, at their own line, with its message ("Assertion '...' failed", and the values for the
+ * _uint_eq form; for ck_assert_msg, whose message is the caller's alone, the failed expression
+ * comes first) followed by the caller's, which names the case (the port, the byte...);
  * a check that passes costs a comparison. The one thing lost: a test that crashes or times out
  * inside such a loop is reported at the last ck_assert before it, not in the loop.
  */
