@@ -497,7 +497,13 @@ static int load_suite(const struct cli *c, struct suite *s, const char *select, 
 {
 	if (c->guests)
 		return suite_load(s, c->guests, select, err, errlen);
-	return suite_load_external(s, &c->manifest, c->kut_dir, select, err, errlen);
+	if (suite_load_external(s, &c->manifest, c->kut_dir, select, err, errlen) == 0)
+		return 0;
+	if (c->left_long) {
+		size_t used = strlen(err);
+		snprintf(err + used, errlen - used, " (--no-long left its long kernels out)");
+	}
+	return -1;
 }
 
 /* Job k: its model, shard and repeat, its guests, its label and its Bochs options. -1, or an exit status. */

@@ -314,6 +314,11 @@ START_TEST(test_external_kernel_options_refused)
 	snprintf(args, sizeof(args), "--list --manifest %s/long.cfg --kut-dir %s", dir, dir);
 	run_raw(args);
 	ck_assert_str_eq(out, "l\nk\n");
+	/* A selection that only long kernels match says --no-long took them. */
+	snprintf(args, sizeof(args), "--list --no-long --tests l --manifest %s/long.cfg --kut-dir %s", dir, dir);
+	run_raw(args);
+	ck_assert_int_eq(status, 2);
+	ck_assert_msg(strstr(out, "no guest in the manifest matches 'l' (--no-long left its long kernels out)"), "%s", out);
 	expect_refused("--no-long leaves out long kernels of --manifest: give one",
 		       "--list --no-long --external %s/k.flat", dir);
 	/* The measurement aid of a bare run needs the kernel's disable_apic: refused before any Bochs starts. */
