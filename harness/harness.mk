@@ -119,8 +119,9 @@ $(CHECK_GUESTS_BIN) $(CHECK_BOOT_PANICS_BIN) $(CHECK_QEMU_BIN): $(BUILD)/tests/%
 # when the list changes, so that a deleted source's object never stays in the archive.
 SAN_LIB := $(SAN_OBJ_DIR)/libvexit-san.a
 SAN_LIB_OBJS := $(sort $(SAN_HV_HOST_OBJS) $(SAN_CHECK_SUPPORT_OBJS) $(SAN_HARNESS_LIB_OBJS))
-# nm's strong definitions (code, data, bss, read-only), one name a line, sorted.
-san_defined = nm -g --defined-only $(1) | awk 'NF == 3 && $$2 ~ /^[TDBR]$$/ { print $$3 }' | LC_ALL=C sort
+# The global (not weak) symbols defined in $(1), one name a line, sorted (readelf: nm takes ~0.1 s
+# per object here, loading the LTO plugin each time).
+san_defined = readelf -sW $(1) | awk '$$5 == "GLOBAL" && $$7 != "UND" { print $$8 }' | LC_ALL=C sort
 $(SAN_LIB:.a=.list): FORCE
 	@mkdir -p $(@D)
 	$(Q)echo '$(SAN_LIB_OBJS)' | cmp -s - $@ || echo '$(SAN_LIB_OBJS)' > $@
