@@ -1250,9 +1250,9 @@ START_TEST(test_exit_case)
 	if (basic < EXIT_REASON_MAX)
 		ck_assert_uint_eq(v->exit_counts[basic], 1);
 	/* The history has it, with the qualification its handler decoded (vcpu_exit_qualification). */
-	ck_assert_uint_eq(exit_history_at(&v->history, 0)->reason, c->reason);
+	ck_assert_uint_eq(exit_history_at(&v->history, 0).reason, c->reason);
 	if (basic == EXIT_REASON_IO_INSTRUCTION || basic == EXIT_REASON_CR_ACCESS)
-		ck_assert_uint_eq(exit_history_at(&v->history, 0)->qualification, c->qual);
+		ck_assert_uint_eq(exit_history_at(&v->history, 0).qualification, c->qual);
 	if (c->verify)
 		c->verify(&t);
 	test_vm_destroy(&t);
@@ -1401,9 +1401,9 @@ START_TEST(test_run_until_stop)
 	ck_assert_uint_eq(v->exit_counts[EXIT_REASON_HLT], 1);
 	ck_assert_uint_eq(exit_history_kept(&v->history), 3);
 	/* The history keeps a qualification once a handler read it: handle_io does, CPUID has none. */
-	ck_assert_uint_eq(exit_history_at(&v->history, 0)->qualification, 0);
-	ck_assert_uint_eq(exit_history_at(&v->history, 1)->qualification, IOQ(0x5000, 1, 0));
-	ck_assert_uint_eq(exit_history_at(&v->history, 1)->rip, 0x10002);
+	ck_assert_uint_eq(exit_history_at(&v->history, 0).qualification, 0);
+	ck_assert_uint_eq(exit_history_at(&v->history, 1).qualification, IOQ(0x5000, 1, 0));
+	ck_assert_uint_eq(exit_history_at(&v->history, 1).rip, 0x10002);
 	ck_assert_uint_gt(v->last_exit_tick, v->first_entry_tick);
 }
 END_TEST

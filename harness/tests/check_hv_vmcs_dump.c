@@ -100,12 +100,16 @@ START_TEST(test_history_keeps_the_last)
 	ck_assert_uint_eq(exit_history_kept(&h), 0);
 	for (unsigned i = 0; i < EXIT_HISTORY_LEN + 4; i++)
 	{
-		exit_history_record(&h, EXIT_REASON_IO_INSTRUCTION, 0x10000 + i, 100 * i, 0);
+		exit_history_record(&h, EXIT_REASON_IO_INSTRUCTION + (i & 1), 0x10000 + i, 100 * i, i);
 		exit_history_note_qualification(&h, i);
 	}
 	ck_assert_uint_eq(exit_history_kept(&h), EXIT_HISTORY_LEN);
-	ck_assert_uint_eq(exit_history_at(&h, 0)->qualification, 4);
-	ck_assert_uint_eq(exit_history_at(&h, EXIT_HISTORY_LEN - 1)->rip, 0x10000 + EXIT_HISTORY_LEN + 3);
+	ck_assert_uint_eq(exit_history_at(&h, 0).qualification, 4);
+	ck_assert_uint_eq(exit_history_at(&h, 0).reason, EXIT_REASON_IO_INSTRUCTION);
+	ck_assert_uint_eq(exit_history_at(&h, 0).tick, (4ull << 32) | 400); /* RDTSC's halves, joined */
+	ck_assert_uint_eq(exit_history_at(&h, 1).reason, EXIT_REASON_IO_INSTRUCTION + 1);
+	ck_assert_uint_eq(exit_history_at(&h, EXIT_HISTORY_LEN - 1).rip, 0x10000 + EXIT_HISTORY_LEN + 3);
+	ck_assert_uint_eq(exit_history_last_tick(&h), ((EXIT_HISTORY_LEN + 3ull) << 32) | (100 * (EXIT_HISTORY_LEN + 3)));
 }
 END_TEST
 

@@ -83,14 +83,14 @@ static void precheck_resume(const struct entry_debug *d, const struct vmcs_snaps
 	if (!entry_check_run(s, d->caps, &r))
 		return;
 	unsigned kept = exit_history_kept(h);
-	const struct exit_record *last = kept ? exit_history_at(h, kept - 1) : NULL;
-	const char *name = last ? exit_reason_name(EXIT_REASON_BASIC(last->reason)) : NULL;
+	uint32_t last = kept ? exit_history_at(h, kept - 1).reason : 0;
+	const char *name = kept ? exit_reason_name(EXIT_REASON_BASIC(last)) : NULL;
 	char when[96];
 	if (name)
 		fmt_snprintf(when, sizeof(when), "before-resume exit=%lu reason=%s", h->total - 1, name);
 	else
 		fmt_snprintf(when, sizeof(when), "before-resume exit=%lu reason=%u", h->total - 1,
-			     last ? EXIT_REASON_BASIC(last->reason) : 0);
+			     EXIT_REASON_BASIC(last));
 	entry_check_print(d->guest, when, &r);
 }
 

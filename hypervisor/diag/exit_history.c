@@ -8,10 +8,14 @@ unsigned exit_history_kept(const struct exit_history *h)
 	return h->total < EXIT_HISTORY_LEN ? (unsigned)h->total : EXIT_HISTORY_LEN;
 }
 
-const struct exit_record *exit_history_at(const struct exit_history *h, unsigned i)
+struct exit_record exit_history_at(const struct exit_history *h, unsigned i)
 {
 	uint64_t first = h->total - exit_history_kept(h);
-	return &h->ring[(first + i) % EXIT_HISTORY_LEN];
+	unsigned slot = (unsigned)((first + i) % EXIT_HISTORY_LEN);
+	return (struct exit_record){ .reason = h->reason[slot],
+				     .qualification = h->qualification[slot],
+				     .rip = h->rip[slot],
+				     .tick = exit_history_tick(h, slot) };
 }
 
 void exit_history_print(const char *guest, const struct exit_history *h)
@@ -19,14 +23,14 @@ void exit_history_print(const char *guest, const struct exit_history *h)
 	unsigned kept = exit_history_kept(h);
 	kprintf("VEXIT exit-history %s exits=%lu kept=%u\n", guest, h->total, kept);
 	for (unsigned i = 0; i < kept; i++) {
-		const struct exit_record *r = exit_history_at(h, i);
-		uint32_t basic = EXIT_REASON_BASIC(r->reason);
+		struct exit_record r = exit_history_at(h, i);
+		uint32_t basic = EXIT_REASON_BASIC(r.reason);
 		const char *name = exit_reason_name(basic);
 		if (name)
 			kprintf("VEXIT exit-record %s %lu reason=%s qual=0x%lx rip=0x%lx tick=%lu\n", guest,
-				h->total - kept + i, name, r->qualification, r->rip, exit_record_tick(r) - h->base);
+				h->total - kept + i, name, r.qualification, r.rip, r.tick - h->base);
 		else
 			kprintf("VEXIT exit-record %s %lu reason=%u qual=0x%lx rip=0x%lx tick=%lu\n", guest,
-				h->total - kept + i, basic, r->qualification, r->rip, exit_record_tick(r) - h->base);
+				h->total - kept + i, basic, r.qualification, r.rip, r.tick - h->base);
 	}
 }
