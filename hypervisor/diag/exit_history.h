@@ -15,7 +15,7 @@ struct exit_record {
 	uint32_t reason;        /* the full exit-reason field */
 	uint64_t qualification; /* 0 until the exit's handler reads it (vm/vcpu.h, vcpu_exit_qualification) */
 	uint64_t rip;
-	uint64_t tick;
+	uint64_t tick;          /* the TSC at the exit (RDTSC's halves, joined) */
 };
 
 /*
