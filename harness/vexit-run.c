@@ -622,7 +622,7 @@ static int keep_share(struct plan *p)
 	strlist_free(&names);
 	suite_free(&p->all);
 	char err[1024];
-	int rc = suite_load(&p->all, c->guests, list, err, sizeof(err)) ? 2 : -1;
+	int rc = load_suite(c, &p->all, list, err, sizeof(err)) ? 2 : -1;
 	if (rc == 2)
 		fprintf(stderr, "vexit-run: %s\n", err);
 	free(list);

@@ -314,6 +314,13 @@ START_TEST(test_external_kernel_options_refused)
 	snprintf(args, sizeof(args), "--list --manifest %s/long.cfg --kut-dir %s", dir, dir);
 	run_raw(args);
 	ck_assert_str_eq(out, "l\nk\n");
+	/* --shard splits a manifest's kernels as it splits guests (it once read the --guests directory: NULL). */
+	for (unsigned k = 1; k <= 2; k++) {
+		snprintf(args, sizeof(args), "--list --shard %u/2 --manifest %s/long.cfg --kut-dir %s", k, dir, dir);
+		run_raw(args);
+		ck_assert_msg(status == 0, "--shard %u/2: exit %d: %s", k, status, out);
+		ck_assert_str_eq(out, k == 1 ? "l\n" : "k\n");
+	}
 	/* A selection that only long kernels match says --no-long took them. */
 	snprintf(args, sizeof(args), "--list --no-long --tests l --manifest %s/long.cfg --kut-dir %s", dir, dir);
 	run_raw(args);
