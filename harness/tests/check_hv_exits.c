@@ -1443,7 +1443,7 @@ START_TEST(test_run_returns_unhandled_to_caller)
 	fake_vmx_script(script, 1);
 	ck_assert_int_eq(vcpu_run(&t.vm->vcpu), EXIT_TO_CALLER);
 	ck_assert_int_eq(t.vm->stop, VM_RUNNING);
-	ck_assert_uint_eq(t.vm->vcpu.exit_reason, EXIT_REASON_RDPMC);
+	ck_assert_uint_eq(vcpu_exit_reason(&t.vm->vcpu), EXIT_REASON_RDPMC);
 	/* The next run is a VMRESUME. */
 	static const struct fake_exit next[] = { { EXIT_REASON_HLT, 0, 1, VMX_OK } };
 	fake_vmx_script(next, 1);
@@ -1503,8 +1503,8 @@ START_TEST(test_machine_check_in_guest)
 	fake_cpu_set_msr(MSR_IA32_MCG_STATUS, 0x5);
 	fake_cpu_set_msr(MSR_IA32_MC0_STATUS, 1ull << 63 | 0x150);
 	*fake_vmcs_field(VMCS_EXIT_INTR_INFO) = INTR_INFO_VALID | INTR_TYPE_HARDWARE_EXCEPTION | VECTOR_MC;
-	t.vm->vcpu.exit_reason = EXIT_REASON_EXCEPTION_NMI;
 	t.vm->vcpu.rip = 0x10000;
+	exit_history_record(&t.vm->vcpu.history, EXIT_REASON_EXCEPTION_NMI, t.vm->vcpu.rip, 0, 0);
 	exit_dispatch(&t.vm->vcpu);
 }
 END_TEST
@@ -1519,7 +1519,7 @@ START_TEST(test_every_handled_reason_has_a_case)
 			in_table |= EXIT_REASON_BASIC(cases[i].reason) == r;
 		if (in_table)
 			continue;
-		t.vm->vcpu.exit_reason = r;
+		exit_history_record(&t.vm->vcpu.history, r, t.vm->vcpu.rip, 0, 0);
 		ck_assert_msg(exit_dispatch(&t.vm->vcpu) == EXIT_TO_CALLER, "reason %u is handled but has no case", r);
 	}
 	ck_assert_int_eq(t.vm->stop, VM_RUNNING);

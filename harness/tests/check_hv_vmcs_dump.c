@@ -110,6 +110,14 @@ START_TEST(test_history_keeps_the_last)
 	ck_assert_uint_eq(exit_history_at(&h, 1).reason, EXIT_REASON_IO_INSTRUCTION + 1);
 	ck_assert_uint_eq(exit_history_at(&h, EXIT_HISTORY_LEN - 1).rip, 0x10000 + EXIT_HISTORY_LEN + 3);
 	ck_assert_uint_eq(exit_history_last_tick(&h), ((EXIT_HISTORY_LEN + 3ull) << 32) | (100 * (EXIT_HISTORY_LEN + 3)));
+	ck_assert_uint_eq(exit_history_last_reason(&h), EXIT_REASON_IO_INSTRUCTION + 1);
+	/* A slot reused by an exit whose handler reads no qualification does not show the old one. */
+	exit_history_record(&h, EXIT_REASON_VMCALL, 0x20000, 0, 0);
+	struct exit_record last = exit_history_at(&h, EXIT_HISTORY_LEN - 1);
+	ck_assert(!last.qualification_read);
+	ck_assert_uint_eq(last.qualification, 0);
+	ck_assert(exit_history_at(&h, EXIT_HISTORY_LEN - 2).qualification_read);
+	ck_assert_uint_eq(exit_history_at(&h, EXIT_HISTORY_LEN - 2).qualification, EXIT_HISTORY_LEN + 3);
 }
 END_TEST
 
@@ -121,7 +129,8 @@ START_TEST(test_history_print)
 	ck_assert_str_eq(hv_fake_output(), "VEXIT exit-history g exits=0 kept=0\n");
 	exit_history_record(&h, EXIT_REASON_VMCALL, 0x10037, 75, 0);
 	exit_history_record(&h, EXIT_REASON_ENTRY_FAILURE | EXIT_REASON_ENTRY_FAIL_GUEST_STATE, 0x10064, 900, 0);
-	/* The qualification is noted on the last record only; RDTSC's halves are joined when printed. */
+	/* The qualification is noted on the last record only (qual=- where none was read); RDTSC's halves are
+	 * joined when printed. */
 	exit_history_note_qualification(&h, 1);
 	exit_history_record(&h, 77777, 2, 3, 5);
 	exit_history_note_qualification(&h, 1);
@@ -129,7 +138,7 @@ START_TEST(test_history_print)
 	exit_history_print("g", &h);
 	ck_assert_str_eq(hv_fake_output(),
 			 "VEXIT exit-history g exits=3 kept=3\n"
-			 "VEXIT exit-record g 0 reason=VMCALL qual=0x0 rip=0x10037 tick=75\n"
+			 "VEXIT exit-record g 0 reason=VMCALL qual=- rip=0x10037 tick=75\n"
 			 "VEXIT exit-record g 1 reason=ENTRY_FAIL_GUEST_STATE qual=0x1 rip=0x10064 tick=900\n"
 			 "VEXIT exit-record g 2 reason=12241 qual=0x1 rip=0x2 tick=21474836483\n");
 }

@@ -386,8 +386,9 @@ int vmx_run(uint64_t *gpr, const uint64_t **frame_out, int launched, vmx_exit_fn
 		fake_vmcs.exit_reason = e->reason;
 		fake_vmcs.exit_qualification = e->qualification;
 		fake_vmcs.exit_instruction_length = e->instruction_length;
-		/* As the stub does: on_exit's 0 resumes unless the byte at ctx asks for on_finish. */
-		int r = on_exit(ctx);
+		/* As the stub does for every exit but the null hypercall it answers itself (hw/vmx_entry.h,
+		 * tested by guests): on_exit's 0 resumes unless the byte at ctx asks for on_finish. */
+		int r = on_exit(ctx, e->reason);
 		if (r != 0 || (*(const uint8_t *)ctx & VMX_CTX_FINISH))
 			r = on_finish(ctx, r);
 		else

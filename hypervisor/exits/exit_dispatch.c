@@ -58,7 +58,7 @@ const exit_handler_fn exit_handlers[EXIT_REASON_MAX] = {
 
 enum exit_action exit_dispatch(struct vcpu *v)
 {
-	uint32_t basic = EXIT_REASON_BASIC(v->exit_reason);
+	uint32_t basic = EXIT_REASON_BASIC(vcpu_exit_reason(v));
 	if (basic < EXIT_REASON_MAX)
 		return exit_handlers[basic](v);
 	return EXIT_TO_CALLER;

@@ -1,8 +1,8 @@
 /*
  * The exit dispatch table (exits/exit_dispatch.c), indexed by basic exit reason,
  * KVM's kvm_vmx_exit_handlers[] shape. The contract of every handler:
- *  - it is called once per exit, with v->exit_reason and v->rip read from the
- *    VMCS (the qualification it reads itself, with vcpu_exit_qualification, which
+ *  - it is called once per exit, with its reason (vcpu_exit_reason) and v->rip read
+ *    from the VMCS (the qualification it reads itself, with vcpu_exit_qualification, which
  *    the history records) and the guest GPRs in v->gpr[], which it reads
  *    directly and writes only with vcpu_set_gpr (the exit stub's reload needs to
  *    know of a write to RBP or R12-R15);

@@ -63,7 +63,7 @@ enum exit_action handle_monitor_mwait(struct vcpu *v)
 	}
 	uint32_t ecx = (uint32_t)v->gpr[GPR_RCX];
 	bool bad;
-	if (EXIT_REASON_BASIC(v->exit_reason) == EXIT_REASON_MONITOR) {
+	if (EXIT_REASON_BASIC(vcpu_exit_reason(v)) == EXIT_REASON_MONITOR) {
 		bad = ecx != 0; /* SDM Vol. 2B MONITOR: no extensions are defined */
 	} else {
 		/* SDM Vol. 2B MWAIT: ECX bit 0 (interrupts as break events) only if CPUID.05H:ECX[1]; 31:1 reserved. */

@@ -1,12 +1,14 @@
 /*
  * VM entry and exit (hw/vmx_entry.h). The exit path stays on the host stack
- * frame vmx_run built: HOST_RSP points at it, so an exit stores the guest GPRs
- * there, calls on_exit(ctx) and, when it answers 0 and the flag byte at ctx has
+ * frame vmx_run built: HOST_RSP points at it, so an exit reads the exit reason,
+ * stores the guest GPRs there, calls on_exit(ctx, reason) and, when it answers 0
+ * and the flag byte at ctx has
  * no VMX_CTX_FINISH bit, reloads them and VMRESUMEs; otherwise on_finish(ctx,
  * answer) says whether to resume or leave. Nothing else per exit: the host's
  * callee-saved registers are saved once per vmx_run, and C code preserves them
  * (SysV ABI), which is also why the common return reloads only the registers C
  * may clobber, and RBX (the one callee-saved register a common exit writes: CPUID).
+ * One exit is answered here without C: the null hypercall (hw/vmx_entry.h).
  *
  * The stack, from HOST_RSP up:
  *   [frame: 16 GPRs by encoding] [pad] [on_exit] [on_finish] [ctx] [gpr] [r15 r14 r13 r12 rbx rbp] [return]
@@ -15,7 +17,9 @@
  * and falls through.
  */
 #include "hw/vmx_entry.h"
+#include "include/vexit_abi.h"
 #include "include/vmcs_fields.h"
+#include "include/x86_arch.h"
 
 #define R(n) (8 * n)(%rdi)		/* gpr[n], in vmx_run */
 #define F(n) (8 * n)(%rsp)		/* frame[n], after an exit */
@@ -24,6 +28,22 @@
 #define ON_FINISH (FRAME_SIZE + 16)
 #define CTX (FRAME_SIZE + 24)
 #define GPR (FRAME_SIZE + 32)
+
+/* Guest GPRs to the frame but RCX, RDX and RSI, which the exit path stores first. */
+.macro store_all_but_rcx_rdx_rsi
+	mov %rax, F(0)
+	mov %rbx, F(3)
+	mov %rbp, F(5)
+	mov %rdi, F(7)
+	mov %r8, F(8)
+	mov %r9, F(9)
+	mov %r10, F(10)
+	mov %r11, F(11)
+	mov %r12, F(12)
+	mov %r13, F(13)
+	mov %r14, F(14)
+	mov %r15, F(15)
+.endm
 
 	.text
 	.globl vmx_run
@@ -76,22 +96,17 @@ vmx_run:
 	.globl vmx_exit_entry_point
 	.type vmx_exit_entry_point, @function
 vmx_exit_entry_point:
-	mov %rax, F(0)			/* frame[4], RSP, is not stored: RSP lives in the VMCS */
+	mov %rsi, F(6)			/* frame[4], RSP, is never stored: RSP lives in the VMCS */
+	mov $VMCS_EXIT_REASON, %esi
+	vmread %rsi, %rsi		/* SDM 31.3: it cannot fail here, nor can the VMREADs below */
+	cmp $VMX_EXIT_REASON_VMCALL, %esi
+	je .Lvmcall
+.Lsave:
 	mov %rcx, F(1)
 	mov %rdx, F(2)
-	mov %rbx, F(3)
-	mov %rbp, F(5)
-	mov %rsi, F(6)
-	mov %rdi, F(7)
-	mov %r8, F(8)
-	mov %r9, F(9)
-	mov %r10, F(10)
-	mov %r11, F(11)
-	mov %r12, F(12)
-	mov %r13, F(13)
-	mov %r14, F(14)
-	mov %r15, F(15)
-	mov CTX(%rsp), %rdi
+.Lsave_but_rcx_rdx:
+	store_all_but_rcx_rdx_rsi
+	mov CTX(%rsp), %rdi		/* RSI: the reason */
 	call *ON_EXIT(%rsp)
 	mov CTX(%rsp), %rdi
 	test %eax, %eax
@@ -114,10 +129,65 @@ vmx_exit_entry_point:
 	mov F(10), %r10
 	mov F(11), %r11
 	vmresume
+	jmp .Lresume_failed
+
+	/*
+	 * VMCALL: the null hypercall is answered here (hw/vmx_entry.h), with the run loop's
+	 * record of the exit and the handler's rules (exits/exit_vmcall.c): EPERM from CPL > 0
+	 * and the end of an STI or MOV-SS shadow are left to C, as is a vCPU with work. RAX
+	 * (the number, 0) is the answer's register; RCX, RDX and RSI are the only others used
+	 * (RSI keeps the reason until the tests are passed).
+	 */
+.Lvmcall:
+	test %rax, %rax			/* VEXIT_HC_VERSION */
+	jnz .Lsave
+	mov %rcx, F(1)
+	mov %rdx, F(2)
+	mov CTX(%rsp), %rcx
+	cmpb $0, (%rcx)			/* the vCPU's work byte */
+	jne .Lvmcall_in_c
+	mov $VMCS_GUEST_SS_ACCESS_RIGHTS, %edx
+	vmread %rdx, %rdx
+	test $AR_DPL_MASK, %edx		/* the CPL is SS's DPL (SDM 25.4.1) */
+	jnz .Lvmcall_in_c
+	mov $VMCS_GUEST_INTERRUPTIBILITY, %edx
+	vmread %rdx, %rdx
+	test $(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS), %edx
+	jnz .Lvmcall_in_c
+	mov VMX_CTX_EXITS(%rcx), %rsi	/* the ring's slot, from the count before this exit */
+	incq VMX_CTX_EXITS(%rcx)
+	and $(VMX_CTX_RING_LEN - 1), %esi
+	rdtsc
+	mov %eax, VMX_CTX_RING_TICK_LO(%rcx, %rsi, 4)
+	mov %edx, VMX_CTX_RING_TICK_HI(%rcx, %rsi, 4)
+	movl $VMX_EXIT_REASON_VMCALL, VMX_CTX_RING_REASON(%rcx, %rsi, 4)
+	incq VMX_CTX_VMCALL_EXITS(%rcx)
+	mov $VMCS_GUEST_RIP, %edx
+	vmread %rdx, %rax
+	mov %rax, VMX_CTX_RING_RIP(%rcx, %rsi, 8)
+	mov $VMCS_EXIT_INSTRUCTION_LENGTH, %esi
+	vmread %rsi, %rsi
+	add %rsi, %rax			/* past the VMCALL (SDM 28.2.5) */
+	vmwrite %rax, %rdx
+	mov $VEXIT_ABI_VERSION, %eax
+	mov F(1), %rcx
+	mov F(2), %rdx
+	mov F(6), %rsi
+	vmresume
+	/*
+	 * It failed: the guest's registers are all live (RAX the answer); keep them in the
+	 * frame (MOV leaves the flags the failure set).
+	 */
+	store_all_but_rcx_rdx_rsi
+	jmp .Lresume_failed
+.Lvmcall_in_c:				/* RCX and RDX are in the frame; RAX still holds the number, RSI the reason */
+	jmp .Lsave_but_rcx_rdx
+
 	/*
 	 * VMRESUME failed; RSP is HOST_RSP, the frame: keep the registers the
 	 * handler left, in gpr[], for the caller.
 	 */
+.Lresume_failed:
 	mov $1, %eax
 	jc 1f
 	mov $2, %eax

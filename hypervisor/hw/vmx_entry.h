@@ -9,11 +9,31 @@
 /* The bit of the byte at ctx that sends an exit on_exit answered 0 to on_finish all the same. */
 #define VMX_CTX_FINISH 2
 
+/*
+ * The null hypercall (VMCALL with RAX = VEXIT_HC_VERSION, include/vexit_abi.h) is answered
+ * by the exit stub itself when the byte at ctx is 0 (no work: vm/vcpu.h), the caller is at CPL 0
+ * and not in an STI or MOV-SS shadow; any other exit, or that one otherwise, goes to on_exit.
+ * Answering it, the stub records the exit as the run loop does, at these offsets in ctx
+ * (the vCPU: vm/vcpu.h pins them to struct vcpu): the count of exits, a ring of
+ * VMX_CTX_RING_LEN slots (slot = count % LEN before the exit is counted) of reason
+ * (4 bytes), the TSC's EAX and EDX (4 bytes each) and RIP (8 bytes); and the count of
+ * VMCALL exits (8 bytes).
+ */
+#define VMX_EXIT_REASON_VMCALL 18 /* SDM Vol. 3C Appendix C */
+#define VMX_CTX_RING_LEN 16
+#define VMX_CTX_EXITS 8
+#define VMX_CTX_RING_REASON (VMX_CTX_EXITS + 8)
+#define VMX_CTX_RING_TICK_LO (VMX_CTX_RING_REASON + 4 * VMX_CTX_RING_LEN)
+#define VMX_CTX_RING_TICK_HI (VMX_CTX_RING_TICK_LO + 4 * VMX_CTX_RING_LEN)
+#define VMX_CTX_RING_RIP (VMX_CTX_RING_TICK_HI + 4 * VMX_CTX_RING_LEN)
+#define VMX_CTX_VMCALL_EXITS 744
+
 #ifndef __ASSEMBLER__
 #include <stdint.h>
 
 /*
- * Called on the host stack after every VM exit, with the ctx given to vmx_run;
+ * Called on the host stack after every VM exit the stub does not answer itself, with
+ * the ctx given to vmx_run and the exit-reason field (SDM 28.2.1), which the stub reads;
  * the guest's general-purpose registers are in the frame vmx_run named, by
  * encoding (frame[4], RSP, unused: RSP is in the VMCS). Returns 0 to resume the
  * guest, unless the byte at ctx (its first) has the VMX_CTX_FINISH bit; any other
@@ -22,7 +42,7 @@
  * VMX_EXIT_RESUME reloads only the registers C code may clobber (and RBX): the
  * others still hold the guest's values, as the SysV ABI has C code preserve them.
  */
-typedef int (*vmx_exit_fn)(void *ctx);
+typedef int (*vmx_exit_fn)(void *ctx, uint64_t reason);
 typedef int (*vmx_finish_fn)(void *ctx, int answer);
 
 /*

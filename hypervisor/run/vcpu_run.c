@@ -78,22 +78,22 @@ __attribute__((noinline, cold)) static enum exit_action exit_work(struct vcpu *v
 {
 	struct vm *vm = v->vm;
 	/* SDM 27.8: after an entry failure the VMCS is not launched; any other exit says it is. */
-	if (!(v->exit_reason & EXIT_REASON_ENTRY_FAILURE))
+	if (!(vcpu_exit_reason(v) & EXIT_REASON_ENTRY_FAILURE))
 		v->launched = true;
 	guest_time_exit(v, exit_history_last_tick(&v->history));
 	if (vm->trace.on)
-		exit_trace_record(&vm->trace, (uint16_t)EXIT_REASON_BASIC(v->exit_reason), vcpu_exit_qualification(v));
+		exit_trace_record(&vm->trace, (uint16_t)EXIT_REASON_BASIC(vcpu_exit_reason(v)), vcpu_exit_qualification(v));
 	v->work = work_now(v); /* launched now: the next exits may not need this */
-	return exit_dispatch_counted(v, v->exit_reason);
+	return exit_dispatch_counted(v, vcpu_exit_reason(v));
 }
 
 __attribute__((noinline, cold)) static enum exit_action exit_unusual(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
-	uint32_t basic = EXIT_REASON_BASIC(v->exit_reason);
+	uint32_t basic = EXIT_REASON_BASIC(vcpu_exit_reason(v));
 	if (basic < EXIT_REASON_MAX)
 		v->exit_counts[basic]++;
-	if (v->exit_reason & EXIT_REASON_ENTRY_FAILURE) {
+	if (vcpu_exit_reason(v) & EXIT_REASON_ENTRY_FAILURE) {
 		/* SDM 27.8: the guest never ran; the VMCS is not launched. */
 		const char *name = exit_reason_name(basic);
 		uint64_t q = vcpu_exit_qualification(v);
@@ -135,19 +135,17 @@ static int exit_finish(struct vcpu *v, enum exit_action a)
 }
 
 /*
- * One exit: read it, record it, and dispatch it; the handler's answer goes back to
- * the exit stub, which resumes the guest when it is EXIT_RESUME and WORK_AT_ENTRY
- * is clear, and else has exit_finish decide (hw/vmx_entry.h). The common path reads
- * two fields (reason, RIP) and the TSC, counts, records the history (a few stores)
+ * One exit, whose reason the exit stub read: record it and dispatch it; the handler's
+ * answer goes back to the exit stub, which resumes the guest when it is EXIT_RESUME and
+ * WORK_AT_ENTRY is clear, and else has exit_finish decide (hw/vmx_entry.h). The common
+ * path reads RIP and the TSC, counts, records the history (a few stores)
  * and tests one bit of v->work; everything else is behind them (the qualification
  * is read by the handlers that need it). The handler is a tail call: nothing of
  * this function is live across it.
  */
-static inline __attribute__((always_inline)) enum exit_action exit_step(struct vcpu *v)
+static inline __attribute__((always_inline)) enum exit_action exit_step(struct vcpu *v, uint64_t reason)
 {
-	uint64_t reason = vmcs_read_known(VMCS_EXIT_REASON); /* 32 bits, zero-extended (SDM 31.3, VMREAD) */
 	struct tsc_halves now = rdtsc_halves();
-	v->exit_reason = (uint32_t)reason;
 	v->rip = vmcs_read_known(VMCS_GUEST_RIP);
 	exit_history_record(&v->history, (uint32_t)reason, v->rip, now.lo, now.hi);
 	if (__builtin_expect(v->work & WORK_AT_EXIT, 0))
@@ -155,10 +153,10 @@ static inline __attribute__((always_inline)) enum exit_action exit_step(struct v
 	return exit_dispatch_counted(v, reason);
 }
 
-/* hw/vmx_entry.S calls this after every exit... */
-static int vcpu_on_exit(void *ctx)
+/* hw/vmx_entry.S calls this after every exit it does not answer itself, with the reason it read... */
+static int vcpu_on_exit(void *ctx, uint64_t reason)
 {
-	return exit_step(ctx);
+	return exit_step(ctx, reason);
 }
 
 /* ...and this after one whose answer is not EXIT_RESUME, or with WORK_AT_ENTRY set. */
@@ -169,7 +167,8 @@ static int vcpu_on_finish(void *ctx, int answer)
 
 enum exit_action vcpu_exit(struct vcpu *v)
 {
-	enum exit_action a = exit_step(v);
+	/* The exit-reason field: 32 bits, zero-extended (SDM 31.3, VMREAD). */
+	enum exit_action a = exit_step(v, vmcs_read_known(VMCS_EXIT_REASON));
 	if (a == EXIT_RESUME && !(v->work & WORK_AT_ENTRY))
 		return EXIT_RESUME;
 	return exit_finish(v, a) == VMX_EXIT_LEAVE ? (enum exit_action)v->action : EXIT_RESUME;

@@ -36,7 +36,7 @@ static void report_end(const struct vm *vm, uint64_t guest_ticks)
 static void stop_unhandled(struct vm *vm)
 {
 	struct vcpu *v = &vm->vcpu;
-	uint32_t basic = EXIT_REASON_BASIC(v->exit_reason);
+	uint32_t basic = EXIT_REASON_BASIC(vcpu_exit_reason(v));
 	const char *name = exit_reason_name(basic);
 	uint64_t q = vcpu_exit_qualification(v); /* the exit's VMCS is still the current one */
 	if (name)

@@ -46,6 +46,12 @@ struct vcpu {
 	 */
 	uint8_t work;
 	/*
+	 * The last exits, printed when an entry fails; and the exit counts. The exit stub records
+	 * and counts the exits it answers itself in them, at offsets hw/vmx_entry.h names (pinned below).
+	 */
+	struct exit_history history;
+	uint64_t exit_counts[EXIT_REASON_MAX]; /* per basic reason */
+	/*
 	 * The guest's general-purpose registers, by encoding; gpr[GPR_RSP] is unused (RSP is
 	 * in the VMCS). While the vCPU runs they are the frame hw/vmx_entry.S stores them in
 	 * on the host stack; between runs, regs[] below. Read-only: a handler writes one
@@ -58,13 +64,13 @@ struct vcpu {
 	/* How the last run ended (run/vcpu_run.c). */
 	int action;
 	bool gprs_kept_written; /* a handler wrote a register of GPR_KEPT_BY_C: reload them all */
-	/* The exit being handled, read from the VMCS once per exit (its qualification: vcpu_exit_qualification). */
-	uint32_t exit_reason;
+	/*
+	 * The exit being handled: its RIP, read from the VMCS once per exit (its reason is the
+	 * history's last, vcpu_exit_reason; its qualification: vcpu_exit_qualification).
+	 */
 	uint64_t rip;
 	/* Statistics. The number of exits is the history's count (vcpu_exits). */
-	uint64_t exit_counts[EXIT_REASON_MAX];
 	uint64_t first_entry_tick, last_exit_tick, entry_tick;
-	struct exit_history history; /* the last exits, printed when an entry fails */
 	/*
 	 * Guest time: ticks spent in the guest, between each entry and the exit that
 	 * ends it (docs/protocol.md, "Guest time"). The budget bounds it, with the
@@ -84,6 +90,16 @@ struct vcpu {
 
 _Static_assert(offsetof(struct vcpu, work) == 0 && WORK_AT_ENTRY == VMX_CTX_FINISH,
 	       "the exit stub finds WORK_AT_ENTRY in the first byte of its ctx, the vCPU");
+/* What the exit stub writes when it answers the null hypercall itself (hw/vmx_entry.h). */
+_Static_assert(offsetof(struct vcpu, history.total) == VMX_CTX_EXITS &&
+		       offsetof(struct vcpu, history.reason) == VMX_CTX_RING_REASON &&
+		       offsetof(struct vcpu, history.tick_lo) == VMX_CTX_RING_TICK_LO &&
+		       offsetof(struct vcpu, history.tick_hi) == VMX_CTX_RING_TICK_HI &&
+		       offsetof(struct vcpu, history.rip) == VMX_CTX_RING_RIP &&
+		       EXIT_HISTORY_LEN == VMX_CTX_RING_LEN &&
+		       offsetof(struct vcpu, exit_counts[EXIT_REASON_VMCALL]) == VMX_CTX_VMCALL_EXITS &&
+		       EXIT_REASON_VMCALL == VMX_EXIT_REASON_VMCALL && (WORK_AT_EXIT | WORK_AT_ENTRY) <= 0xff,
+	       "hw/vmx_entry.h's offsets into the vCPU match struct vcpu");
 
 /* A vCPU of vm in its power-on state: registers zero, no exit yet. */
 void vcpu_init(struct vcpu *v, struct vm *vm);
@@ -92,6 +108,12 @@ void vcpu_init(struct vcpu *v, struct vm *vm);
 static inline uint64_t vcpu_exits(const struct vcpu *v)
 {
 	return v->history.total;
+}
+
+/* The exit-reason field (SDM 28.2.1) of the exit being handled, the last one recorded. */
+static inline uint32_t vcpu_exit_reason(const struct vcpu *v)
+{
+	return exit_history_last_reason(&v->history);
 }
 
 /*
