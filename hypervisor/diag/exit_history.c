@@ -13,7 +13,7 @@ struct exit_record exit_history_at(const struct exit_history *h, unsigned i)
 {
 	uint64_t first = h->total - exit_history_kept(h);
 	unsigned slot = (unsigned)((first + i) % EXIT_HISTORY_LEN);
-	bool read = h->qualification_of[slot] == first + i + 1;
+	bool read = h->qualification_of[slot] == (uint32_t)(first + i + 1);
 	return (struct exit_record){ .reason = h->reason[slot],
 				     .qualification_read = read,
 				     .qualification = read ? h->qualification[slot] : 0,

@@ -39,7 +39,7 @@ struct exit_history {
 	 * recording an exit writes neither, so a slot no handler read shows a stale stamp.
 	 */
 	uint64_t qualification[EXIT_HISTORY_LEN];
-	uint64_t qualification_of[EXIT_HISTORY_LEN];
+	uint32_t qualification_of[EXIT_HISTORY_LEN]; /* 32 bits: a stale stamp would need 2^32 exits to match */
 	uint64_t base; /* the tick printed as 0 (the first entry's): deterministic under Bochs */
 };
 
@@ -62,7 +62,7 @@ static inline void exit_history_note_qualification(struct exit_history *h, uint6
 {
 	unsigned i = (unsigned)((h->total - 1) % EXIT_HISTORY_LEN);
 	h->qualification[i] = qual;
-	h->qualification_of[i] = h->total;
+	h->qualification_of[i] = (uint32_t)h->total;
 }
 static inline uint64_t exit_history_tick(const struct exit_history *h, unsigned slot)
 {
