@@ -1401,10 +1401,43 @@ START_TEST(test_run_until_stop)
 	ck_assert_uint_eq(v->exit_counts[EXIT_REASON_HLT], 1);
 	ck_assert_uint_eq(exit_history_kept(&v->history), 3);
 	/* The history keeps a qualification once a handler read it: handle_io does, CPUID has none. */
-	ck_assert_uint_eq(exit_history_at(&v->history, 0).qualification, 0);
+	ck_assert(!exit_history_at(&v->history, 0).qualification_read);
+	ck_assert(exit_history_at(&v->history, 1).qualification_read);
 	ck_assert_uint_eq(exit_history_at(&v->history, 1).qualification, IOQ(0x5000, 1, 0));
 	ck_assert_uint_eq(exit_history_at(&v->history, 1).rip, 0x10002);
 	ck_assert_uint_gt(v->last_exit_tick, v->first_entry_tick);
+}
+END_TEST
+
+START_TEST(test_run_lands_exits_with_work_at_the_work_entry)
+{
+	/*
+	 * The first exit (it marks the vCPU launched) and every exit while the trace is on land at
+	 * vmx_exit_work_entry_point (HOST_RIP names it, and the fake vmx_run lands where it says);
+	 * the others at vmx_exit_entry_point, whose path has no test of the work. A VMCALL turns the
+	 * trace on (RAX = TRACE, RBX = 1; it answers 0, so the CPUID after it asks leaf 0): the exits
+	 * after it are traced, so HOST_RIP must have changed before the next entry.
+	 */
+	static const struct fake_exit script[] = {
+		{ EXIT_REASON_INVD, 0, 2, VMX_OK },   { EXIT_REASON_INVD, 0, 2, VMX_OK },
+		{ EXIT_REASON_VMCALL, 0, 3, VMX_OK }, { EXIT_REASON_CPUID, 0, 2, VMX_OK },
+		{ EXIT_REASON_HLT, 0, 1, VMX_OK },
+	};
+	struct vcpu *v = &t.vm->vcpu;
+	/* Guest time counted by the CPU (the preemption timer, saved at exit): no work at every exit. */
+	guest_time_configure(v, 1ull << 40, WATCHDOG_PREEMPTION_TIMER, true, 0);
+	v->regs[GPR_RAX] = VEXIT_HC_TRACE;
+	v->regs[GPR_RBX] = 1;
+	fake_vmx_script(script, 5);
+	ck_assert_int_eq(vcpu_run(v), EXIT_STOP);
+	ck_assert_int_eq(t.vm->stop, VM_STOP_HALTED);
+	ck_assert_uint_eq(fake_vmx_exits_delivered(), 5);
+	static const bool want[] = { true, false, false, true, true };
+	for (unsigned i = 0; i < 5; i++)
+		ck_assert_msg(fake_vmx_landed_at_work_entry(i) == want[i], "exit %u", i);
+	ck_assert_uint_eq(t.vm->trace.n, 2); /* the CPUID and the HLT after the VMCALL */
+	ck_assert_uint_eq(t.vm->trace.entries[0].reason, EXIT_REASON_CPUID);
+	ck_assert_uint_eq(fake_vmcs.host_rip, (uint64_t)(uintptr_t)vmx_exit_work_entry_point);
 }
 END_TEST
 
@@ -1566,6 +1599,7 @@ int main(void)
 	tcase_add_test(loop, test_every_handled_reason_has_a_case);
 	tcase_add_exit_test(loop, test_machine_check_in_guest, FAKE_PANIC_EXIT);
 	tcase_add_test(loop, test_run_until_stop);
+	tcase_add_test(loop, test_run_lands_exits_with_work_at_the_work_entry);
 	tcase_add_test(loop, test_run_reloads_kept_registers_only_when_written);
 	tcase_add_test(loop, test_run_returns_unhandled_to_caller);
 	tcase_add_test(loop, test_run_vmlaunch_fails_valid);

@@ -359,11 +359,20 @@ int fake_vmx_last_launched(void)
 #define FAKE_RESULTS_MAX 64
 static int results[FAKE_RESULTS_MAX];
 
+static bool at_work_entry[FAKE_RESULTS_MAX];
+
 int fake_vmx_on_exit_result(unsigned i)
 {
 	ck_assert_uint_lt(i, delivered);
 	ck_assert_uint_lt(i, FAKE_RESULTS_MAX);
 	return results[i];
+}
+
+bool fake_vmx_landed_at_work_entry(unsigned i)
+{
+	ck_assert_uint_lt(i, delivered);
+	ck_assert_uint_lt(i, FAKE_RESULTS_MAX);
+	return at_work_entry[i];
 }
 
 int vmx_run(uint64_t *gpr, const uint64_t **frame_out, int launched, vmx_exit_fn on_exit, vmx_finish_fn on_finish,
@@ -388,7 +397,14 @@ int vmx_run(uint64_t *gpr, const uint64_t **frame_out, int launched, vmx_exit_fn
 		fake_vmcs.exit_instruction_length = e->instruction_length;
 		/* As the stub does for every exit but the null hypercall it answers itself (hw/vmx_entry.h,
 		 * tested by guests): on_exit's 0 resumes unless the byte at ctx asks for on_finish. */
-		int r = on_exit(ctx, e->reason);
+		uint64_t reason = e->reason;
+		bool work_entry = fake_vmcs.host_rip == (uint64_t)(uintptr_t)vmx_exit_work_entry_point;
+		ck_assert(work_entry || fake_vmcs.host_rip == (uint64_t)(uintptr_t)vmx_exit_entry_point);
+		if (work_entry)
+			reason |= 1ull << VMX_EXIT_WORK_BIT; /* as that entry point does */
+		if (delivered <= FAKE_RESULTS_MAX)
+			at_work_entry[delivered - 1] = work_entry;
+		int r = on_exit(ctx, reason);
 		if (r != 0 || (*(const uint8_t *)ctx & VMX_CTX_FINISH))
 			r = on_finish(ctx, r);
 		else
@@ -400,8 +416,16 @@ int vmx_run(uint64_t *gpr, const uint64_t **frame_out, int launched, vmx_exit_fn
 	}
 }
 
+/* Where HOST_RIP points; fake_vmx_run tells them apart by address (the bodies differ, so no linker folds them). */
+static volatile int entry_points_called;
 void vmx_exit_entry_point(void)
 {
+	entry_points_called += 1;
+}
+
+void vmx_exit_work_entry_point(void)
+{
+	entry_points_called += 2;
 }
 
 const char *apic_init(void)

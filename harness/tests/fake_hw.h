@@ -91,6 +91,8 @@ unsigned fake_vmx_exits_delivered(void);
 int fake_vmx_last_launched(void);
 /* What the exit path told the stub for the i-th exit delivered since fake_vmx_script (a VMX_EXIT_*). */
 int fake_vmx_on_exit_result(unsigned i);
+/* Whether the i-th exit landed at vmx_exit_work_entry_point (HOST_RIP named it), not vmx_exit_entry_point. */
+bool fake_vmx_landed_at_work_entry(unsigned i);
 
 /* panic() prints "VEXIT panic <msg>" to stderr and exits with this status (use tcase_add_exit_test). */
 #define FAKE_PANIC_EXIT 86

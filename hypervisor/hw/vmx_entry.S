@@ -93,6 +93,16 @@ vmx_run:
 
 	.size vmx_run, . - vmx_run
 
+	.globl vmx_exit_work_entry_point
+	.type vmx_exit_work_entry_point, @function
+vmx_exit_work_entry_point:
+	mov %rsi, F(6)
+	mov $VMCS_EXIT_REASON, %esi
+	vmread %rsi, %rsi
+	bts $VMX_EXIT_WORK_BIT, %rsi
+	jmp .Lsave
+	.size vmx_exit_work_entry_point, . - vmx_exit_work_entry_point
+
 	.globl vmx_exit_entry_point
 	.type vmx_exit_entry_point, @function
 vmx_exit_entry_point:

@@ -6,6 +6,8 @@
 #define VMX_EXIT_LEAVE 0      /* leave: vmx_run returns 0 (the frame is gone after that) */
 #define VMX_EXIT_RESUME 1     /* VMRESUME; the handlers changed no frame slot of RBP or R12-R15 */
 #define VMX_EXIT_RESUME_ALL 2 /* VMRESUME with every GPR reloaded from the frame */
+/* In on_exit's reason (bit 63: never one of the field's 32 bits) from vmx_exit_work_entry_point. */
+#define VMX_EXIT_WORK_BIT 63
 /* The bit of the byte at ctx that sends an exit on_exit answered 0 to on_finish all the same. */
 #define VMX_CTX_FINISH 2
 
@@ -56,8 +58,13 @@ typedef int (*vmx_finish_fn)(void *ctx, int answer);
  */
 int vmx_run(uint64_t *gpr, const uint64_t **frame, int launched, vmx_exit_fn on_exit, vmx_finish_fn on_finish,
 	    void *ctx);
-/* Where a VM exit lands: VMCS HOST_RIP. */
+/*
+ * Where a VM exit lands: VMCS HOST_RIP. The second sets VMX_EXIT_WORK in the reason it
+ * gives on_exit, and never answers an exit itself: HOST_RIP names it while the vCPU has
+ * work at every exit, so that the common exit path has no test for that.
+ */
 void vmx_exit_entry_point(void);
+void vmx_exit_work_entry_point(void);
 #endif
 
 #endif

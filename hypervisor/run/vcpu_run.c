@@ -56,18 +56,38 @@ static uint8_t work_now(const struct vcpu *v)
 	return w;
 }
 
-/* An exit whose reason field is not a plain basic reason: a failed entry, or a reason past the table. */
-__attribute__((noinline, cold)) static enum exit_action exit_unusual(struct vcpu *v);
+/*
+ * HOST_RIP for the exits to come: the exit stub does not test WORK_AT_EXIT, it lands where
+ * HOST_RIP says (hw/vmx_entry.h). Before prepare_entry, so that a breakage it applies
+ * (diag/entry_break.h: HOST_RIP may be the field broken) is what the entry sees.
+ */
+static void exit_entry_update(struct vcpu *v)
+{
+	bool at_exit = work_now(v) & WORK_AT_EXIT;
+	if (at_exit != v->exit_work_entry) {
+		vmcs_write(VMCS_HOST_RIP, at_exit ? (uint64_t)vmx_exit_work_entry_point : (uint64_t)vmx_exit_entry_point);
+		v->exit_work_entry = at_exit;
+	}
+}
+
+/*
+ * An exit whose reason is not a plain basic reason: one from vmx_exit_work_entry_point
+ * (VMX_EXIT_WORK_BIT), a failed entry, or a reason past the table.
+ */
+__attribute__((noinline, cold)) static enum exit_action exit_unusual(struct vcpu *v, uint64_t reason);
 
 /* Count the exit and call its handler (a tail call from the exit path). */
 static inline __attribute__((always_inline)) enum exit_action exit_dispatch_counted(struct vcpu *v, uint64_t reason)
 {
-	/* One bound test: a reason with the entry-failure bit (31) or any other high bit is past it too. */
+	/*
+	 * One bound test: a reason with the entry-failure bit (31), VMX_EXIT_WORK_BIT or any other
+	 * high bit is past it too.
+	 */
 	if (__builtin_expect(reason < EXIT_REASON_MAX, 1)) {
 		v->exit_counts[reason]++;
 		return exit_handlers[reason](v);
 	}
-	return exit_unusual(v);
+	return exit_unusual(v, reason);
 }
 
 /*
@@ -83,12 +103,16 @@ __attribute__((noinline, cold)) static enum exit_action exit_work(struct vcpu *v
 	guest_time_exit(v, exit_history_last_tick(&v->history));
 	if (vm->trace.on)
 		exit_trace_record(&vm->trace, (uint16_t)EXIT_REASON_BASIC(vcpu_exit_reason(v)), vcpu_exit_qualification(v));
-	v->work = work_now(v); /* launched now: the next exits may not need this */
+	/* Launched now: the next exits may not need this. */
+	exit_entry_update(v);
+	v->work = work_now(v);
 	return exit_dispatch_counted(v, vcpu_exit_reason(v));
 }
 
-__attribute__((noinline, cold)) static enum exit_action exit_unusual(struct vcpu *v)
+__attribute__((noinline, cold)) static enum exit_action exit_unusual(struct vcpu *v, uint64_t reason)
 {
+	if (reason >> VMX_EXIT_WORK_BIT)
+		return exit_work(v);
 	struct vm *vm = v->vm;
 	uint32_t basic = EXIT_REASON_BASIC(vcpu_exit_reason(v));
 	if (basic < EXIT_REASON_MAX)
@@ -118,6 +142,8 @@ __attribute__((noinline, cold)) static enum exit_action exit_unusual(struct vcpu
 static int exit_finish(struct vcpu *v, enum exit_action a)
 {
 	/* A handler (or a device it called) that stopped the VM ends it here, whatever it returned. */
+	if (a == EXIT_RESUME && v->vm->stop == VM_RUNNING)
+		exit_entry_update(v);
 	if (a == EXIT_RESUME && (v->vm->stop != VM_RUNNING || !prepare_entry(v)))
 		a = EXIT_STOP;
 	if (a != EXIT_RESUME) {
@@ -148,8 +174,6 @@ static inline __attribute__((always_inline)) enum exit_action exit_step(struct v
 	struct tsc_halves now = rdtsc_halves();
 	v->rip = vmcs_read_known(VMCS_GUEST_RIP);
 	exit_history_record(&v->history, (uint32_t)reason, v->rip, now.lo, now.hi);
-	if (__builtin_expect(v->work & WORK_AT_EXIT, 0))
-		return exit_work(v);
 	return exit_dispatch_counted(v, reason);
 }
 
@@ -168,7 +192,13 @@ static int vcpu_on_finish(void *ctx, int answer)
 enum exit_action vcpu_exit(struct vcpu *v)
 {
 	/* The exit-reason field: 32 bits, zero-extended (SDM 31.3, VMREAD). */
-	enum exit_action a = exit_step(v, vmcs_read_known(VMCS_EXIT_REASON));
+	/* The exit lands where the run loop sets HOST_RIP for the vCPU's work (exit_entry_update). */
+	uint64_t reason = vmcs_read_known(VMCS_EXIT_REASON);
+	if (v->work & WORK_AT_EXIT) {
+		v->exit_work_entry = true;
+		reason |= 1ull << VMX_EXIT_WORK_BIT;
+	}
+	enum exit_action a = exit_step(v, reason);
 	if (a == EXIT_RESUME && !(v->work & WORK_AT_ENTRY))
 		return EXIT_RESUME;
 	return exit_finish(v, a) == VMX_EXIT_LEAVE ? (enum exit_action)v->action : EXIT_RESUME;
@@ -177,6 +207,7 @@ enum exit_action vcpu_exit(struct vcpu *v)
 static enum exit_action run_guest(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
+	exit_entry_update(v);
 	if (!prepare_entry(v))
 		return EXIT_STOP;
 	if (!v->launched)

@@ -109,7 +109,8 @@ uint64_t hypercall(struct vm *vm, const uint64_t gpr[GPR_COUNT])
 		return cr3_exiting(vm, ARG0 != 0);
 	case VEXIT_HC_TRACE:
 		exit_trace_set(&vm->trace, ARG0 != 0);
-		vm->vcpu.work |= WORK_AT_EXIT; /* the exit path records while it is on */
+		/* The exit path records while it is on; the exit stub learns it before the next entry. */
+		vm->vcpu.work |= WORK_AT_EXIT | WORK_AT_ENTRY;
 		return 0;
 	case VEXIT_HC_BREAK_STATE:
 		return break_state(vm, ARG0);

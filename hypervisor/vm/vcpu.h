@@ -27,7 +27,9 @@ enum gpr { GPR_RAX, GPR_RCX, GPR_RDX, GPR_RBX, GPR_RSP, GPR_RBP, GPR_RSI, GPR_RD
 /* What an exit needs beyond the common path (struct vcpu's work), one bit each. */
 enum vcpu_work {
 	WORK_AT_EXIT = 1,  /* the first exit (it marks the vCPU launched), guest time counted by software, or
-			      the exit trace on (run/vcpu_run.c:exit_work) */
+			      the exit trace on (run/vcpu_run.c:exit_work); not tested per exit: the exit
+			      stub's HOST_RIP says it (exit_work_entry), which the run loop sets before an
+			      entry, so a handler that sets this bit sets WORK_AT_ENTRY too */
 	WORK_AT_ENTRY = 2, /* before the next entry: the VM stopped, guest time counted by software, debug
 			      hooks armed, controls to rewrite, a GPR of GPR_KEPT_BY_C written, an interrupt
 			      source kicked the injection core (vm/irq.h) (prepare_entry) */
@@ -61,6 +63,7 @@ struct vcpu {
 	uint64_t regs[GPR_COUNT];
 	struct vm *vm;
 	bool launched;
+	bool exit_work_entry; /* HOST_RIP is vmx_exit_work_entry_point (hw/vmx_entry.h), not vmx_exit_entry_point */
 	/* How the last run ended (run/vcpu_run.c). */
 	int action;
 	bool gprs_kept_written; /* a handler wrote a register of GPR_KEPT_BY_C: reload them all */
