@@ -279,6 +279,35 @@ static void unclaimed_read(struct test_vm *t)
 	(void)io_bus_read(&t->vm->bus, 0x80, 1);
 }
 
+/* 0x102 accesses to the test device (writes to its read-only ID): its count's bytes are 02 01 00 00. */
+static void test_device_count_0x102(struct test_vm *t)
+{
+	for (unsigned i = 0; i < 0x102; i++)
+		io_bus_write(&t->vm->bus, TEST_DEVICE_PORT + TEST_DEVICE_ID, 1, 0);
+}
+
+static void one_unclaimed_read(struct test_vm *t)
+{
+	ck_assert_uint_eq(t->vm->bus.unclaimed_reads, 1);
+	ck_assert_uint_eq(t->vm->bus.unclaimed_writes, 0);
+}
+
+static void one_unclaimed_write(struct test_vm *t)
+{
+	ck_assert_uint_eq(t->vm->bus.unclaimed_reads, 0);
+	ck_assert_uint_eq(t->vm->bus.unclaimed_writes, 1);
+}
+
+/* The test device's other registers after a write near them: the inverted one follows the latch, the ID stays. */
+static void test_device_registers_follow(struct test_vm *t)
+{
+	struct io_bus *bus = &t->vm->bus;
+	uint32_t latch = io_bus_read(bus, TEST_DEVICE_PORT + TEST_DEVICE_LATCH, 4);
+	ck_assert_uint_eq(io_bus_read(bus, TEST_DEVICE_PORT + TEST_DEVICE_INVERTED, 4), ~latch);
+	ck_assert_uint_eq(io_bus_read(bus, TEST_DEVICE_PORT + TEST_DEVICE_ID, 4), VEXIT_TEST_ID_VALUE);
+	ck_assert_uint_eq(bus->unclaimed_reads + bus->unclaimed_writes, 0);
+}
+
 /* CR3 exiting left free by the CPU, and off in the VMCS: the hypercall turns it on. */
 static void cr3_exiting_free(struct test_vm *t)
 {
@@ -486,9 +515,41 @@ static const struct exit_case cases[] = {
 	{ "IN EAX zero-extends into RAX", EXIT_REASON_IO_INSTRUCTION, IOQ(0x5008, 4, IO_IN), 1,
 	  .in = { R(GPR_RAX, ~0ull) }, .skip = true, .out = { R(GPR_RAX, VEXIT_TEST_ID_VALUE) } },
 	{ "IN AL from a port no device claims: floats", EXIT_REASON_IO_INSTRUCTION, IOQ(0x80, 1, IO_IN), 2,
-	  .in = { R(GPR_RAX, 0x1234) }, .skip = true, .out = { R(GPR_RAX, 0x12ff) } },
+	  .in = { R(GPR_RAX, 0x1234) }, .skip = true, .out = { R(GPR_RAX, 0x12ff) }, .verify = one_unclaimed_read },
+	{ "IN AL from the ID's second byte keeps RAX's upper 56 bits", EXIT_REASON_IO_INSTRUCTION, IOQ(0x5009, 1, IO_IN), 1,
+	  .in = { R(GPR_RAX, 0x1122334455667788) }, .skip = true, .out = { R(GPR_RAX, 0x1122334455667758) },
+	  .accesses = SOME(1) },
+	/* The ends of a device's range, and past them, through the bus's port table. */
+	{ "IN AL from 0x4FFF, the port below the test device: floats", EXIT_REASON_IO_INSTRUCTION, IOQ(0x4fff, 1, IO_IN), 1,
+	  .in = { R(GPR_RAX, 0x1234) }, .skip = true, .out = { R(GPR_RAX, 0x12ff) }, .accesses = SOME(0),
+	  .verify = one_unclaimed_read },
+	{ "IN AL from 0x5000, the test device's first port", EXIT_REASON_IO_INSTRUCTION, IOQ(0x5000, 1, IO_IN), 1,
+	  .in = { R(GPR_RAX, 0x1234) }, .skip = true, .out = { R(GPR_RAX, 0x1200) }, .accesses = SOME(1) },
+	{ "OUT AL to 0x500F, the test device's last port (the count's top byte): ignored, counted",
+	  EXIT_REASON_IO_INSTRUCTION, IOQ(0x500f, 1, 0), 1, .in = { R(GPR_RAX, 0x5a) }, .skip = true, .latch = SOME(0),
+	  .accesses = SOME(1), .verify = test_device_registers_follow },
+	{ "IN AX at 0x500F, the last port: the count's top byte, then one floating", EXIT_REASON_IO_INSTRUCTION,
+	  IOQ(0x500f, 2, IO_IN), 1, .in = { R(GPR_RAX, 0x12345678) }, .skip = true, .out = { R(GPR_RAX, 0x1234ff00) },
+	  .accesses = SOME(1), .verify = test_device_registers_follow },
+	{ "IN AL from 0x5010, the port past the test device: floats", EXIT_REASON_IO_INSTRUCTION, IOQ(0x5010, 1, IO_IN), 1,
+	  .in = { R(GPR_RAX, 0x1234) }, .skip = true, .out = { R(GPR_RAX, 0x12ff) }, .accesses = SOME(0),
+	  .verify = one_unclaimed_read },
+	{ "IN EAX at 0x500D runs past the test device: the count's three top bytes, then one floating",
+	  EXIT_REASON_IO_INSTRUCTION, IOQ(0x500d, 4, IO_IN), 1, .in = { R(GPR_RAX, 0x1122334455667788) },
+	  .prepare = test_device_count_0x102, .skip = true, .out = { R(GPR_RAX, 0xff000001) }, .accesses = SOME(0x103) },
+	{ "OUT AX at 0x5003 straddles the latch and the inverted register: only the latch's byte",
+	  EXIT_REASON_IO_INSTRUCTION, IOQ(0x5003, 2, 0), 1, .in = { R(GPR_RAX, 0xabcd) }, .skip = true,
+	  .latch = SOME(0xcd000000), .accesses = SOME(1), .verify = test_device_registers_follow },
+	{ "IN AX from port 0xFFFF, the last port: floats", EXIT_REASON_IO_INSTRUCTION, IOQ(0xffff, 2, IO_IN), 1,
+	  .in = { R(GPR_RAX, 0x12345678) }, .skip = true, .out = { R(GPR_RAX, 0x1234ffff) }, .verify = one_unclaimed_read },
+	{ "OUT AL to a port no device claims: dropped, counted", EXIT_REASON_IO_INSTRUCTION, IOQ(0x81, 1, 0), 2,
+	  .in = { R(GPR_RAX, 1) }, .skip = true, .accesses = SOME(0), .verify = one_unclaimed_write },
+	{ "IN AL from the exit port, which has no read: floats, counted", EXIT_REASON_IO_INSTRUCTION,
+	  IOQ(EXIT_PORT, 1, IO_IN), 2, .in = { R(GPR_RAX, 0) }, .skip = true, .out = { R(GPR_RAX, 0xff) },
+	  .verify = one_unclaimed_read },
+	/* The OUT completed (the device took the byte): RIP moves past it, as on the CPU, and the run loop ends the VM. */
 	{ "OUT to the exit port ends the VM: done", EXIT_REASON_IO_INSTRUCTION, IOQ(EXIT_PORT, 1, 0), 1,
-	  .in = { R(GPR_RAX, 5) }, .action = EXIT_STOP, .stop = VM_STOP_DONE, .stop_fields = "status=5" },
+	  .in = { R(GPR_RAX, 5) }, .skip = true, .action = EXIT_STOP, .stop = VM_STOP_DONE, .stop_fields = "status=5" },
 	{ "I/O qualification with a reserved size stops the VM", EXIT_REASON_IO_INSTRUCTION, 0x50000002, 1,
 	  .action = EXIT_STOP, .stop = VM_STOP_UNHANDLED_EXIT,
 	  .stop_fields = "reason=IO_INSTRUCTION qual=0x50000002 rip=0x10000 why=bad-qualification" },

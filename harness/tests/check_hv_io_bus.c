@@ -119,6 +119,32 @@ START_TEST(test_add_and_find)
 }
 END_TEST
 
+START_TEST(test_route_at_range_ends)
+{
+	/* Two devices side by side: each end of each range reaches its device, the ports around reach none. */
+	struct io_bus *bus = empty_bus();
+	struct dummy a = { .tag = 0xa }, b = { .tag = 0xb };
+	ck_assert(io_bus_add(bus, &dummy_dev, &a, 0x5000, 0x10));
+	ck_assert(io_bus_add(bus, &dummy_dev, &b, 0x5010, 1));
+	ck_assert_uint_eq(io_bus_read(bus, 0x4fff, 4), 0xffffffffu);
+	ck_assert_uint_eq(io_bus_read(bus, 0x5000, 4), 0xa5000u);
+	ck_assert_uint_eq(io_bus_read(bus, 0x500f, 2), 0xa500fu);
+	ck_assert_uint_eq(io_bus_read(bus, 0x5010, 1), 0xb5010u);
+	ck_assert_uint_eq(io_bus_read(bus, 0x5011, 1), 0xff);
+	ck_assert_uint_eq(bus->unclaimed_reads, 2);
+	io_bus_write(bus, 0x500f, 1, 0x0f);
+	ck_assert_uint_eq(a.last_write_port, 0x500f);
+	io_bus_write(bus, 0x5010, 4, 0x10);
+	ck_assert_uint_eq(b.last_write_port, 0x5010);
+	ck_assert_uint_eq(b.last_size, 4);
+	io_bus_write(bus, 0x4fff, 1, 1);
+	io_bus_write(bus, 0x5011, 1, 1);
+	ck_assert_uint_eq(bus->unclaimed_writes, 2);
+	ck_assert_uint_eq(a.last_write_value, 0x0f); /* the unclaimed writes reached neither */
+	ck_assert_uint_eq(b.last_write_value, 0x10);
+}
+END_TEST
+
 START_TEST(test_one_device_kind_many_states)
 {
 	/* One struct io_device serves several instances; each access reaches the instance at that port. */
@@ -145,6 +171,11 @@ START_TEST(test_overlap_rejected)
 	ck_assert(!io_bus_add(bus, &dummy_dev, &other, 0x100, 8));  /* the same range */
 	ck_assert(!io_bus_add(bus, &dummy_dev, &a, 0x100, 8));      /* the same device twice */
 	ck_assert_uint_eq(bus->n_devices, 1);
+	/* A refused range claims none of its ports, not even those outside the overlap. */
+	ck_assert_ptr_null(io_bus_find(bus, 0xf8));
+	ck_assert_ptr_null(io_bus_find(bus, 0x10a));
+	ck_assert_uint_eq(io_bus_read(bus, 0x10a, 1), 0xff);
+	ck_assert_uint_eq(bus->unclaimed_reads, 1);
 	ck_assert(io_bus_add(bus, &dummy_dev, &below, 0xf8, 8)); /* ends right where a starts */
 	ck_assert_ptr_eq(state_at(bus, 0xff), &below);
 	ck_assert_ptr_eq(state_at(bus, 0x100), &a);
@@ -172,6 +203,11 @@ START_TEST(test_port_range_edges)
 	ck_assert(io_bus_add(all_bus, &dummy_dev, &all, 0, 0xffff));
 	ck_assert_ptr_eq(state_at(all_bus, 0xfffe), &all);
 	ck_assert_ptr_null(io_bus_find(all_bus, 0xffff));
+	/* ...and the last port beside it: the whole port space claimed, each port by its own. */
+	ck_assert(io_bus_add(all_bus, &dummy_dev, &last, 0xffff, 1));
+	ck_assert_ptr_eq(state_at(all_bus, 0xffff), &last);
+	ck_assert_ptr_eq(state_at(all_bus, 0), &all);
+	ck_assert_ptr_eq(state_at(all_bus, 0xfffe), &all);
 }
 END_TEST
 
@@ -387,6 +423,21 @@ START_TEST(test_device_narrow_writes)
 	ck_assert_uint_eq(tin(TEST_DEVICE_LATCH, 4), 0x7766ab01u);
 	ck_assert_uint_eq(tin(TEST_DEVICE_INVERTED, 4), ~0x7766ab01u);
 	ck_assert_uint_eq(tin(TEST_DEVICE_ID, 4), VEXIT_TEST_ID_VALUE);
+	/* From the latch's last byte, of each size: one byte of the latch, the rest dropped. */
+	tout(TEST_DEVICE_LATCH + 3, 4, 0x44332211u);
+	ck_assert_uint_eq(tin(TEST_DEVICE_LATCH, 4), 0x1166ab01u);
+	tout(TEST_DEVICE_LATCH + 3, 2, 0x5522u);
+	ck_assert_uint_eq(tin(TEST_DEVICE_LATCH, 4), 0x2266ab01u);
+	tout(TEST_DEVICE_LATCH + 3, 1, 0x33u);
+	ck_assert_uint_eq(tin(TEST_DEVICE_LATCH, 4), 0x3366ab01u);
+	ck_assert_uint_eq(tin(TEST_DEVICE_INVERTED, 4), ~0x3366ab01u);
+	ck_assert_uint_eq(tin(TEST_DEVICE_INVERTED + 3, 2), 0x56cc); /* ~0x33, then the ID's "V" */
+	ck_assert_uint_eq(tin(TEST_DEVICE_ID, 4), VEXIT_TEST_ID_VALUE);
+	/* The inverted register's bytes are read-only, from each of its offsets. */
+	for (uint16_t off = TEST_DEVICE_INVERTED; off < TEST_DEVICE_ID; off++)
+		tout(off, 1, 0);
+	ck_assert_uint_eq(tin(TEST_DEVICE_LATCH, 4), 0x3366ab01u);
+	ck_assert_uint_eq(tin(TEST_DEVICE_INVERTED, 4), ~0x3366ab01u);
 }
 END_TEST
 
@@ -632,6 +683,7 @@ static Suite *io_bus_suite(void)
 	TCase *bus = tcase_create("bus");
 	tcase_add_checked_fixture(bus, setup, teardown);
 	tcase_add_test(bus, test_add_and_find);
+	tcase_add_test(bus, test_route_at_range_ends);
 	tcase_add_test(bus, test_one_device_kind_many_states);
 	tcase_add_test(bus, test_overlap_rejected);
 	tcase_add_test(bus, test_port_range_edges);

@@ -1,37 +1,39 @@
 #include "vm/io_bus.h"
 
-static bool overlaps(const struct io_bus_entry *e, uint32_t first, uint32_t end)
+const uint32_t io_size_mask[5] = { [1] = 0xff, [2] = 0xffff, [4] = 0xffffffff };
+
+/* The ops of a device that has no read or no write: the floating bus's, counted on the bus. */
+static uint32_t floating_read(void *bus, uint16_t port, unsigned size)
 {
-	return e->first_port < end && first < (uint32_t)e->first_port + e->port_count;
+	(void)port;
+	((struct io_bus *)bus)->unclaimed_reads++;
+	return io_bus_floating(size);
+}
+
+static void dropped_write(void *bus, uint16_t port, unsigned size, uint32_t value)
+{
+	(void)port, (void)size, (void)value;
+	((struct io_bus *)bus)->unclaimed_writes++;
 }
 
 bool io_bus_add(struct io_bus *bus, const struct io_device *dev, void *state, uint16_t first_port,
 		uint16_t port_count)
 {
 	uint32_t end = (uint32_t)first_port + port_count;
-	if (bus->n_devices == IO_BUS_MAX_DEVICES || port_count == 0 || end > 0x10000)
+	if (bus->n_devices == IO_BUS_MAX_DEVICES || port_count == 0 || end > IO_PORTS)
 		return false;
-	for (unsigned i = 0; i < bus->n_devices; i++)
-		if (overlaps(&bus->devices[i], first_port, end))
+	for (uint32_t p = first_port; p < end; p++)
+		if (bus->route[p])
 			return false;
+	unsigned k = bus->n_devices + 1;
+	bus->read[k] = dev->read ? dev->read : floating_read;
+	bus->read_state[k] = dev->read ? state : bus;
+	bus->write[k] = dev->write ? dev->write : dropped_write;
+	bus->write_state[k] = dev->write ? state : bus;
 	bus->devices[bus->n_devices++] = (struct io_bus_entry){ dev, state, first_port, port_count };
+	for (uint32_t p = first_port; p < end; p++)
+		bus->route[p] = (uint8_t)k;
 	return true;
-}
-
-const struct io_bus_entry *io_bus_find(const struct io_bus *bus, uint16_t port)
-{
-	for (unsigned i = 0; i < bus->n_devices; i++)
-		if (io_bus_claims(&bus->devices[i], port))
-			return &bus->devices[i];
-	return 0;
-}
-
-const struct io_bus_entry *io_bus_route_slow(struct io_bus *bus, uint16_t port)
-{
-	const struct io_bus_entry *e = io_bus_find(bus, port);
-	if (e)
-		bus->last = (unsigned)(e - bus->devices);
-	return e;
 }
 
 void io_bus_stop(struct io_bus *bus)

@@ -20,7 +20,8 @@
 #include "vmx/vmx_caps.h"
 #include "vmx/xcr0.h"
 
-_Static_assert(sizeof(struct vm) <= PAGE_SIZE, "struct vm lives in one page");
+/* struct vm and its bus's port table (vm/io_bus.h) live in a run of pages of their own. */
+#define VM_STRUCT_PAGES ((sizeof(struct vm) + PAGE_SIZE - 1) / PAGE_SIZE)
 
 static uint64_t zeroed_page(void)
 {
@@ -33,8 +34,8 @@ static uint64_t zeroed_page(void)
 
 uint64_t vm_pages_needed(uint64_t mem_size)
 {
-	/* Guest memory, its page array, and room for EPT tables, bitmaps, VMCS and the VM itself. */
-	return mem_size / PAGE_SIZE + vm_mem_array_pages(mem_size) + mem_size / (2ull << 20) + 16;
+	/* Guest memory, its page array, the VM itself, and room for EPT tables, bitmaps and VMCS. */
+	return mem_size / PAGE_SIZE + vm_mem_array_pages(mem_size) + VM_STRUCT_PAGES + mem_size / (2ull << 20) + 16;
 }
 
 /* Guest memory, one 2 MiB unit at a time: an aligned run when there is one (EPT maps it with one
@@ -58,7 +59,10 @@ struct vm *vm_create(const struct vm_config *cfg, const char *name, enum vm_kind
 {
 	if (!mem_size || mem_size % VM_MEM_GRANULE || mem_size > VM_MEM_MAX)
 		panic("VM %s: memory size 0x%lx is not a whole number of 2 MiB up to 1 GiB", name, mem_size);
-	struct vm *vm = (struct vm *)(uintptr_t)zeroed_page();
+	struct vm *vm = (struct vm *)(uintptr_t)page_alloc_run(VM_STRUCT_PAGES, 1);
+	if (!vm)
+		panic("out of memory building a VM");
+	memset(vm, 0, VM_STRUCT_PAGES * PAGE_SIZE);
 	for (unsigned i = 0; name[i] && i < VM_NAME_MAX - 1; i++)
 		vm->name[i] = name[i];
 	vm->kind = kind;
@@ -214,5 +218,6 @@ void vm_destroy(struct vm *vm)
 	for (uint64_t i = 0; i < vm_mem_array_pages(vm->mem_size); i++)
 		page_free((uint64_t)(uintptr_t)vm->mem_pages + i * PAGE_SIZE);
 	page_free((uint64_t)(uintptr_t)vm->cpu_state.area);
-	page_free((uint64_t)(uintptr_t)vm);
+	for (uint64_t i = 0; i < VM_STRUCT_PAGES; i++)
+		page_free((uint64_t)(uintptr_t)vm + i * PAGE_SIZE);
 }

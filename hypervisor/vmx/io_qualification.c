@@ -1,16 +1,18 @@
 #include "vmx/io_qualification.h"
 
+const uint8_t io_qualification_simple_sizes[IO_QUAL_SIZE + IO_QUAL_STRING + 1] = { [0] = 1, [1] = 2, [3] = 4 };
+
 bool io_qualification_decode(uint64_t q, struct io_access *out)
 {
-	unsigned size_field = q & 7;
+	unsigned size_field = q & IO_QUAL_SIZE;
 	if (size_field != 0 && size_field != 1 && size_field != 3)
 		return false;
 	out->size = size_field + 1;
-	out->in = (q >> 3) & 1;
-	out->string = (q >> 4) & 1;
-	out->rep = (q >> 5) & 1;
-	out->immediate = (q >> 6) & 1;
-	out->port = (uint16_t)(q >> 16);
+	out->in = q & IO_QUAL_IN;
+	out->string = q & IO_QUAL_STRING;
+	out->rep = q & IO_QUAL_REP;
+	out->immediate = q & IO_QUAL_IMMEDIATE;
+	out->port = io_qualification_port(q);
 	return true;
 }
 
