@@ -53,12 +53,12 @@ static void test_device_write(void *state, uint16_t port, unsigned size, uint32_
 	if (off < TEST_DEVICE_LATCH + 4) {
 		/* The bytes from off on; those past the latch (at most three: never the ID) fall in the
 		 * inverted register, which is the latch's again right after. */
-		if (size == 4)
-			store32(t->file + off, value);
+		if (size == 1)
+			t->file[off] = (uint8_t)value;
 		else if (size == 2)
 			__builtin_memcpy(t->file + off, &(uint16_t){ (uint16_t)value }, 2);
 		else
-			t->file[off] = (uint8_t)value;
+			store32(t->file + off, value);
 		store32(t->file + TEST_DEVICE_INVERTED, ~load32(t->file + TEST_DEVICE_LATCH));
 	}
 	count_access(t);
