@@ -225,7 +225,7 @@ static void precheck_on(struct test_vm *t)
 
 static void set_tpr_12(struct test_vm *t)
 {
-	t->vm->tpr = 12;
+	t->vm->vcpu.tpr = 12;
 }
 
 /*
@@ -688,11 +688,46 @@ static const struct exit_case cases[] = {
 	{ "MOV from CR3 to R15", EXIT_REASON_CR_ACCESS, CRQ(3, CR_FROM, GPR_R15), 3, .skip = true,
 	  .out = { R(GPR_R15, GUEST_PML4) } },
 	{ "MOV to CR8 from RSP reads the VMCS's RSP", EXIT_REASON_CR_ACCESS, CRQ(8, CR_TO, GPR_RSP), 4,
-	  .fin = { F(VMCS_GUEST_RSP, 9) }, .skip = true, .tpr = SOME(9) },
+	  .in = { R(GPR_RSP, 3) }, .fin = { F(VMCS_GUEST_RSP, 9) }, .skip = true, .tpr = SOME(9) },
 	{ "MOV from CR8 to RCX", EXIT_REASON_CR_ACCESS, CRQ(8, CR_FROM, GPR_RCX), 4, .prepare = set_tpr_12, .skip = true,
 	  .out = { R(GPR_RCX, 12) }, .tpr = SOME(12) },
 	{ "MOV to CR8 with bit 4: #GP", EXIT_REASON_CR_ACCESS, CRQ(8, CR_TO, GPR_RAX), 4, .in = { R(GPR_RAX, 0x10) },
 	  .inject = INJECT(VECTOR_GP), .tpr = SOME(0) },
+	/* The common accesses (exit_cr.c: handle_cr_access), and each way out of them into the general one. */
+	{ "MOV to CR8 from R12, a register the stub does not reload", EXIT_REASON_CR_ACCESS, CRQ(8, CR_TO, GPR_R12), 4,
+	  .in = { R(GPR_R12, 15) }, .prepare = set_tpr_12, .skip = true, .tpr = SOME(15) },
+	{ "MOV to CR8 with bit 63: #GP, the priority kept", EXIT_REASON_CR_ACCESS, CRQ(8, CR_TO, GPR_RDX), 4,
+	  .in = { R(GPR_RDX, 1ull << 63 | 3) }, .prepare = set_tpr_12, .inject = INJECT(VECTOR_GP), .tpr = SOME(12) },
+	{ "MOV to CR8 with a reserved qualification bit (12): the register of bits 11:8", EXIT_REASON_CR_ACCESS,
+	  CRQ(8, CR_TO, GPR_RBX) | 1u << 12, 4, .in = { R(GPR_RBX, 7) }, .skip = true, .tpr = SOME(7) },
+	{ "MOV from CR8 to R11", EXIT_REASON_CR_ACCESS, CRQ(8, CR_FROM, GPR_R11), 4, .prepare = set_tpr_12,
+	  .skip = true, .out = { R(GPR_R11, 12) }, .tpr = SOME(12) },
+	{ "MOV from CR8 to R15, a register the stub does not reload", EXIT_REASON_CR_ACCESS, CRQ(8, CR_FROM, GPR_R15), 4,
+	  .prepare = set_tpr_12, .skip = true, .out = { R(GPR_R15, 12) }, .tpr = SOME(12) },
+	{ "MOV from CR8 to RSP writes the VMCS's RSP", EXIT_REASON_CR_ACCESS, CRQ(8, CR_FROM, GPR_RSP), 4,
+	  .prepare = set_tpr_12, .skip = true, .fout = { F(VMCS_GUEST_RSP, 12) }, .tpr = SOME(12) },
+	{ "MOV from CR8 with a reserved qualification bit (15): the register of bits 11:8", EXIT_REASON_CR_ACCESS,
+	  CRQ(8, CR_FROM, GPR_RCX) | 1u << 15, 4, .prepare = set_tpr_12, .skip = true, .out = { R(GPR_RCX, 12) },
+	  .tpr = SOME(12) },
+	{ "MOV to CR0 clearing TS", EXIT_REASON_CR_ACCESS, CRQ(0, CR_TO, GPR_RSI), 3, .in = { R(GPR_RSI, CR0_GUEST) },
+	  .fin = { F(VMCS_CR0_READ_SHADOW, CR0_GUEST | CR0_TS), F(VMCS_GUEST_CR0, CR0_GUEST | CR0_TS) }, .skip = true,
+	  .fout = { F(VMCS_CR0_READ_SHADOW, CR0_GUEST), F(VMCS_GUEST_CR0, CR0_GUEST) } },
+	{ "MOV to CR0 clearing NE and WP: the real CR0 keeps NE, a VMX fixed bit", EXIT_REASON_CR_ACCESS,
+	  CRQ(0, CR_TO, GPR_R13), 4, .in = { R(GPR_R13, CR0_GUEST & ~(CR0_NE | CR0_WP)) }, .skip = true,
+	  .fout = { F(VMCS_CR0_READ_SHADOW, CR0_GUEST & ~(CR0_NE | CR0_WP)), F(VMCS_GUEST_CR0, CR0_GUEST & ~CR0_WP) } },
+	{ "MOV to CR0 without ET: it reads as 1, reserved bit 6 as 0", EXIT_REASON_CR_ACCESS, CRQ(0, CR_TO, GPR_RAX), 3,
+	  .in = { R(GPR_RAX, (CR0_GUEST & ~CR0_ET) | 1u << 6) }, .skip = true,
+	  .fout = { F(VMCS_CR0_READ_SHADOW, CR0_GUEST), F(VMCS_GUEST_CR0, CR0_GUEST) } },
+	{ "MOV to CR0 clearing PE with PG set: #GP", EXIT_REASON_CR_ACCESS, CRQ(0, CR_TO, GPR_RAX), 3,
+	  .in = { R(GPR_RAX, CR0_GUEST & ~CR0_PE) }, .inject = INJECT(VECTOR_GP) },
+	{ "MOV to CR0 setting CD: the general way, no mode switch", EXIT_REASON_CR_ACCESS, CRQ(0, CR_TO, GPR_RAX), 3,
+	  .in = { R(GPR_RAX, CR0_GUEST | CR0_CD) }, .skip = true,
+	  .fout = { F(VMCS_CR0_READ_SHADOW, CR0_GUEST | CR0_CD), F(VMCS_GUEST_CR0, CR0_GUEST | CR0_CD) } },
+	{ "MOV to CR0 setting NW without CD: #GP", EXIT_REASON_CR_ACCESS, CRQ(0, CR_TO, GPR_RAX), 3,
+	  .in = { R(GPR_RAX, CR0_GUEST | CR0_NW) }, .inject = INJECT(VECTOR_GP) },
+	{ "MOV to CR0 from RSP reads the VMCS's RSP", EXIT_REASON_CR_ACCESS, CRQ(0, CR_TO, GPR_RSP), 3,
+	  .in = { R(GPR_RSP, CR0_GUEST) }, .fin = { F(VMCS_GUEST_RSP, CR0_GUEST | CR0_TS) }, .skip = true,
+	  .fout = { F(VMCS_CR0_READ_SHADOW, CR0_GUEST | CR0_TS), F(VMCS_GUEST_CR0, CR0_GUEST | CR0_TS) } },
 	{ "MOV to CR4 setting VMXE: #GP", EXIT_REASON_CR_ACCESS, CRQ(4, CR_TO, GPR_RAX), 3,
 	  .in = { R(GPR_RAX, CR4_PAE | CR4_VMXE) }, .inject = INJECT(VECTOR_GP) },
 	{ "MOV to CR4 setting OSXSAVE: the real CR4 keeps VMXE", EXIT_REASON_CR_ACCESS, CRQ(4, CR_TO, GPR_RDX), 3,
@@ -1254,7 +1289,7 @@ static void check_vm_state(const struct exit_case *c, struct test_vm *t)
 	if (IS_SOME(c->latch))
 		ck_assert_uint_eq(io_bus_read(&vm->bus, TEST_DEVICE_PORT + TEST_DEVICE_LATCH, 4), (uint32_t)c->latch);
 	if (IS_SOME(c->tpr))
-		ck_assert_uint_eq(vm->tpr, (uint32_t)c->tpr);
+		ck_assert_uint_eq(vm->vcpu.tpr, (uint32_t)c->tpr);
 	ck_assert_uint_eq(fake_cpu.cr2, IS_SOME(c->cr2) ? (uint32_t)c->cr2 : 0);
 	if (IS_SOME(c->xcr0)) {
 		ck_assert_uint_eq(vm->xcr0, (uint32_t)c->xcr0);
@@ -1526,8 +1561,8 @@ START_TEST(test_run_reloads_kept_registers_only_when_written)
 	ck_assert_int_eq(fake_vmx_on_exit_result(2), VMX_EXIT_RESUME);
 	ck_assert_int_eq(fake_vmx_on_exit_result(3), VMX_EXIT_RESUME_ALL);
 	ck_assert_int_eq(fake_vmx_on_exit_result(4), VMX_EXIT_LEAVE);
-	ck_assert_uint_eq(v->regs[GPR_R12], t.vm->tpr); /* the priority, 0 at reset */
-	ck_assert_uint_eq(v->regs[GPR_RBP], t.vm->tpr);
+	ck_assert_uint_eq(v->regs[GPR_R12], t.vm->vcpu.tpr); /* the priority, 0 at reset */
+	ck_assert_uint_eq(v->regs[GPR_RBP], t.vm->vcpu.tpr);
 }
 END_TEST
 

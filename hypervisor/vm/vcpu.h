@@ -48,6 +48,12 @@ struct vcpu {
 	 */
 	uint8_t work;
 	/*
+	 * CR8, the task priority (bits 3:0), of a vCPU without a local APIC (with one, the TPR
+	 * shadow holds it on the virtual-APIC page): a MOV CR8 exit reads or writes it here
+	 * (beside work, in bytes the history's alignment leaves free: no offset below moves).
+	 */
+	uint8_t tpr;
+	/*
 	 * The last exits, printed when an entry fails; and the exit counts. The exit stub records
 	 * and counts the exits it answers itself in them, at offsets hw/vmx_entry.h names (pinned below).
 	 */
@@ -57,7 +63,7 @@ struct vcpu {
 	 * The guest's general-purpose registers, by encoding; gpr[GPR_RSP] is unused (RSP is
 	 * in the VMCS). While the vCPU runs they are the frame hw/vmx_entry.S stores them in
 	 * on the host stack; between runs, regs[] below. Read-only: a handler writes one
-	 * with vcpu_set_gpr, which the exit stub's partial reload depends on.
+	 * with vcpu_set_gpr (or vcpu_set_gpr_reloaded), which the exit stub's partial reload depends on.
 	 */
 	const uint64_t *gpr;
 	uint64_t regs[GPR_COUNT];
@@ -131,14 +137,23 @@ static inline uint64_t vcpu_exit_qualification(struct vcpu *v)
 	return q;
 }
 
-/* Write guest register r (RSP goes to the VMCS). The only writer of gpr[]. */
+/* The registers the exit stub reloads from the frame on every VMRESUME: all but RSP and GPR_KEPT_BY_C. */
+#define GPR_RELOADED (((1u << GPR_COUNT) - 1) & ~(GPR_KEPT_BY_C | 1u << GPR_RSP))
+
+/* vcpu_set_gpr of a register of GPR_RELOADED (the caller knows it is one): the store alone. */
+static inline void vcpu_set_gpr_reloaded(struct vcpu *v, unsigned r, uint64_t value)
+{
+	((uint64_t *)v->gpr)[r] = value; /* gpr points at the frame or regs[], both writable */
+}
+
+/* Write guest register r (RSP goes to the VMCS). With vcpu_set_gpr_reloaded, the only writer of gpr[]. */
 static inline void vcpu_set_gpr(struct vcpu *v, unsigned r, uint64_t value)
 {
 	if (r == GPR_RSP) {
 		vmcs_write(VMCS_GUEST_RSP, value);
 		return;
 	}
-	((uint64_t *)v->gpr)[r] = value; /* gpr points at the frame or regs[], both writable */
+	vcpu_set_gpr_reloaded(v, r, value);
 	if (GPR_KEPT_BY_C & (1u << r)) {
 		v->gprs_kept_written = true;
 		v->work |= WORK_AT_ENTRY;

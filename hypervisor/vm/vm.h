@@ -82,7 +82,6 @@ struct vm {
 	size_t device_state_used;
 	/* Guest state the VMCS does not hold. */
 	struct virtual_msrs msrs;
-	uint8_t tpr;                 /* CR8 (bits 3:0) of a VM without an APIC: the task priority, kept here */
 	uint64_t xcr0;               /* loaded into XCR0 by XSETBV emulation */
 	struct guest_cpu_state cpu_state; /* in the CPU while the vCPU runs */
 	/* What the CPU's VMX controls let this VM have (vm_vmcs.c): RDTSCP and RDPID (with the guest's
