@@ -228,6 +228,24 @@ static void set_tpr_12(struct test_vm *t)
 	t->vm->vcpu.tpr = 12;
 }
 
+/* The plain MSRs (vm/virtual_msr.h), each with a value of its own to read back. */
+static void plain_msr_values(struct test_vm *t)
+{
+	struct virtual_msrs *m = &t->vm->msrs;
+	m->star = 0x0023001000000000;
+	m->lstar = 0xffffffff81000000;
+	m->tsc_aux = 0x1234;
+	m->hv_scratch = 0xfeedfacecafebeef;
+	m->mcg_status = 5;
+}
+
+/* MSRs vexit does not have, in the plain tables' slots of VEXIT_MSR_SCRATCH and IA32_MCG_STATUS. */
+#define MSR_IN_SCRATCH_SLOT 0x40000032u
+#define MSR_IN_MCG_STATUS_SLOT 0x200eu
+_Static_assert(VIRTUAL_MSR_SLOT(MSR_IN_SCRATCH_SLOT) == VIRTUAL_MSR_SLOT(VEXIT_MSR_SCRATCH) &&
+		       VIRTUAL_MSR_SLOT(MSR_IN_MCG_STATUS_SLOT) == VIRTUAL_MSR_SLOT(MSR_IA32_MCG_STATUS),
+	       "another hash: pick MSRs in these slots again");
+
 /*
  * CPUID.(EAX=0DH,ECX=0): the CPU has x87, SSE, AVX, PKRU and AMX (EDX:EAX), 11008 bytes of XSAVE area
  * for them all (ECX), 832 for the current XCR0 (EBX); the test VM is offered x87, SSE and AVX
@@ -831,6 +849,35 @@ static const struct exit_case cases[] = {
 	  .in = { R(GPR_RCX, MSR_IA32_MCG_STATUS), R(GPR_RAX, 8), R(GPR_RDX, 0) }, .inject = INJECT(VECTOR_GP),
 	  .msr = { MSR_IA32_MCG_STATUS, 0 } },
 	{ "RDMSR IA32_MC0_CTL (no bank): #GP", EXIT_REASON_RDMSR, 0, 2, .in = { R(GPR_RCX, 0x400) },
+	  .inject = INJECT(VECTOR_GP) },
+	/* The plain MSRs (vm/virtual_msr.h), and the MSRs that share their slots */
+	{ "RDMSR IA32_STAR", EXIT_REASON_RDMSR, 0, 2, .in = { R(GPR_RCX, MSR_IA32_STAR) }, .prepare = plain_msr_values,
+	  .skip = true, .out = { R(GPR_RAX, 0), R(GPR_RDX, 0x00230010) } },
+	{ "RDMSR IA32_LSTAR", EXIT_REASON_RDMSR, 0, 2, .in = { R(GPR_RCX, MSR_IA32_LSTAR) }, .prepare = plain_msr_values,
+	  .skip = true, .out = { R(GPR_RAX, 0x81000000), R(GPR_RDX, 0xffffffff) } },
+	{ "RDMSR IA32_TSC_AUX", EXIT_REASON_RDMSR, 0, 2, .in = { R(GPR_RCX, MSR_IA32_TSC_AUX) },
+	  .prepare = plain_msr_values, .skip = true, .out = { R(GPR_RAX, 0x1234), R(GPR_RDX, 0) } },
+	{ "RDMSR VEXIT_MSR_SCRATCH", EXIT_REASON_RDMSR, 0, 2, .in = { R(GPR_RCX, VEXIT_MSR_SCRATCH) },
+	  .prepare = plain_msr_values, .skip = true, .out = { R(GPR_RAX, 0xcafebeef), R(GPR_RDX, 0xfeedface) } },
+	{ "RDMSR IA32_MCG_STATUS", EXIT_REASON_RDMSR, 0, 2, .in = { R(GPR_RCX, MSR_IA32_MCG_STATUS) },
+	  .prepare = plain_msr_values, .skip = true, .out = { R(GPR_RAX, 5), R(GPR_RDX, 0) } },
+	{ "RDMSR with bits 63:32 of RCX set reads the MSR of ECX", EXIT_REASON_RDMSR, 0, 2,
+	  .in = { R(GPR_RCX, 0xffffffff00000000 | VEXIT_MSR_SCRATCH) }, .prepare = plain_msr_values, .skip = true,
+	  .out = { R(GPR_RAX, 0xcafebeef), R(GPR_RDX, 0xfeedface) } },
+	{ "WRMSR IA32_MCG_STATUS bit 32: #GP", EXIT_REASON_WRMSR, 0, 2,
+	  .in = { R(GPR_RCX, MSR_IA32_MCG_STATUS), R(GPR_RAX, 1), R(GPR_RDX, 1) }, .prepare = plain_msr_values,
+	  .inject = INJECT(VECTOR_GP), .msr = { MSR_IA32_MCG_STATUS, 5 } },
+	{ "WRMSR VEXIT_MSR_SCRATCH ignores bits 63:32 of RAX", EXIT_REASON_WRMSR, 0, 2,
+	  .in = { R(GPR_RCX, VEXIT_MSR_SCRATCH), R(GPR_RAX, 0xffffffff00000001), R(GPR_RDX, 2) }, .skip = true,
+	  .msr = { VEXIT_MSR_SCRATCH, 0x200000001 } },
+	{ "RDMSR of an MSR in VEXIT_MSR_SCRATCH's slot: #GP", EXIT_REASON_RDMSR, 0, 2,
+	  .in = { R(GPR_RCX, MSR_IN_SCRATCH_SLOT) }, .prepare = plain_msr_values, .inject = INJECT(VECTOR_GP) },
+	{ "WRMSR of an MSR in IA32_MCG_STATUS's slot: #GP", EXIT_REASON_WRMSR, 0, 2,
+	  .in = { R(GPR_RCX, MSR_IN_MCG_STATUS_SLOT), R(GPR_RAX, 1), R(GPR_RDX, 0) }, .prepare = plain_msr_values,
+	  .inject = INJECT(VECTOR_GP), .msr = { MSR_IA32_MCG_STATUS, 5 } },
+	{ "RDMSR of MSR 0 (plain slot 0's): #GP", EXIT_REASON_RDMSR, 0, 2, .in = { R(GPR_RCX, 0) },
+	  .inject = INJECT(VECTOR_GP) },
+	{ "WRMSR of MSR 0: #GP", EXIT_REASON_WRMSR, 0, 2, .in = { R(GPR_RCX, 0), R(GPR_RAX, 0), R(GPR_RDX, 0) },
 	  .inject = INJECT(VECTOR_GP) },
 
 	/* XSETBV */

@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "include/vexit_abi.h"
+#include "quiet_assert.h"
 #include "run_suite.h"
 #include "vm/virtual_msr.h"
 #include "vmx/tsc_scale.h"
@@ -671,6 +672,121 @@ START_TEST(test_read_has_no_side_effects)
 }
 END_TEST
 
+/* --- the plain MSRs (virtual_msr.h): the exit path's loads and stores, which must agree with the rules --- */
+
+/* The plain MSRs, as virtual_msr.h defines them: held in the table alone. */
+static const uint32_t plain_reads[] = { MSR_IA32_APIC_BASE, MSR_IA32_MCG_STATUS, MSR_IA32_MISC_ENABLE, MSR_IA32_PAT,
+					MSR_IA32_STAR,      MSR_IA32_LSTAR,      MSR_IA32_CSTAR,       MSR_IA32_FMASK,
+					MSR_IA32_TSC_AUX,   VEXIT_MSR_SCRATCH };
+/* Of those, the ones whose WRMSR is a bound and a store (the CPU holds STAR... and TSC_AUX for the guest). */
+static const uint32_t plain_writes[] = { MSR_IA32_MCG_STATUS, VEXIT_MSR_SCRATCH };
+
+static bool listed(const uint32_t *list, size_t n, uint32_t msr)
+{
+	for (size_t i = 0; i < n; i++)
+		if (list[i] == msr)
+			return true;
+	return false;
+}
+
+/* Every MSR vexit has, MSR 0 and the numbers around them: the architectural and synthetic ranges. */
+static bool next_msr(uint32_t *msr)
+{
+	static const uint32_t ranges[][2] = { { 0, 0x2000 }, { 0x40000000, 0x40000100 }, { 0xc0000000, 0xc0002000 },
+					      { 0xfffffff0, 0xffffffff } };
+	for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++) {
+		if (*msr >= ranges[i][0] && *msr < ranges[i][1]) {
+			++*msr;
+			return true;
+		}
+		if (*msr < ranges[i][0]) {
+			*msr = ranges[i][0];
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A value of its own in each 64-bit field, so that a load of the wrong field shows. */
+static void distinct_fields(void)
+{
+	uint64_t *fields[] = { &m.efer, &m.sysenter_cs, &m.sysenter_esp, &m.sysenter_eip, &m.fs_base, &m.gs_base,
+			       &m.star, &m.lstar, &m.cstar, &m.fmask, &m.kernel_gs_base, &m.tsc_offset, &m.tsc_adjust,
+			       &m.tsc_multiplier, &m.pat, &m.tsc_aux, &m.apic_base, &m.misc_enable, &m.mcg_status,
+			       &m.hv_scratch, &m.exits, &m.host_tsc };
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		*fields[i] = 0x0101010101010101ull * (i + 1);
+}
+
+/* VIRTUAL_MSR_SLOT leaves each MSR vexit has alone in a slot, none in slot 0 (MSR 0's): any may become plain. */
+START_TEST(test_plain_slots_one_msr_each)
+{
+	uint32_t owner[VIRTUAL_MSR_SLOTS] = { 0 };
+	unsigned msrs = 0;
+	uint32_t msr = 0;
+	do {
+		uint64_t v;
+		if (!virtual_msr_read(&m, msr, &v))
+			continue;
+		uint32_t slot = VIRTUAL_MSR_SLOT(msr);
+		ck_assert_msg(slot != 0, "MSR 0x%x in slot 0", msr);
+		ck_assert_msg(!owner[slot], "MSRs 0x%x and 0x%x share slot %u", owner[slot], msr, slot);
+		owner[slot] = msr;
+		msrs++;
+	} while (next_msr(&msr));
+	ck_assert_uint_eq(msrs, 22);
+}
+END_TEST
+
+START_TEST(test_plain_reads_are_the_rules)
+{
+	distinct_fields();
+	unsigned plain = 0;
+	uint32_t msr = 0;
+	do {
+		const uint64_t *field = virtual_msr_plain_read(&m, msr);
+		quiet_assert((field != NULL) == listed(plain_reads, sizeof(plain_reads) / sizeof(plain_reads[0]), msr),
+			     "MSR 0x%x: plain read %s", msr, field ? "found" : "missed");
+		if (!field)
+			continue;
+		plain++;
+		uint64_t v;
+		quiet_assert(virtual_msr_read(&m, msr, &v), "MSR 0x%x: a plain read of an MSR that #GPs", msr);
+		quiet_assert(v == *field, "MSR 0x%x: plain read 0x%lx, the rules read 0x%lx", msr, *field, v);
+	} while (next_msr(&msr));
+	ck_assert_uint_eq(plain, sizeof(plain_reads) / sizeof(plain_reads[0]));
+}
+END_TEST
+
+START_TEST(test_plain_writes_are_the_rules)
+{
+	static const uint64_t values[] = { 0, 1, 7, 8, 0xf, 0x10, 0x7fffffff, 0xffffffff, 1ull << 32, 1ull << 63,
+					   UINT64_MAX, 0xfeedfacecafef00d };
+	struct virtual_msrs fast, rules;
+	unsigned plain = 0;
+	uint32_t msr = 0;
+	do {
+		bool is_plain = listed(plain_writes, sizeof(plain_writes) / sizeof(plain_writes[0]), msr);
+		for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+			memcpy(&fast, &m, sizeof(m));
+			memcpy(&rules, &m, sizeof(m));
+			bool stored = virtual_msr_plain_write(&fast, msr, values[i]);
+			bool ok = virtual_msr_write(&rules, msr, values[i]);
+			plain += stored;
+			if (is_plain)
+				quiet_assert(stored == ok, "MSR 0x%x <- 0x%lx: plain store %d, the rules %d", msr, values[i],
+					     stored, ok);
+			else
+				quiet_assert(!stored, "MSR 0x%x <- 0x%lx: a plain store of an MSR that has rules", msr,
+					     values[i]);
+			quiet_assert(memcmp(&fast, stored ? &rules : &m, sizeof(m)) == 0,
+				     "MSR 0x%x <- 0x%lx: the plain store left another state", msr, values[i]);
+		}
+	} while (next_msr(&msr));
+	ck_assert_uint_gt(plain, 0);
+}
+END_TEST
+
 static Suite *virtual_msr_suite(void)
 {
 	Suite *s = suite_create("hv_virtual_msr");
@@ -708,6 +824,12 @@ static Suite *virtual_msr_suite(void)
 	tcase_add_test(o, test_read_only_synthetic);
 	tcase_add_test(o, test_scratch_any_value);
 	suite_add_tcase(s, o);
+	TCase *p = tcase_create("plain");
+	tcase_add_checked_fixture(p, setup, NULL);
+	tcase_add_test(p, test_plain_slots_one_msr_each);
+	tcase_add_test(p, test_plain_reads_are_the_rules);
+	tcase_add_test(p, test_plain_writes_are_the_rules);
+	suite_add_tcase(s, p);
 	TCase *t = tcase_create("tsc_misc_mcg");
 	tcase_add_checked_fixture(t, setup, NULL);
 	tcase_add_test(t, test_tsc_reads_host_plus_offset);

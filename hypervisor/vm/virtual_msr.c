@@ -3,6 +3,40 @@
 #include "include/vexit_abi.h"
 #include "vmx/tsc_scale.h"
 
+/* The plain MSRs (virtual_msr.h): each slot names its MSR and field, so that any other MSR misses. */
+#define PLAIN(msr, field) [VIRTUAL_MSR_SLOT(msr)] = { (msr), offsetof(struct virtual_msrs, field) }
+_Static_assert(VIRTUAL_MSR_SLOT(0) == 0 && VIRTUAL_MSR_SLOT(VIRTUAL_MSR_NONE) != 0,
+	       "slot 0, where MSR 0 lands, names an MSR that hashes elsewhere");
+
+const struct virtual_msr_slot virtual_msr_plain_reads[VIRTUAL_MSR_SLOTS] = {
+	[0] = { VIRTUAL_MSR_NONE, 0 },
+	PLAIN(MSR_IA32_APIC_BASE, apic_base),
+	PLAIN(MSR_IA32_MCG_STATUS, mcg_status),
+	PLAIN(MSR_IA32_MISC_ENABLE, misc_enable),
+	PLAIN(MSR_IA32_PAT, pat),
+	PLAIN(MSR_IA32_STAR, star),
+	PLAIN(MSR_IA32_LSTAR, lstar),
+	PLAIN(MSR_IA32_CSTAR, cstar),
+	PLAIN(MSR_IA32_FMASK, fmask),
+	PLAIN(MSR_IA32_TSC_AUX, tsc_aux),
+	PLAIN(VEXIT_MSR_SCRATCH, hv_scratch),
+};
+
+/*
+ * Of those, the ones the CPU does not hold for the guest and whose only WRMSR rule is a bound:
+ * the bits above their low ones are reserved (virtual_msr_write's rules, which a host test
+ * compares these with for every value around each bound).
+ */
+const struct virtual_msr_slot virtual_msr_plain_writes[VIRTUAL_MSR_SLOTS] = {
+	[0] = { VIRTUAL_MSR_NONE, 0 },
+	PLAIN(MSR_IA32_MCG_STATUS, mcg_status),
+	PLAIN(VEXIT_MSR_SCRATCH, hv_scratch),
+};
+const uint64_t virtual_msr_plain_max[VIRTUAL_MSR_SLOTS] = {
+	[VIRTUAL_MSR_SLOT(MSR_IA32_MCG_STATUS)] = MCG_STATUS_WRITABLE, /* bits 2:0 */
+	[VIRTUAL_MSR_SLOT(VEXIT_MSR_SCRATCH)] = UINT64_MAX,
+};
+
 static bool canonical(uint64_t v)
 {
 	/* 48-bit linear addresses: bits 63:47 all equal. */

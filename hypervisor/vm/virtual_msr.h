@@ -8,6 +8,7 @@
 #define VEXIT_VIRTUAL_MSR_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "include/x86_arch.h"
@@ -56,6 +57,56 @@ struct virtual_msrs {
 	unsigned phys_addr_bits;  /* CPUID.80000008H:EAX[7:0] */
 	bool has_tsc_adjust;      /* CPUID.(EAX=07H,ECX=0):EBX.TSC_ADJUST: IA32_TSC_ADJUST exists */
 };
+
+/*
+ * The plain MSRs, which the exit path handles without the rules above. An RDMSR of one is a
+ * load of its field here, which holds its value: it changes only by WRMSR (no VMCS field the
+ * CPU changes; SYSCALL and RDTSCP read their MSRs and never write them). A WRMSR, for those
+ * whose one rule is that the bits above their low ones are reserved and that the CPU does not
+ * hold for the guest, is a compare and a store. Each table has a slot per MSR, found by a
+ * perfect hash, a multiply and a shift: VIRTUAL_MSR_SLOT puts each MSR of virtual_msr_read in
+ * a slot of its own (a host test checks it), and a slot names its MSR, so that another MSR
+ * sharing it misses. Two MSRs in one slot of a table do not compile (-Woverride-init); slot 0,
+ * where MSR 0 lands, names an MSR that does not (VIRTUAL_MSR_NONE). An MSR that collides with
+ * a plain one needs another odd multiplier: any that leaves every MSR alone in its slot.
+ */
+#define VIRTUAL_MSR_SLOT_BITS 5
+#define VIRTUAL_MSR_SLOTS (1u << VIRTUAL_MSR_SLOT_BITS)
+#define VIRTUAL_MSR_SLOT(msr) ((uint32_t)((uint32_t)(msr) * 0x6351b217u) >> (32 - VIRTUAL_MSR_SLOT_BITS))
+#define VIRTUAL_MSR_NONE 1u /* an MSR vexit does not have, whose slot is not 0 */
+
+struct virtual_msr_slot {
+	uint32_t msr;    /* the MSR whose slot this is (0 in an unused slot, which MSR 0 never reaches) */
+	uint32_t offset; /* its field in struct virtual_msrs */
+};
+
+/* Indexed by VIRTUAL_MSR_SLOT: the plain reads; the plain writes, and the largest value each takes. */
+extern const struct virtual_msr_slot virtual_msr_plain_reads[VIRTUAL_MSR_SLOTS];
+extern const struct virtual_msr_slot virtual_msr_plain_writes[VIRTUAL_MSR_SLOTS];
+extern const uint64_t virtual_msr_plain_max[VIRTUAL_MSR_SLOTS];
+
+/* The field of msr when its RDMSR is a plain load; NULL: virtual_msr_read decides. */
+static inline const uint64_t *virtual_msr_plain_read(const struct virtual_msrs *m, uint32_t msr)
+{
+	const struct virtual_msr_slot *s = &virtual_msr_plain_reads[VIRTUAL_MSR_SLOT(msr)];
+	if (s->msr != msr)
+		return NULL;
+	return (const uint64_t *)(const void *)((const uint8_t *)m + s->offset);
+}
+
+/*
+ * WRMSR of msr when it is a plain store of a value without reserved bits: true when done.
+ * false changes nothing: virtual_msr_write decides (the #GP of a reserved bit included).
+ */
+static inline bool virtual_msr_plain_write(struct virtual_msrs *m, uint32_t msr, uint64_t value)
+{
+	uint32_t i = VIRTUAL_MSR_SLOT(msr);
+	const struct virtual_msr_slot *s = &virtual_msr_plain_writes[i];
+	if (s->msr != msr || value > virtual_msr_plain_max[i])
+		return false;
+	*(uint64_t *)(void *)((uint8_t *)m + s->offset) = value;
+	return true;
+}
 
 /*
  * Power-on values (SDM Vol. 3A table 10-1) for a guest already in IA-32e mode; the TSC
