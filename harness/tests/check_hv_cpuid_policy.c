@@ -13,6 +13,7 @@
  *    MSRs) hidden; other subleaves untouched;
  *    TSC_ADJUST (EBX 1) passes (vexit virtualizes it); RDPID (ECX 22) and, in
  *    leaf 80000001H EDX, RDTSCP (27) only with "enable RDTSCP" (SDM 26.3);
+ *  - a leaf above the highest basic or extended one answers as the guest's highest basic leaf;
  *  - IA32_MISC_ENABLE (Vol. 4 table 2-2): bit 18 shows MONITOR (leaf 1 ECX 3) and
  *    leaf 5; bit 22 limits leaf 0 EAX to 2, a higher basic leaf answering as leaf 2;
  *    bit 34 hides NX (leaf 80000001H EDX 20);
@@ -384,6 +385,10 @@ START_TEST(test_monitor_follows_misc_enable)
 }
 END_TEST
 
+/* A VM offered x87, SSE, AVX and AVX-512 (2688 bytes), as test_xcr0_components_offered's. */
+static const struct xsave_offer range_offer = { .xcr0 = 0xe7, .bytes = 2688 };
+static const struct cpuid_vm spr_vm_for_range = { .xsave = &range_offer };
+
 START_TEST(test_limit_cpuid_maxval)
 {
 	/* SDM Vol. 4 table 2-2, IA32_MISC_ENABLE bit 22: CPUID.00H:EAX reads 2. */
@@ -398,14 +403,56 @@ START_TEST(test_limit_cpuid_maxval)
 	view_vm(0, 0, &open, host0, r);
 	ck_assert_uint_eq(r[0], 0x16);
 	/* A basic leaf above 2 answers as leaf 2 (the highest one then); the others are themselves. */
-	static const uint32_t above[] = { 3, 4, 7, 0xd, 0x16, 0x3fffffffu };
+	static const struct cpuid_limits skx = { 0x16, 0x80000008u }; /* Bochs's corei7_skylake_x */
+	static const uint32_t above[] = { 3, 4, 7, 0xd, 0x16 };
 	for (size_t i = 0; i < sizeof(above) / sizeof(above[0]); i++) {
-		ck_assert_uint_eq(cpuid_guest_leaf(above[i], 1ull << 22), 2);
-		ck_assert_uint_eq(cpuid_guest_leaf(above[i], 0), above[i]);
+		ck_assert_uint_eq(cpuid_guest_leaf(above[i], 1ull << 22, &skx), 2);
+		ck_assert_uint_eq(cpuid_guest_leaf(above[i], 0, &skx), above[i]);
 	}
-	static const uint32_t kept[] = { 0, 1, 2, 0x40000000u, 0x40000001u, 0x80000000u, 0x80000001u, 0xffffffffu };
+	static const uint32_t kept[] = { 0, 1, 2, 0x40000000u, 0x40000001u, 0x4fffffffu, 0x80000000u, 0x80000001u,
+					 0x80000008u };
 	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
-		ck_assert_uint_eq(cpuid_guest_leaf(kept[i], 1ull << 22), kept[i]);
+		ck_assert_uint_eq(cpuid_guest_leaf(kept[i], 1ull << 22, &skx), kept[i]);
+	/* Out of range, limited: leaf 2 too, the extended ones above the highest included. */
+	ck_assert_uint_eq(cpuid_guest_leaf(0x3fffffffu, 1ull << 22, &skx), 2);
+	ck_assert_uint_eq(cpuid_guest_leaf(0xffffffffu, 1ull << 22, &skx), 2);
+}
+END_TEST
+
+/* A host answering each leaf with its number in EAX and ones elsewhere, and leaf 0DH as a CPU would. */
+static void numbered_host(uint32_t leaf, uint32_t subleaf, uint32_t r[4])
+{
+	r[0] = leaf;
+	r[1] = r[2] = r[3] = 0xffffffffu;
+	if (leaf == 0xd && subleaf == 0) {
+		r[0] = 0x2e7; /* x87, SSE, AVX, AVX-512, PKRU */
+		r[2] = 2696;
+	}
+}
+
+START_TEST(test_out_of_range_leaves)
+{
+	/*
+	 * SDM Vol. 2A CPUID: a leaf above the highest basic or extended one returns the highest basic
+	 * leaf's data, as the guest sees that leaf: its policy applies, not the requested leaf's.
+	 */
+	static const struct cpuid_limits skx = { 0x16, 0x80000008u }, hsw = { 0xd, 0x80000008u };
+	static const uint32_t out[] = { 0x17, 0x20, 0x3fffffffu, 0x50000000u, 0x7fffffffu, 0x80000009u, 0xffffffffu };
+	for (size_t i = 0; i < sizeof(out) / sizeof(out[0]); i++) {
+		ck_assert_uint_eq(cpuid_guest_leaf(out[i], 0, &skx), 0x16);
+		ck_assert_uint_eq(cpuid_guest_leaf(out[i], 0, &hsw), 0xd);
+	}
+	ck_assert_uint_eq(cpuid_guest_leaf(0x16, 0, &hsw), 0xd);
+	/* A host whose highest basic leaf is 0DH: leaf 0x20 answers as the guest's 0DH, components filtered. */
+	uint32_t r[4];
+	cpuid_guest_answer(0x20, 0, &spr_vm_for_range, &hsw, numbered_host, r);
+	ck_assert_uint_eq(r[0], 0xe7); /* not PKRU */
+	ck_assert_uint_eq(r[2], 2688);
+	/* In range, each leaf is its own. */
+	cpuid_guest_answer(0x80000008u, 0, &spr_vm_for_range, &hsw, numbered_host, r);
+	ck_assert_uint_eq(r[0], 0x80000008u);
+	cpuid_guest_answer(0x40000001u, 0, &spr_vm_for_range, &hsw, numbered_host, r);
+	ck_assert_uint_eq(r[0], VEXIT_CPUID_FEATURES);
 }
 END_TEST
 
@@ -502,6 +549,7 @@ static Suite *cpuid_policy_suite(void)
 	tcase_add_test(vmstate, test_rdtscp_when_enabled);
 	tcase_add_test(vmstate, test_monitor_follows_misc_enable);
 	tcase_add_test(vmstate, test_limit_cpuid_maxval);
+	tcase_add_test(vmstate, test_out_of_range_leaves);
 	tcase_add_test(vmstate, test_xd_disable_hides_nx);
 	tcase_add_test(vmstate, test_no_supervisor_xsave_state);
 	tcase_add_test(vmstate, test_xcr0_components_offered);

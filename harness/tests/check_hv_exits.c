@@ -42,6 +42,7 @@
 #include "vm/guest_mem.h"
 #include "vm/guest_time.h"
 #include "vm/vm.h"
+#include "vm/vm_cpuid.h"
 #include "vmx/cpuid_policy.h"
 #include "vmx/event_inject.h"
 #include "vmx/io_bitmap.h"
@@ -290,6 +291,60 @@ static void host_cpuid(struct test_vm *t)
 	(void)t;
 	fake_cpu_set_cpuid(1, 0, 0x50654, 0x00100800, HOST_LEAF1_ECX, 0xbfebfbff);
 	fake_cpu_set_cpuid(7, 0, 0, 0xd19f4bbb | CPUID7_EBX_INVPCID, CPUID7_ECX_PKU | CPUID7_ECX_LA57 | (1u << 1), 0);
+}
+
+static void host_leaf_16(struct test_vm *t)
+{
+	(void)t;
+	fake_cpu_set_cpuid(0x16, 0, 3500, 4000, 100, 0);
+}
+
+/* The host's leaves 1, 7, 16H and 80000001H (the VM's CPUID table is filled from them: test_exit_case). */
+static void host_leaves(struct test_vm *t)
+{
+	host_cpuid(t);
+	host_ext_leaf(t);
+	host_leaf_16(t);
+}
+
+/* The table emptied, as a write to MISC_ENABLE leaves it. */
+static void cpuid_table_empty(struct test_vm *t)
+{
+	host_leaf_16(t);
+	cpuid_table_invalidate(&t->vm->vcpu.cpuid);
+}
+
+/* The exit answered from the table: no CPUID ran on the host. */
+static void no_host_cpuid(struct test_vm *t)
+{
+	(void)t;
+	ck_assert_uint_eq(fake_cpu.cpuid_calls, 0);
+}
+
+/* The exit asked the host once, through the policy. */
+static void one_host_cpuid(struct test_vm *t)
+{
+	(void)t;
+	ck_assert_uint_eq(fake_cpu.cpuid_calls, 1);
+}
+
+/* The exit filled the table: leaf 0 and 16H are held, 7 (subleaves) is not. */
+static void cpuid_table_now_filled(struct test_vm *t)
+{
+	const struct cpuid_table *c = &t->vm->vcpu.cpuid;
+	ck_assert(c->filled && cpuid_table_fixed(c, 0) && cpuid_table_fixed(c, 0x16) && !cpuid_table_fixed(c, 7));
+}
+
+static void cpuid_table_emptied(struct test_vm *t)
+{
+	const struct cpuid_table *c = &t->vm->vcpu.cpuid;
+	ck_assert(!c->filled && !cpuid_table_fixed(c, 0));
+}
+
+static void cpuid_table_kept(struct test_vm *t)
+{
+	const struct cpuid_table *c = &t->vm->vcpu.cpuid;
+	ck_assert(c->filled && cpuid_table_fixed(c, 0));
 }
 
 static void unclaimed_read(struct test_vm *t)
@@ -934,6 +989,55 @@ static const struct exit_case cases[] = {
 	{ "CPUID 0x40000000: the vexit signature", EXIT_REASON_CPUID, 0, 2, .in = { R(GPR_RAX, 0x40000000), R(GPR_RCX, 0) },
 	  .skip = true, /* "vexi" "t-vm" "m-v1", little endian */
 	  .out = { R(GPR_RAX, 0x40000001), R(GPR_RBX, 0x69786576), R(GPR_RCX, 0x6d762d74), R(GPR_RDX, 0x31762d6d) } },
+	/* The vCPU's CPUID table (vmx/cpuid_table.h): filled with the VM, emptied by a write to an MSR the policy
+	 * reads, filled again by the next CPUID exit. "GenuineIntel" and 16H, the highest basic leaf, are
+	 * test_vm.c's host's. */
+	{ "CPUID 0 with the table emptied: fills it, answers the vendor", EXIT_REASON_CPUID, 0, 2,
+	  .in = { R(GPR_RAX, 0), R(GPR_RCX, 0) }, .prepare = cpuid_table_empty, .skip = true,
+	  .out = { R(GPR_RAX, 0x16), R(GPR_RBX, 0x756e6547), R(GPR_RCX, 0x6c65746e), R(GPR_RDX, 0x49656e69) },
+	  .verify = cpuid_table_now_filled },
+	{ "CPUID 0 from the filled table: no CPUID on the host, RAX's upper half ignored and cleared", EXIT_REASON_CPUID,
+	  0, 2, .in = { R(GPR_RAX, 0xffffffff00000000), R(GPR_RCX, 0x5) }, .prepare = host_leaves, .skip = true,
+	  .out = { R(GPR_RAX, 0x16), R(GPR_RBX, 0x756e6547), R(GPR_RCX, 0x6c65746e), R(GPR_RDX, 0x49656e69) },
+	  .verify = no_host_cpuid },
+	{ "CPUID 1 from the filled table, OSXSAVE from the guest's CR4", EXIT_REASON_CPUID, 0, 2,
+	  .in = { R(GPR_RAX, 1), R(GPR_RCX, 0) }, .fin = { F(VMCS_CR4_READ_SHADOW, CR4_PAE | CR4_OSXSAVE) },
+	  .prepare = host_leaves, .skip = true,
+	  .out = { R(GPR_RAX, 0x50654), R(GPR_RBX, 0x00100800),
+		   R(GPR_RCX, (1u << 0) | (1u << 9) | (1u << 28) | CPUID1_ECX_OSXSAVE | (1u << 31)), R(GPR_RDX, 0x1f8ba9ff) },
+	  .verify = no_host_cpuid },
+	{ "CPUID 1 from the filled table, CR4.OSXSAVE clear", EXIT_REASON_CPUID, 0, 2,
+	  .in = { R(GPR_RAX, 1), R(GPR_RCX, 0) }, .fin = { F(VMCS_CR4_READ_SHADOW, CR4_PAE) },
+	  .prepare = host_leaves, .skip = true,
+	  .out = { R(GPR_RAX, 0x50654), R(GPR_RBX, 0x00100800), R(GPR_RCX, (1u << 0) | (1u << 9) | (1u << 28) | (1u << 31)),
+		   R(GPR_RDX, 0x1f8ba9ff) },
+	  .verify = no_host_cpuid },
+	{ "CPUID 0x80000001 from the filled table", EXIT_REASON_CPUID, 0, 2, .in = { R(GPR_RAX, 0x80000001u), R(GPR_RCX, 0) },
+	  .prepare = host_leaves, .skip = true,
+	  .out = { R(GPR_RAX, 0), R(GPR_RBX, 0), R(GPR_RCX, 0x121),
+		   R(GPR_RDX, CPUID80000001_EDX_RDTSCP | CPUID80000001_EDX_NX | (1u << 29)) },
+	  .verify = no_host_cpuid },
+	{ "CPUID 0x1F, above the highest basic leaf, from the table: leaf 16H's values", EXIT_REASON_CPUID, 0, 2,
+	  .in = { R(GPR_RAX, 0x1f), R(GPR_RCX, 0) }, .prepare = host_leaves, .skip = true,
+	  .out = { R(GPR_RAX, 3500), R(GPR_RBX, 4000), R(GPR_RCX, 100), R(GPR_RDX, 0) }, .verify = no_host_cpuid },
+	{ "CPUID 7 with the table filled: subleaves, so the policy asks the host", EXIT_REASON_CPUID, 0, 2,
+	  .in = { R(GPR_RAX, 7), R(GPR_RCX, 0) }, .prepare = host_leaves, .skip = true,
+	  .out = { R(GPR_RAX, 0), R(GPR_RBX, 0xd19f0bbb), R(GPR_RCX, 1u << 1), R(GPR_RDX, 0) }, .verify = one_host_cpuid },
+	{ "CPUID 0x80000010, above the highest extended leaf: the policy, leaf 16H's values", EXIT_REASON_CPUID, 0, 2,
+	  .in = { R(GPR_RAX, 0x80000010u), R(GPR_RCX, 0) }, .prepare = host_leaves, .skip = true,
+	  .out = { R(GPR_RAX, 3500), R(GPR_RBX, 4000), R(GPR_RCX, 100), R(GPR_RDX, 0) }, .verify = one_host_cpuid },
+	{ "CPUID 0x40000001 with the table filled: vexit's features", EXIT_REASON_CPUID, 0, 2,
+	  .in = { R(GPR_RAX, 0x40000001u), R(GPR_RCX, 0) }, .prepare = host_leaves, .skip = true,
+	  .out = { R(GPR_RAX, VEXIT_CPUID_FEATURES), R(GPR_RBX, VEXIT_ABI_VERSION), R(GPR_RCX, 0), R(GPR_RDX, 0) } },
+	{ "WRMSR IA32_MISC_ENABLE empties the CPUID table", EXIT_REASON_WRMSR, 0, 2,
+	  .in = { R(GPR_RCX, MSR_IA32_MISC_ENABLE), R(GPR_RAX, 0x401801), R(GPR_RDX, 0) }, .prepare = host_leaves,
+	  .skip = true, .msr = { MSR_IA32_MISC_ENABLE, 0x401801 }, .verify = cpuid_table_emptied },
+	{ "WRMSR IA32_APIC_BASE empties the CPUID table", EXIT_REASON_WRMSR, 0, 2,
+	  .in = { R(GPR_RCX, MSR_IA32_APIC_BASE), R(GPR_RAX, 0xfee00100), R(GPR_RDX, 0) }, .prepare = host_leaves,
+	  .skip = true, .msr = { MSR_IA32_APIC_BASE, 0xfee00100 }, .verify = cpuid_table_emptied },
+	{ "WRMSR SYSENTER_CS keeps the CPUID table", EXIT_REASON_WRMSR, 0, 2,
+	  .in = { R(GPR_RCX, MSR_IA32_SYSENTER_CS), R(GPR_RAX, 0x10), R(GPR_RDX, 0) }, .prepare = host_leaves,
+	  .skip = true, .fout = { F(VMCS_GUEST_IA32_SYSENTER_CS, 0x10) }, .verify = cpuid_table_kept },
 
 	/* VMCALL: every hypercall, arguments in RBX, RCX, RDX, RSI, the result in RAX */
 	{ "VMCALL VERSION", EXIT_REASON_VMCALL, 0, 3, .in = { R(GPR_RAX, VEXIT_HC_VERSION) }, .skip = true,
@@ -1377,6 +1481,11 @@ START_TEST(test_exit_case)
 		ck_assert(guest_mem_write(vm, c->mem_in[i].gpa, c->mem_in[i].bytes, c->mem_in[i].n));
 	if (c->prepare)
 		c->prepare(&t);
+	/* The host's CPUID and the VM's state as the prepare left them come before the VM was built in a run:
+	 * the VM's CPUID table is filled for them (unless the prepare emptied it). Host CPUIDs count from here. */
+	if (v->cpuid.filled)
+		vm_cpuid_refill(vm);
+	fake_cpu.cpuid_calls = 0;
 	struct vmcs_snapshot before = fake_vmcs;
 	hv_fake_output_reset();
 
@@ -1474,6 +1583,56 @@ START_TEST(test_held_interrupt_goes_first)
 	ck_assert_uint_eq(fake_vmcs.entry_intr_info, INTR_INFO_VALID | 0x31);
 	ck_assert_int_eq(v->irq.held, -1);
 	ck_assert(!(fake_vmcs.proc & PROC_INTERRUPT_WINDOW_EXITING));
+	test_vm_destroy(&t);
+}
+END_TEST
+
+/* One more exit of t's vCPU, RAX, RCX and RDX as given, resumed (as the table's cases, one after another). */
+static void exit_with(struct test_vm *t, uint32_t reason, uint64_t rax, uint64_t rcx, uint64_t rdx)
+{
+	struct vcpu *v = &t->vm->vcpu;
+	v->regs[GPR_RAX] = rax;
+	v->regs[GPR_RCX] = rcx;
+	v->regs[GPR_RDX] = rdx;
+	fake_vmcs.exit_reason = reason;
+	fake_vmcs.exit_instruction_length = 2;
+	ck_assert_int_eq(vcpu_exit(v), EXIT_RESUME);
+	ck_assert_uint_eq(fake_vmcs.entry_intr_info, 0); /* nothing injected */
+}
+
+/* What the CPUID table answers follows the guest's MISC_ENABLE and CR4.OSXSAVE from one exit to the next. */
+START_TEST(test_cpuid_table_follows_the_guest)
+{
+	struct test_vm t;
+	test_vm_build(&t, "cpuid", 0, NULL);
+	guest_cpu_state_load(t.vm);
+	host_cpuid(&t);
+	vm_cpuid_refill(t.vm); /* as built on that host */
+	const uint64_t *regs = t.vm->vcpu.regs;
+	exit_with(&t, EXIT_REASON_CPUID, 0, 0, 0);
+	ck_assert_uint_eq(regs[GPR_RAX], 0x16);
+	ck_assert(t.vm->vcpu.cpuid.filled);
+	/* MISC_ENABLE's limit CPUID maxval: leaf 0 says 2 from the next CPUID on, and 16H again once it is cleared. */
+	exit_with(&t, EXIT_REASON_WRMSR, 0x401801, MSR_IA32_MISC_ENABLE, 0);
+	exit_with(&t, EXIT_REASON_CPUID, 0, 0, 0);
+	ck_assert_uint_eq(regs[GPR_RAX], 2);
+	exit_with(&t, EXIT_REASON_CPUID, 1, 0, 0); /* still leaf 1, the highest is 2 */
+	ck_assert_uint_eq(regs[GPR_RAX], 0x50654);
+	exit_with(&t, EXIT_REASON_WRMSR, 0x1801, MSR_IA32_MISC_ENABLE, 0);
+	exit_with(&t, EXIT_REASON_CPUID, 0, 0, 0);
+	ck_assert_uint_eq(regs[GPR_RAX], 0x16);
+	/* CR4.OSXSAVE, set and cleared by the guest, at every CPUID 1. */
+	*fake_vmcs_field(VMCS_CR4_READ_SHADOW) = CR4_PAE | CR4_OSXSAVE;
+	exit_with(&t, EXIT_REASON_CPUID, 1, 0, 0);
+	ck_assert_uint_eq(regs[GPR_RCX] & CPUID1_ECX_OSXSAVE, CPUID1_ECX_OSXSAVE);
+	*fake_vmcs_field(VMCS_CR4_READ_SHADOW) = CR4_PAE;
+	exit_with(&t, EXIT_REASON_CPUID, 1, 0, 0);
+	ck_assert_uint_eq(regs[GPR_RCX] & CPUID1_ECX_OSXSAVE, 0);
+	/* Leaf 0DH, which depends on XCR0, asks the host at every exit. */
+	unsigned calls = fake_cpu.cpuid_calls;
+	exit_with(&t, EXIT_REASON_CPUID, 0xd, 0, 0);
+	exit_with(&t, EXIT_REASON_CPUID, 0xd, 0, 0);
+	ck_assert_uint_eq(fake_cpu.cpuid_calls, calls + 2);
 	test_vm_destroy(&t);
 }
 END_TEST
@@ -1732,6 +1891,7 @@ int main(void)
 	TCase *tc = tcase_create("handlers");
 	tcase_add_loop_test(tc, test_exit_case, 0, (int)N_CASES);
 	tcase_add_test(tc, test_enough_cases);
+	tcase_add_test(tc, test_cpuid_table_follows_the_guest);
 	tcase_add_loop_test(tc, test_exception_after_reinjection, 0, (int)(sizeof(combine_cases) / sizeof(combine_cases[0])));
 	tcase_add_test(tc, test_held_interrupt_goes_first);
 	tcase_add_test(tc, test_every_hypercall_refused_from_user_mode);

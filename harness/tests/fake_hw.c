@@ -120,6 +120,7 @@ struct tsc_halves rdtsc_halves(void)
 
 void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
+	fake_cpu.cpuid_calls++;
 	for (unsigned i = 0; i < fake_cpu.n_cpuid; i++) {
 		if (fake_cpu.cpuid[i].leaf == leaf && fake_cpu.cpuid[i].sub == sub) {
 			memcpy(r, fake_cpu.cpuid[i].r, sizeof(fake_cpu.cpuid[i].r));

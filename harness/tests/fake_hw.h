@@ -33,6 +33,7 @@ struct fake_cpu {
 	/* CPUID answers: leaf/subleaf pairs, else all zero. */
 	struct { uint32_t leaf, sub, r[4]; } cpuid[16];
 	unsigned n_cpuid;
+	unsigned cpuid_calls;  /* CPUIDs executed */
 	uint64_t xcr0;         /* the last XSETBV */
 	unsigned xsetbv_calls;
 	uint64_t cr0, cr2, cr3, cr4;

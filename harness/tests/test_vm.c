@@ -63,6 +63,9 @@ void test_vm_host_cpu(void)
 	fake_cpu.msr_efer = EFER_LME | EFER_LMA;
 	/* CPUID 80000008H: 40 physical-address bits, 48 linear-address bits (the entry checker's widths). */
 	fake_cpu_set_cpuid(0x80000008, 0, 48 << 8 | 40, 0, 0, 0);
+	/* The highest basic and extended leaves, Bochs's corei7_skylake_x's: 16H, 80000008H; "GenuineIntel". */
+	fake_cpu_set_cpuid(0, 0, 0x16, 0x756e6547, 0x6c65746e, 0x49656e69);
+	fake_cpu_set_cpuid(0x80000000u, 0, 0x80000008u, 0, 0, 0);
 }
 
 /* vm_create of this kind over the pool, on a fresh fake CPU and VMCS, its guest pages reversed on the host. */

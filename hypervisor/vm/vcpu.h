@@ -15,6 +15,7 @@
 #include "hw/vmx_entry.h"
 #include "include/x86_arch.h"
 #include "vm/irq.h"
+#include "vmx/cpuid_table.h"
 #include "vmx/exit_reason.h"
 
 /* General-purpose registers by x86 encoding number, so decoded operands index them directly. */
@@ -95,6 +96,7 @@ struct vcpu {
 	uint64_t wake[WAKE_SOURCES]; /* guest time each virtual timer wants the VM back at; UINT64_MAX: never */
 	uint64_t wake_at;     /* the earliest of them: what the timer is armed for */
 	struct vcpu_irq irq;  /* interrupts waiting for it (vm/irq.h) */
+	struct cpuid_table cpuid; /* its CPUID answers (vm/vm_cpuid.h) */
 };
 
 _Static_assert(offsetof(struct vcpu, work) == 0 && WORK_AT_ENTRY == VMX_CTX_FINISH,

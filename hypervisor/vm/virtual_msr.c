@@ -121,6 +121,13 @@ static bool write_efer(struct virtual_msrs *m, uint64_t v)
 	return true;
 }
 
+/* CPUID answers from MISC_ENABLE and APIC_BASE (vmx/cpuid_policy.h): the next CPUID exit computes them again. */
+static void forget_cpuid(struct virtual_msrs *m)
+{
+	if (m->cpuid)
+		cpuid_table_invalidate(m->cpuid);
+}
+
 static bool write_apic_base(struct virtual_msrs *m, uint64_t v)
 {
 	/* Bits 7:0, 9 and 10 (x2APIC, not offered) and those above the physical width are reserved. */
@@ -133,6 +140,7 @@ static bool write_apic_base(struct virtual_msrs *m, uint64_t v)
 	 */
 	/* BSP is read-only. */
 	m->apic_base = (v & ~APIC_BASE_BSP) | (m->apic_base & APIC_BASE_BSP);
+	forget_cpuid(m);
 	return true;
 }
 
@@ -160,6 +168,7 @@ static bool write_misc_enable(struct virtual_msrs *m, uint64_t v)
 	if (v & ~(writable | MISC_ENABLE_READ_ONLY))
 		return false;
 	m->misc_enable = (v & writable) | (m->misc_enable & MISC_ENABLE_READ_ONLY);
+	forget_cpuid(m);
 	return true;
 }
 

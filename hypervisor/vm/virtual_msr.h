@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "include/x86_arch.h"
+#include "vmx/cpuid_table.h"
 
 #define APIC_BASE_BSP (1ull << 8)
 #define APIC_BASE_ENABLE (1ull << 11)
@@ -56,6 +57,8 @@ struct virtual_msrs {
 	bool nx;                  /* CPUID.80000001H:EDX.NX: EFER.NXE may be set */
 	unsigned phys_addr_bits;  /* CPUID.80000008H:EAX[7:0] */
 	bool has_tsc_adjust;      /* CPUID.(EAX=07H,ECX=0):EBX.TSC_ADJUST: IA32_TSC_ADJUST exists */
+	/* The vCPU's CPUID answers, which depend on MISC_ENABLE and APIC_BASE: a write to either empties them. */
+	struct cpuid_table *cpuid; /* NULL: none */
 };
 
 /*

@@ -16,11 +16,12 @@
 #include "vm/kernel_image.h"
 #include "vm/multiboot_info.h"
 #include "vm/vm.h"
+#include "vm/vm_cpuid.h"
 #include "vm/vm_vmcs.h"
 #include "vmx/vmx_caps.h"
 #include "vmx/xcr0.h"
 
-/* struct vm and its bus's port table (vm/io_bus.h) live in a run of pages of their own. */
+/* struct vm, with its bus's port table (vm/io_bus.h) and its vCPU's CPUID table, lives in a run of pages of its own. */
 #define VM_STRUCT_PAGES ((sizeof(struct vm) + PAGE_SIZE - 1) / PAGE_SIZE)
 
 static uint64_t zeroed_page(void)
@@ -73,6 +74,7 @@ struct vm *vm_create(const struct vm_config *cfg, const char *name, enum vm_kind
 	alloc_guest_memory(vm);
 	vcpu_init(&vm->vcpu, vm);
 	virtual_msrs_reset(&vm->msrs, cfg->nx, cfg->phys_addr_bits, cfg->tsc_adjust);
+	vm->msrs.cpuid = &vm->vcpu.cpuid;
 	/* Each VM starts with the power-on XCR0 (x87 only), loaded with the rest of its CPU state. */
 	vm->xcr0 = XCR0_X87;
 	guest_cpu_state_init(&vm->cpu_state, (uint8_t *)(uintptr_t)zeroed_page(), cfg->xsave_mask, cfg->xsave_bytes,
@@ -198,7 +200,11 @@ const char *vm_setup_vmx(struct vm *vm)
 	*(uint32_t *)(uintptr_t)vm->vmcs = vmx_revision_id(vm->caps);
 	if (vmclear(vm->vmcs) != VMX_OK || vmptrld(vm->vmcs) != VMX_OK)
 		panic("VMCLEAR/VMPTRLD of a fresh VMCS failed for %s", vm->name);
-	return vmcs_setup(vm, eptp, vm->entry);
+	const char *why = vmcs_setup(vm, eptp, vm->entry);
+	/* The VM's CPUID answers, now that its controls (RDTSCP) and APIC are known. */
+	if (!why)
+		vm_cpuid_refill(vm);
+	return why;
 }
 
 void vm_destroy(struct vm *vm)

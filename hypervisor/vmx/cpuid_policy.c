@@ -10,11 +10,24 @@ static uint32_t sig_word(const char *s)
 	       (uint32_t)(uint8_t)s[3] << 24;
 }
 
-uint32_t cpuid_guest_leaf(uint32_t leaf, uint64_t misc_enable)
+uint32_t cpuid_guest_leaf(uint32_t leaf, uint64_t misc_enable, const struct cpuid_limits *max)
 {
-	if ((misc_enable & MISC_ENABLE_LIMIT_CPUID) && leaf > CPUID_LIMITED_MAX_LEAF && leaf < CPUID_HV_BASE)
-		return CPUID_LIMITED_MAX_LEAF;
-	return leaf;
+	uint32_t highest = max->basic;
+	/* SDM Vol. 4 table 2-2, IA32_MISC_ENABLE bit 22: the highest basic leaf is 2. */
+	if ((misc_enable & MISC_ENABLE_LIMIT_CPUID) && highest > CPUID_LIMITED_MAX_LEAF)
+		highest = CPUID_LIMITED_MAX_LEAF;
+	bool basic = leaf <= highest;
+	bool own = leaf >= CPUID_HV_BASE && leaf <= CPUID_HV_LAST;
+	bool extended = leaf >= CPUID_EXTENDED_BASE && leaf <= max->extended;
+	return basic || own || extended ? leaf : highest;
+}
+
+void cpuid_guest_answer(uint32_t leaf, uint32_t subleaf, const struct cpuid_vm *vm, const struct cpuid_limits *max,
+			cpuid_host_fn *host, uint32_t r[4])
+{
+	leaf = cpuid_guest_leaf(leaf, vm->misc_enable, max);
+	host(leaf, subleaf, r);
+	cpuid_guest_view(leaf, subleaf, vm, r);
 }
 
 void cpuid_guest_view(uint32_t leaf, uint32_t subleaf, const struct cpuid_vm *vm, uint32_t r[4])

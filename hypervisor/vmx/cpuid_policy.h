@@ -92,20 +92,40 @@
 
 /* The VM's state that CPUID reports. */
 struct cpuid_vm {
-	uint64_t cr4;         /* the guest's CR4: OSXSAVE */
-	uint64_t misc_enable; /* its IA32_MISC_ENABLE: MONITOR (bit 18), limit CPUID maxval (22), XD disable (34) */
+	uint64_t cr4;         /* the guest's CR4: only OSXSAVE is read (vmx/cpuid_table.h relies on it) */
+	/* Its IA32_MISC_ENABLE: MONITOR (bit 18), limit CPUID maxval (22), XD disable (34). A write to it or to
+	 * IA32_APIC_BASE empties the vCPU's table of answers (vm/virtual_msr.h), as a new input would need. */
+	uint64_t misc_enable;
 	bool apic;            /* it has a local APIC, globally enabled (leaf 1 EDX bit 9) */
 	bool rdtscp;          /* "enable RDTSCP" is set for it: RDTSCP and RDPID work */
 	const struct xsave_offer *xsave; /* what its XSETBV accepts, and the area (leaf 0DH); NULL: nothing */
 };
 
+#define CPUID_EXTENDED_BASE 0x80000000u
+
+/* The host's highest basic and extended leaves: CPUID.00H:EAX and CPUID.80000000H:EAX. */
+struct cpuid_limits {
+	uint32_t basic, extended;
+};
+
+/* The host's CPUID instruction (hw/cpu.h's cpuid), a parameter so that the policy stays pure. */
+typedef void cpuid_host_fn(uint32_t leaf, uint32_t subleaf, uint32_t regs[4]);
+
 /*
- * The leaf whose host values answer the guest's CPUID(leaf): with IA32_MISC_ENABLE's limit
- * CPUID maxval set, a basic leaf above 2 answers as leaf 2 does, the highest basic leaf then
- * (SDM Vol. 2A CPUID: a leaf above the maximum returns the highest basic leaf's data).
+ * The leaf whose values answer the guest's CPUID(leaf) (SDM Vol. 2A CPUID: a leaf above
+ * the highest basic or extended one returns the highest basic leaf's data): the
+ * guest's highest basic leaf, which is 2 while IA32_MISC_ENABLE's limit CPUID maxval
+ * is set, for a basic leaf above it, an extended leaf above the host's highest, or a
+ * leaf in neither range nor vexit's own (0x40000000-0x4FFFFFFF); else leaf itself.
  */
-uint32_t cpuid_guest_leaf(uint32_t leaf, uint64_t misc_enable);
+uint32_t cpuid_guest_leaf(uint32_t leaf, uint64_t misc_enable, const struct cpuid_limits *max);
 /* regs = {eax, ebx, ecx, edx}: on entry the host's CPUID(leaf, subleaf), on return the guest's. */
 void cpuid_guest_view(uint32_t leaf, uint32_t subleaf, const struct cpuid_vm *vm, uint32_t regs[4]);
+/*
+ * What the guest's CPUID(leaf, subleaf) returns, whole: the leaf that answers
+ * (cpuid_guest_leaf), the host's values for it, seen through cpuid_guest_view.
+ */
+void cpuid_guest_answer(uint32_t leaf, uint32_t subleaf, const struct cpuid_vm *vm, const struct cpuid_limits *max,
+			cpuid_host_fn *host, uint32_t regs[4]);
 
 #endif
