@@ -1,13 +1,14 @@
 /*
  * cpuid_basic: CPUID exits unconditionally and the guest sees the host's CPU
  * with VMX hidden, the hypervisor-present bit set, and OSXSAVE following its
- * own CR4, and the same answer every time.
+ * own CR4, and the same answer every time; a leaf above the highest basic or
+ * extended one answers as the highest basic leaf (SDM Vol. 2A CPUID).
  */
 #include "cpu.h"
 
 EXPECT("stop done");
-EXPECT("asserts 6");
-EXPECT("exit CPUID 6");
+EXPECT("asserts 8");
+EXPECT("exit CPUID 9");
 EXPECT("exit CR_ACCESS 2");
 
 #define ECX_VMX (1u << 5)
@@ -35,6 +36,15 @@ int main(void)
 	cpuid(1, 0, r);
 	report_eq(again[2] & ECX_OSXSAVE, xsave ? ECX_OSXSAVE : 0, "OSXSAVE shows once the guest sets CR4.OSXSAVE");
 	report_eq(r[2] & ECX_OSXSAVE, 0, "and goes when it clears it");
+	uint32_t highest[4], above[4];
+	cpuid(vendor[0], 0, highest);
+	cpuid(vendor[0] + 1, 0, above);
+	report(highest[0] == above[0] && highest[1] == above[1] && highest[2] == above[2] && highest[3] == above[3],
+	       "the leaf above the highest basic leaf answers as the highest");
 	cpuid(0x80000000u, 0, r);
-	return r[0] >= 0x80000001u ? 0 : 1;
+	uint32_t extended = r[0];
+	cpuid(extended + 1, 0, above);
+	report(highest[0] == above[0] && highest[1] == above[1] && highest[2] == above[2] && highest[3] == above[3],
+	       "and so does the leaf above the highest extended leaf");
+	return extended >= 0x80000001u ? 0 : 1;
 }

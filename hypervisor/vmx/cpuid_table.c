@@ -84,13 +84,6 @@ void cpuid_table_fill(struct cpuid_table *t, const struct cpuid_vm *vm, cpuid_ho
 	t->filled = true;
 }
 
-void cpuid_table_invalidate(struct cpuid_table *t)
-{
-	for (unsigned i = 0; i < CPUID_TABLE_SIZE; i++)
-		t->kind[i] = CPUID_ENTRY_NONE;
-	t->filled = false;
-}
-
 bool cpuid_table_answer(const struct cpuid_table *t, uint32_t leaf, uint64_t cr4, uint32_t r[4])
 {
 	int i = index_of(leaf);

@@ -49,8 +49,12 @@ static inline bool cpuid_table_fixed(const struct cpuid_table *t, uint32_t leaf)
 
 /* Fill t for a VM in state vm (its cr4 is not read), asking host for the host's values. */
 void cpuid_table_fill(struct cpuid_table *t, const struct cpuid_vm *vm, cpuid_host_fn *host);
-/* Forget every answer: the next CPUID exit fills the table again. */
-void cpuid_table_invalidate(struct cpuid_table *t);
+/* Forget every answer: the next CPUID exit fills the table again. Inline: a few stores. */
+static inline void cpuid_table_invalidate(struct cpuid_table *t)
+{
+	__builtin_memset(t->kind, CPUID_ENTRY_NONE, sizeof(t->kind));
+	t->filled = false;
+}
 /* The guest's CPUID(leaf) for a guest CR4 of cr4, into regs, when t holds the leaf; false when it does not. */
 bool cpuid_table_answer(const struct cpuid_table *t, uint32_t leaf, uint64_t cr4, uint32_t regs[4]);
 
