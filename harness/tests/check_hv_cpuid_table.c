@@ -3,9 +3,9 @@
  *  - every answer the table gives equals the policy's (cpuid_guest_answer) for the same
  *    leaf, any subleaf, and the VM's state, over many states, and still after the guest's
  *    CR4 (OSXSAVE) and the CPU's XCR0 and CR4 change, which the table must not have frozen;
- *  - it holds what it should: the basic leaves without subleaves, out-of-range leaves up to
- *    1FH (as the highest basic leaf), the extended leaves; and not leaves with subleaves (4, 7,
- *    0BH, 0DH), vexit's own, or leaves past its range;
+ *  - it holds what it should: the basic leaves without subleaves, the extended leaves, and
+ *    every out-of-range leaf (as the highest basic leaf); and not leaves with subleaves (4, 7,
+ *    0BH, 0DH) nor vexit's own;
  *  - leaf 1 is the one that follows CR4.OSXSAVE; an invalidated table holds nothing.
  * The host is a model of Bochs's corei7_skylake_x (make bench's), with the parts of a real
  * CPU's answers that move: OSXSAVE and OSPKE with its CR4, leaf 0DH's EBX with its XCR0, its
@@ -230,19 +230,23 @@ START_TEST(test_table_holds_what_it_can)
 	memset(&t, 0, sizeof(t));
 	cpuid_table_fill(&t, &vm, model_cpuid);
 	uint32_t r[4];
-	static const uint32_t held[] = { 0, 1, 2, 3, 5, 6, 0xa, 0x15, 0x16, 0x17, 0x1f, 0x80000000u, 0x80000001u,
-					 0x80000008u, 0x80000009u, 0x8000000fu };
+	static const uint32_t held[] = { 0, 1, 2, 3, 5, 6, 0xa, 0x15, 0x16, 0x17, 0x1f, 0x20, 0x3fffffffu, 0x50000000u,
+					 0x80000000u, 0x80000001u, 0x80000008u, 0x80000009u, 0x8000000fu, 0x80000010u,
+					 0xffffffffu };
 	for (size_t i = 0; i < sizeof(held) / sizeof(held[0]); i++)
 		ck_assert_msg(cpuid_table_answer(&t, held[i], 0, r), "leaf 0x%x not held", held[i]);
-	static const uint32_t not_held[] = { 4, 7, 0xb, 0xd, 0xf, 0x10, 0x12, 0x14, 0x20, 0x40000000u, 0x40000001u,
-					     0x80000010u, 0xffffffffu };
+	static const uint32_t not_held[] = { 4, 7, 0xb, 0xd, 0xf, 0x10, 0x12, 0x14, 0x40000000u, 0x40000001u,
+					     0x40000002u, 0x4fffffffu };
 	for (size_t i = 0; i < sizeof(not_held) / sizeof(not_held[0]); i++)
 		ck_assert_msg(!cpuid_table_answer(&t, not_held[i], 0, r), "leaf 0x%x held", not_held[i]);
-	/* Above the highest basic leaf: leaf 16H's values. */
+	/* Above the highest basic or extended leaf: leaf 16H's values, in the table's range or not. */
 	uint32_t l16[4];
 	ck_assert(cpuid_table_answer(&t, 0x16, 0, l16));
-	ck_assert(cpuid_table_answer(&t, 0x1f, 0, r));
-	ck_assert_mem_eq(r, l16, sizeof(r));
+	static const uint32_t above[] = { 0x17, 0x1f, 0x20, 0xdac, 0x80000009u, 0x80000010u, 0xffffffffu };
+	for (size_t i = 0; i < sizeof(above) / sizeof(above[0]); i++) {
+		ck_assert(cpuid_table_answer(&t, above[i], 0, r));
+		ck_assert_mem_eq(r, l16, sizeof(r));
+	}
 	/* The fast path's: every held basic leaf but 1 is fixed; leaf 1 follows CR4.OSXSAVE. */
 	ck_assert(cpuid_table_fixed(&t, 0));
 	ck_assert(!cpuid_table_fixed(&t, 1));

@@ -21,8 +21,8 @@ static void set_answer(struct vcpu *v, const uint32_t r[4])
 	vcpu_set_gpr(v, GPR_RDX, r[3]);
 }
 
-/* A leaf not held as fixed values: from the table with CR4's bit, else from the policy. */
-static __attribute__((noinline)) enum exit_action cpuid_slow(struct vcpu *v)
+/* A leaf the table does not hold: the policy, with the host's values (and the table filled first if it was emptied). */
+static __attribute__((noinline)) enum exit_action cpuid_from_policy(struct vcpu *v)
 {
 	uint32_t leaf = (uint32_t)v->gpr[GPR_RAX];
 	uint64_t cr4 = vmcs_read_known(VMCS_CR4_READ_SHADOW);
@@ -37,6 +37,23 @@ static __attribute__((noinline)) enum exit_action cpuid_slow(struct vcpu *v)
 	return EXIT_RESUME;
 }
 
+/* A leaf not held as fixed values at its own index: held for OSXSAVE, or out of range, or not held. */
+static __attribute__((noinline)) enum exit_action cpuid_not_fixed(struct vcpu *v)
+{
+	const struct cpuid_table *t = &v->cpuid;
+	int i = cpuid_table_find(t, (uint32_t)v->gpr[GPR_RAX]);
+	if (i < 0)
+		return cpuid_from_policy(v);
+	uint32_t ecx = t->ecx[i];
+	if (t->kind[i] == CPUID_ENTRY_OSXSAVE)
+		ecx = cpuid_table_ecx(t, i, vmcs_read_known(VMCS_CR4_READ_SHADOW));
+	vcpu_set_gpr(v, GPR_RAX, t->eax[i]);
+	vcpu_set_gpr(v, GPR_RBX, t->ebx[i]);
+	vcpu_set_gpr(v, GPR_RCX, ecx);
+	vcpu_set_gpr(v, GPR_RDX, t->edx[i]);
+	return EXIT_RESUME;
+}
+
 enum exit_action handle_cpuid(struct vcpu *v)
 {
 	/* RIP moves first: CPUID never faults. */
@@ -46,7 +63,7 @@ enum exit_action handle_cpuid(struct vcpu *v)
 	__builtin_memcpy(&leaf, &v->gpr[GPR_RAX], sizeof(leaf));
 	const struct cpuid_table *t = &v->cpuid;
 	if (!cpuid_table_fixed(t, leaf))
-		return cpuid_slow(v);
+		return cpuid_not_fixed(v); /* which reads the leaf again: passing it would cost this path a copy */
 	vcpu_set_gpr(v, GPR_RAX, t->eax[leaf]);
 	vcpu_set_gpr(v, GPR_RBX, t->ebx[leaf]);
 	vcpu_set_gpr(v, GPR_RCX, t->ecx[leaf]);

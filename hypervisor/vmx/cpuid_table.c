@@ -1,7 +1,5 @@
 #include "vmx/cpuid_table.h"
 
-#include "include/x86_arch.h"
-
 /* The leaf at table index i. */
 static uint32_t leaf_at(unsigned i)
 {
@@ -79,21 +77,26 @@ void cpuid_table_fill(struct cpuid_table *t, const struct cpuid_vm *vm, cpuid_ho
 	t->max.basic = r[0];
 	host(CPUID_EXTENDED_BASE, 0, r);
 	t->max.extended = r[0];
+	t->misc_enable = vm->misc_enable;
 	for (unsigned i = 0; i < CPUID_TABLE_SIZE; i++)
 		t->kind[i] = (uint8_t)fill_entry(t, i, vm, host);
 	t->filled = true;
 }
 
+int cpuid_table_find(const struct cpuid_table *t, uint32_t leaf)
+{
+	int i = index_of(cpuid_guest_leaf(leaf, t->misc_enable, &t->max));
+	return i >= 0 && t->kind[i] != CPUID_ENTRY_NONE ? i : -1;
+}
+
 bool cpuid_table_answer(const struct cpuid_table *t, uint32_t leaf, uint64_t cr4, uint32_t r[4])
 {
-	int i = index_of(leaf);
-	if (i < 0 || t->kind[i] == CPUID_ENTRY_NONE)
+	int i = cpuid_table_find(t, leaf);
+	if (i < 0)
 		return false;
 	r[0] = t->eax[i];
 	r[1] = t->ebx[i];
-	r[2] = t->ecx[i];
+	r[2] = cpuid_table_ecx(t, i, cr4);
 	r[3] = t->edx[i];
-	if (t->kind[i] == CPUID_ENTRY_OSXSAVE && (cr4 & CR4_OSXSAVE))
-		r[2] |= CPUID1_ECX_OSXSAVE;
 	return true;
 }
