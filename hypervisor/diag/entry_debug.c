@@ -29,10 +29,11 @@ static void print_verdict(const struct entry_debug *d, const char *when, const s
 }
 
 /* What a debugger user needs to find the VMCS and the entry/exit code (docs/debugging.md). */
-static void debug_stop(const struct entry_debug *d, const char *where)
+/* exit_stub: where the next exit lands, the VMCS's HOST_RIP (hw/vmx_entry.h has two). */
+static void debug_stop(const struct entry_debug *d, const char *where, uint64_t exit_stub)
 {
 	kprintf("VEXIT debug-stop %s %s vmcs=0x%lx vmx_run=0x%lx exit_stub=0x%lx\n", d->guest, where, d->vmcs,
-		(uint64_t)(uintptr_t)vmx_run, (uint64_t)(uintptr_t)vmx_exit_entry_point);
+		(uint64_t)(uintptr_t)vmx_run, exit_stub);
 	console_drain();
 	magic_break();
 }
@@ -112,7 +113,7 @@ void entry_debug_before_entry(struct entry_debug *d, bool first, const struct ex
 	else if (!first && d->precheck)
 		precheck_resume(d, &s, h);
 	if (first && d->stop)
-		debug_stop(d, "before-launch");
+		debug_stop(d, "before-launch", s.host_rip);
 }
 
 void entry_debug_after_failure(struct entry_debug *d, const struct exit_history *h, bool vmcs_current)
@@ -126,7 +127,7 @@ void entry_debug_after_failure(struct entry_debug *d, const struct exit_history 
 	if (vmcs_current)
 		vmcs_dump_print(d->guest, &s);
 	if (d->stop)
-		debug_stop(d, "after-failure");
+		debug_stop(d, "after-failure", vmcs_current ? s.host_rip : (uint64_t)(uintptr_t)vmx_exit_entry_point);
 }
 
 void entry_debug_release(struct entry_debug *d)
