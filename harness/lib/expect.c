@@ -125,6 +125,24 @@ int expect_parse(const char *text, struct expectation *e, char *err, size_t errl
 		char v[96];
 		snprintf(v, sizeof(v), "%s 0x%llx", reason, q);
 		e->value = xstrndup(v, strlen(v));
+	} else if (strcmp(copy, "history") == 0) {
+		/* history <seq> <REASON> <qualification or -> */
+		char seq[24], reason[64], qual[24], extra[2];
+		unsigned long long n, q = 0;
+		if (sscanf(arg, "%23s %63s %23s %1s", seq, reason, qual, extra) != 3 || parse_count(seq, &n) ||
+		    !is_token(reason) || (strcmp(qual, "-") != 0 && parse_qualification(qual, &q))) {
+			fail(err, errlen, "'%s': want 'history <seq> <REASON> <qualification or ->'", text);
+			goto out;
+		}
+		e->kind = EXPECT_HISTORY;
+		e->n = n;
+		e->key = xstrndup(reason, strlen(reason));
+		char v[128];
+		if (strcmp(qual, "-") == 0)
+			snprintf(v, sizeof(v), "%llu %s -", n, reason);
+		else
+			snprintf(v, sizeof(v), "%llu %s 0x%llx", n, reason, q);
+		e->value = xstrndup(v, strlen(v));
 	} else if (strcmp(copy, "field") == 0) {
 		char *eq = strchr(arg, '=');
 		if (!eq || eq == arg || strchr(arg, ' ') || strchr(eq + 1, '=')) {
@@ -153,7 +171,7 @@ int expect_parse(const char *text, struct expectation *e, char *err, size_t errl
 		if (bochs)
 			e->value = xstrndup(bochs + 6, strlen(bochs + 6));
 	} else {
-		fail(err, errlen, "'%s': unknown expectation (want stop, status, exit, field, asserts, trace, needs, entry-rule, cost or shard-with)",
+		fail(err, errlen, "'%s': unknown expectation (want stop, status, exit, field, asserts, trace, history, needs, entry-rule, cost or shard-with)",
 		     text);
 		goto out;
 	}

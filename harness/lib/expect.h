@@ -9,7 +9,8 @@
 #include <stddef.h>
 
 enum expect_kind {
-	EXPECT_STOP, EXPECT_STATUS, EXPECT_EXIT, EXPECT_FIELD, EXPECT_ASSERTS, EXPECT_TRACE, EXPECT_NEEDS, EXPECT_ENTRY_RULE,
+	EXPECT_STOP, EXPECT_STATUS, EXPECT_EXIT, EXPECT_FIELD, EXPECT_ASSERTS, EXPECT_TRACE, EXPECT_HISTORY, EXPECT_NEEDS,
+	EXPECT_ENTRY_RULE,
 	EXPECT_COST, /* not a check: how long the guest takes, in ordinary guests, for balancing shards (select.h) */
 	EXPECT_SHARD_WITH /* not a check: run in the same shard as the guest named in key, when both run (select.h) */
 };
@@ -25,7 +26,8 @@ struct expectation {
 	enum expect_kind kind;
 	char *text;               /* the expectation as written, for messages */
 	char *key;                /* STOP: token; EXIT, TRACE: reason; FIELD: key; NEEDS: CPU feature; ENTRY_RULE: rule; SHARD_WITH: guest */
-	char *value;              /* FIELD: value; TRACE: "<REASON> 0x<qualification>"; ENTRY_RULE: Bochs's family
+	char *value;              /* FIELD: value; TRACE: "<REASON> 0x<qualification>"; HISTORY: "<seq> <REASON> <qual>"
+				     (qual 0x<hex> or -); ENTRY_RULE: Bochs's family
 				     where Bochs deviates from the SDM (bochs=), EXPECT_BOCHS_ENTERED where Bochs
 				     enters anyway, else NULL */
 	unsigned long long n;     /* STATUS, EXIT, ASSERTS, COST; TRACE: the entry's index */

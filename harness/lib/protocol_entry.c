@@ -112,10 +112,17 @@ void protocol_entry_line(struct run_report *r, unsigned lineno, const char *k, c
 		if (!number(field(a, "exits"), &e->history_exits) || !field(b, "kept"))
 			malformed(r, lineno, k);
 	} else if (strcmp(k, "exit-record") == 0) {
-		if (!number(a, &n) || !field(b, "reason"))
+		const char *qual = field(word(&p), "qual");
+		unsigned long long q = 0;
+		if (!number(a, &n) || !field(b, "reason") || !qual || (strcmp(qual, "-") != 0 && !number(qual, &q))) {
 			malformed(r, lineno, k);
-		else
+		} else {
 			e->history_records++;
+			if (strcmp(qual, "-") == 0)
+				strlist_addf(&e->records, "%llu %s -", n, field(b, "reason"));
+			else
+				strlist_addf(&e->records, "%llu %s 0x%llx", n, field(b, "reason"), q);
+		}
 	} else if (strcmp(k, "vmcs") == 0) {
 		if (!a || !b)
 			malformed(r, lineno, k);
@@ -144,6 +151,7 @@ void entry_report_free(struct entry_report *e)
 	strlist_free(&e->texts);
 	strlist_free(&e->resume_rules);
 	strlist_free(&e->break_rules);
+	strlist_free(&e->records);
 	free(e->resume_exit);
 	free(e->breakage);
 	*e = (struct entry_report){ 0 };

@@ -21,6 +21,7 @@ struct entry_report {
 	bool prechecked;
 	unsigned long long history_exits; /* exits= of the exit-history line */
 	unsigned history_records;         /* exit-record lines */
+	struct strlist records;           /* each: "<seq> <REASON> <qual>", qual 0x<hex> or - (none read) */
 	unsigned vmcs_fields;             /* vmcs lines */
 	char *breakage;                   /* name on the entry-break line, or NULL */
 	unsigned debug_stops;             /* debug-stop lines */

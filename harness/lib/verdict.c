@@ -1,6 +1,7 @@
 #include "verdict.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *verdict_name(enum verdict v)
@@ -55,6 +56,21 @@ static bool check_one(const char *name, const struct guest_report *g, const stru
 			return true;
 		strlist_addf(why, "%s: expectation '%s'%s: got %s, want %s", name, e->text, note,
 			     got ? got : "no such trace entry", e->value);
+		return false;
+	}
+	case EXPECT_HISTORY: {
+		/* The exit-record line numbered seq (the history keeps the last exits only: any of them). */
+		const struct strlist *h = &g->entry.records;
+		for (size_t i = 0; i < h->n; i++)
+			if (strtoull(h->v[i], NULL, 10) == e->n) {
+				if (strcmp(h->v[i], e->value) == 0)
+					return true;
+				strlist_addf(why, "%s: expectation '%s'%s: got %s, want %s", name, e->text, note, h->v[i],
+					     e->value);
+				return false;
+			}
+		strlist_addf(why, "%s: expectation '%s'%s: got no exit-record %llu, want %s", name, e->text, note, e->n,
+			     e->value);
 		return false;
 	}
 	case EXPECT_NEEDS:

@@ -101,7 +101,29 @@ static const char *const bad[] = {
 	"trace 0 CR_ACCESS -1",
 	"trace 0 CR_ACCESS 3 4",
 	"trace 0 CR=ACCESS 3",
+	"history",
+	"history 0 VMCALL",
+	"history x VMCALL -",
+	"history 0 VMCALL --",
+	"history 0 VMCALL 0xZ",
+	"history 0 VMCALL - 4",
 };
+
+START_TEST(test_parse_history)
+{
+	struct expectation e;
+	ck_assert_int_eq(expect_parse("history 2 VMCALL -", &e, err, sizeof(err)), 0);
+	ck_assert_int_eq(e.kind, EXPECT_HISTORY);
+	ck_assert_uint_eq(e.n, 2);
+	ck_assert_str_eq(e.key, "VMCALL");
+	ck_assert_str_eq(e.value, "2 VMCALL -");
+	expectation_free(&e);
+	/* A qualification is normalized to the hex the protocol prints. */
+	ck_assert_int_eq(expect_parse("history 7 IO_INSTRUCTION 16", &e, err, sizeof(err)), 0);
+	ck_assert_str_eq(e.value, "7 IO_INSTRUCTION 0x10");
+	expectation_free(&e);
+}
+END_TEST
 
 START_TEST(test_parse_trace)
 {
@@ -241,6 +263,7 @@ int main(void)
 	TCase *tc = tcase_create("grammar");
 	tcase_add_test(tc, test_parse_each_kind);
 	tcase_add_test(tc, test_parse_trace);
+	tcase_add_test(tc, test_parse_history);
 	tcase_add_loop_test(tc, test_parse_rejects_bad_text, 0, (int)(sizeof(bad) / sizeof(bad[0])));
 	tcase_add_test(tc, test_section_skips_padding);
 	suite_add_tcase(s, tc);

@@ -243,6 +243,30 @@ START_TEST(test_trace_expectations)
 }
 END_TEST
 
+START_TEST(test_history_expectations)
+{
+	/* The history keeps the last exits: record numbers need not start at 0. */
+	parse_run("VEXIT protocol 1\nVEXIT guest-begin h\n"
+		  "VEXIT exit-history h exits=9 kept=2\n"
+		  "VEXIT exit-record h 7 reason=VMCALL qual=- rip=0x10005 tick=50\n"
+		  "VEXIT exit-record h 8 reason=IO_INSTRUCTION qual=0xe90030 rip=0x10008 tick=60\n"
+		  "VEXIT guest-end h done exits=9 ticks=99 status=0\n");
+	EXPECT_SECTION("history 7 VMCALL -\0history 8 IO_INSTRUCTION 0xe90030");
+	ck_assert_int_eq(judge("h"), VERDICT_PASS);
+	EXPECT_SECTION("history 7 VMCALL 0x0\0history 8 CPUID 0xe90030\0history 6 VMCALL -");
+	ck_assert_int_eq(judge("h"), VERDICT_FAIL);
+	ck_assert(why_has("h: expectation 'history 7 VMCALL 0x0': got 7 VMCALL -, want 7 VMCALL 0x0"));
+	ck_assert(why_has("h: expectation 'history 8 CPUID 0xe90030': got 8 IO_INSTRUCTION 0xe90030, want 8 CPUID 0xe90030"));
+	ck_assert(why_has("h: expectation 'history 6 VMCALL -': got no exit-record 6, want 6 VMCALL -"));
+	ck_assert_uint_eq(why.n, 3);
+	/* An exit-record with no qual= (or a bad one) is malformed. */
+	parse_run("VEXIT protocol 1\nVEXIT guest-begin h\nVEXIT exit-record h 0 reason=VMCALL rip=0x1 tick=1\n"
+		  "VEXIT exit-record h 1 reason=VMCALL qual=zz rip=0x1 tick=1\n"
+		  "VEXIT guest-end h done exits=2 ticks=9 status=0\n");
+	ck_assert_uint_eq(run.errors.n, 2);
+}
+END_TEST
+
 START_TEST(test_verdict_names)
 {
 	ck_assert_str_eq(verdict_name(VERDICT_PASS), "PASS");
@@ -297,6 +321,7 @@ int main(void)
 	tcase_add_test(tc, test_needs_a_missing_feature_skips);
 	tcase_add_test(tc, test_verdict_names);
 	tcase_add_test(tc, test_trace_expectations);
+	tcase_add_test(tc, test_history_expectations);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("run");
 	tcase_add_checked_fixture(tc, NULL, teardown);

@@ -19,8 +19,12 @@ __attribute__((noinline, cold)) static enum exit_action vmcall_other(struct vcpu
  * (SDM 26.1.2), so the check is ours. The CPL is the DPL of SS (SDM 25.4.1), which the CPU
  * saves even when SS is unusable (SDM 28.3.2): one VMREAD and a test. A hypercall that
  * stops the VM (EXIT) or changes what must happen before the next entry says so in the
- * vCPU's work bits; the run loop acts on them. The read-only hypercalls (VERSION, the
- * floor of make bench, among them) are answered here with no call: a leaf, no frame.
+ * vCPU's work bits; the run loop acts on them. The read-only hypercalls are answered
+ * here with no call: a leaf, no frame. VERSION, the null hypercall, mostly never gets
+ * here: the exit stub answers it (hw/vmx_entry.S) under these same rules, leaving to this
+ * handler a VERSION from CPL > 0, in an STI or MOV-SS shadow, or with work on the vCPU;
+ * a change to the rules must change both (guest-tests vmcall, hypercall_user and
+ * neg_resume_rflags check the two agree).
  */
 enum exit_action handle_vmcall(struct vcpu *v)
 {

@@ -59,7 +59,7 @@ typedef int (*vmx_finish_fn)(void *ctx, int answer);
 int vmx_run(uint64_t *gpr, const uint64_t **frame, int launched, vmx_exit_fn on_exit, vmx_finish_fn on_finish,
 	    void *ctx);
 /*
- * Where a VM exit lands: VMCS HOST_RIP. The second sets VMX_EXIT_WORK in the reason it
+ * Where a VM exit lands: VMCS HOST_RIP. The second sets VMX_EXIT_WORK_BIT in the reason it
  * gives on_exit, and never answers an exit itself: HOST_RIP names it while the vCPU has
  * work at every exit, so that the common exit path has no test for that.
  */
