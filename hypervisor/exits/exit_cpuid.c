@@ -44,13 +44,11 @@ static __attribute__((noinline)) enum exit_action cpuid_not_fixed(struct vcpu *v
 	int i = cpuid_table_find(t, (uint32_t)v->gpr[GPR_RAX]);
 	if (i < 0)
 		return cpuid_from_policy(v);
-	uint32_t ecx = t->ecx[i];
-	if (t->kind[i] == CPUID_ENTRY_OSXSAVE)
-		ecx = cpuid_table_ecx(t, i, vmcs_read_known(VMCS_CR4_READ_SHADOW));
-	vcpu_set_gpr(v, GPR_RAX, t->eax[i]);
-	vcpu_set_gpr(v, GPR_RBX, t->ebx[i]);
-	vcpu_set_gpr(v, GPR_RCX, ecx);
-	vcpu_set_gpr(v, GPR_RDX, t->edx[i]);
+	/* CR4 is read only for the entry that follows its OSXSAVE bit. */
+	uint64_t cr4 = t->kind[i] == CPUID_ENTRY_OSXSAVE ? vmcs_read_known(VMCS_CR4_READ_SHADOW) : 0;
+	uint32_t r[4];
+	cpuid_table_entry(t, i, cr4, r);
+	set_answer(v, r);
 	return EXIT_RESUME;
 }
 

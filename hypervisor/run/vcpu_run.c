@@ -15,32 +15,6 @@
 #include "vm/vm.h"
 #include "vm/vm_vmcs.h"
 
-/*
- * Everything before an entry: controls a hypercall changed, the debug hooks when one
- * is armed, the interrupts that may go in (vm/irq.h), then the budget and the entry's
- * tick (last, so the hooks' own time is never the guest's). False: do not enter. Out
- * of line: the exit path calls it only when WORK_AT_ENTRY says so.
- */
-__attribute__((noinline, cold)) static bool prepare_entry(struct vcpu *v)
-{
-	struct vm *vm = v->vm;
-	if (vm->controls_dirty) {
-		/* A hypercall changed what traps (CR3 exiting): rewrite the controls it affects. */
-		uint32_t proc = (uint32_t)vmcs_read(VMCS_PROC_BASED_CONTROLS);
-		vmcs_write(VMCS_PROC_BASED_CONTROLS, vmcs_proc_controls_for(vm, proc));
-		vm->controls_dirty = false;
-	}
-	if (entry_debug_armed(&vm->dbg, !v->launched))
-		entry_debug_before_entry(&vm->dbg, !v->launched, &v->history);
-	if (v->irq.work)
-		irq_prepare_entry(v);
-	if (!guest_time_counted_by_cpu(v) && !guest_time_enter(v, rdtsc())) {
-		vm_stop(vm, VM_STOP_BUDGET, "budget=%lu", v->budget);
-		return false;
-	}
-	return true;
-}
-
 /* struct vcpu's work, from the state it summarizes. */
 static uint8_t work_now(const struct vcpu *v)
 {
@@ -56,11 +30,7 @@ static uint8_t work_now(const struct vcpu *v)
 	return w;
 }
 
-/*
- * HOST_RIP for the exits to come: the exit stub does not test WORK_AT_EXIT, it lands where
- * HOST_RIP says (hw/vmx_entry.h). Before prepare_entry, so that a breakage it applies
- * (diag/entry_break.h: HOST_RIP may be the field broken) is what the entry sees.
- */
+/* HOST_RIP for the exits to come: the exit stub does not test WORK_AT_EXIT, it lands where HOST_RIP says (hw/vmx_entry.h). */
 static void exit_entry_update(struct vcpu *v)
 {
 	bool at_exit = work_now(v) & WORK_AT_EXIT;
@@ -68,6 +38,35 @@ static void exit_entry_update(struct vcpu *v)
 		vmcs_write(VMCS_HOST_RIP, at_exit ? (uint64_t)vmx_exit_work_entry_point : (uint64_t)vmx_exit_entry_point);
 		v->exit_work_entry = at_exit;
 	}
+}
+
+/*
+ * Everything before an entry: the exit entry point HOST_RIP names (first, so that a
+ * breakage the debug hooks apply, diag/entry_break.h, is what the entry sees: HOST_RIP
+ * may be the field broken), controls a hypercall changed, the debug hooks when one is
+ * armed, the interrupts that may go in (vm/irq.h), then the budget and the entry's
+ * tick (last, so the hooks' own time is never the guest's). False: do not enter. Out
+ * of line: the exit path calls it only when WORK_AT_ENTRY says so.
+ */
+__attribute__((noinline, cold)) static bool prepare_entry(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	exit_entry_update(v);
+	if (vm->controls_dirty) {
+		/* A hypercall changed what traps (CR3 exiting): rewrite the controls it affects. */
+		uint32_t proc = (uint32_t)vmcs_read(VMCS_PROC_BASED_CONTROLS);
+		vmcs_write(VMCS_PROC_BASED_CONTROLS, vmcs_proc_controls_for(vm, proc));
+		vm->controls_dirty = false;
+	}
+	if (entry_debug_armed(&vm->dbg, !v->launched))
+		entry_debug_before_entry(&vm->dbg, !v->launched, &v->history);
+	if (v->irq.work)
+		irq_prepare_entry(v);
+	if (!guest_time_counted_by_cpu(v) && !guest_time_enter(v, rdtsc())) {
+		vm_stop(vm, VM_STOP_BUDGET, "budget=%lu", v->budget);
+		return false;
+	}
+	return true;
 }
 
 /*
@@ -142,8 +141,6 @@ __attribute__((noinline, cold)) static enum exit_action exit_unusual(struct vcpu
 static int exit_finish(struct vcpu *v, enum exit_action a)
 {
 	/* A handler (or a device it called) that stopped the VM ends it here, whatever it returned. */
-	if (a == EXIT_RESUME && v->vm->stop == VM_RUNNING)
-		exit_entry_update(v);
 	if (a == EXIT_RESUME && (v->vm->stop != VM_RUNNING || !prepare_entry(v)))
 		a = EXIT_STOP;
 	if (a != EXIT_RESUME) {
@@ -207,7 +204,6 @@ enum exit_action vcpu_exit(struct vcpu *v)
 static enum exit_action run_guest(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
-	exit_entry_update(v);
 	if (!prepare_entry(v))
 		return EXIT_STOP;
 	if (!v->launched)

@@ -94,9 +94,6 @@ bool cpuid_table_answer(const struct cpuid_table *t, uint32_t leaf, uint64_t cr4
 	int i = cpuid_table_find(t, leaf);
 	if (i < 0)
 		return false;
-	r[0] = t->eax[i];
-	r[1] = t->ebx[i];
-	r[2] = cpuid_table_ecx(t, i, cr4);
-	r[3] = t->edx[i];
+	cpuid_table_entry(t, i, cr4, r);
 	return true;
 }

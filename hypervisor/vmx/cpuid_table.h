@@ -70,6 +70,14 @@ static inline uint32_t cpuid_table_ecx(const struct cpuid_table *t, int i, uint6
 	bool osxsave = t->kind[i] == CPUID_ENTRY_OSXSAVE && (cr4 & CR4_OSXSAVE);
 	return t->ecx[i] | (osxsave ? CPUID1_ECX_OSXSAVE : 0);
 }
+/* Entry i's answer for a guest CR4 of cr4 (read only where the entry follows OSXSAVE), into regs. */
+static inline void cpuid_table_entry(const struct cpuid_table *t, int i, uint64_t cr4, uint32_t regs[4])
+{
+	regs[0] = t->eax[i];
+	regs[1] = t->ebx[i];
+	regs[2] = cpuid_table_ecx(t, i, cr4);
+	regs[3] = t->edx[i];
+}
 /* The guest's CPUID(leaf) for a guest CR4 of cr4, into regs, when t holds it; false when it does not. */
 bool cpuid_table_answer(const struct cpuid_table *t, uint32_t leaf, uint64_t cr4, uint32_t regs[4]);
 
